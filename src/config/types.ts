@@ -1,0 +1,120 @@
+/**
+ * The three stages of a suite: `SuiteFile` (raw YAML, as the schema allows it) → `ResolvedSuite` (validated,
+ * files loaded, defaults from llmlab.config.yaml applied) → the engine's `Plan`. Project defaults live in
+ * `ProjectConfig`.
+ */
+import type { ChatMessage, TestCase } from '../types.js';
+
+/** An assertion as written in YAML. */
+export interface AssertionFile {
+  type: string;
+  value?: unknown;
+  weight?: number;
+  threshold?: number;
+  metric?: string;
+}
+
+/** A test as written in YAML or a dataset row. */
+export interface TestFile {
+  id?: string;
+  description?: string;
+  vars?: Record<string, unknown>;
+  assert?: AssertionFile[];
+  cluster?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** A `providers:` entry as written. */
+export type ProviderFile =
+  | string
+  | {
+      id: string;
+      label?: string;
+      config?: Record<string, unknown>;
+    };
+
+/** A `prompts:` entry as written. */
+export type PromptFile =
+  | string
+  | { id?: string; template: string }
+  | { id?: string; messages: ChatMessage[] }
+  | { id?: string; file: string };
+
+/** A suite file as written (after YAML parsing, before validation). */
+export interface SuiteFile {
+  description?: string;
+  providers: ProviderFile[];
+  prompts: PromptFile[];
+  /** Inline list, or `file:<path or glob>` (jsonl, json, yaml, csv). */
+  tests: TestFile[] | string;
+  defaultTest?: TestFile;
+  repeat?: number;
+  gates?: { minPassRate?: number };
+}
+
+/** Execution settings of one provider, from its `config:` (engine keys) or llmlab.config.yaml defaults. */
+export interface ProviderLimits {
+  /** Max calls in flight to this provider; default: no limit besides the global one. */
+  concurrency?: number;
+  /** Max requests per minute to this provider. */
+  rpm?: number;
+  /** Per-call timeout, ms. */
+  timeoutMs: number;
+  /** Retries after the first attempt for retryable failures. */
+  maxRetries: number;
+}
+
+/** A provider entry after resolution. `config` excludes the engine keys that went into `limits`. */
+export interface ResolvedProvider {
+  id: string;
+  type: string;
+  model: string;
+  label: string;
+  config: Record<string, unknown>;
+  limits: ProviderLimits;
+}
+
+/** A prompt after resolution: exactly one of `template` (one user message) or `messages`. */
+export interface ResolvedPrompt {
+  id: string;
+  template?: string;
+  messages?: ChatMessage[];
+  /** Where the prompt text came from, for template error messages. */
+  source: { file: string; line?: number };
+}
+
+/** A validated suite with every referenced file loaded and defaults applied. */
+export interface ResolvedSuite {
+  /** Absolute path of the suite file. */
+  path: string;
+  baseDir: string;
+  description?: string;
+  providers: ResolvedProvider[];
+  prompts: ResolvedPrompt[];
+  tests: TestCase[];
+  repeat: number;
+  gates: { minPassRate?: number };
+  /** Every file the suite read (itself, prompt files, datasets, modules), for watch mode and the suite hash. */
+  sources: string[];
+  /** Hash of the resolved content; identifies "the same suite" across runs. */
+  hash: string;
+}
+
+/** llmlab.config.yaml, resolved. */
+export interface ProjectConfig {
+  /** Directory holding llmlab.config.yaml, or the cwd when there is none. */
+  root: string;
+  /** Path of the config file, when one was found. */
+  file?: string;
+  /** Suite globs for `llmlab eval` without arguments. */
+  suites: string[];
+  /** Absolute database path. */
+  db: string;
+  /** Global model calls in flight. */
+  concurrency: number;
+  /** Defaults for every provider's limits. */
+  timeoutMs: number;
+  maxRetries: number;
+  /** Directory for reports. */
+  outputDir: string;
+}

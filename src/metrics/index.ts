@@ -1,0 +1,38 @@
+/**
+ * Metric registry: id → lazy module. File name = registry id = the assertion `type` in YAML. `not-<id>` inverts
+ * any metric whose plugin is negatable; that prefix is handled by the grader, not by each metric.
+ */
+import type { MetricPlugin } from '../types.js';
+
+type Loader = () => Promise<{ default: MetricPlugin<any, any> }>;
+
+const registry = {
+  equals: () => import('./equals.js'),
+  contains: () => import('./contains.js'),
+  icontains: () => import('./icontains.js'),
+  'contains-any': () => import('./contains-any.js'),
+  'contains-all': () => import('./contains-all.js'),
+  'starts-with': () => import('./starts-with.js'),
+  regex: () => import('./regex.js'),
+  'is-json': () => import('./is-json.js'),
+  javascript: () => import('./javascript.js'),
+} satisfies Record<string, Loader>;
+
+/** Every built-in metric id. */
+export type MetricType = keyof typeof registry;
+export const metricTypes = Object.keys(registry) as MetricType[];
+
+export function isMetricType(type: string): type is MetricType {
+  return Object.hasOwn(registry, type);
+}
+
+/** Loads a built-in metric plugin; the caller checks `isMetricType` first. */
+export async function loadMetricPlugin(type: MetricType): Promise<MetricPlugin<any, any>> {
+  return (await registry[type]()).default;
+}
+
+/** `not-icontains` → { type: 'icontains', negate: true }. A metric whose own id starts with `not-` wins. */
+export function parseAssertionType(written: string): { type: string; negate: boolean } {
+  if (written.startsWith('not-') && !isMetricType(written)) return { type: written.slice(4), negate: true };
+  return { type: written, negate: false };
+}

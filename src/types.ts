@@ -1,0 +1,225 @@
+/**
+ * Shared domain types. This file imports nothing, so every layer (and every plugin) can depend on it.
+ * The vocabulary: a suite is providers × prompts × tests (× repeat); each combination is a cell; a cell is one
+ * model call (`generate`) whose output is graded by the test's assertions (metrics).
+ */
+
+/** A JSON Schema object (2020-12), as used for plugin options. */
+export type JsonSchema = Record<string, unknown>;
+
+/** One chat message. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Token counts of one call. */
+export interface TokenUsage {
+  input: number;
+  output: number;
+  total: number;
+  /** Input tokens the provider served from its own prompt cache, when it says so. */
+  cachedInput?: number;
+}
+
+/** What a provider is asked to do: one model call. */
+export interface GenerateRequest {
+  /** The rendered prompt as chat messages (a plain template becomes one user message). */
+  messages: ChatMessage[];
+  /** The rendered prompt as one string, for text-in/text-out providers (exec, http, echo). */
+  prompt: string;
+  /** The test's variables, for providers that template their own request (http). */
+  vars: Record<string, unknown>;
+  /** 0-based repeat index; distinct repeats are distinct calls even at temperature 0. */
+  repeatIndex: number;
+}
+
+/** Per-call context from the executor. */
+export interface GenerateContext {
+  /** Aborted on timeout or when the run is cancelled; pass it to the SDK. */
+  signal: AbortSignal;
+}
+
+/** The answer of one model call. The engine fills `latencyMs` and `cost` when the provider leaves them out. */
+export interface GenerateResult {
+  output: string;
+  usage?: TokenUsage;
+  /** Normalised: `stop`, `length`, `tool_calls`, `content_filter`, or the provider's own word. */
+  finishReason?: string;
+  latencyMs?: number;
+  /** USD. */
+  cost?: number;
+  /** The model that answered, when the API reports it. */
+  model?: string;
+  /** The provider's raw response body (kept small; never includes request headers). */
+  raw?: unknown;
+}
+
+/** A live provider instance for one `providers:` entry. */
+export interface Provider {
+  /** The id as written in the suite, e.g. `openai:gpt-4o-mini`. */
+  readonly id: string;
+  /** Registry id (`openai`). */
+  readonly type: string;
+  readonly model: string;
+  /**
+   * Everything besides the request that can change the answer: base URL, model, parameters. Goes into the
+   * cache key. Never includes API keys.
+   */
+  readonly identity: Record<string, unknown>;
+  generate(request: GenerateRequest, context: GenerateContext): Promise<GenerateResult>;
+}
+
+/** A `providers:` entry after resolution, handed to a provider plugin's `create`. */
+export interface ProviderSpec {
+  /** As written, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`. */
+  id: string;
+  /** Registry id: the part before the first `:` (`echo` and `mock` have no model part). */
+  type: string;
+  /** The part after the first `:`, or '' when there is none. */
+  model: string;
+  /** Display name in reports; defaults to `id`. */
+  label: string;
+  /** The entry's `config:` map, validated by the plugin's optionsSchema. */
+  config: Record<string, unknown>;
+  /** Directory of the suite file, for resolving relative paths in config. */
+  baseDir: string;
+  /** Environment to read API keys and hosts from (process.env merged with .env). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A provider plugin: one file under src/providers/, or a user module loaded with `file:`. */
+export interface ProviderPlugin {
+  /** Registry id = file name = the prefix users write in YAML. */
+  id: string;
+  /** JSON Schema of `config:`. */
+  optionsSchema?: JsonSchema;
+  create(spec: ProviderSpec): Provider | Promise<Provider>;
+}
+
+/** Authoring helper: returns its argument, typed. */
+export function defineProvider(plugin: ProviderPlugin): ProviderPlugin {
+  return plugin;
+}
+
+/** One assertion of a test, after resolution. */
+export interface Assertion {
+  /** Metric id without the `not-` prefix. */
+  type: string;
+  /** True when written as `not-<type>`: the verdict is inverted. */
+  negate: boolean;
+  value?: unknown;
+  /** Weight in the test's score; default 1. */
+  weight: number;
+  /** For scored metrics: pass when score >= threshold. */
+  threshold?: number;
+  /** Name to report this assertion under; defaults to the type as written. */
+  metric: string;
+}
+
+/** One test case after resolution. */
+export interface TestCase {
+  /**
+   * Stable identity across runs: the `id` the user gave, else a hash of description + vars (with an occurrence
+   * suffix for exact duplicates). Comparisons match tests by this, never by position.
+   */
+  id: string;
+  /** Position in the suite, for display and ordering only. */
+  index: number;
+  description?: string;
+  vars: Record<string, unknown>;
+  assert: Assertion[];
+  /** Tests sharing a cluster are not independent (clustered standard errors). */
+  cluster?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** What a metric sees. `value` is what `prepare` returned (or the raw YAML value). */
+export interface MetricInput<P = unknown> {
+  output: string;
+  value: P;
+  vars: Record<string, unknown>;
+  test: TestCase;
+  /** The rendered prompt. */
+  prompt: string;
+  result: GenerateResult;
+  providerId: string;
+}
+
+/** A metric's verdict. `score` defaults to 1 for pass and 0 for fail. */
+export interface MetricScore {
+  pass: boolean;
+  score?: number;
+  reason?: string;
+}
+
+/** A metric plugin: one file under src/metrics/; usable as an assertion `type`. */
+export interface MetricPlugin<V = unknown, P = V> {
+  id: string;
+  /** JSON Schema of the assertion's `value`. */
+  optionsSchema?: JsonSchema;
+  /** False for metrics where `not-` makes no sense. Default true. */
+  negatable?: boolean;
+  /** Turns the YAML value into what `score` needs, once per assertion (compile a regex, load a module). */
+  prepare?(value: V, context: { baseDir: string }): P | Promise<P>;
+  score(input: MetricInput<P>): MetricScore | Promise<MetricScore>;
+}
+
+/** Authoring helper: returns its argument, typed. */
+export function defineMetric<V = unknown, P = V>(plugin: MetricPlugin<V, P>): MetricPlugin<V, P> {
+  return plugin;
+}
+
+/** The verdict of one assertion on one output. */
+export interface AssertionResult {
+  /** The type as written, including a `not-` prefix. */
+  type: string;
+  metric: string;
+  pass: boolean;
+  score: number;
+  weight: number;
+  reason?: string;
+  /** Set when the metric itself failed (threw); the cell is then an `error`. */
+  error?: string;
+}
+
+/** Status of a finished cell. */
+export type CellStatus = 'pass' | 'fail' | 'error' | 'skipped';
+
+/** One finished cell: one (provider, prompt, test, repeat) with its output and verdicts. */
+export interface CellResult {
+  /** Content-derived key of the cell within the suite (provider, prompt, test id, repeat). */
+  cellId: string;
+  providerId: string;
+  providerLabel: string;
+  promptId: string;
+  testId: string;
+  testIndex: number;
+  repeatIndex: number;
+  description?: string;
+  vars: Record<string, unknown>;
+  /** The rendered prompt, as sent. */
+  prompt: string;
+  output: string;
+  status: CellStatus;
+  /** Weighted mean of the assertions' scores, 0..1 for built-in metrics. */
+  score: number;
+  assertions: AssertionResult[];
+  latencyMs: number;
+  usage?: TokenUsage;
+  cost: number;
+  cached: boolean;
+  finishReason?: string;
+  error?: string;
+}
+
+/** Events the executor emits; reporters (Ink UI, plain log, watch loop) subscribe and hold no engine logic. */
+export type RunEvent =
+  | { type: 'run-start'; runId: string; suitePath: string; totalCells: number; doneCells: number }
+  | { type: 'node-start'; cellId: string; providerId: string }
+  | { type: 'node-end'; cell: CellResult }
+  | { type: 'retry'; cellId: string; providerId: string; attempt: number; delayMs: number; reason: string }
+  | { type: 'run-end'; runId: string; status: RunStatus; durationMs: number };
+
+/** Lifecycle of a stored run. */
+export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
