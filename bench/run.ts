@@ -1,0 +1,126 @@
+/**
+ * `npm run bench`: the core engine's performance figures, measured against the fake OpenAI server in its own
+ * process and compared with a bare openai-SDK loop on the same server. Prints figures; asserts nothing
+ * (the machine is shared and noisy — read the ratios, not single timings).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BIN = join(ROOT, 'dist/cli/bin.js');
+const PROBE = join(ROOT, 'bench/rss-probe.mjs');
+const work = mkdtempSync(join(tmpdir(), 'llmlab-bench-'));
+const only = process.env.BENCH_ONLY?.split(',');
+
+interface Measured {
+  wallMs: number;
+  rssBytes: number;
+  stdout: string;
+}
+
+async function startServer(latencyMs: number): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/fake-server.ts'), String(latencyMs)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const line = await new Promise<string>((done) => createInterface({ input: child.stdout! }).once('line', done));
+  return { url: line.trim(), stop: () => child.kill('SIGTERM') };
+}
+
+function measure(args: string[]): Measured {
+  const rssFile = join(work, `rss-${Math.random().toString(36).slice(2)}`);
+  const started = performance.now();
+  const r = spawnSync(process.execPath, ['--import', PROBE, ...args], {
+    cwd: work,
+    env: { ...process.env, BENCH_RSS_FILE: rssFile, CI: 'true' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  const wallMs = performance.now() - started;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}:\n${r.stderr}\n${r.stdout}`);
+  return { wallMs, rssBytes: Number(readFileSync(rssFile, 'utf8')), stdout: r.stdout };
+}
+
+/** A suite of 1 prompt × 2 providers × `tests` tests, 2 assertions each (contains + javascript). */
+function writeSuite(name: string, url: string, tests: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < tests; i++) lines.push(JSON.stringify({ vars: { question: `question number ${i}` } }));
+  writeFileSync(join(work, `${name}.jsonl`), `${lines.join('\n')}\n`);
+  const provider = (model: string) =>
+    `  - id: openai:${model}\n    config: { baseUrl: "${url}/v1", maxRetries: 2 }\n`;
+  writeFileSync(
+    join(work, `${name}.yaml`),
+    `description: bench ${name}\nproviders:\n${provider('bench-a')}${provider('bench-b')}` +
+      `prompts:\n  - "Answer in one sentence: {{ question }}"\n` +
+      `defaultTest:\n  assert:\n    - { type: contains, value: question }\n    - { type: javascript, value: "output.length < 500" }\n` +
+      `tests: file:${name}.jsonl\n`,
+  );
+  return join(work, `${name}.yaml`);
+}
+
+function evalArgs(suite: string, db: string): string[] {
+  return [BIN, 'eval', suite, '-j', '16', '--db', join(work, db), '--no-tui'];
+}
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const rows: [string, string, string][] = [];
+const report = (what: string, value: string, bar: string) => {
+  rows.push([what, value, bar]);
+  process.stdout.write(`${what}: ${value}   (${bar})\n`);
+};
+const want = (name: string) => !only || only.includes(name);
+
+const fast = await startServer(0);
+try {
+  const bare2k = JSON.parse(
+    measure([join(ROOT, 'bench/bare-sdk.mjs'), fast.url, '2000', '16']).stdout,
+  ) as { callsPerSec: number };
+  report('bare SDK loop, 2,000 calls, -j 16, 0 ms', `${bare2k.callsPerSec.toFixed(0)} calls/s`, 'reference');
+
+  if (want('latency')) {
+    const slow = await startServer(50);
+    try {
+      const m = measure(evalArgs(writeSuite('s2k-slow', slow.url, 1000), 'slow.db'));
+      const bound = (2000 * 50) / 16;
+      report('llmlab 2,000 cells, 50 ms fake latency, -j 16', secs(m.wallMs), `${(m.wallMs / bound).toFixed(2)} × the ${secs(bound)} concurrency bound; bar ≤ 1.2 ×`);
+    } finally {
+      slow.stop();
+    }
+  }
+
+  if (want('throughput')) {
+    const suite = writeSuite('s2k', fast.url, 1000);
+    const m = measure(evalArgs(suite, 's2k.db'));
+    const cps = 2000 / (m.wallMs / 1000);
+    report('llmlab 2,000 cells, 0 ms, -j 16 (end to end)', `${cps.toFixed(0)} cells/s`, `${((cps / bare2k.callsPerSec) * 100).toFixed(0)} % of the bare loop; bar ≥ 70 %`);
+    const cached = measure(evalArgs(suite, 's2k.db'));
+    report('llmlab fully cached re-run, 2,000 cells', secs(cached.wallMs), 'process start included; bar ≤ 1 s');
+  }
+
+  if (want('memory')) {
+    const bare10k = measure([join(ROOT, 'bench/bare-sdk.mjs'), fast.url, '10000', '16']);
+    report('bare SDK loop, 10,000 calls: peak RSS', mb(bare10k.rssBytes), 'reference');
+    const m10k = measure(evalArgs(writeSuite('s10k', fast.url, 5000), 's10k.db'));
+    report('llmlab 10,000 cells: peak RSS', mb(m10k.rssBytes), `${(m10k.rssBytes / bare10k.rssBytes).toFixed(2)} × the bare loop; bar ≤ 1.5 ×`);
+    if (process.env.BENCH_SKIP_100K !== '1') {
+      const m100k = measure(evalArgs(writeSuite('s100k', fast.url, 50_000), 's100k.db'));
+      report('llmlab 100,000 cells: peak RSS', mb(m100k.rssBytes), `${(m100k.rssBytes / m10k.rssBytes).toFixed(2)} × the 10,000-cell figure; bar ≤ 1.3 × (wall ${secs(m100k.wallMs)})`);
+    }
+  }
+
+  if (want('version')) {
+    const times: number[] = [];
+    for (let i = 0; i < 11; i++) times.push(measure([BIN, '--version']).wallMs);
+    times.sort((a, b) => a - b);
+    report('llmlab --version (median of 11)', `${times[5]!.toFixed(0)} ms`, 'bar ≤ 150 ms');
+  }
+} finally {
+  fast.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+
+process.stdout.write(`\n| measure | value | against the bar |\n|---|---|---|\n${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n`);

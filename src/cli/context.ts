@@ -1,0 +1,55 @@
+/** What every command needs: the project config, the environment, the store, and flag parsing. */
+import { resolve } from 'node:path';
+import { loadEnv } from '../config/env.js';
+import { loadProjectConfig } from '../config/project-config.js';
+import type { ProjectConfig } from '../config/types.js';
+import { LlmlabError } from '../errors.js';
+import { openStore, type Store } from '../store/index.js';
+
+export interface CommandContext {
+  project: ProjectConfig;
+  env: Record<string, string | undefined>;
+  store(): Store;
+}
+
+/** Loads the project config (nearest llmlab.config.yaml) and `.env`; opens the store on first use. */
+export async function createContext(flags: { db?: string }): Promise<CommandContext> {
+  const project = await loadProjectConfig({ cwd: process.cwd(), db: flags.db });
+  const env = loadEnv(project.root);
+  let store: Store | undefined;
+  return {
+    project,
+    env,
+    store: () => (store ??= openStore(project.db)),
+  };
+}
+
+/** Suite paths from the command line, else the project's `suites` globs. */
+export async function suitePaths(args: string[], project: ProjectConfig): Promise<string[]> {
+  if (args.length > 0) return args.map((a) => resolve(a));
+  const { default: fg } = await import('fast-glob');
+  const found = (await fg(project.suites, { cwd: project.root, absolute: true })).sort();
+  if (found.length === 0) {
+    throw new LlmlabError('USAGE', 'no suite given and the `suites` globs match no file', {
+      hint: 'pass a suite path, e.g. `llmlab eval suites/quickstart.yaml`, or fix `suites` in llmlab.config.yaml',
+      where: project.file ? { file: project.file } : undefined,
+    });
+  }
+  return found;
+}
+
+/** Parses a flag that must be a whole number ≥ 1. */
+export function positiveInt(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new LlmlabError('USAGE', `${flag} must be a whole number ≥ 1, got \`${String(value)}\``);
+  }
+  return n;
+}
+
+/** A flag that cac gives as a string or, when repeated, an array. */
+export function list(value: unknown): string[] {
+  if (value === undefined || value === false) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
+}

@@ -1,0 +1,89 @@
+/**
+ * Command wiring (cac). Each command lives in its own file and is imported only when invoked. Every error a
+ * user can cause is an LlmlabError: printed as `file:line:col: message` + hint, exit 2, never a stack trace.
+ */
+import { cac } from 'cac';
+import { LlmlabError, exitCodeFor } from '../errors.js';
+import { version } from './version.js';
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const cli = cac('llmlab');
+  let pending: Promise<number> | undefined;
+  const run = (load: () => Promise<(...a: any[]) => Promise<number>>) => (...a: any[]) => {
+    pending = load().then((command) => command(...a));
+  };
+
+  cli
+    .command('eval [...suites]', 'Run suites (default: the suites globs in llmlab.config.yaml)')
+    .option('-j, --concurrency <n>', 'Model calls in flight in total (default 8, or llmlab.config.yaml)')
+    .option('-o, --output <file>', 'Write a report (.json); repeatable')
+    .option('--repeat <n>', 'Run every cell n times (overrides the suite)')
+    .option('--resume [runId]', 'Continue the latest unfinished run of the suite, or the run given')
+    .option('--no-cache', 'Do not read cached answers (fresh answers are still cached)')
+    .option('--no-tui', 'Plain log output (the default when not on a TTY or with CI=true)')
+    .option('--db <path>', 'Database file (default .llmlab/llmlab.db beside llmlab.config.yaml)')
+    .example('llmlab eval suites/quickstart.yaml -o reports/quickstart.json')
+    .action(run(async () => (await import('./eval.js')).evalCommand));
+
+  cli
+    .command('plan [...suites]', 'Show the plan: cells, cached, estimated tokens and cost; calls nothing')
+    .option('--repeat <n>', 'Plan every cell n times (overrides the suite)')
+    .option('--db <path>', 'Database file')
+    .example('llmlab plan suites/quickstart.yaml')
+    .action(run(async () => (await import('./plan.js')).planCommand));
+
+  cli
+    .command('runs', 'List stored runs, newest first')
+    .option('-n, --limit <n>', 'How many', { default: 20 })
+    .option('--db <path>', 'Database file')
+    .action(run(async () => (await import('./runs.js')).runsCommand));
+
+  cli
+    .command('report <run>', 'Re-render a stored run (`latest` or a run id) from the database')
+    .option('-o, --output <file>', 'Write a report (.json); repeatable. Without it, print the summary')
+    .option('--db <path>', 'Database file')
+    .example('llmlab report latest -o reports/latest.json')
+    .action(run(async () => (await import('./report.js')).reportCommand));
+
+  cli
+    .command('cache <action>', 'Response cache: `stats` or `clear`')
+    .option('--provider <id>', 'With clear: only this provider id')
+    .option('--db <path>', 'Database file')
+    .example('llmlab cache stats')
+    .action(run(async () => (await import('./cache.js')).cacheCommand));
+
+  cli.help();
+  cli.version(version);
+
+  try {
+    cli.parse(['node', 'llmlab', ...argv], { run: false });
+    if (!cli.matchedCommand && cli.args.length > 0) {
+      throw new LlmlabError('USAGE', `unknown command \`${cli.args[0]}\``, {
+        hint: 'run `llmlab --help` for the list of commands',
+      });
+    }
+    if (!cli.matchedCommand && !cli.options.help && !cli.options.version) {
+      cli.outputHelp();
+      return 0;
+    }
+    await cli.runMatchedCommand();
+    return pending ? await pending : 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof LlmlabError) {
+    process.stderr.write(`llmlab: ${error.format()}\n`);
+    return exitCodeFor(error);
+  }
+  // cac's own usage errors (unknown option, missing argument) are user mistakes too.
+  if (error instanceof Error && error.name === 'CACError') {
+    process.stderr.write(`llmlab: ${error.message}\n  hint: run \`llmlab --help\`\n`);
+    return 2;
+  }
+  process.stderr.write(`llmlab: internal error (please report it):\n${error instanceof Error ? error.stack : String(error)}\n`);
+  return 1;
+}

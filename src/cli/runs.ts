@@ -1,0 +1,26 @@
+/** `llmlab runs`: stored runs, newest first. */
+import { relative } from 'node:path';
+import { createContext, positiveInt } from './context.js';
+
+export async function runsCommand(flags: { limit?: string | number; db?: string }): Promise<number> {
+  const ctx = await createContext(flags);
+  const store = ctx.store();
+  const runs = store.runs.list(positiveInt(flags.limit, '--limit') ?? 20);
+  if (runs.length === 0) {
+    process.stdout.write(`no runs in ${store.path} yet; start one with \`llmlab eval <suite>\`\n`);
+    return 0;
+  }
+  const rows = runs.map((r) => [
+    r.id,
+    new Date(r.createdAt).toISOString().replace('T', ' ').slice(0, 19),
+    r.status,
+    `${store.results.count(r.id)}/${r.totalCells}`,
+    relative(process.cwd(), r.suitePath) || r.suitePath,
+  ]);
+  const header = ['run', 'started (UTC)', 'status', 'cells', 'suite'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  for (const row of [header, ...rows]) {
+    process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+  }
+  return 0;
+}

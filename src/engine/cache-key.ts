@@ -1,0 +1,54 @@
+/**
+ * Content-derived keys. A response key hashes everything that can change a model's answer, so the same key
+ * means the same cached answer on any machine; a cell id hashes the cell's coordinates in the suite, so shards
+ * and resumed runs agree on identity without counters.
+ */
+import { createHash } from 'node:crypto';
+import type { ChatMessage } from '../types.js';
+
+const KEY_VERSION = 1;
+
+/** Key of one model call in the response cache. */
+export function responseKey(input: {
+  providerType: string;
+  identity: Record<string, unknown>;
+  messages: ChatMessage[];
+  prompt: string;
+  vars: Record<string, unknown>;
+  repeatIndex: number;
+  /** Providers that read vars themselves (http, exec, file) make vars part of the request. */
+  varsMatter: boolean;
+}): string {
+  return sha256(
+    stableStringify({
+      v: KEY_VERSION,
+      type: input.providerType,
+      identity: input.identity,
+      messages: input.messages,
+      prompt: input.prompt,
+      vars: input.varsMatter ? input.vars : undefined,
+      repeat: input.repeatIndex,
+    }),
+  );
+}
+
+/** Id of one cell: (provider label, prompt id, test id, repeat index). */
+export function cellId(providerLabel: string, promptId: string, testId: string, repeatIndex: number): string {
+  return sha256(JSON.stringify([providerLabel, promptId, testId, repeatIndex])).slice(0, 24);
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** JSON with object keys sorted, so `{a, b}` and `{b, a}` hash alike. */
+export function stableStringify(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const sorted: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+      return sorted;
+    }
+    return v;
+  });
+}

@@ -1,0 +1,24 @@
+/** A cell's rendered request and its response-cache key: shared by the executor and `llmlab plan`. */
+import type { ChatMessage, Provider } from '../types.js';
+import { responseKey } from './cache-key.js';
+import type { PlannedCell } from './plan.js';
+
+/** Chat-API providers send only messages and parameters; every other provider may read vars itself. */
+const MESSAGE_ONLY_PROVIDERS = new Set(['openai', 'anthropic', 'ollama']);
+
+export function cellRequest(
+  cell: PlannedCell,
+  provider: Provider,
+): { messages: ChatMessage[]; prompt: string; key: string } {
+  const { messages, prompt } = cell.prompt.render(cell.test);
+  const key = responseKey({
+    providerType: provider.type,
+    identity: provider.identity,
+    messages,
+    prompt,
+    vars: cell.test.vars,
+    repeatIndex: cell.repeatIndex,
+    varsMatter: !MESSAGE_ONLY_PROVIDERS.has(provider.type),
+  });
+  return { messages, prompt, key };
+}

@@ -1,0 +1,147 @@
+/**
+ * One run of a suite, start to end: create (or resume) the stored run, execute the plan, flush, and record
+ * the final status. Interrupts are signals, not exceptions: whatever finished is saved and resumable.
+ */
+import { execFile } from 'node:child_process';
+import type { ProjectConfig, ResolvedSuite } from '../config/types.js';
+import { LlmlabError } from '../errors.js';
+import { createRunWriter, type RunRecord, type Store } from '../store/index.js';
+import type { RunStatus } from '../types.js';
+import type { EventBus } from './events.js';
+import { execute, type ExecuteStats } from './executor.js';
+import { createGrader } from './grade.js';
+import { createProviders } from './instances.js';
+import { checkTemplates, createPlan } from './plan.js';
+
+/** Options of {@link runSuite}; mostly CLI flags. */
+export interface RunSuiteOptions {
+  suite: ResolvedSuite;
+  project: ProjectConfig;
+  store: Store;
+  env: Readonly<Record<string, string | undefined>>;
+  events: EventBus;
+  /** Global model calls in flight (`-j`). */
+  concurrency: number;
+  /** Overrides the suite's `repeat`. */
+  repeat?: number;
+  /** False for `--no-cache`: answers are not read from the cache (fresh ones are still stored). */
+  cache: boolean;
+  /** `true` resumes the latest unfinished run of the suite; a string resumes that run. */
+  resume?: true | string;
+  /** Stop dispatching (first Ctrl-C). */
+  stop: AbortSignal;
+  /** Cancel calls in flight too (second Ctrl-C). */
+  abort: AbortSignal;
+  llmlabVersion: string;
+}
+
+/** What a finished (or interrupted) run reports back. */
+export interface RunOutcome {
+  run: RunRecord;
+  status: RunStatus;
+  stats: ExecuteStats;
+  /** Cells finished by an earlier, resumed attempt. */
+  resumedCells: number;
+  durationMs: number;
+}
+
+export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
+  const { suite, store } = options;
+  const started = performance.now();
+  const plan = createPlan(suite, { repeat: options.repeat });
+  checkTemplates(plan);
+  const grader = createGrader(suite.baseDir);
+  // Config mistakes in assertions (bad regex, missing module) and providers (missing key) surface now,
+  // before the first call, as exit-2 errors.
+  const [providers] = await Promise.all([createProviders(suite, options.env), grader.prepareAll(suite.tests)]);
+
+  const run = openRun(options, plan.totalCells, await gitSha(suite.baseDir));
+  const skip = store.results.finishedCellIds(run.id);
+  const writer = createRunWriter(store, run.id);
+  options.events.emit({
+    type: 'run-start',
+    runId: run.id,
+    suitePath: suite.path,
+    totalCells: plan.totalCells,
+    doneCells: skip.size,
+  });
+
+  let status: RunStatus = 'failed';
+  let stats: ExecuteStats = { finished: 0, calls: 0, cacheHits: 0 };
+  try {
+    stats = await execute(plan, {
+      providers,
+      grader,
+      cache: store.cache,
+      writer,
+      events: options.events,
+      concurrency: options.concurrency,
+      readCache: options.cache,
+      skip,
+      stop: options.stop,
+      abort: options.abort,
+    });
+    status = options.stop.aborted ? 'interrupted' : 'completed';
+  } finally {
+    writer.flush();
+    store.runs.setStatus(run.id, status);
+    const durationMs = Math.round(performance.now() - started);
+    options.events.emit({ type: 'run-end', runId: run.id, status, durationMs });
+  }
+  return {
+    run: { ...run, status },
+    status,
+    stats,
+    resumedCells: skip.size,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+function openRun(options: RunSuiteOptions, totalCells: number, sha: string | undefined): RunRecord {
+  const { suite, store } = options;
+  const runOptions = {
+    concurrency: options.concurrency,
+    repeat: options.repeat ?? suite.repeat,
+    cache: options.cache,
+    llmlabVersion: options.llmlabVersion,
+    minPassRate: suite.gates.minPassRate,
+  };
+  if (options.resume === undefined) {
+    return store.runs.create({
+      suitePath: suite.path,
+      suiteHash: suite.hash,
+      description: suite.description,
+      totalCells,
+      options: runOptions,
+      gitSha: sha,
+    });
+  }
+  const previous =
+    options.resume === true ? store.runs.latestUnfinished(suite.path) : store.runs.get(options.resume);
+  if (!previous) {
+    throw new LlmlabError(
+      'RUN_NOT_FOUND',
+      options.resume === true
+        ? `no unfinished run of ${suite.path} to resume`
+        : `no run \`${options.resume}\` in ${store.path}`,
+      { hint: 'list runs with `llmlab runs`, or run without --resume to start a new one' },
+    );
+  }
+  if (previous.suiteHash !== suite.hash || previous.suitePath !== suite.path) {
+    throw new LlmlabError('USAGE', `run ${previous.id} was made from a different version of this suite`, {
+      hint: 'resume only continues an identical suite; run without --resume to start a new run',
+    });
+  }
+  store.runs.setStatus(previous.id, 'running');
+  store.runs.setTotalCells(previous.id, totalCells);
+  return { ...previous, status: 'running', totalCells };
+}
+
+/** The commit the suite's repository is at, for "which commit produced this run"; undefined outside git. */
+function gitSha(dir: string): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', 'HEAD'], { cwd: dir, timeout: 2000 }, (error, stdout) =>
+      resolve(error ? undefined : stdout.trim() || undefined),
+    );
+  });
+}

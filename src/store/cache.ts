@@ -1,0 +1,100 @@
+/**
+ * The response cache: one row per model call, keyed by a hash of everything that can change the answer.
+ * Only successful answers are stored; errors are never cached.
+ */
+import type { GenerateResult, TokenUsage } from '../types.js';
+import type { Db } from './db.js';
+
+/** A cached answer, as stored. */
+export interface CachedResponse {
+  output: string;
+  usage?: TokenUsage;
+  finishReason?: string;
+  model?: string;
+  latencyMs: number;
+  cost?: number;
+}
+
+export interface CacheStats {
+  entries: number;
+  bytes: number;
+  byProvider: { providerId: string; entries: number }[];
+  oldest?: number;
+  newest?: number;
+}
+
+interface ResponseRow {
+  output: string;
+  usage: string | null;
+  finish_reason: string | null;
+  model: string | null;
+  latency_ms: number;
+  cost: number | null;
+}
+
+/** Read/write access to the response cache. */
+export function createResponseCache(db: Db) {
+  const get = db.prepare<[string], ResponseRow>(
+    'SELECT output, usage, finish_reason, model, latency_ms, cost FROM responses WHERE key = ?',
+  );
+  const put = db.prepare(
+    `INSERT OR REPLACE INTO responses (key, provider_id, output, usage, finish_reason, model, latency_ms, cost, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return {
+    get(key: string): CachedResponse | undefined {
+      const row = get.get(key);
+      if (!row) return undefined;
+      return {
+        output: row.output,
+        usage: row.usage ? (JSON.parse(row.usage) as TokenUsage) : undefined,
+        finishReason: row.finish_reason ?? undefined,
+        model: row.model ?? undefined,
+        latencyMs: row.latency_ms,
+        cost: row.cost ?? undefined,
+      };
+    },
+    /** Stores a successful answer. Call inside the results writer's transaction when batching. */
+    put(key: string, providerId: string, result: GenerateResult): void {
+      put.run(
+        key,
+        providerId,
+        result.output,
+        result.usage ? JSON.stringify(result.usage) : null,
+        result.finishReason ?? null,
+        result.model ?? null,
+        result.latencyMs ?? 0,
+        result.cost ?? null,
+        Date.now(),
+      );
+    },
+    stats(): CacheStats {
+      const total = db
+        .prepare<[], { n: number; bytes: number | null; oldest: number | null; newest: number | null }>(
+          'SELECT count(*) AS n, sum(length(output) + ifnull(length(usage), 0)) AS bytes, min(created_at) AS oldest, max(created_at) AS newest FROM responses',
+        )
+        .get()!;
+      const byProvider = db
+        .prepare<[], { providerId: string; entries: number }>(
+          'SELECT provider_id AS providerId, count(*) AS entries FROM responses GROUP BY provider_id ORDER BY entries DESC',
+        )
+        .all();
+      return {
+        entries: total.n,
+        bytes: total.bytes ?? 0,
+        byProvider,
+        oldest: total.oldest ?? undefined,
+        newest: total.newest ?? undefined,
+      };
+    },
+    /** Deletes cached answers (all, or one provider's); returns how many. */
+    clear(providerId?: string): number {
+      const stmt = providerId
+        ? db.prepare('DELETE FROM responses WHERE provider_id = ?')
+        : db.prepare('DELETE FROM responses');
+      return (providerId ? stmt.run(providerId) : stmt.run()).changes;
+    },
+  };
+}
+
+export type ResponseCache = ReturnType<typeof createResponseCache>;

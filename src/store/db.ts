@@ -1,0 +1,105 @@
+/**
+ * Opens the llmlab database: one SQLite file in WAL mode, schema versioned with PRAGMA user_version and
+ * upgraded by forward-only migrations. This folder is the only code that touches SQLite.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { LlmlabError } from '../errors.js';
+
+/** The open database handle, shared by the cache, runs and results modules. */
+export type Db = Database.Database;
+
+/** Each entry upgrades the schema from version i to i + 1. Never edit a released entry: append a new one. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE responses (
+    key TEXT PRIMARY KEY,
+    provider_id TEXT NOT NULL,
+    output TEXT NOT NULL,
+    usage TEXT,
+    finish_reason TEXT,
+    model TEXT,
+    latency_ms REAL NOT NULL,
+    cost REAL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    suite_path TEXT NOT NULL,
+    suite_hash TEXT NOT NULL,
+    description TEXT,
+    status TEXT NOT NULL,
+    total_cells INTEGER NOT NULL,
+    options TEXT NOT NULL,
+    git_sha TEXT,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER
+  );
+  CREATE INDEX runs_by_suite ON runs (suite_path, created_at);
+  CREATE TABLE results (
+    run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    cell_id TEXT NOT NULL,
+    provider_id TEXT NOT NULL,
+    provider_label TEXT NOT NULL,
+    prompt_id TEXT NOT NULL,
+    test_id TEXT NOT NULL,
+    test_index INTEGER NOT NULL,
+    repeat_index INTEGER NOT NULL,
+    description TEXT,
+    vars TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    output TEXT NOT NULL,
+    status TEXT NOT NULL,
+    score REAL NOT NULL,
+    assertions TEXT NOT NULL,
+    latency_ms REAL NOT NULL,
+    usage TEXT,
+    cost REAL NOT NULL,
+    cached INTEGER NOT NULL,
+    finish_reason TEXT,
+    error TEXT,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (run_id, cell_id)
+  );
+  `,
+];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Opens (creating when needed) and migrates the database at `path`. */
+export function openDb(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let db: Db;
+  try {
+    db = new Database(path);
+  } catch (error) {
+    throw new LlmlabError('USAGE', `cannot open database ${path}: ${(error as Error).message}`, {
+      hint: 'check the path given by --db or LLMLAB_DB, and that its folder is writable',
+    });
+  }
+  db.pragma('journal_mode = WAL');
+  // NORMAL is durable against a killed process (the case resume cares about); only a power loss can drop
+  // the last commits, and those are re-run from the cache on resume.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db, path);
+  return db;
+}
+
+function migrate(db: Db, path: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new LlmlabError('USAGE', `database ${path} has schema version ${version}, newer than this llmlab`, {
+      hint: 'upgrade llmlab, or point --db at another file',
+    });
+  }
+  for (let v = version; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

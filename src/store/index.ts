@@ -1,0 +1,94 @@
+/** The store: the database plus its cache, runs and results views, and a batched writer for a live run. */
+import type { CellResult, GenerateResult } from '../types.js';
+import { createResponseCache } from './cache.js';
+import { openDb, type Db } from './db.js';
+import { createResultStore } from './results.js';
+import { createRunStore } from './runs.js';
+
+export type { CachedResponse, CacheStats, ResponseCache } from './cache.js';
+export type { RunOptions, RunRecord, RunStore } from './runs.js';
+export type { ResultStore, TargetTotals } from './results.js';
+
+export interface Store {
+  readonly db: Db;
+  readonly path: string;
+  readonly cache: ReturnType<typeof createResponseCache>;
+  readonly runs: ReturnType<typeof createRunStore>;
+  readonly results: ReturnType<typeof createResultStore>;
+  close(): void;
+}
+
+export function openStore(path: string): Store {
+  const db = openDb(path);
+  return {
+    db,
+    path,
+    cache: createResponseCache(db),
+    runs: createRunStore(db),
+    results: createResultStore(db),
+    close: () => db.close(),
+  };
+}
+
+/** Options of {@link createRunWriter}. */
+export interface RunWriterOptions {
+  /** Flush when this many writes are pending. */
+  batchSize?: number;
+  /** Flush at least this often, ms. */
+  flushMs?: number;
+}
+
+/**
+ * Buffers a live run's cache entries and results and writes them in one transaction per batch: one commit
+ * per cell would cost more than the fake model call it records. `flush()` is synchronous, so it can run in a
+ * signal handler.
+ */
+export function createRunWriter(store: Store, runId: string, options: RunWriterOptions = {}) {
+  const batchSize = options.batchSize ?? 256;
+  const flushMs = options.flushMs ?? 100;
+  let responses: { key: string; providerId: string; result: GenerateResult }[] = [];
+  let cells: CellResult[] = [];
+  let seq = store.results.count(runId);
+  let timer: NodeJS.Timeout | undefined;
+
+  const writeBatch = store.db.transaction(
+    (r: typeof responses, c: CellResult[]) => {
+      for (const entry of r) store.cache.put(entry.key, entry.providerId, entry.result);
+      for (const cell of c) store.results.put(runId, cell, seq++);
+    },
+  );
+
+  function flush(): void {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (responses.length === 0 && cells.length === 0) return;
+    const [r, c] = [responses, cells];
+    responses = [];
+    cells = [];
+    writeBatch(r, c);
+  }
+
+  function schedule(): void {
+    if (responses.length + cells.length >= batchSize) flush();
+    else if (!timer) {
+      timer = setTimeout(flush, flushMs);
+      timer.unref();
+    }
+  }
+
+  return {
+    /** Queues a successful model answer for the cache. */
+    cacheResponse(key: string, providerId: string, result: GenerateResult): void {
+      responses.push({ key, providerId, result });
+      schedule();
+    },
+    /** Queues a finished cell. */
+    addResult(cell: CellResult): void {
+      cells.push(cell);
+      schedule();
+    },
+    flush,
+  };
+}
+
+export type RunWriter = ReturnType<typeof createRunWriter>;

@@ -1,0 +1,154 @@
+/**
+ * Cell results of a run. Results stream in as cells finish and are written in batched transactions, so a run
+ * never holds all its results in memory and a killed run loses at most the last unflushed batch.
+ */
+import type { AssertionResult, CellResult, CellStatus, TokenUsage } from '../types.js';
+import type { Db } from './db.js';
+
+interface ResultRow {
+  cell_id: string;
+  provider_id: string;
+  provider_label: string;
+  prompt_id: string;
+  test_id: string;
+  test_index: number;
+  repeat_index: number;
+  description: string | null;
+  vars: string;
+  prompt: string;
+  output: string;
+  status: string;
+  score: number;
+  assertions: string;
+  latency_ms: number;
+  usage: string | null;
+  cost: number;
+  cached: number;
+  finish_reason: string | null;
+  error: string | null;
+}
+
+function fromRow(row: ResultRow): CellResult {
+  return {
+    cellId: row.cell_id,
+    providerId: row.provider_id,
+    providerLabel: row.provider_label,
+    promptId: row.prompt_id,
+    testId: row.test_id,
+    testIndex: row.test_index,
+    repeatIndex: row.repeat_index,
+    description: row.description ?? undefined,
+    vars: JSON.parse(row.vars) as Record<string, unknown>,
+    prompt: row.prompt,
+    output: row.output,
+    status: row.status as CellStatus,
+    score: row.score,
+    assertions: JSON.parse(row.assertions) as AssertionResult[],
+    latencyMs: row.latency_ms,
+    usage: row.usage ? (JSON.parse(row.usage) as TokenUsage) : undefined,
+    cost: row.cost,
+    cached: row.cached === 1,
+    finishReason: row.finish_reason ?? undefined,
+    error: row.error ?? undefined,
+  };
+}
+
+/** Per (prompt, provider) totals, computed by SQLite so that no run is loaded whole into memory. */
+export interface TargetTotals {
+  promptId: string;
+  providerId: string;
+  providerLabel: string;
+  total: number;
+  passed: number;
+  failed: number;
+  errors: number;
+  skipped: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+  cachedCells: number;
+  /** Latencies of non-skipped cells, ascending; a cached cell counts with the latency it was recorded with. */
+  latencies: number[];
+}
+
+export function createResultStore(db: Db) {
+  const upsert = db.prepare(
+    `INSERT OR REPLACE INTO results (run_id, cell_id, provider_id, provider_label, prompt_id, test_id, test_index,
+       repeat_index, description, vars, prompt, output, status, score, assertions, latency_ms, usage, cost, cached,
+       finish_reason, error, seq)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  return {
+    /** Writes one result; call inside a transaction when writing many. */
+    put(runId: string, cell: CellResult, seq: number): void {
+      upsert.run(
+        runId,
+        cell.cellId,
+        cell.providerId,
+        cell.providerLabel,
+        cell.promptId,
+        cell.testId,
+        cell.testIndex,
+        cell.repeatIndex,
+        cell.description ?? null,
+        JSON.stringify(cell.vars),
+        cell.prompt,
+        cell.output,
+        cell.status,
+        cell.score,
+        JSON.stringify(cell.assertions),
+        cell.latencyMs,
+        cell.usage ? JSON.stringify(cell.usage) : null,
+        cell.cost,
+        cell.cached ? 1 : 0,
+        cell.finishReason ?? null,
+        cell.error ?? null,
+        seq,
+      );
+    },
+    /** Cells of a run that finished with a verdict (pass/fail): a resume skips these and re-runs the rest. */
+    finishedCellIds(runId: string): Set<string> {
+      const rows = db
+        .prepare<[string], { cell_id: string }>(
+          `SELECT cell_id FROM results WHERE run_id = ? AND status IN ('pass', 'fail')`,
+        )
+        .all(runId);
+      return new Set(rows.map((r) => r.cell_id));
+    },
+    /** Streams a run's results in suite order (test, prompt, provider, repeat). */
+    *iterate(runId: string): Generator<CellResult> {
+      const stmt = db.prepare<[string], ResultRow>(
+        'SELECT * FROM results WHERE run_id = ? ORDER BY test_index, prompt_id, provider_label, repeat_index',
+      );
+      for (const row of stmt.iterate(runId)) yield fromRow(row);
+    },
+    count(runId: string): number {
+      return db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM results WHERE run_id = ?').get(runId)!.n;
+    },
+    totals(runId: string): TargetTotals[] {
+      const groups = db
+        .prepare<[string], Omit<TargetTotals, 'latencies'>>(
+          `SELECT prompt_id AS promptId, provider_id AS providerId, provider_label AS providerLabel,
+             count(*) AS total,
+             sum(status = 'pass') AS passed, sum(status = 'fail') AS failed,
+             sum(status = 'error') AS errors, sum(status = 'skipped') AS skipped,
+             ifnull(sum(json_extract(usage, '$.input')), 0) AS inputTokens,
+             ifnull(sum(json_extract(usage, '$.output')), 0) AS outputTokens,
+             ifnull(sum(cost), 0) AS cost, sum(cached) AS cachedCells
+           FROM results WHERE run_id = ?
+           GROUP BY prompt_id, provider_label ORDER BY min(seq)`,
+        )
+        .all(runId);
+      const latency = db.prepare<[string, string, string], { l: number }>(
+        `SELECT latency_ms AS l FROM results WHERE run_id = ? AND prompt_id = ? AND provider_label = ?
+           AND status != 'skipped' ORDER BY latency_ms`,
+      );
+      return groups.map((g) => ({
+        ...g,
+        latencies: latency.all(runId, g.promptId, g.providerLabel).map((r) => r.l),
+      }));
+    },
+  };
+}
+
+export type ResultStore = ReturnType<typeof createResultStore>;

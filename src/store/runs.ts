@@ -1,0 +1,124 @@
+/** Stored runs: one row per `llmlab eval` of one suite, with the options it ran with and its status. */
+import { randomBytes } from 'node:crypto';
+import type { RunStatus } from '../types.js';
+import type { Db } from './db.js';
+
+/** Options a run was started with that a report or a resume needs. Never holds secrets. */
+export interface RunOptions {
+  concurrency: number;
+  repeat: number;
+  cache: boolean;
+  llmlabVersion: string;
+  minPassRate?: number;
+}
+
+/** A stored run. */
+export interface RunRecord {
+  id: string;
+  suitePath: string;
+  suiteHash: string;
+  description?: string;
+  status: RunStatus;
+  totalCells: number;
+  options: RunOptions;
+  gitSha?: string;
+  createdAt: number;
+  finishedAt?: number;
+}
+
+interface RunRow {
+  id: string;
+  suite_path: string;
+  suite_hash: string;
+  description: string | null;
+  status: string;
+  total_cells: number;
+  options: string;
+  git_sha: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+function fromRow(row: RunRow): RunRecord {
+  return {
+    id: row.id,
+    suitePath: row.suite_path,
+    suiteHash: row.suite_hash,
+    description: row.description ?? undefined,
+    status: row.status as RunStatus,
+    totalCells: row.total_cells,
+    options: JSON.parse(row.options) as RunOptions,
+    gitSha: row.git_sha ?? undefined,
+    createdAt: row.created_at,
+    finishedAt: row.finished_at ?? undefined,
+  };
+}
+
+/** A sortable, human-readable run id: `20261126-233512-9f3a`. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+export function createRunStore(db: Db) {
+  const byId = db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?');
+  return {
+    create(run: Omit<RunRecord, 'id' | 'status' | 'createdAt'>): RunRecord {
+      const record: RunRecord = { ...run, id: newRunId(), status: 'running', createdAt: Date.now() };
+      db.prepare(
+        `INSERT INTO runs (id, suite_path, suite_hash, description, status, total_cells, options, git_sha, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        record.id,
+        record.suitePath,
+        record.suiteHash,
+        record.description ?? null,
+        record.status,
+        record.totalCells,
+        JSON.stringify(record.options),
+        record.gitSha ?? null,
+        record.createdAt,
+      );
+      return record;
+    },
+    get(id: string): RunRecord | undefined {
+      const row = byId.get(id);
+      return row ? fromRow(row) : undefined;
+    },
+    /** The newest run, optionally of one suite. */
+    latest(suitePath?: string): RunRecord | undefined {
+      const row = suitePath
+        ? db
+            .prepare<[string], RunRow>('SELECT * FROM runs WHERE suite_path = ? ORDER BY created_at DESC, id DESC LIMIT 1')
+            .get(suitePath)
+        : db.prepare<[], RunRow>('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT 1').get();
+      return row ? fromRow(row) : undefined;
+    },
+    /** The newest run of a suite that did not complete (interrupted, or killed while `running`). */
+    latestUnfinished(suitePath: string): RunRecord | undefined {
+      const row = db
+        .prepare<[string], RunRow>(
+          `SELECT * FROM runs WHERE suite_path = ? AND status IN ('running', 'interrupted')
+           ORDER BY created_at DESC, id DESC LIMIT 1`,
+        )
+        .get(suitePath);
+      return row ? fromRow(row) : undefined;
+    },
+    list(limit = 20): RunRecord[] {
+      return db
+        .prepare<[number], RunRow>('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?')
+        .all(limit)
+        .map(fromRow);
+    },
+    setStatus(id: string, status: RunStatus): void {
+      const finishedAt = status === 'running' ? null : Date.now();
+      db.prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?').run(status, finishedAt, id);
+    },
+    /** A resumed run may have a different cell count (e.g. a larger --repeat). */
+    setTotalCells(id: string, totalCells: number): void {
+      db.prepare('UPDATE runs SET total_cells = ? WHERE id = ?').run(totalCells, id);
+    },
+  };
+}
+
+export type RunStore = ReturnType<typeof createRunStore>;

@@ -1,0 +1,70 @@
+/**
+ * The plain reporter for CI logs, `--no-tui` and non-TTY output: a start line, a progress line per 10 % of the
+ * cells or per 10 s (whichever comes first), retries in brief, and nothing that needs a terminal.
+ */
+import type { RunListener } from '../engine/events.js';
+
+export interface PlainReporterOptions {
+  write?: (line: string) => void;
+  /** Print progress at most this often, ms. */
+  intervalMs?: number;
+}
+
+export function createPlainReporter(options: PlainReporterOptions = {}): RunListener {
+  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const intervalMs = options.intervalMs ?? 10_000;
+  let total = 0;
+  let done = 0;
+  let failed = 0;
+  let errors = 0;
+  let nextStep = 0;
+  let lastPrint = 0;
+  let started = 0;
+  let retries = 0;
+  let lastRetryPrint = -Infinity;
+
+  const progress = () => {
+    const secs = (performance.now() - started) / 1000;
+    const rate = secs > 0 ? (done / secs).toFixed(1) : '0';
+    const percent = total > 0 ? Math.floor((done / total) * 100) : 100;
+    write(`  ${done}/${total} cells (${percent}%)  ${failed} failed  ${errors} errors  ${rate} cells/s`);
+    lastPrint = performance.now();
+  };
+
+  return (event) => {
+    switch (event.type) {
+      case 'run-start':
+        total = event.totalCells;
+        done = event.doneCells;
+        started = lastPrint = performance.now();
+        nextStep = total / 10;
+        write(
+          `run ${event.runId}: ${total} cells${event.doneCells > 0 ? ` (${event.doneCells} already done, resuming)` : ''}`,
+        );
+        return;
+      case 'node-end':
+        done++;
+        if (event.cell.status === 'fail') failed++;
+        if (event.cell.status === 'error') errors++;
+        if (done >= nextStep || performance.now() - lastPrint >= intervalMs) {
+          nextStep = (Math.floor((done / total) * 10) + 1) * (total / 10);
+          if (done < total) progress();
+        }
+        return;
+      case 'retry':
+        retries++;
+        // A storm of 429s would flood a CI log; one line a second says enough.
+        if (performance.now() - lastRetryPrint > 1000) {
+          write(`  retrying ${event.providerId} in ${event.delayMs} ms (${event.reason}); ${retries} retries so far`);
+          lastRetryPrint = performance.now();
+        }
+        return;
+      case 'run-end':
+        progress();
+        write(`run ${event.runId} ${event.status} in ${(event.durationMs / 1000).toFixed(1)} s`);
+        return;
+      default:
+        return;
+    }
+  };
+}

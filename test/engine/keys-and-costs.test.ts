@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { cellId, responseKey, stableStringify } from '../../src/engine/cache-key.js';
+import { costOf, priceOf } from '../../src/engine/cost.js';
+import { backoffMs, classify } from '../../src/engine/retry.js';
+import { ProviderError } from '../../src/errors.js';
+
+const base = {
+  providerType: 'openai',
+  identity: { baseUrl: 'u', model: 'm', temperature: 0 },
+  messages: [{ role: 'user' as const, content: 'hi' }],
+  prompt: 'hi',
+  vars: { q: 1 },
+  repeatIndex: 0,
+  varsMatter: false,
+};
+
+describe('response keys', () => {
+  it('ignore key order but change with anything that changes the answer', () => {
+    const k = responseKey(base);
+    expect(responseKey({ ...base, identity: { temperature: 0, model: 'm', baseUrl: 'u' } })).toBe(k);
+    expect(responseKey({ ...base, identity: { ...base.identity, temperature: 1 } })).not.toBe(k);
+    expect(responseKey({ ...base, repeatIndex: 1 })).not.toBe(k);
+    expect(responseKey({ ...base, prompt: 'hi!', messages: [{ role: 'user', content: 'hi!' }] })).not.toBe(k);
+    expect(responseKey({ ...base, vars: { q: 2 } })).toBe(k);
+    expect(responseKey({ ...base, varsMatter: true, vars: { q: 2 } })).not.toBe(responseKey({ ...base, varsMatter: true }));
+  });
+
+  it('cell ids depend on coordinates only', () => {
+    expect(cellId('a', 'p', 't', 0)).toBe(cellId('a', 'p', 't', 0));
+    expect(cellId('a', 'p', 't', 1)).not.toBe(cellId('a', 'p', 't', 0));
+    expect(stableStringify({ b: 1, a: [{ d: 1, c: 2 }] })).toBe('{"a":[{"c":2,"d":1}],"b":1}');
+  });
+});
+
+describe('costs', () => {
+  it('prices usage from the profiles, including cached input and dated snapshots', () => {
+    const price = priceOf('openai', 'gpt-4o-mini')!;
+    expect(price).toMatchObject({ input: 0.15, output: 0.6 });
+    expect(priceOf('openai', 'gpt-4o-mini-2024-07-18')).toEqual(price);
+    expect(costOf(price, { input: 1_000_000, output: 1_000_000, total: 2_000_000 })).toBeCloseTo(0.75);
+    expect(costOf(price, { input: 1_000_000, output: 0, total: 1_000_000, cachedInput: 1_000_000 })).toBeCloseTo(0.075);
+    expect(costOf(priceOf('ollama', 'llama3.2'), { input: 100, output: 100, total: 200 })).toBe(0);
+    expect(priceOf('openai', 'unknown-model')).toBeUndefined();
+    expect(priceOf('echo', '')).toBeUndefined();
+  });
+});
+
+describe('retry policy', () => {
+  it('retries retryable provider errors and timeouts only', () => {
+    expect(classify(new ProviderError('429', { retryable: true, retryAfterMs: 1000 }), false, 10)).toMatchObject({ retryable: true, retryAfterMs: 1000 });
+    expect(classify(new ProviderError('400'), false, 10).retryable).toBe(false);
+    expect(classify(new TypeError('bug'), false, 10).retryable).toBe(false);
+    expect(classify(new Error('aborted'), true, 250)).toEqual({ retryable: true, message: 'timed out after 250 ms' });
+  });
+
+  it('honours Retry-After (capped) and otherwise backs off exponentially with jitter', () => {
+    expect(backoffMs(0, 1500)).toBe(1500);
+    expect(backoffMs(0, 10_000_000)).toBe(120_000);
+    expect(backoffMs(0, undefined, () => 0)).toBe(250);
+    expect(backoffMs(0, undefined, () => 1)).toBe(500);
+    expect(backoffMs(3, undefined, () => 1)).toBe(4000);
+    expect(backoffMs(20, undefined, () => 1)).toBe(30_000);
+  });
+});

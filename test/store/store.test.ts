@@ -1,0 +1,112 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../src/store/db.js';
+import { createRunWriter, openStore, type Store } from '../../src/store/index.js';
+import type { CellResult } from '../../src/types.js';
+
+let dir: string;
+let store: Store;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'llmlab-store-'));
+  store = openStore(join(dir, 'nested', 'llmlab.db'));
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function cell(i: number, status: CellResult['status'] = 'pass'): CellResult {
+  return {
+    cellId: `c${i}`,
+    providerId: 'mock',
+    providerLabel: 'mock',
+    promptId: 'p',
+    testId: `t${i}`,
+    testIndex: i,
+    repeatIndex: 0,
+    vars: { i },
+    prompt: `prompt ${i}`,
+    output: `out ${i}`,
+    status,
+    score: status === 'pass' ? 1 : 0,
+    assertions: [],
+    latencyMs: i,
+    usage: { input: 10, output: 5, total: 15 },
+    cost: 0.001,
+    cached: false,
+  };
+}
+
+const runOptions = { concurrency: 8, repeat: 1, cache: true, llmlabVersion: 'test' };
+
+describe('store', () => {
+  it('creates the folder, uses WAL and records its schema version', () => {
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+  });
+
+  it('refuses a database from a newer llmlab', () => {
+    store.close();
+    const path = join(dir, 'nested', 'llmlab.db');
+    const raw = new Database(path);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    expect(() => openStore(path)).toThrow(/newer than this llmlab/);
+    store = openStore(join(dir, 'other.db'));
+  });
+
+  it('caches answers by key and reports stats; clear removes them', () => {
+    store.cache.put('k1', 'openai:a', { output: 'hi', usage: { input: 1, output: 2, total: 3 }, latencyMs: 12, finishReason: 'stop' });
+    store.cache.put('k2', 'openai:b', { output: 'yo', latencyMs: 3 });
+    expect(store.cache.get('k1')).toEqual({ output: 'hi', usage: { input: 1, output: 2, total: 3 }, finishReason: 'stop', latencyMs: 12, model: undefined, cost: undefined });
+    expect(store.cache.get('missing')).toBeUndefined();
+    expect(store.cache.stats().entries).toBe(2);
+    expect(store.cache.clear('openai:a')).toBe(1);
+    expect(store.cache.get('k1')).toBeUndefined();
+    expect(store.cache.clear()).toBe(1);
+  });
+
+  it('writes results in batches and flushes on demand', () => {
+    const run = store.runs.create({ suitePath: '/s.yaml', suiteHash: 'h', totalCells: 3, options: runOptions });
+    const writer = createRunWriter(store, run.id, { batchSize: 2, flushMs: 60_000 });
+    writer.addResult(cell(0));
+    expect(store.results.count(run.id)).toBe(0);
+    writer.addResult(cell(1, 'fail'));
+    expect(store.results.count(run.id)).toBe(2);
+    writer.addResult(cell(2, 'error'));
+    writer.flush();
+    expect([...store.results.iterate(run.id)].map((c) => c.cellId)).toEqual(['c0', 'c1', 'c2']);
+    expect(store.results.finishedCellIds(run.id)).toEqual(new Set(['c0', 'c1']));
+  });
+
+  it('round-trips a cell result exactly', () => {
+    const run = store.runs.create({ suitePath: '/s.yaml', suiteHash: 'h', totalCells: 1, options: runOptions });
+    store.results.put(run.id, cell(7), 0);
+    const [back] = [...store.results.iterate(run.id)];
+    expect(back).toEqual({ ...cell(7), description: undefined, finishReason: undefined, error: undefined });
+  });
+
+  it('totals per prompt × provider with latencies sorted', () => {
+    const run = store.runs.create({ suitePath: '/s.yaml', suiteHash: 'h', totalCells: 3, options: runOptions });
+    [cell(30), cell(10, 'fail'), cell(20, 'error')].forEach((c, i) => store.results.put(run.id, c, i));
+    const [t] = store.results.totals(run.id);
+    expect(t).toMatchObject({ total: 3, passed: 1, failed: 1, errors: 1, inputTokens: 30, outputTokens: 15, latencies: [10, 20, 30] });
+    expect(t!.cost).toBeCloseTo(0.003);
+  });
+
+  it('finds the latest unfinished run of a suite', () => {
+    const a = store.runs.create({ suitePath: '/s.yaml', suiteHash: 'h', totalCells: 1, options: runOptions });
+    store.runs.setStatus(a.id, 'completed');
+    expect(store.runs.latestUnfinished('/s.yaml')).toBeUndefined();
+    const b = store.runs.create({ suitePath: '/s.yaml', suiteHash: 'h', totalCells: 1, options: runOptions });
+    expect(store.runs.latestUnfinished('/s.yaml')?.id).toBe(b.id);
+    store.runs.setStatus(b.id, 'interrupted');
+    expect(store.runs.latestUnfinished('/s.yaml')?.id).toBe(b.id);
+    expect(store.runs.latestUnfinished('/other.yaml')).toBeUndefined();
+    expect(store.runs.list().map((r) => r.id)).toContain(a.id);
+  });
+});
