@@ -22,7 +22,7 @@ interface Measured {
 }
 
 async function startServer(latencyMs: number): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/fake-server.ts'), String(latencyMs)], {
+  const child = spawn(process.execPath, ['--import', new URL('../node_modules/tsx/dist/loader.mjs', import.meta.url).href, join(ROOT, 'bench/fake-server.ts'), String(latencyMs)], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -47,9 +47,12 @@ export class LlmlabError extends Error {
     this.hint = options.hint;
   }
 
-  /** `file:line:col: message` plus the hint on its own line: what the CLI prints. */
-  format(): string {
-    const at = this.where ? `${formatLocation(this.where)}: ` : '';
+  /**
+   * `file:line:col: message` plus the hint on its own line: what the CLI prints. With `cwd`, paths below it
+   * are shown relative to it, as a user typed them.
+   */
+  format(cwd?: string): string {
+    const at = this.where ? `${formatLocation(this.where, cwd)}: ` : '';
     return this.hint ? `${at}${this.message}\n  hint: ${this.hint}` : `${at}${this.message}`;
   }
 }
@@ -64,8 +67,8 @@ export class LlmlabErrors extends LlmlabError {
     super(errors[0]?.code ?? 'INTERNAL', errors.map((e) => e.message).join('; '));
     this.errors = errors;
   }
-  override format(): string {
-    return this.errors.map((e) => e.format()).join('\n');
+  override format(cwd?: string): string {
+    return this.errors.map((e) => e.format(cwd)).join('\n');
   }
 }
 
@@ -88,9 +91,10 @@ export class ProviderError extends LlmlabError {
   }
 }
 
-export function formatLocation(loc: SourceLocation): string {
-  if (loc.line === undefined) return loc.file;
-  return loc.col === undefined ? `${loc.file}:${loc.line}` : `${loc.file}:${loc.line}:${loc.col}`;
+export function formatLocation(loc: SourceLocation, cwd?: string): string {
+  const file = cwd && loc.file.startsWith(`${cwd}/`) ? loc.file.slice(cwd.length + 1) : loc.file;
+  if (loc.line === undefined) return file;
+  return loc.col === undefined ? `${file}:${loc.line}` : `${file}:${loc.line}:${loc.col}`;
 }
 
 const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([

@@ -76,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
 
 function reportError(error: unknown): number {
   if (error instanceof LlmlabError) {
-    process.stderr.write(`llmlab: ${error.format()}\n`);
+    process.stderr.write(`llmlab: ${error.format(process.cwd())}\n`);
     return exitCodeFor(error);
   }
   // cac's own usage errors (unknown option, missing argument) are user mistakes too.

@@ -19,17 +19,23 @@ export function responseKey(input: {
   /** Providers that read vars themselves (http, exec, file) make vars part of the request. */
   varsMatter: boolean;
 }): string {
-  return sha256(
-    stableStringify({
-      v: KEY_VERSION,
-      type: input.providerType,
-      identity: input.identity,
-      messages: input.messages,
-      prompt: input.prompt,
-      vars: input.varsMatter ? input.vars : undefined,
-      repeat: input.repeatIndex,
-    }),
-  );
+  const hash = createHash('sha256');
+  hash.update(`${KEY_VERSION}\u0000${input.providerType}\u0000${identityJson(input.identity)}\u0000`);
+  hash.update(JSON.stringify(input.messages));
+  hash.update(`\u0000${input.prompt}\u0000${input.repeatIndex}\u0000`);
+  if (input.varsMatter) hash.update(stableStringify(input.vars));
+  return hash.digest('hex');
+}
+
+/** A provider's identity is the same object for every cell it answers: serialise it once. */
+const identityCache = new WeakMap<object, string>();
+function identityJson(identity: Record<string, unknown>): string {
+  let json = identityCache.get(identity);
+  if (json === undefined) {
+    json = stableStringify(identity);
+    identityCache.set(identity, json);
+  }
+  return json;
 }
 
 /** Id of one cell: (provider label, prompt id, test id, repeat index). */

@@ -149,17 +149,25 @@ function createCaller(
       await global.acquire();
       // node-start means "a call is in flight", which is what a UI's in-flight count shows.
       if (attempt === 0) options.events.emit({ type: 'node-start', cellId: cell.cellId, providerId: provider.id });
-      const timeout = AbortSignal.timeout(limits.timeoutMs);
-      const signal = AbortSignal.any([options.abort, timeout]);
+      // One plain controller per call: AbortSignal.timeout/any build transferable signals, which cost more
+      // than a fake model call at a thousand calls a second.
+      const call = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        call.abort(new Error(`timed out after ${limits.timeoutMs} ms`));
+      }, limits.timeoutMs);
+      const onAbort = () => call.abort(options.abort.reason);
+      options.abort.addEventListener('abort', onAbort, { once: true });
       const started = performance.now();
       let delay: number;
       try {
-        const result = await provider.generate(request, { signal });
+        const result = await provider.generate(request, { signal: call.signal });
         result.latencyMs ??= Math.round(performance.now() - started);
         return result;
       } catch (error) {
         if (options.abort.aborted) throw new LlmlabError('INTERRUPTED', 'cancelled');
-        const failure = classify(error, timeout.aborted, limits.timeoutMs);
+        const failure = classify(error, timedOut, limits.timeoutMs);
         if (!failure.retryable || attempt >= limits.maxRetries || options.stop.aborted) {
           const tries = attempt + 1;
           throw new Error(tries > 1 ? `${failure.message} (after ${tries} attempts)` : failure.message);
@@ -174,6 +182,8 @@ function createCaller(
           reason: failure.message,
         });
       } finally {
+        clearTimeout(timer);
+        options.abort.removeEventListener('abort', onAbort);
         global.release();
       }
       // The global slot is free while we wait: a rate-limited provider must not starve the others.

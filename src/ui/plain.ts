@@ -6,13 +6,16 @@ import type { RunListener } from '../engine/events.js';
 
 export interface PlainReporterOptions {
   write?: (line: string) => void;
-  /** Print progress at most this often, ms. */
+  /** Print progress at least this often, ms. */
   intervalMs?: number;
+  /** No progress lines during a run's first `quietMs` ms. */
+  quietMs?: number;
 }
 
 export function createPlainReporter(options: PlainReporterOptions = {}): RunListener {
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const intervalMs = options.intervalMs ?? 10_000;
+  const quietMs = options.quietMs ?? 1000;
   let total = 0;
   let done = 0;
   let failed = 0;
@@ -48,7 +51,8 @@ export function createPlainReporter(options: PlainReporterOptions = {}): RunList
         if (event.cell.status === 'error') errors++;
         if (done >= nextStep || performance.now() - lastPrint >= intervalMs) {
           nextStep = (Math.floor((done / total) * 10) + 1) * (total / 10);
-          if (done < total) progress();
+          // A run that finishes within a second needs no progress, only its final line.
+          if (done < total && performance.now() - started >= quietMs) progress();
         }
         return;
       case 'retry':

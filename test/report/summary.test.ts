@@ -1,6 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeJsonReport } from '../../src/report/json.js';
 import { percentile, summarizeRun } from '../../src/report/summary.js';
@@ -83,12 +85,22 @@ describe('run summary', () => {
     expect(report.summary.cells).toBe(1000);
     expect(report.cells).toHaveLength(1000);
     expect(report.cells[1]).toMatchObject({ cellId: 'a1', status: 'pass', output: '<script>alert(1)</script>' });
+    const validate = reportValidator();
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('writes a valid JSON report for a run with no cells', () => {
     const run = storedRun([]);
     const path = join(dir, 'empty.json');
     writeJsonReport(path, store, run, summarizeRun(store, run), '1');
-    expect(JSON.parse(readFileSync(path, 'utf8')).cells).toEqual([]);
+    const report = JSON.parse(readFileSync(path, 'utf8'));
+    expect(report.cells).toEqual([]);
+    expect(reportValidator()(report)).toBe(true);
   });
 });
+
+function reportValidator() {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+  addFormats.default(ajv);
+  return ajv.compile(JSON.parse(readFileSync(new URL('../../schemas/report.schema.json', import.meta.url), 'utf8')));
+}

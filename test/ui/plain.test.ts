@@ -7,7 +7,7 @@ const cell = (status: CellResult['status']) => ({ status }) as CellResult;
 describe('plain reporter', () => {
   it('prints a start line, a line per 10 % of progress, and the end', () => {
     const lines: string[] = [];
-    const report = createPlainReporter({ write: (l) => lines.push(l), intervalMs: 60_000 });
+    const report = createPlainReporter({ write: (l) => lines.push(l), intervalMs: 60_000, quietMs: 0 });
     report({ type: 'run-start', runId: 'r1', suitePath: '/s', totalCells: 100, doneCells: 0 });
     for (let i = 0; i < 100; i++) report({ type: 'node-end', cell: cell(i % 10 === 0 ? 'fail' : 'pass') });
     report({ type: 'run-end', runId: 'r1', status: 'completed', durationMs: 1234 });

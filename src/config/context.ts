@@ -1,0 +1,18 @@
+/** What every resolution step of one suite shares. */
+import type { ProblemList } from './problems.js';
+import type { YamlSource } from './yaml-source.js';
+
+export interface ResolveContext {
+  /** Absolute path of the suite file. */
+  file: string;
+  baseDir: string;
+  source: YamlSource;
+  problems: ProblemList;
+  /** Every file read so far, the suite first. */
+  sources: string[];
+}
+
+/** Records a file as read (once). */
+export function addSource(context: ResolveContext, file: string): void {
+  if (!context.sources.includes(file)) context.sources.push(file);
+}

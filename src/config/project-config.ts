@@ -1,0 +1,91 @@
+/**
+ * llmlab.config.yaml: project defaults, found by walking up from the current directory (like .git or
+ * package.json), so `llmlab` behaves the same from any subfolder of a project.
+ */
+import { stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { ProjectConfig } from './types.js';
+import { validateValue } from './explain-errors.js';
+import { ProblemList } from './problems.js';
+import { builtInSchemas, CONFIG_SCHEMA } from './schema-registry.js';
+import { readYamlFile } from './yaml-source.js';
+
+/** File name of the project config. */
+export const CONFIG_FILE = 'llmlab.config.yaml';
+
+/** Defaults of every setting that llmlab.config.yaml may leave out. */
+export const PROJECT_DEFAULTS = {
+  suites: ['suites/**/*.yaml'],
+  concurrency: 8,
+  timeoutMs: 60_000,
+  maxRetries: 4,
+  outputDir: 'reports',
+} as const;
+
+const DB_IN_ROOT = join('.llmlab', 'llmlab.db');
+
+export interface LoadProjectConfigOptions {
+  cwd: string;
+  /** The `--db` flag: wins over LLMLAB_DB and the config file. Relative to `cwd`. */
+  db?: string;
+  /** Where LLMLAB_DB is read; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The nearest llmlab.config.yaml in `cwd` or one of its parents, or undefined. */
+export async function findProjectConfig(cwd: string): Promise<string | undefined> {
+  let dir = resolve(cwd);
+  for (;;) {
+    const candidate = join(dir, CONFIG_FILE);
+    if (await isFile(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/**
+ * Finds, validates and resolves the project config. The database is `--db`, else LLMLAB_DB (both relative to
+ * `cwd`), else the file's `db` key (relative to the file), else `.llmlab/llmlab.db` beside the file, else in `cwd`.
+ */
+export async function loadProjectConfig(options: LoadProjectConfigOptions): Promise<ProjectConfig> {
+  const cwd = resolve(options.cwd);
+  const env = options.env ?? process.env;
+  const file = await findProjectConfig(cwd);
+  const root = file ? dirname(file) : cwd;
+  const raw = file ? await readConfigFile(file) : {};
+  const envDb = env.LLMLAB_DB?.trim();
+  let db = join(root, DB_IN_ROOT);
+  if (options.db !== undefined && options.db !== '') db = resolve(cwd, options.db);
+  else if (envDb) db = resolve(cwd, envDb);
+  else if (typeof raw.db === 'string') db = resolve(root, raw.db);
+  return {
+    root,
+    ...(file ? { file } : {}),
+    suites: (raw.suites as string[] | undefined) ?? [...PROJECT_DEFAULTS.suites],
+    db,
+    concurrency: (raw.concurrency as number | undefined) ?? PROJECT_DEFAULTS.concurrency,
+    timeoutMs: (raw.timeoutMs as number | undefined) ?? PROJECT_DEFAULTS.timeoutMs,
+    maxRetries: (raw.maxRetries as number | undefined) ?? PROJECT_DEFAULTS.maxRetries,
+    outputDir: (raw.outputDir as string | undefined) ?? PROJECT_DEFAULTS.outputDir,
+  };
+}
+
+async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+  const source = await readYamlFile(file, { what: 'project config' });
+  // A config file holding only comments is a valid, empty config.
+  const value = source.value ?? {};
+  const problems = new ProblemList();
+  const found = validateValue(builtInSchemas(), CONFIG_SCHEMA, value, { subject: CONFIG_FILE });
+  problems.addProblems(found, 'CONFIG_INVALID', source.locate);
+  problems.throwIfAny();
+  return value as Record<string, unknown>;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}

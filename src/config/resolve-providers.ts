@@ -1,0 +1,111 @@
+/**
+ * `providers:` entries → ResolvedProvider: type and model split from the id, engine keys (`concurrency`, `rpm`,
+ * `timeoutMs`, `maxRetries`) moved out of `config` into `limits`, and the rest of `config` validated by the
+ * provider's own options schema.
+ */
+import { LlmlabError } from '../errors.js';
+import { isProviderType, loadProviderPlugin, parseProviderId, providerTypes } from '../providers/index.js';
+import type { ProjectConfig, ProviderFile, ProviderLimits, ResolvedProvider } from './types.js';
+import type { ResolveContext } from './context.js';
+import { formatPath } from './describe-schema.js';
+import { suggestionHint } from './did-you-mean.js';
+import { validateValue } from './explain-errors.js';
+import { pluginSchemas } from './schema-registry.js';
+import type { PathSegment } from './yaml-source.js';
+
+/** Keys of a provider's `config:` that the executor reads; the provider never sees them. */
+export const ENGINE_KEYS = ['concurrency', 'rpm', 'timeoutMs', 'maxRetries'] as const;
+
+export async function resolveProviders(
+  entries: ProviderFile[],
+  project: ProjectConfig,
+  context: ResolveContext,
+): Promise<ResolvedProvider[]> {
+  const resolved: ResolvedProvider[] = [];
+  const seenIds = new Map<string, number>();
+  const seenLabels = new Map<string, number>();
+  for (const [i, entry] of entries.entries()) {
+    const spec = typeof entry === 'string' ? { id: entry } : entry;
+    const path: PathSegment[] = typeof entry === 'string' ? ['providers', i] : ['providers', i, 'id'];
+    const provider = await resolveProvider(spec, i, path, project, context);
+    if (!provider) continue;
+    const duplicateId = seenIds.has(provider.id);
+    checkUnique(seenIds, provider.id, i, path, 'provider id', context);
+    const labelPath = typeof entry !== 'string' && entry.label !== undefined ? ['providers', i, 'label'] : path;
+    if (!duplicateId) checkUnique(seenLabels, provider.label, i, labelPath, 'provider label', context);
+    resolved.push(provider);
+  }
+  return resolved;
+}
+
+async function resolveProvider(
+  spec: Exclude<ProviderFile, string>,
+  index: number,
+  idPath: PathSegment[],
+  project: ProjectConfig,
+  context: ResolveContext,
+): Promise<ResolvedProvider | undefined> {
+  const { type, model } = parseProviderId(spec.id);
+  if (!isProviderType(type)) {
+    const example = spec.id.includes(':') ? '' : '; a provider id is `<type>:<model>`, e.g. `openai:gpt-4o-mini`';
+    context.problems.add(
+      new LlmlabError('UNKNOWN_PROVIDER', `unknown provider type \`${type}\` in ${formatPath(idPath)}`, {
+        where: context.source.locate(idPath),
+        hint: `${suggestionHint(type, providerTypes, 'known provider types')}${example}`,
+      }),
+    );
+    return undefined;
+  }
+  const { config, limits } = splitConfig(spec.config ?? {}, project);
+  const plugin = await loadProviderPlugin(type);
+  if (plugin.optionsSchema) {
+    const registry = pluginSchemas();
+    const ref = registry.add(plugin.optionsSchema, `provider:${type}`);
+    const problems = validateValue(registry, ref, config, {
+      prefix: ['providers', index, 'config'],
+      suffix: ` (provider \`${spec.id}\`)`,
+    });
+    context.problems.addProblems(problems, 'CONFIG_INVALID', context.source.locate);
+  }
+  return { id: spec.id, type, model, label: spec.label ?? spec.id, config, limits };
+}
+
+/** Engine keys were checked by the suite schema; defaults for the ones left out come from the project. */
+function splitConfig(
+  raw: Record<string, unknown>,
+  project: ProjectConfig,
+): { config: Record<string, unknown>; limits: ProviderLimits } {
+  const config = { ...raw };
+  const limits: ProviderLimits = { timeoutMs: project.timeoutMs, maxRetries: project.maxRetries };
+  for (const key of ENGINE_KEYS) {
+    const value = config[key];
+    delete config[key];
+    if (typeof value === 'number') limits[key] = value;
+  }
+  return { config, limits };
+}
+
+function checkUnique(
+  seen: Map<string, number>,
+  name: string,
+  index: number,
+  path: PathSegment[],
+  what: string,
+  context: ResolveContext,
+): void {
+  const first = seen.get(name);
+  if (first === undefined) {
+    seen.set(name, index);
+    return;
+  }
+  const firstAt = context.source.locate(['providers', first]);
+  context.problems.add(
+    new LlmlabError('CONFIG_INVALID', `duplicate ${what} \`${name}\` in providers[${index}] (also providers[${first}])`, {
+      where: context.source.locate(path),
+      hint:
+        what === 'provider id'
+          ? `each provider appears once; remove one of the entries (the other is on line ${firstAt.line})`
+          : `labels name providers in reports, so they must differ (the other is on line ${firstAt.line})`,
+    }),
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * Tests → TestCase: `defaultTest` merged in (its vars under each test's, its assertions after each test's),
+ * assertions resolved, and a stable id given to every test.
+ */
+import { createHash } from 'node:crypto';
+import { LlmlabError } from '../errors.js';
+import type { Assertion, TestCase } from '../types.js';
+import type { SuiteFile, TestFile } from './types.js';
+import type { ResolveContext } from './context.js';
+import { formatPath } from './describe-schema.js';
+import { loadTestFiles } from './load-test-files.js';
+import type { TestEntry } from './load-test-files.js';
+import { AssertionResolver } from './resolve-assertions.js';
+import { canonicalJson } from './suite-hash.js';
+
+interface Defaults {
+  vars: Record<string, unknown>;
+  assert: Assertion[];
+  metadata: Record<string, unknown>;
+}
+
+export async function resolveTests(suite: SuiteFile, context: ResolveContext): Promise<TestCase[]> {
+  const assertions = new AssertionResolver(context.problems);
+  const defaultTest = suite.defaultTest ?? {};
+  const defaults: Defaults = {
+    vars: defaultTest.vars ?? {},
+    assert: await assertions.resolveAll(defaultTest.assert, {
+      path: ['defaultTest', 'assert'],
+      locate: context.source.locate,
+      code: 'CONFIG_INVALID',
+      baseDir: context.baseDir,
+    }),
+    metadata: defaultTest.metadata ?? {},
+  };
+  const entries: TestEntry[] =
+    typeof suite.tests === 'string'
+      ? await loadTestFiles(suite.tests, context)
+      : suite.tests.map((test, i) => ({ test, path: ['tests', i], locate: context.source.locate, code: 'CONFIG_INVALID' }));
+  const ids = new TestIds(context);
+  const tests: TestCase[] = [];
+  for (const entry of entries) {
+    const own = await assertions.resolveAll(entry.test.assert, {
+      path: [...entry.path, 'assert'],
+      locate: entry.locate,
+      code: entry.code,
+      baseDir: context.baseDir,
+    });
+    const id = ids.next(entry);
+    tests.push(buildTest(entry.test, id, tests.length, [...own, ...defaults.assert], defaults));
+  }
+  return tests;
+}
+
+function buildTest(test: TestFile, id: string, index: number, assert: Assertion[], defaults: Defaults): TestCase {
+  const metadata = { ...defaults.metadata, ...test.metadata };
+  return {
+    id,
+    index,
+    ...(test.description === undefined ? {} : { description: test.description }),
+    vars: { ...defaults.vars, ...test.vars },
+    assert,
+    ...(test.cluster === undefined ? {} : { cluster: String(test.cluster) }),
+    ...(Object.keys(metadata).length === 0 ? {} : { metadata }),
+  };
+}
+
+/**
+ * Test ids: the user's, else a short hash of the test's own description and vars. The test's own vars, not
+ * the merged ones, so editing a `defaultTest` var keeps ids (and so paired comparisons across runs) intact.
+ * Exact duplicates get `#2`, `#3`, … in order; a user id given twice is an error.
+ */
+class TestIds {
+  private readonly given = new Map<string, TestEntry>();
+  private readonly hashed = new Map<string, number>();
+
+  constructor(private readonly context: ResolveContext) {}
+
+  next(entry: TestEntry): string {
+    const { test } = entry;
+    if (test.id !== undefined) {
+      const id = String(test.id);
+      const first = this.given.get(id);
+      if (first) this.duplicate(id, entry, first);
+      else this.given.set(id, entry);
+      return id;
+    }
+    const hash = createHash('sha256')
+      .update(canonicalJson({ description: test.description ?? null, vars: test.vars ?? {} }))
+      .digest('hex')
+      .slice(0, 12);
+    const seen = (this.hashed.get(hash) ?? 0) + 1;
+    this.hashed.set(hash, seen);
+    return seen === 1 ? hash : `${hash}#${seen}`;
+  }
+
+  private duplicate(id: string, entry: TestEntry, first: TestEntry): void {
+    const where = entry.locate([...entry.path, 'id']);
+    const at = first.locate([...first.path, 'id']);
+    const other = at.file === where.file ? `on line ${at.line ?? 1}` : `at ${at.file}:${at.line ?? 1}`;
+    const label = entry.path.length > 0 ? ` in ${formatPath(entry.path)}` : '';
+    this.context.problems.add(
+      new LlmlabError(entry.code, `duplicate test id \`${id}\`${label}`, {
+        where,
+        hint: `test ids identify tests across runs, so they must be unique; \`${id}\` is also used ${other}`,
+      }),
+    );
+  }
+}

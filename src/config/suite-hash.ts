@@ -1,0 +1,34 @@
+/**
+ * The suite hash: what "the same suite" means across runs (`--resume`, comparisons). It covers what changes
+ * the cells (providers, prompts, tests, repeat) and nothing about how the YAML was written.
+ */
+import { createHash } from 'node:crypto';
+import type { ResolvedSuite } from './types.js';
+
+/** JSON with object keys sorted at every level and `undefined` left out, so equal values hash equally. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson(JSON.parse(JSON.stringify(value)));
+  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
+  const parts: string[] = [];
+  for (const key of Object.keys(value).sort()) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== undefined && typeof item !== 'function') parts.push(`${JSON.stringify(key)}:${canonicalJson(item)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/** sha256 (hex) of the resolved content; execution limits and source positions are not part of it. */
+export function suiteHash(suite: Pick<ResolvedSuite, 'providers' | 'prompts' | 'tests' | 'repeat'>): string {
+  const hash = createHash('sha256');
+  hash.update(
+    canonicalJson({
+      providers: suite.providers.map(({ id, type, model, label, config }) => ({ id, type, model, label, config })),
+      prompts: suite.prompts.map(({ id, template, messages }) => ({ id, template, messages })),
+      repeat: suite.repeat,
+    }),
+  );
+  // Test by test: a 100,000-test suite never becomes one giant string.
+  for (const test of suite.tests) hash.update(`\n${canonicalJson(test)}`);
+  return hash.digest('hex');
+}

@@ -1,0 +1,237 @@
+/**
+ * `anthropic:<model>`: the Messages API through the official SDK. System messages move to the top-level
+ * `system` field; `max_tokens` is required by the API, so it defaults to 1024. The SDK never retries: the executor
+ * does, honouring Retry-After.
+ */
+import type Anthropic from '@anthropic-ai/sdk';
+import { LlmlabError } from '../errors.js';
+import { defineProvider } from '../types.js';
+import type { ChatMessage, GenerateResult, JsonSchema, ProviderSpec, TokenUsage } from '../types.js';
+import { abortError, asRecord, malformedError, toProviderError } from './sdk-errors.js';
+import type { ErrorContext } from './sdk-errors.js';
+
+const DEFAULT_BASE_URL = 'https://api.anthropic.com';
+const DEFAULT_MAX_TOKENS = 1024;
+/** Local servers and gateways may ignore the key, but the SDK wants some credential. */
+const PLACEHOLDER_KEY = 'llmlab-no-key';
+/** The executor owns timeouts (via the signal); a long SDK timeout also stops it refusing large max_tokens. */
+const SDK_TIMEOUT_MS = 60 * 60 * 1000;
+const API = 'Anthropic';
+
+interface AnthropicConfig {
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  temperature?: number;
+  maxTokens?: number;
+  topP?: number;
+  topK?: number;
+  stop?: string | string[];
+  stream?: boolean;
+  headers?: Record<string, string>;
+}
+
+const optionsSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    baseUrl: { type: 'string', description: 'API base URL without /v1; default ANTHROPIC_BASE_URL or https://api.anthropic.com' },
+    apiKeyEnv: { type: 'string', description: 'name of the environment variable holding the API key (default ANTHROPIC_API_KEY)' },
+    temperature: { type: 'number', minimum: 0, maximum: 1, description: 'sampling temperature' },
+    maxTokens: { type: 'integer', minimum: 1, description: `maximum tokens to generate (max_tokens, default ${DEFAULT_MAX_TOKENS})` },
+    topP: { type: 'number', minimum: 0, maximum: 1, description: 'nucleus sampling probability mass (top_p)' },
+    topK: { type: 'integer', minimum: 1, description: 'sample only from the top K tokens (top_k)' },
+    stop: {
+      description: 'stop sequence or sequences (stop_sequences)',
+      oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+    },
+    stream: { type: 'boolean', description: 'stream the answer as server-sent events and accumulate it' },
+    headers: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      description: 'extra HTTP headers sent with each request, e.g. anthropic-beta (not for secrets: use apiKeyEnv)',
+    },
+    concurrency: { type: 'integer', minimum: 1, description: 'max calls in flight to this provider' },
+    rpm: { type: 'number', exclusiveMinimum: 0, description: 'max requests per minute to this provider' },
+    timeoutMs: { type: 'integer', minimum: 1, description: 'per-call timeout in milliseconds' },
+    maxRetries: { type: 'integer', minimum: 0, description: 'retries after the first attempt for retryable failures' },
+  },
+};
+
+type MessageParams = Anthropic.MessageCreateParamsNonStreaming;
+
+export default defineProvider({
+  id: 'anthropic',
+  optionsSchema,
+  async create(spec: ProviderSpec) {
+    const config = spec.config as AnthropicConfig;
+    const keyEnv = config.apiKeyEnv ?? 'ANTHROPIC_API_KEY';
+    const customBase = config.baseUrl ?? spec.env['ANTHROPIC_BASE_URL'];
+    const baseUrl = (customBase || DEFAULT_BASE_URL).replace(/\/+$/, '');
+    const apiKey = spec.env[keyEnv];
+    if (!apiKey && !customBase) {
+      throw new LlmlabError('CONFIG_INVALID', `${keyEnv} is not set (needed by provider ${spec.id})`, {
+        hint: `set ${keyEnv} in the environment or .env, or set config.baseUrl to an Anthropic-compatible server`,
+      });
+    }
+    const { default: AnthropicClient } = await import('@anthropic-ai/sdk');
+    const client = new AnthropicClient({
+      apiKey: apiKey || PLACEHOLDER_KEY,
+      baseURL: baseUrl,
+      maxRetries: 0,
+      timeout: SDK_TIMEOUT_MS,
+      defaultHeaders: config.headers,
+      logLevel: 'off',
+    });
+    const params = samplingParams(config);
+    const errors: ErrorContext = { api: API, secrets: [apiKey] };
+    return {
+      id: spec.id,
+      type: 'anthropic',
+      model: spec.model,
+      identity: compact({ baseUrl, model: spec.model, ...params }),
+      async generate(request, { signal }) {
+        const body: MessageParams = { model: spec.model, ...splitSystem(request.messages), ...params };
+        try {
+          return config.stream ? await streamMessage(client, body, signal) : await message(client, body, signal);
+        } catch (error) {
+          throw toProviderError(error, { ...errors, signal });
+        }
+      },
+    };
+  },
+});
+
+function samplingParams(config: AnthropicConfig): Omit<MessageParams, 'model' | 'messages'> {
+  const stop = typeof config.stop === 'string' ? [config.stop] : config.stop;
+  return compact({
+    max_tokens: config.maxTokens ?? DEFAULT_MAX_TOKENS,
+    temperature: config.temperature,
+    top_p: config.topP,
+    top_k: config.topK,
+    stop_sequences: stop,
+  });
+}
+
+/** The Messages API takes system text as a separate field, not as a message. */
+function splitSystem(messages: ChatMessage[]): Pick<MessageParams, 'system' | 'messages'> {
+  const system = messages.filter((m) => m.role === 'system').map((m) => m.content);
+  const rest = messages
+    .filter((m) => m.role !== 'system')
+    .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
+  return system.length > 0 ? { system: system.join('\n\n'), messages: rest } : { messages: rest };
+}
+
+async function message(client: Anthropic, body: MessageParams, signal: AbortSignal): Promise<GenerateResult> {
+  const response: unknown = await client.messages.create(body, { signal });
+  const record = asRecord(response);
+  if (!record || !Array.isArray(record['content'])) throw malformedError(API, 'expected a message with a content array');
+  const usage = asRecord(record['usage']);
+  return {
+    output: outputOf(record['content']),
+    usage: usage ? usageOf(usage) : undefined,
+    finishReason: normaliseStopReason(record['stop_reason']),
+    model: typeof record['model'] === 'string' ? record['model'] : undefined,
+    raw: compact({ id: record['id'], model: record['model'], stop_reason: record['stop_reason'], usage }),
+  };
+}
+
+async function streamMessage(client: Anthropic, body: MessageParams, signal: AbortSignal): Promise<GenerateResult> {
+  const stream = await client.messages.create({ ...body, stream: true }, { signal });
+  let started: Record<string, unknown> | undefined;
+  let usage: Record<string, unknown> = {};
+  let stopReason: unknown;
+  const blocks: Record<string, unknown>[] = [];
+  for await (const item of stream as AsyncIterable<unknown>) {
+    const event = asRecord(item);
+    if (!event) throw malformedError(API, 'stream event is not an object');
+    const index = typeof event['index'] === 'number' ? event['index'] : 0;
+    switch (event['type']) {
+      case 'message_start':
+        started = asRecord(event['message']);
+        usage = { ...asRecord(started?.['usage']) };
+        break;
+      case 'content_block_start':
+        blocks[index] = { ...asRecord(event['content_block']) };
+        break;
+      case 'content_block_delta':
+        applyDelta((blocks[index] ??= { type: 'text', text: '' }), asRecord(event['delta']));
+        break;
+      case 'message_delta':
+        stopReason = asRecord(event['delta'])?.['stop_reason'] ?? stopReason;
+        // message_delta usage is cumulative: it replaces what message_start said.
+        usage = { ...usage, ...asRecord(event['usage']) };
+        break;
+    }
+  }
+  // The SDK ends a stream quietly when it is aborted; a partial answer must not pass as a whole one.
+  if (signal.aborted) throw abortError(signal);
+  if (!started) throw malformedError(API, 'the stream had no message_start event');
+  return {
+    output: outputOf(blocks.filter(Boolean)),
+    usage: usageOf(usage),
+    finishReason: normaliseStopReason(stopReason),
+    model: typeof started['model'] === 'string' ? started['model'] : undefined,
+    raw: compact({ id: started['id'], model: started['model'], stop_reason: stopReason, usage }),
+  };
+}
+
+function applyDelta(block: Record<string, unknown>, delta: Record<string, unknown> | undefined): void {
+  if (delta?.['type'] === 'text_delta' && typeof delta['text'] === 'string') {
+    block['text'] = `${typeof block['text'] === 'string' ? block['text'] : ''}${delta['text']}`;
+  } else if (delta?.['type'] === 'input_json_delta' && typeof delta['partial_json'] === 'string') {
+    block['partial_json'] = `${typeof block['partial_json'] === 'string' ? block['partial_json'] : ''}${delta['partial_json']}`;
+  }
+}
+
+/** Text blocks joined; when the model only used tools, the tool_use blocks as JSON. */
+function outputOf(content: unknown[]): string {
+  const blocks = content.map((block) => asRecord(block) ?? {});
+  const text = blocks
+    .filter((b) => b['type'] === 'text' && typeof b['text'] === 'string')
+    .map((b) => b['text'] as string)
+    .join('');
+  if (text !== '') return text;
+  const tools = blocks.filter((b) => b['type'] === 'tool_use').map(toolUseOf);
+  return tools.length > 0 ? JSON.stringify(tools) : '';
+}
+
+function toolUseOf(block: Record<string, unknown>): Record<string, unknown> {
+  const partial = block['partial_json'];
+  if (typeof partial !== 'string') return { id: block['id'], name: block['name'], input: block['input'] };
+  try {
+    return { id: block['id'], name: block['name'], input: JSON.parse(partial || '{}') };
+  } catch {
+    return { id: block['id'], name: block['name'], input: partial };
+  }
+}
+
+/**
+ * Anthropic reports uncached, cache-written and cache-read input separately; `input` is their sum, so it means the
+ * same as OpenAI's prompt_tokens, and `cachedInput` is the part read from the cache.
+ */
+function usageOf(usage: Record<string, unknown>): TokenUsage {
+  const cached = numberOr(usage['cache_read_input_tokens']);
+  const input = numberOr(usage['input_tokens']) + numberOr(usage['cache_creation_input_tokens']) + cached;
+  const output = numberOr(usage['output_tokens']);
+  return cached > 0 ? { input, output, total: input + output, cachedInput: cached } : { input, output, total: input + output };
+}
+
+const STOP_REASONS: Record<string, string> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+};
+
+function normaliseStopReason(reason: unknown): string | undefined {
+  if (typeof reason !== 'string') return undefined;
+  return STOP_REASONS[reason] ?? reason;
+}
+
+function compact<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
+}
+
+function numberOr(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}

@@ -1,0 +1,165 @@
+/**
+ * `mock` / `mock:<name>`: scripted, deterministic answers written in the suite. The offline quickstart runs on
+ * it, and `failFirst` lets tests drive the executor's retries without a flaky server.
+ */
+import { LlmlabError, ProviderError } from '../errors.js';
+import { defineProvider } from '../types.js';
+import type { GenerateRequest, GenerateResult, JsonSchema, TokenUsage } from '../types.js';
+
+const DEFAULT_OUTPUT = 'mock answer';
+
+const answerSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'one scripted answer; every condition it lists must hold, and the first matching answer wins',
+  properties: {
+    match: { type: 'string', description: 'case-insensitive substring of the rendered prompt' },
+    regex: { type: 'string', description: 'JavaScript regular expression source tested against the prompt (flag i)' },
+    vars: { type: 'object', description: 'test variables that must all equal these values' },
+    output: { type: 'string', description: 'the answer; {{prompt}} is replaced by the prompt' },
+    error: { type: 'string', description: 'fail the call with this message (not retried)' },
+    finishReason: { type: 'string', description: 'finish reason to report; default stop' },
+  },
+};
+
+const optionsSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    answers: { type: 'array', items: answerSchema, description: 'scripted answers, tried in order' },
+    default: { type: 'string', description: `answer when nothing matches; default '${DEFAULT_OUTPUT}'` },
+    latencyMs: { type: 'integer', minimum: 0, description: 'artificial delay before answering, in milliseconds' },
+    failFirst: {
+      type: 'integer',
+      minimum: 0,
+      description: 'the first N calls for each distinct prompt fail with a retryable HTTP 503',
+    },
+    concurrency: { type: 'integer', minimum: 1, description: 'max calls in flight to this provider' },
+    rpm: { type: 'number', exclusiveMinimum: 0, description: 'max requests per minute to this provider' },
+    timeoutMs: { type: 'integer', minimum: 1, description: 'per-call timeout in milliseconds' },
+    maxRetries: { type: 'integer', minimum: 0, description: 'retries after the first attempt for retryable failures' },
+  },
+};
+
+/** One answer as written in the suite. */
+interface MockAnswer {
+  match?: string;
+  regex?: string;
+  vars?: Record<string, unknown>;
+  output?: string;
+  error?: string;
+  finishReason?: string;
+}
+
+interface CompiledAnswer extends MockAnswer {
+  pattern?: RegExp;
+}
+
+export default defineProvider({
+  id: 'mock',
+  optionsSchema,
+  create(spec) {
+    const written = Array.isArray(spec.config['answers']) ? (spec.config['answers'] as MockAnswer[]) : [];
+    const answers = written.map(compileAnswer);
+    const fallback = typeof spec.config['default'] === 'string' ? spec.config['default'] : DEFAULT_OUTPUT;
+    const latencyMs = numberOr(spec.config['latencyMs'], 0);
+    const failFirst = numberOr(spec.config['failFirst'], 0);
+    const callsByPrompt = new Map<string, number>();
+
+    return {
+      id: spec.id,
+      type: spec.type,
+      model: spec.model,
+      // What the script says decides the answer; latency and failFirst only decide when it arrives.
+      identity: { answers: written, default: fallback },
+      async generate(request, { signal }): Promise<GenerateResult> {
+        await delay(latencyMs, signal);
+        const calls = (callsByPrompt.get(request.prompt) ?? 0) + 1;
+        callsByPrompt.set(request.prompt, calls);
+        if (calls <= failFirst) {
+          throw new ProviderError(`mock: scripted failure ${calls} of ${failFirst} (HTTP 503)`, {
+            status: 503,
+            retryable: true,
+          });
+        }
+        const answer = answers.find((candidate) => matches(candidate, request));
+        if (answer?.error !== undefined) throw new ProviderError(answer.error, { retryable: false });
+        const output = (answer?.output ?? fallback).replace(/\{\{\s*prompt\s*\}\}/g, () => request.prompt);
+        return {
+          output,
+          usage: approximateUsage(request.prompt, output),
+          finishReason: answer?.finishReason ?? 'stop',
+        };
+      },
+    };
+  },
+});
+
+function compileAnswer(answer: MockAnswer, index: number): CompiledAnswer {
+  if (answer.regex === undefined) return answer;
+  try {
+    return { ...answer, pattern: new RegExp(answer.regex, 'i') };
+  } catch (error) {
+    const reason = (error as Error).message;
+    throw new LlmlabError('CONFIG_INVALID', `mock: answers[${index}].regex is not a valid regular expression: ${reason}`, {
+      hint: 'write JavaScript regex source without slashes, e.g. "^hello\\\\b"',
+      cause: error,
+    });
+  }
+}
+
+function matches(answer: CompiledAnswer, request: GenerateRequest): boolean {
+  if (answer.match !== undefined && !request.prompt.toLowerCase().includes(answer.match.toLowerCase())) return false;
+  if (answer.pattern && !answer.pattern.test(request.prompt)) return false;
+  if (answer.vars) {
+    for (const [name, expected] of Object.entries(answer.vars)) {
+      if (!deepEqual(request.vars[name], expected)) return false;
+    }
+  }
+  return true;
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  if (keys.length !== Object.keys(right).length) return false;
+  return keys.every((key) => Object.hasOwn(right, key) && deepEqual(left[key], right[key]));
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+/** Roughly four characters per token: close enough for offline cost and budget estimates. */
+function approximateUsage(input: string, output: string): TokenUsage {
+  const inputTokens = Math.ceil(input.length / 4);
+  const outputTokens = Math.ceil(output.length / 4);
+  return { input: inputTokens, output: outputTokens, total: inputTokens + outputTokens };
+}
+
+/** Resolves after `ms`, or rejects as soon as `signal` aborts (at once when it already has). */
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(abortError(signal));
+    if (ms <= 0) return resolve();
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The executor may abort with its own LlmlabError (a timeout it wants to retry); keep it. */
+function abortError(signal: AbortSignal): LlmlabError {
+  const reason: unknown = signal.reason;
+  return reason instanceof LlmlabError ? reason : new ProviderError('aborted', { retryable: false, cause: reason });
+}

@@ -1,0 +1,213 @@
+/**
+ * `ollama:<model>`: a local model through the `ollama` client's /api/chat. No key. The client has no per-request
+ * signal and turns HTTP errors into bare messages, so each call gets a client whose `fetch` adds the call's signal
+ * and raises HTTP errors itself, keeping the status and Retry-After the executor needs.
+ */
+import type { ChatRequest, ChatResponse, Ollama } from 'ollama';
+import { defineProvider } from '../types.js';
+import type { GenerateResult, JsonSchema, ProviderSpec, TokenUsage } from '../types.js';
+import { abortError, asRecord, httpError, malformedError, toProviderError } from './sdk-errors.js';
+import type { ErrorContext } from './sdk-errors.js';
+
+const DEFAULT_HOST = 'http://127.0.0.1:11434';
+const API = 'Ollama';
+
+interface OllamaConfig {
+  host?: string;
+  temperature?: number;
+  maxTokens?: number;
+  topP?: number;
+  topK?: number;
+  seed?: number;
+  stop?: string | string[];
+  numCtx?: number;
+  keepAlive?: string | number;
+  format?: string | Record<string, unknown>;
+  stream?: boolean;
+  headers?: Record<string, string>;
+}
+
+const optionsSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    host: { type: 'string', description: `Ollama server URL; default OLLAMA_HOST or ${DEFAULT_HOST}` },
+    temperature: { type: 'number', minimum: 0, description: 'sampling temperature' },
+    maxTokens: { type: 'integer', minimum: 1, description: 'maximum tokens to generate (options.num_predict)' },
+    topP: { type: 'number', minimum: 0, maximum: 1, description: 'nucleus sampling probability mass (options.top_p)' },
+    topK: { type: 'integer', minimum: 1, description: 'sample only from the top K tokens (options.top_k)' },
+    seed: { type: 'integer', description: 'sampling seed (options.seed)' },
+    stop: {
+      description: 'stop sequence or sequences (options.stop)',
+      oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+    },
+    numCtx: { type: 'integer', minimum: 1, description: 'context window in tokens (options.num_ctx)' },
+    keepAlive: {
+      description: 'how long the model stays loaded after the call, e.g. "5m" or seconds (keep_alive)',
+      oneOf: [{ type: 'string' }, { type: 'number' }],
+    },
+    format: {
+      description: '"json" or a JSON Schema the answer must follow (format)',
+      oneOf: [{ type: 'string' }, { type: 'object' }],
+    },
+    stream: { type: 'boolean', description: 'stream the answer as NDJSON and accumulate it' },
+    headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'extra HTTP headers sent with each request' },
+    concurrency: { type: 'integer', minimum: 1, description: 'max calls in flight to this provider' },
+    rpm: { type: 'number', exclusiveMinimum: 0, description: 'max requests per minute to this provider' },
+    timeoutMs: { type: 'integer', minimum: 1, description: 'per-call timeout in milliseconds' },
+    maxRetries: { type: 'integer', minimum: 0, description: 'retries after the first attempt for retryable failures' },
+  },
+};
+
+export default defineProvider({
+  id: 'ollama',
+  optionsSchema,
+  async create(spec: ProviderSpec) {
+    const config = spec.config as OllamaConfig;
+    const host = (config.host || spec.env['OLLAMA_HOST'] || DEFAULT_HOST).replace(/\/+$/, '');
+    const { Ollama: OllamaClient } = await import('ollama');
+    const options = compact({
+      temperature: config.temperature,
+      num_predict: config.maxTokens,
+      top_p: config.topP,
+      top_k: config.topK,
+      seed: config.seed,
+      stop: typeof config.stop === 'string' ? [config.stop] : config.stop,
+      num_ctx: config.numCtx,
+    });
+    const errors: ErrorContext = { api: API };
+    return {
+      id: spec.id,
+      type: 'ollama',
+      model: spec.model,
+      identity: compact({ host, model: spec.model, ...options, format: config.format }),
+      async generate(request, { signal }) {
+        const client = new OllamaClient({ host, headers: config.headers, fetch: fetchFor(signal, errors) });
+        const body: ChatRequest = compact({
+          model: spec.model,
+          messages: request.messages,
+          options: Object.keys(options).length > 0 ? options : undefined,
+          format: config.format,
+          keep_alive: config.keepAlive,
+        });
+        try {
+          return config.stream ? await streamChat(client, body, signal) : await chat(client, body);
+        } catch (error) {
+          if (error instanceof Error && /Did not receive done/.test(error.message) && !signal.aborted) {
+            throw malformedError(API, 'the stream ended without a final "done" message');
+          }
+          throw toProviderError(error, { ...errors, signal });
+        }
+      },
+    };
+  },
+});
+
+/** A fetch bound to one call: it carries the call's signal and raises HTTP errors with status and headers. */
+function fetchFor(signal: AbortSignal, errors: ErrorContext): typeof fetch {
+  return async (input, init) => {
+    const response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      throw httpError(errors, response.status, parseOr(text), response.headers);
+    }
+    if (!response.body || !response.headers.get('content-type')?.includes('ndjson')) return response;
+    const { status, statusText, headers } = response;
+    return new Response(response.body.pipeThrough(ndjsonGuard()), { status, statusText, headers });
+  };
+}
+
+/**
+ * Fails the stream on a line that is not JSON. The client would log it to the console and skip it, which
+ * corrupts the terminal UI and turns a broken answer into a vague "no done message".
+ */
+function ndjsonGuard(): TransformStream<Uint8Array, Uint8Array> {
+  const decoder = new TextDecoder();
+  let pending = '';
+  const badLine = (line: string) => line.trim() !== '' && !isJson(line);
+  return new TransformStream({
+    transform(chunk, controller) {
+      pending += decoder.decode(chunk, { stream: true });
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      if (lines.some(badLine)) controller.error(malformedError(API, 'a stream line is not JSON'));
+      else controller.enqueue(chunk);
+    },
+    flush(controller) {
+      if (badLine(pending + decoder.decode())) controller.error(malformedError(API, 'a stream line is not JSON'));
+    },
+  });
+}
+
+async function chat(client: Ollama, body: ChatRequest): Promise<GenerateResult> {
+  const response: unknown = await client.chat({ ...body, stream: false });
+  const record = asRecord(response);
+  const message = asRecord(record?.['message']);
+  if (!record || !message) throw malformedError(API, 'expected a chat response with a message');
+  return resultOf(record, message['content'], message['tool_calls']);
+}
+
+async function streamChat(client: Ollama, body: ChatRequest, signal: AbortSignal): Promise<GenerateResult> {
+  const stream = await client.chat({ ...body, stream: true });
+  let text = '';
+  let final: ChatResponse | undefined;
+  const toolCalls: unknown[] = [];
+  for await (const chunk of stream) {
+    const message = asRecord(chunk.message);
+    if (typeof message?.['content'] === 'string') text += message['content'];
+    if (Array.isArray(message?.['tool_calls'])) toolCalls.push(...message['tool_calls']);
+    if (chunk.done) final = chunk;
+  }
+  if (signal.aborted) throw abortError(signal);
+  if (!final) throw malformedError(API, 'the stream ended without a final "done" message');
+  return resultOf(final as unknown as Record<string, unknown>, text, toolCalls);
+}
+
+function resultOf(record: Record<string, unknown>, content: unknown, toolCalls: unknown): GenerateResult {
+  const text = typeof content === 'string' ? content : '';
+  const tools = Array.isArray(toolCalls) && toolCalls.length > 0 ? toolCalls : undefined;
+  return {
+    output: text === '' && tools ? JSON.stringify(tools) : text,
+    usage: usageOf(record),
+    finishReason: typeof record['done_reason'] === 'string' ? record['done_reason'] : undefined,
+    model: typeof record['model'] === 'string' ? record['model'] : undefined,
+    raw: compact({
+      model: record['model'],
+      done_reason: record['done_reason'],
+      prompt_eval_count: record['prompt_eval_count'],
+      eval_count: record['eval_count'],
+      total_duration: record['total_duration'],
+    }),
+  };
+}
+
+function usageOf(record: Record<string, unknown>): TokenUsage | undefined {
+  const input = record['prompt_eval_count'];
+  const output = record['eval_count'];
+  if (typeof input !== 'number' && typeof output !== 'number') return undefined;
+  // Ollama omits prompt_eval_count when the whole prompt came from its cache.
+  const inputTokens = typeof input === 'number' ? input : 0;
+  const outputTokens = typeof output === 'number' ? output : 0;
+  return { input: inputTokens, output: outputTokens, total: inputTokens + outputTokens };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function compact<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
+}

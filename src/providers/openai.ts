@@ -1,0 +1,228 @@
+/**
+ * `openai:<model>`: chat completions through the official SDK. `baseUrl` (or OPENAI_BASE_URL) turns it into a
+ * client for any OpenAI-compatible server (vLLM, LM Studio, llama.cpp, a gateway). The SDK never retries: the
+ * executor does, honouring Retry-After, so one failed attempt surfaces at once as a ProviderError.
+ */
+import type OpenAI from 'openai';
+import { LlmlabError } from '../errors.js';
+import { defineProvider } from '../types.js';
+import type { GenerateResult, JsonSchema, ProviderSpec, TokenUsage } from '../types.js';
+import { abortError, asRecord, malformedError, toProviderError } from './sdk-errors.js';
+import type { ErrorContext } from './sdk-errors.js';
+
+const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+/** Local servers ignore the key, but the SDK refuses to run without one. */
+const PLACEHOLDER_KEY = 'llmlab-no-key';
+const API = 'OpenAI';
+
+interface OpenAIConfig {
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  organization?: string;
+  temperature?: number;
+  maxTokens?: number;
+  topP?: number;
+  stop?: string | string[];
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  responseFormat?: Record<string, unknown>;
+  stream?: boolean;
+  headers?: Record<string, string>;
+}
+
+const optionsSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    baseUrl: { type: 'string', description: 'API base URL including /v1; default OPENAI_BASE_URL or https://api.openai.com/v1' },
+    apiKeyEnv: { type: 'string', description: 'name of the environment variable holding the API key (default OPENAI_API_KEY)' },
+    organization: { type: 'string', description: 'OpenAI organization id sent with each request' },
+    temperature: { type: 'number', minimum: 0, maximum: 2, description: 'sampling temperature' },
+    maxTokens: { type: 'integer', minimum: 1, description: 'maximum tokens to generate (max_tokens)' },
+    topP: { type: 'number', minimum: 0, maximum: 1, description: 'nucleus sampling probability mass (top_p)' },
+    stop: {
+      description: 'stop sequence or sequences',
+      oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, maxItems: 4 }],
+    },
+    seed: { type: 'integer', description: 'sampling seed, for best-effort determinism' },
+    presencePenalty: { type: 'number', minimum: -2, maximum: 2, description: 'presence_penalty' },
+    frequencyPenalty: { type: 'number', minimum: -2, maximum: 2, description: 'frequency_penalty' },
+    responseFormat: { type: 'object', description: 'response_format, passed through (e.g. { type: json_object })' },
+    stream: { type: 'boolean', description: 'stream the answer over SSE and accumulate it (same result, exercises streaming)' },
+    headers: {
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      description: 'extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)',
+    },
+    concurrency: { type: 'integer', minimum: 1, description: 'max calls in flight to this provider' },
+    rpm: { type: 'number', exclusiveMinimum: 0, description: 'max requests per minute to this provider' },
+    timeoutMs: { type: 'integer', minimum: 1, description: 'per-call timeout in milliseconds' },
+    maxRetries: { type: 'integer', minimum: 0, description: 'retries after the first attempt for retryable failures' },
+  },
+};
+
+type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
+
+export default defineProvider({
+  id: 'openai',
+  optionsSchema,
+  async create(spec: ProviderSpec) {
+    const config = spec.config as OpenAIConfig;
+    const keyEnv = config.apiKeyEnv ?? 'OPENAI_API_KEY';
+    const customBase = config.baseUrl ?? spec.env['OPENAI_BASE_URL'];
+    const baseUrl = stripSlash(customBase || DEFAULT_BASE_URL);
+    const apiKey = spec.env[keyEnv];
+    if (!apiKey && !customBase) {
+      throw new LlmlabError('CONFIG_INVALID', `${keyEnv} is not set (needed by provider ${spec.id})`, {
+        hint: `set ${keyEnv} in the environment or .env, or set config.baseUrl to a local OpenAI-compatible server`,
+      });
+    }
+    const { default: OpenAIClient } = await import('openai');
+    const client = new OpenAIClient({
+      apiKey: apiKey || PLACEHOLDER_KEY,
+      baseURL: baseUrl,
+      // null (not undefined) stops the SDK from reading process.env behind spec.env's back.
+      organization: config.organization ?? spec.env['OPENAI_ORG_ID'] ?? null,
+      project: spec.env['OPENAI_PROJECT_ID'] ?? null,
+      maxRetries: 0,
+      defaultHeaders: config.headers,
+      logLevel: 'off',
+    });
+    const params = samplingParams(config);
+    const errors: ErrorContext = { api: API, secrets: [apiKey] };
+    return {
+      id: spec.id,
+      type: 'openai',
+      model: spec.model,
+      identity: compact({ baseUrl, model: spec.model, ...params }),
+      async generate(request, { signal }) {
+        const body: ChatParams = { model: spec.model, messages: request.messages, ...params };
+        try {
+          return config.stream ? await streamChat(client, body, signal) : await chat(client, body, signal);
+        } catch (error) {
+          throw toProviderError(error, { ...errors, signal });
+        }
+      },
+    };
+  },
+});
+
+/** The request fields that shape the answer, in API spelling. */
+function samplingParams(config: OpenAIConfig): Partial<ChatParams> {
+  return compact({
+    temperature: config.temperature,
+    max_tokens: config.maxTokens,
+    top_p: config.topP,
+    stop: config.stop,
+    seed: config.seed,
+    presence_penalty: config.presencePenalty,
+    frequency_penalty: config.frequencyPenalty,
+    response_format: config.responseFormat as ChatParams['response_format'],
+  });
+}
+
+async function chat(client: OpenAI, body: ChatParams, signal: AbortSignal): Promise<GenerateResult> {
+  const completion: unknown = await client.chat.completions.create(body, { signal });
+  const record = asRecord(completion);
+  const choice = asRecord(Array.isArray(record?.['choices']) ? record['choices'][0] : undefined);
+  const message = asRecord(choice?.['message']);
+  if (!record || !choice || !message) throw malformedError(API, 'expected a chat completion with choices[0].message');
+  const usage = asRecord(record['usage']);
+  return {
+    output: outputOf(message['content'], message['tool_calls'], message['refusal']),
+    usage: usage ? usageOf(usage) : undefined,
+    finishReason: stringOr(choice['finish_reason']),
+    model: stringOr(record['model']),
+    raw: compact({ id: record['id'], model: record['model'], finish_reason: choice['finish_reason'], usage }),
+  };
+}
+
+interface ToolCallParts {
+  id?: string;
+  type?: string;
+  function: { name: string; arguments: string };
+}
+
+async function streamChat(client: OpenAI, body: ChatParams, signal: AbortSignal): Promise<GenerateResult> {
+  const stream = await client.chat.completions.create(
+    { ...body, stream: true, stream_options: { include_usage: true } },
+    { signal },
+  );
+  let text = '';
+  let chunks = 0;
+  let id: unknown;
+  let model: unknown;
+  let finishReason: unknown;
+  let usage: Record<string, unknown> | undefined;
+  const toolCalls: ToolCallParts[] = [];
+  for await (const chunk of stream as AsyncIterable<unknown>) {
+    const record = asRecord(chunk);
+    if (!record) throw malformedError(API, 'stream chunk is not an object');
+    chunks++;
+    id ??= record['id'];
+    model ??= record['model'];
+    usage = asRecord(record['usage']) ?? usage;
+    const choice = asRecord(Array.isArray(record['choices']) ? record['choices'][0] : undefined);
+    if (!choice) continue;
+    finishReason = choice['finish_reason'] ?? finishReason;
+    const delta = asRecord(choice['delta']);
+    if (typeof delta?.['content'] === 'string') text += delta['content'];
+    if (Array.isArray(delta?.['tool_calls'])) mergeToolCalls(toolCalls, delta['tool_calls']);
+  }
+  // The SDK ends a stream quietly when it is aborted; a partial answer must not pass as a whole one.
+  if (signal.aborted) throw abortError(signal);
+  if (chunks === 0) throw malformedError(API, 'the stream carried no chunks');
+  return {
+    output: outputOf(text || null, toolCalls.length > 0 ? toolCalls : undefined, undefined),
+    usage: usage ? usageOf(usage) : undefined,
+    finishReason: stringOr(finishReason),
+    model: stringOr(model),
+    raw: compact({ id, model, finish_reason: finishReason, usage }),
+  };
+}
+
+function mergeToolCalls(calls: ToolCallParts[], deltas: unknown[]): void {
+  for (const item of deltas) {
+    const delta = asRecord(item);
+    const index = typeof delta?.['index'] === 'number' ? delta['index'] : calls.length;
+    const call = (calls[index] ??= { function: { name: '', arguments: '' } });
+    if (typeof delta?.['id'] === 'string') call.id = delta['id'];
+    if (typeof delta?.['type'] === 'string') call.type = delta['type'];
+    const fn = asRecord(delta?.['function']);
+    if (typeof fn?.['name'] === 'string') call.function.name += fn['name'];
+    if (typeof fn?.['arguments'] === 'string') call.function.arguments += fn['arguments'];
+  }
+}
+
+/** The message text; when the model only called tools, their JSON, so assertions have something to read. */
+function outputOf(content: unknown, toolCalls: unknown, refusal: unknown): string {
+  if (typeof content === 'string' && content !== '') return content;
+  if (Array.isArray(toolCalls) && toolCalls.length > 0) return JSON.stringify(toolCalls);
+  if (typeof refusal === 'string') return refusal;
+  return typeof content === 'string' ? content : '';
+}
+
+function usageOf(usage: Record<string, unknown>): TokenUsage {
+  const input = numberOr(usage['prompt_tokens']);
+  const output = numberOr(usage['completion_tokens']);
+  const total = typeof usage['total_tokens'] === 'number' ? usage['total_tokens'] : input + output;
+  const cached = asRecord(usage['prompt_tokens_details'])?.['cached_tokens'];
+  return typeof cached === 'number' ? { input, output, total, cachedInput: cached } : { input, output, total };
+}
+
+function compact<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
+}
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function numberOr(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}

@@ -1,0 +1,114 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/index.js';
+import { runCli } from './run-cli.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'llmlab-cli-'));
+  cpSync(join(ROOT, 'suites'), join(dir, 'suites'), { recursive: true });
+  writeFileSync(join(dir, 'llmlab.config.yaml'), 'suites: [suites/quickstart.yaml]\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('llmlab eval (quickstart)', () => {
+  it('runs the offline quickstart, passes its gate, then answers from the cache', async () => {
+    const first = await runCli(['eval', 'suites/quickstart.yaml', '-o', 'reports/q.json'], { cwd: dir });
+    expect(first.stderr).not.toMatch(/\n\s+at /);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/one-sentence\s+careful-bot\s+4\s+0\s+0\s+100\.0%/);
+    expect(first.stdout).toMatch(/gate passed \(minPassRate 0\.5\)/);
+    expect(first.stderr).toMatch(/run \S+: 24 cells/);
+    const report = JSON.parse(readFileSync(join(dir, 'reports/q.json'), 'utf8'));
+    expect(report.cells).toHaveLength(24);
+    expect(report.summary.gate.passed).toBe(true);
+
+    const second = await runCli(['eval'], { cwd: dir });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/24 of 24 cells answered from cache/);
+    // The database sits beside llmlab.config.yaml.
+    const store = openStore(join(dir, '.llmlab/llmlab.db'));
+    expect(store.runs.list()).toHaveLength(2);
+    store.close();
+  });
+
+  it('exits 1 with one line per failed gate', async () => {
+    writeFileSync(
+      join(dir, 'suites/strict.yaml'),
+      'providers: [echo]\nprompts: ["say {{ word }}"]\ntests:\n  - vars: { word: hi }\n    assert: [{ type: equals, value: "hi" }]\n',
+    );
+    const r = await runCli(['eval', 'suites/strict.yaml'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/gate failed: 1 failed and 0 errored cells/);
+  });
+
+  it('prints the plan without calling anything', async () => {
+    const r = await runCli(['plan', 'suites/quickstart.yaml'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/cells: 24 \(3 providers × 2 prompts × 4 tests × 1 repeats\)/);
+    expect(r.stdout).toMatch(/nodes: 24 generate, 60 grade/);
+    expect(r.stdout).toMatch(/cached: 24 of 24 cells/);
+  });
+
+  it('lists runs, re-renders one, and manages the cache', async () => {
+    const runs = await runCli(['runs'], { cwd: dir });
+    expect(runs.code).toBe(0);
+    expect(runs.stdout).toMatch(/completed\s+24\/24\s+suites\/quickstart\.yaml/);
+    const report = await runCli(['report', 'latest', '-o', 'reports/again.json'], { cwd: dir });
+    expect(report.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'reports/again.json'), 'utf8')).cells.length).toBeGreaterThan(0);
+    const stats = await runCli(['cache', 'stats'], { cwd: dir });
+    expect(stats.stdout).toMatch(/entries: \d+/);
+    const cleared = await runCli(['cache', 'clear'], { cwd: dir });
+    expect(cleared.stdout).toMatch(/removed \d+ cached answers/);
+    const missing = await runCli(['report', 'nope'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no run `nope`/);
+  });
+
+  it('answers --version and --help, and rejects unknown commands and options with exit 2', async () => {
+    const version = await runCli(['--version'], { cwd: dir });
+    expect(version.stdout.trim()).toMatch(/^llmlab\/\d+\.\d+\.\d+$/);
+    const help = await runCli(['--help'], { cwd: dir });
+    expect(help.stdout).toMatch(/eval \[\.\.\.suites\]/);
+    const unknown = await runCli(['evaluate'], { cwd: dir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command `evaluate`/);
+    const badFlag = await runCli(['eval', 'suites/quickstart.yaml', '--concurency', '3'], { cwd: dir });
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toMatch(/Unknown option `--concurency`/);
+    const badJ = await runCli(['eval', 'suites/quickstart.yaml', '-j', '0'], { cwd: dir });
+    expect(badJ.code).toBe(2);
+    expect(badJ.stderr).toMatch(/--concurrency must be a whole number ≥ 1, got `0`/);
+    const badOut = await runCli(['eval', 'suites/quickstart.yaml', '-o', 'out.pdf'], { cwd: dir });
+    expect(badOut.code).toBe(2);
+    expect(badOut.stderr).toMatch(/unknown report format `.pdf`/);
+  });
+});
+
+describe('invalid input', () => {
+  const cases: [string, string, RegExp][] = [
+    [
+      'unknown assertion type',
+      'providers: [echo]\nprompts: ["{{ q }}"]\ntests:\n  - vars: { q: hi }\n    assert:\n      - { type: icontain, value: hi }\n',
+      /bad\.yaml:6:\d+: .*icontain.*\n.*did you mean `icontains`/,
+    ],
+    ['unknown provider', 'providers: [opneai:gpt-4o]\nprompts: ["x"]\ntests: [{}]\n', /bad\.yaml:1:\d+: .*opneai.*\n.*openai/],
+    ['YAML syntax', 'providers: [echo\nprompts: ["x"]\n', /bad\.yaml:\d+:\d+: /],
+    ['missing dataset', 'providers: [echo]\nprompts: ["x"]\ntests: file:nope/*.csv\n', /bad\.yaml:3:\d+: .*nope/],
+  ];
+  for (const [name, yaml, expected] of cases) {
+    it(`${name}: file:line:col, a hint, exit 2, no stack trace`, async () => {
+      mkdirSync(join(dir, 'bad'), { recursive: true });
+      writeFileSync(join(dir, 'bad/bad.yaml'), yaml);
+      const r = await runCli(['eval', 'bad/bad.yaml'], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(expected);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  }
+});

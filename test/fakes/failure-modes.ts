@@ -1,0 +1,115 @@
+/**
+ * The failure behaviour every SDK-backed provider shares, as one vitest block run against each fake server:
+ * what is retryable, Retry-After, resets, malformed bodies, aborts, and that the key never leaks.
+ */
+import { expect, it } from 'vitest';
+import { ProviderError } from '../../src/errors.js';
+import type { Provider } from '../../src/types.js';
+import type { FakeServer } from './harness.js';
+import { liveSignal, makeRequest, rejectionOf, serialise } from './provider-spec.js';
+
+export interface FailureModeOptions {
+  /** Display name used in messages, e.g. `Anthropic`. */
+  api: string;
+  server: () => FakeServer;
+  provider: (config?: Record<string, unknown>) => Promise<Provider>;
+  /** The key the provider was given, when it takes one. */
+  key?: string;
+}
+
+/** Registers the shared failure-mode tests; call inside a `describe`. */
+export function failureModeTests({ api, server, provider, key }: FailureModeOptions): void {
+  async function failure(config: Record<string, unknown> = {}): Promise<ProviderError> {
+    const error = await rejectionOf((await provider(config)).generate(makeRequest('hello'), { signal: liveSignal() }));
+    expect(error).toBeInstanceOf(ProviderError);
+    return error as ProviderError;
+  }
+
+  for (const stream of [false, true]) {
+    const mode = stream ? ' (streaming)' : '';
+
+    it(`turns 429 with Retry-After into a retryable error with the delay${mode}`, async () => {
+      server().setBehaviour({ failures: [{ status: 429, retryAfter: '1' }] });
+      const error = await failure({ stream });
+      expect(error).toMatchObject({ code: 'PROVIDER_ERROR', status: 429, retryable: true, retryAfterMs: 1000 });
+      expect(error.message).toBe(`${api} API error (HTTP 429): rate limit exceeded, slow down`);
+    });
+
+    it(`treats 500 as retryable${mode}`, async () => {
+      server().setBehaviour({ failures: [{ status: 500 }] });
+      expect(await failure({ stream })).toMatchObject({ status: 500, retryable: true, retryAfterMs: undefined });
+    });
+
+    it(`treats a reset connection as retryable${mode}`, async () => {
+      server().setBehaviour({ failures: [{ reset: true }] });
+      const error = await failure({ stream });
+      expect(error.retryable).toBe(true);
+      expect(error.message).toMatch(new RegExp(`^${api} connection failed`));
+    });
+
+    it(`reports a malformed body as final, saying so${mode}`, async () => {
+      server().setBehaviour({ failures: [{ malformed: true }] });
+      const error = await failure({ stream });
+      expect(error.retryable).toBe(false);
+      expect(error.message).toMatch(new RegExp(`^${api} returned a malformed response`));
+    });
+
+    it(`rejects promptly when the signal aborts a hanging call${mode}`, async () => {
+      server().setBehaviour({ failures: [{ hang: true }] });
+      const p = await provider({ stream });
+      const controller = new AbortController();
+      const started = Date.now();
+      setTimeout(() => controller.abort(), 50);
+      const error = await rejectionOf(p.generate(makeRequest('hi'), { signal: controller.signal }));
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ message: 'aborted', retryable: false });
+    });
+  }
+
+  it('rejects promptly, never with a partial answer, when aborted mid-stream', async () => {
+    server().setBehaviour({ answer: () => 'one two three four five six', chunkDelayMs: 400 });
+    const p = await provider({ stream: true });
+    const started = Date.now();
+    const error = await rejectionOf(p.generate(makeRequest('hi'), { signal: AbortSignal.timeout(150) }));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(error).toMatchObject({ message: 'aborted', retryable: false });
+  });
+
+  it('passes an LlmlabError abort reason through (the executor timeout stays retryable)', async () => {
+    server().setBehaviour({ failures: [{ hang: true }] });
+    const timeout = new ProviderError('timed out after 50 ms', { retryable: true });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(timeout), 50);
+    const error = await rejectionOf((await provider()).generate(makeRequest('hi'), { signal: controller.signal }));
+    expect(error).toBe(timeout);
+  });
+
+  it('treats other 4xx as final, with the server message', async () => {
+    server().setBehaviour({ failures: [{ status: 400, message: 'messages: must not be empty' }] });
+    const error = await failure();
+    expect(error).toMatchObject({ status: 400, retryable: false });
+    expect(error.message).toBe(`${api} API error (HTTP 400): messages: must not be empty`);
+  });
+
+  if (key === undefined) return;
+
+  it('never lets the API key into an error or a result', async () => {
+    const p = await provider();
+    const result = await p.generate(makeRequest('hello'), { signal: liveSignal() });
+    expect(serialise(result)).not.toContain(key);
+    expect(serialise(p)).not.toContain(key);
+    // The fake echoes a wrong key in its 401 message, as some real APIs do.
+    server().setBehaviour({ apiKey: 'another-key-entirely' });
+    const denied = await rejectionOf(p.generate(makeRequest('hello'), { signal: liveSignal() }));
+    expect(denied).toMatchObject({ status: 401, retryable: false });
+    expect((denied as Error).message).toContain('Incorrect API key provided: ***');
+    server().setBehaviour({
+      apiKey: key,
+      failures: [{ status: 429, retryAfter: '1' }, { status: 500 }, { reset: true }, { malformed: true }],
+    });
+    const errors: unknown[] = [denied];
+    for (let i = 0; i < 4; i++) errors.push(await rejectionOf(p.generate(makeRequest('hello'), { signal: liveSignal() })));
+    for (const error of errors) expect(serialise(error)).not.toContain(key);
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * A fake Ollama server on 127.0.0.1: POST /api/chat (JSON, or NDJSON when `stream` is not false — Ollama's own
+ * default), POST /api/embed and GET /api/tags, faithful enough for the `ollama` client. Use `server.url` as host.
+ */
+import {
+  countTokens,
+  embedText,
+  sendBrokenJson,
+  sendJson,
+  sendStream,
+  splitForStream,
+  startFakeServer,
+  startStream,
+  textOf,
+  truncateWords,
+} from './harness.js';
+import type { FakeApi, FakeBehaviour, FakeContext, FakeServer } from './harness.js';
+
+export type { FakeBehaviour, FakeFailure, FakeServer, RecordedRequest } from './harness.js';
+
+/** Models listed by GET /api/tags. */
+const MODELS = ['llama3.2:latest', 'nomic-embed-text:latest'];
+
+/** Starts a fake Ollama server. */
+export function startFakeOllama(options: Partial<FakeBehaviour> = {}): Promise<FakeServer> {
+  return startFakeServer(ollamaApi, options);
+}
+
+const ollamaApi: FakeApi = {
+  routes: {
+    'POST /api/chat': chat,
+    'POST /api/embed': embed,
+    'GET /api/tags': ({ res }) =>
+      sendJson(res, 200, {
+        models: MODELS.map((name) => ({
+          name,
+          model: name,
+          modified_at: '2025-01-01T00:00:00Z',
+          size: 1_000_000,
+          digest: 'sha256:fake',
+          details: { format: 'gguf', family: 'llama', parameter_size: '3B', quantization_level: 'Q4_K_M' },
+        })),
+      }),
+  },
+  sendError(res, status, message, headers) {
+    sendJson(res, status, { error: message }, headers);
+  },
+  sendMalformed({ res, body }) {
+    if (body?.stream !== false) {
+      startStream(res, 'application/x-ndjson');
+      res.end('{"model": not json\n');
+    } else sendBrokenJson(res);
+  },
+};
+
+function chat(context: FakeContext): void {
+  const { res, body, behaviour } = context;
+  if (!body || typeof body.model !== 'string' || !Array.isArray(body.messages)) {
+    ollamaApi.sendError(res, 400, 'model and messages are required');
+    return;
+  }
+  const { text, truncated } = truncateWords(behaviour.answer(body), body.options?.num_predict);
+  const promptTokens = body.messages.reduce((n: number, m: { content?: unknown }) => n + countTokens(textOf(m.content)), 0);
+  const createdAt = new Date().toISOString();
+  const final = {
+    model: body.model,
+    created_at: createdAt,
+    message: { role: 'assistant', content: '' },
+    done: true,
+    done_reason: truncated ? 'length' : 'stop',
+    total_duration: 1_000_000,
+    load_duration: 1000,
+    prompt_eval_count: promptTokens,
+    prompt_eval_duration: 1000,
+    eval_count: countTokens(text),
+    eval_duration: 1000,
+  };
+  if (body.stream === false) {
+    sendJson(res, 200, { ...final, message: { role: 'assistant', content: text } });
+    return;
+  }
+  sendStream(context, 'application/x-ndjson', streamFrames(body.model, createdAt, text, final));
+}
+
+function streamFrames(model: string, createdAt: string, text: string, final: object): string[] {
+  const frames = splitForStream(text).map(
+    (piece) => `${JSON.stringify({ model, created_at: createdAt, message: { role: 'assistant', content: piece }, done: false })}\n`,
+  );
+  frames.push(`${JSON.stringify(final)}\n`);
+  return frames;
+}
+
+function embed({ res, body }: FakeContext): void {
+  const inputs: unknown[] = Array.isArray(body?.input) ? body.input : [body?.input];
+  if (typeof body?.model !== 'string' || inputs.some((input) => typeof input !== 'string')) {
+    ollamaApi.sendError(res, 400, 'model and a string or string[] input are required');
+    return;
+  }
+  const tokens = (inputs as string[]).reduce((n, input) => n + countTokens(input), 0);
+  sendJson(res, 200, {
+    model: body.model,
+    embeddings: (inputs as string[]).map((input) => embedText(input)),
+    total_duration: 1000,
+    load_duration: 100,
+    prompt_eval_count: tokens,
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * A fake OpenAI API on 127.0.0.1: chat completions (JSON and SSE streaming), embeddings and the model list,
+ * faithful enough for the official `openai` SDK. Point the SDK at `${server.url}/v1`.
+ */
+import {
+  countTokens,
+  embedText,
+  sendBrokenJson,
+  sendJson,
+  sendStream,
+  splitForStream,
+  startFakeServer,
+  startStream,
+  textOf,
+  truncateWords,
+} from './harness.js';
+import type { FakeApi, FakeBehaviour, FakeContext, FakeServer } from './harness.js';
+
+export type { FakeBehaviour, FakeFailure, FakeServer, RecordedRequest } from './harness.js';
+
+/** Ids listed by GET /v1/models. */
+const MODELS = ['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small'];
+let sequence = 0;
+
+/** Starts a fake OpenAI server. */
+export function startFakeOpenAI(options: Partial<FakeBehaviour> = {}): Promise<FakeServer> {
+  return startFakeServer(openaiApi, options);
+}
+
+const openaiApi: FakeApi = {
+  routes: {
+    'POST /v1/chat/completions': chatCompletions,
+    'POST /v1/embeddings': embeddings,
+    'GET /v1/models': ({ res }) =>
+      sendJson(res, 200, {
+        object: 'list',
+        data: MODELS.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'llmlab-fake' })),
+      }),
+  },
+  sendError(res, status, message, headers) {
+    const type = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
+    sendJson(res, status, { error: { message, type, param: null, code: null } }, headers);
+  },
+  sendMalformed({ res, body }) {
+    if (body?.stream === true) {
+      startStream(res, 'text/event-stream');
+      res.end('data: {"id": not json\n\n');
+    } else sendBrokenJson(res);
+  },
+};
+
+function chatCompletions(context: FakeContext): void {
+  const { res, body, behaviour } = context;
+  if (!body || typeof body.model !== 'string' || !Array.isArray(body.messages)) {
+    openaiApi.sendError(res, 400, 'model and messages are required');
+    return;
+  }
+  const { text, truncated } = truncateWords(behaviour.answer(body), body.max_tokens ?? body.max_completion_tokens);
+  const promptTokens = body.messages.reduce((n: number, m: { content?: unknown }) => n + countTokens(textOf(m.content)), 0);
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: countTokens(text),
+    total_tokens: promptTokens + countTokens(text),
+    prompt_tokens_details: { cached_tokens: 0 },
+  };
+  const finishReason = truncated ? 'length' : 'stop';
+  const id = `chatcmpl-fake${++sequence}`;
+  const created = Math.floor(Date.now() / 1000);
+  if (body.stream === true) {
+    const frames = streamFrames({ id, created, model: body.model, text, finishReason }, body.stream_options?.include_usage ? usage : undefined);
+    sendStream(context, 'text/event-stream', frames);
+    return;
+  }
+  sendJson(res, 200, {
+    id,
+    object: 'chat.completion',
+    created,
+    model: body.model,
+    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: finishReason }],
+    usage,
+    system_fingerprint: 'fp_fake',
+  });
+}
+
+interface StreamedAnswer {
+  id: string;
+  created: number;
+  model: string;
+  text: string;
+  finishReason: string;
+}
+
+function streamFrames(answer: StreamedAnswer, usage: object | undefined): string[] {
+  const base = { id: answer.id, object: 'chat.completion.chunk', created: answer.created, model: answer.model };
+  // With include_usage, every chunk but the last carries `usage: null`, as the real API does.
+  const frame = (choices: unknown[]) => `data: ${JSON.stringify({ ...base, choices, ...(usage ? { usage: null } : {}) })}\n\n`;
+  const frames = [frame([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }])];
+  for (const piece of splitForStream(answer.text)) {
+    frames.push(frame([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }]));
+  }
+  frames.push(frame([{ index: 0, delta: {}, logprobs: null, finish_reason: answer.finishReason }]));
+  if (usage) frames.push(`data: ${JSON.stringify({ ...base, choices: [], usage })}\n\n`);
+  frames.push('data: [DONE]\n\n');
+  return frames;
+}
+
+function embeddings({ res, body }: FakeContext): void {
+  const inputs: unknown[] = Array.isArray(body?.input) ? body.input : [body?.input];
+  if (typeof body?.model !== 'string' || inputs.some((input) => typeof input !== 'string')) {
+    openaiApi.sendError(res, 400, 'model and a string or string[] input are required');
+    return;
+  }
+  const base64 = body.encoding_format === 'base64';
+  let tokens = 0;
+  const data = (inputs as string[]).map((input, index) => {
+    tokens += countTokens(input);
+    const vector = embedText(input);
+    const embedding = base64 ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector;
+    return { object: 'embedding', index, embedding };
+  });
+  sendJson(res, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+}
