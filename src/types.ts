@@ -115,6 +115,8 @@ export interface Assertion {
   threshold?: number;
   /** Name to report this assertion under; defaults to the type as written. */
   metric: string;
+  /** Where the assertion is written (file, 1-based line and column), for errors found when it is prepared. */
+  source?: { file: string; line?: number; col?: number };
 }
 
 /** One test case after resolution. */

@@ -85,6 +85,7 @@ export class AssertionResolver {
       weight: written.weight ?? 1,
       ...(written.threshold === undefined ? {} : { threshold: written.threshold }),
       metric: written.metric ?? written.type,
+      source: site.locate(path),
     };
   }
 

@@ -22,17 +22,15 @@ export async function resolveProviders(
   context: ResolveContext,
 ): Promise<ResolvedProvider[]> {
   const resolved: ResolvedProvider[] = [];
-  const seenIds = new Map<string, number>();
+  // Only labels must differ: the same model twice with different config (a temperature sweep) is a real use.
   const seenLabels = new Map<string, number>();
   for (const [i, entry] of entries.entries()) {
     const spec = typeof entry === 'string' ? { id: entry } : entry;
     const path: PathSegment[] = typeof entry === 'string' ? ['providers', i] : ['providers', i, 'id'];
     const provider = await resolveProvider(spec, i, path, project, context);
     if (!provider) continue;
-    const duplicateId = seenIds.has(provider.id);
-    checkUnique(seenIds, provider.id, i, path, 'provider id', context);
     const labelPath = typeof entry !== 'string' && entry.label !== undefined ? ['providers', i, 'label'] : path;
-    if (!duplicateId) checkUnique(seenLabels, provider.label, i, labelPath, 'provider label', context);
+    checkUnique(seenLabels, provider.label, i, labelPath, context);
     resolved.push(provider);
   }
   return resolved;
@@ -90,7 +88,6 @@ function checkUnique(
   name: string,
   index: number,
   path: PathSegment[],
-  what: string,
   context: ResolveContext,
 ): void {
   const first = seen.get(name);
@@ -100,12 +97,9 @@ function checkUnique(
   }
   const firstAt = context.source.locate(['providers', first]);
   context.problems.add(
-    new LlmlabError('CONFIG_INVALID', `duplicate ${what} \`${name}\` in providers[${index}] (also providers[${first}])`, {
+    new LlmlabError('CONFIG_INVALID', `duplicate provider label \`${name}\` in providers[${index}] (also providers[${first}])`, {
       where: context.source.locate(path),
-      hint:
-        what === 'provider id'
-          ? `each provider appears once; remove one of the entries (the other is on line ${firstAt.line})`
-          : `labels name providers in reports, so they must differ (the other is on line ${firstAt.line})`,
+      hint: `labels name providers in reports, so they must differ: give one a \`label:\` (the other is on line ${firstAt.line})`,
     }),
   );
 }

@@ -43,8 +43,12 @@ export function createGrader(baseDir: string) {
           throw new LlmlabError('UNKNOWN_METRIC', `unknown assertion type \`${assertion.type}\``);
         }
         const plugin = (await loadMetricPlugin(assertion.type)) as MetricPlugin<unknown, unknown>;
-        const value = plugin.prepare ? await plugin.prepare(assertion.value, { baseDir }) : assertion.value;
-        return { plugin, value };
+        try {
+          const value = plugin.prepare ? await plugin.prepare(assertion.value, { baseDir }) : assertion.value;
+          return { plugin, value };
+        } catch (error) {
+          throw located(error, assertion);
+        }
       })();
       prepared.set(key, entry);
     }
@@ -100,6 +104,17 @@ export function createGrader(baseDir: string) {
 }
 
 export type Grader = ReturnType<typeof createGrader>;
+
+/** A metric's prepare knows what is wrong but not where: add the assertion's position. */
+function located(error: unknown, assertion: Assertion): unknown {
+  if (!(error instanceof LlmlabError) || error.where || !assertion.source) return error;
+  const written = assertion.negate ? `not-${assertion.type}` : assertion.type;
+  return new LlmlabError(error.code, `assertion \`${written}\`: ${error.message}`, {
+    where: assertion.source,
+    hint: error.hint,
+    cause: error,
+  });
+}
 
 function finite(n: number): number {
   return Number.isFinite(n) ? n : 0;

@@ -98,6 +98,16 @@ describe('invalid input', () => {
       /bad\.yaml:6:\d+: .*icontain.*\n.*did you mean `icontains`/,
     ],
     ['unknown provider', 'providers: [opneai:gpt-4o]\nprompts: ["x"]\ntests: [{}]\n', /bad\.yaml:1:\d+: .*opneai.*\n.*openai/],
+    [
+      'invalid regex, found when the assertion is prepared',
+      'providers: [echo]\nprompts: ["{{ q }}"]\ntests:\n  - vars: { q: hi }\n    assert:\n      - { type: regex, value: "(" }\n',
+      /bad\.yaml:6:9: assertion `regex`: .*not a valid regular expression/,
+    ],
+    [
+      'missing API key',
+      'providers: [openai:gpt-4o-mini]\nprompts: ["{{ q }}"]\ntests:\n  - vars: { q: hi }\n',
+      /OPENAI_API_KEY is not set.*\n.*hint: set OPENAI_API_KEY/,
+    ],
     ['YAML syntax', 'providers: [echo\nprompts: ["x"]\n', /bad\.yaml:\d+:\d+: /],
     ['missing dataset', 'providers: [echo]\nprompts: ["x"]\ntests: file:nope/*.csv\n', /bad\.yaml:3:\d+: .*nope/],
   ];
@@ -105,7 +115,7 @@ describe('invalid input', () => {
     it(`${name}: file:line:col, a hint, exit 2, no stack trace`, async () => {
       mkdirSync(join(dir, 'bad'), { recursive: true });
       writeFileSync(join(dir, 'bad/bad.yaml'), yaml);
-      const r = await runCli(['eval', 'bad/bad.yaml'], { cwd: dir });
+      const r = await runCli(['eval', 'bad/bad.yaml'], { cwd: dir, env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(expected);
       expect(r.stderr).not.toMatch(/\n\s+at /);

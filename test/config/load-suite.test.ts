@@ -126,6 +126,11 @@ describe('loadSuite', () => {
               {
                 "metric": "icontains",
                 "negate": false,
+                "source": {
+                  "col": 9,
+                  "file": "<fixtures>/full/suite.yaml",
+                  "line": 29,
+                },
                 "type": "icontains",
                 "value": "reset link",
                 "weight": 1,
@@ -133,6 +138,11 @@ describe('loadSuite', () => {
               {
                 "metric": "short",
                 "negate": false,
+                "source": {
+                  "col": 9,
+                  "file": "<fixtures>/full/suite.yaml",
+                  "line": 30,
+                },
                 "type": "javascript",
                 "value": "output.length < 200",
                 "weight": 2,
@@ -140,6 +150,11 @@ describe('loadSuite', () => {
               {
                 "metric": "not-contains",
                 "negate": true,
+                "source": {
+                  "col": 7,
+                  "file": "<fixtures>/full/suite.yaml",
+                  "line": 41,
+                },
                 "type": "contains",
                 "value": "As an AI",
                 "weight": 1,
@@ -161,6 +176,11 @@ describe('loadSuite', () => {
               {
                 "metric": "not-contains",
                 "negate": true,
+                "source": {
+                  "col": 7,
+                  "file": "<fixtures>/full/suite.yaml",
+                  "line": 41,
+                },
                 "type": "contains",
                 "value": "As an AI",
                 "weight": 1,
@@ -183,6 +203,11 @@ describe('loadSuite', () => {
               {
                 "metric": "regex",
                 "negate": false,
+                "source": {
+                  "col": 9,
+                  "file": "<fixtures>/full/suite.yaml",
+                  "line": 37,
+                },
                 "threshold": 0.5,
                 "type": "regex",
                 "value": "refund|credit",
@@ -191,6 +216,11 @@ describe('loadSuite', () => {
               {
                 "metric": "not-contains",
                 "negate": true,
+                "source": {
+                  "col": 7,
+                  "file": "<fixtures>/full/suite.yaml",
+                  "line": 41,
+                },
                 "type": "contains",
                 "value": "As an AI",
                 "weight": 1,

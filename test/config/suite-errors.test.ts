@@ -295,20 +295,20 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'duplicate provider ids and labels',
+    name: 'duplicate provider labels (an id used twice needs a label)',
     files: suite('providers:\n  - echo\n  - echo\n  - { id: mock, label: echo }\nprompts: ["x"]\ntests: [{}]\n'),
     expected: [
       {
         code: 'CONFIG_INVALID',
         at: 'suite.yaml:3:5',
-        message: 'duplicate provider id `echo` in providers[1] (also providers[0])',
-        hint: 'each provider appears once; remove one of the entries (the other is on line 2)',
+        message: 'duplicate provider label `echo` in providers[1] (also providers[0])',
+        hint: 'labels name providers in reports, so they must differ: give one a `label:` (the other is on line 2)',
       },
       {
         code: 'CONFIG_INVALID',
         at: 'suite.yaml:4:24',
         message: 'duplicate provider label `echo` in providers[2] (also providers[0])',
-        hint: 'labels name providers in reports, so they must differ (the other is on line 2)',
+        hint: 'labels name providers in reports, so they must differ: give one a `label:` (the other is on line 2)',
       },
     ],
   },
