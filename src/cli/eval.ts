@@ -33,7 +33,7 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
   }
   // Load every suite first: a typo in the third suite should not surface after the first two spent money.
   const suites = [];
-  for (const path of paths) suites.push(await loadSuite(path, ctx.project, ctx.env));
+  for (const path of paths) suites.push(await loadSuite(path, ctx.project));
 
   const stop = new AbortController();
   const abort = new AbortController();

@@ -17,7 +17,7 @@ export async function planCommand(args: string[], flags: { repeat?: string; db?:
   const ctx = await createContext(flags);
   const repeat = positiveInt(flags.repeat, '--repeat');
   for (const path of await suitePaths(args, ctx.project)) {
-    const suite = await loadSuite(path, ctx.project, ctx.env);
+    const suite = await loadSuite(path, ctx.project);
     const plan = createPlan(suite, { repeat });
     checkTemplates(plan);
     const providers = await createProviders(suite, ctx.env);

@@ -21,14 +21,10 @@ import type { YamlSource } from './yaml-source.js';
  * problems were found) for anything the user can fix: YAML syntax, schema, unknown provider or assertion types,
  * provider or metric options, missing files, malformed datasets, duplicate ids.
  *
- * `env` is accepted for symmetry with the engine (providers receive it at creation); resolution itself reads
- * no environment variables, so a suite resolves (and hashes) the same on every machine.
+ * Resolution reads no environment variables, so a suite resolves (and hashes) the same on every machine;
+ * providers read theirs when they are created.
  */
-export async function loadSuite(
-  path: string,
-  project: ProjectConfig,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): Promise<ResolvedSuite> {
+export async function loadSuite(path: string, project: ProjectConfig): Promise<ResolvedSuite> {
   const file = resolve(path);
   const source = await readYamlFile(file, { what: 'suite' });
   const suite = checkShape(source);

@@ -2,9 +2,9 @@
  * `echo`: answers with the prompt it was sent. Free, offline and deterministic, so it shows what a suite
  * renders (`llmlab eval` with `echo` is a prompt preview) and exercises the engine without a model.
  */
-import { LlmlabError, ProviderError } from '../errors.js';
 import { defineProvider } from '../types.js';
-import type { GenerateResult, JsonSchema, TokenUsage } from '../types.js';
+import type { GenerateResult, JsonSchema } from '../types.js';
+import { approximateUsage, delay } from './simulated.js';
 
 const optionsSchema: JsonSchema = {
   type: 'object',
@@ -37,33 +37,3 @@ export default defineProvider({
     };
   },
 });
-
-/** Roughly four characters per token: close enough for offline cost and budget estimates. */
-function approximateUsage(input: string, output: string): TokenUsage {
-  const inputTokens = Math.ceil(input.length / 4);
-  const outputTokens = Math.ceil(output.length / 4);
-  return { input: inputTokens, output: outputTokens, total: inputTokens + outputTokens };
-}
-
-/** Resolves after `ms`, or rejects as soon as `signal` aborts (at once when it already has). */
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortError(signal));
-    if (ms <= 0) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** The executor may abort with its own LlmlabError (a timeout it wants to retry); keep it. */
-function abortError(signal: AbortSignal): LlmlabError {
-  const reason: unknown = signal.reason;
-  return reason instanceof LlmlabError ? reason : new ProviderError('aborted', { retryable: false, cause: reason });
-}

@@ -4,7 +4,8 @@
  */
 import { LlmlabError, ProviderError } from '../errors.js';
 import { defineProvider } from '../types.js';
-import type { GenerateRequest, GenerateResult, JsonSchema, TokenUsage } from '../types.js';
+import type { GenerateRequest, GenerateResult, JsonSchema } from '../types.js';
+import { approximateUsage, delay } from './simulated.js';
 
 const DEFAULT_OUTPUT = 'mock answer';
 
@@ -132,34 +133,4 @@ function deepEqual(a: unknown, b: unknown): boolean {
 
 function numberOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-
-/** Roughly four characters per token: close enough for offline cost and budget estimates. */
-function approximateUsage(input: string, output: string): TokenUsage {
-  const inputTokens = Math.ceil(input.length / 4);
-  const outputTokens = Math.ceil(output.length / 4);
-  return { input: inputTokens, output: outputTokens, total: inputTokens + outputTokens };
-}
-
-/** Resolves after `ms`, or rejects as soon as `signal` aborts (at once when it already has). */
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortError(signal));
-    if (ms <= 0) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortError(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** The executor may abort with its own LlmlabError (a timeout it wants to retry); keep it. */
-function abortError(signal: AbortSignal): LlmlabError {
-  const reason: unknown = signal.reason;
-  return reason instanceof LlmlabError ? reason : new ProviderError('aborted', { retryable: false, cause: reason });
 }

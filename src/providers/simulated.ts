@@ -1,0 +1,27 @@
+/** What the offline providers (echo, mock) share: a token estimate and an abortable artificial delay. */
+import type { TokenUsage } from '../types.js';
+import { abortError } from './sdk-errors.js';
+
+/** Roughly four characters per token: close enough for offline cost and budget estimates. */
+export function approximateUsage(input: string, output: string): TokenUsage {
+  const inputTokens = Math.ceil(input.length / 4);
+  const outputTokens = Math.ceil(output.length / 4);
+  return { input: inputTokens, output: outputTokens, total: inputTokens + outputTokens };
+}
+
+/** Resolves after `ms`, or rejects as soon as `signal` aborts (at once when it already has). */
+export function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(abortError(signal));
+    if (ms <= 0) return resolve();
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
