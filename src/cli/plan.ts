@@ -24,7 +24,7 @@ export async function planCommand(args: string[], flags: { repeat?: string; db?:
     const store = ctx.store();
     const out: string[] = [
       `plan for ${relative(process.cwd(), suite.path)}${suite.description ? ` — ${suite.description}` : ''}`,
-      `  cells: ${plan.totalCells} (${suite.providers.length} providers × ${plan.prompts.length} prompts × ${suite.tests.length} tests × ${plan.repeat} repeats)`,
+      `  cells: ${plan.totalCells} (${count(suite.providers.length, 'provider')} × ${count(plan.prompts.length, 'prompt')} × ${count(suite.tests.length, 'test')} × ${count(plan.repeat, 'repeat')})`,
       `  nodes: ${plan.nodeCounts.generate} generate, ${plan.nodeCounts.grade} grade`,
     ];
     let cachedAll = 0;
@@ -63,4 +63,8 @@ export async function planCommand(args: string[], flags: { repeat?: string; db?:
     process.stdout.write(`${out.join('\n')}\n`);
   }
   return 0;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

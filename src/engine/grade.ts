@@ -5,7 +5,7 @@
  */
 import { LlmlabError, messageOf } from '../errors.js';
 import { isMetricType, loadMetricPlugin } from '../metrics/index.js';
-import type { Assertion, AssertionResult, GenerateResult, MetricPlugin, TestCase } from '../types.js';
+import type { Assertion, AssertionResult, GenerateResult, MetricPlugin, MetricScore, TestCase } from '../types.js';
 
 /** What a metric needs besides the assertion. */
 export interface GradeInput {
@@ -32,11 +32,16 @@ interface Prepared {
 
 /** Creates a grader bound to a suite's base directory; it caches prepared assertions for the run. */
 export function createGrader(baseDir: string) {
-  const prepared = new Map<string, Promise<Prepared>>();
+  const byValue = new Map<string, Promise<Prepared>>();
+  // Per assertion object: grading a cell then costs no JSON.stringify of its value, and no await once ready.
+  const pending = new WeakMap<Assertion, Promise<Prepared>>();
+  const ready = new WeakMap<Assertion, Prepared>();
 
   function prepare(assertion: Assertion): Promise<Prepared> {
+    let entry = pending.get(assertion);
+    if (entry) return entry;
     const key = `${assertion.type}\u0000${JSON.stringify(assertion.value) ?? ''}`;
-    let entry = prepared.get(key);
+    entry = byValue.get(key);
     if (!entry) {
       entry = (async () => {
         if (!isMetricType(assertion.type)) {
@@ -50,57 +55,78 @@ export function createGrader(baseDir: string) {
           throw located(error, assertion);
         }
       })();
-      prepared.set(key, entry);
+      byValue.set(key, entry);
     }
+    pending.set(assertion, entry);
+    void entry.then((p) => ready.set(assertion, p), () => undefined);
     return entry;
   }
 
-  async function gradeOne(assertion: Assertion, input: GradeInput): Promise<AssertionResult> {
-    const written = assertion.negate ? `not-${assertion.type}` : assertion.type;
-    const base = { type: written, metric: assertion.metric, weight: assertion.weight };
+  function judge(assertion: Assertion, raw: MetricScore): AssertionResult {
+    let score = finite(raw.score ?? (raw.pass ? 1 : 0));
+    let pass = assertion.threshold === undefined ? raw.pass : score >= assertion.threshold;
+    if (assertion.negate) {
+      score = 1 - score;
+      pass = assertion.threshold === undefined ? !raw.pass : score >= assertion.threshold;
+    }
+    const reason = raw.reason && assertion.negate ? `${pass ? 'passes' : 'fails'} not-: ${raw.reason}` : raw.reason;
+    return { type: written(assertion), metric: assertion.metric, weight: assertion.weight, pass, score, reason };
+  }
+
+  function failed(assertion: Assertion, error: unknown): AssertionResult {
+    const base = { type: written(assertion), metric: assertion.metric, weight: assertion.weight };
+    return { ...base, pass: false, score: 0, error: messageOf(error) };
+  }
+
+  /** Synchronous when the assertion is prepared and its metric answers synchronously (the common case). */
+  function gradeOne(assertion: Assertion, input: GradeInput): AssertionResult | Promise<AssertionResult> {
+    const prepared = ready.get(assertion);
+    if (!prepared) return prepare(assertion).then(() => gradeOne(assertion, input), (e: unknown) => failed(assertion, e));
     try {
-      const { plugin, value } = await prepare(assertion);
-      const raw = await plugin.score({ ...input, vars: input.test.vars, value });
-      let score = finite(raw.score ?? (raw.pass ? 1 : 0));
-      let pass = assertion.threshold === undefined ? raw.pass : score >= assertion.threshold;
-      if (assertion.negate) {
-        score = 1 - score;
-        pass = assertion.threshold === undefined ? !raw.pass : score >= assertion.threshold;
-      }
-      const reason = raw.reason && assertion.negate ? `${pass ? 'passes' : 'fails'} not-: ${raw.reason}` : raw.reason;
-      return { ...base, pass, score, reason };
+      const raw = prepared.plugin.score({ ...input, vars: input.test.vars, value: prepared.value });
+      if (raw instanceof Promise) return raw.then((r) => judge(assertion, r), (e: unknown) => failed(assertion, e));
+      return judge(assertion, raw);
     } catch (error) {
-      return { ...base, pass: false, score: 0, error: messageOf(error) };
+      return failed(assertion, error);
     }
   }
 
   return {
     /** Preloads every assertion of the suite so that config mistakes surface before any model call. */
     async prepareAll(tests: Iterable<TestCase>): Promise<void> {
-      const pending: Promise<Prepared>[] = [];
-      for (const test of tests) for (const a of test.assert) pending.push(prepare(a));
-      await Promise.all(pending);
+      const all: Promise<Prepared>[] = [];
+      for (const test of tests) for (const a of test.assert) all.push(prepare(a));
+      await Promise.all(all);
     },
 
     async grade(input: GradeInput): Promise<Verdict> {
       const assertions = input.test.assert;
       if (assertions.length === 0) return { pass: true, score: 1, assertions: [] };
-      const results = await Promise.all(assertions.map((a) => gradeOne(a, input)));
-      const failed = results.find((r) => r.error !== undefined);
-      let weightSum = 0;
-      let weighted = 0;
-      for (const r of results) {
-        weightSum += r.weight;
-        weighted += r.weight * r.score;
-      }
-      // Weight 0 marks an informational assertion: reported, but not part of the verdict.
-      const pass = results.every((r) => r.pass || r.weight === 0);
-      const score = weightSum > 0 ? weighted / weightSum : pass ? 1 : 0;
-      return failed
-        ? { pass: false, score, assertions: results, error: `assertion ${failed.type} failed: ${failed.error}` }
-        : { pass, score, assertions: results };
+      const graded = assertions.map((a) => gradeOne(a, input));
+      const results = graded.some((r) => r instanceof Promise) ? await Promise.all(graded) : (graded as AssertionResult[]);
+      return verdictOf(results);
     },
   };
+}
+
+function verdictOf(results: AssertionResult[]): Verdict {
+  const failure = results.find((r) => r.error !== undefined);
+  let weightSum = 0;
+  let weighted = 0;
+  for (const r of results) {
+    weightSum += r.weight;
+    weighted += r.weight * r.score;
+  }
+  // Weight 0 marks an informational assertion: reported, but not part of the verdict.
+  const pass = results.every((r) => r.pass || r.weight === 0);
+  const score = weightSum > 0 ? weighted / weightSum : pass ? 1 : 0;
+  return failure
+    ? { pass: false, score, assertions: results, error: `assertion ${failure.type} failed: ${failure.error}` }
+    : { pass, score, assertions: results };
+}
+
+function written(assertion: Assertion): string {
+  return assertion.negate ? `not-${assertion.type}` : assertion.type;
 }
 
 export type Grader = ReturnType<typeof createGrader>;
@@ -108,8 +134,7 @@ export type Grader = ReturnType<typeof createGrader>;
 /** A metric's prepare knows what is wrong but not where: add the assertion's position. */
 function located(error: unknown, assertion: Assertion): unknown {
   if (!(error instanceof LlmlabError) || error.where || !assertion.source) return error;
-  const written = assertion.negate ? `not-${assertion.type}` : assertion.type;
-  return new LlmlabError(error.code, `assertion \`${written}\`: ${error.message}`, {
+  return new LlmlabError(error.code, `assertion \`${written(assertion)}\`: ${error.message}`, {
     where: assertion.source,
     hint: error.hint,
     cause: error,

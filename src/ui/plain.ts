@@ -65,10 +65,14 @@ export function createPlainReporter(options: PlainReporterOptions = {}): RunList
         return;
       case 'run-end':
         progress();
-        write(`run ${event.runId} ${event.status} in ${(event.durationMs / 1000).toFixed(1)} s`);
+        write(`run ${event.runId} ${event.status} in ${duration(event.durationMs)}`);
         return;
       default:
         return;
     }
   };
+}
+
+function duration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }

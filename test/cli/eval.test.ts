@@ -17,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('llmlab eval (quickstart)', () => {
   it('runs the offline quickstart, passes its gate, then answers from the cache', async () => {
-    const first = await runCli(['eval', 'suites/quickstart.yaml', '-o', 'reports/q.json'], { cwd: dir });
+    const first = await runCli(['eval', 'suites/quickstart.yaml', '-o', 'reports/q.json', '-o', 'reports/q2.json'], { cwd: dir });
     expect(first.stderr).not.toMatch(/\n\s+at /);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/one-sentence\s+careful-bot\s+4\s+0\s+0\s+100\.0%/);
@@ -26,6 +26,7 @@ describe('llmlab eval (quickstart)', () => {
     const report = JSON.parse(readFileSync(join(dir, 'reports/q.json'), 'utf8'));
     expect(report.cells).toHaveLength(24);
     expect(report.summary.gate.passed).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'reports/q2.json'), 'utf8'))).toEqual(report);
 
     const second = await runCli(['eval'], { cwd: dir });
     expect(second.code).toBe(0);
@@ -49,7 +50,7 @@ describe('llmlab eval (quickstart)', () => {
   it('prints the plan without calling anything', async () => {
     const r = await runCli(['plan', 'suites/quickstart.yaml'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/cells: 24 \(3 providers × 2 prompts × 4 tests × 1 repeats\)/);
+    expect(r.stdout).toMatch(/cells: 24 \(3 providers × 2 prompts × 4 tests × 1 repeat\)/);
     expect(r.stdout).toMatch(/nodes: 24 generate, 60 grade/);
     expect(r.stdout).toMatch(/cached: 24 of 24 cells/);
   });
