@@ -58,6 +58,8 @@ export async function execute(plan: Plan, options: ExecuteOptions): Promise<Exec
             if (options.stop.aborted) return;
             if (options.skip.has(cell.cellId)) continue;
             const result = await runCell(cell, provider, price, call, options, stats);
+            // A call cancelled by a second Ctrl-C has no answer and no verdict: leave the cell for --resume.
+            if (!result) return;
             stats.finished++;
             options.writer.addResult(result);
             options.events.emit({ type: 'node-end', cell: result });
@@ -77,7 +79,7 @@ async function runCell(
   call: Caller,
   options: ExecuteOptions,
   stats: ExecuteStats,
-): Promise<CellResult> {
+): Promise<CellResult | undefined> {
   const { messages, prompt, key } = cellRequest(cell, provider);
   const base = {
     cellId: cell.cellId,
@@ -104,6 +106,7 @@ async function runCell(
       result = await call(cell, { messages, prompt, vars: cell.test.vars, repeatIndex: cell.repeatIndex });
       stats.calls++;
     } catch (error) {
+      if (options.abort.aborted) return undefined;
       const message = error instanceof Error ? error.message : String(error);
       return { ...base, output: '', status: 'error', score: 0, assertions: [], latencyMs: 0, cost: 0, cached, error: message };
     }

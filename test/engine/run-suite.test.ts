@@ -223,6 +223,24 @@ describe('runSuite', () => {
     expect(store.runs.get(first.run.id)?.status).toBe('completed');
   });
 
+  it('cancels calls in flight on abort (second Ctrl-C) without recording them as errors', async () => {
+    const suite = makeSuite({ providers: [provider('mock', { latencyMs: 5000 })], tests: tests(['a', 'b', 'c']) });
+    const stop = new AbortController();
+    const abort = new AbortController();
+    setTimeout(() => {
+      stop.abort();
+      abort.abort();
+    }, 50);
+    const started = performance.now();
+    const outcome = await runSuite({
+      suite, project: project(), store, env: {}, events: createEventBus(), concurrency: 8, cache: true,
+      stop: stop.signal, abort: abort.signal, llmlabVersion: 'test',
+    });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(outcome.status).toBe('interrupted');
+    expect(store.results.count(outcome.run.id)).toBe(0);
+  });
+
   it('refuses to resume a run of a changed suite, and says when there is nothing to resume', async () => {
     const suite = makeSuite({ providers: [provider('echo')], tests: tests(['a']) });
     await expect(run(suite, { resume: true })).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
