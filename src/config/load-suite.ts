@@ -6,12 +6,11 @@ import { dirname, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
 import type { ProjectConfig, ResolvedSuite, SuiteFile } from './types.js';
 import type { ResolveContext } from './context.js';
-import { validateValue } from './explain-errors.js';
+import { checkBuiltIn } from './check-value.js';
 import { ProblemList } from './problems.js';
 import { resolvePrompts } from './resolve-prompts.js';
 import { resolveProviders } from './resolve-providers.js';
 import { resolveTests } from './resolve-tests.js';
-import { builtInSchemas, SUITE_SCHEMA } from './schema-registry.js';
 import { suiteHash } from './suite-hash.js';
 import { readYamlFile } from './yaml-source.js';
 import type { YamlSource } from './yaml-source.js';
@@ -63,7 +62,7 @@ function checkShape(source: YamlSource): SuiteFile {
     });
   }
   const problems = new ProblemList();
-  const found = validateValue(builtInSchemas(), SUITE_SCHEMA, source.value, { subject: 'the suite file' });
+  const found = checkBuiltIn('suite', source.value, { subject: 'the suite file' });
   problems.addProblems(found, 'CONFIG_INVALID', source.locate);
   problems.throwIfAny();
   return source.value as SuiteFile;

@@ -8,12 +8,11 @@ import { loadDataset } from '../datasets/index.js';
 import { LlmlabError, LlmlabErrors } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import type { TestFile } from './types.js';
+import { checkBuiltIn } from './check-value.js';
 import { addSource } from './context.js';
 import type { ResolveContext } from './context.js';
-import { validateValue } from './explain-errors.js';
 import type { Locate } from './problems.js';
 import { isAssertionType } from './resolve-assertions.js';
-import { builtInSchemas, SUITE_SCHEMA } from './schema-registry.js';
 import { fileError } from './yaml-source.js';
 import type { PathSegment } from './yaml-source.js';
 
@@ -25,8 +24,6 @@ export interface TestEntry {
   locate: Locate;
   code: ErrorCode;
 }
-
-const TEST_SCHEMA = `${SUITE_SCHEMA}#/$defs/test`;
 
 /** Reads the datasets a `file:` reference names; rows that fail validation are recorded and left out. */
 export async function loadTestFiles(ref: string, context: ResolveContext): Promise<TestEntry[]> {
@@ -55,7 +52,7 @@ export async function loadTestFiles(ref: string, context: ResolveContext): Promi
     }
     for (const row of rows) {
       const locate: Locate = (path) => (row.locate && path.length > 0 ? row.locate(path) : row.where);
-      const problems = validateValue(builtInSchemas(), TEST_SCHEMA, row.test, {
+      const problems = checkBuiltIn('suite:test', row.test, {
         subject: 'the row',
         rootPlace: 'in the row',
       });

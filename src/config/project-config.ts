@@ -5,9 +5,8 @@
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ProjectConfig } from './types.js';
-import { validateValue } from './explain-errors.js';
+import { checkBuiltIn } from './check-value.js';
 import { ProblemList } from './problems.js';
-import { builtInSchemas, CONFIG_SCHEMA } from './schema-registry.js';
 import { readYamlFile } from './yaml-source.js';
 
 /** File name of the project config. */
@@ -76,7 +75,7 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   // A config file holding only comments is a valid, empty config.
   const value = source.value ?? {};
   const problems = new ProblemList();
-  const found = validateValue(builtInSchemas(), CONFIG_SCHEMA, value, { subject: CONFIG_FILE });
+  const found = checkBuiltIn('config', value, { subject: CONFIG_FILE });
   problems.addProblems(found, 'CONFIG_INVALID', source.locate);
   problems.throwIfAny();
   return value as Record<string, unknown>;

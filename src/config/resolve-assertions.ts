@@ -7,11 +7,10 @@ import type { ErrorCode } from '../errors.js';
 import { isMetricType, loadMetricPlugin, metricTypes, parseAssertionType } from '../metrics/index.js';
 import type { Assertion, MetricPlugin } from '../types.js';
 import type { AssertionFile } from './types.js';
+import { checkPluginOptions } from './check-value.js';
 import { formatPath } from './describe-schema.js';
 import { suggestionHint } from './did-you-mean.js';
-import { validateValue } from './explain-errors.js';
 import type { Locate, ProblemList } from './problems.js';
-import { pluginSchemas } from './schema-registry.js';
 import type { PathSegment } from './yaml-source.js';
 
 /** Where a list of assertions sits: its path (from the root of `locate`'s file) and how to report problems. */
@@ -123,9 +122,7 @@ export class AssertionResolver {
     path: PathSegment[],
     site: AssertionSite,
   ): boolean {
-    const registry = pluginSchemas();
-    const ref = registry.add(schema, `metric:${type}`);
-    const problems = validateValue(registry, ref, written.value, {
+    const problems = checkPluginOptions(`metric:${type}`, schema, written.value, {
       prefix: [...path, 'value'],
       suffix: ` (assertion \`${written.type}\`)`,
     });

@@ -7,15 +7,13 @@ import { basename, extname, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
 import type { ChatMessage } from '../types.js';
 import type { PromptFile, ResolvedPrompt } from './types.js';
+import { checkBuiltIn } from './check-value.js';
 import { addSource } from './context.js';
 import type { ResolveContext } from './context.js';
-import { validateValue } from './explain-errors.js';
-import { builtInSchemas, SUITE_SCHEMA } from './schema-registry.js';
 import { fileError, parseYaml } from './yaml-source.js';
 import type { PathSegment } from './yaml-source.js';
 
 const FILE_PREFIX = 'file:';
-const MESSAGES_SCHEMA = `${SUITE_SCHEMA}#/$defs/prompt/oneOf/2/properties/messages`;
 
 export async function resolvePrompts(entries: PromptFile[], context: ResolveContext): Promise<ResolvedPrompt[]> {
   const prompts: ResolvedPrompt[] = [];
@@ -90,7 +88,7 @@ function parseMessages(file: string, text: string, context: ResolveContext): Cha
     return undefined;
   }
   if (!Array.isArray(value)) return undefined;
-  const problems = validateValue(builtInSchemas(), MESSAGES_SCHEMA, value, { subject: 'the messages list' });
+  const problems = checkBuiltIn('suite:messages', value, { subject: 'the messages list' });
   if (problems.length === 0) return value as ChatMessage[];
   const source = parseYaml(file, text);
   context.problems.addProblems(problems, 'CONFIG_INVALID', source.locate);

@@ -6,11 +6,10 @@
 import { LlmlabError } from '../errors.js';
 import { isProviderType, loadProviderPlugin, parseProviderId, providerTypes } from '../providers/index.js';
 import type { ProjectConfig, ProviderFile, ProviderLimits, ResolvedProvider } from './types.js';
+import { checkPluginOptions } from './check-value.js';
 import type { ResolveContext } from './context.js';
 import { formatPath } from './describe-schema.js';
 import { suggestionHint } from './did-you-mean.js';
-import { validateValue } from './explain-errors.js';
-import { pluginSchemas } from './schema-registry.js';
 import type { PathSegment } from './yaml-source.js';
 
 /** Keys of a provider's `config:` that the executor reads; the provider never sees them. */
@@ -57,9 +56,7 @@ async function resolveProvider(
   const { config, limits } = splitConfig(spec.config ?? {}, project);
   const plugin = await loadProviderPlugin(type);
   if (plugin.optionsSchema) {
-    const registry = pluginSchemas();
-    const ref = registry.add(plugin.optionsSchema, `provider:${type}`);
-    const problems = validateValue(registry, ref, config, {
+    const problems = checkPluginOptions(`provider:${type}`, plugin.optionsSchema, config, {
       prefix: ['providers', index, 'config'],
       suffix: ` (provider \`${spec.id}\`)`,
     });

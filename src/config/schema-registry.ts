@@ -2,10 +2,20 @@
  * One Ajv (JSON Schema 2020-12) instance for llmlab's own schemas (`schemas/*.json`, strict) and one for plugin
  * option schemas (lenient: a user's plugin should not crash llmlab with a schema style nit). Both remember where
  * every sub-schema sits, so the error explainer can re-validate one branch of a union on its own.
+ *
+ * Valid input never gets here: src/config/check-value.ts tries the precompiled validators first, so ajv's
+ * compiler is loaded (lazily, below) only to explain a problem or to check a schema nothing precompiled.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020, Options, ValidateFunction } from 'ajv/dist/2020.js';
+
+const require = createRequire(import.meta.url);
+
+/** Ajv options shared by the registries and the precompiled validators (src/config/validators-source.ts). */
+export function ajvOptions(strict: boolean): Options {
+  return { strict, allowUnionTypes: true };
+}
 
 /** An Ajv instance plus an index from each sub-schema object to its `key#/pointer`. */
 export class SchemaRegistry {
@@ -17,7 +27,9 @@ export class SchemaRegistry {
   private count = 0;
 
   constructor(strict: boolean) {
-    this.ajv = new Ajv2020({ allErrors: true, verbose: true, strict, allowUnionTypes: true });
+    // Required here rather than imported: loading ajv's compiler costs ~20 ms that a valid suite does not need.
+    const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    this.ajv = new Ajv2020({ ...ajvOptions(strict), allErrors: true, verbose: true });
   }
 
   /** Registers a schema under `key` (or its `$id`) and returns the key; a schema object is registered once. */
@@ -78,15 +90,34 @@ let plugins: SchemaRegistry | undefined;
 export const SUITE_SCHEMA = 'https://llmlab.dev/schemas/suite.schema.json';
 export const CONFIG_SCHEMA = 'https://llmlab.dev/schemas/config.schema.json';
 
+/**
+ * Every ref into llmlab's own schemas that the loaders validate a value against, by precompiled-validator key:
+ * the suite and config files, one dataset row, and a `.json` prompt's messages list.
+ */
+export const BUILT_IN_REFS = {
+  suite: SUITE_SCHEMA,
+  config: CONFIG_SCHEMA,
+  'suite:test': `${SUITE_SCHEMA}#/$defs/test`,
+  'suite:messages': `${SUITE_SCHEMA}#/$defs/prompt/oneOf/2/properties/messages`,
+} as const;
+
+/** A key of BUILT_IN_REFS. */
+export type BuiltInKey = keyof typeof BUILT_IN_REFS;
+
+/** `schemas/suite.schema.json` and `schemas/config.schema.json`, parsed. */
+export function readBuiltInSchemas(): Record<string, unknown>[] {
+  return ['suite.schema.json', 'config.schema.json'].map((name) => {
+    // src/config and dist/config both sit two levels below the package root, beside `schemas/`.
+    const url = new URL(`../../schemas/${name}`, import.meta.url);
+    return JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>;
+  });
+}
+
 /** The registry holding `schemas/suite.schema.json` and `schemas/config.schema.json`. */
 export function builtInSchemas(): SchemaRegistry {
   if (!builtIn) {
     const registry = new SchemaRegistry(true);
-    for (const name of ['suite.schema.json', 'config.schema.json']) {
-      // src/config and dist/config both sit two levels below the package root, beside `schemas/`.
-      const url = new URL(`../../schemas/${name}`, import.meta.url);
-      registry.add(JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>);
-    }
+    for (const schema of readBuiltInSchemas()) registry.add(schema);
     builtIn = registry;
   }
   return builtIn;
