@@ -16,6 +16,19 @@ const registry = {
   regex: () => import('./regex.js'),
   'is-json': () => import('./is-json.js'),
   javascript: () => import('./javascript.js'),
+  levenshtein: () => import('./levenshtein.js'),
+  bleu: () => import('./bleu.js'),
+  'rouge-1': () => import('./rouge-1.js'),
+  'rouge-2': () => import('./rouge-2.js'),
+  'rouge-l': () => import('./rouge-l.js'),
+  f1: () => import('./f1.js'),
+  'word-count': () => import('./word-count.js'),
+  length: () => import('./length.js'),
+  'contains-json': () => import('./contains-json.js'),
+  numeric: () => import('./numeric.js'),
+  latency: () => import('./latency.js'),
+  cost: () => import('./cost.js'),
+  'finish-reason': () => import('./finish-reason.js'),
 } satisfies Record<string, Loader>;
 
 /** Every built-in metric id. */

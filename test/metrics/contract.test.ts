@@ -50,6 +50,71 @@ const contracts: Record<MetricType, MetricContract> = {
     failing: { value: 'output.length < 20 && vars.lang === "en"', output: 'short', vars: { lang: 'fr' } },
     boolean: false,
   },
+  levenshtein: {
+    passing: { value: { expected: 'colour', maxDistance: 1 }, output: 'color' },
+    failing: { value: { expected: 'colour', maxDistance: 1 }, output: 'flavour' },
+    boolean: true,
+  },
+  bleu: {
+    passing: { value: ['The cat is on the mat.'], output: 'The cat is on the mat.' },
+    failing: { value: ['The cat is on the mat.'], output: 'A dog sleeps in the garden.' },
+    boolean: true,
+  },
+  'rouge-1': {
+    passing: { value: 'the cat sat on the mat', output: 'The cat sat on a mat.' },
+    failing: { value: 'the cat sat on the mat', output: 'Dogs bark loudly.' },
+    boolean: true,
+  },
+  'rouge-2': {
+    passing: { value: 'the cat sat on the mat', output: 'The cat sat on the rug.' },
+    failing: { value: 'the cat sat on the mat', output: 'On the mat sat a cat.' },
+    boolean: true,
+  },
+  'rouge-l': {
+    passing: { value: 'police killed the gunman', output: 'Police kill the gunman.' },
+    failing: { value: 'police killed the gunman', output: 'Gunman kills police.' },
+    boolean: true,
+  },
+  f1: {
+    passing: { value: ['Denver Broncos', 'Broncos'], output: 'The Denver Broncos.' },
+    failing: { value: ['Denver Broncos', 'Broncos'], output: 'Carolina Panthers' },
+    boolean: true,
+  },
+  'word-count': {
+    passing: { value: { min: 3, max: 5 }, output: 'four words right here' },
+    failing: { value: { min: 3, max: 5 }, output: 'two words' },
+    boolean: true,
+  },
+  length: {
+    passing: { value: { max: 10 }, output: 'short' },
+    failing: { value: { max: 10 }, output: 'much too long for this' },
+    boolean: true,
+  },
+  'contains-json': {
+    passing: { value: { type: 'object', required: ['answer'] }, output: 'Sure! {"answer": 42} Anything else?' },
+    failing: { value: { type: 'object', required: ['answer'] }, output: 'Sure! {"reply": 42}' },
+    boolean: true,
+  },
+  numeric: {
+    passing: { value: { expected: 1234.5, abs: 0.01 }, output: 'So the total is $1,234.50.' },
+    failing: { value: { expected: 1234.5, abs: 0.01 }, output: 'So the total is $1,243.50.' },
+    boolean: true,
+  },
+  latency: {
+    passing: { value: 2000, output: 'fast', result: { latencyMs: 850 } },
+    failing: { value: 2000, output: 'slow', result: { latencyMs: 2001 } },
+    boolean: true,
+  },
+  cost: {
+    passing: { value: 0.01, output: 'cheap', result: { cost: 0.0042 } },
+    failing: { value: 0.01, output: 'dear', result: { cost: 0.012 } },
+    boolean: true,
+  },
+  'finish-reason': {
+    passing: { value: 'stop', output: 'complete', result: { finishReason: 'stop' } },
+    failing: { value: 'stop', output: 'cut o', result: { finishReason: 'length' } },
+    boolean: true,
+  },
 };
 
 for (const id of metricTypes) testMetric(id, contracts[id]);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadMetricPlugin } from '../../src/metrics/index.js';
 import type { MetricType } from '../../src/metrics/index.js';
-import type { MetricPlugin, MetricScore, TestCase } from '../../src/types.js';
+import type { GenerateResult, MetricPlugin, MetricScore, TestCase } from '../../src/types.js';
 
 /** Where metric fixtures live; `file:` values in tests resolve from here. */
 export const fixturesDir = fileURLToPath(new URL('../fixtures/metrics/', import.meta.url));
@@ -16,6 +16,8 @@ export interface MetricRun {
   vars?: Record<string, unknown>;
   baseDir?: string;
   prompt?: string;
+  /** What the call returned besides the output (latency, cost, finish reason). */
+  result?: Omit<GenerateResult, 'output'>;
 }
 
 /** Prepares `value` once and returns a scorer for outputs, as the grader does for one assertion. */
@@ -37,7 +39,7 @@ export async function prepareMetric(
       vars,
       test,
       prompt,
-      result: { output },
+      result: { ...run.result, output },
       providerId: 'echo',
     });
 }
@@ -56,6 +58,7 @@ export interface MetricExample {
   value: unknown;
   output: string;
   vars?: Record<string, unknown>;
+  result?: Omit<GenerateResult, 'output'>;
 }
 
 export interface MetricContract {
@@ -93,7 +96,7 @@ export function testMetric(id: MetricType, contract: MetricContract): void {
     ] as const) {
       it(`${name} the representative example with a reason, the same way twice`, async () => {
         const plugin = await loadMetricPlugin(id);
-        const score = await prepareMetric(plugin, example.value, { vars: example.vars });
+        const score = await prepareMetric(plugin, example.value, { vars: example.vars, result: example.result });
         const first = await score(example.output);
         expect(first.pass).toBe(expected);
         expect(typeof first.reason).toBe('string');

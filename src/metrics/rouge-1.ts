@@ -1,0 +1,17 @@
+/** `rouge-1`: ROUGE-1 F1, the overlap of unigrams (single words) with a reference (Lin 2004, §2). */
+import { defineRouge } from './rouge-shared.js';
+import { clippedMatches, ngramCounts } from './text-overlap.js';
+
+export default defineRouge({
+  id: 'rouge-1',
+  label: 'ROUGE-1',
+  units: 'unigrams',
+  minTokens: 1,
+  explain: 'Counts shared words (unigrams), a repeated word at most as often as both texts have it.',
+  prepareReference: (tokens) => ({ counts: ngramCounts(tokens, 1), total: tokens.length }),
+  count: (candidate, reference) => ({
+    matches: clippedMatches(ngramCounts(candidate, 1), reference.counts),
+    candidateTotal: candidate.length,
+    referenceTotal: reference.total,
+  }),
+});
