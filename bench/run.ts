@@ -73,13 +73,15 @@ const report = (what: string, value: string, bar: string) => {
   process.stdout.write(`${what}: ${value}   (${bar})\n`);
 };
 const want = (name: string) => !only || only.includes(name);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const fast = await startServer(0);
 try {
-  const bare2k = JSON.parse(
-    measure([join(ROOT, 'bench/bare-sdk.mjs'), fast.url, '2000', '16']).stdout,
-  ) as { callsPerSec: number };
-  report('bare SDK loop, 2,000 calls, -j 16, 0 ms', `${bare2k.callsPerSec.toFixed(0)} calls/s`, 'reference');
+  const bareRuns = [0, 1, 2].map(
+    () => (JSON.parse(measure([join(ROOT, 'bench/bare-sdk.mjs'), fast.url, '2000', '16']).stdout) as { callsPerSec: number }).callsPerSec,
+  );
+  const bare2k = { callsPerSec: median(bareRuns) };
+  report('bare SDK loop, 2,000 calls, -j 16, 0 ms (median of 3)', `${bare2k.callsPerSec.toFixed(0)} calls/s`, 'reference');
 
   if (want('latency')) {
     const slow = await startServer(50);
@@ -94,10 +96,11 @@ try {
 
   if (want('throughput')) {
     const suite = writeSuite('s2k', fast.url, 1000);
-    const m = measure(evalArgs(suite, 's2k.db'));
-    const cps = 2000 / (m.wallMs / 1000);
-    report('llmlab 2,000 cells, 0 ms, -j 16 (end to end)', `${cps.toFixed(0)} cells/s`, `${((cps / bare2k.callsPerSec) * 100).toFixed(0)} % of the bare loop; bar ≥ 70 %`);
-    const cached = measure(evalArgs(suite, 's2k.db'));
+    // Each run starts from an empty database: every cell is a model call.
+    const walls = [0, 1, 2].map((i) => measure(evalArgs(suite, `s2k-${i}.db`)).wallMs);
+    const cps = 2000 / (median(walls) / 1000);
+    report('llmlab 2,000 cells, 0 ms, -j 16 (end to end, median of 3)', `${cps.toFixed(0)} cells/s`, `${((cps / bare2k.callsPerSec) * 100).toFixed(0)} % of the bare loop; bar ≥ 70 %`);
+    const cached = measure(evalArgs(suite, 's2k-0.db'));
     report('llmlab fully cached re-run, 2,000 cells', secs(cached.wallMs), 'process start included; bar ≤ 1 s');
   }
 

@@ -3,6 +3,7 @@
  * and rate limits, retries with backoff, and the response cache. Every finished cell goes to the run writer
  * and the event bus as soon as it is graded; nothing accumulates in memory.
  */
+import { setMaxListeners } from 'node:events';
 import { LlmlabError } from '../errors.js';
 import type { ResponseCache, RunWriter } from '../store/index.js';
 import type { CellResult, GenerateResult, Provider } from '../types.js';
@@ -40,7 +41,23 @@ export interface ExecuteStats {
   cacheHits: number;
 }
 
-export async function execute(plan: Plan, options: ExecuteOptions): Promise<ExecuteStats> {
+export async function execute(plan: Plan, outer: ExecuteOptions): Promise<ExecuteStats> {
+  // Every call in flight and every wait listens for cancellation: on the caller's signal that would be dozens
+  // of listeners and a MaxListenersExceededWarning in the user's terminal. An internal signal may have many.
+  const cancel = new AbortController();
+  setMaxListeners(0, cancel.signal);
+  const relay = () => cancel.abort(outer.abort.reason);
+  if (outer.abort.aborted) relay();
+  else outer.abort.addEventListener('abort', relay, { once: true });
+  const options: ExecuteOptions = { ...outer, abort: cancel.signal };
+  try {
+    return await executeCells(plan, options);
+  } finally {
+    outer.abort.removeEventListener('abort', relay);
+  }
+}
+
+async function executeCells(plan: Plan, options: ExecuteOptions): Promise<ExecuteStats> {
   const stats: ExecuteStats = { finished: 0, calls: 0, cacheHits: 0 };
   const global = createSemaphore(options.concurrency);
   const workers: Promise<void>[] = [];

@@ -181,6 +181,20 @@ describe('runSuite', () => {
     }
   });
 
+  it('keeps many calls in flight without a MaxListenersExceededWarning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const suite = makeSuite({ providers: [provider('mock', { latencyMs: 30 })], tests: tests(Array.from({ length: 40 }, (_, i) => `q${i}`)) });
+      await run(suite, { concurrency: 32, cache: false });
+      await new Promise((r) => setTimeout(r, 10)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('spaces calls to respect a requests-per-minute limit', async () => {
     const suite = makeSuite({
       providers: [provider('echo', {}, { rpm: 600 })],
