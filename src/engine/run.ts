@@ -132,6 +132,7 @@ function openRun(options: RunSuiteOptions, totalCells: number, sha: string | und
       hint: 'resume only continues an identical suite; run without --resume to start a new run',
     });
   }
+  store.results.forgetUnfinished(previous.id);
   store.runs.setStatus(previous.id, 'running');
   store.runs.setTotalCells(previous.id, totalCells);
   return { ...previous, status: 'running', totalCells };

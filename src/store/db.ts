@@ -10,7 +10,12 @@ import { LlmlabError } from '../errors.js';
 /** The open database handle, shared by the cache, runs and results modules. */
 export type Db = Database.Database;
 
-/** Each entry upgrades the schema from version i to i + 1. Never edit a released entry: append a new one. */
+/**
+ * Each entry upgrades the schema from version i to i + 1. Never edit a released entry: append a new one.
+ * Write cost shapes the tables: `responses` is keyed by a content hash, so it is one WITHOUT ROWID b-tree
+ * rather than a table plus a random-order index; `results` appends in `seq` order and has no random-order
+ * index at all (a cell is written once per attempt; a resume first drops the unfinished rows it will redo).
+ */
 const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE responses (
@@ -23,7 +28,7 @@ const MIGRATIONS: readonly string[] = [
     latency_ms REAL NOT NULL,
     cost REAL,
     created_at INTEGER NOT NULL
-  );
+  ) WITHOUT ROWID;
   CREATE TABLE runs (
     id TEXT PRIMARY KEY,
     suite_path TEXT NOT NULL,
@@ -59,9 +64,9 @@ const MIGRATIONS: readonly string[] = [
     cached INTEGER NOT NULL,
     finish_reason TEXT,
     error TEXT,
-    seq INTEGER NOT NULL,
-    PRIMARY KEY (run_id, cell_id)
+    seq INTEGER NOT NULL
   );
+  CREATE INDEX results_by_run ON results (run_id, seq);
   `,
 ];
 

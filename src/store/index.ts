@@ -48,7 +48,7 @@ export function createRunWriter(store: Store, runId: string, options: RunWriterO
   const flushMs = options.flushMs ?? 100;
   let responses: { key: string; providerId: string; result: GenerateResult }[] = [];
   let cells: CellResult[] = [];
-  let seq = store.results.count(runId);
+  let seq = store.results.nextSeq(runId);
   let timer: NodeJS.Timeout | undefined;
 
   const writeBatch = store.db.transaction(

@@ -73,7 +73,7 @@ export interface TargetTotals {
 
 export function createResultStore(db: Db) {
   const upsert = db.prepare(
-    `INSERT OR REPLACE INTO results (run_id, cell_id, provider_id, provider_label, prompt_id, test_id, test_index,
+    `INSERT INTO results (run_id, cell_id, provider_id, provider_label, prompt_id, test_id, test_index,
        repeat_index, description, vars, prompt, output, status, score, assertions, latency_ms, usage, cost, cached,
        finish_reason, error, seq)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -106,6 +106,10 @@ export function createResultStore(db: Db) {
         seq,
       );
     },
+    /** Drops a run's rows without a verdict (errors, skips) before a resume runs those cells again. */
+    forgetUnfinished(runId: string): void {
+      db.prepare(`DELETE FROM results WHERE run_id = ? AND status NOT IN ('pass', 'fail')`).run(runId);
+    },
     /** Cells of a run that finished with a verdict (pass/fail): a resume skips these and re-runs the rest. */
     finishedCellIds(runId: string): Set<string> {
       const rows = db
@@ -121,6 +125,10 @@ export function createResultStore(db: Db) {
         'SELECT * FROM results WHERE run_id = ? ORDER BY test_index, prompt_id, provider_label, repeat_index',
       );
       for (const row of stmt.iterate(runId)) yield fromRow(row);
+    },
+    /** The `seq` the next result of a run gets: results keep the order they finished in. */
+    nextSeq(runId: string): number {
+      return db.prepare<[string], { next: number }>('SELECT ifnull(max(seq) + 1, 0) AS next FROM results WHERE run_id = ?').get(runId)!.next;
     },
     count(runId: string): number {
       return db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM results WHERE run_id = ?').get(runId)!.n;

@@ -83,6 +83,19 @@ describe('store', () => {
     expect(store.results.finishedCellIds(run.id)).toEqual(new Set(['c0', 'c1']));
   });
 
+  it('drops unfinished rows before a resume and keeps appending in order', () => {
+    const run = store.runs.create({ suitePath: '/s.yaml', suiteHash: 'h', totalCells: 3, options: runOptions });
+    [cell(0), cell(1, 'error'), cell(2, 'fail')].forEach((c, i) => store.results.put(run.id, c, i));
+    store.results.forgetUnfinished(run.id);
+    expect([...store.results.iterate(run.id)].map((c) => c.cellId)).toEqual(['c0', 'c2']);
+    const writer = createRunWriter(store, run.id);
+    writer.addResult(cell(1));
+    writer.flush();
+    expect(store.results.count(run.id)).toBe(3);
+    const seqs = store.db.prepare('SELECT cell_id, seq FROM results WHERE run_id = ? ORDER BY seq').all(run.id);
+    expect(seqs).toEqual([{ cell_id: 'c0', seq: 0 }, { cell_id: 'c2', seq: 2 }, { cell_id: 'c1', seq: 3 }]);
+  });
+
   it('round-trips a cell result exactly', () => {
     const run = store.runs.create({ suitePath: '/s.yaml', suiteHash: 'h', totalCells: 1, options: runOptions });
     store.results.put(run.id, cell(7), 0);
