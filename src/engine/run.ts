@@ -105,6 +105,8 @@ function openRun(options: RunSuiteOptions, totalCells: number, sha: string | und
     cache: options.cache,
     llmlabVersion: options.llmlabVersion,
     minPassRate: suite.gates.minPassRate,
+    providers: suite.providers.map((p) => p.label),
+    prompts: suite.prompts.map((p) => p.id),
   };
   if (options.resume === undefined) {
     return store.runs.create({

@@ -2,7 +2,19 @@
  * The report's summary, computed from the store (never from a run's memory), so `llmlab report` re-renders any
  * past run exactly as `llmlab eval` printed it.
  */
+import { summarizePassRate } from '../metrics/stats/index.js';
 import type { RunRecord, Store, TargetTotals } from '../store/index.js';
+import { compareTargets, CONFIDENCE, type Comparison } from './comparisons.js';
+
+export type { Comparison } from './comparisons.js';
+
+/** Wilson score interval of a pass rate. */
+export interface PassRateInterval {
+  low: number;
+  high: number;
+  method: 'wilson';
+  confidence: number;
+}
 
 /** Totals of one prompt × provider (a "target"), or of the whole run. */
 export interface Totals {
@@ -13,6 +25,13 @@ export interface Totals {
   skipped: number;
   /** passed / (cells − skipped); errors count as failures. null when nothing ran. */
   passRate: number | null;
+  /** 95 % Wilson interval of passRate over the same cells; null when nothing ran. */
+  passRateInterval: PassRateInterval | null;
+  /**
+   * When every counted cell passed: the exact one-sided 95 % upper bound on the failure rate (≈ 3/n), so a
+   * 100 % is never shown without how often it may still fail. Otherwise null.
+   */
+  failureRateUpperBound: number | null;
   tokens: { input: number; output: number; total: number };
   /** USD. */
   cost: number;
@@ -37,11 +56,13 @@ export interface GateResult {
 
 export interface RunSummary extends Totals {
   targets: TargetSummary[];
+  /** Paired tests of every two prompts on a provider and every two providers on a prompt, Holm-adjusted. */
+  comparisons: Comparison[];
   gate: GateResult;
 }
 
 export function summarizeRun(store: Store, run: RunRecord): RunSummary {
-  const groups = store.results.totals(run.id);
+  const groups = suiteOrder(store.results.totals(run.id), run);
   const targets = groups.map((g) => ({
     promptId: g.promptId,
     providerId: g.providerId,
@@ -52,7 +73,26 @@ export function summarizeRun(store: Store, run: RunRecord): RunSummary {
   const totals = totalsOf(groups, all);
   // Cells never written (interrupted run) are missing, not passed: count them against the run.
   const missing = Math.max(run.totalCells - totals.cells, 0);
-  return { ...totals, targets, gate: checkGates(totals, missing, run.options.minPassRate) };
+  const comparisons = compareTargets(store, run.id, targets);
+  return { ...totals, targets, comparisons, gate: checkGates(totals, missing, run.options.minPassRate) };
+}
+
+/**
+ * Targets in the suite's order (providers as listed, then prompts), which a run records; the store alone only
+ * knows which finished first. Runs recorded without an order keep the finishing order.
+ */
+function suiteOrder(groups: TargetTotals[], run: RunRecord): TargetTotals[] {
+  const { providers, prompts } = run.options;
+  if (!providers || !prompts) return groups;
+  const rank = (list: string[], name: string) => {
+    const i = list.indexOf(name);
+    return i === -1 ? list.length : i;
+  };
+  return [...groups].sort(
+    (a, b) =>
+      rank(providers, a.providerLabel) - rank(providers, b.providerLabel) ||
+      rank(prompts, a.promptId) - rank(prompts, b.promptId),
+  );
 }
 
 function totalsOf(groups: TargetTotals[], sortedLatencies: number[]): Totals {
@@ -62,6 +102,7 @@ function totalsOf(groups: TargetTotals[], sortedLatencies: number[]): Totals {
   const skipped = sum((g) => g.skipped);
   const input = sum((g) => g.inputTokens);
   const output = sum((g) => g.outputTokens);
+  const rate = summarizePassRate(passed, cells - skipped, CONFIDENCE);
   return {
     cells,
     passed,
@@ -69,6 +110,8 @@ function totalsOf(groups: TargetTotals[], sortedLatencies: number[]): Totals {
     errors: sum((g) => g.errors),
     skipped,
     passRate: cells - skipped > 0 ? passed / (cells - skipped) : null,
+    passRateInterval: rate && { low: rate.low, high: rate.high, method: 'wilson', confidence: CONFIDENCE },
+    failureRateUpperBound: rate?.failureRateUpperBound ?? null,
     tokens: { input, output, total: input + output },
     cost: sum((g) => g.cost),
     cachedCells: sum((g) => g.cachedCells),

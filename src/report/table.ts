@@ -1,4 +1,8 @@
-/** The console summary: one row per prompt × provider, then totals and the gate verdict. Plain text, no TTY needed. */
+/**
+ * The console summary: one row per prompt × provider with its pass rate's 95 % interval, then totals, the
+ * zero-failure bounds and the paired comparisons. Plain text, no TTY needed.
+ */
+import { formatComparisons, formatZeroFailureBounds } from './stats-lines.js';
 import { pct, type RunSummary, type Totals } from './summary.js';
 
 export function formatSummaryTable(summary: RunSummary): string {
@@ -9,7 +13,7 @@ export function formatSummaryTable(summary: RunSummary): string {
     String(t.passed),
     String(t.failed),
     String(t.errors),
-    t.passRate === null ? '-' : pct(t.passRate),
+    rateWithInterval(t),
     String(t.tokens.total),
     usd(t.cost),
     t.latencyMs.p50 === null ? '-' : String(Math.round(t.latencyMs.p50)),
@@ -24,7 +28,15 @@ export function formatSummaryTable(summary: RunSummary): string {
   const out = [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
   if (summary.skipped > 0) out.push(`${summary.skipped} cells skipped`);
   if (summary.cachedCells > 0) out.push(`${summary.cachedCells} of ${summary.cells} cells answered from cache`);
+  out.push(...formatZeroFailureBounds(summary.targets), ...formatComparisons(summary.comparisons));
   return out.join('\n');
+}
+
+/** `75.0% [62.1–84.6]`: the rate and its 95 % Wilson interval, in percent. */
+function rateWithInterval(t: Totals): string {
+  if (t.passRate === null) return '-';
+  const i = t.passRateInterval;
+  return i ? `${pct(t.passRate)} [${(i.low * 100).toFixed(1)}–${(i.high * 100).toFixed(1)}]` : pct(t.passRate);
 }
 
 export function usd(cost: number): string {

@@ -71,6 +71,15 @@ export interface TargetTotals {
   latencies: number[];
 }
 
+/** One cell's verdict and where it belongs, without its output: what paired comparisons read. */
+export interface CellVerdict {
+  promptId: string;
+  providerLabel: string;
+  testId: string;
+  repeatIndex: number;
+  status: 'pass' | 'fail' | 'error';
+}
+
 export function createResultStore(db: Db) {
   const upsert = db.prepare(
     `INSERT INTO results (run_id, cell_id, provider_id, provider_label, prompt_id, test_id, test_index,
@@ -129,6 +138,19 @@ export function createResultStore(db: Db) {
     /** The `seq` the next result of a run gets: results keep the order they finished in. */
     nextSeq(runId: string): number {
       return db.prepare<[string], { next: number }>('SELECT ifnull(max(seq) + 1, 0) AS next FROM results WHERE run_id = ?').get(runId)!.next;
+    },
+    /**
+     * Streams the verdict of every cell that finished with one (pass, fail or error), grouped by (test id, repeat
+     * index) so a caller can pair the targets' verdicts on the same test in one pass. Reads no outputs.
+     */
+    *verdicts(runId: string): Generator<CellVerdict> {
+      const stmt = db.prepare<[string], CellVerdict>(
+        `SELECT prompt_id AS promptId, provider_label AS providerLabel, test_id AS testId,
+           repeat_index AS repeatIndex, status
+         FROM results WHERE run_id = ? AND status IN ('pass', 'fail', 'error')
+         ORDER BY test_id, repeat_index`,
+      );
+      yield* stmt.iterate(runId);
     },
     count(runId: string): number {
       return db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM results WHERE run_id = ?').get(runId)!.n;

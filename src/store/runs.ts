@@ -10,6 +10,9 @@ export interface RunOptions {
   cache: boolean;
   llmlabVersion: string;
   minPassRate?: number;
+  /** Provider labels and prompt ids in suite order, so reports list targets as the suite does. */
+  providers?: string[];
+  prompts?: string[];
 }
 
 /** A stored run. */

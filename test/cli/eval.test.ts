@@ -20,7 +20,15 @@ describe('llmlab eval (quickstart)', () => {
     const first = await runCli(['eval', 'suites/quickstart.yaml', '-o', 'reports/q.json', '-o', 'reports/q2.json'], { cwd: dir });
     expect(first.stderr).not.toMatch(/\n\s+at /);
     expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/one-sentence\s+careful-bot\s+4\s+0\s+0\s+100\.0%/);
+    // Wilson 95 % for 4 of 4 is [4/(4 + z²), 1] = [51.0, 100]; 1 of 4 is [4.6, 69.9].
+    expect(first.stdout).toMatch(/one-sentence\s+careful-bot\s+4\s+0\s+0\s+100\.0% \[51\.0–100\.0\]\s/);
+    expect(first.stdout).toMatch(/one-sentence\s+terse-bot\s+1\s+3\s+0\s+25\.0% \[4\.6–69\.9\]\s/);
+    expect(first.stdout).toMatch(/\ncareful-bot × one-sentence: 0 failures in 4 — failure rate ≤ 52\.7 % \(95 %\)\n/);
+    // 3 prompt pairs (one per provider) + 3 provider pairs on each of 2 prompts, Holm-adjusted together.
+    expect(first.stdout).toMatch(/\ncomparisons \(b − a over the same tests, McNemar exact p, Holm-adjusted across 9\)\n/);
+    expect(first.stdout).toMatch(
+      /\n {2}careful-bot vs terse-bot on one-sentence: −75\.0 pts \[−\d+\.\d, −\d+\.\d\], p=0\.25, Holm p=1 \(not significant; MDE \d+ pts at n=4\)\n/,
+    );
     expect(first.stdout).toMatch(/gate passed \(minPassRate 0\.5\)/);
     expect(first.stderr).toMatch(/run \S+: 24 cells/);
     const report = JSON.parse(readFileSync(join(dir, 'reports/q.json'), 'utf8'));

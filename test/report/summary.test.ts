@@ -69,8 +69,9 @@ describe('run summary', () => {
   it('prints a table with a row per target and a total', () => {
     const table = formatSummaryTable(summarizeRun(store, storedRun([cell(0, 'pass'), cell(1, 'fail', 'b')])));
     expect(table.split('\n')[0]).toMatch(/^prompt\s+provider\s+pass\s+fail\s+error\s+rate/);
-    expect(table).toMatch(/\ba\s+1\s+0\s+0\s+100\.0%/);
-    expect(table).toMatch(/total\s+1\s+1\s+0\s+50\.0%/);
+    // Wilson 95 %: 1/1 → [n/(n + z²), 1] = [0.207, 1]; 1/2 → [0.095, 0.905].
+    expect(table).toMatch(/\ba\s+1\s+0\s+0\s+100\.0% \[20\.7–100\.0\]\s/);
+    expect(table).toMatch(/total\s+1\s+1\s+0\s+50\.0% \[9\.5–90\.5\]\s/);
   });
 
   it('writes a JSON report that parses, with every cell, streamed from the store', () => {
@@ -104,3 +105,14 @@ function reportValidator() {
   addFormats.default(ajv);
   return ajv.compile(JSON.parse(readFileSync(new URL('../../schemas/report.schema.json', import.meta.url), 'utf8')));
 }
+
+describe('target order', () => {
+  it('follows the suite (providers, then prompts) when the run recorded it, not the finishing order', () => {
+    const run = store.runs.create({
+      suitePath: '/s.yaml', suiteHash: 'h', totalCells: 3,
+      options: { concurrency: 8, repeat: 1, cache: true, llmlabVersion: 't', providers: ['b', 'a'], prompts: ['p'] },
+    });
+    [cell(0, 'pass', 'a'), cell(1, 'pass', 'b')].forEach((c, i) => store.results.put(run.id, c, i));
+    expect(summarizeRun(store, run).targets.map((t) => t.providerLabel)).toEqual(['b', 'a']);
+  });
+});
