@@ -21,8 +21,10 @@ export type {
   ProviderSpec,
   RunEvent,
   RunStatus,
+  SimpleTransformStep,
   TestCase,
   TokenUsage,
+  TransformStep,
 } from './types.js';
 export { LlmlabError, ProviderError } from './errors.js';
 export type { ErrorCode, SourceLocation } from './errors.js';

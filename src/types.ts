@@ -117,7 +117,31 @@ export interface Assertion {
   metric: string;
   /** Where the assertion is written (file, 1-based line and column), for errors found when it is prepared. */
   source?: { file: string; line?: number; col?: number };
+  /** Steps that turn the output into the string the metric sees, in order; the cell keeps the raw output. */
+  transform?: TransformStep[];
 }
+
+/** A transform step without arguments. */
+export type SimpleTransformStep =
+  | 'last-number'
+  | 'answer-letter'
+  | 'trim'
+  | 'lowercase'
+  | 'uppercase'
+  | 'strip-punctuation'
+  | 'strip-commas'
+  | 'normalize-whitespace';
+
+/**
+ * One step of an assertion's `transform`. A `regex` step keeps one capture group of one match; `last-number`
+ * and `answer-letter` extract; the rest normalise. An extracting step that finds nothing fails the assertion,
+ * unless it has a `fallback`, which then becomes the text.
+ */
+export type TransformStep =
+  | SimpleTransformStep
+  | { regex: string; group?: number; select?: 'first' | 'last'; flags?: string; fallback?: string }
+  | { 'last-number': { fallback?: string } }
+  | { 'answer-letter': { fallback?: string } };
 
 /** One test case after resolution. */
 export interface TestCase {

@@ -8,6 +8,8 @@ export interface ResolveContext {
   baseDir: string;
   source: YamlSource;
   problems: ProblemList;
+  /** The project's user metrics (name → absolute module path), from llmlab.config.yaml. */
+  metrics: Readonly<Record<string, string>>;
   /** Every file read so far, the suite first. */
   sources: string[];
 }

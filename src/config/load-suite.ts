@@ -4,7 +4,9 @@
  */
 import { dirname, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
+import type { TestCase } from '../types.js';
 import type { ProjectConfig, ResolvedSuite, SuiteFile } from './types.js';
+import { addSource } from './context.js';
 import type { ResolveContext } from './context.js';
 import { checkBuiltIn } from './check-value.js';
 import { ProblemList } from './problems.js';
@@ -32,12 +34,15 @@ export async function loadSuite(path: string, project: ProjectConfig): Promise<R
     baseDir: dirname(file),
     source,
     problems: new ProblemList(),
+    metrics: project.metrics ?? {},
     sources: [file],
   };
   const providers = await resolveProviders(suite.providers, project, context);
   const prompts = await resolvePrompts(suite.prompts, context);
   const tests = await resolveTests(suite, context);
   context.problems.throwIfAny();
+  const metrics = usedMetrics(tests, context.metrics);
+  for (const module of Object.values(metrics)) addSource(context, module);
   const repeat = suite.repeat ?? 1;
   return {
     path: file,
@@ -48,9 +53,22 @@ export async function loadSuite(path: string, project: ProjectConfig): Promise<R
     tests,
     repeat,
     gates: suite.gates?.minPassRate === undefined ? {} : { minPassRate: suite.gates.minPassRate },
+    ...(Object.keys(metrics).length === 0 ? {} : { metrics }),
     sources: context.sources,
     hash: suiteHash({ providers, prompts, tests, repeat }),
   };
+}
+
+/** The user metrics the suite's assertions name: what the grader needs, and files watch mode should follow. */
+function usedMetrics(tests: TestCase[], registered: Readonly<Record<string, string>>): Record<string, string> {
+  const used: Record<string, string> = {};
+  for (const test of tests) {
+    for (const { type } of test.assert) {
+      const module = Object.hasOwn(registered, type) ? registered[type] : undefined;
+      if (module !== undefined) used[type] = module;
+    }
+  }
+  return used;
 }
 
 /** Validates the suite's structure; everything after this may trust the SuiteFile type. */

@@ -34,7 +34,7 @@ export async function loadTestFiles(ref: string, context: ResolveContext): Promi
   for (const file of files) {
     let rows;
     try {
-      rows = await loadDataset(file, { isAssertionType });
+      rows = await loadDataset(file, { isAssertionType: (type) => isAssertionType(type, context.metrics) });
     } catch (error) {
       if (error instanceof LlmlabErrors) error.errors.forEach((e) => context.problems.add(e));
       else if (error instanceof LlmlabError) context.problems.add(error);

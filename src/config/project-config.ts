@@ -4,10 +4,13 @@
  */
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { LlmlabError } from '../errors.js';
+import { isMetricType } from '../metrics/index.js';
 import type { ProjectConfig } from './types.js';
 import { checkBuiltIn } from './check-value.js';
 import { ProblemList } from './problems.js';
 import { readYamlFile } from './yaml-source.js';
+import type { YamlSource } from './yaml-source.js';
 
 /** File name of the project config. */
 export const CONFIG_FILE = 'llmlab.config.yaml';
@@ -67,7 +70,13 @@ export async function loadProjectConfig(options: LoadProjectConfigOptions): Prom
     timeoutMs: (raw.timeoutMs as number | undefined) ?? PROJECT_DEFAULTS.timeoutMs,
     maxRetries: (raw.maxRetries as number | undefined) ?? PROJECT_DEFAULTS.maxRetries,
     outputDir: (raw.outputDir as string | undefined) ?? PROJECT_DEFAULTS.outputDir,
+    ...(raw.metrics === undefined ? {} : { metrics: resolveMetrics(raw.metrics as Record<string, string>, root) }),
   };
+}
+
+/** Module paths made absolute (they are written relative to the config file). */
+function resolveMetrics(metrics: Record<string, string>, root: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(metrics).map(([name, path]) => [name, resolve(root, path)]));
 }
 
 async function readConfigFile(file: string): Promise<Record<string, unknown>> {
@@ -78,7 +87,31 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   const found = checkBuiltIn('config', value, { subject: CONFIG_FILE });
   problems.addProblems(found, 'CONFIG_INVALID', source.locate);
   problems.throwIfAny();
+  await checkMetrics(value as Record<string, unknown>, source, problems);
+  problems.throwIfAny();
   return value as Record<string, unknown>;
+}
+
+/** A user metric may not shadow a built-in, and its module must exist: both reported at the entry. */
+async function checkMetrics(raw: Record<string, unknown>, source: YamlSource, problems: ProblemList): Promise<void> {
+  const metrics = (raw.metrics as Record<string, string> | undefined) ?? {};
+  for (const [name, path] of Object.entries(metrics)) {
+    if (isMetricType(name)) {
+      problems.add(
+        new LlmlabError('CONFIG_INVALID', `user metric \`${name}\` has the name of a built-in metric`, {
+          where: source.locate(['metrics', name], { key: true }),
+          hint: `rename it, e.g. \`my-${name}\`; built-in metrics cannot be replaced`,
+        }),
+      );
+    } else if (!(await isFile(resolve(dirname(source.file), path)))) {
+      problems.add(
+        new LlmlabError('FILE_NOT_FOUND', `module of user metric \`${name}\` not found: ${path}`, {
+          where: source.locate(['metrics', name]),
+          hint: 'paths under `metrics` are relative to llmlab.config.yaml',
+        }),
+      );
+    }
+  }
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -1,11 +1,15 @@
 /**
  * Assertions as written → Assertion: `not-` split off, the metric checked against the registry (with a
- * did-you-mean), and `value` validated by the metric's own options schema.
+ * did-you-mean), and `value` validated by the metric's own options schema. A type may also name a user metric
+ * registered in llmlab.config.yaml. A `transform` is compiled here once, so a bad regex is a config error with
+ * its position rather than an error in every cell.
  */
 import { LlmlabError } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
+import { compileTransform, TransformStepError } from '../engine/transform.js';
 import { isMetricType, loadMetricPlugin, metricTypes, parseAssertionType } from '../metrics/index.js';
-import type { Assertion, MetricPlugin } from '../types.js';
+import { loadUserMetric } from '../metrics/user-metric.js';
+import type { Assertion, MetricPlugin, TransformStep } from '../types.js';
 import type { AssertionFile } from './types.js';
 import { checkPluginOptions } from './check-value.js';
 import { formatPath } from './describe-schema.js';
@@ -24,17 +28,31 @@ export interface AssertionSite {
 }
 
 /** Every assertion type a user may write, `not-` forms included, for suggestions. */
-const WRITABLE_TYPES = [...metricTypes, ...metricTypes.map((type) => `not-${type}`)];
+function writableTypes(userMetrics: Readonly<Record<string, string>>): string[] {
+  const types = [...metricTypes, ...Object.keys(userMetrics)];
+  return [...types, ...types.map((type) => `not-${type}`)];
+}
 
-/** True for `icontains`, `not-icontains`, …: what a dataset's `__expected: type:value` may name. */
-export function isAssertionType(written: string): boolean {
-  return isMetricType(parseAssertionType(written).type);
+/**
+ * True for `icontains`, `not-icontains`, … (and the project's user metrics): what a dataset's
+ * `__expected: type:value` may name.
+ */
+export function isAssertionType(written: string, userMetrics: Readonly<Record<string, string>> = {}): boolean {
+  const { type } = parseAssertionType(written);
+  return isMetricType(type) || Object.hasOwn(userMetrics, type);
 }
 
 export class AssertionResolver {
   private readonly plugins = new Map<string, Promise<MetricPlugin<any, any>>>();
+  private readonly writable: string[];
 
-  constructor(private readonly problems: ProblemList) {}
+  /** `userMetrics`: the project's registered metrics, name → absolute module path. */
+  constructor(
+    private readonly problems: ProblemList,
+    private readonly userMetrics: Readonly<Record<string, string>> = {},
+  ) {
+    this.writable = writableTypes(userMetrics);
+  }
 
   /** Resolves a list, recording problems; invalid assertions are left out. */
   async resolveAll(list: AssertionFile[] | undefined, site: AssertionSite): Promise<Assertion[]> {
@@ -48,21 +66,34 @@ export class AssertionResolver {
 
   private async resolve(written: AssertionFile, path: PathSegment[], site: AssertionSite): Promise<Assertion | undefined> {
     const { type, negate } = parseAssertionType(written.type);
-    if (!isMetricType(type)) {
+    const user = Object.hasOwn(this.userMetrics, type) ? this.userMetrics[type] : undefined;
+    if (!isMetricType(type) && user === undefined) {
       this.problems.add(
         new LlmlabError('UNKNOWN_METRIC', `unknown assertion type \`${written.type}\` in ${formatPath(path)}`, {
           where: site.locate([...path, 'type']),
-          hint: suggestionHint(written.type, WRITABLE_TYPES, 'known types'),
+          hint: suggestionHint(written.type, this.writable, 'known types'),
         }),
       );
       return undefined;
     }
     let plugin = this.plugins.get(type);
     if (!plugin) {
-      plugin = loadMetricPlugin(type);
+      plugin = isMetricType(type) ? loadMetricPlugin(type) : loadUserMetric(type, user as string);
       this.plugins.set(type, plugin);
     }
-    const metric = await plugin;
+    let metric: MetricPlugin<any, any>;
+    try {
+      metric = await plugin;
+    } catch (error) {
+      if (!(error instanceof LlmlabError)) throw error;
+      this.problems.add(
+        new LlmlabError(error.code, `assertion \`${written.type}\` in ${formatPath(path)}: ${error.message}`, {
+          where: site.locate([...path, 'type']),
+          hint: error.hint ?? `\`${type}\` is registered under \`metrics\` in llmlab.config.yaml`,
+        }),
+      );
+      return undefined;
+    }
     if (negate && metric.negatable === false) {
       this.problems.add(
         new LlmlabError('CONFIG_INVALID', `\`${written.type}\` in ${formatPath(path)}: \`${type}\` cannot be negated`, {
@@ -77,6 +108,8 @@ export class AssertionResolver {
     } else if (metric.optionsSchema && !this.valueIsValid(metric.optionsSchema, written, type, path, site)) {
       return undefined;
     }
+    const transform = this.transformOf(written, path, site);
+    if (transform === null) return undefined;
     return {
       type,
       negate,
@@ -85,7 +118,31 @@ export class AssertionResolver {
       ...(written.threshold === undefined ? {} : { threshold: written.threshold }),
       metric: written.metric ?? written.type,
       source: site.locate(path),
+      ...(transform ? { transform } : {}),
     };
+  }
+
+  /** The steps as a list, compiled once to catch bad regexes; null when a step is invalid (recorded). */
+  private transformOf(written: AssertionFile, path: PathSegment[], site: AssertionSite): TransformStep[] | null | undefined {
+    if (written.transform === undefined) return undefined;
+    const listed = Array.isArray(written.transform);
+    const steps = listed ? (written.transform as TransformStep[]) : [written.transform as TransformStep];
+    try {
+      compileTransform(steps);
+      return steps;
+    } catch (error) {
+      if (!(error instanceof TransformStepError)) throw error;
+      // A single step written without the list has no index in the YAML.
+      const inner = listed ? error.path : error.path.slice(1);
+      const at = [...path, 'transform', ...inner];
+      this.problems.add(
+        new LlmlabError(site.code, `transform step ${formatPath(at)} (assertion \`${written.type}\`): ${error.message}`, {
+          where: site.locate(at),
+          ...(error.hint === undefined ? {} : { hint: error.hint }),
+        }),
+      );
+      return null;
+    }
   }
 
   /**

@@ -20,7 +20,7 @@ interface Defaults {
 }
 
 export async function resolveTests(suite: SuiteFile, context: ResolveContext): Promise<TestCase[]> {
-  const assertions = new AssertionResolver(context.problems);
+  const assertions = new AssertionResolver(context.problems, context.metrics);
   const defaultTest = suite.defaultTest ?? {};
   const defaults: Defaults = {
     vars: defaultTest.vars ?? {},

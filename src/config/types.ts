@@ -3,7 +3,7 @@
  * files loaded, defaults from llmlab.config.yaml applied) → the engine's `Plan`. Project defaults live in
  * `ProjectConfig`.
  */
-import type { ChatMessage, TestCase } from '../types.js';
+import type { ChatMessage, TestCase, TransformStep } from '../types.js';
 
 /** An assertion as written in YAML. */
 export interface AssertionFile {
@@ -12,6 +12,8 @@ export interface AssertionFile {
   weight?: number;
   threshold?: number;
   metric?: string;
+  /** One step or a list of steps, applied to the output before the metric. */
+  transform?: TransformStep | TransformStep[];
 }
 
 /** A test as written in YAML or a dataset row. */
@@ -94,6 +96,8 @@ export interface ResolvedSuite {
   tests: TestCase[];
   repeat: number;
   gates: { minPassRate?: number };
+  /** User metrics of the project (name → absolute module path), from llmlab.config.yaml `metrics`. */
+  metrics?: Record<string, string>;
   /** Every file the suite read (itself, prompt files, datasets, modules), for watch mode and the suite hash. */
   sources: string[];
   /** Hash of the resolved content; identifies "the same suite" across runs. */
@@ -117,4 +121,6 @@ export interface ProjectConfig {
   maxRetries: number;
   /** Directory for reports. */
   outputDir: string;
+  /** User metrics registered by name: name → absolute module path. */
+  metrics?: Record<string, string>;
 }

@@ -1,11 +1,15 @@
 /**
  * Grading: runs a test's assertions on one output. Applies what is common to every metric — `not-`, weight,
  * threshold — so each metric file only says whether an output passes. Each distinct assertion is prepared
- * (regex compiled, module loaded) once per run, not once per cell.
+ * (regex compiled, module loaded, transform compiled) once per run, not once per cell. An assertion's
+ * `transform` turns the output into what its metric sees; the cell keeps the raw output.
  */
 import { LlmlabError, messageOf } from '../errors.js';
 import { isMetricType, loadMetricPlugin } from '../metrics/index.js';
+import { loadUserMetric } from '../metrics/user-metric.js';
 import type { Assertion, AssertionResult, GenerateResult, MetricPlugin, MetricScore, TestCase } from '../types.js';
+import { compileTransform, showText } from './transform.js';
+import type { Transform } from './transform.js';
 
 /** What a metric needs besides the assertion. */
 export interface GradeInput {
@@ -28,10 +32,21 @@ export interface Verdict {
 interface Prepared {
   plugin: MetricPlugin<unknown, unknown>;
   value: unknown;
+  transform?: Transform;
 }
 
-/** Creates a grader bound to a suite's base directory; it caches prepared assertions for the run. */
-export function createGrader(baseDir: string) {
+/** Options of {@link createGrader}. */
+export interface GraderOptions {
+  /** User metrics registered in llmlab.config.yaml: name → absolute module path. */
+  metrics?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Creates a grader bound to a suite's base directory (and its project's user metrics); it caches prepared
+ * assertions for the run.
+ */
+export function createGrader(baseDir: string, options: GraderOptions = {}) {
+  const userMetrics = options.metrics ?? {};
   const byValue = new Map<string, Promise<Prepared>>();
   // Per assertion object: grading a cell then costs no JSON.stringify of its value, and no await once ready.
   const pending = new WeakMap<Assertion, Promise<Prepared>>();
@@ -40,17 +55,15 @@ export function createGrader(baseDir: string) {
   function prepare(assertion: Assertion): Promise<Prepared> {
     let entry = pending.get(assertion);
     if (entry) return entry;
-    const key = `${assertion.type}\u0000${JSON.stringify(assertion.value) ?? ''}`;
+    const key = `${assertion.type}\u0000${JSON.stringify(assertion.value) ?? ''}\u0000${JSON.stringify(assertion.transform) ?? ''}`;
     entry = byValue.get(key);
     if (!entry) {
       entry = (async () => {
-        if (!isMetricType(assertion.type)) {
-          throw new LlmlabError('UNKNOWN_METRIC', `unknown assertion type \`${assertion.type}\``);
-        }
-        const plugin = (await loadMetricPlugin(assertion.type)) as MetricPlugin<unknown, unknown>;
+        const plugin = await pluginOf(assertion);
         try {
           const value = plugin.prepare ? await plugin.prepare(assertion.value, { baseDir }) : assertion.value;
-          return { plugin, value };
+          const transform = assertion.transform?.length ? compileTransform(assertion.transform) : undefined;
+          return transform ? { plugin, value, transform } : { plugin, value };
         } catch (error) {
           throw located(error, assertion);
         }
@@ -62,14 +75,28 @@ export function createGrader(baseDir: string) {
     return entry;
   }
 
-  function judge(assertion: Assertion, raw: MetricScore): AssertionResult {
+  async function pluginOf(assertion: Assertion): Promise<MetricPlugin<unknown, unknown>> {
+    if (isMetricType(assertion.type)) return (await loadMetricPlugin(assertion.type)) as MetricPlugin<unknown, unknown>;
+    const module = Object.hasOwn(userMetrics, assertion.type) ? userMetrics[assertion.type] : undefined;
+    if (module !== undefined) {
+      try {
+        return await loadUserMetric(assertion.type, module);
+      } catch (error) {
+        throw located(error, assertion);
+      }
+    }
+    throw new LlmlabError('UNKNOWN_METRIC', `unknown assertion type \`${assertion.type}\``);
+  }
+
+  function judge(assertion: Assertion, raw: MetricScore, note?: string): AssertionResult {
     let score = finite(raw.score ?? (raw.pass ? 1 : 0));
     let pass = assertion.threshold === undefined ? raw.pass : score >= assertion.threshold;
     if (assertion.negate) {
       score = 1 - score;
       pass = assertion.threshold === undefined ? !raw.pass : score >= assertion.threshold;
     }
-    const reason = raw.reason && assertion.negate ? `${pass ? 'passes' : 'fails'} not-: ${raw.reason}` : raw.reason;
+    let reason = raw.reason && assertion.negate ? `${pass ? 'passes' : 'fails'} not-: ${raw.reason}` : raw.reason;
+    if (note) reason = `${note}${reason ?? (pass ? 'passed' : 'failed')}`;
     return { type: written(assertion), metric: assertion.metric, weight: assertion.weight, pass, score, reason };
   }
 
@@ -82,10 +109,19 @@ export function createGrader(baseDir: string) {
   function gradeOne(assertion: Assertion, input: GradeInput): AssertionResult | Promise<AssertionResult> {
     const prepared = ready.get(assertion);
     if (!prepared) return prepare(assertion).then(() => gradeOne(assertion, input), (e: unknown) => failed(assertion, e));
+    let output = input.output;
+    let note: string | undefined;
+    if (prepared.transform) {
+      const outcome = prepared.transform(output);
+      // Nothing to extract: the assertion fails whatever its metric or `not-`; a `fallback` hands the metric a value.
+      if (!outcome.ok) return { ...identity(assertion), pass: false, score: 0, reason: outcome.reason };
+      if (outcome.text !== output) note = `after transform: ${showText(outcome.text)} — `;
+      output = outcome.text;
+    }
     try {
-      const raw = prepared.plugin.score({ ...input, vars: input.test.vars, value: prepared.value });
-      if (raw instanceof Promise) return raw.then((r) => judge(assertion, r), (e: unknown) => failed(assertion, e));
-      return judge(assertion, raw);
+      const raw = prepared.plugin.score({ ...input, output, vars: input.test.vars, value: prepared.value });
+      if (raw instanceof Promise) return raw.then((r) => judge(assertion, r, note), (e: unknown) => failed(assertion, e));
+      return judge(assertion, raw, note);
     } catch (error) {
       return failed(assertion, error);
     }
@@ -123,6 +159,10 @@ function verdictOf(results: AssertionResult[]): Verdict {
   return failure
     ? { pass: false, score, assertions: results, error: `assertion ${failure.type} failed: ${failure.error}` }
     : { pass, score, assertions: results };
+}
+
+function identity(assertion: Assertion): Pick<AssertionResult, 'type' | 'metric' | 'weight'> {
+  return { type: written(assertion), metric: assertion.metric, weight: assertion.weight };
 }
 
 function written(assertion: Assertion): string {

@@ -50,7 +50,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   const started = performance.now();
   const plan = createPlan(suite, { repeat: options.repeat });
   checkTemplates(plan);
-  const grader = createGrader(suite.baseDir);
+  const grader = createGrader(suite.baseDir, { metrics: suite.metrics ?? {} });
   // Config mistakes in assertions (bad regex, missing module) and providers (missing key) surface now,
   // before the first call, as exit-2 errors.
   const [providers] = await Promise.all([createProviders(suite, options.env), grader.prepareAll(suite.tests)]);

@@ -90,7 +90,11 @@ async function loadFile(ref: string, baseDir: string): Promise<Prepared> {
   return { check: (output, context) => fn(output, context), label };
 }
 
-function verdict(returned: unknown, label: string): MetricScore {
+/**
+ * What user code returned → a MetricScore: a boolean, a finite number (score; pass when > 0) or
+ * { pass?, score?, reason? }. Anything else is a METRIC_ERROR naming `label`. Shared with user metrics.
+ */
+export function verdict(returned: unknown, label: string): MetricScore {
   if (typeof returned === 'boolean') return { pass: returned, reason: `${label} returned ${returned}` };
   if (typeof returned === 'number' && Number.isFinite(returned)) {
     return { pass: returned > 0, score: returned, reason: `${label} returned ${returned}` };

@@ -13,7 +13,7 @@ const load = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`schemas/${name}`, root), 'utf8')) as Record<string, unknown>;
 
 /** Maps whose keys are the user's own (variables, metadata, provider options): open by design. */
-const OPEN_MAPS = new Set(['/properties/vars', '/properties/metadata', '/properties/config']);
+const OPEN_MAPS = new Set(['/properties/vars', '/properties/metadata', '/properties/config', '/properties/metrics']);
 
 function walk(node: unknown, pointer: string, visit: (schema: Record<string, unknown>, pointer: string) => void): void {
   if (typeof node !== 'object' || node === null) return;

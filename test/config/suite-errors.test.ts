@@ -235,7 +235,7 @@ const cases: Case[] = [
         code: 'CONFIG_INVALID',
         at: 'suite.yaml:5:9',
         message: 'tests[0].assert[0].type is required',
-        hint: 'The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …; prefix `not-` to invert.',
+        hint: 'The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert.',
       },
       {
         code: 'CONFIG_INVALID',

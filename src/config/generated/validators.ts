@@ -19,8 +19,9 @@ export function precompiled(key: string): ((data: unknown) => boolean) | undefin
 function builtInValidators() {
 const exports = {};
 exports.config = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/config.schema.json","description":"Project defaults for llmlab (llmlab.config.yaml). llmlab uses the nearest one found walking up from the current directory; relative paths are relative to this file.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"suites":{"type":"array","minItems":1,"description":"Globs of the suites `llmlab eval` runs when given none. Default: [\"suites/**/*.yaml\"].","items":{"type":"string","minLength":1}},"db":{"type":"string","minLength":1,"description":"SQLite database holding the call cache and past runs. Default: .llmlab/llmlab.db beside this file. LLMLAB_DB and --db override it."},"concurrency":{"type":"integer","minimum":1,"description":"Model calls in flight in total (`-j` overrides). Default 8."},"timeoutMs":{"type":"integer","minimum":1,"description":"Default timeout of one model call in milliseconds; a provider's `config.timeoutMs` overrides. Default 60000."},"maxRetries":{"type":"integer","minimum":0,"description":"Default retries of a call after a 429, 5xx, timeout or reset; a provider's `config.maxRetries` overrides. Default 4."},"outputDir":{"type":"string","minLength":1,"description":"Folder for reports, relative to this file. Default: reports."}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/config.schema.json","description":"Project defaults for llmlab (llmlab.config.yaml). llmlab uses the nearest one found walking up from the current directory; relative paths are relative to this file.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"suites":{"type":"array","minItems":1,"description":"Globs of the suites `llmlab eval` runs when given none. Default: [\"suites/**/*.yaml\"].","items":{"type":"string","minLength":1}},"db":{"type":"string","minLength":1,"description":"SQLite database holding the call cache and past runs. Default: .llmlab/llmlab.db beside this file. LLMLAB_DB and --db override it."},"concurrency":{"type":"integer","minimum":1,"description":"Model calls in flight in total (`-j` overrides). Default 8."},"timeoutMs":{"type":"integer","minimum":1,"description":"Default timeout of one model call in milliseconds; a provider's `config.timeoutMs` overrides. Default 60000."},"maxRetries":{"type":"integer","minimum":0,"description":"Default retries of a call after a 429, 5xx, timeout or reset; a provider's `config.maxRetries` overrides. Default 4."},"outputDir":{"type":"string","minLength":1,"description":"Folder for reports, relative to this file. Default: reports."},"metrics":{"type":"object","description":"User metrics registered by name, usable as an assertion `type` (and `not-<name>`) in every suite of the project, e.g. `{ my-metric: ./metrics/my-metric.ts }`. Each module default-exports `defineMetric({ ... })` or a function (output, context) => boolean | number | { pass, score?, reason? }. Names must differ from the built-in metrics.","propertyNames":{"pattern":"^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$","description":"The metric's name: kebab-case, not starting with `not-` (that prefix inverts a metric)."},"additionalProperties":{"type":"string","minLength":1,"description":"Path of the module (.ts, .mts, .js, .mjs, .cjs), relative to this file."}}}};
 const func1 = require("ajv/dist/runtime/ucs2length").default;
+const pattern4 = new RegExp("^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$", "u");
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://llmlab.dev/schemas/config.schema.json" */;
@@ -37,7 +38,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((((((key0 === "$schema") || (key0 === "suites")) || (key0 === "db")) || (key0 === "concurrency")) || (key0 === "timeoutMs")) || (key0 === "maxRetries")) || (key0 === "outputDir"))){
+if(!((((((((key0 === "$schema") || (key0 === "suites")) || (key0 === "db")) || (key0 === "concurrency")) || (key0 === "timeoutMs")) || (key0 === "maxRetries")) || (key0 === "outputDir")) || (key0 === "metrics"))){
 validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -205,6 +206,75 @@ var valid0 = _errs16 === errors;
 else {
 var valid0 = true;
 }
+if(valid0){
+if(data.metrics !== undefined){
+let data8 = data.metrics;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+for(const key1 in data8){
+const _errs20 = errors;
+if(typeof key1 === "string"){
+if(!pattern4.test(key1)){
+const err0 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"},message:"must match pattern \""+"^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"+"\"",propertyName:key1};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid2 = _errs20 === errors;
+if(!valid2){
+const err1 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate20.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid2){
+for(const key2 in data8){
+let data9 = data8[key2];
+const _errs22 = errors;
+if(errors === _errs22){
+if(typeof data9 === "string"){
+if(func1(data9) < 1){
+validate20.errors = [{instancePath:instancePath+"/metrics/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/metrics/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs22 === errors;
+if(!valid3){
+break;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
 }
 }
 }
@@ -224,7 +294,7 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.suite = validate21;
-const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":["providers","prompts","tests"],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"repeat":{"type":"integer","minimum":1,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0).","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."}}}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."}}},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."}}}}};
+const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":["providers","prompts","tests"],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"repeat":{"type":"integer","minimum":1,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0).","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."}}}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."}}},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"}}},"transform":{"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformSteps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."},"transformStep":{"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, or `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformName":{"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J (the last `Answer: X`, else the last `(X)` or `X)`); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]},"transformRegex":{"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"type":"integer","minimum":0,"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0."},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}},"transformLastNumber":{"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"transformAnswerLetter":{"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}}}};
 const schema33 = {"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
 const schema34 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}};
 
@@ -1124,7 +1194,1101 @@ return errors === 0;
 validate24.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 const schema40 = {"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."}}};
-const schema41 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."}}};
+const schema41 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"}}};
+const schema42 = {"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]};
+const schema45 = {"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J (the last `Answer: X`, else the last `(X)` or `X)`); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]};
+const schema46 = {"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"type":"integer","minimum":0,"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0."},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}};
+const schema47 = {"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
+const schema48 = {"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
+const schema43 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."};
+const schema44 = {"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, or `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]};
+const pattern5 = new RegExp("^[imsu]*$", "u");
+
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate30.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/$defs/transformName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((((((data === "last-number") || (data === "answer-letter")) || (data === "trim")) || (data === "lowercase")) || (data === "uppercase")) || (data === "strip-punctuation")) || (data === "strip-commas")) || (data === "normalize-whitespace"))){
+const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema45.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.regex === undefined) && (missing0 = "regex")){
+const err2 = {instancePath,schemaPath:"#/$defs/transformRegex/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+const _errs7 = errors;
+for(const key0 in data){
+if(!(((((key0 === "regex") || (key0 === "group")) || (key0 === "select")) || (key0 === "flags")) || (key0 === "fallback"))){
+const err3 = {instancePath,schemaPath:"#/$defs/transformRegex/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+break;
+}
+}
+if(_errs7 === errors){
+if(data.regex !== undefined){
+let data0 = data.regex;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err4 = {instancePath:instancePath+"/regex",schemaPath:"#/$defs/transformRegex/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/regex",schemaPath:"#/$defs/transformRegex/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid3 = _errs8 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data1 = data.group;
+const _errs10 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err6 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(errors === _errs10){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.select !== undefined){
+let data2 = data.select;
+const _errs12 = errors;
+if(!((data2 === "first") || (data2 === "last"))){
+const err8 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema46.properties.select.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid3 = _errs12 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.flags !== undefined){
+let data3 = data.flags;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data3 === "string"){
+if(!pattern5.test(data3)){
+const err9 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.fallback !== undefined){
+const _errs15 = errors;
+if(typeof data.fallback !== "string"){
+const err11 = {instancePath:instancePath+"/fallback",schemaPath:"#/$defs/transformRegex/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/$defs/transformRegex/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props0 = true;
+}
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data["last-number"] === undefined) && (missing1 = "last-number")){
+const err13 = {instancePath,schemaPath:"#/$defs/transformLastNumber/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+else {
+const _errs20 = errors;
+for(const key1 in data){
+if(!(key1 === "last-number")){
+const err14 = {instancePath,schemaPath:"#/$defs/transformLastNumber/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+break;
+}
+}
+if(_errs20 === errors){
+if(data["last-number"] !== undefined){
+let data5 = data["last-number"];
+const _errs21 = errors;
+if(errors === _errs21){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+const _errs23 = errors;
+for(const key2 in data5){
+if(!(key2 === "fallback")){
+const err15 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+break;
+}
+}
+if(_errs23 === errors){
+if(data5.fallback !== undefined){
+if(typeof data5.fallback !== "string"){
+const err16 = {instancePath:instancePath+"/last-number/fallback",schemaPath:"#/$defs/transformLastNumber/properties/last-number/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/$defs/transformLastNumber/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var _valid0 = _errs17 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = true;
+}
+}
+const _errs26 = errors;
+const _errs27 = errors;
+if(errors === _errs27){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data["answer-letter"] === undefined) && (missing2 = "answer-letter")){
+const err19 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+else {
+const _errs29 = errors;
+for(const key3 in data){
+if(!(key3 === "answer-letter")){
+const err20 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+break;
+}
+}
+if(_errs29 === errors){
+if(data["answer-letter"] !== undefined){
+let data7 = data["answer-letter"];
+const _errs30 = errors;
+if(errors === _errs30){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+const _errs32 = errors;
+for(const key4 in data7){
+if(!(key4 === "fallback")){
+const err21 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+break;
+}
+}
+if(_errs32 === errors){
+if(data7.fallback !== undefined){
+if(typeof data7.fallback !== "string"){
+const err22 = {instancePath:instancePath+"/answer-letter/fallback",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+var _valid0 = _errs26 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = true;
+}
+}
+if(!valid0){
+const err25 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+validate30.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate30.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate30.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate29.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(Array.isArray(data)){
+if(data.length < 1){
+validate29.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate30(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+}
+else {
+validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate29.errors = vErrors;
+return errors === 0;
+}
+validate29.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate28.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+const _errs2 = errors;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/$defs/transformName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((((((data === "last-number") || (data === "answer-letter")) || (data === "trim")) || (data === "lowercase")) || (data === "uppercase")) || (data === "strip-punctuation")) || (data === "strip-commas")) || (data === "normalize-whitespace"))){
+const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema45.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs2 === errors;
+valid0 = valid0 || _valid0;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.regex === undefined) && (missing0 = "regex")){
+const err2 = {instancePath,schemaPath:"#/$defs/transformRegex/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+const _errs8 = errors;
+for(const key0 in data){
+if(!(((((key0 === "regex") || (key0 === "group")) || (key0 === "select")) || (key0 === "flags")) || (key0 === "fallback"))){
+const err3 = {instancePath,schemaPath:"#/$defs/transformRegex/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+break;
+}
+}
+if(_errs8 === errors){
+if(data.regex !== undefined){
+let data0 = data.regex;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err4 = {instancePath:instancePath+"/regex",schemaPath:"#/$defs/transformRegex/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/regex",schemaPath:"#/$defs/transformRegex/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid3 = _errs9 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data1 = data.group;
+const _errs11 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err6 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(errors === _errs11){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.select !== undefined){
+let data2 = data.select;
+const _errs13 = errors;
+if(!((data2 === "first") || (data2 === "last"))){
+const err8 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema46.properties.select.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.flags !== undefined){
+let data3 = data.flags;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data3 === "string"){
+if(!pattern5.test(data3)){
+const err9 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var valid3 = _errs14 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.fallback !== undefined){
+const _errs16 = errors;
+if(typeof data.fallback !== "string"){
+const err11 = {instancePath:instancePath+"/fallback",schemaPath:"#/$defs/transformRegex/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/$defs/transformRegex/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props0 = true;
+}
+const _errs18 = errors;
+const _errs19 = errors;
+if(errors === _errs19){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data["last-number"] === undefined) && (missing1 = "last-number")){
+const err13 = {instancePath,schemaPath:"#/$defs/transformLastNumber/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+else {
+const _errs21 = errors;
+for(const key1 in data){
+if(!(key1 === "last-number")){
+const err14 = {instancePath,schemaPath:"#/$defs/transformLastNumber/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+break;
+}
+}
+if(_errs21 === errors){
+if(data["last-number"] !== undefined){
+let data5 = data["last-number"];
+const _errs22 = errors;
+if(errors === _errs22){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+const _errs24 = errors;
+for(const key2 in data5){
+if(!(key2 === "fallback")){
+const err15 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+break;
+}
+}
+if(_errs24 === errors){
+if(data5.fallback !== undefined){
+if(typeof data5.fallback !== "string"){
+const err16 = {instancePath:instancePath+"/last-number/fallback",schemaPath:"#/$defs/transformLastNumber/properties/last-number/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err18 = {instancePath,schemaPath:"#/$defs/transformLastNumber/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var _valid0 = _errs18 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = true;
+}
+}
+const _errs27 = errors;
+const _errs28 = errors;
+if(errors === _errs28){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data["answer-letter"] === undefined) && (missing2 = "answer-letter")){
+const err19 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+else {
+const _errs30 = errors;
+for(const key3 in data){
+if(!(key3 === "answer-letter")){
+const err20 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+break;
+}
+}
+if(_errs30 === errors){
+if(data["answer-letter"] !== undefined){
+let data7 = data["answer-letter"];
+const _errs31 = errors;
+if(errors === _errs31){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+const _errs33 = errors;
+for(const key4 in data7){
+if(!(key4 === "fallback")){
+const err21 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+break;
+}
+}
+if(_errs33 === errors){
+if(data7.fallback !== undefined){
+if(typeof data7.fallback !== "string"){
+const err22 = {instancePath:instancePath+"/answer-letter/fallback",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+var _valid0 = _errs27 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = true;
+}
+}
+if(!valid0){
+const err25 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+validate28.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate28.errors = vErrors;
+evaluated0.props = props0;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate28.evaluated = {"dynamicProps":true,"dynamicItems":true};
+
+
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate27.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.type === undefined) && (missing0 = "type")){
+validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((key0 === "type") || (key0 === "value")) || (key0 === "weight")) || (key0 === "threshold")) || (key0 === "metric")) || (key0 === "transform"))){
+validate27.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.type !== undefined){
+let data0 = data.type;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate27.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.weight !== undefined){
+let data1 = data.weight;
+const _errs4 = errors;
+if(errors === _errs4){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+validate27.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.threshold !== undefined){
+let data2 = data.threshold;
+const _errs6 = errors;
+if(!((typeof data2 == "number") && (isFinite(data2)))){
+validate27.errors = [{instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.metric !== undefined){
+let data3 = data.metric;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(func1(data3) < 1){
+validate27.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.transform !== undefined){
+const _errs10 = errors;
+if(!(validate28(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate27.errors = vErrors;
+return errors === 0;
+}
+validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1193,111 +2357,10 @@ if(Array.isArray(data3)){
 var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
 const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing0;
-if((data4.type === undefined) && (missing0 = "type")){
-validate26.errors = [{instancePath:instancePath+"/assert/" + i0,schemaPath:"#/$defs/assertion/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs13 = errors;
-for(const key1 in data4){
-if(!(((((key1 === "type") || (key1 === "value")) || (key1 === "weight")) || (key1 === "threshold")) || (key1 === "metric"))){
-validate26.errors = [{instancePath:instancePath+"/assert/" + i0,schemaPath:"#/$defs/assertion/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs13 === errors){
-if(data4.type !== undefined){
-let data5 = data4.type;
-const _errs14 = errors;
-if(errors === _errs14){
-if(typeof data5 === "string"){
-if(func1(data5) < 1){
-validate26.errors = [{instancePath:instancePath+"/assert/" + i0+"/type",schemaPath:"#/$defs/assertion/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate26.errors = [{instancePath:instancePath+"/assert/" + i0+"/type",schemaPath:"#/$defs/assertion/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data4.weight !== undefined){
-let data6 = data4.weight;
-const _errs16 = errors;
-if(errors === _errs16){
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-validate26.errors = [{instancePath:instancePath+"/assert/" + i0+"/weight",schemaPath:"#/$defs/assertion/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-else {
-validate26.errors = [{instancePath:instancePath+"/assert/" + i0+"/weight",schemaPath:"#/$defs/assertion/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid3 = _errs16 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data4.threshold !== undefined){
-let data7 = data4.threshold;
-const _errs18 = errors;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate26.errors = [{instancePath:instancePath+"/assert/" + i0+"/threshold",schemaPath:"#/$defs/assertion/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid3 = _errs18 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data4.metric !== undefined){
-let data8 = data4.metric;
-const _errs20 = errors;
-if(errors === _errs20){
-if(typeof data8 === "string"){
-if(func1(data8) < 1){
-validate26.errors = [{instancePath:instancePath+"/assert/" + i0+"/metric",schemaPath:"#/$defs/assertion/properties/metric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate26.errors = [{instancePath:instancePath+"/assert/" + i0+"/metric",schemaPath:"#/$defs/assertion/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs20 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate26.errors = [{instancePath:instancePath+"/assert/" + i0,schemaPath:"#/$defs/assertion/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
+if(!(validate27(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
 }
 var valid1 = _errs10 === errors;
 if(!valid1){
@@ -1317,26 +2380,26 @@ var valid0 = true;
 }
 if(valid0){
 if(data.cluster !== undefined){
-let data9 = data.cluster;
-const _errs22 = errors;
-if((typeof data9 !== "string") && (!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9))))){
+let data5 = data.cluster;
+const _errs11 = errors;
+if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
 validate26.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema40.properties.cluster.type},message:"must be string,integer"}];
 return false;
 }
-var valid0 = _errs22 === errors;
+var valid0 = _errs11 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.metadata !== undefined){
-let data10 = data.metadata;
-const _errs24 = errors;
-if(!(data10 && typeof data10 == "object" && !Array.isArray(data10))){
+let data6 = data.metadata;
+const _errs13 = errors;
+if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
 validate26.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid0 = _errs24 === errors;
+var valid0 = _errs13 === errors;
 }
 else {
 var valid0 = true;
@@ -1358,12 +2421,12 @@ return errors === 0;
 }
 validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema42 = {"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."}}};
+const schema53 = {"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."}}};
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate28.evaluated;
+const evaluated0 = validate36.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1375,7 +2438,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "vars") || (key0 === "assert")) || (key0 === "metadata"))){
-validate28.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate36.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1385,7 +2448,7 @@ if(data.vars !== undefined){
 let data0 = data.vars;
 const _errs2 = errors;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-validate28.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate36.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -1402,111 +2465,10 @@ if(Array.isArray(data1)){
 var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-let data2 = data1[i0];
 const _errs6 = errors;
-const _errs7 = errors;
-if(errors === _errs7){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing0;
-if((data2.type === undefined) && (missing0 = "type")){
-validate28.errors = [{instancePath:instancePath+"/assert/" + i0,schemaPath:"#/$defs/assertion/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs9 = errors;
-for(const key1 in data2){
-if(!(((((key1 === "type") || (key1 === "value")) || (key1 === "weight")) || (key1 === "threshold")) || (key1 === "metric"))){
-validate28.errors = [{instancePath:instancePath+"/assert/" + i0,schemaPath:"#/$defs/assertion/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs9 === errors){
-if(data2.type !== undefined){
-let data3 = data2.type;
-const _errs10 = errors;
-if(errors === _errs10){
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-validate28.errors = [{instancePath:instancePath+"/assert/" + i0+"/type",schemaPath:"#/$defs/assertion/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate28.errors = [{instancePath:instancePath+"/assert/" + i0+"/type",schemaPath:"#/$defs/assertion/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs10 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.weight !== undefined){
-let data4 = data2.weight;
-const _errs12 = errors;
-if(errors === _errs12){
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-validate28.errors = [{instancePath:instancePath+"/assert/" + i0+"/weight",schemaPath:"#/$defs/assertion/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-else {
-validate28.errors = [{instancePath:instancePath+"/assert/" + i0+"/weight",schemaPath:"#/$defs/assertion/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid3 = _errs12 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.threshold !== undefined){
-let data5 = data2.threshold;
-const _errs14 = errors;
-if(!((typeof data5 == "number") && (isFinite(data5)))){
-validate28.errors = [{instancePath:instancePath+"/assert/" + i0+"/threshold",schemaPath:"#/$defs/assertion/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.metric !== undefined){
-let data6 = data2.metric;
-const _errs16 = errors;
-if(errors === _errs16){
-if(typeof data6 === "string"){
-if(func1(data6) < 1){
-validate28.errors = [{instancePath:instancePath+"/assert/" + i0+"/metric",schemaPath:"#/$defs/assertion/properties/metric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate28.errors = [{instancePath:instancePath+"/assert/" + i0+"/metric",schemaPath:"#/$defs/assertion/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs16 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate28.errors = [{instancePath:instancePath+"/assert/" + i0,schemaPath:"#/$defs/assertion/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
+if(!(validate27(data1[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
 }
 var valid1 = _errs6 === errors;
 if(!valid1){
@@ -1515,7 +2477,7 @@ break;
 }
 }
 else {
-validate28.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate36.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -1526,13 +2488,13 @@ var valid0 = true;
 }
 if(valid0){
 if(data.metadata !== undefined){
-let data7 = data.metadata;
-const _errs18 = errors;
-if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
-validate28.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+let data3 = data.metadata;
+const _errs7 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+validate36.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid0 = _errs18 === errors;
+var valid0 = _errs7 === errors;
 }
 else {
 var valid0 = true;
@@ -1542,16 +2504,16 @@ var valid0 = true;
 }
 }
 else {
-validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate28.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
-validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern4 = new RegExp("^file:\\S", "u");
+const pattern7 = new RegExp("^file:\\S", "u");
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://llmlab.dev/schemas/suite.schema.json" */;
@@ -1731,7 +2693,7 @@ passing0 = 0;
 const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data6 === "string"){
-if(!pattern4.test(data6)){
+if(!pattern7.test(data6)){
 const err2 = {instancePath:instancePath+"/tests",schemaPath:"#/properties/tests/oneOf/1/pattern",keyword:"pattern",params:{pattern: "^file:\\S"},message:"must match pattern \""+"^file:\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -1795,8 +2757,8 @@ var valid0 = true;
 if(valid0){
 if(data.defaultTest !== undefined){
 const _errs19 = errors;
-if(!(validate28(data.defaultTest, {instancePath:instancePath+"/defaultTest",parentData:data,parentDataProperty:"defaultTest",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+if(!(validate36(data.defaultTest, {instancePath:instancePath+"/defaultTest",parentData:data,parentDataProperty:"defaultTest",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs19 === errors;
@@ -1894,13 +2856,13 @@ return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["suite:messages"] = validate30;
-const schema44 = {"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}};
+exports["suite:messages"] = validate39;
+const schema54 = {"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}};
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate30.evaluated;
+const evaluated0 = validate39.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1910,7 +2872,7 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(Array.isArray(data)){
 if(data.length < 1){
-validate30.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate39.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -1924,14 +2886,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if(((data0.role === undefined) && (missing0 = "role")) || ((data0.content === undefined) && (missing0 = "content"))){
-validate30.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate39.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key0 in data0){
 if(!((key0 === "role") || (key0 === "content"))){
-validate30.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate39.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -1941,7 +2903,7 @@ if(data0.role !== undefined){
 let data1 = data0.role;
 const _errs5 = errors;
 if(!(((data1 === "system") || (data1 === "user")) || (data1 === "assistant"))){
-validate30.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema38.properties.role.enum},message:"must be equal to one of the allowed values"}];
+validate39.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema38.properties.role.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -1953,7 +2915,7 @@ if(valid2){
 if(data0.content !== undefined){
 const _errs6 = errors;
 if(typeof data0.content !== "string"){
-validate30.errors = [{instancePath:instancePath+"/" + i0+"/content",schemaPath:"#/$defs/message/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate39.errors = [{instancePath:instancePath+"/" + i0+"/content",schemaPath:"#/$defs/message/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -1966,7 +2928,7 @@ var valid2 = true;
 }
 }
 else {
-validate30.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate39.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -1978,21 +2940,21 @@ break;
 }
 }
 else {
-validate30.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate30.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
-validate30.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate39.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["suite:test"] = validate31;
+exports["suite:test"] = validate40;
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate31.evaluated;
+const evaluated0 = validate40.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2004,7 +2966,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "id") || (key0 === "description")) || (key0 === "vars")) || (key0 === "assert")) || (key0 === "cluster")) || (key0 === "metadata"))){
-validate31.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate40.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2014,7 +2976,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate31.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema40.properties.id.type},message:"must be string,integer"}];
+validate40.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema40.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -2026,7 +2988,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs4 = errors;
 if(typeof data.description !== "string"){
-validate31.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate40.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -2039,7 +3001,7 @@ if(data.vars !== undefined){
 let data2 = data.vars;
 const _errs6 = errors;
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-validate31.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate40.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -2056,111 +3018,10 @@ if(Array.isArray(data3)){
 var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
 const _errs10 = errors;
-const _errs11 = errors;
-if(errors === _errs11){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-let missing0;
-if((data4.type === undefined) && (missing0 = "type")){
-validate31.errors = [{instancePath:instancePath+"/assert/" + i0,schemaPath:"#/$defs/assertion/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs13 = errors;
-for(const key1 in data4){
-if(!(((((key1 === "type") || (key1 === "value")) || (key1 === "weight")) || (key1 === "threshold")) || (key1 === "metric"))){
-validate31.errors = [{instancePath:instancePath+"/assert/" + i0,schemaPath:"#/$defs/assertion/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs13 === errors){
-if(data4.type !== undefined){
-let data5 = data4.type;
-const _errs14 = errors;
-if(errors === _errs14){
-if(typeof data5 === "string"){
-if(func1(data5) < 1){
-validate31.errors = [{instancePath:instancePath+"/assert/" + i0+"/type",schemaPath:"#/$defs/assertion/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/assert/" + i0+"/type",schemaPath:"#/$defs/assertion/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data4.weight !== undefined){
-let data6 = data4.weight;
-const _errs16 = errors;
-if(errors === _errs16){
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-validate31.errors = [{instancePath:instancePath+"/assert/" + i0+"/weight",schemaPath:"#/$defs/assertion/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/assert/" + i0+"/weight",schemaPath:"#/$defs/assertion/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid3 = _errs16 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data4.threshold !== undefined){
-let data7 = data4.threshold;
-const _errs18 = errors;
-if(!((typeof data7 == "number") && (isFinite(data7)))){
-validate31.errors = [{instancePath:instancePath+"/assert/" + i0+"/threshold",schemaPath:"#/$defs/assertion/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-var valid3 = _errs18 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data4.metric !== undefined){
-let data8 = data4.metric;
-const _errs20 = errors;
-if(errors === _errs20){
-if(typeof data8 === "string"){
-if(func1(data8) < 1){
-validate31.errors = [{instancePath:instancePath+"/assert/" + i0+"/metric",schemaPath:"#/$defs/assertion/properties/metric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/assert/" + i0+"/metric",schemaPath:"#/$defs/assertion/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs20 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate31.errors = [{instancePath:instancePath+"/assert/" + i0,schemaPath:"#/$defs/assertion/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
+if(!(validate27(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
 }
 var valid1 = _errs10 === errors;
 if(!valid1){
@@ -2169,7 +3030,7 @@ break;
 }
 }
 else {
-validate31.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate40.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -2180,26 +3041,26 @@ var valid0 = true;
 }
 if(valid0){
 if(data.cluster !== undefined){
-let data9 = data.cluster;
-const _errs22 = errors;
-if((typeof data9 !== "string") && (!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9))))){
-validate31.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema40.properties.cluster.type},message:"must be string,integer"}];
+let data5 = data.cluster;
+const _errs11 = errors;
+if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
+validate40.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema40.properties.cluster.type},message:"must be string,integer"}];
 return false;
 }
-var valid0 = _errs22 === errors;
+var valid0 = _errs11 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.metadata !== undefined){
-let data10 = data.metadata;
-const _errs24 = errors;
-if(!(data10 && typeof data10 == "object" && !Array.isArray(data10))){
-validate31.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+let data6 = data.metadata;
+const _errs13 = errors;
+if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
+validate40.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-var valid0 = _errs24 === errors;
+var valid0 = _errs13 === errors;
 }
 else {
 var valid0 = true;
@@ -2212,14 +3073,14 @@ var valid0 = true;
 }
 }
 else {
-validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate40.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate31.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
-validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 return exports;
 }
 
