@@ -86,18 +86,32 @@ export function compareTargets(store: Store, runId: string, targets: readonly Ta
   });
 }
 
-function pairsOf(targets: readonly TargetKey[]): PairTable[] {
-  const tables: PairTable[] = [];
+/** A pair of targets worth comparing: indexes into the target list. */
+export interface TargetPair {
+  kind: Comparison['kind'];
+  first: number;
+  second: number;
+}
+
+/**
+ * Every two targets that differ in exactly one of prompt and provider, prompt pairs first (the question a prompt
+ * author asks first), each in the targets' order. Score comparisons pair the same way.
+ */
+export function targetPairs(targets: readonly TargetKey[]): TargetPair[] {
+  const pairs: TargetPair[] = [];
   targets.forEach((x, first) => {
     for (let second = first + 1; second < targets.length; second++) {
       const y = targets[second]!;
       const kind =
         x.providerLabel === y.providerLabel ? 'prompt' : x.promptId === y.promptId ? 'provider' : undefined;
-      if (kind) tables.push({ kind, first, second, counts: [0, 0, 0, 0] });
+      if (kind) pairs.push({ kind, first, second });
     }
   });
-  // Prompt comparisons first, as the question a prompt author asks first.
-  return [...tables.filter((t) => t.kind === 'prompt'), ...tables.filter((t) => t.kind === 'provider')];
+  return [...pairs.filter((t) => t.kind === 'prompt'), ...pairs.filter((t) => t.kind === 'provider')];
+}
+
+function pairsOf(targets: readonly TargetKey[]): PairTable[] {
+  return targetPairs(targets).map((p) => ({ ...p, counts: [0, 0, 0, 0] }));
 }
 
 /** Verdicts arrive grouped by (test, repeat); each group adds one pair to every table whose two targets it holds. */

@@ -39,7 +39,7 @@ function points(difference: number): string {
 }
 
 /** Two significant digits, as p-values deserve; tiny ones as a bound. */
-function pValue(p: number): string {
+export function pValue(p: number): string {
   return p < 0.001 ? '<0.001' : String(Number(p.toPrecision(2)));
 }
 

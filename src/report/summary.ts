@@ -5,8 +5,14 @@
 import { summarizePassRate } from '../metrics/stats/index.js';
 import type { RunRecord, Store, TargetTotals } from '../store/index.js';
 import { compareTargets, CONFIDENCE, type Comparison } from './comparisons.js';
+import { summarizeMetrics, type MetricSummary } from './metric-summary.js';
+import { summarizeRepeats, type RepeatSummary } from './repeat-summary.js';
+import { compareScores, type ScoreComparison } from './score-comparisons.js';
 
 export type { Comparison } from './comparisons.js';
+export type { MeanScoreInterval, MetricSummary } from './metric-summary.js';
+export type { FlakyTestSummary, PassAtK, RepeatSummary } from './repeat-summary.js';
+export type { ScoreComparison } from './score-comparisons.js';
 
 /** Wilson score interval of a pass rate. */
 export interface PassRateInterval {
@@ -58,6 +64,12 @@ export interface RunSummary extends Totals {
   targets: TargetSummary[];
   /** Paired tests of every two prompts on a provider and every two providers on a prompt, Holm-adjusted. */
   comparisons: Comparison[];
+  /** Per prompt × provider × assertion metric name: pass rate and mean score, each with its interval. */
+  metrics: MetricSummary[];
+  /** Per target, when the run has repeat > 1: consistency, pass@k, majority vote, flaky tests. Else empty. */
+  repeats: RepeatSummary[];
+  /** Paired t-tests of mean cell scores over the same pairs as `comparisons`; empty when every score is 0/1. */
+  scoreComparisons: ScoreComparison[];
   gate: GateResult;
 }
 
@@ -74,7 +86,16 @@ export function summarizeRun(store: Store, run: RunRecord): RunSummary {
   // Cells never written (interrupted run) are missing, not passed: count them against the run.
   const missing = Math.max(run.totalCells - totals.cells, 0);
   const comparisons = compareTargets(store, run.id, targets);
-  return { ...totals, targets, comparisons, gate: checkGates(totals, missing, run.options.minPassRate) };
+  const repeat = run.options.repeat;
+  return {
+    ...totals,
+    targets,
+    comparisons,
+    metrics: summarizeMetrics(store, run.id, targets, repeat),
+    repeats: summarizeRepeats(store, run.id, targets, repeat),
+    scoreComparisons: compareScores(store, run.id, targets),
+    gate: checkGates(totals, missing, run.options.minPassRate),
+  };
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The console summary: one row per prompt × provider with its pass rate's 95 % interval, then totals, the
- * zero-failure bounds and the paired comparisons. Plain text, no TTY needed.
+ * zero-failure bounds, per-metric figures, repeat statistics and the paired comparisons. Plain text, no TTY needed.
  */
+import { formatMetrics, formatRepeats, formatScoreComparisons } from './metric-lines.js';
 import { formatComparisons, formatZeroFailureBounds } from './stats-lines.js';
 import { pct, type RunSummary, type Totals } from './summary.js';
 
@@ -28,7 +29,13 @@ export function formatSummaryTable(summary: RunSummary): string {
   const out = [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
   if (summary.skipped > 0) out.push(`${summary.skipped} cells skipped`);
   if (summary.cachedCells > 0) out.push(`${summary.cachedCells} of ${summary.cells} cells answered from cache`);
-  out.push(...formatZeroFailureBounds(summary.targets), ...formatComparisons(summary.comparisons));
+  out.push(
+    ...formatZeroFailureBounds(summary.targets),
+    ...formatMetrics(summary.metrics),
+    ...formatRepeats(summary.repeats),
+    ...formatComparisons(summary.comparisons),
+    ...formatScoreComparisons(summary.scoreComparisons),
+  );
   return out.join('\n');
 }
 

@@ -1,0 +1,99 @@
+/**
+ * Per prompt × provider × metric name: the pass rate of that metric's assertions with its Wilson interval, and
+ * the mean score with a t interval. Rows stream from the store one (target, metric) group at a time.
+ */
+import { clusteredInterval, mean, tInterval, wilson } from '../metrics/stats/index.js';
+import type { Store } from '../store/index.js';
+import { metricScoreRows, type MetricScoreRow } from '../store/score-rows.js';
+import { CONFIDENCE, type TargetKey } from './comparisons.js';
+import type { PassRateInterval } from './summary.js';
+
+/** Interval of a mean score. */
+export interface MeanScoreInterval {
+  low: number;
+  high: number;
+  /**
+   * `t`: Student's t over the cells. `clustered`: the cluster-robust interval (Miller 2024) with each test's
+   * repeats as one cluster, used when the run has repeats, which are not independent of each other.
+   */
+  method: 't' | 'clustered';
+  confidence: number;
+  /** Clusters (tests) behind a `clustered` interval. */
+  clusters?: number;
+}
+
+/** One metric name on one target. */
+export interface MetricSummary {
+  promptId: string;
+  providerLabel: string;
+  metric: string;
+  /**
+   * Cells graded on this metric (a cell with several assertions of one name counts once: its scores are
+   * averaged and it passes when all pass). Cells whose model call failed have nothing graded and are not in n.
+   */
+  n: number;
+  /** Cells in n where an assertion of this metric errored; they count as failures with score 0. */
+  errors: number;
+  passRate: number;
+  passRateInterval: PassRateInterval | null;
+  meanScore: number;
+  /** Null with fewer than two cells (or fewer than two tests when clustered). */
+  meanScoreInterval: MeanScoreInterval | null;
+  /** True when every score was exactly 0 or 1: the mean score is then the pass rate's twin. */
+  binary: boolean;
+}
+
+/**
+ * Summarises every metric of a run, targets in the order given (then any the list lacks), metrics by name.
+ * With `repeat` > 1, mean-score intervals cluster each test's repeats.
+ */
+export function summarizeMetrics(store: Store, runId: string, targets: readonly TargetKey[], repeat: number): MetricSummary[] {
+  const out: MetricSummary[] = [];
+  let group: MetricScoreRow[] = [];
+  const flush = () => {
+    if (group.length > 0) out.push(summarizeGroup(group, repeat > 1));
+    group = [];
+  };
+  for (const row of metricScoreRows(store.db, runId)) {
+    const first = group[0];
+    if (first && (first.promptId !== row.promptId || first.providerLabel !== row.providerLabel || first.metric !== row.metric)) {
+      flush();
+    }
+    group.push(row);
+  }
+  flush();
+  const rank = new Map(targets.map((t, i) => [`${t.promptId}\0${t.providerLabel}`, i]));
+  const rankOf = (m: MetricSummary) => rank.get(`${m.promptId}\0${m.providerLabel}`) ?? targets.length;
+  // Array.prototype.sort is stable: metrics keep their name order within a target.
+  return out.sort((a, b) => rankOf(a) - rankOf(b));
+}
+
+function summarizeGroup(rows: readonly MetricScoreRow[], clustered: boolean): MetricSummary {
+  const { promptId, providerLabel, metric } = rows[0]!;
+  const n = rows.length;
+  const passes = rows.reduce((sum, r) => sum + (r.pass === 1 ? 1 : 0), 0);
+  const scores = rows.map((r) => r.score);
+  const rate = wilson(passes, n, CONFIDENCE);
+  return {
+    promptId,
+    providerLabel,
+    metric,
+    n,
+    errors: rows.reduce((sum, r) => sum + r.errored, 0),
+    passRate: passes / n,
+    passRateInterval: rate && { low: rate.low, high: rate.high, method: 'wilson', confidence: CONFIDENCE },
+    meanScore: mean(scores),
+    meanScoreInterval: clustered ? clusteredMean(scores, rows) : tMean(scores),
+    binary: scores.every((s) => s === 0 || s === 1),
+  };
+}
+
+function tMean(scores: number[]): MeanScoreInterval | null {
+  const i = tInterval(scores, CONFIDENCE);
+  return i && { low: i.low, high: i.high, method: 't', confidence: CONFIDENCE };
+}
+
+function clusteredMean(scores: number[], rows: readonly MetricScoreRow[]): MeanScoreInterval | null {
+  const i = clusteredInterval(scores, rows.map((r) => r.testId), CONFIDENCE);
+  return i && { low: i.low, high: i.high, method: 'clustered', confidence: CONFIDENCE, clusters: i.clusters };
+}
