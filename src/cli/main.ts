@@ -47,6 +47,14 @@ export async function main(argv: string[]): Promise<number> {
     .action(run(async () => (await import('./report.js')).reportCommand));
 
   cli
+    .command('compare <runA> <runB>', 'Compare run B against run A over the tests both ran (`latest`, `latest~1` or run ids)')
+    .option('-o, --output <file>', 'Also write the comparison as JSON (.json)')
+    .option('--json', 'Print the comparison as JSON instead of text')
+    .option('--db <path>', 'Database file')
+    .example('llmlab compare latest~1 latest')
+    .action(run(async () => (await import('./compare.js')).compareCommand));
+
+  cli
     .command('cache <action>', 'Response cache: `stats` or `clear`')
     .option('--provider <id>', 'With clear: only this provider id')
     .option('--db <path>', 'Database file')

@@ -1,0 +1,276 @@
+/**
+ * `llmlab compare`: two stored runs over the cells they share, matched by test identity (provider label,
+ * prompt id, test id, repeat index), never by position. Per target and overall: both pass rates with Wilson
+ * intervals, the paired difference B − A with Newcombe's interval, McNemar's exact p (Holm-adjusted across
+ * targets), the MDE, the tests that regressed or were fixed, and cost, tokens and median latency. Pairs stream
+ * from the store; no output is read.
+ */
+import { LlmlabError } from '../errors.js';
+import { holm, pairedProportionDiff, wilson } from '../metrics/stats/index.js';
+import type { RunRecord, Store } from '../store/index.js';
+import { pairedCells, runTargets, testsOnlyIn, verdictCount, type PairedCell, type RunTarget } from '../store/run-pairs.js';
+import { CONFIDENCE } from './comparisons.js';
+import { percentile } from './summary.js';
+
+/** Bump on any breaking change to the shape of {@link RunComparison}. */
+export const COMPARE_SCHEMA_VERSION = 1;
+
+type Verdict = PairedCell['statusA'];
+
+/** What the header says about each run. */
+export interface ComparedRun {
+  id: string;
+  status: RunRecord['status'];
+  suite: { path: string; hash: string; description: string | null };
+  gitSha: string | null;
+  createdAt: string;
+}
+
+/** A pass rate over the paired cells with its Wilson interval. */
+export interface RateWithInterval {
+  passed: number;
+  n: number;
+  rate: number;
+  low: number;
+  high: number;
+  method: 'wilson';
+  confidence: number;
+}
+
+/** Cost, tokens and median latency of one run's side of the paired cells. */
+export interface SideUsage {
+  /** USD. */
+  cost: number;
+  tokens: { input: number; output: number; total: number };
+  latencyP50Ms: number | null;
+}
+
+/** A test whose verdict changed between the runs. */
+export interface ChangedTest {
+  testId: string;
+  repeatIndex: number;
+  description: string | null;
+  statusA: Verdict;
+  statusB: Verdict;
+}
+
+/** Run B against run A over a set of paired cells (errors count as failures). */
+export interface RunDelta {
+  n: number;
+  passRateA: RateWithInterval;
+  passRateB: RateWithInterval;
+  /** passRateB − passRateA with Newcombe's paired interval. */
+  difference: { estimate: number; low: number; high: number; method: 'newcombe'; confidence: number };
+  /** Two-sided McNemar exact p-value. */
+  pValue: number;
+  /** Holm-adjusted across targets; the overall line is one test of its own, so there it equals pValue. */
+  adjustedPValue: number;
+  /** adjustedPValue < 1 − confidence. */
+  significant: boolean;
+  /** Smallest true difference detectable at 80 % power; null with no discordant pairs. */
+  mde: number | null;
+  /** Pass in A, fail or error in B (McNemar's b). */
+  regressions: number;
+  /** Fail or error in A, pass in B (McNemar's c). */
+  fixes: number;
+  usage: { a: SideUsage; b: SideUsage };
+}
+
+/** One prompt × provider present in both runs, with every test that changed. */
+export interface TargetDelta extends RunDelta {
+  promptId: string;
+  providerLabel: string;
+  regressed: ChangedTest[];
+  fixed: ChangedTest[];
+}
+
+export interface RunComparison {
+  schemaVersion: typeof COMPARE_SCHEMA_VERSION;
+  runA: ComparedRun;
+  runB: ComparedRun;
+  /** Different suites, a changed suite, unfinished runs: what makes the comparison partial. */
+  warnings: string[];
+  /** Cells with a verdict in each run, and the pairs among them. */
+  cells: { a: number; b: number; paired: number };
+  onlyInA: { tests: number; testIds: string[] };
+  onlyInB: { tests: number; testIds: string[] };
+  targetsOnlyInA: RunTarget[];
+  targetsOnlyInB: RunTarget[];
+  targets: TargetDelta[];
+  overall: RunDelta;
+}
+
+/** Resolves `latest`, `latest~N` (the N-th run before the newest) or a run id; RUN_NOT_FOUND otherwise. */
+export function findRun(store: Store, ref: string): RunRecord {
+  const back = /^latest(?:~(\d+))?$/.exec(ref);
+  const run = back ? store.runs.list(Number(back[1] ?? 0) + 1)[Number(back[1] ?? 0)] : store.runs.get(ref);
+  if (!run) {
+    throw new LlmlabError('RUN_NOT_FOUND', `no run \`${ref}\` in ${store.path}`, {
+      hint: 'list runs with `llmlab runs`; `latest` names the newest, `latest~1` the one before',
+    });
+  }
+  return run;
+}
+
+/** Compares run B against run A; USAGE error when they share no cell. */
+export function compareRuns(store: Store, runA: RunRecord, runB: RunRecord): RunComparison {
+  const folds = new Map<string, Fold>();
+  const overall = newFold();
+  for (const cell of pairedCells(store.db, runA.id, runB.id)) {
+    const key = `${cell.promptId}\0${cell.providerLabel}`;
+    let fold = folds.get(key);
+    if (!fold) folds.set(key, (fold = { ...newFold(), promptId: cell.promptId, providerLabel: cell.providerLabel }));
+    add(fold, cell, true);
+    add(overall, cell, false);
+  }
+  if (overall.counts.every((c) => c === 0)) {
+    throw new LlmlabError('USAGE', `runs ${runA.id} and ${runB.id} share no cells: nothing to compare`, {
+      hint: 'cells are matched by provider label, prompt id, test id and repeat; compare two runs of the same suite',
+    });
+  }
+  const ordered = targetOrder([...folds.values()], runB, runA);
+  const targetDeltas = ordered.map((f) => delta(f));
+  const adjusted = holm(targetDeltas.map((d) => d.pValue));
+  const targets = ordered.map((f, i): TargetDelta => {
+    const d = { ...targetDeltas[i]!, adjustedPValue: adjusted[i]! };
+    d.significant = d.adjustedPValue < 1 - CONFIDENCE;
+    return { promptId: f.promptId!, providerLabel: f.providerLabel!, ...d, regressed: f.regressed, fixed: f.fixed };
+  });
+  const onlyA = testsOnlyIn(store.db, runA.id, runB.id);
+  const onlyB = testsOnlyIn(store.db, runB.id, runA.id);
+  const targetsA = runTargets(store.db, runA.id);
+  const targetsB = runTargets(store.db, runB.id);
+  const has = (list: RunTarget[], t: RunTarget) => list.some((x) => x.promptId === t.promptId && x.providerLabel === t.providerLabel);
+  return {
+    schemaVersion: COMPARE_SCHEMA_VERSION,
+    runA: describeRun(runA),
+    runB: describeRun(runB),
+    warnings: warningsFor(runA, runB),
+    cells: { a: verdictCount(store.db, runA.id), b: verdictCount(store.db, runB.id), paired: overall.n },
+    onlyInA: { tests: onlyA.length, testIds: onlyA },
+    onlyInB: { tests: onlyB.length, testIds: onlyB },
+    targetsOnlyInA: targetsA.filter((t) => !has(targetsB, t)),
+    targetsOnlyInB: targetsB.filter((t) => !has(targetsA, t)),
+    targets,
+    overall: delta(overall),
+  };
+}
+
+interface Fold {
+  promptId?: string;
+  providerLabel?: string;
+  n: number;
+  /** Both pass, A only, B only, neither. */
+  counts: [number, number, number, number];
+  a: Omit<SideUsage, 'latencyP50Ms'> & { latencies: number[] };
+  b: Omit<SideUsage, 'latencyP50Ms'> & { latencies: number[] };
+  regressed: ChangedTest[];
+  fixed: ChangedTest[];
+}
+
+function newFold(): Fold {
+  const side = () => ({ cost: 0, tokens: { input: 0, output: 0, total: 0 }, latencies: [] as number[] });
+  return { n: 0, counts: [0, 0, 0, 0], a: side(), b: side(), regressed: [], fixed: [] };
+}
+
+function add(fold: Fold, cell: PairedCell, keepChanges: boolean): void {
+  const passA = cell.statusA === 'pass';
+  const passB = cell.statusB === 'pass';
+  fold.n++;
+  fold.counts[passA ? (passB ? 0 : 1) : passB ? 2 : 3]++;
+  addSide(fold.a, cell.costA, cell.inputTokensA, cell.outputTokensA, cell.latencyA);
+  addSide(fold.b, cell.costB, cell.inputTokensB, cell.outputTokensB, cell.latencyB);
+  if (!keepChanges || passA === passB) return;
+  const { testId, repeatIndex, description, statusA, statusB } = cell;
+  (passA ? fold.regressed : fold.fixed).push({ testId, repeatIndex, description, statusA, statusB });
+}
+
+function addSide(side: Fold['a'], cost: number, input: number, output: number, latency: number): void {
+  side.cost += cost;
+  side.tokens.input += input;
+  side.tokens.output += output;
+  side.tokens.total += input + output;
+  side.latencies.push(latency);
+}
+
+function delta(fold: Fold): RunDelta {
+  const [both, aOnly, bOnly] = fold.counts;
+  const result = pairedProportionDiff(expand(fold.counts), CONFIDENCE)!;
+  return {
+    n: fold.n,
+    passRateA: rate(both + aOnly, fold.n),
+    passRateB: rate(both + bOnly, fold.n),
+    difference: { estimate: result.estimate, low: result.low, high: result.high, method: 'newcombe', confidence: CONFIDENCE },
+    pValue: result.pValue,
+    adjustedPValue: result.pValue,
+    significant: result.pValue < 1 - CONFIDENCE,
+    mde: result.mde,
+    regressions: aOnly,
+    fixes: bOnly,
+    usage: { a: usage(fold.a), b: usage(fold.b) },
+  };
+}
+
+function rate(passed: number, n: number): RateWithInterval {
+  const w = wilson(passed, n, CONFIDENCE)!;
+  return { passed, n, rate: passed / n, low: w.low, high: w.high, method: 'wilson', confidence: CONFIDENCE };
+}
+
+function usage({ cost, tokens, latencies }: Fold['a']): SideUsage {
+  return { cost, tokens, latencyP50Ms: percentile(latencies.sort((x, y) => x - y), 0.5) };
+}
+
+const BOTH: readonly [boolean, boolean] = [true, true];
+const A_ONLY: readonly [boolean, boolean] = [true, false];
+const B_ONLY: readonly [boolean, boolean] = [false, true];
+const NEITHER: readonly [boolean, boolean] = [false, false];
+
+/** The pairs of a 2×2 table as the stats library takes them: four shared tuples, cheap at any n. */
+function expand([a, b, c, d]: Fold['counts']): Array<readonly [boolean, boolean]> {
+  const fill = (count: number, pair: readonly [boolean, boolean]) => new Array<readonly [boolean, boolean]>(count).fill(pair);
+  return [...fill(a, BOTH), ...fill(b, A_ONLY), ...fill(c, B_ONLY), ...fill(d, NEITHER)];
+}
+
+/** Targets in the newer suite's order (providers as listed, then prompts), then the older's, then as found. */
+function targetOrder(folds: Fold[], ...runs: RunRecord[]): Fold[] {
+  const rank = (pick: (r: RunRecord) => string[] | undefined, name: string) => {
+    for (const [i, run] of runs.entries()) {
+      const at = pick(run)?.indexOf(name) ?? -1;
+      if (at !== -1) return i * 1e6 + at;
+    }
+    return Number.MAX_SAFE_INTEGER;
+  };
+  return folds
+    .map((f, i) => ({ f, i }))
+    .sort(
+      (x, y) =>
+        rank((r) => r.options.providers, x.f.providerLabel!) - rank((r) => r.options.providers, y.f.providerLabel!) ||
+        rank((r) => r.options.prompts, x.f.promptId!) - rank((r) => r.options.prompts, y.f.promptId!) ||
+        x.i - y.i,
+    )
+    .map(({ f }) => f);
+}
+
+function describeRun(run: RunRecord): ComparedRun {
+  return {
+    id: run.id,
+    status: run.status,
+    suite: { path: run.suitePath, hash: run.suiteHash, description: run.description ?? null },
+    gitSha: run.gitSha ?? null,
+    createdAt: new Date(run.createdAt).toISOString(),
+  };
+}
+
+function warningsFor(a: RunRecord, b: RunRecord): string[] {
+  const warnings: string[] = [];
+  if (a.id === b.id) warnings.push(`both sides are run ${a.id}: every difference is zero`);
+  if (a.suitePath !== b.suitePath) {
+    warnings.push(`the runs are of different suites (${a.suitePath} and ${b.suitePath}); only the cells they share are compared`);
+  } else if (a.suiteHash !== b.suiteHash) {
+    warnings.push(`the suite changed between the runs (hash ${a.suiteHash.slice(0, 12)} → ${b.suiteHash.slice(0, 12)}); only the cells they share are compared`);
+  }
+  for (const [side, run] of [['A', a], ['B', b]] as const) {
+    if (run.status !== 'completed') warnings.push(`run ${side} (${run.id}) is ${run.status}: cells it did not finish are not compared`);
+  }
+  return warnings;
+}
