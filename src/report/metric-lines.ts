@@ -8,24 +8,36 @@ import { pct } from './summary.js';
 /** Most flaky tests listed per target on the console; the JSON report lists them all. */
 export const FLAKY_CONSOLE_LIMIT = 20;
 
+/** Most target × metric lines on the console; the JSON report has them all. */
+export const METRIC_CONSOLE_LIMIT = 30;
+
 /**
  * One aligned line per target × metric, for the targets where the table's pass rate does not say it all: more
- * than one metric, or a metric with scores between 0 and 1. Nothing when no target qualifies.
+ * than one metric, or a metric with scores between 0 and 1. A metric graded on a single cell is left out: its
+ * interval says nothing the table does not. At most {@link METRIC_CONSOLE_LIMIT} lines. Nothing when no target
+ * qualifies.
  */
 export function formatMetrics(metrics: readonly MetricSummary[]): string[] {
   const byTarget = new Map<string, MetricSummary[]>();
   for (const m of metrics) {
+    if (m.n < 2) continue;
     const key = `${m.providerLabel} × ${m.promptId}`;
     byTarget.set(key, [...(byTarget.get(key) ?? []), m]);
   }
   const shown = [...byTarget].filter(([, list]) => list.length > 1 || list.some((m) => !m.binary));
   if (shown.length === 0) return [];
-  const rows = shown.flatMap(([target, list]) =>
+  const all = shown.flatMap(([target, list]) =>
     list.map((m) => [target, m.metric, meanWithInterval(m), rateWithInterval(m), `n=${m.n}`, m.errors ? `${m.errors} errored` : '']),
   );
+  const rows = all.slice(0, METRIC_CONSOLE_LIMIT);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`;
-  return ['metrics (mean score [95 % CI], pass rate [Wilson 95 %])', ...rows.map(line)];
+  const more = all.length - rows.length;
+  return [
+    'metrics graded on 2+ cells (mean score [95 % CI], pass rate [Wilson 95 %])',
+    ...rows.map(line),
+    ...(more > 0 ? [`  … ${more} more in the JSON report (llmlab report latest -o report.json)`] : []),
+  ];
 }
 
 /** `0.412 [0.301–0.523]`, clustered intervals marked with the number of clusters. */

@@ -83,9 +83,18 @@ function summarizeGroup(rows: readonly MetricScoreRow[], clustered: boolean): Me
     passRate: passes / n,
     passRateInterval: rate && { low: rate.low, high: rate.high, method: 'wilson', confidence: CONFIDENCE },
     meanScore: mean(scores),
-    meanScoreInterval: clustered ? clusteredMean(scores, rows) : tMean(scores),
+    meanScoreInterval: clampToScores(clustered ? clusteredMean(scores, rows) : tMean(scores), scores),
     binary: scores.every((s) => s === 0 || s === 1),
   };
+}
+
+/**
+ * A t interval is symmetric and can run past the possible range (a mean of 0.75 over 4 cells gives [-0.05, 1.55]).
+ * When every score lies in [0, 1], so does their mean: clamping only removes impossible values.
+ */
+function clampToScores(interval: MeanScoreInterval | null, scores: readonly number[]): MeanScoreInterval | null {
+  if (!interval || !scores.every((s) => s >= 0 && s <= 1)) return interval;
+  return { ...interval, low: Math.max(interval.low, 0), high: Math.min(interval.high, 1) };
 }
 
 function tMean(scores: number[]): MeanScoreInterval | null {

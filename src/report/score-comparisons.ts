@@ -66,7 +66,7 @@ export function compareScores(store: Store, runId: string, targets: readonly Tar
       n: result.n,
       meanScoreA: average(p.a),
       meanScoreB: average(p.b),
-      difference: { estimate: result.estimate, low: result.low, high: result.high, method: 'paired-t', confidence: CONFIDENCE },
+      difference: { ...withinBounds(result, p), method: 'paired-t', confidence: CONFIDENCE },
       pValue: result.pValue,
       adjustedPValue,
       significant: adjustedPValue < 1 - CONFIDENCE,
@@ -104,6 +104,16 @@ function foldScores(rows: Iterable<CellScoreRow>, targets: readonly TargetKey[],
   }
   if (group !== undefined) flush();
   return nonBinary;
+}
+
+/**
+ * The t interval of a difference can run past what scores allow (two scores in [0, 1] differ by at most 1): clamp
+ * it to the possible range, which only removes impossible values.
+ */
+function withinBounds(result: { estimate: number; low: number; high: number }, p: PairScores) {
+  const bounded = [...p.a, ...p.b].every((s) => s >= 0 && s <= 1);
+  if (!bounded) return { estimate: result.estimate, low: result.low, high: result.high };
+  return { estimate: result.estimate, low: Math.max(result.low, -1), high: Math.min(result.high, 1) };
 }
 
 function average(values: readonly number[]): number {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeJsonReport } from '../../src/report/json.js';
-import { formatMetrics } from '../../src/report/metric-lines.js';
+import { formatMetrics, METRIC_CONSOLE_LIMIT } from '../../src/report/metric-lines.js';
 import { summarizeRun } from '../../src/report/summary.js';
 import { formatSummaryTable } from '../../src/report/table.js';
 import type { Store } from '../../src/store/index.js';
@@ -51,8 +51,9 @@ describe('per-metric summary', () => {
     expect(bleu!.passRateInterval!.high).toBeCloseTo(0.8499610108, 8);
     // contains 1,1,0,1: mean 0.75, s = 0.5, se = 0.25 → 0.75 ± 0.795612 = [−0.0456116, 1.5456116]; Wilson 3/4.
     expect(contains).toMatchObject({ n: 4, passRate: 0.75, meanScore: 0.75, binary: true });
-    expect(contains!.meanScoreInterval!.low).toBeCloseTo(-0.0456115763, 8);
-    expect(contains!.meanScoreInterval!.high).toBeCloseTo(1.5456115763, 8);
+    // The raw t interval [−0.0456, 1.5456] is clamped to the possible range of a mean of [0, 1] scores.
+    expect(contains!.meanScoreInterval!.low).toBe(0);
+    expect(contains!.meanScoreInterval!.high).toBe(1);
     expect(contains!.passRateInterval!.low).toBeCloseTo(0.3006418426, 8);
     expect(contains!.passRateInterval!.high).toBeCloseTo(0.9544127392, 8);
   });
@@ -84,8 +85,8 @@ describe('per-metric summary', () => {
     // SE² = 0.70/(6·5) + (1.28 − 0.70)/36 = 0.0394444, SE = 0.1986063; t(0.975, G − 1 = 2) = 4.302653
     // → [−0.3545337, 1.3545337].
     expect(sim).toMatchObject({ n: 6, meanScoreInterval: { method: 'clustered', clusters: 3, confidence: 0.95 } });
-    expect(sim!.meanScoreInterval!.low).toBeCloseTo(-0.3545337443, 8);
-    expect(sim!.meanScoreInterval!.high).toBeCloseTo(1.3545337443, 8);
+    // Clamped to [0, 1]: the raw interval above runs past both ends.
+    expect(sim!.meanScoreInterval).toMatchObject({ low: 0, high: 1 });
   });
 
   it('has no interval for a single cell', () => {
@@ -106,9 +107,10 @@ describe('metrics console block', () => {
     const s = summarizeRun(store, storeRunWith(store, twoMetricCells()));
     const lines = formatMetrics(s.metrics);
     expect(lines).toEqual([
-      'metrics (mean score [95 % CI], pass rate [Wilson 95 %])',
-      '  A × p  bleu      score 0.500 [0.089–0.911]   pass 50.0% [15.0–85.0]  n=4',
-      '  A × p  contains  score 0.750 [-0.046–1.546]  pass 75.0% [30.1–95.4]  n=4',
+      'metrics graded on 2+ cells (mean score [95 % CI], pass rate [Wilson 95 %])',
+      '  A × p  bleu      score 0.500 [0.089–0.911]  pass 50.0% [15.0–85.0]  n=4',
+      // The t interval runs past 1; scores cannot, so it is clamped to [0, 1].
+      '  A × p  contains  score 0.750 [0.000–1.000]  pass 75.0% [30.1–95.4]  n=4',
     ]);
     expect(formatSummaryTable(s)).toContain(lines.join('\n'));
   });
@@ -119,6 +121,17 @@ describe('metrics console block', () => {
     expect(s.metrics).toHaveLength(1);
     expect(formatMetrics(s.metrics)).toEqual([]);
     expect(formatSummaryTable(s)).not.toContain('metrics (');
+  });
+
+  it('leaves out metrics graded on one cell, and caps the block', () => {
+    const one = [gradedCell('p', 'A', 0, [['f1', 0.5, true], ['bleu', 0.2, false]])];
+    expect(formatMetrics(summarizeRun(store, storeRunWith(store, one)).metrics)).toEqual([]);
+    const many = Array.from({ length: 4 }, (_, i) =>
+      gradedCell('p', 'A', i, Array.from({ length: 40 }, (_, m) => [`m${String(m).padStart(2, '0')}`, i / 4, i > 1] as const)),
+    );
+    const lines = formatMetrics(summarizeRun(store, storeRunWith(store, many)).metrics);
+    expect(lines).toHaveLength(1 + METRIC_CONSOLE_LIMIT + 1);
+    expect(lines.at(-1)).toBe('  … 10 more in the JSON report (llmlab report latest -o report.json)');
   });
 
   it('shows a single non-binary metric, and marks errored cells', () => {

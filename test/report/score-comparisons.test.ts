@@ -45,6 +45,18 @@ describe('score comparisons', () => {
     expect(c!.mde).toBeGreaterThan(0);
   });
 
+  it('clamps the interval of a difference of [0, 1] scores to [−1, 1]', () => {
+    // d = −0.9 −0.9 −0.1 −0.1: d̄ = −0.5, s_d = 0.4619, t₀.₉₇₅(3) = 3.1824 → raw CI [−1.235, 0.235].
+    const s = summarizeRun(
+      store,
+      storeRunWith(store, [...scores('a', 'X', [1, 1, 0.2, 0.2]), ...scores('b', 'X', [0.1, 0.1, 0.1, 0.1])], { prompts: ['a', 'b'] }),
+    );
+    const d = s.scoreComparisons[0]!.difference;
+    expect(d.estimate).toBeCloseTo(-0.5, 12);
+    expect(d.low).toBe(-1);
+    expect(d.high).toBeCloseTo(0.2349, 3);
+  });
+
   it('pairs by test identity, skips unshared tests, and Holm-adjusts across the family', () => {
     // c equals a, so a–c has every difference 0 (p = 1); b–c mirrors a–b. Holm over [0.0162766, 1, 0.0162766]:
     // sorted p₁ = p₂ = 0.0162766 → 3 · p = 0.0488298 for both; the largest → max(0.0488298, 1 · 1) = 1.
