@@ -223,6 +223,8 @@ export interface CellResult {
   testIndex: number;
   repeatIndex: number;
   description?: string;
+  /** The test's `cluster`, when it has one. */
+  cluster?: string;
   vars: Record<string, unknown>;
   /** The rendered prompt, as sent. */
   prompt: string;

@@ -107,6 +107,7 @@ async function runCell(
     testIndex: cell.test.index,
     repeatIndex: cell.repeatIndex,
     description: cell.test.description,
+    ...(cell.test.cluster === undefined ? {} : { cluster: cell.test.cluster }),
     vars: cell.test.vars,
     prompt,
   };

@@ -13,12 +13,12 @@ export interface MeanScoreInterval {
   low: number;
   high: number;
   /**
-   * `t`: Student's t over the cells. `clustered`: the cluster-robust interval (Miller 2024) with each test's
-   * repeats as one cluster, used when the run has repeats, which are not independent of each other.
+   * `t`: Student's t over the cells. `clustered`: the cluster-robust interval (Miller 2024), used when cells are
+   * not independent: tests that share a `cluster` form one cluster, and so do a test's repeats.
    */
   method: 't' | 'clustered';
   confidence: number;
-  /** Clusters (tests) behind a `clustered` interval. */
+  /** Clusters behind a `clustered` interval: distinct `cluster` values (a test without one is its own). */
   clusters?: number;
 }
 
@@ -45,13 +45,13 @@ export interface MetricSummary {
 
 /**
  * Summarises every metric of a run, targets in the order given (then any the list lacks), metrics by name.
- * With `repeat` > 1, mean-score intervals cluster each test's repeats.
+ * Mean-score intervals are clustered when a group's tests carry a `cluster`, or with `repeat` > 1.
  */
 export function summarizeMetrics(store: Store, runId: string, targets: readonly TargetKey[], repeat: number): MetricSummary[] {
   const out: MetricSummary[] = [];
   let group: MetricScoreRow[] = [];
   const flush = () => {
-    if (group.length > 0) out.push(summarizeGroup(group, repeat > 1));
+    if (group.length > 0) out.push(summarizeGroup(group, repeat > 1 || group.some((r) => r.cluster !== null)));
     group = [];
   };
   for (const row of metricScoreRows(store.db, runId)) {
@@ -103,6 +103,7 @@ function tMean(scores: number[]): MeanScoreInterval | null {
 }
 
 function clusteredMean(scores: number[], rows: readonly MetricScoreRow[]): MeanScoreInterval | null {
-  const i = clusteredInterval(scores, rows.map((r) => r.testId), CONFIDENCE);
+  // A test without a cluster is a cluster of its own (its repeats together).
+  const i = clusteredInterval(scores, rows.map((r) => r.cluster ?? `\u0000${r.testId}`), CONFIDENCE);
   return i && { low: i.low, high: i.high, method: 'clustered', confidence: CONFIDENCE, clusters: i.clusters };
 }

@@ -68,6 +68,8 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX results_by_run ON results (run_id, seq);
   `,
+  // A test's `cluster`: tests sharing one are not independent, and their intervals use clustered errors.
+  `ALTER TABLE results ADD COLUMN cluster TEXT;`,
 ];
 
 /** The schema version this build writes. */

@@ -26,6 +26,7 @@ interface ResultRow {
   cached: number;
   finish_reason: string | null;
   error: string | null;
+  cluster: string | null;
 }
 
 function fromRow(row: ResultRow): CellResult {
@@ -50,6 +51,7 @@ function fromRow(row: ResultRow): CellResult {
     cached: row.cached === 1,
     finishReason: row.finish_reason ?? undefined,
     error: row.error ?? undefined,
+    ...(row.cluster === null ? {} : { cluster: row.cluster }),
   };
 }
 
@@ -84,8 +86,8 @@ export function createResultStore(db: Db) {
   const upsert = db.prepare(
     `INSERT INTO results (run_id, cell_id, provider_id, provider_label, prompt_id, test_id, test_index,
        repeat_index, description, vars, prompt, output, status, score, assertions, latency_ms, usage, cost, cached,
-       finish_reason, error, seq)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       finish_reason, error, seq, cluster)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return {
     /** Writes one result; call inside a transaction when writing many. */
@@ -113,6 +115,7 @@ export function createResultStore(db: Db) {
         cell.finishReason ?? null,
         cell.error ?? null,
         seq,
+        cell.cluster ?? null,
       );
     },
     /** Drops a run's rows without a verdict (errors, skips) before a resume runs those cells again. */

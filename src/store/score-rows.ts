@@ -13,6 +13,8 @@ export interface MetricScoreRow {
   metric: string;
   testId: string;
   repeatIndex: number;
+  /** The test's `cluster`, or null. */
+  cluster: string | null;
   /** Plain mean of the scores of the cell's assertions with this metric name. */
   score: number;
   /** 1 when every one of them passed. */
@@ -30,7 +32,7 @@ export function* metricScoreRows(db: Db, runId: string): Generator<MetricScoreRo
   const stmt = db.prepare<[string], MetricScoreRow>(
     `SELECT r.prompt_id AS promptId, r.provider_label AS providerLabel,
        json_extract(a.value, '$.metric') AS metric, r.test_id AS testId, r.repeat_index AS repeatIndex,
-       avg(json_extract(a.value, '$.score')) AS score,
+       max(r.cluster) AS cluster, avg(json_extract(a.value, '$.score')) AS score,
        min(json_extract(a.value, '$.pass')) AS pass,
        max(json_extract(a.value, '$.error') IS NOT NULL) AS errored
      FROM results AS r, json_each(r.assertions) AS a

@@ -84,6 +84,13 @@ describe('runSuite', () => {
     expect(store.runs.get(outcome.run.id)?.status).toBe('completed');
   });
 
+  it('stores each cell with its test\'s cluster', async () => {
+    const [a, b] = tests(['one', 'two']);
+    const suite = makeSuite({ providers: [provider('echo')], tests: [{ ...a!, cluster: 'docs' }, b!] });
+    const { cells } = await run(suite);
+    expect(cells.map((c) => [c.testId, c.cluster])).toEqual([['t0', 'docs'], ['t1', undefined]]);
+  });
+
   it('answers a second run from the cache without calling the model', async () => {
     const server = await fakeOpenAI();
     const suite = makeSuite({

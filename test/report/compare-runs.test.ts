@@ -5,7 +5,7 @@ import { formatRunComparison } from '../../src/report/compare-lines.js';
 import { compareRuns, findRun } from '../../src/report/compare-runs.js';
 import type { RunRecord, Store } from '../../src/store/index.js';
 import type { CellResult, CellStatus } from '../../src/types.js';
-import { tempStore, verdictCell } from './helpers.js';
+import { compareValidator, tempStore, verdictCell } from './helpers.js';
 
 let t: ReturnType<typeof tempStore>;
 let store: Store;
@@ -105,6 +105,22 @@ describe('compareRuns', () => {
     const onlyA = run(cells('p', 'bot', ['pass', 'pass', 'pass']));
     const fewer = run(cells('p', 'bot', ['pass']));
     expect(compareRuns(store, onlyA, fewer).onlyInA).toEqual({ tests: 2, testIds: ['t1', 't2'] });
+  });
+
+  it('writes JSON that validates against schemas/compare.schema.json', () => {
+    const validate = compareValidator();
+    const a = run([...cells('p', 'bot', ['pass', 'pass', 'fail', 'error']), verdictCell('old', 'bot', 0, 'pass')], { hash: 'h1' });
+    const b = run([...cells('p', 'bot', ['fail', 'pass', 'pass', 'pass', 'pass']), verdictCell('p', 'new', 0, 'fail')], { hash: 'h2' });
+    const comparison = { generator: 'llmlab test', ...compareRuns(store, a, b) };
+    expect(comparison.targets[0]!.regressed).toHaveLength(1);
+    expect(comparison.warnings).not.toEqual([]);
+    // Through JSON, as the CLI writes it.
+    const ok = validate(JSON.parse(JSON.stringify(comparison)));
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+    // The schema is strict: an unknown key is an error.
+    expect(validate({ ...comparison, extra: 1 })).toBe(false);
+    expect(validate({ ...comparison, overall: { ...comparison.overall, extra: 1 } })).toBe(false);
   });
 
   it('Holm-adjusts across targets; the overall line pools every paired cell', () => {

@@ -40,7 +40,16 @@ export function promptGrid(provider: string, prompts: string[], rows: Array<Arra
 }
 
 export function reportValidator() {
+  return schemaValidator('report');
+}
+
+/** Validates `llmlab compare` JSON against schemas/compare.schema.json. */
+export function compareValidator() {
+  return schemaValidator('compare');
+}
+
+function schemaValidator(name: 'report' | 'compare') {
   const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
   addFormats.default(ajv);
-  return ajv.compile(JSON.parse(readFileSync(new URL('../../schemas/report.schema.json', import.meta.url), 'utf8')));
+  return ajv.compile(JSON.parse(readFileSync(new URL(`../../schemas/${name}.schema.json`, import.meta.url), 'utf8')));
 }

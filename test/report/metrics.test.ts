@@ -89,6 +89,24 @@ describe('per-metric summary', () => {
     expect(sim!.meanScoreInterval).toMatchObject({ low: 0, high: 1 });
   });
 
+  it('clusters tests that share a `cluster`, without repeats (Miller 2024)', () => {
+    // Scores 0.5 0.6 | 0.2 0.3 | 0.8 0.7 | 0.4 0.4 in clusters a b c d: mean 0.4875; SE² = Σ(s − s̄)²/(n(n − 1))
+    // + (1/n²)·Σ within-cluster cross products = 0.0091991 → SE 0.0959126; t₀.₉₇₅ on G − 1 = 3 df = 3.1824463
+    // → [0.1822634, 0.7927366] (computed by hand in Python from the formula in the paper).
+    const scores = [0.5, 0.6, 0.2, 0.3, 0.8, 0.7, 0.4, 0.4];
+    const cells = scores.map((score, i) => ({
+      ...gradedCell('p', 'A', i, [['sim', score, score >= 0.5]]),
+      cluster: 'abcd'[Math.floor(i / 2)]!,
+    }));
+    const [sim] = summarizeRun(store, storeRunWith(store, cells)).metrics;
+    expect(sim).toMatchObject({ n: 8, meanScoreInterval: { method: 'clustered', clusters: 4 } });
+    expect(sim!.meanScore).toBeCloseTo(0.4875, 12);
+    expect(sim!.meanScoreInterval!.low).toBeCloseTo(0.1822634347, 8);
+    expect(sim!.meanScoreInterval!.high).toBeCloseTo(0.7927365653, 8);
+    // The cluster survives the round trip through the store.
+    expect([...store.results.iterate(store.runs.latest()!.id)].map((c) => c.cluster)).toEqual(['a', 'a', 'b', 'b', 'c', 'c', 'd', 'd']);
+  });
+
   it('has no interval for a single cell', () => {
     const [m] = summarizeRun(store, storeRunWith(store, [gradedCell('p', 'A', 0, [['f1', 0.3, false]])])).metrics;
     expect(m).toMatchObject({ n: 1, meanScore: 0.3, meanScoreInterval: null });

@@ -59,6 +59,25 @@ describe('store', () => {
     store = openStore(join(dir, 'other.db'));
   });
 
+  it('upgrades a version-1 database in place: results gain a cluster column, old rows keep their data', () => {
+    const path = join(dir, 'nested', 'llmlab.db');
+    const run = store.runs.create({ suitePath: '/s.yaml', suiteHash: 'h', totalCells: 1, options: runOptions });
+    store.results.put(run.id, cell(0), 0);
+    store.close();
+    // Make the file exactly what version 1 wrote: no cluster column.
+    const raw = new Database(path);
+    raw.exec('ALTER TABLE results DROP COLUMN cluster');
+    raw.pragma('user_version = 1');
+    raw.close();
+    store = openStore(path);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const [old] = [...store.results.iterate(run.id)];
+    expect(old).toMatchObject({ cellId: 'c0', output: 'out 0' });
+    expect(old!.cluster).toBeUndefined();
+    store.results.put(run.id, { ...cell(1), cluster: 'faq' }, 1);
+    expect([...store.results.iterate(run.id)].map((c) => c.cluster)).toEqual([undefined, 'faq']);
+  });
+
   it('caches answers by key and reports stats; clear removes them', () => {
     store.cache.put('k1', 'openai:a', { output: 'hi', usage: { input: 1, output: 2, total: 3 }, latencyMs: 12, finishReason: 'stop' });
     store.cache.put('k2', 'openai:b', { output: 'yo', latencyMs: 3 });
