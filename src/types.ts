@@ -32,6 +32,29 @@ export interface GenerateRequest {
   vars: Record<string, unknown>;
   /** 0-based repeat index; distinct repeats are distinct calls even at temperature 0. */
   repeatIndex: number;
+  /**
+   * Ask for one JSON object matching `schema` instead of free text (a judge's verdict): a forced tool call on
+   * openai and anthropic, `format` on ollama. The result's `output` is then the object's JSON text. Providers
+   * that cannot do this ignore it, and whoever asked fails to parse the answer.
+   */
+  structured?: StructuredOutput;
+}
+
+/** A JSON object the model must answer with, described as a tool/function the model is made to call. */
+export interface StructuredOutput {
+  /** Tool (function) name: letters, digits, `_` and `-`. */
+  name: string;
+  description?: string;
+  /** JSON Schema of the object (type object). */
+  schema: JsonSchema;
+}
+
+/** The answer of one embeddings call: one vector per input text, in input order. */
+export interface EmbedResult {
+  embeddings: number[][];
+  usage?: TokenUsage;
+  /** USD. */
+  cost?: number;
 }
 
 /** Per-call context from the executor. */
@@ -68,6 +91,8 @@ export interface Provider {
    */
   readonly identity: Record<string, unknown>;
   generate(request: GenerateRequest, context: GenerateContext): Promise<GenerateResult>;
+  /** Embeds texts (optional capability: `similar`, `answer-relevance`). */
+  embed?(texts: string[], context: GenerateContext): Promise<EmbedResult>;
 }
 
 /** A `providers:` entry after resolution, handed to a provider plugin's `create`. */
@@ -119,6 +144,21 @@ export interface Assertion {
   source?: { file: string; line?: number; col?: number };
   /** Steps that turn the output into the string the metric sees, in order; the cell keeps the raw output. */
   transform?: TransformStep[];
+  /** For model-graded metrics: which grader and embedder answer, and how often the judge is asked. */
+  judge?: AssertionJudge;
+}
+
+/**
+ * The judges of one model-graded assertion, resolved from assertion > defaultTest > suite > llmlab.config.yaml.
+ * `grader` and `embedder` are keys of the suite's `graders` (one instance per distinct provider spec).
+ */
+export interface AssertionJudge {
+  grader?: string;
+  embedder?: string;
+  /** Judge rounds per graded output (`graderRepeat`; 1 for metrics that do not repeat). */
+  repeat: number;
+  /** Model calls (grader and embedder) this assertion makes per graded output, all rounds together. */
+  calls: number;
 }
 
 /** A transform step without arguments. */
@@ -170,6 +210,30 @@ export interface MetricInput<P = unknown> {
   prompt: string;
   result: GenerateResult;
   providerId: string;
+  /** Model-graded metrics only: the assertion's grader and embedder, called through the engine. */
+  judge?: Judge;
+}
+
+/** What a model-graded metric asks its grader: chat messages, usually with a structured answer. */
+export interface JudgeRequest {
+  messages: ChatMessage[];
+  structured?: StructuredOutput;
+  /** 0-based judge round (graderRepeat); each round is a distinct, separately cached call. */
+  round?: number;
+}
+
+/**
+ * The engine's judge for one assertion on one output. Calls go through the same path as generation calls:
+ * response cache, rate limit, global concurrency, timeout and retries. A call that fails after its retries
+ * rejects, and the assertion is then an error.
+ */
+export interface Judge {
+  /** Asks the grader. */
+  generate(request: JudgeRequest): Promise<GenerateResult>;
+  /** Embeds texts with the embedder (the assertion's grader when it sets one); one vector per text. */
+  embed(texts: string[]): Promise<number[][]>;
+  /** Judge rounds to run (graderRepeat). */
+  repeat: number;
 }
 
 /** A metric's verdict. `score` defaults to 1 for pass and 0 for fail. */
@@ -177,6 +241,18 @@ export interface MetricScore {
   pass: boolean;
   score?: number;
   reason?: string;
+  /** Model-graded metrics: each judge round's verdict, in round order (graderRepeat > 1 gives several). */
+  judgeVerdicts?: boolean[];
+}
+
+/** What a model-graded metric needs from the engine, so config and the planner know before anything runs. */
+export interface MetricJudgeUse {
+  /** Grader calls per judge round; a metric with one needs a `grader`. */
+  generate?: number;
+  /** Embedder calls per judge round; a metric with one needs an `embedder` (or a `grader`). */
+  embed?: number;
+  /** False when graderRepeat does not apply (embeddings are deterministic): always one round. Default true. */
+  repeats?: boolean;
 }
 
 /** A metric plugin: one file under src/metrics/; usable as an assertion `type`. */
@@ -186,6 +262,8 @@ export interface MetricPlugin<V = unknown, P = V> {
   optionsSchema?: JsonSchema;
   /** False for metrics where `not-` makes no sense. Default true. */
   negatable?: boolean;
+  /** Set by model-graded metrics: the judge calls they make. The engine then hands `score` a `judge`. */
+  judge?: MetricJudgeUse;
   /** Turns the YAML value into what `score` needs, once per assertion (compile a regex, load a module). */
   prepare?(value: V, context: { baseDir: string }): P | Promise<P>;
   score(input: MetricInput<P>): MetricScore | Promise<MetricScore>;
@@ -207,6 +285,10 @@ export interface AssertionResult {
   reason?: string;
   /** Set when the metric itself failed (threw); the cell is then an `error`. */
   error?: string;
+  /** USD of this assertion's judge and embedding calls (model-graded metrics); not part of the cell's `cost`. */
+  cost?: number;
+  /** Each judge round's verdict, for judge agreement (graderRepeat). */
+  judgeVerdicts?: boolean[];
 }
 
 /** Status of a finished cell. */
@@ -236,6 +318,8 @@ export interface CellResult {
   latencyMs: number;
   usage?: TokenUsage;
   cost: number;
+  /** USD of the judge and embedding calls that graded this cell (sum of its assertions' `cost`); apart from `cost`. */
+  gradingCost?: number;
   cached: boolean;
   finishReason?: string;
   error?: string;
@@ -244,7 +328,8 @@ export interface CellResult {
 /** Events the executor emits; reporters (Ink UI, plain log, watch loop) subscribe and hold no engine logic. */
 export type RunEvent =
   | { type: 'run-start'; runId: string; suitePath: string; totalCells: number; doneCells: number }
-  | { type: 'node-start'; cellId: string; providerId: string }
+  /** `providerLabel` tells apart two entries of the same provider id (e.g. one model at two temperatures). */
+  | { type: 'node-start'; cellId: string; providerId: string; providerLabel?: string }
   | { type: 'node-end'; cell: CellResult }
   | { type: 'retry'; cellId: string; providerId: string; attempt: number; delayMs: number; reason: string }
   | { type: 'run-end'; runId: string; status: RunStatus; durationMs: number };

@@ -25,7 +25,8 @@ export async function planCommand(args: string[], flags: { repeat?: string; db?:
     const out: string[] = [
       `plan for ${relative(process.cwd(), suite.path)}${suite.description ? ` — ${suite.description}` : ''}`,
       `  cells: ${plan.totalCells} (${count(suite.providers.length, 'provider')} × ${count(plan.prompts.length, 'prompt')} × ${count(suite.tests.length, 'test')} × ${count(plan.repeat, 'repeat')})`,
-      `  nodes: ${plan.nodeCounts.generate} generate, ${plan.nodeCounts.grade} grade`,
+      `  nodes: ${plan.nodeCounts.generate} generate, ${plan.nodeCounts.grade} grade` +
+        (plan.nodeCounts.judge > 0 ? `, ${plan.nodeCounts.judge} judge (grader and embedder calls, after the generation they grade)` : ''),
     ];
     let cachedAll = 0;
     let costLow = 0;

@@ -5,12 +5,13 @@
 import { dirname, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
 import type { TestCase } from '../types.js';
-import type { ProjectConfig, ResolvedSuite, SuiteFile } from './types.js';
+import type { Gates, ProjectConfig, ResolvedSuite, SuiteFile } from './types.js';
 import { addSource } from './context.js';
 import type { ResolveContext } from './context.js';
 import { checkBuiltIn } from './check-value.js';
 import { ProblemList } from './problems.js';
 import { resolvePrompts } from './resolve-prompts.js';
+import { GraderSet, resolveJudgeDefaults } from './resolve-graders.js';
 import { resolveProviders } from './resolve-providers.js';
 import { resolveTests } from './resolve-tests.js';
 import { suiteHash } from './suite-hash.js';
@@ -39,7 +40,9 @@ export async function loadSuite(path: string, project: ProjectConfig): Promise<R
   };
   const providers = await resolveProviders(suite.providers, project, context);
   const prompts = await resolvePrompts(suite.prompts, context);
-  const tests = await resolveTests(suite, context);
+  const graders = new GraderSet();
+  const defaults = await resolveJudgeDefaults(suite, project, { ...context, project });
+  const tests = await resolveTests(suite, context, { defaults, graders, project });
   context.problems.throwIfAny();
   const metrics = usedMetrics(tests, context.metrics);
   for (const module of Object.values(metrics)) addSource(context, module);
@@ -52,11 +55,17 @@ export async function loadSuite(path: string, project: ProjectConfig): Promise<R
     prompts,
     tests,
     repeat,
-    gates: suite.gates?.minPassRate === undefined ? {} : { minPassRate: suite.gates.minPassRate },
+    gates: resolveGates(suite.gates),
     ...(Object.keys(metrics).length === 0 ? {} : { metrics }),
+    ...(graders.size === 0 ? {} : { graders: graders.byKey }),
     sources: context.sources,
     hash: suiteHash({ providers, prompts, tests, repeat }),
   };
+}
+
+/** The gates as written, without keys set to nothing; `requireSignificance` stays unset (it defaults at check time). */
+function resolveGates(gates: SuiteFile['gates']): Gates {
+  return Object.fromEntries(Object.entries(gates ?? {}).filter(([, value]) => value !== undefined)) as Gates;
 }
 
 /** The user metrics the suite's assertions name: what the grader needs, and files watch mode should follow. */

@@ -6,9 +6,10 @@ import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
 import { isMetricType } from '../metrics/index.js';
-import type { ProjectConfig } from './types.js';
+import type { ProjectConfig, ProviderFile } from './types.js';
 import { checkBuiltIn } from './check-value.js';
 import { ProblemList } from './problems.js';
+import { resolveGrader } from './resolve-graders.js';
 import { readYamlFile } from './yaml-source.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -55,13 +56,14 @@ export async function loadProjectConfig(options: LoadProjectConfigOptions): Prom
   const env = options.env ?? process.env;
   const file = await findProjectConfig(cwd);
   const root = file ? dirname(file) : cwd;
-  const raw = file ? await readConfigFile(file) : {};
+  const source = file ? await readConfigFile(file) : undefined;
+  const raw = (source?.value ?? {}) as Record<string, unknown>;
   const envDb = env.LLMLAB_DB?.trim();
   let db = join(root, DB_IN_ROOT);
   if (options.db !== undefined && options.db !== '') db = resolve(cwd, options.db);
   else if (envDb) db = resolve(cwd, envDb);
   else if (typeof raw.db === 'string') db = resolve(root, raw.db);
-  return {
+  const project: ProjectConfig = {
     root,
     ...(file ? { file } : {}),
     suites: (raw.suites as string[] | undefined) ?? [...PROJECT_DEFAULTS.suites],
@@ -72,6 +74,20 @@ export async function loadProjectConfig(options: LoadProjectConfigOptions): Prom
     outputDir: (raw.outputDir as string | undefined) ?? PROJECT_DEFAULTS.outputDir,
     ...(raw.metrics === undefined ? {} : { metrics: resolveMetrics(raw.metrics as Record<string, string>, root) }),
   };
+  return source ? { ...project, ...(await resolveProjectGraders(raw, source, project)) } : project;
+}
+
+/** The default `grader` and `embedder`, checked like any provider entry, problems located in the config file. */
+async function resolveProjectGraders(
+  raw: Record<string, unknown>,
+  source: YamlSource,
+  project: ProjectConfig,
+): Promise<Pick<ProjectConfig, 'grader' | 'embedder'>> {
+  const context = { source, problems: new ProblemList(), project };
+  const grader = await resolveGrader(raw.grader as ProviderFile | undefined, ['grader'], context);
+  const embedder = await resolveGrader(raw.embedder as ProviderFile | undefined, ['embedder'], context);
+  context.problems.throwIfAny();
+  return { ...(grader ? { grader } : {}), ...(embedder ? { embedder } : {}) };
 }
 
 /** Module paths made absolute (they are written relative to the config file). */
@@ -79,7 +95,7 @@ function resolveMetrics(metrics: Record<string, string>, root: string): Record<s
   return Object.fromEntries(Object.entries(metrics).map(([name, path]) => [name, resolve(root, path)]));
 }
 
-async function readConfigFile(file: string): Promise<Record<string, unknown>> {
+async function readConfigFile(file: string): Promise<YamlSource> {
   const source = await readYamlFile(file, { what: 'project config' });
   // A config file holding only comments is a valid, empty config.
   const value = source.value ?? {};
@@ -89,7 +105,7 @@ async function readConfigFile(file: string): Promise<Record<string, unknown>> {
   problems.throwIfAny();
   await checkMetrics(value as Record<string, unknown>, source, problems);
   problems.throwIfAny();
-  return value as Record<string, unknown>;
+  return source;
 }
 
 /** A user metric may not shadow a built-in, and its module must exist: both reported at the entry. */

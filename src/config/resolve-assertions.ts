@@ -10,9 +10,11 @@ import { compileTransform, TransformStepError } from '../engine/transform.js';
 import { isMetricType, loadMetricPlugin, metricTypes, parseAssertionType } from '../metrics/index.js';
 import { loadUserMetric } from '../metrics/user-metric.js';
 import type { Assertion, MetricPlugin, TransformStep } from '../types.js';
-import type { AssertionFile } from './types.js';
+import type { AssertionFile, ProjectConfig } from './types.js';
 import { checkPluginOptions } from './check-value.js';
 import { formatPath } from './describe-schema.js';
+import { GraderSet, judgeOfAssertion, unusedJudgeProblem } from './resolve-graders.js';
+import type { JudgeDefaults } from './resolve-graders.js';
 import { suggestionHint } from './did-you-mean.js';
 import type { Locate, ProblemList } from './problems.js';
 import type { PathSegment } from './yaml-source.js';
@@ -42,14 +44,29 @@ export function isAssertionType(written: string, userMetrics: Readonly<Record<st
   return isMetricType(type) || Object.hasOwn(userMetrics, type);
 }
 
+/** What model-graded assertions resolve against: the suite's judge defaults and where its graders are kept. */
+export interface JudgeSetup {
+  defaults: JudgeDefaults;
+  graders: GraderSet;
+  project: Pick<ProjectConfig, 'timeoutMs' | 'maxRetries'>;
+}
+
 export class AssertionResolver {
   private readonly plugins = new Map<string, Promise<MetricPlugin<any, any>>>();
   private readonly writable: string[];
 
-  /** `userMetrics`: the project's registered metrics, name → absolute module path. */
+  /**
+   * `userMetrics`: the project's registered metrics, name → absolute module path. `judges`: graders for
+   * model-graded assertions; without it they need a `grader` of their own.
+   */
   constructor(
     private readonly problems: ProblemList,
     private readonly userMetrics: Readonly<Record<string, string>> = {},
+    private readonly judges: JudgeSetup = {
+      defaults: { repeat: 1 },
+      graders: new GraderSet(),
+      project: { timeoutMs: 60_000, maxRetries: 4 },
+    },
   ) {
     this.writable = writableTypes(userMetrics);
   }
@@ -110,6 +127,8 @@ export class AssertionResolver {
     }
     const transform = this.transformOf(written, path, site);
     if (transform === null) return undefined;
+    const judge = await this.judgeOf(metric, written, path, site);
+    if (judge === null) return undefined;
     return {
       type,
       negate,
@@ -119,7 +138,25 @@ export class AssertionResolver {
       metric: written.metric ?? written.type,
       source: site.locate(path),
       ...(transform ? { transform } : {}),
+      ...(judge ? { judge } : {}),
     };
+  }
+
+  /** The judges of a model-graded assertion; null when they are missing or misplaced (recorded). */
+  private async judgeOf(
+    metric: MetricPlugin<any, any>,
+    written: AssertionFile,
+    path: PathSegment[],
+    site: AssertionSite,
+  ): Promise<Assertion['judge'] | null> {
+    if (!metric.judge) {
+      const problem = unusedJudgeProblem(written, path, site.locate);
+      if (problem) this.problems.add(problem);
+      return problem ? null : undefined;
+    }
+    const { defaults, graders, project } = this.judges;
+    const context = { source: { locate: site.locate }, problems: this.problems, project };
+    return (await judgeOfAssertion(metric.judge, written, path, defaults, graders, context)) ?? null;
   }
 
   /** The steps as a list, compiled once to catch bad regexes; null when a step is invalid (recorded). */

@@ -24,9 +24,8 @@ export async function resolveProviders(
   // Only labels must differ: the same model twice with different config (a temperature sweep) is a real use.
   const seenLabels = new Map<string, number>();
   for (const [i, entry] of entries.entries()) {
-    const spec = typeof entry === 'string' ? { id: entry } : entry;
     const path: PathSegment[] = typeof entry === 'string' ? ['providers', i] : ['providers', i, 'id'];
-    const provider = await resolveProvider(spec, i, path, project, context);
+    const provider = await resolveProviderEntry(entry, ['providers', i], project, context);
     if (!provider) continue;
     const labelPath = typeof entry !== 'string' && entry.label !== undefined ? ['providers', i, 'label'] : path;
     checkUnique(seenLabels, provider.label, i, labelPath, context);
@@ -35,13 +34,18 @@ export async function resolveProviders(
   return resolved;
 }
 
-async function resolveProvider(
-  spec: Exclude<ProviderFile, string>,
-  index: number,
-  idPath: PathSegment[],
-  project: ProjectConfig,
-  context: ResolveContext,
+/**
+ * Resolves one provider entry written at `path` (a `providers:` item, or a `grader:`/`embedder:` key); problems
+ * are recorded in `context` at their position and give undefined.
+ */
+export async function resolveProviderEntry(
+  entry: ProviderFile,
+  path: PathSegment[],
+  project: Pick<ProjectConfig, 'timeoutMs' | 'maxRetries'>,
+  context: { source: Pick<ResolveContext['source'], 'locate'>; problems: ResolveContext['problems'] },
 ): Promise<ResolvedProvider | undefined> {
+  const spec = typeof entry === 'string' ? { id: entry } : entry;
+  const idPath: PathSegment[] = typeof entry === 'string' ? path : [...path, 'id'];
   const { type, model } = parseProviderId(spec.id);
   if (!isProviderType(type)) {
     const example = spec.id.includes(':') ? '' : '; a provider id is `<type>:<model>`, e.g. `openai:gpt-4o-mini`';
@@ -57,7 +61,7 @@ async function resolveProvider(
   const plugin = await loadProviderPlugin(type);
   if (plugin.optionsSchema) {
     const problems = checkPluginOptions(`provider:${type}`, plugin.optionsSchema, config, {
-      prefix: ['providers', index, 'config'],
+      prefix: [...path, 'config'],
       suffix: ` (provider \`${spec.id}\`)`,
     });
     context.problems.addProblems(problems, 'CONFIG_INVALID', context.source.locate);
@@ -68,7 +72,7 @@ async function resolveProvider(
 /** Engine keys were checked by the suite schema; defaults for the ones left out come from the project. */
 function splitConfig(
   raw: Record<string, unknown>,
-  project: ProjectConfig,
+  project: Pick<ProjectConfig, 'timeoutMs' | 'maxRetries'>,
 ): { config: Record<string, unknown>; limits: ProviderLimits } {
   const config = { ...raw };
   const limits: ProviderLimits = { timeoutMs: project.timeoutMs, maxRetries: project.maxRetries };

@@ -11,6 +11,7 @@ import { formatPath } from './describe-schema.js';
 import { loadTestFiles } from './load-test-files.js';
 import type { TestEntry } from './load-test-files.js';
 import { AssertionResolver } from './resolve-assertions.js';
+import type { JudgeSetup } from './resolve-assertions.js';
 import { canonicalJson } from './suite-hash.js';
 
 interface Defaults {
@@ -19,8 +20,8 @@ interface Defaults {
   metadata: Record<string, unknown>;
 }
 
-export async function resolveTests(suite: SuiteFile, context: ResolveContext): Promise<TestCase[]> {
-  const assertions = new AssertionResolver(context.problems, context.metrics);
+export async function resolveTests(suite: SuiteFile, context: ResolveContext, judges?: JudgeSetup): Promise<TestCase[]> {
+  const assertions = new AssertionResolver(context.problems, context.metrics, judges);
   const defaultTest = suite.defaultTest ?? {};
   const defaults: Defaults = {
     vars: defaultTest.vars ?? {},

@@ -14,6 +14,9 @@ export interface AssertionFile {
   metric?: string;
   /** One step or a list of steps, applied to the output before the metric. */
   transform?: TransformStep | TransformStep[];
+  /** Judge of this assertion (model-graded metrics); also its embedder. */
+  grader?: ProviderFile;
+  graderRepeat?: number;
 }
 
 /** A test as written in YAML or a dataset row. */
@@ -24,6 +27,9 @@ export interface TestFile {
   assert?: AssertionFile[];
   cluster?: string;
   metadata?: Record<string, unknown>;
+  /** `defaultTest` only: judge and embedder of every test's model-graded assertions. */
+  grader?: ProviderFile;
+  embedder?: ProviderFile;
 }
 
 /** A `providers:` entry as written. */
@@ -51,7 +57,29 @@ export interface SuiteFile {
   tests: TestFile[] | string;
   defaultTest?: TestFile;
   repeat?: number;
-  gates?: { minPassRate?: number };
+  gates?: Gates;
+  /** Judge of model-graded assertions, and provider of embeddings (`similar`, `answer-relevance`). */
+  grader?: ProviderFile;
+  embedder?: ProviderFile;
+  /** Judge rounds per graded output; default 1. */
+  graderRepeat?: number;
+}
+
+/**
+ * A suite's `gates:`: what a run must meet to exit 0. Without `minPassRate` every cell must pass. Keys left out
+ * are not checked; `requireSignificance` (default true) only matters with `maxRegression`.
+ */
+export interface Gates {
+  /** Fraction of cells that must pass, 0..1. */
+  minPassRate?: number;
+  /** Largest tolerated pass-rate drop vs the baseline (a fraction, e.g. 0.02), per prompt × provider. */
+  maxRegression?: number;
+  /** A drop beyond `maxRegression` fails only when McNemar's test (Holm across targets) says it is real. */
+  requireSignificance?: boolean;
+  /** Most USD the run's model calls may cost, generation and grading (cached answers at their original price). */
+  maxCostUsd?: number;
+  /** Most cells that may end in an error. */
+  maxErrors?: number;
 }
 
 /** Execution settings of one provider, from its `config:` (engine keys) or llmlab.config.yaml defaults. */
@@ -95,9 +123,14 @@ export interface ResolvedSuite {
   prompts: ResolvedPrompt[];
   tests: TestCase[];
   repeat: number;
-  gates: { minPassRate?: number };
+  gates: Gates;
   /** User metrics of the project (name → absolute module path), from llmlab.config.yaml `metrics`. */
   metrics?: Record<string, string>;
+  /**
+   * Judges and embedders the suite's model-graded assertions use, by the key their `judge` names: one entry (and
+   * so one live instance per run) per distinct provider spec.
+   */
+  graders?: Record<string, ResolvedProvider>;
   /** Every file the suite read (itself, prompt files, datasets, modules), for watch mode and the suite hash. */
   sources: string[];
   /** Hash of the resolved content; identifies "the same suite" across runs. */
@@ -123,4 +156,7 @@ export interface ProjectConfig {
   outputDir: string;
   /** User metrics registered by name: name → absolute module path. */
   metrics?: Record<string, string>;
+  /** Default judge and embedder of model-graded assertions, resolved (with the config file's limits). */
+  grader?: ResolvedProvider;
+  embedder?: ResolvedProvider;
 }

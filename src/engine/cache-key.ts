@@ -27,6 +27,25 @@ export function responseKey(input: {
   return hash.digest('hex');
 }
 
+/**
+ * Key of one judge call: like a generation call's, plus the structured-answer schema and the judge round, so
+ * each round of graderRepeat is its own cached answer and a changed rubric (it is in the messages) a new one.
+ */
+export function judgeKey(input: Parameters<typeof responseKey>[0] & { structured?: unknown }): string {
+  const hash = createHash('sha256');
+  hash.update(`${KEY_VERSION}\u0000judge\u0000${responseKey(input)}\u0000`);
+  hash.update(input.structured === undefined ? '' : stableStringify(input.structured));
+  return hash.digest('hex');
+}
+
+/** Key of one embeddings call: the embedder and the texts, in order. */
+export function embedKey(input: { providerType: string; identity: Record<string, unknown>; texts: string[] }): string {
+  const hash = createHash('sha256');
+  hash.update(`${KEY_VERSION}\u0000embed\u0000${input.providerType}\u0000${identityJson(input.identity)}\u0000`);
+  hash.update(JSON.stringify(input.texts));
+  return hash.digest('hex');
+}
+
 /** A provider's identity is the same object for every cell it answers: serialise it once. */
 const identityCache = new WeakMap<object, string>();
 function identityJson(identity: Record<string, unknown>): string {

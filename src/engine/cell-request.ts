@@ -4,7 +4,7 @@ import { responseKey } from './cache-key.js';
 import type { PlannedCell } from './plan.js';
 
 /** Chat-API providers send only messages and parameters; every other provider may read vars itself. */
-const MESSAGE_ONLY_PROVIDERS = new Set(['openai', 'anthropic', 'ollama']);
+export const MESSAGE_ONLY_PROVIDERS: ReadonlySet<string> = new Set(['openai', 'anthropic', 'ollama']);
 
 export function cellRequest(
   cell: PlannedCell,

@@ -6,18 +6,21 @@
 import { setMaxListeners } from 'node:events';
 import { LlmlabError } from '../errors.js';
 import type { ResponseCache, RunWriter } from '../store/index.js';
-import type { CellResult, GenerateResult, Provider } from '../types.js';
+import type { Assertion, AssertionResult, CellResult, GenerateResult, Provider } from '../types.js';
+import { createCaller, type Caller } from './caller.js';
 import { cellRequest } from './cell-request.js';
 import { costOf, priceOf } from './cost.js';
 import type { EventBus } from './events.js';
 import type { Grader } from './grade.js';
-import { createRateLimiter, createSemaphore, sleep, type Semaphore } from './limits.js';
+import { createJudges, type JudgeFactory, type JudgeStats } from './judge.js';
+import { createSemaphore } from './limits.js';
 import type { Plan, PlannedCell } from './plan.js';
-import { backoffMs, classify } from './retry.js';
 
 /** What the executor needs besides the plan. */
 export interface ExecuteOptions {
   providers: Map<string, Provider>;
+  /** Grader and embedder instances by the key model-graded assertions name (see ResolvedSuite.graders). */
+  graders?: Map<string, Provider>;
   grader: Grader;
   cache: ResponseCache;
   writer: RunWriter;
@@ -32,11 +35,20 @@ export interface ExecuteOptions {
   stop: AbortSignal;
   /** Aborting also cancels calls in flight (second Ctrl-C). */
   abort: AbortSignal;
+  /** While paused, no new cell is taken; calls in flight finish. */
+  pause?: PauseGate;
+}
+
+/** Holds dispatch while `paused` (the TUI's `p`); `wait` settles on resume or when `signal` aborts. */
+export interface PauseGate {
+  readonly paused: boolean;
+  wait(signal: AbortSignal): Promise<void>;
 }
 
 /** Counts of what the executor did, for the caller's summary. */
-export interface ExecuteStats {
+export interface ExecuteStats extends JudgeStats {
   finished: number;
+  /** Generation calls made; judge calls are counted apart. */
   calls: number;
   cacheHits: number;
 }
@@ -58,13 +70,25 @@ export async function execute(plan: Plan, outer: ExecuteOptions): Promise<Execut
 }
 
 async function executeCells(plan: Plan, options: ExecuteOptions): Promise<ExecuteStats> {
-  const stats: ExecuteStats = { finished: 0, calls: 0, cacheHits: 0 };
+  const stats: ExecuteStats = { finished: 0, calls: 0, cacheHits: 0, judgeCalls: 0, judgeCacheHits: 0 };
   const global = createSemaphore(options.concurrency);
+  const judges = createJudges({
+    graders: options.graders ?? new Map(),
+    resolved: plan.suite.graders ?? {},
+    global,
+    cache: options.cache,
+    readCache: options.readCache,
+    writer: options.writer,
+    events: options.events,
+    abort: options.abort,
+    stop: options.stop,
+    stats,
+  });
   const workers: Promise<void>[] = [];
   for (const resolved of plan.suite.providers) {
     const provider = options.providers.get(resolved.label);
     if (!provider) throw new LlmlabError('INTERNAL', `no instance for provider ${resolved.label}`);
-    const call = createCaller(provider, resolved.limits, global, options);
+    const call = createCaller(resolved.limits, global, options);
     const price = priceOf(provider.type, provider.model);
     const cells = plan.cellsFor(resolved);
     const width = Math.min(resolved.limits.concurrency ?? options.concurrency, options.concurrency);
@@ -74,7 +98,11 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
           for (const cell of cells) {
             if (options.stop.aborted) return;
             if (options.skip.has(cell.cellId)) continue;
-            const result = await runCell(cell, provider, price, call, options, stats);
+            if (options.pause?.paused) {
+              await options.pause.wait(options.stop);
+              if (options.stop.aborted) return;
+            }
+            const result = await runCell(cell, provider, price, call, judges, options, stats);
             // A call cancelled by a second Ctrl-C has no answer and no verdict: leave the cell for --resume.
             if (!result) return;
             stats.finished++;
@@ -94,6 +122,7 @@ async function runCell(
   provider: Provider,
   price: ReturnType<typeof priceOf>,
   call: Caller,
+  judges: JudgeFactory,
   options: ExecuteOptions,
   stats: ExecuteStats,
 ): Promise<CellResult | undefined> {
@@ -121,7 +150,20 @@ async function runCell(
     stats.cacheHits++;
   } else {
     try {
-      result = await call(cell, { messages, prompt, vars: cell.test.vars, repeatIndex: cell.repeatIndex });
+      const request = { messages, prompt, vars: cell.test.vars, repeatIndex: cell.repeatIndex };
+      const site = {
+        cellId: cell.cellId,
+        providerId: provider.id,
+        // node-start means "a call is in flight", which is what a UI's in-flight count shows.
+        onStart: () =>
+          options.events.emit({ type: 'node-start', cellId: cell.cellId, providerId: provider.id, providerLabel: cell.provider.label }),
+      };
+      result = await call(site, async (signal) => {
+        const started = performance.now();
+        const answer = await provider.generate(request, { signal });
+        answer.latencyMs ??= Math.round(performance.now() - started);
+        return answer;
+      });
       stats.calls++;
     } catch (error) {
       if (options.abort.aborted) return undefined;
@@ -132,13 +174,19 @@ async function runCell(
     options.writer.cacheResponse(key, cell.provider.id, result);
   }
 
+  // Most suites grade nothing by model: their cells skip the per-cell judge closure.
+  const judged = options.graders?.size ? { cellId: cell.cellId, vars: cell.test.vars } : undefined;
   const verdict = await options.grader.grade({
     output: result.output,
     test: cell.test,
     prompt,
     result,
     providerId: cell.provider.id,
+    ...(judged ? { judges: (assertion: Assertion) => judges(assertion, judged) } : {}),
   });
+  // A judge call cancelled by a second Ctrl-C leaves no verdict: the cell is left for --resume.
+  if (verdict.error && options.abort.aborted) return undefined;
+  const gradingCost = gradingCostOf(verdict.assertions);
   return {
     ...base,
     output: result.output,
@@ -148,67 +196,16 @@ async function runCell(
     latencyMs: result.latencyMs ?? 0,
     usage: result.usage,
     cost: result.cost ?? 0,
+    ...(gradingCost === undefined ? {} : { gradingCost }),
     cached,
     finishReason: result.finishReason,
     error: verdict.error,
   };
 }
 
-type Caller = (cell: PlannedCell, request: Parameters<Provider['generate']>[0]) => Promise<GenerateResult>;
-
-/** One provider's call path: rate limit → global slot → call with timeout → retry on retryable failures. */
-function createCaller(
-  provider: Provider,
-  limits: { rpm?: number; timeoutMs: number; maxRetries: number },
-  global: Semaphore,
-  options: ExecuteOptions,
-): Caller {
-  const limiter = createRateLimiter(limits.rpm);
-  return async (cell, request) => {
-    for (let attempt = 0; ; attempt++) {
-      await limiter.take(options.abort);
-      await global.acquire();
-      // node-start means "a call is in flight", which is what a UI's in-flight count shows.
-      if (attempt === 0) options.events.emit({ type: 'node-start', cellId: cell.cellId, providerId: provider.id });
-      // One plain controller per call: AbortSignal.timeout/any build transferable signals, which cost more
-      // than a fake model call at a thousand calls a second.
-      const call = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        call.abort(new Error(`timed out after ${limits.timeoutMs} ms`));
-      }, limits.timeoutMs);
-      const onAbort = () => call.abort(options.abort.reason);
-      options.abort.addEventListener('abort', onAbort, { once: true });
-      const started = performance.now();
-      let delay: number;
-      try {
-        const result = await provider.generate(request, { signal: call.signal });
-        result.latencyMs ??= Math.round(performance.now() - started);
-        return result;
-      } catch (error) {
-        if (options.abort.aborted) throw new LlmlabError('INTERRUPTED', 'cancelled');
-        const failure = classify(error, timedOut, limits.timeoutMs);
-        if (!failure.retryable || attempt >= limits.maxRetries || options.stop.aborted) {
-          const tries = attempt + 1;
-          throw new Error(tries > 1 ? `${failure.message} (after ${tries} attempts)` : failure.message);
-        }
-        delay = backoffMs(attempt, failure.retryAfterMs);
-        options.events.emit({
-          type: 'retry',
-          cellId: cell.cellId,
-          providerId: provider.id,
-          attempt: attempt + 1,
-          delayMs: delay,
-          reason: failure.message,
-        });
-      } finally {
-        clearTimeout(timer);
-        options.abort.removeEventListener('abort', onAbort);
-        global.release();
-      }
-      // The global slot is free while we wait: a rate-limited provider must not starve the others.
-      await sleep(delay, options.abort);
-    }
-  };
+/** USD of the judge calls behind a cell's verdicts; undefined when nothing was model-graded. */
+function gradingCostOf(assertions: readonly AssertionResult[]): number | undefined {
+  let total: number | undefined;
+  for (const a of assertions) if (a.cost !== undefined) total = (total ?? 0) + a.cost;
+  return total;
 }

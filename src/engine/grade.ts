@@ -8,6 +8,7 @@ import { LlmlabError, messageOf } from '../errors.js';
 import { isMetricType, loadMetricPlugin } from '../metrics/index.js';
 import { loadUserMetric } from '../metrics/user-metric.js';
 import type { Assertion, AssertionResult, GenerateResult, MetricPlugin, MetricScore, TestCase } from '../types.js';
+import type { JudgeSession } from './judge.js';
 import { compileTransform, showText } from './transform.js';
 import type { Transform } from './transform.js';
 
@@ -18,6 +19,8 @@ export interface GradeInput {
   prompt: string;
   result: GenerateResult;
   providerId: string;
+  /** Opens a judge session for a model-graded assertion (the executor's judges, bound to this cell). */
+  judges?: (assertion: Assertion) => JudgeSession | undefined;
 }
 
 /** A test's verdict on one output. */
@@ -118,6 +121,7 @@ export function createGrader(baseDir: string, options: GraderOptions = {}) {
       if (outcome.text !== output) note = `after transform: ${showText(outcome.text)} — `;
       output = outcome.text;
     }
+    if (prepared.plugin.judge) return gradeByModel(assertion, prepared, input, output, note);
     try {
       const raw = prepared.plugin.score({ ...input, output, vars: input.test.vars, value: prepared.value });
       if (raw instanceof Promise) return raw.then((r) => judge(assertion, r, note), (e: unknown) => failed(assertion, e));
@@ -125,6 +129,34 @@ export function createGrader(baseDir: string, options: GraderOptions = {}) {
     } catch (error) {
       return failed(assertion, error);
     }
+  }
+
+  /** A model-graded metric gets a judge; its result carries what the judge calls cost and each round's verdict. */
+  async function gradeByModel(
+    assertion: Assertion,
+    prepared: Prepared,
+    input: GradeInput,
+    output: string,
+    note: string | undefined,
+  ): Promise<AssertionResult> {
+    const session = input.judges?.(assertion);
+    let result: AssertionResult;
+    try {
+      const { judges: _judges, ...rest } = input;
+      const raw = await prepared.plugin.score({
+        ...rest,
+        output,
+        vars: input.test.vars,
+        value: prepared.value,
+        ...(session ? { judge: session.judge } : {}),
+      });
+      result = judge(assertion, raw, note);
+      if (raw.judgeVerdicts) result.judgeVerdicts = raw.judgeVerdicts;
+    } catch (error) {
+      result = failed(assertion, error);
+    }
+    if (session) result.cost = session.cost();
+    return result;
   }
 
   return {

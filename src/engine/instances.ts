@@ -1,30 +1,47 @@
-/** Creates the live provider instances of a suite, one per `providers:` entry (keyed by label). */
-import type { ResolvedSuite } from '../config/types.js';
+/**
+ * Creates the live provider instances of a suite: one per `providers:` entry (keyed by label), and one per
+ * distinct grader or embedder spec (keyed by the key its assertions name).
+ */
+import type { ResolvedProvider, ResolvedSuite } from '../config/types.js';
 import { LlmlabError } from '../errors.js';
 import { isProviderType, loadProviderPlugin } from '../providers/index.js';
 import type { Provider } from '../types.js';
 
-export async function createProviders(
-  suite: ResolvedSuite,
-  env: Readonly<Record<string, string | undefined>>,
-): Promise<Map<string, Provider>> {
+type Env = Readonly<Record<string, string | undefined>>;
+
+export async function createProviders(suite: ResolvedSuite, env: Env): Promise<Map<string, Provider>> {
   const entries = await Promise.all(
-    suite.providers.map(async (p) => {
-      if (!isProviderType(p.type)) {
-        throw new LlmlabError('UNKNOWN_PROVIDER', `unknown provider type \`${p.type}\` in \`${p.id}\``);
+    suite.providers.map(async (p) => [p.label, await createInstance(p, suite.baseDir, env)] as const),
+  );
+  return new Map(entries);
+}
+
+/**
+ * The suite's graders and embedders, by key. An embedder whose provider has no embeddings API is a config
+ * error here, before any model is called.
+ */
+export async function createGraders(suite: ResolvedSuite, env: Env): Promise<Map<string, Provider>> {
+  const graders = suite.graders ?? {};
+  const embedders = new Set<string>();
+  for (const test of suite.tests) for (const a of test.assert) if (a.judge?.embedder) embedders.add(a.judge.embedder);
+  const entries = await Promise.all(
+    Object.entries(graders).map(async ([key, resolved]) => {
+      const provider = await createInstance(resolved, suite.baseDir, env);
+      if (embedders.has(key) && !provider.embed) {
+        throw new LlmlabError('CONFIG_INVALID', `embedder \`${resolved.id}\` has no embeddings API`, {
+          hint: 'use an openai, ollama or mock provider as `embedder` (e.g. openai:text-embedding-3-small, ollama:nomic-embed-text)',
+        });
       }
-      const plugin = await loadProviderPlugin(p.type);
-      const provider = await plugin.create({
-        id: p.id,
-        type: p.type,
-        model: p.model,
-        label: p.label,
-        config: p.config,
-        baseDir: suite.baseDir,
-        env,
-      });
-      return [p.label, provider] as const;
+      return [key, provider] as const;
     }),
   );
   return new Map(entries);
+}
+
+async function createInstance(p: ResolvedProvider, baseDir: string, env: Env): Promise<Provider> {
+  if (!isProviderType(p.type)) {
+    throw new LlmlabError('UNKNOWN_PROVIDER', `unknown provider type \`${p.type}\` in \`${p.id}\``);
+  }
+  const plugin = await loadProviderPlugin(p.type);
+  return plugin.create({ id: p.id, type: p.type, model: p.model, label: p.label, config: p.config, baseDir, env });
 }

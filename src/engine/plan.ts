@@ -1,6 +1,7 @@
 /**
  * The planner: a pure function from a ResolvedSuite to the run's DAG. Each cell is a `generate` node (one model
- * call) followed by one `grade` node per assertion. Cells are produced lazily, per provider, in suite order, so a
+ * call) followed by one `grade` node per assertion; a model-graded assertion adds `judge` nodes (its grader and
+ * embedder calls), which depend on the generation they grade. Cells are produced lazily, per provider, in suite order, so a
  * 100,000-cell plan costs no memory until the executor pulls it.
  */
 import type { ResolvedProvider, ResolvedSuite } from '../config/types.js';
@@ -24,7 +25,8 @@ export interface Plan {
   repeat: number;
   /** providers × prompts × tests × repeat. */
   totalCells: number;
-  nodeCounts: { generate: number; grade: number };
+  /** `judge`: grader and embedder calls of model-graded assertions, each depending on the output it grades. */
+  nodeCounts: { generate: number; grade: number; judge: number };
   /** One provider's cells, tests outermost so that early results cover many tests. */
   cellsFor(provider: ResolvedProvider): Generator<PlannedCell>;
   /** Every cell, provider by provider. */
@@ -42,6 +44,7 @@ export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Pla
   const repeat = options.repeat ?? suite.repeat;
   const perProvider = prompts.length * suite.tests.length * repeat;
   const assertionsPerPrompt = suite.tests.reduce((n, t) => n + t.assert.length, 0);
+  const judgeCallsPerPrompt = suite.tests.reduce((n, t) => n + t.assert.reduce((m, a) => m + (a.judge?.calls ?? 0), 0), 0);
 
   function* cellsFor(provider: ResolvedProvider): Generator<PlannedCell> {
     for (const test of suite.tests) {
@@ -61,6 +64,7 @@ export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Pla
     nodeCounts: {
       generate: perProvider * suite.providers.length,
       grade: assertionsPerPrompt * prompts.length * repeat * suite.providers.length,
+      judge: judgeCallsPerPrompt * prompts.length * repeat * suite.providers.length,
     },
     cellsFor,
     *cells() {

@@ -8,9 +8,9 @@ import { LlmlabError } from '../errors.js';
 import { createRunWriter, type RunRecord, type Store } from '../store/index.js';
 import type { RunStatus } from '../types.js';
 import type { EventBus } from './events.js';
-import { execute, type ExecuteStats } from './executor.js';
+import { execute, type ExecuteStats, type PauseGate } from './executor.js';
 import { createGrader } from './grade.js';
-import { createProviders } from './instances.js';
+import { createGraders, createProviders } from './instances.js';
 import { checkTemplates, createPlan } from './plan.js';
 
 /** Options of {@link runSuite}; mostly CLI flags. */
@@ -32,6 +32,8 @@ export interface RunSuiteOptions {
   stop: AbortSignal;
   /** Cancel calls in flight too (second Ctrl-C). */
   abort: AbortSignal;
+  /** Holds dispatch while paused (the TUI's `p`). */
+  pause?: PauseGate;
   llmlabVersion: string;
 }
 
@@ -53,7 +55,11 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   const grader = createGrader(suite.baseDir, { metrics: suite.metrics ?? {} });
   // Config mistakes in assertions (bad regex, missing module) and providers (missing key) surface now,
   // before the first call, as exit-2 errors.
-  const [providers] = await Promise.all([createProviders(suite, options.env), grader.prepareAll(suite.tests)]);
+  const [providers, graders] = await Promise.all([
+    createProviders(suite, options.env),
+    createGraders(suite, options.env),
+    grader.prepareAll(suite.tests),
+  ]);
 
   const run = openRun(options, plan.totalCells, await gitSha(suite.baseDir));
   const skip = store.results.finishedCellIds(run.id);
@@ -67,10 +73,11 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   });
 
   let status: RunStatus = 'failed';
-  let stats: ExecuteStats = { finished: 0, calls: 0, cacheHits: 0 };
+  let stats: ExecuteStats = { finished: 0, calls: 0, cacheHits: 0, judgeCalls: 0, judgeCacheHits: 0 };
   try {
     stats = await execute(plan, {
       providers,
+      graders,
       grader,
       cache: store.cache,
       writer,
@@ -80,6 +87,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
       skip,
       stop: options.stop,
       abort: options.abort,
+      pause: options.pause,
     });
     status = options.stop.aborted ? 'interrupted' : 'completed';
   } finally {
@@ -105,6 +113,7 @@ function openRun(options: RunSuiteOptions, totalCells: number, sha: string | und
     cache: options.cache,
     llmlabVersion: options.llmlabVersion,
     minPassRate: suite.gates.minPassRate,
+    ...(Object.keys(suite.gates).length === 0 ? {} : { gates: suite.gates }),
     providers: suite.providers.map((p) => p.label),
     prompts: suite.prompts.map((p) => p.id),
   };

@@ -29,6 +29,10 @@ const registry = {
   latency: () => import('./latency.js'),
   cost: () => import('./cost.js'),
   'finish-reason': () => import('./finish-reason.js'),
+  'llm-rubric': () => import('./llm-rubric.js'),
+  factuality: () => import('./factuality.js'),
+  similar: () => import('./similar.js'),
+  'answer-relevance': () => import('./answer-relevance.js'),
 } satisfies Record<string, Loader>;
 
 /** Every built-in metric id. */

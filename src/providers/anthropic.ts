@@ -1,12 +1,13 @@
 /**
  * `anthropic:<model>`: the Messages API through the official SDK. System messages move to the top-level
  * `system` field; `max_tokens` is required by the API, so it defaults to 1024. The SDK never retries: the executor
- * does, honouring Retry-After.
+ * does, honouring Retry-After. A `structured` request (a judge's verdict) forces one tool call and answers with
+ * the tool input as JSON.
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { LlmlabError } from '../errors.js';
 import { defineProvider } from '../types.js';
-import type { ChatMessage, GenerateResult, JsonSchema, ProviderSpec, TokenUsage } from '../types.js';
+import type { ChatMessage, GenerateResult, JsonSchema, ProviderSpec, StructuredOutput, TokenUsage } from '../types.js';
 import { abortError, asRecord, malformedError, toProviderError } from './sdk-errors.js';
 import type { ErrorContext } from './sdk-errors.js';
 
@@ -92,6 +93,7 @@ export default defineProvider({
       async generate(request, { signal }) {
         const body: MessageParams = { model: spec.model, ...splitSystem(request.messages), ...params };
         try {
+          if (request.structured) return await structuredMessage(client, body, request.structured, signal);
           return config.stream ? await streamMessage(client, body, signal) : await message(client, body, signal);
         } catch (error) {
           throw toProviderError(error, { ...errors, signal });
@@ -121,13 +123,37 @@ function splitSystem(messages: ChatMessage[]): Pick<MessageParams, 'system' | 'm
   return system.length > 0 ? { system: system.join('\n\n'), messages: rest } : { messages: rest };
 }
 
-async function message(client: Anthropic, body: MessageParams, signal: AbortSignal): Promise<GenerateResult> {
+/**
+ * One forced tool call whose input is the answer. Never streamed: a verdict is only useful whole. A model that
+ * answers in text instead leaves its text as the output, which the caller then fails to parse.
+ */
+function structuredMessage(
+  client: Anthropic,
+  body: MessageParams,
+  structured: StructuredOutput,
+  signal: AbortSignal,
+): Promise<GenerateResult> {
+  const tool = compact({
+    name: structured.name,
+    description: structured.description,
+    input_schema: structured.schema as Anthropic.Tool.InputSchema,
+  });
+  return message(client, { ...body, tools: [tool], tool_choice: { type: 'tool', name: structured.name } }, signal, structured.name);
+}
+
+async function message(
+  client: Anthropic,
+  body: MessageParams,
+  signal: AbortSignal,
+  toolName?: string,
+): Promise<GenerateResult> {
   const response: unknown = await client.messages.create(body, { signal });
   const record = asRecord(response);
   if (!record || !Array.isArray(record['content'])) throw malformedError(API, 'expected a message with a content array');
   const usage = asRecord(record['usage']);
+  const forced = toolName === undefined ? undefined : toolInputOf(record['content'], toolName);
   return {
-    output: outputOf(record['content']),
+    output: forced ?? outputOf(record['content']),
     usage: usage ? usageOf(usage) : undefined,
     finishReason: normaliseStopReason(record['stop_reason']),
     model: typeof record['model'] === 'string' ? record['model'] : undefined,
@@ -181,6 +207,13 @@ function applyDelta(block: Record<string, unknown>, delta: Record<string, unknow
   } else if (delta?.['type'] === 'input_json_delta' && typeof delta['partial_json'] === 'string') {
     block['partial_json'] = `${typeof block['partial_json'] === 'string' ? block['partial_json'] : ''}${delta['partial_json']}`;
   }
+}
+
+/** The input of the tool_use block calling `name`, as JSON text. */
+function toolInputOf(content: unknown[], name: string): string | undefined {
+  const block = content.map((b) => asRecord(b)).find((b) => b?.['type'] === 'tool_use' && b['name'] === name);
+  if (!block || block['input'] === undefined) return undefined;
+  return typeof block['input'] === 'string' ? block['input'] : JSON.stringify(block['input']);
 }
 
 /** Text blocks joined; when the model only used tools, the tool_use blocks as JSON. */

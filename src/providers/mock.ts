@@ -1,10 +1,13 @@
 /**
  * `mock` / `mock:<name>`: scripted, deterministic answers written in the suite. The offline quickstart runs on
- * it, and `failFirst` lets tests drive the executor's retries without a flaky server.
+ * it, and `failFirst` lets tests drive the executor's retries without a flaky server. As a judge it answers a
+ * `structured` request with the scripted text as is (script `{"pass": true, ...}`), and `embed` gives the
+ * offline embedding of ./mock-embedding.ts.
  */
 import { LlmlabError, ProviderError } from '../errors.js';
 import { defineProvider } from '../types.js';
 import type { GenerateRequest, GenerateResult, JsonSchema } from '../types.js';
+import { mockEmbedding } from './mock-embedding.js';
 import { approximateUsage, delay } from './simulated.js';
 
 const DEFAULT_OUTPUT = 'mock answer';
@@ -18,6 +21,12 @@ const answerSchema: JsonSchema = {
     regex: { type: 'string', description: 'JavaScript regular expression source tested against the prompt (flag i)' },
     vars: { type: 'object', description: 'test variables that must all equal these values' },
     output: { type: 'string', description: 'the answer; {{prompt}} is replaced by the prompt' },
+    outputs: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'string' },
+      description: 'answers by repeat index (a judge round for a grader), cycling; instead of output',
+    },
     error: { type: 'string', description: 'fail the call with this message (not retried)' },
     finishReason: { type: 'string', description: 'finish reason to report; default stop' },
   },
@@ -48,6 +57,7 @@ interface MockAnswer {
   regex?: string;
   vars?: Record<string, unknown>;
   output?: string;
+  outputs?: string[];
   error?: string;
   finishReason?: string;
 }
@@ -85,12 +95,18 @@ export default defineProvider({
         }
         const answer = answers.find((candidate) => matches(candidate, request));
         if (answer?.error !== undefined) throw new ProviderError(answer.error, { retryable: false });
-        const output = (answer?.output ?? fallback).replace(/\{\{\s*prompt\s*\}\}/g, () => request.prompt);
+        const scripted = answer?.outputs?.[request.repeatIndex % answer.outputs.length] ?? answer?.output;
+        const output = (scripted ?? fallback).replace(/\{\{\s*prompt\s*\}\}/g, () => request.prompt);
         return {
           output,
           usage: approximateUsage(request.prompt, output),
           finishReason: answer?.finishReason ?? 'stop',
         };
+      },
+      async embed(texts, { signal }) {
+        await delay(latencyMs, signal);
+        const input = texts.reduce((n, text) => n + approximateUsage(text, '').input, 0);
+        return { embeddings: texts.map(mockEmbedding), usage: { input, output: 0, total: input } };
       },
     };
   },

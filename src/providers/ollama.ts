@@ -1,11 +1,12 @@
 /**
  * `ollama:<model>`: a local model through the `ollama` client's /api/chat. No key. The client has no per-request
  * signal and turns HTTP errors into bare messages, so each call gets a client whose `fetch` adds the call's signal
- * and raises HTTP errors itself, keeping the status and Retry-After the executor needs.
+ * and raises HTTP errors itself, keeping the status and Retry-After the executor needs. A `structured` request
+ * (a judge's verdict) sends its schema as `format`; `embed` calls /api/embed with the provider's model.
  */
 import type { ChatRequest, ChatResponse, Ollama } from 'ollama';
 import { defineProvider } from '../types.js';
-import type { GenerateResult, JsonSchema, ProviderSpec, TokenUsage } from '../types.js';
+import type { EmbedResult, GenerateResult, JsonSchema, ProviderSpec, TokenUsage } from '../types.js';
 import { abortError, asRecord, httpError, malformedError, toProviderError } from './sdk-errors.js';
 import type { ErrorContext } from './sdk-errors.js';
 
@@ -87,11 +88,12 @@ export default defineProvider({
           model: spec.model,
           messages: request.messages,
           options: Object.keys(options).length > 0 ? options : undefined,
-          format: config.format,
+          format: request.structured ? request.structured.schema : config.format,
           keep_alive: config.keepAlive,
         });
         try {
-          return config.stream ? await streamChat(client, body, signal) : await chat(client, body);
+          // A verdict is only useful whole: structured requests are never streamed.
+          return config.stream && !request.structured ? await streamChat(client, body, signal) : await chat(client, body);
         } catch (error) {
           if (error instanceof Error && /Did not receive done/.test(error.message) && !signal.aborted) {
             throw malformedError(API, 'the stream ended without a final "done" message');
@@ -99,9 +101,33 @@ export default defineProvider({
           throw toProviderError(error, { ...errors, signal });
         }
       },
+      async embed(texts, { signal }) {
+        const client = new OllamaClient({ host, headers: config.headers, fetch: fetchFor(signal, errors) });
+        try {
+          return await embed(client, spec.model, texts, config.keepAlive);
+        } catch (error) {
+          throw toProviderError(error, { ...errors, signal });
+        }
+      },
     };
   },
 });
+
+async function embed(client: Ollama, model: string, texts: string[], keepAlive: string | number | undefined): Promise<EmbedResult> {
+  const response: unknown = await client.embed(compact({ model, input: texts, keep_alive: keepAlive }));
+  const record = asRecord(response);
+  const vectors = record?.['embeddings'];
+  if (!Array.isArray(vectors) || vectors.length !== texts.length || !vectors.every(isNumberList)) {
+    throw malformedError(API, `expected ${texts.length} embeddings`);
+  }
+  const input = record?.['prompt_eval_count'];
+  const embeddings = vectors as number[][];
+  return typeof input === 'number' ? { embeddings, usage: { input, output: 0, total: input } } : { embeddings };
+}
+
+function isNumberList(value: unknown): boolean {
+  return Array.isArray(value) && value.every((v) => typeof v === 'number');
+}
 
 /** A fetch bound to one call: it carries the call's signal and raises HTTP errors with status and headers. */
 function fetchFor(signal: AbortSignal, errors: ErrorContext): typeof fetch {

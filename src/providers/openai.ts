@@ -2,11 +2,13 @@
  * `openai:<model>`: chat completions through the official SDK. `baseUrl` (or OPENAI_BASE_URL) turns it into a
  * client for any OpenAI-compatible server (vLLM, LM Studio, llama.cpp, a gateway). The SDK never retries: the
  * executor does, honouring Retry-After, so one failed attempt surfaces at once as a ProviderError.
+ * A `structured` request (a judge's verdict) forces one function call and answers with its arguments; `embed`
+ * calls /v1/embeddings with the provider's model (`openai:text-embedding-3-small`).
  */
 import type OpenAI from 'openai';
 import { LlmlabError } from '../errors.js';
 import { defineProvider } from '../types.js';
-import type { GenerateResult, JsonSchema, ProviderSpec, TokenUsage } from '../types.js';
+import type { EmbedResult, GenerateResult, JsonSchema, ProviderSpec, StructuredOutput, TokenUsage } from '../types.js';
 import { abortError, asRecord, malformedError, toProviderError } from './sdk-errors.js';
 import type { ErrorContext } from './sdk-errors.js';
 
@@ -99,7 +101,15 @@ export default defineProvider({
       async generate(request, { signal }) {
         const body: ChatParams = { model: spec.model, messages: request.messages, ...params };
         try {
+          if (request.structured) return await structuredChat(client, body, request.structured, signal);
           return config.stream ? await streamChat(client, body, signal) : await chat(client, body, signal);
+        } catch (error) {
+          throw toProviderError(error, { ...errors, signal });
+        }
+      },
+      async embed(texts, { signal }) {
+        try {
+          return await embed(client, spec.model, texts, signal);
         } catch (error) {
           throw toProviderError(error, { ...errors, signal });
         }
@@ -122,20 +132,58 @@ function samplingParams(config: OpenAIConfig): Partial<ChatParams> {
   });
 }
 
-async function chat(client: OpenAI, body: ChatParams, signal: AbortSignal): Promise<GenerateResult> {
+async function chat(client: OpenAI, body: ChatParams, signal: AbortSignal, toolName?: string): Promise<GenerateResult> {
   const completion: unknown = await client.chat.completions.create(body, { signal });
   const record = asRecord(completion);
   const choice = asRecord(Array.isArray(record?.['choices']) ? record['choices'][0] : undefined);
   const message = asRecord(choice?.['message']);
   if (!record || !choice || !message) throw malformedError(API, 'expected a chat completion with choices[0].message');
   const usage = asRecord(record['usage']);
+  const forced = toolName === undefined ? undefined : argumentsOf(message['tool_calls'], toolName);
   return {
-    output: outputOf(message['content'], message['tool_calls'], message['refusal']),
+    output: forced ?? outputOf(message['content'], message['tool_calls'], message['refusal']),
     usage: usage ? usageOf(usage) : undefined,
     finishReason: stringOr(choice['finish_reason']),
     model: stringOr(record['model']),
     raw: compact({ id: record['id'], model: record['model'], finish_reason: choice['finish_reason'], usage }),
   };
+}
+
+/**
+ * One forced function call whose arguments are the answer. Never streamed: a verdict is only useful whole. A model
+ * that answers in text instead leaves its text as the output, which the caller then fails to parse.
+ */
+async function structuredChat(
+  client: OpenAI,
+  body: ChatParams,
+  structured: StructuredOutput,
+  signal: AbortSignal,
+): Promise<GenerateResult> {
+  const { response_format: _ignored, ...rest } = body;
+  const fn = compact({ name: structured.name, description: structured.description, parameters: structured.schema });
+  const tools: ChatParams['tools'] = [{ type: 'function', function: fn }];
+  const choice: ChatParams['tool_choice'] = { type: 'function', function: { name: structured.name } };
+  return chat(client, { ...rest, tools, tool_choice: choice }, signal, structured.name);
+}
+
+async function embed(client: OpenAI, model: string, texts: string[], signal: AbortSignal): Promise<EmbedResult> {
+  const response: unknown = await client.embeddings.create({ model, input: texts }, { signal });
+  const data = asRecord(response)?.['data'];
+  if (!Array.isArray(data) || data.length !== texts.length) {
+    throw malformedError(API, `expected ${texts.length} embeddings in data[]`);
+  }
+  const embeddings: number[][] = new Array(texts.length);
+  for (const [position, item] of data.entries()) {
+    const record = asRecord(item);
+    const index = typeof record?.['index'] === 'number' ? record['index'] : position;
+    const vector = record?.['embedding'];
+    // The SDK decodes its default base64 encoding into a Float32Array-backed list.
+    if (!vector || typeof (vector as ArrayLike<number>).length !== 'number') throw malformedError(API, 'an embedding is not a list of numbers');
+    embeddings[index] = Array.from(vector as ArrayLike<number>, Number);
+  }
+  const usage = asRecord(asRecord(response)?.['usage']);
+  const input = numberOr(usage?.['prompt_tokens']);
+  return usage ? { embeddings, usage: { input, output: 0, total: input } } : { embeddings };
 }
 
 interface ToolCallParts {
@@ -193,6 +241,14 @@ function mergeToolCalls(calls: ToolCallParts[], deltas: unknown[]): void {
     if (typeof fn?.['name'] === 'string') call.function.name += fn['name'];
     if (typeof fn?.['arguments'] === 'string') call.function.arguments += fn['arguments'];
   }
+}
+
+/** The arguments text of the call to `name` (or of the only call), as the model wrote it. */
+function argumentsOf(toolCalls: unknown, name: string): string | undefined {
+  if (!Array.isArray(toolCalls)) return undefined;
+  const calls = toolCalls.map((call) => asRecord(asRecord(call)?.['function']));
+  const call = calls.find((fn) => fn?.['name'] === name) ?? (calls.length === 1 ? calls[0] : undefined);
+  return typeof call?.['arguments'] === 'string' ? call['arguments'] : undefined;
 }
 
 /** The message text; when the model only called tools, their JSON, so assertions have something to read. */

@@ -24,17 +24,25 @@ export function formatMetrics(metrics: readonly MetricSummary[]): string[] {
     const key = `${m.providerLabel} × ${m.promptId}`;
     byTarget.set(key, [...(byTarget.get(key) ?? []), m]);
   }
-  const shown = [...byTarget].filter(([, list]) => list.length > 1 || list.some((m) => !m.binary));
+  const shown = [...byTarget].filter(([, list]) => list.length > 1 || list.some((m) => !m.binary || m.judgeAgreement));
   if (shown.length === 0) return [];
   const all = shown.flatMap(([target, list]) =>
-    list.map((m) => [target, m.metric, meanWithInterval(m), rateWithInterval(m), `n=${m.n}`, m.errors ? `${m.errors} errored` : '']),
+    list.map((m) => [
+      target,
+      m.metric,
+      meanWithInterval(m),
+      rateWithInterval(m),
+      `n=${m.n}`,
+      [m.errors ? `${m.errors} errored` : '', agreement(m)].filter(Boolean).join(', '),
+    ]),
   );
   const rows = all.slice(0, METRIC_CONSOLE_LIMIT);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`;
   const more = all.length - rows.length;
+  const judged = rows.some((r) => r[5]!.includes('judges α='));
   return [
-    'metrics graded on 2+ cells (mean score [95 % CI], pass rate [Wilson 95 %])',
+    `metrics graded on 2+ cells (mean score [95 % CI], pass rate [Wilson 95 %]${judged ? ", judge rounds' Krippendorff α and agreement, outputs × rounds" : ''})`,
     ...rows.map(line),
     ...(more > 0 ? [`  … ${more} more in the JSON report (llmlab report latest -o report.json)`] : []),
   ];
@@ -47,6 +55,15 @@ function meanWithInterval(m: MetricSummary): string {
   if (!i) return `score ${mean}`;
   const clusters = i.method === 'clustered' ? ` by ${i.clusters} tests` : '';
   return `score ${mean} [${fixed(i.low)}–${fixed(i.high)}]${clusters}`;
+}
+
+/** `judges α=0.600 agree 77.8% (3 × 3)`: how well repeated judge rounds agree, outputs × rounds; '' without. */
+function agreement(m: MetricSummary): string {
+  const a = m.judgeAgreement;
+  if (!a) return '';
+  const alpha = a.alpha === null ? '-' : fixed(a.alpha);
+  const percent = a.percent === null ? '-' : pct(a.percent);
+  return `judges α=${alpha} agree ${percent} (${a.units} × ${a.raters})`;
 }
 
 function rateWithInterval(m: MetricSummary): string {

@@ -2,7 +2,7 @@
  * Per prompt × provider × metric name: the pass rate of that metric's assertions with its Wilson interval, and
  * the mean score with a t interval. Rows stream from the store one (target, metric) group at a time.
  */
-import { clusteredInterval, mean, tInterval, wilson } from '../metrics/stats/index.js';
+import { clusteredInterval, krippendorffAlpha, mean, percentAgreement, tInterval, wilson } from '../metrics/stats/index.js';
 import type { Store } from '../store/index.js';
 import { metricScoreRows, type MetricScoreRow } from '../store/score-rows.js';
 import { CONFIDENCE, type TargetKey } from './comparisons.js';
@@ -41,6 +41,23 @@ export interface MetricSummary {
   meanScoreInterval: MeanScoreInterval | null;
   /** True when every score was exactly 0 or 1: the mean score is then the pass rate's twin. */
   binary: boolean;
+  /** Model-graded metrics judged more than once per output (graderRepeat > 1): how well the rounds agree. */
+  judgeAgreement?: JudgeAgreement;
+}
+
+/**
+ * Agreement of repeated judge rounds on the same outputs. Units are graded outputs (an assertion on a cell),
+ * raters the judge rounds; a verdict is pass or fail.
+ */
+export interface JudgeAgreement {
+  /** Krippendorff's alpha, nominal; null when undefined (every verdict the same, or fewer than two values). */
+  alpha: number | null;
+  /** Mean over units of the share of pairs of rounds that agree; null without a unit of two rounds. */
+  percent: number | null;
+  /** Graded outputs with two or more rounds. */
+  units: number;
+  /** Most rounds on one output (graderRepeat). */
+  raters: number;
 }
 
 /**
@@ -74,6 +91,7 @@ function summarizeGroup(rows: readonly MetricScoreRow[], clustered: boolean): Me
   const passes = rows.reduce((sum, r) => sum + (r.pass === 1 ? 1 : 0), 0);
   const scores = rows.map((r) => r.score);
   const rate = wilson(passes, n, CONFIDENCE);
+  const judgeAgreement = agreementOf(rows);
   return {
     promptId,
     providerLabel,
@@ -85,6 +103,23 @@ function summarizeGroup(rows: readonly MetricScoreRow[], clustered: boolean): Me
     meanScore: mean(scores),
     meanScoreInterval: clampToScores(clustered ? clusteredMean(scores, rows) : tMean(scores), scores),
     binary: scores.every((s) => s === 0 || s === 1),
+    ...(judgeAgreement ? { judgeAgreement } : {}),
+  };
+}
+
+/** Judge agreement over the group's outputs × judge rounds; undefined when no output had two rounds. */
+function agreementOf(rows: readonly MetricScoreRow[]): JudgeAgreement | undefined {
+  const units: boolean[][] = [];
+  for (const row of rows) {
+    if (row.judgeVerdicts === null || row.judgeVerdicts === '[]') continue;
+    for (const verdicts of JSON.parse(row.judgeVerdicts) as boolean[][]) units.push(verdicts);
+  }
+  if (units.length === 0) return undefined;
+  return {
+    alpha: krippendorffAlpha(units).alpha,
+    percent: percentAgreement(units),
+    units: units.length,
+    raters: Math.max(...units.map((u) => u.length)),
   };
 }
 

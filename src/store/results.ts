@@ -30,6 +30,8 @@ interface ResultRow {
 }
 
 function fromRow(row: ResultRow): CellResult {
+  const assertions = JSON.parse(row.assertions) as AssertionResult[];
+  const gradingCost = gradingCostOf(assertions);
   return {
     cellId: row.cell_id,
     providerId: row.provider_id,
@@ -44,16 +46,31 @@ function fromRow(row: ResultRow): CellResult {
     output: row.output,
     status: row.status as CellStatus,
     score: row.score,
-    assertions: JSON.parse(row.assertions) as AssertionResult[],
+    assertions,
     latencyMs: row.latency_ms,
     usage: row.usage ? (JSON.parse(row.usage) as TokenUsage) : undefined,
     cost: row.cost,
+    ...(gradingCost === undefined ? {} : { gradingCost }),
     cached: row.cached === 1,
     finishReason: row.finish_reason ?? undefined,
     error: row.error ?? undefined,
     ...(row.cluster === null ? {} : { cluster: row.cluster }),
   };
 }
+
+/** A cell's grading cost is its assertions' judge costs: kept there, so no column holds it twice. */
+function gradingCostOf(assertions: readonly AssertionResult[]): number | undefined {
+  let total: number | undefined;
+  for (const a of assertions) if (a.cost !== undefined) total = (total ?? 0) + a.cost;
+  return total;
+}
+
+/**
+ * SQL for a row's grading cost. The instr() guard keeps json_each off the (usual) rows with no model-graded
+ * assertion.
+ */
+const GRADING_COST_SQL = `CASE WHEN instr(assertions, '"cost":') > 0
+  THEN (SELECT sum(json_extract(a.value, '$.cost')) FROM json_each(assertions) AS a) END`;
 
 /** Per (prompt, provider) totals, computed by SQLite so that no run is loaded whole into memory. */
 export interface TargetTotals {
@@ -68,6 +85,8 @@ export interface TargetTotals {
   inputTokens: number;
   outputTokens: number;
   cost: number;
+  /** USD of judge and embedding calls (model-graded assertions), apart from `cost`. */
+  gradingCost: number;
   cachedCells: number;
   /** Latencies of non-skipped cells, ascending; a cached cell counts with the latency it was recorded with. */
   latencies: number[];
@@ -167,7 +186,8 @@ export function createResultStore(db: Db) {
              sum(status = 'error') AS errors, sum(status = 'skipped') AS skipped,
              ifnull(sum(json_extract(usage, '$.input')), 0) AS inputTokens,
              ifnull(sum(json_extract(usage, '$.output')), 0) AS outputTokens,
-             ifnull(sum(cost), 0) AS cost, sum(cached) AS cachedCells
+             ifnull(sum(cost), 0) AS cost, ifnull(sum(${GRADING_COST_SQL}), 0) AS gradingCost,
+             sum(cached) AS cachedCells
            FROM results WHERE run_id = ?
            GROUP BY prompt_id, provider_label ORDER BY min(seq)`,
         )

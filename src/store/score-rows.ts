@@ -21,6 +21,11 @@ export interface MetricScoreRow {
   pass: number;
   /** 1 when any of them errored (its score is then 0 and it did not pass). */
   errored: number;
+  /**
+   * Model-graded assertions with several judge rounds (graderRepeat): a JSON list holding each assertion's list of
+   * round verdicts, e.g. `[[true,false,true]]`; `[]` when none of them has several.
+   */
+  judgeVerdicts: string | null;
 }
 
 /**
@@ -34,7 +39,9 @@ export function* metricScoreRows(db: Db, runId: string): Generator<MetricScoreRo
        json_extract(a.value, '$.metric') AS metric, r.test_id AS testId, r.repeat_index AS repeatIndex,
        max(r.cluster) AS cluster, avg(json_extract(a.value, '$.score')) AS score,
        min(json_extract(a.value, '$.pass')) AS pass,
-       max(json_extract(a.value, '$.error') IS NOT NULL) AS errored
+       max(json_extract(a.value, '$.error') IS NOT NULL) AS errored,
+       json_group_array(json_extract(a.value, '$.judgeVerdicts'))
+         FILTER (WHERE json_array_length(a.value, '$.judgeVerdicts') > 1) AS judgeVerdicts
      FROM results AS r, json_each(r.assertions) AS a
      WHERE r.run_id = ? AND r.${VERDICT}
      GROUP BY r.prompt_id, r.provider_label, metric, r.test_id, r.repeat_index

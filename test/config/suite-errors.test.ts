@@ -78,7 +78,7 @@ const cases: Case[] = [
         code: 'CONFIG_INVALID',
         at: 'suite.yaml:4:1',
         message: 'unknown key `whatever` at the top level',
-        hint: 'allowed keys: `$schema`, `description`, `providers`, `prompts`, `tests`, `defaultTest`, `repeat`, `gates`',
+        hint: 'allowed keys: `$schema`, `description`, `providers`, `prompts`, `tests`, `defaultTest`, `grader`, `embedder`, `graderRepeat`, `repeat`, `gates`',
       },
     ],
   },

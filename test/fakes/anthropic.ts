@@ -1,6 +1,9 @@
 /**
  * A fake Anthropic Messages API on 127.0.0.1 (POST /v1/messages, JSON and SSE events), faithful enough for
- * `@anthropic-ai/sdk`. Point the SDK at `server.url` (no /v1). Accepts the key as `x-api-key` or Bearer.
+ * `@anthropic-ai/sdk`. Point the SDK at `server.url` (no /v1). Accepts the key as `x-api-key` or Bearer. A request
+ * that forces a tool (`tool_choice: { type: tool, name }`) gets a tool_use block whose input is the behaviour's
+ * answer parsed as JSON; an answer that is not a JSON object comes back as a text block instead (the real API
+ * only sends objects, so a model that ignores the tool is the nearest garbage).
  */
 import {
   countTokens,
@@ -59,6 +62,21 @@ function messages(context: FakeContext): void {
     inputTokens,
     outputTokens: countTokens(text),
   };
+  const forced = forcedTool(body);
+  const input = forced === undefined ? undefined : jsonObjectOr(text);
+  if (forced !== undefined && input !== undefined && body.stream !== true) {
+    sendJson(res, 200, {
+      id: answer.id,
+      type: 'message',
+      role: 'assistant',
+      model: answer.model,
+      content: [{ type: 'tool_use', id: `toolu_fake${sequence}`, name: forced, input }],
+      stop_reason: 'tool_use',
+      stop_sequence: null,
+      usage: usage(answer.inputTokens, answer.outputTokens),
+    });
+    return;
+  }
   if (body.stream === true) sendStream(context, 'text/event-stream', streamFrames(answer));
   else
     sendJson(res, 200, {
@@ -71,6 +89,22 @@ function messages(context: FakeContext): void {
       stop_sequence: null,
       usage: usage(answer.inputTokens, answer.outputTokens),
     });
+}
+
+/** The tool a request forces the model to use, when it declares it among its tools. */
+function forcedTool(body: any): string | undefined {
+  const name = body.tool_choice?.type === 'tool' ? body.tool_choice.name : undefined;
+  if (typeof name !== 'string' || !Array.isArray(body.tools)) return undefined;
+  return body.tools.some((tool: any) => tool?.name === name) ? name : undefined;
+}
+
+function jsonObjectOr(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface Answer {

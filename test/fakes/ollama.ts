@@ -1,6 +1,7 @@
 /**
  * A fake Ollama server on 127.0.0.1: POST /api/chat (JSON, or NDJSON when `stream` is not false — Ollama's own
  * default), POST /api/embed and GET /api/tags, faithful enough for the `ollama` client. Use `server.url` as host.
+ * A `format` (JSON Schema) request is answered with the behaviour's answer text as the message content, as is.
  */
 import {
   countTokens,

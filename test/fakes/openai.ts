@@ -1,6 +1,8 @@
 /**
  * A fake OpenAI API on 127.0.0.1: chat completions (JSON and SSE streaming), embeddings and the model list,
- * faithful enough for the official `openai` SDK. Point the SDK at `${server.url}/v1`.
+ * faithful enough for the official `openai` SDK. Point the SDK at `${server.url}/v1`. A request that forces a
+ * function call (`tool_choice: { type: function, function: { name } }`) is answered with that call, its
+ * `arguments` being the behaviour's answer text as is — so a test scripts a judge's JSON, or garbage.
  */
 import {
   countTokens,
@@ -66,6 +68,20 @@ function chatCompletions(context: FakeContext): void {
   const finishReason = truncated ? 'length' : 'stop';
   const id = `chatcmpl-fake${++sequence}`;
   const created = Math.floor(Date.now() / 1000);
+  const forced = forcedFunction(body);
+  if (forced !== undefined && body.stream !== true) {
+    const call = { id: `call_fake${sequence}`, type: 'function', function: { name: forced, arguments: text } };
+    sendJson(res, 200, {
+      id,
+      object: 'chat.completion',
+      created,
+      model: body.model,
+      choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [call], refusal: null }, logprobs: null, finish_reason: 'tool_calls' }],
+      usage,
+      system_fingerprint: 'fp_fake',
+    });
+    return;
+  }
   if (body.stream === true) {
     const frames = streamFrames({ id, created, model: body.model, text, finishReason }, body.stream_options?.include_usage ? usage : undefined);
     sendStream(context, 'text/event-stream', frames);
@@ -80,6 +96,13 @@ function chatCompletions(context: FakeContext): void {
     usage,
     system_fingerprint: 'fp_fake',
   });
+}
+
+/** The function a request forces the model to call, when it declares it among its tools. */
+function forcedFunction(body: any): string | undefined {
+  const name = body.tool_choice?.function?.name;
+  if (typeof name !== 'string' || !Array.isArray(body.tools)) return undefined;
+  return body.tools.some((tool: any) => tool?.function?.name === name) ? name : undefined;
 }
 
 interface StreamedAnswer {

@@ -1,5 +1,6 @@
 import { metricTypes } from '../../src/metrics/index.js';
 import type { MetricType } from '../../src/metrics/index.js';
+import { scriptedJudge, userText } from './judge-helpers.js';
 import { testMetric } from './test-metric.js';
 import type { MetricContract } from './test-metric.js';
 
@@ -115,6 +116,41 @@ const contracts: Record<MetricType, MetricContract> = {
     failing: { value: 'stop', output: 'cut o', result: { finishReason: 'length' } },
     boolean: true,
   },
+  // Model-graded: a scripted judge that passes what names Paris.
+  'llm-rubric': {
+    passing: { value: 'Names Paris as the capital', output: 'Paris', judge: parisJudge('{"pass": true, "score": 1, "reason": "names Paris"}') },
+    failing: { value: 'Names Paris as the capital', output: 'Lyon', judge: parisJudge('{"pass": true, "score": 1, "reason": "names Paris"}') },
+    boolean: true,
+  },
+  factuality: {
+    passing: { value: 'Paris is the capital of France.', output: 'Paris', judge: parisJudge('{"choice": "A", "reason": "a subset"}') },
+    failing: { value: 'Paris is the capital of France.', output: 'Lyon', judge: parisJudge('{"choice": "A", "reason": "a subset"}') },
+    boolean: true,
+  },
+  similar: {
+    passing: { value: 'the cat sits on the mat', output: 'the cat is sitting on the mat', judge: scriptedJudge([]) },
+    failing: { value: 'the cat sits on the mat', output: 'quarterly revenue grew', judge: scriptedJudge([]) },
+    boolean: true,
+  },
+  'answer-relevance': {
+    passing: {
+      value: { query: 'How do I reset my password?' },
+      output: 'Click "Forgot password" and follow the link.',
+      judge: scriptedJudge(['{"questions": ["How do I reset my password?", "How can I reset my password?"]}']),
+    },
+    failing: {
+      value: { query: 'How do I reset my password?' },
+      output: 'It will rain tomorrow.',
+      judge: scriptedJudge(['{"questions": ["What is the weather tomorrow?", "Will it rain tomorrow?"]}']),
+    },
+    boolean: true,
+  },
 };
+
+/** A grader that answers `verdict` when the graded output names Paris, and a failing verdict otherwise. */
+function parisJudge(verdict: string) {
+  const failing = verdict.includes('choice') ? '{"choice": "D", "reason": "disagrees"}' : '{"pass": false, "score": 0, "reason": "no Paris"}';
+  return scriptedJudge((request) => (/(Output to grade|Submission)\]\s*Paris/.test(userText(request)) ? verdict : failing));
+}
 
 for (const id of metricTypes) testMetric(id, contracts[id]);

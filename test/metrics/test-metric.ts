@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadMetricPlugin } from '../../src/metrics/index.js';
 import type { MetricType } from '../../src/metrics/index.js';
-import type { GenerateResult, MetricPlugin, MetricScore, TestCase } from '../../src/types.js';
+import type { GenerateResult, Judge, MetricPlugin, MetricScore, TestCase } from '../../src/types.js';
 
 /** Where metric fixtures live; `file:` values in tests resolve from here. */
 export const fixturesDir = fileURLToPath(new URL('../fixtures/metrics/', import.meta.url));
@@ -18,6 +18,8 @@ export interface MetricRun {
   prompt?: string;
   /** What the call returned besides the output (latency, cost, finish reason). */
   result?: Omit<GenerateResult, 'output'>;
+  /** For model-graded metrics: the judge the engine would hand them. */
+  judge?: Judge;
 }
 
 /** Prepares `value` once and returns a scorer for outputs, as the grader does for one assertion. */
@@ -41,6 +43,7 @@ export async function prepareMetric(
       prompt,
       result: { ...run.result, output },
       providerId: 'echo',
+      ...(run.judge ? { judge: run.judge } : {}),
     });
 }
 
@@ -59,6 +62,7 @@ export interface MetricExample {
   output: string;
   vars?: Record<string, unknown>;
   result?: Omit<GenerateResult, 'output'>;
+  judge?: Judge;
 }
 
 export interface MetricContract {
@@ -96,7 +100,7 @@ export function testMetric(id: MetricType, contract: MetricContract): void {
     ] as const) {
       it(`${name} the representative example with a reason, the same way twice`, async () => {
         const plugin = await loadMetricPlugin(id);
-        const score = await prepareMetric(plugin, example.value, { vars: example.vars, result: example.result });
+        const score = await prepareMetric(plugin, example.value, { vars: example.vars, result: example.result, judge: example.judge });
         const first = await score(example.output);
         expect(first.pass).toBe(expected);
         expect(typeof first.reason).toBe('string');

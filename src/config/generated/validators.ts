@@ -19,289 +19,16 @@ export function precompiled(key: string): ((data: unknown) => boolean) | undefin
 function builtInValidators() {
 const exports = {};
 exports.config = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/config.schema.json","description":"Project defaults for llmlab (llmlab.config.yaml). llmlab uses the nearest one found walking up from the current directory; relative paths are relative to this file.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"suites":{"type":"array","minItems":1,"description":"Globs of the suites `llmlab eval` runs when given none. Default: [\"suites/**/*.yaml\"].","items":{"type":"string","minLength":1}},"db":{"type":"string","minLength":1,"description":"SQLite database holding the call cache and past runs. Default: .llmlab/llmlab.db beside this file. LLMLAB_DB and --db override it."},"concurrency":{"type":"integer","minimum":1,"description":"Model calls in flight in total (`-j` overrides). Default 8."},"timeoutMs":{"type":"integer","minimum":1,"description":"Default timeout of one model call in milliseconds; a provider's `config.timeoutMs` overrides. Default 60000."},"maxRetries":{"type":"integer","minimum":0,"description":"Default retries of a call after a 429, 5xx, timeout or reset; a provider's `config.maxRetries` overrides. Default 4."},"outputDir":{"type":"string","minLength":1,"description":"Folder for reports, relative to this file. Default: reports."},"metrics":{"type":"object","description":"User metrics registered by name, usable as an assertion `type` (and `not-<name>`) in every suite of the project, e.g. `{ my-metric: ./metrics/my-metric.ts }`. Each module default-exports `defineMetric({ ... })` or a function (output, context) => boolean | number | { pass, score?, reason? }. Names must differ from the built-in metrics.","propertyNames":{"pattern":"^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$","description":"The metric's name: kebab-case, not starting with `not-` (that prefix inverts a metric)."},"additionalProperties":{"type":"string","minLength":1,"description":"Path of the module (.ts, .mts, .js, .mjs, .cjs), relative to this file."}}}};
-const func1 = require("ajv/dist/runtime/ucs2length").default;
-const pattern4 = new RegExp("^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$", "u");
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/config.schema.json","description":"Project defaults for llmlab (llmlab.config.yaml). llmlab uses the nearest one found walking up from the current directory; relative paths are relative to this file.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"suites":{"type":"array","minItems":1,"description":"Globs of the suites `llmlab eval` runs when given none. Default: [\"suites/**/*.yaml\"].","items":{"type":"string","minLength":1}},"db":{"type":"string","minLength":1,"description":"SQLite database holding the call cache and past runs. Default: .llmlab/llmlab.db beside this file. LLMLAB_DB and --db override it."},"concurrency":{"type":"integer","minimum":1,"description":"Model calls in flight in total (`-j` overrides). Default 8."},"timeoutMs":{"type":"integer","minimum":1,"description":"Default timeout of one model call in milliseconds; a provider's `config.timeoutMs` overrides. Default 60000."},"maxRetries":{"type":"integer","minimum":0,"description":"Default retries of a call after a 429, 5xx, timeout or reset; a provider's `config.maxRetries` overrides. Default 4."},"grader":{"$ref":"#/$defs/grader","description":"Default provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) in every suite, e.g. `openai:gpt-4o-mini`; a suite's `grader` overrides it."},"embedder":{"$ref":"#/$defs/grader","description":"Default provider whose embeddings serve `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small`; a suite's `embedder` overrides it."},"outputDir":{"type":"string","minLength":1,"description":"Folder for reports, relative to this file. Default: reports."},"metrics":{"type":"object","description":"User metrics registered by name, usable as an assertion `type` (and `not-<name>`) in every suite of the project, e.g. `{ my-metric: ./metrics/my-metric.ts }`. Each module default-exports `defineMetric({ ... })` or a function (output, context) => boolean | number | { pass, score?, reason? }. Names must differ from the built-in metrics.","propertyNames":{"pattern":"^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$","description":"The metric's name: kebab-case, not starting with `not-` (that prefix inverts a metric)."},"additionalProperties":{"type":"string","minLength":1,"description":"Path of the module (.ts, .mts, .js, .mjs, .cjs), relative to this file."}}},"$defs":{"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}}}};
+const func1 = Object.prototype.hasOwnProperty;
+const func2 = require("ajv/dist/runtime/ucs2length").default;
+const schema32 = {"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
+const schema33 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}};
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-/*# sourceURL="https://llmlab.dev/schemas/config.schema.json" */;
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate20.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!((((((((key0 === "$schema") || (key0 === "suites")) || (key0 === "db")) || (key0 === "concurrency")) || (key0 === "timeoutMs")) || (key0 === "maxRetries")) || (key0 === "outputDir")) || (key0 === "metrics"))){
-validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.$schema !== undefined){
-const _errs2 = errors;
-if(typeof data.$schema !== "string"){
-validate20.errors = [{instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.suites !== undefined){
-let data1 = data.suites;
-const _errs4 = errors;
-if(errors === _errs4){
-if(Array.isArray(data1)){
-if(data1.length < 1){
-validate20.errors = [{instancePath:instancePath+"/suites",schemaPath:"#/properties/suites/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
-return false;
-}
-else {
-var valid1 = true;
-const len0 = data1.length;
-for(let i0=0; i0<len0; i0++){
-let data2 = data1[i0];
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data2 === "string"){
-if(func1(data2) < 1){
-validate20.errors = [{instancePath:instancePath+"/suites/" + i0,schemaPath:"#/properties/suites/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/suites/" + i0,schemaPath:"#/properties/suites/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid1 = _errs6 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/suites",schemaPath:"#/properties/suites/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.db !== undefined){
-let data3 = data.db;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data3 === "string"){
-if(func1(data3) < 1){
-validate20.errors = [{instancePath:instancePath+"/db",schemaPath:"#/properties/db/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/db",schemaPath:"#/properties/db/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.concurrency !== undefined){
-let data4 = data.concurrency;
-const _errs10 = errors;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-validate20.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs10){
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 1 || isNaN(data4)){
-validate20.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timeoutMs !== undefined){
-let data5 = data.timeoutMs;
-const _errs12 = errors;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-validate20.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs12){
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 1 || isNaN(data5)){
-validate20.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.maxRetries !== undefined){
-let data6 = data.maxRetries;
-const _errs14 = errors;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate20.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs14){
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 0 || isNaN(data6)){
-validate20.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.outputDir !== undefined){
-let data7 = data.outputDir;
-const _errs16 = errors;
-if(errors === _errs16){
-if(typeof data7 === "string"){
-if(func1(data7) < 1){
-validate20.errors = [{instancePath:instancePath+"/outputDir",schemaPath:"#/properties/outputDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/outputDir",schemaPath:"#/properties/outputDir/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.metrics !== undefined){
-let data8 = data.metrics;
-const _errs18 = errors;
-if(errors === _errs18){
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-for(const key1 in data8){
-const _errs20 = errors;
-if(typeof key1 === "string"){
-if(!pattern4.test(key1)){
-const err0 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"},message:"must match pattern \""+"^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"+"\"",propertyName:key1};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-var valid2 = _errs20 === errors;
-if(!valid2){
-const err1 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-validate20.errors = vErrors;
-return false;
-break;
-}
-}
-if(valid2){
-for(const key2 in data8){
-let data9 = data8[key2];
-const _errs22 = errors;
-if(errors === _errs22){
-if(typeof data9 === "string"){
-if(func1(data9) < 1){
-validate20.errors = [{instancePath:instancePath+"/metrics/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/metrics/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs22 === errors;
-if(!valid3){
-break;
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs18 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate20.errors = vErrors;
-return errors === 0;
-}
-validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-exports.suite = validate21;
-const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":["providers","prompts","tests"],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"repeat":{"type":"integer","minimum":1,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0).","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."}}}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."}}},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"}}},"transform":{"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformSteps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."},"transformStep":{"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, or `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformName":{"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J (the last `Answer: X`, else the last `(X)` or `X)`); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]},"transformRegex":{"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"type":"integer","minimum":0,"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0."},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}},"transformLastNumber":{"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"transformAnswerLetter":{"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}}}};
-const schema33 = {"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
-const schema34 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}};
-
-function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate22.evaluated;
+const evaluated0 = validate21.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -314,7 +41,7 @@ let passing0 = null;
 const _errs1 = errors;
 if(errors === _errs1){
 if(typeof data === "string"){
-if(func1(data) < 1){
+if(func2(data) < 1){
 const err0 = {instancePath,schemaPath:"#/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -377,7 +104,7 @@ let data0 = data.id;
 const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data0 === "string"){
-if(func1(data0) < 1){
+if(func2(data0) < 1){
 const err4 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/providerObject/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -410,7 +137,7 @@ let data1 = data.label;
 const _errs9 = errors;
 if(errors === _errs9){
 if(typeof data1 === "string"){
-if(func1(data1) < 1){
+if(func2(data1) < 1){
 const err6 = {instancePath:instancePath+"/label",schemaPath:"#/$defs/providerObject/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -631,7 +358,7 @@ else {
 vErrors.push(err18);
 }
 errors++;
-validate22.errors = vErrors;
+validate21.errors = vErrors;
 return false;
 }
 else {
@@ -645,20 +372,319 @@ vErrors = null;
 }
 }
 }
-validate22.errors = vErrors;
+validate21.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate22.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate21.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema35 = {"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."}}}]};
-const schema36 = {"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."};
-const schema38 = {"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}};
+const pattern4 = new RegExp("^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$", "u");
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://llmlab.dev/schemas/config.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate24.evaluated;
+const evaluated0 = validate20.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func1.call(schema31.properties, key0))){
+validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.$schema !== undefined){
+const _errs2 = errors;
+if(typeof data.$schema !== "string"){
+validate20.errors = [{instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.suites !== undefined){
+let data1 = data.suites;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+validate20.errors = [{instancePath:instancePath+"/suites",schemaPath:"#/properties/suites/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if(func2(data2) < 1){
+validate20.errors = [{instancePath:instancePath+"/suites/" + i0,schemaPath:"#/properties/suites/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/suites/" + i0,schemaPath:"#/properties/suites/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/suites",schemaPath:"#/properties/suites/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.db !== undefined){
+let data3 = data.db;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(func2(data3) < 1){
+validate20.errors = [{instancePath:instancePath+"/db",schemaPath:"#/properties/db/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/db",schemaPath:"#/properties/db/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data4 = data.concurrency;
+const _errs10 = errors;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+validate20.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 1 || isNaN(data4)){
+validate20.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data5 = data.timeoutMs;
+const _errs12 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+validate20.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs12){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 1 || isNaN(data5)){
+validate20.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data6 = data.maxRetries;
+const _errs14 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate20.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs14){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+validate20.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.grader !== undefined){
+const _errs16 = errors;
+if(!(validate21(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.embedder !== undefined){
+const _errs17 = errors;
+if(!(validate21(data.embedder, {instancePath:instancePath+"/embedder",parentData:data,parentDataProperty:"embedder",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.outputDir !== undefined){
+let data9 = data.outputDir;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data9 === "string"){
+if(func2(data9) < 1){
+validate20.errors = [{instancePath:instancePath+"/outputDir",schemaPath:"#/properties/outputDir/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/outputDir",schemaPath:"#/properties/outputDir/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.metrics !== undefined){
+let data10 = data.metrics;
+const _errs20 = errors;
+if(errors === _errs20){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+for(const key1 in data10){
+const _errs22 = errors;
+if(typeof key1 === "string"){
+if(!pattern4.test(key1)){
+const err0 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"},message:"must match pattern \""+"^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"+"\"",propertyName:key1};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+var valid2 = _errs22 === errors;
+if(!valid2){
+const err1 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate20.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid2){
+for(const key2 in data10){
+let data11 = data10[key2];
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data11 === "string"){
+if(func2(data11) < 1){
+validate20.errors = [{instancePath:instancePath+"/metrics/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/metrics/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs24 === errors;
+if(!valid3){
+break;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate20.errors = vErrors;
+return errors === 0;
+}
+validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports.suite = validate24;
+const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":["providers","prompts","tests"],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) of this suite, e.g. `openai:gpt-4o-mini`; overrides llmlab.config.yaml's `grader`. `defaultTest.grader` and an assertion's `grader` override it."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings API serves `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small` or `ollama:nomic-embed-text`; overrides llmlab.config.yaml's `embedder`. An assertion's `grader` overrides it."},"graderRepeat":{"type":"integer","minimum":1,"default":1,"description":"How many times the judge grades each output (each a separate, cached call): the verdict is the majority, the score the mean, and the report shows how well the rounds agree. An assertion's `graderRepeat` overrides it. Default 1."},"repeat":{"type":"integer","minimum":1,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0; a failed gate exits 1). Each gate prints one line with its measured value and threshold. Keys left out are not checked, except that without `minPassRate` every cell must pass (errors count as failures); `minPassRate: 0` gates on the other keys only.","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."},"maxRegression":{"type":"number","minimum":0,"maximum":1,"description":"Largest tolerated drop in pass rate against the baseline (`llmlab eval --baseline`), as a fraction: 0.02 tolerates 2 points. Checked per prompt × provider over the tests both runs share; with `requireSignificance` a larger drop fails only when McNemar's paired test is significant at 0.05 after Holm's correction across targets. Without a baseline it is reported as not checked."},"requireSignificance":{"type":"boolean","default":true,"description":"With `maxRegression`: fail only on drops that are statistically significant (paired McNemar test, Holm-adjusted, p < 0.05), so a few flaky tests do not block a merge. Set false to fail on any drop beyond the tolerance. Default true."},"maxCostUsd":{"type":"number","minimum":0,"description":"Most the run's model calls may cost, in USD: generation plus the judge and embedding calls of model-graded assertions. Answers served from the cache count at their original price, so the verdict does not depend on what happened to be cached."},"maxErrors":{"type":"integer","minimum":0,"description":"Most cells that may end in an error (a model call or an assertion that failed to run); 0 tolerates none."}}}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."}}},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}},"transform":{"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformSteps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."},"transformStep":{"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, or `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformName":{"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J (the last `Answer: X`, else the last `(X)` or `X)`); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]},"transformRegex":{"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"type":"integer","minimum":0,"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0."},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}},"transformLastNumber":{"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"transformAnswerLetter":{"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}}}};
+const schema35 = {"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
+const schema36 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}};
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate25.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -671,7 +697,364 @@ let passing0 = null;
 const _errs1 = errors;
 if(errors === _errs1){
 if(typeof data === "string"){
-if(func1(data) < 1){
+if(func2(data) < 1){
+const err0 = {instancePath,schemaPath:"#/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+}
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.id === undefined) && (missing0 = "id")){
+const err2 = {instancePath,schemaPath:"#/$defs/providerObject/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+const _errs6 = errors;
+for(const key0 in data){
+if(!(((key0 === "id") || (key0 === "label")) || (key0 === "config"))){
+const err3 = {instancePath,schemaPath:"#/$defs/providerObject/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+break;
+}
+}
+if(_errs6 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/providerObject/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/providerObject/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.label !== undefined){
+let data1 = data.label;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+const err6 = {instancePath:instancePath+"/label",schemaPath:"#/$defs/providerObject/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/label",schemaPath:"#/$defs/providerObject/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.config !== undefined){
+let data2 = data.config;
+const _errs11 = errors;
+if(errors === _errs11){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.concurrency !== undefined){
+let data3 = data2.concurrency;
+const _errs13 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err8 = {instancePath:instancePath+"/config/concurrency",schemaPath:"#/$defs/providerObject/properties/config/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(errors === _errs13){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 1 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/config/concurrency",schemaPath:"#/$defs/providerObject/properties/config/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.rpm !== undefined){
+let data4 = data2.rpm;
+const _errs15 = errors;
+if(errors === _errs15){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 <= 0 || isNaN(data4)){
+const err10 = {instancePath:instancePath+"/config/rpm",schemaPath:"#/$defs/providerObject/properties/config/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/config/rpm",schemaPath:"#/$defs/providerObject/properties/config/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.timeoutMs !== undefined){
+let data5 = data2.timeoutMs;
+const _errs17 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err12 = {instancePath:instancePath+"/config/timeoutMs",schemaPath:"#/$defs/providerObject/properties/config/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(errors === _errs17){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 1 || isNaN(data5)){
+const err13 = {instancePath:instancePath+"/config/timeoutMs",schemaPath:"#/$defs/providerObject/properties/config/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.maxRetries !== undefined){
+let data6 = data2.maxRetries;
+const _errs19 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err14 = {instancePath:instancePath+"/config/maxRetries",schemaPath:"#/$defs/providerObject/properties/config/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(errors === _errs19){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err15 = {instancePath:instancePath+"/config/maxRetries",schemaPath:"#/$defs/providerObject/properties/config/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/providerObject/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/$defs/providerObject/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+var props0 = true;
+}
+}
+if(!valid0){
+const err18 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+validate25.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate25.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate25.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+const schema37 = {"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."}}}]};
+const schema38 = {"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."};
+const schema40 = {"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}};
+
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate27.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func2(data) < 1){
 const err0 = {instancePath,schemaPath:"#/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err0];
@@ -734,7 +1117,7 @@ const _errs6 = errors;
 const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data0 === "string"){
-if(func1(data0) < 1){
+if(func2(data0) < 1){
 const err4 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -767,7 +1150,7 @@ let data1 = data.template;
 const _errs9 = errors;
 if(errors === _errs9){
 if(typeof data1 === "string"){
-if(func1(data1) < 1){
+if(func2(data1) < 1){
 const err6 = {instancePath:instancePath+"/template",schemaPath:"#/oneOf/1/properties/template/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -856,7 +1239,7 @@ const _errs14 = errors;
 const _errs15 = errors;
 if(errors === _errs15){
 if(typeof data2 === "string"){
-if(func1(data2) < 1){
+if(func2(data2) < 1){
 const err11 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -939,7 +1322,7 @@ if(data4.role !== undefined){
 let data5 = data4.role;
 const _errs23 = errors;
 if(!(((data5 === "system") || (data5 === "user")) || (data5 === "assistant"))){
-const err16 = {instancePath:instancePath+"/messages/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema38.properties.role.enum},message:"must be equal to one of the allowed values"};
+const err16 = {instancePath:instancePath+"/messages/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema40.properties.role.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1073,7 +1456,7 @@ const _errs29 = errors;
 const _errs30 = errors;
 if(errors === _errs30){
 if(typeof data7 === "string"){
-if(func1(data7) < 1){
+if(func2(data7) < 1){
 const err23 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err23];
@@ -1106,7 +1489,7 @@ let data8 = data.file;
 const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data8 === "string"){
-if(func1(data8) < 1){
+if(func2(data8) < 1){
 const err25 = {instancePath:instancePath+"/file",schemaPath:"#/oneOf/3/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err25];
@@ -1173,7 +1556,7 @@ else {
 vErrors.push(err28);
 }
 errors++;
-validate24.errors = vErrors;
+validate27.errors = vErrors;
 return false;
 }
 else {
@@ -1187,27 +1570,27 @@ vErrors = null;
 }
 }
 }
-validate24.errors = vErrors;
+validate27.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate24.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate27.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema40 = {"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."}}};
-const schema41 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"}}};
-const schema42 = {"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]};
-const schema45 = {"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J (the last `Answer: X`, else the last `(X)` or `X)`); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]};
-const schema46 = {"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"type":"integer","minimum":0,"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0."},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}};
-const schema47 = {"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
-const schema48 = {"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
-const schema43 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."};
-const schema44 = {"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, or `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]};
+const schema42 = {"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."}}};
+const schema43 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}};
+const schema44 = {"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]};
+const schema47 = {"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J (the last `Answer: X`, else the last `(X)` or `X)`); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]};
+const schema48 = {"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"type":"integer","minimum":0,"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0."},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}};
+const schema49 = {"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
+const schema50 = {"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
+const schema45 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."};
+const schema46 = {"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, or `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]};
 const pattern5 = new RegExp("^[imsu]*$", "u");
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate30.evaluated;
+const evaluated0 = validate33.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1228,7 +1611,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((((data === "last-number") || (data === "answer-letter")) || (data === "trim")) || (data === "lowercase")) || (data === "uppercase")) || (data === "strip-punctuation")) || (data === "strip-commas")) || (data === "normalize-whitespace"))){
-const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema45.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema47.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1275,7 +1658,7 @@ let data0 = data.regex;
 const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data0 === "string"){
-if(func1(data0) < 1){
+if(func2(data0) < 1){
 const err4 = {instancePath:instancePath+"/regex",schemaPath:"#/$defs/transformRegex/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -1340,7 +1723,7 @@ if(data.select !== undefined){
 let data2 = data.select;
 const _errs12 = errors;
 if(!((data2 === "first") || (data2 === "last"))){
-const err8 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema46.properties.select.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema48.properties.select.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -1633,7 +2016,7 @@ else {
 vErrors.push(err25);
 }
 errors++;
-validate30.errors = vErrors;
+validate33.errors = vErrors;
 return false;
 }
 else {
@@ -1647,17 +2030,17 @@ vErrors = null;
 }
 }
 }
-validate30.errors = vErrors;
+validate33.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate30.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate33.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate29.evaluated;
+const evaluated0 = validate32.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1667,7 +2050,7 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(Array.isArray(data)){
 if(data.length < 1){
-validate29.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate32.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -1675,8 +2058,8 @@ var valid0 = true;
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 const _errs1 = errors;
-if(!(validate30(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+if(!(validate33(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -1687,20 +2070,20 @@ break;
 }
 }
 else {
-validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate29.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
-validate29.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate32.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate28.evaluated;
+const evaluated0 = validate31.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1710,8 +2093,8 @@ evaluated0.items = undefined;
 const _errs0 = errors;
 let valid0 = false;
 const _errs1 = errors;
-if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate32(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs1 === errors;
@@ -1731,7 +2114,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((((data === "last-number") || (data === "answer-letter")) || (data === "trim")) || (data === "lowercase")) || (data === "uppercase")) || (data === "strip-punctuation")) || (data === "strip-commas")) || (data === "normalize-whitespace"))){
-const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema45.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema47.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -1778,7 +2161,7 @@ let data0 = data.regex;
 const _errs9 = errors;
 if(errors === _errs9){
 if(typeof data0 === "string"){
-if(func1(data0) < 1){
+if(func2(data0) < 1){
 const err4 = {instancePath:instancePath+"/regex",schemaPath:"#/$defs/transformRegex/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -1843,7 +2226,7 @@ if(data.select !== undefined){
 let data2 = data.select;
 const _errs13 = errors;
 if(!((data2 === "first") || (data2 === "last"))){
-const err8 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema46.properties.select.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema48.properties.select.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2136,7 +2519,7 @@ else {
 vErrors.push(err25);
 }
 errors++;
-validate28.errors = vErrors;
+validate31.errors = vErrors;
 return false;
 }
 else {
@@ -2150,18 +2533,373 @@ vErrors = null;
 }
 }
 }
-validate28.errors = vErrors;
+validate31.errors = vErrors;
 evaluated0.props = props0;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate28.evaluated = {"dynamicProps":true,"dynamicItems":true};
+validate31.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
+const schema55 = {"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate27.evaluated;
+const evaluated0 = validate37.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func2(data) < 1){
+const err0 = {instancePath,schemaPath:"#/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+}
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.id === undefined) && (missing0 = "id")){
+const err2 = {instancePath,schemaPath:"#/$defs/providerObject/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+const _errs6 = errors;
+for(const key0 in data){
+if(!(((key0 === "id") || (key0 === "label")) || (key0 === "config"))){
+const err3 = {instancePath,schemaPath:"#/$defs/providerObject/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+break;
+}
+}
+if(_errs6 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/providerObject/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/providerObject/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.label !== undefined){
+let data1 = data.label;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+const err6 = {instancePath:instancePath+"/label",schemaPath:"#/$defs/providerObject/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/label",schemaPath:"#/$defs/providerObject/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.config !== undefined){
+let data2 = data.config;
+const _errs11 = errors;
+if(errors === _errs11){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.concurrency !== undefined){
+let data3 = data2.concurrency;
+const _errs13 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err8 = {instancePath:instancePath+"/config/concurrency",schemaPath:"#/$defs/providerObject/properties/config/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(errors === _errs13){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 1 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/config/concurrency",schemaPath:"#/$defs/providerObject/properties/config/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.rpm !== undefined){
+let data4 = data2.rpm;
+const _errs15 = errors;
+if(errors === _errs15){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 <= 0 || isNaN(data4)){
+const err10 = {instancePath:instancePath+"/config/rpm",schemaPath:"#/$defs/providerObject/properties/config/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/config/rpm",schemaPath:"#/$defs/providerObject/properties/config/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.timeoutMs !== undefined){
+let data5 = data2.timeoutMs;
+const _errs17 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err12 = {instancePath:instancePath+"/config/timeoutMs",schemaPath:"#/$defs/providerObject/properties/config/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(errors === _errs17){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 1 || isNaN(data5)){
+const err13 = {instancePath:instancePath+"/config/timeoutMs",schemaPath:"#/$defs/providerObject/properties/config/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.maxRetries !== undefined){
+let data6 = data2.maxRetries;
+const _errs19 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err14 = {instancePath:instancePath+"/config/maxRetries",schemaPath:"#/$defs/providerObject/properties/config/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(errors === _errs19){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 0 || isNaN(data6)){
+const err15 = {instancePath:instancePath+"/config/maxRetries",schemaPath:"#/$defs/providerObject/properties/config/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/providerObject/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/$defs/providerObject/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+var props0 = true;
+}
+}
+if(!valid0){
+const err18 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+validate37.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate37.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate37.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate30.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2172,14 +2910,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.type === undefined) && (missing0 = "type")){
-validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate30.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((((key0 === "type") || (key0 === "value")) || (key0 === "weight")) || (key0 === "threshold")) || (key0 === "metric")) || (key0 === "transform"))){
-validate27.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!((((((((key0 === "type") || (key0 === "value")) || (key0 === "weight")) || (key0 === "threshold")) || (key0 === "metric")) || (key0 === "transform")) || (key0 === "grader")) || (key0 === "graderRepeat"))){
+validate30.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2190,13 +2928,13 @@ let data0 = data.type;
 const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(func1(data0) < 1){
-validate27.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(func2(data0) < 1){
+validate30.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2212,12 +2950,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-validate27.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate30.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -2231,7 +2969,7 @@ if(data.threshold !== undefined){
 let data2 = data.threshold;
 const _errs6 = errors;
 if(!((typeof data2 == "number") && (isFinite(data2)))){
-validate27.errors = [{instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -2245,13 +2983,13 @@ let data3 = data.metric;
 const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 === "string"){
-if(func1(data3) < 1){
-validate27.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(func2(data3) < 1){
+validate30.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate27.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -2263,11 +3001,44 @@ var valid0 = true;
 if(valid0){
 if(data.transform !== undefined){
 const _errs10 = errors;
-if(!(validate28(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+if(!(validate31(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.grader !== undefined){
+const _errs11 = errors;
+if(!(validate37(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.graderRepeat !== undefined){
+let data6 = data.graderRepeat;
+const _errs12 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+validate30.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs12){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 1 || isNaN(data6)){
+validate30.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
 var valid0 = true;
@@ -2279,21 +3050,23 @@ var valid0 = true;
 }
 }
 }
+}
+}
 else {
-validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate27.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
-validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate26.evaluated;
+const evaluated0 = validate29.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2305,7 +3078,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "id") || (key0 === "description")) || (key0 === "vars")) || (key0 === "assert")) || (key0 === "cluster")) || (key0 === "metadata"))){
-validate26.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate29.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2315,7 +3088,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate26.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema40.properties.id.type},message:"must be string,integer"}];
+validate29.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema42.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -2327,7 +3100,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs4 = errors;
 if(typeof data.description !== "string"){
-validate26.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate29.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -2340,7 +3113,7 @@ if(data.vars !== undefined){
 let data2 = data.vars;
 const _errs6 = errors;
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-validate26.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate29.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -2358,8 +3131,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs10 = errors;
-if(!(validate27(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if(!(validate30(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs10 === errors;
@@ -2369,7 +3142,7 @@ break;
 }
 }
 else {
-validate26.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate29.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -2383,7 +3156,7 @@ if(data.cluster !== undefined){
 let data5 = data.cluster;
 const _errs11 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate26.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema40.properties.cluster.type},message:"must be string,integer"}];
+validate29.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema42.properties.cluster.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -2396,7 +3169,7 @@ if(data.metadata !== undefined){
 let data6 = data.metadata;
 const _errs13 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate26.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate29.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -2412,21 +3185,21 @@ var valid0 = true;
 }
 }
 else {
-validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate26.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
-validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema53 = {"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."}}};
+const schema57 = {"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."}}};
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate36.evaluated;
+const evaluated0 = validate41.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2437,8 +3210,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((key0 === "vars") || (key0 === "assert")) || (key0 === "metadata"))){
-validate36.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(((((key0 === "vars") || (key0 === "assert")) || (key0 === "metadata")) || (key0 === "grader")) || (key0 === "embedder"))){
+validate41.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2448,7 +3221,7 @@ if(data.vars !== undefined){
 let data0 = data.vars;
 const _errs2 = errors;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-validate36.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate41.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -2466,8 +3239,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(validate27(data1[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if(!(validate30(data1[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs6 === errors;
@@ -2477,7 +3250,7 @@ break;
 }
 }
 else {
-validate36.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate41.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -2491,10 +3264,34 @@ if(data.metadata !== undefined){
 let data3 = data.metadata;
 const _errs7 = errors;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate36.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate41.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.grader !== undefined){
+const _errs9 = errors;
+if(!(validate37(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.embedder !== undefined){
+const _errs10 = errors;
+if(!(validate37(data.embedder, {instancePath:instancePath+"/embedder",parentData:data,parentDataProperty:"embedder",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs10 === errors;
 }
 else {
 var valid0 = true;
@@ -2503,23 +3300,25 @@ var valid0 = true;
 }
 }
 }
+}
+}
 else {
-validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate36.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
-validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const pattern7 = new RegExp("^file:\\S", "u");
 
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://llmlab.dev/schemas/suite.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate21.evaluated;
+const evaluated0 = validate24.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2530,14 +3329,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((((data.providers === undefined) && (missing0 = "providers")) || ((data.prompts === undefined) && (missing0 = "prompts"))) || ((data.tests === undefined) && (missing0 = "tests"))){
-validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate24.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((((((key0 === "$schema") || (key0 === "description")) || (key0 === "providers")) || (key0 === "prompts")) || (key0 === "tests")) || (key0 === "defaultTest")) || (key0 === "repeat")) || (key0 === "gates"))){
-validate21.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func1.call(schema34.properties, key0))){
+validate24.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2546,7 +3345,7 @@ if(_errs1 === errors){
 if(data.$schema !== undefined){
 const _errs2 = errors;
 if(typeof data.$schema !== "string"){
-validate21.errors = [{instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate24.errors = [{instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -2558,7 +3357,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs4 = errors;
 if(typeof data.description !== "string"){
-validate21.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate24.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -2573,7 +3372,7 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(Array.isArray(data2)){
 if(data2.length < 1){
-validate21.errors = [{instancePath:instancePath+"/providers",schemaPath:"#/properties/providers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate24.errors = [{instancePath:instancePath+"/providers",schemaPath:"#/properties/providers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -2581,8 +3380,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs8 = errors;
-if(!(validate22(data2[i0], {instancePath:instancePath+"/providers/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+if(!(validate25(data2[i0], {instancePath:instancePath+"/providers/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs8 === errors;
@@ -2593,7 +3392,7 @@ break;
 }
 }
 else {
-validate21.errors = [{instancePath:instancePath+"/providers",schemaPath:"#/properties/providers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate24.errors = [{instancePath:instancePath+"/providers",schemaPath:"#/properties/providers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -2609,7 +3408,7 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(Array.isArray(data4)){
 if(data4.length < 1){
-validate21.errors = [{instancePath:instancePath+"/prompts",schemaPath:"#/properties/prompts/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate24.errors = [{instancePath:instancePath+"/prompts",schemaPath:"#/properties/prompts/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -2617,8 +3416,8 @@ var valid2 = true;
 const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 const _errs11 = errors;
-if(!(validate24(data4[i1], {instancePath:instancePath+"/prompts/" + i1,parentData:data4,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+if(!(validate27(data4[i1], {instancePath:instancePath+"/prompts/" + i1,parentData:data4,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
 errors = vErrors.length;
 }
 var valid2 = _errs11 === errors;
@@ -2629,7 +3428,7 @@ break;
 }
 }
 else {
-validate21.errors = [{instancePath:instancePath+"/prompts",schemaPath:"#/properties/prompts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate24.errors = [{instancePath:instancePath+"/prompts",schemaPath:"#/properties/prompts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -2663,8 +3462,8 @@ var valid4 = true;
 const len2 = data6.length;
 for(let i2=0; i2<len2; i2++){
 const _errs16 = errors;
-if(!(validate26(data6[i2], {instancePath:instancePath+"/tests/" + i2,parentData:data6,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+if(!(validate29(data6[i2], {instancePath:instancePath+"/tests/" + i2,parentData:data6,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
 errors = vErrors.length;
 }
 var valid4 = _errs16 === errors;
@@ -2735,7 +3534,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate21.errors = vErrors;
+validate24.errors = vErrors;
 return false;
 }
 else {
@@ -2757,8 +3556,8 @@ var valid0 = true;
 if(valid0){
 if(data.defaultTest !== undefined){
 const _errs19 = errors;
-if(!(validate36(data.defaultTest, {instancePath:instancePath+"/defaultTest",parentData:data,parentDataProperty:"defaultTest",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate41(data.defaultTest, {instancePath:instancePath+"/defaultTest",parentData:data,parentDataProperty:"defaultTest",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs19 === errors;
@@ -2767,20 +3566,11 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.repeat !== undefined){
-let data9 = data.repeat;
+if(data.grader !== undefined){
 const _errs20 = errors;
-if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate21.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs20){
-if((typeof data9 == "number") && (isFinite(data9))){
-if(data9 < 1 || isNaN(data9)){
-validate21.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
+if(!(validate37(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
 }
 var valid0 = _errs20 === errors;
 }
@@ -2788,50 +3578,193 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.gates !== undefined){
-let data10 = data.gates;
+if(data.embedder !== undefined){
+const _errs21 = errors;
+if(!(validate37(data.embedder, {instancePath:instancePath+"/embedder",parentData:data,parentDataProperty:"embedder",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs21 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.graderRepeat !== undefined){
+let data11 = data.graderRepeat;
 const _errs22 = errors;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+validate24.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
 if(errors === _errs22){
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if((typeof data11 == "number") && (isFinite(data11))){
+if(data11 < 1 || isNaN(data11)){
+validate24.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.repeat !== undefined){
+let data12 = data.repeat;
 const _errs24 = errors;
-for(const key1 in data10){
-if(!(key1 === "minPassRate")){
-validate21.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/properties/gates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+validate24.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs24){
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 1 || isNaN(data12)){
+validate24.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.gates !== undefined){
+let data13 = data.gates;
+const _errs26 = errors;
+if(errors === _errs26){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+const _errs28 = errors;
+for(const key1 in data13){
+if(!(((((key1 === "minPassRate") || (key1 === "maxRegression")) || (key1 === "requireSignificance")) || (key1 === "maxCostUsd")) || (key1 === "maxErrors"))){
+validate24.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/properties/gates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs24 === errors){
-if(data10.minPassRate !== undefined){
-let data11 = data10.minPassRate;
-const _errs25 = errors;
-if(errors === _errs25){
-if((typeof data11 == "number") && (isFinite(data11))){
-if(data11 > 1 || isNaN(data11)){
-validate21.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+if(_errs28 === errors){
+if(data13.minPassRate !== undefined){
+let data14 = data13.minPassRate;
+const _errs29 = errors;
+if(errors === _errs29){
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 > 1 || isNaN(data14)){
+validate24.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
-if(data11 < 0 || isNaN(data11)){
-validate21.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(data14 < 0 || isNaN(data14)){
+validate24.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
-}
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
 }
 }
 }
 else {
-validate21.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/properties/gates/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate24.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
-var valid0 = _errs22 === errors;
+var valid5 = _errs29 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data13.maxRegression !== undefined){
+let data15 = data13.maxRegression;
+const _errs31 = errors;
+if(errors === _errs31){
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 > 1 || isNaN(data15)){
+validate24.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data15 < 0 || isNaN(data15)){
+validate24.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid5 = _errs31 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data13.requireSignificance !== undefined){
+const _errs33 = errors;
+if(typeof data13.requireSignificance !== "boolean"){
+validate24.errors = [{instancePath:instancePath+"/gates/requireSignificance",schemaPath:"#/properties/gates/properties/requireSignificance/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid5 = _errs33 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data13.maxCostUsd !== undefined){
+let data17 = data13.maxCostUsd;
+const _errs35 = errors;
+if(errors === _errs35){
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 < 0 || isNaN(data17)){
+validate24.errors = [{instancePath:instancePath+"/gates/maxCostUsd",schemaPath:"#/properties/gates/properties/maxCostUsd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/gates/maxCostUsd",schemaPath:"#/properties/gates/properties/maxCostUsd/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid5 = _errs35 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data13.maxErrors !== undefined){
+let data18 = data13.maxErrors;
+const _errs37 = errors;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+validate24.errors = [{instancePath:instancePath+"/gates/maxErrors",schemaPath:"#/properties/gates/properties/maxErrors/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs37){
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 < 0 || isNaN(data18)){
+validate24.errors = [{instancePath:instancePath+"/gates/maxErrors",schemaPath:"#/properties/gates/properties/maxErrors/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid5 = _errs37 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/properties/gates/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
 }
 else {
 var valid0 = true;
@@ -2846,23 +3779,26 @@ var valid0 = true;
 }
 }
 }
+}
+}
+}
 else {
-validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate21.errors = vErrors;
+validate24.errors = vErrors;
 return errors === 0;
 }
-validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["suite:messages"] = validate39;
-const schema54 = {"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}};
+exports["suite:messages"] = validate48;
+const schema58 = {"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}};
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate39.evaluated;
+const evaluated0 = validate48.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2872,7 +3808,7 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(Array.isArray(data)){
 if(data.length < 1){
-validate39.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate48.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -2886,14 +3822,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if(((data0.role === undefined) && (missing0 = "role")) || ((data0.content === undefined) && (missing0 = "content"))){
-validate39.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate48.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key0 in data0){
 if(!((key0 === "role") || (key0 === "content"))){
-validate39.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate48.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2903,7 +3839,7 @@ if(data0.role !== undefined){
 let data1 = data0.role;
 const _errs5 = errors;
 if(!(((data1 === "system") || (data1 === "user")) || (data1 === "assistant"))){
-validate39.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema38.properties.role.enum},message:"must be equal to one of the allowed values"}];
+validate48.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema40.properties.role.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -2915,7 +3851,7 @@ if(valid2){
 if(data0.content !== undefined){
 const _errs6 = errors;
 if(typeof data0.content !== "string"){
-validate39.errors = [{instancePath:instancePath+"/" + i0+"/content",schemaPath:"#/$defs/message/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate48.errors = [{instancePath:instancePath+"/" + i0+"/content",schemaPath:"#/$defs/message/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -2928,7 +3864,7 @@ var valid2 = true;
 }
 }
 else {
-validate39.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate48.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -2940,21 +3876,21 @@ break;
 }
 }
 else {
-validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate39.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
-validate39.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate48.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["suite:test"] = validate40;
+exports["suite:test"] = validate49;
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate40.evaluated;
+const evaluated0 = validate49.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2966,7 +3902,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "id") || (key0 === "description")) || (key0 === "vars")) || (key0 === "assert")) || (key0 === "cluster")) || (key0 === "metadata"))){
-validate40.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate49.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -2976,7 +3912,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate40.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema40.properties.id.type},message:"must be string,integer"}];
+validate49.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema42.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -2988,7 +3924,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs4 = errors;
 if(typeof data.description !== "string"){
-validate40.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate49.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -3001,7 +3937,7 @@ if(data.vars !== undefined){
 let data2 = data.vars;
 const _errs6 = errors;
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-validate40.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate49.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3019,8 +3955,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs10 = errors;
-if(!(validate27(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if(!(validate30(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs10 === errors;
@@ -3030,7 +3966,7 @@ break;
 }
 }
 else {
-validate40.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate49.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -3044,7 +3980,7 @@ if(data.cluster !== undefined){
 let data5 = data.cluster;
 const _errs11 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate40.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema40.properties.cluster.type},message:"must be string,integer"}];
+validate49.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema42.properties.cluster.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -3057,7 +3993,7 @@ if(data.metadata !== undefined){
 let data6 = data.metadata;
 const _errs13 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate40.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate49.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -3073,28 +4009,112 @@ var valid0 = true;
 }
 }
 else {
-validate40.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate40.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
-validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 return exports;
 }
 
 // The built-in plugins' optionsSchema, compiled lenient like every plugin schema.
 function pluginValidators() {
 const exports = {};
-exports["metric:bleu"] = validate20;
-const schema31 = {"description":"Reference translation(s): a text, a list (used jointly, as BLEU defines), or { references, lowercase }. Sentence BLEU-4 with sacrebleu's 13a tokenisation (case-sensitive unless lowercase: true), Chen & Cherry method-1 smoothing (ε = 0.1) and effective order for outputs under 4 words. Score = BLEU in 0..1; passes when BLEU ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","required":["references"],"additionalProperties":false,"properties":{"references":{"description":"one reference text or a list of them","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"lowercase":{"type":"boolean","description":"lowercase output and references before comparing"}}}]};
+exports["metric:answer-relevance"] = validate20;
+const schema31 = {"description":"Optional: { query, questions }. `query` is the question the output should answer (default: the `query` var, else the `question` var, else the prompt); `questions` how many the grader writes (default 3). Needs a `grader` and an `embedder`. Score = mean cosine similarity of those questions to the query; passes at 0.7.","type":"object","additionalProperties":false,"properties":{"query":{"type":"string","minLength":1,"description":"the question the output should answer"},"questions":{"type":"integer","minimum":1,"maximum":10,"description":"questions the grader writes per round"}}};
 const func1 = require("ajv/dist/runtime/ucs2length").default;
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate20.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "query") || (key0 === "questions"))){
+validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.query !== undefined){
+let data0 = data.query;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate20.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.questions !== undefined){
+let data1 = data.questions;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+validate20.errors = [{instancePath:instancePath+"/questions",schemaPath:"#/properties/questions/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs4){
+if(typeof data1 == "number"){
+if(data1 > 10 || isNaN(data1)){
+validate20.errors = [{instancePath:instancePath+"/questions",schemaPath:"#/properties/questions/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10},message:"must be <= 10"}];
+return false;
+}
+else {
+if(data1 < 1 || isNaN(data1)){
+validate20.errors = [{instancePath:instancePath+"/questions",schemaPath:"#/properties/questions/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate20.errors = vErrors;
+return errors === 0;
+}
+validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:bleu"] = validate21;
+const schema32 = {"description":"Reference translation(s): a text, a list (used jointly, as BLEU defines), or { references, lowercase }. Sentence BLEU-4 with sacrebleu's 13a tokenisation (case-sensitive unless lowercase: true), Chen & Cherry method-1 smoothing (ε = 0.1) and effective order for outputs under 4 words. Score = BLEU in 0..1; passes when BLEU ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","required":["references"],"additionalProperties":false,"properties":{"references":{"description":"one reference text or a list of them","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]},"lowercase":{"type":"boolean","description":"lowercase output and references before comparing"}}}]};
+
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate21.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3394,7 +4414,7 @@ else {
 vErrors.push(err17);
 }
 errors++;
-validate20.errors = vErrors;
+validate21.errors = vErrors;
 return false;
 }
 else {
@@ -3408,20 +4428,20 @@ vErrors = null;
 }
 }
 }
-validate20.errors = vErrors;
+validate21.errors = vErrors;
 evaluated0.props = props0;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate20.evaluated = {"dynamicProps":true,"dynamicItems":true};
+validate21.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
-exports["metric:contains"] = validate21;
-const schema32 = {"description":"Substring the output must contain, case-sensitive. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+exports["metric:contains"] = validate22;
+const schema33 = {"description":"Substring the output must contain, case-sensitive. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
 
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate21.evaluated;
+const evaluated0 = validate22.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3479,167 +4499,6 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate21.errors = vErrors;
-return false;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate21.errors = vErrors;
-return errors === 0;
-}
-validate21.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-exports["metric:contains-all"] = validate22;
-const schema33 = {"description":"Substrings the output must all contain (case-sensitive): a list, or a comma-separated string.","anyOf":[{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1},{"type":"string","minLength":1}]};
-
-function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate22.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(errors === _errs1){
-if(Array.isArray(data)){
-if(data.length < 1){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-else {
-var valid1 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
-const _errs3 = errors;
-const _errs4 = errors;
-let valid2 = false;
-const _errs5 = errors;
-if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var _valid1 = _errs5 === errors;
-valid2 = valid2 || _valid1;
-const _errs7 = errors;
-if(!(typeof data0 == "number")){
-const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var _valid1 = _errs7 === errors;
-valid2 = valid2 || _valid1;
-if(!valid2){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-else {
-errors = _errs4;
-if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid1 = _errs3 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-else {
-const err4 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-var items0 = true;
-}
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data === "string"){
-if(func1(data) < 1){
-const err5 = {instancePath,schemaPath:"#/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-var _valid0 = _errs9 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const err7 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
 validate22.errors = vErrors;
 return false;
 }
@@ -3655,13 +4514,12 @@ vErrors = null;
 }
 }
 validate22.errors = vErrors;
-evaluated0.items = items0;
 return errors === 0;
 }
-validate22.evaluated = {"dynamicProps":false,"dynamicItems":true};
+validate22.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:contains-any"] = validate23;
-const schema34 = {"description":"Substrings, one of which the output must contain (case-sensitive): a list or a comma-separated text.","anyOf":[{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1},{"type":"string","minLength":1}]};
+exports["metric:contains-all"] = validate23;
+const schema34 = {"description":"Substrings the output must all contain (case-sensitive): a list, or a comma-separated string.","anyOf":[{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1},{"type":"string","minLength":1}]};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3822,8 +4680,8 @@ return errors === 0;
 }
 validate23.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:contains-json"] = validate24;
-const schema35 = {"description":"Optional JSON Schema (draft 2020-12) that the first JSON object or array found in the output must satisfy.","type":"object"};
+exports["metric:contains-any"] = validate24;
+const schema35 = {"description":"Substrings, one of which the output must contain (case-sensitive): a list or a comma-separated text.","anyOf":[{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1},{"type":"string","minLength":1}]};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3835,17 +4693,157 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(data && typeof data == "object" && !Array.isArray(data))){
-validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid1 = _errs5 === errors;
+valid2 = valid2 || _valid1;
+const _errs7 = errors;
+if(!(typeof data0 == "number")){
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid1 = _errs7 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err5 = {instancePath,schemaPath:"#/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var _valid0 = _errs9 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err7 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+validate24.errors = vErrors;
 return false;
 }
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
 validate24.errors = vErrors;
+evaluated0.items = items0;
 return errors === 0;
 }
-validate24.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate24.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:cost"] = validate25;
-const schema36 = {"type":"number","minimum":0,"description":"Maximum cost of the model call in US dollars, e.g. 0.002. Pass/fail: score 1 or 0."};
+exports["metric:contains-json"] = validate25;
+const schema36 = {"description":"Optional JSON Schema (draft 2020-12) that the first JSON object or array found in the output must satisfy.","type":"object"};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3857,39 +4855,61 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(typeof data == "number"){
-if(data < 0 || isNaN(data)){
-validate25.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
-}
-}
-else {
-validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
 }
 validate25.errors = vErrors;
 return errors === 0;
 }
 validate25.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:equals"] = validate26;
-const schema37 = {"description":"Expected output. A string must match the output exactly; any other JSON value is compared, structurally, with the output parsed as JSON."};
+exports["metric:cost"] = validate26;
+const schema37 = {"type":"number","minimum":0,"description":"Maximum cost of the model call in US dollars, e.g. 0.002. Pass/fail: score 1 or 0."};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-validate26.errors = null;
-return true;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate26.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(typeof data == "number"){
+if(data < 0 || isNaN(data)){
+validate26.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+validate26.errors = vErrors;
+return errors === 0;
 }
 validate26.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:f1"] = validate27;
-const schema38 = {"description":"Gold answer, or a list of accepted answers (the best F1 counts). Token F1 with SQuAD normalisation: lowercase, ASCII punctuation and the articles a/an/the removed, whitespace collapsed. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string"},{"type":"number"},{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1}]};
+exports["metric:equals"] = validate27;
+const schema38 = {"description":"Expected output. A string must match the output exactly; any other JSON value is compared, structurally, with the output parsed as JSON."};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+validate27.errors = null;
+return true;
+}
+validate27.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:f1"] = validate28;
+const schema39 = {"description":"Gold answer, or a list of accepted answers (the best F1 counts). Token F1 with SQuAD normalisation: lowercase, ASCII punctuation and the articles a/an/the removed, whitespace collapsed. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string"},{"type":"number"},{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1}]};
+
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate27.evaluated;
+const evaluated0 = validate28.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4024,7 +5044,7 @@ else {
 vErrors.push(err7);
 }
 errors++;
-validate27.errors = vErrors;
+validate28.errors = vErrors;
 return false;
 }
 else {
@@ -4038,44 +5058,14 @@ vErrors = null;
 }
 }
 }
-validate27.errors = vErrors;
+validate28.errors = vErrors;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate27.evaluated = {"dynamicProps":false,"dynamicItems":true};
+validate28.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:finish-reason"] = validate28;
-const schema39 = {"type":"string","minLength":1,"description":"Expected finish reason, compared case-insensitively: stop, length (hit the token limit), tool_calls, content_filter, or a provider's own word. Pass/fail: score 1 or 0."};
-
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate28.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(typeof data === "string"){
-if(func1(data) < 1){
-validate28.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-validate28.errors = vErrors;
-return errors === 0;
-}
-validate28.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-exports["metric:icontains"] = validate29;
-const schema40 = {"description":"Substring the output must contain, ignoring case. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+exports["metric:factuality"] = validate29;
+const schema40 = {"description":"The reference (expert) answer. A grader model classifies the output against it as in OpenAI evals' fact eval: A subset (score 0.4), B superset (0.6), C same (1), D disagreement (0, fails), E differences that do not matter (1). Needs a `grader`; the question is the `query` or `question` var, else the prompt.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4157,8 +5147,8 @@ return errors === 0;
 }
 validate29.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:is-json"] = validate30;
-const schema41 = {"description":"Optional JSON Schema (draft 2020-12) the parsed output must satisfy.","type":"object"};
+exports["metric:finish-reason"] = validate30;
+const schema41 = {"type":"string","minLength":1,"description":"Expected finish reason, compared case-insensitively: stop, length (hit the token limit), tool_calls, content_filter, or a provider's own word. Pass/fail: score 1 or 0."};
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4170,17 +5160,25 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(data && typeof data == "object" && !Array.isArray(data))){
-validate30.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+if(errors === 0){
+if(typeof data === "string"){
+if(func1(data) < 1){
+validate30.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+}
+else {
+validate30.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
 }
 validate30.errors = vErrors;
 return errors === 0;
 }
 validate30.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:javascript"] = validate31;
-const schema42 = {"type":"string","minLength":1,"description":"Inline JavaScript (an expression such as `output.length < 200`, or a function body with `return`) over `output`, `context` and `vars`, or `file:path/to/module.js[:exportName]`. Returns a boolean, a score, or { pass, score?, reason? }."};
+exports["metric:icontains"] = validate31;
+const schema42 = {"description":"Substring the output must contain, ignoring case. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4192,16 +5190,69 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
 if(typeof data === "string"){
 if(func1(data) < 1){
-validate31.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
 }
 }
 else {
-validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(!(typeof data == "number")){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate31.errors = vErrors;
 return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
 }
 }
 validate31.errors = vErrors;
@@ -4209,8 +5260,8 @@ return errors === 0;
 }
 validate31.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:latency"] = validate32;
-const schema43 = {"type":"number","minimum":0,"description":"Maximum latency of the model call in milliseconds (a cached answer keeps its recorded latency). Pass/fail: score 1 or 0."};
+exports["metric:is-json"] = validate32;
+const schema43 = {"description":"Optional JSON Schema (draft 2020-12) the parsed output must satisfy.","type":"object"};
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4222,30 +5273,82 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(typeof data == "number"){
-if(data < 0 || isNaN(data)){
-validate32.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
-}
-}
-else {
-validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
 }
 validate32.errors = vErrors;
 return errors === 0;
 }
 validate32.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:length"] = validate33;
-const schema44 = {"description":"Number of characters the output must have: an exact count, or { min, max } (inclusive; either may be left out). Characters are Unicode code points (an emoji counts once), whitespace included. Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest characters, inclusive"},"max":{"type":"integer","minimum":0,"description":"most characters, inclusive"}}}]};
+exports["metric:javascript"] = validate33;
+const schema44 = {"type":"string","minLength":1,"description":"Inline JavaScript (an expression such as `output.length < 200`, or a function body with `return`) over `output`, `context` and `vars`, or `file:path/to/module.js[:exportName]`. Returns a boolean, a score, or { pass, score?, reason? }."};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate33.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(typeof data === "string"){
+if(func1(data) < 1){
+validate33.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+validate33.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:latency"] = validate34;
+const schema45 = {"type":"number","minimum":0,"description":"Maximum latency of the model call in milliseconds (a cached answer keeps its recorded latency). Pass/fail: score 1 or 0."};
+
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate34.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(typeof data == "number"){
+if(data < 0 || isNaN(data)){
+validate34.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate34.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+validate34.errors = vErrors;
+return errors === 0;
+}
+validate34.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:length"] = validate35;
+const schema46 = {"description":"Number of characters the output must have: an exact count, or { min, max } (inclusive; either may be left out). Characters are Unicode code points (an emoji counts once), whitespace included. Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest characters, inclusive"},"max":{"type":"integer","minimum":0,"description":"most characters, inclusive"}}}]};
+
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate35.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4404,7 +5507,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate33.errors = vErrors;
+validate35.errors = vErrors;
 return false;
 }
 else {
@@ -4418,19 +5521,19 @@ vErrors = null;
 }
 }
 }
-validate33.errors = vErrors;
+validate35.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate33.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate35.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:levenshtein"] = validate34;
-const schema45 = {"description":"Expected text: a bare text (passes when the edit distance ≤ 5), { expected, maxDistance } or { expected, minSimilarity } (0..1). Distance in Unicode code points, case-sensitive. Score = similarity 1 − distance / longer length; a `threshold` on the assertion means similarity ≥ threshold instead.","anyOf":[{"type":"string"},{"type":"number"},{"title":"an object with `expected` and `minSimilarity`","type":"object","required":["expected","minSimilarity"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"minSimilarity":{"type":"number","minimum":0,"maximum":1,"description":"pass when 1 − distance / longer length is at least this"}}},{"title":"an object with `expected` (and optionally `maxDistance`)","type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"maxDistance":{"type":"integer","minimum":0,"description":"pass when the edit distance is at most this"}}}]};
+exports["metric:levenshtein"] = validate36;
+const schema47 = {"description":"Expected text: a bare text (passes when the edit distance ≤ 5), { expected, maxDistance } or { expected, minSimilarity } (0..1). Distance in Unicode code points, case-sensitive. Score = similarity 1 − distance / longer length; a `threshold` on the assertion means similarity ≥ threshold instead.","anyOf":[{"type":"string"},{"type":"number"},{"title":"an object with `expected` and `minSimilarity`","type":"object","required":["expected","minSimilarity"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"minSimilarity":{"type":"number","minimum":0,"maximum":1,"description":"pass when 1 − distance / longer length is at least this"}}},{"title":"an object with `expected` (and optionally `maxDistance`)","type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"maxDistance":{"type":"integer","minimum":0,"description":"pass when the edit distance is at most this"}}}]};
 
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate34.evaluated;
+const evaluated0 = validate36.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4768,7 +5871,7 @@ else {
 vErrors.push(err19);
 }
 errors++;
-validate34.errors = vErrors;
+validate36.errors = vErrors;
 return false;
 }
 else {
@@ -4782,19 +5885,349 @@ vErrors = null;
 }
 }
 }
-validate34.errors = vErrors;
+validate36.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate34.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate36.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:numeric"] = validate35;
-const schema46 = {"description":"Expected number, or { expected, abs?, rel? }: the last number in the output (signs, $, %, thousands separators and decimals understood) must be within abs, or within rel × |expected|, of it; with neither, equal. Pass/fail: score 1 or 0.","anyOf":[{"type":"number"},{"type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"type":"number","description":"the number the output should end with"},"abs":{"type":"number","minimum":0,"description":"absolute tolerance: pass when |actual − expected| ≤ abs"},"rel":{"type":"number","minimum":0,"description":"relative tolerance: pass when |actual − expected| ≤ rel × |expected| (0.01 = 1 %)"}}}]};
+exports["metric:llm-rubric"] = validate37;
+const schema48 = {"description":"The rubric a grader model judges the output against, or { rubric, examples } with worked examples ({ output, pass, score?, reason? }). Needs a `grader`. Score = the judge's 0..1 score (mean over graderRepeat rounds).","anyOf":[{"type":"string","minLength":1},{"title":"an object with `rubric` (and optionally `examples`)","type":"object","required":["rubric"],"additionalProperties":false,"properties":{"rubric":{"type":"string","minLength":1,"description":"what the output must do to pass"},"examples":{"type":"array","description":"worked examples shown to the judge","items":{"type":"object","required":["output","pass"],"additionalProperties":false,"properties":{"output":{"type":"string","description":"an example output"},"pass":{"type":"boolean","description":"whether it passes"},"score":{"type":"number","minimum":0,"maximum":1,"description":"its score"},"reason":{"type":"string","description":"why"}}}}}}]};
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate35.evaluated;
+const evaluated0 = validate37.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.rubric === undefined) && (missing0 = "rubric")){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+const _errs5 = errors;
+for(const key0 in data){
+if(!((key0 === "rubric") || (key0 === "examples"))){
+const err3 = {instancePath,schemaPath:"#/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+break;
+}
+}
+if(_errs5 === errors){
+if(data.rubric !== undefined){
+let data0 = data.rubric;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err4 = {instancePath:instancePath+"/rubric",schemaPath:"#/anyOf/1/properties/rubric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/rubric",schemaPath:"#/anyOf/1/properties/rubric/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.examples !== undefined){
+let data1 = data.examples;
+const _errs8 = errors;
+if(errors === _errs8){
+if(Array.isArray(data1)){
+var valid2 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+const _errs10 = errors;
+if(errors === _errs10){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if(((data2.output === undefined) && (missing1 = "output")) || ((data2.pass === undefined) && (missing1 = "pass"))){
+const err6 = {instancePath:instancePath+"/examples/" + i0,schemaPath:"#/anyOf/1/properties/examples/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+const _errs12 = errors;
+for(const key1 in data2){
+if(!((((key1 === "output") || (key1 === "pass")) || (key1 === "score")) || (key1 === "reason"))){
+const err7 = {instancePath:instancePath+"/examples/" + i0,schemaPath:"#/anyOf/1/properties/examples/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+break;
+}
+}
+if(_errs12 === errors){
+if(data2.output !== undefined){
+const _errs13 = errors;
+if(typeof data2.output !== "string"){
+const err8 = {instancePath:instancePath+"/examples/" + i0+"/output",schemaPath:"#/anyOf/1/properties/examples/items/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.pass !== undefined){
+const _errs15 = errors;
+if(typeof data2.pass !== "boolean"){
+const err9 = {instancePath:instancePath+"/examples/" + i0+"/pass",schemaPath:"#/anyOf/1/properties/examples/items/properties/pass/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.score !== undefined){
+let data5 = data2.score;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data5 == "number"){
+if(data5 > 1 || isNaN(data5)){
+const err10 = {instancePath:instancePath+"/examples/" + i0+"/score",schemaPath:"#/anyOf/1/properties/examples/items/properties/score/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+else {
+if(data5 < 0 || isNaN(data5)){
+const err11 = {instancePath:instancePath+"/examples/" + i0+"/score",schemaPath:"#/anyOf/1/properties/examples/items/properties/score/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/examples/" + i0+"/score",schemaPath:"#/anyOf/1/properties/examples/items/properties/score/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.reason !== undefined){
+const _errs19 = errors;
+if(typeof data2.reason !== "string"){
+const err13 = {instancePath:instancePath+"/examples/" + i0+"/reason",schemaPath:"#/anyOf/1/properties/examples/items/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/examples/" + i0,schemaPath:"#/anyOf/1/properties/examples/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+var valid2 = _errs10 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/examples",schemaPath:"#/anyOf/1/properties/examples/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props0 = true;
+}
+if(!valid0){
+const err17 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+validate37.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate37.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate37.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+exports["metric:numeric"] = validate38;
+const schema49 = {"description":"Expected number, or { expected, abs?, rel? }: the last number in the output (signs, $, %, thousands separators and decimals understood) must be within abs, or within rel × |expected|, of it; with neither, equal. Pass/fail: score 1 or 0.","anyOf":[{"type":"number"},{"type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"type":"number","description":"the number the output should end with"},"abs":{"type":"number","minimum":0,"description":"absolute tolerance: pass when |actual − expected| ≤ abs"},"rel":{"type":"number","minimum":0,"description":"relative tolerance: pass when |actual − expected| ≤ rel × |expected| (0.01 = 1 %)"}}}]};
+
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate38.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4959,7 +6392,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate35.errors = vErrors;
+validate38.errors = vErrors;
 return false;
 }
 else {
@@ -4973,318 +6406,14 @@ vErrors = null;
 }
 }
 }
-validate35.errors = vErrors;
+validate38.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate35.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate38.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:regex"] = validate36;
-const schema47 = {"type":"string","minLength":1,"description":"JavaScript regular expression the output must match: its source (`^\\d+$`) or `/source/flags`."};
-
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate36.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(typeof data === "string"){
-if(func1(data) < 1){
-validate36.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-validate36.errors = vErrors;
-return errors === 0;
-}
-validate36.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-exports["metric:rouge-1"] = validate37;
-const schema48 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared words (unigrams), a repeated word at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
-
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate37.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(errors === _errs1){
-if(typeof data === "string"){
-if(func1(data) < 1){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(errors === _errs3){
-if(Array.isArray(data)){
-if(data.length < 1){
-const err2 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-else {
-var valid1 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-var valid1 = _errs5 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-else {
-const err5 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-var items0 = true;
-}
-if(!valid0){
-const err6 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-validate37.errors = vErrors;
-return false;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate37.errors = vErrors;
-evaluated0.items = items0;
-return errors === 0;
-}
-validate37.evaluated = {"dynamicProps":false,"dynamicItems":true};
-
-exports["metric:rouge-2"] = validate38;
-const schema49 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared bigrams (adjacent word pairs), each at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
-
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate38.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(errors === _errs1){
-if(typeof data === "string"){
-if(func1(data) < 1){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(errors === _errs3){
-if(Array.isArray(data)){
-if(data.length < 1){
-const err2 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-else {
-var valid1 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-var valid1 = _errs5 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-else {
-const err5 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-var items0 = true;
-}
-if(!valid0){
-const err6 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-validate38.errors = vErrors;
-return false;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate38.errors = vErrors;
-evaluated0.items = items0;
-return errors === 0;
-}
-validate38.evaluated = {"dynamicProps":false,"dynamicItems":true};
-
-exports["metric:rouge-l"] = validate39;
-const schema50 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts the words of the longest common subsequence (in order, gaps allowed); F-measure with β = 1. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
+exports["metric:regex"] = validate39;
+const schema50 = {"type":"string","minLength":1,"description":"JavaScript regular expression the output must match: its source (`^\\d+$`) or `/source/flags`."};
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5296,6 +6425,36 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
+if(errors === 0){
+if(typeof data === "string"){
+if(func1(data) < 1){
+validate39.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+validate39.errors = vErrors;
+return errors === 0;
+}
+validate39.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:rouge-1"] = validate40;
+const schema51 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared words (unigrams), a repeated word at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
+
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate40.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
 const _errs0 = errors;
 let valid0 = false;
 const _errs1 = errors;
@@ -5400,7 +6559,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate39.errors = vErrors;
+validate40.errors = vErrors;
 return false;
 }
 else {
@@ -5414,19 +6573,430 @@ vErrors = null;
 }
 }
 }
-validate39.errors = vErrors;
+validate40.errors = vErrors;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate39.evaluated = {"dynamicProps":false,"dynamicItems":true};
+validate40.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:starts-with"] = validate40;
-const schema51 = {"description":"Prefix the output must start with, case-sensitive. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+exports["metric:rouge-2"] = validate41;
+const schema52 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared bigrams (adjacent word pairs), each at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate40.evaluated;
+const evaluated0 = validate41.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+if(!valid0){
+const err6 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate41.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate41.errors = vErrors;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate41.evaluated = {"dynamicProps":false,"dynamicItems":true};
+
+exports["metric:rouge-l"] = validate42;
+const schema53 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts the words of the longest common subsequence (in order, gaps allowed); F-measure with β = 1. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
+
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate42.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+if(!valid0){
+const err6 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate42.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate42.errors = vErrors;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate42.evaluated = {"dynamicProps":false,"dynamicItems":true};
+
+exports["metric:similar"] = validate43;
+const schema54 = {"description":"Expected text, or a list of them (the closest counts). Score = cosine similarity of the embeddings of the output and the expected text, from the `embedder`; passes at 0.8 unless `threshold` says otherwise.","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]};
+
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate43.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+if(!valid0){
+const err6 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate43.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate43.errors = vErrors;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate43.evaluated = {"dynamicProps":false,"dynamicItems":true};
+
+exports["metric:starts-with"] = validate44;
+const schema55 = {"description":"Prefix the output must start with, case-sensitive. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate44.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5484,7 +7054,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate40.errors = vErrors;
+validate44.errors = vErrors;
 return false;
 }
 else {
@@ -5498,18 +7068,18 @@ vErrors = null;
 }
 }
 }
-validate40.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
-validate40.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate44.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:word-count"] = validate41;
-const schema52 = {"description":"Number of words the output must have: an exact count, or { min, max } (inclusive; either may be left out). Words are runs of non-whitespace characters (`don't` and `well-known` are one word each). Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest words, inclusive"},"max":{"type":"integer","minimum":0,"description":"most words, inclusive"}}}]};
+exports["metric:word-count"] = validate45;
+const schema56 = {"description":"Number of words the output must have: an exact count, or { min, max } (inclusive; either may be left out). Words are runs of non-whitespace characters (`don't` and `well-known` are one word each). Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest words, inclusive"},"max":{"type":"integer","minimum":0,"description":"most words, inclusive"}}}]};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate45.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5668,7 +7238,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate41.errors = vErrors;
+validate45.errors = vErrors;
 return false;
 }
 else {
@@ -5682,20 +7252,20 @@ vErrors = null;
 }
 }
 }
-validate41.errors = vErrors;
+validate45.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate41.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate45.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["provider:anthropic"] = validate42;
-const schema53 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL without /v1; default ANTHROPIC_BASE_URL or https://api.anthropic.com"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default ANTHROPIC_API_KEY)"},"temperature":{"type":"number","minimum":0,"maximum":1,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens, default 1024)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (top_k)"},"stop":{"description":"stop sequence or sequences (stop_sequences)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"stream":{"type":"boolean","description":"stream the answer as server-sent events and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request, e.g. anthropic-beta (not for secrets: use apiKeyEnv)"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
-const func19 = Object.prototype.hasOwnProperty;
+exports["provider:anthropic"] = validate46;
+const schema57 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL without /v1; default ANTHROPIC_BASE_URL or https://api.anthropic.com"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default ANTHROPIC_API_KEY)"},"temperature":{"type":"number","minimum":0,"maximum":1,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens, default 1024)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (top_k)"},"stop":{"description":"stop sequence or sequences (stop_sequences)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"stream":{"type":"boolean","description":"stream the answer as server-sent events and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request, e.g. anthropic-beta (not for secrets: use apiKeyEnv)"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+const func25 = Object.prototype.hasOwnProperty;
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate42.evaluated;
+const evaluated0 = validate46.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5706,8 +7276,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func19.call(schema53.properties, key0))){
-validate42.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func25.call(schema57.properties, key0))){
+validate46.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5716,7 +7286,7 @@ if(_errs1 === errors){
 if(data.baseUrl !== undefined){
 const _errs2 = errors;
 if(typeof data.baseUrl !== "string"){
-validate42.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate46.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -5728,7 +7298,7 @@ if(valid0){
 if(data.apiKeyEnv !== undefined){
 const _errs4 = errors;
 if(typeof data.apiKeyEnv !== "string"){
-validate42.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate46.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -5743,18 +7313,18 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 == "number"){
 if(data2 > 1 || isNaN(data2)){
-validate42.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate46.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data2 < 0 || isNaN(data2)){
-validate42.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate46.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate46.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -5768,13 +7338,13 @@ if(data.maxTokens !== undefined){
 let data3 = data.maxTokens;
 const _errs8 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate42.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate46.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 < 1 || isNaN(data3)){
-validate42.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate46.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -5791,18 +7361,18 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 > 1 || isNaN(data4)){
-validate42.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate46.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data4 < 0 || isNaN(data4)){
-validate42.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate46.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate46.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -5816,13 +7386,13 @@ if(data.topK !== undefined){
 let data5 = data.topK;
 const _errs12 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-validate42.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate46.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data5 == "number"){
 if(data5 < 1 || isNaN(data5)){
-validate42.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate46.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -5909,7 +7479,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate42.errors = vErrors;
+validate46.errors = vErrors;
 return false;
 }
 else {
@@ -5932,7 +7502,7 @@ if(valid0){
 if(data.stream !== undefined){
 const _errs22 = errors;
 if(typeof data.stream !== "boolean"){
-validate42.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate46.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -5949,7 +7519,7 @@ if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 for(const key1 in data9){
 const _errs27 = errors;
 if(typeof data9[key1] !== "string"){
-validate42.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate46.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs27 === errors;
@@ -5959,7 +7529,7 @@ break;
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate46.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -5973,13 +7543,13 @@ if(data.concurrency !== undefined){
 let data11 = data.concurrency;
 const _errs29 = errors;
 if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-validate42.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate46.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs29){
 if(typeof data11 == "number"){
 if(data11 < 1 || isNaN(data11)){
-validate42.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate46.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -5996,12 +7566,12 @@ const _errs31 = errors;
 if(errors === _errs31){
 if(typeof data12 == "number"){
 if(data12 <= 0 || isNaN(data12)){
-validate42.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate46.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate46.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -6015,13 +7585,13 @@ if(data.timeoutMs !== undefined){
 let data13 = data.timeoutMs;
 const _errs33 = errors;
 if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-validate42.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate46.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs33){
 if(typeof data13 == "number"){
 if(data13 < 1 || isNaN(data13)){
-validate42.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate46.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6036,13 +7606,13 @@ if(data.maxRetries !== undefined){
 let data14 = data.maxRetries;
 const _errs35 = errors;
 if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-validate42.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate46.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs35){
 if(typeof data14 == "number"){
 if(data14 < 0 || isNaN(data14)){
-validate42.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate46.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -6067,22 +7637,22 @@ var valid0 = true;
 }
 }
 else {
-validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate46.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate42.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
-validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:echo"] = validate43;
-const schema54 = {"type":"object","additionalProperties":false,"properties":{"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:echo"] = validate47;
+const schema58 = {"type":"object","additionalProperties":false,"properties":{"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate43.evaluated;
+const evaluated0 = validate47.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6094,7 +7664,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "latencyMs") || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
-validate43.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate47.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6104,13 +7674,13 @@ if(data.latencyMs !== undefined){
 let data0 = data.latencyMs;
 const _errs2 = errors;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-validate43.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate47.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2){
 if(typeof data0 == "number"){
 if(data0 < 0 || isNaN(data0)){
-validate43.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate47.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -6125,13 +7695,13 @@ if(data.concurrency !== undefined){
 let data1 = data.concurrency;
 const _errs4 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
-validate43.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate47.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data1 == "number"){
 if(data1 < 1 || isNaN(data1)){
-validate43.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate47.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6148,12 +7718,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 == "number"){
 if(data2 <= 0 || isNaN(data2)){
-validate43.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate47.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate43.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate47.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -6167,13 +7737,13 @@ if(data.timeoutMs !== undefined){
 let data3 = data.timeoutMs;
 const _errs8 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate43.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate47.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 < 1 || isNaN(data3)){
-validate43.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate47.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6188,13 +7758,13 @@ if(data.maxRetries !== undefined){
 let data4 = data.maxRetries;
 const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate43.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate47.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 < 0 || isNaN(data4)){
-validate43.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate47.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -6211,22 +7781,22 @@ var valid0 = true;
 }
 }
 else {
-validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate47.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate43.errors = vErrors;
+validate47.errors = vErrors;
 return errors === 0;
 }
-validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate47.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:exec"] = validate44;
-const schema55 = {"type":"object","additionalProperties":false,"properties":{"cwd":{"type":"string","description":"working directory, relative to the suite file; default: its directory"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables for the command (their values are never cached or reported)"},"shell":{"type":"boolean","description":"run the command through a shell (default true); false splits it on spaces, honouring quotes"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:exec"] = validate48;
+const schema59 = {"type":"object","additionalProperties":false,"properties":{"cwd":{"type":"string","description":"working directory, relative to the suite file; default: its directory"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables for the command (their values are never cached or reported)"},"shell":{"type":"boolean","description":"run the command through a shell (default true); false splits it on spaces, honouring quotes"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate44.evaluated;
+const evaluated0 = validate48.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6238,7 +7808,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "cwd") || (key0 === "env")) || (key0 === "shell")) || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
-validate44.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6247,7 +7817,7 @@ if(_errs1 === errors){
 if(data.cwd !== undefined){
 const _errs2 = errors;
 if(typeof data.cwd !== "string"){
-validate44.errors = [{instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate48.errors = [{instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6264,7 +7834,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 const _errs7 = errors;
 if(typeof data1[key1] !== "string"){
-validate44.errors = [{instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate48.errors = [{instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -6274,7 +7844,7 @@ break;
 }
 }
 else {
-validate44.errors = [{instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate48.errors = [{instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6287,7 +7857,7 @@ if(valid0){
 if(data.shell !== undefined){
 const _errs9 = errors;
 if(typeof data.shell !== "boolean"){
-validate44.errors = [{instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate48.errors = [{instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -6300,13 +7870,13 @@ if(data.concurrency !== undefined){
 let data4 = data.concurrency;
 const _errs11 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate44.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate48.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs11){
 if(typeof data4 == "number"){
 if(data4 < 1 || isNaN(data4)){
-validate44.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate48.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6323,12 +7893,12 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(typeof data5 == "number"){
 if(data5 <= 0 || isNaN(data5)){
-validate44.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate48.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate44.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate48.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -6342,13 +7912,13 @@ if(data.timeoutMs !== undefined){
 let data6 = data.timeoutMs;
 const _errs15 = errors;
 if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-validate44.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate48.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs15){
 if(typeof data6 == "number"){
 if(data6 < 1 || isNaN(data6)){
-validate44.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate48.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6363,13 +7933,13 @@ if(data.maxRetries !== undefined){
 let data7 = data.maxRetries;
 const _errs17 = errors;
 if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-validate44.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate48.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs17){
 if(typeof data7 == "number"){
 if(data7 < 0 || isNaN(data7)){
-validate44.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate48.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -6388,22 +7958,22 @@ var valid0 = true;
 }
 }
 else {
-validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate44.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:file"] = validate45;
-const schema56 = {"type":"object","additionalProperties":false,"properties":{"options":{"type":"object","description":"settings for the module: a provider plugin receives them as spec.config, a generate function as context.config"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:file"] = validate49;
+const schema60 = {"type":"object","additionalProperties":false,"properties":{"options":{"type":"object","description":"settings for the module: a provider plugin receives them as spec.config, a generate function as context.config"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate45.evaluated;
+const evaluated0 = validate49.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6415,7 +7985,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "options") || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
-validate45.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate49.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6425,7 +7995,7 @@ if(data.options !== undefined){
 let data0 = data.options;
 const _errs2 = errors;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-validate45.errors = [{instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate49.errors = [{instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6438,13 +8008,13 @@ if(data.concurrency !== undefined){
 let data1 = data.concurrency;
 const _errs4 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
-validate45.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate49.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data1 == "number"){
 if(data1 < 1 || isNaN(data1)){
-validate45.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate49.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6461,12 +8031,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 == "number"){
 if(data2 <= 0 || isNaN(data2)){
-validate45.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate49.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate45.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate49.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -6480,13 +8050,13 @@ if(data.timeoutMs !== undefined){
 let data3 = data.timeoutMs;
 const _errs8 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate45.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate49.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 < 1 || isNaN(data3)){
-validate45.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate49.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6501,13 +8071,13 @@ if(data.maxRetries !== undefined){
 let data4 = data.maxRetries;
 const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate45.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate49.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 < 0 || isNaN(data4)){
-validate45.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate49.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -6524,22 +8094,22 @@ var valid0 = true;
 }
 }
 else {
-validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate45.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
-validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:http"] = validate46;
-const schema57 = {"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"endpoint URL, default: the part of the id after http:; a template ({{ env.NAME }} goes in as is, other values URL-encoded)"},"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"],"description":"HTTP method; default POST"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"request headers; values are templates, e.g. \"Bearer {{ env.MY_API_KEY }}\""},"body":{"description":"request body: a JSON value whose strings are templates (a string that is exactly \"{{ messages }}\" or \"{{ vars.x }}\" becomes that value), or a string template"},"responsePath":{"type":"string","minLength":1,"description":"where the answer is in the JSON response, e.g. choices[0].message.content; default: the whole body"},"usagePath":{"description":"where token counts are: a path to {input, output} (or prompt_tokens/completion_tokens), or {input: path, output: path}","oneOf":[{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},"output":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"}}}]},"finishReasonPath":{"type":"string","minLength":1,"description":"where the finish reason is in the JSON response"},"statusRetry":{"type":"array","items":{"type":"integer","minimum":100,"maximum":599},"description":"HTTP statuses worth retrying; default 408, 409, 429, 500, 502, 503, 504"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:http"] = validate50;
+const schema61 = {"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"endpoint URL, default: the part of the id after http:; a template ({{ env.NAME }} goes in as is, other values URL-encoded)"},"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"],"description":"HTTP method; default POST"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"request headers; values are templates, e.g. \"Bearer {{ env.MY_API_KEY }}\""},"body":{"description":"request body: a JSON value whose strings are templates (a string that is exactly \"{{ messages }}\" or \"{{ vars.x }}\" becomes that value), or a string template"},"responsePath":{"type":"string","minLength":1,"description":"where the answer is in the JSON response, e.g. choices[0].message.content; default: the whole body"},"usagePath":{"description":"where token counts are: a path to {input, output} (or prompt_tokens/completion_tokens), or {input: path, output: path}","oneOf":[{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},"output":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"}}}]},"finishReasonPath":{"type":"string","minLength":1,"description":"where the finish reason is in the JSON response"},"statusRetry":{"type":"array","items":{"type":"integer","minimum":100,"maximum":599},"description":"HTTP statuses worth retrying; default 408, 409, 429, 500, 502, 503, 504"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate46.evaluated;
+const evaluated0 = validate50.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6550,8 +8120,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func19.call(schema57.properties, key0))){
-validate46.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func25.call(schema61.properties, key0))){
+validate50.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6560,7 +8130,7 @@ if(_errs1 === errors){
 if(data.url !== undefined){
 const _errs2 = errors;
 if(typeof data.url !== "string"){
-validate46.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6573,11 +8143,11 @@ if(data.method !== undefined){
 let data1 = data.method;
 const _errs4 = errors;
 if(typeof data1 !== "string"){
-validate46.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((data1 === "GET") || (data1 === "POST")) || (data1 === "PUT")) || (data1 === "PATCH")) || (data1 === "DELETE"))){
-validate46.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema57.properties.method.enum},message:"must be equal to one of the allowed values"}];
+validate50.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema61.properties.method.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -6594,7 +8164,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 const _errs9 = errors;
 if(typeof data2[key1] !== "string"){
-validate46.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -6604,7 +8174,7 @@ break;
 }
 }
 else {
-validate46.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate50.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6620,12 +8190,12 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-validate46.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate50.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate46.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6801,7 +8371,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate46.errors = vErrors;
+validate50.errors = vErrors;
 return false;
 }
 else {
@@ -6827,12 +8397,12 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data8 === "string"){
 if(func1(data8) < 1){
-validate46.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate50.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate46.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate50.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6853,18 +8423,18 @@ for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 const _errs28 = errors;
 if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-validate46.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate50.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs28){
 if(typeof data10 == "number"){
 if(data10 > 599 || isNaN(data10)){
-validate46.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"}];
+validate50.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"}];
 return false;
 }
 else {
 if(data10 < 100 || isNaN(data10)){
-validate46.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
+validate50.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
 return false;
 }
 }
@@ -6877,7 +8447,7 @@ break;
 }
 }
 else {
-validate46.errors = [{instancePath:instancePath+"/statusRetry",schemaPath:"#/properties/statusRetry/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate50.errors = [{instancePath:instancePath+"/statusRetry",schemaPath:"#/properties/statusRetry/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -6891,13 +8461,13 @@ if(data.concurrency !== undefined){
 let data11 = data.concurrency;
 const _errs30 = errors;
 if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-validate46.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate50.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs30){
 if(typeof data11 == "number"){
 if(data11 < 1 || isNaN(data11)){
-validate46.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate50.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6914,12 +8484,12 @@ const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 == "number"){
 if(data12 <= 0 || isNaN(data12)){
-validate46.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate50.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate46.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate50.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -6933,13 +8503,13 @@ if(data.timeoutMs !== undefined){
 let data13 = data.timeoutMs;
 const _errs34 = errors;
 if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-validate46.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate50.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs34){
 if(typeof data13 == "number"){
 if(data13 < 1 || isNaN(data13)){
-validate46.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate50.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6954,13 +8524,13 @@ if(data.maxRetries !== undefined){
 let data14 = data.maxRetries;
 const _errs36 = errors;
 if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-validate46.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate50.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs36){
 if(typeof data14 == "number"){
 if(data14 < 0 || isNaN(data14)){
-validate46.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate50.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -6983,22 +8553,22 @@ var valid0 = true;
 }
 }
 else {
-validate46.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate50.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate46.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
-validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:mock"] = validate47;
-const schema58 = {"type":"object","additionalProperties":false,"properties":{"answers":{"type":"array","items":{"type":"object","additionalProperties":false,"description":"one scripted answer; every condition it lists must hold, and the first matching answer wins","properties":{"match":{"type":"string","description":"case-insensitive substring of the rendered prompt"},"regex":{"type":"string","description":"JavaScript regular expression source tested against the prompt (flag i)"},"vars":{"type":"object","description":"test variables that must all equal these values"},"output":{"type":"string","description":"the answer; {{prompt}} is replaced by the prompt"},"error":{"type":"string","description":"fail the call with this message (not retried)"},"finishReason":{"type":"string","description":"finish reason to report; default stop"}}},"description":"scripted answers, tried in order"},"default":{"type":"string","description":"answer when nothing matches; default 'mock answer'"},"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"failFirst":{"type":"integer","minimum":0,"description":"the first N calls for each distinct prompt fail with a retryable HTTP 503"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:mock"] = validate51;
+const schema62 = {"type":"object","additionalProperties":false,"properties":{"answers":{"type":"array","items":{"type":"object","additionalProperties":false,"description":"one scripted answer; every condition it lists must hold, and the first matching answer wins","properties":{"match":{"type":"string","description":"case-insensitive substring of the rendered prompt"},"regex":{"type":"string","description":"JavaScript regular expression source tested against the prompt (flag i)"},"vars":{"type":"object","description":"test variables that must all equal these values"},"output":{"type":"string","description":"the answer; {{prompt}} is replaced by the prompt"},"outputs":{"type":"array","minItems":1,"items":{"type":"string"},"description":"answers by repeat index (a judge round for a grader), cycling; instead of output"},"error":{"type":"string","description":"fail the call with this message (not retried)"},"finishReason":{"type":"string","description":"finish reason to report; default stop"}}},"description":"scripted answers, tried in order"},"default":{"type":"string","description":"answer when nothing matches; default 'mock answer'"},"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"failFirst":{"type":"integer","minimum":0,"description":"the first N calls for each distinct prompt fail with a retryable HTTP 503"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate47.evaluated;
+const evaluated0 = validate51.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7010,7 +8580,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "answers") || (key0 === "default")) || (key0 === "latencyMs")) || (key0 === "failFirst")) || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
-validate47.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate51.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7030,8 +8600,8 @@ if(errors === _errs4){
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const _errs6 = errors;
 for(const key1 in data1){
-if(!((((((key1 === "match") || (key1 === "regex")) || (key1 === "vars")) || (key1 === "output")) || (key1 === "error")) || (key1 === "finishReason"))){
-validate47.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+if(!(((((((key1 === "match") || (key1 === "regex")) || (key1 === "vars")) || (key1 === "output")) || (key1 === "outputs")) || (key1 === "error")) || (key1 === "finishReason"))){
+validate51.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7040,7 +8610,7 @@ if(_errs6 === errors){
 if(data1.match !== undefined){
 const _errs7 = errors;
 if(typeof data1.match !== "string"){
-validate47.errors = [{instancePath:instancePath+"/answers/" + i0+"/match",schemaPath:"#/properties/answers/items/properties/match/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/match",schemaPath:"#/properties/answers/items/properties/match/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -7052,7 +8622,7 @@ if(valid2){
 if(data1.regex !== undefined){
 const _errs9 = errors;
 if(typeof data1.regex !== "string"){
-validate47.errors = [{instancePath:instancePath+"/answers/" + i0+"/regex",schemaPath:"#/properties/answers/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/regex",schemaPath:"#/properties/answers/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -7065,7 +8635,7 @@ if(data1.vars !== undefined){
 let data4 = data1.vars;
 const _errs11 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate47.errors = [{instancePath:instancePath+"/answers/" + i0+"/vars",schemaPath:"#/properties/answers/items/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/vars",schemaPath:"#/properties/answers/items/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -7077,7 +8647,7 @@ if(valid2){
 if(data1.output !== undefined){
 const _errs13 = errors;
 if(typeof data1.output !== "string"){
-validate47.errors = [{instancePath:instancePath+"/answers/" + i0+"/output",schemaPath:"#/properties/answers/items/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/output",schemaPath:"#/properties/answers/items/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs13 === errors;
@@ -7086,11 +8656,35 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.error !== undefined){
+if(data1.outputs !== undefined){
+let data6 = data1.outputs;
 const _errs15 = errors;
-if(typeof data1.error !== "string"){
-validate47.errors = [{instancePath:instancePath+"/answers/" + i0+"/error",schemaPath:"#/properties/answers/items/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(errors === _errs15){
+if(Array.isArray(data6)){
+if(data6.length < 1){
+validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs",schemaPath:"#/properties/answers/items/properties/outputs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
+}
+else {
+var valid3 = true;
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+const _errs17 = errors;
+if(typeof data6[i1] !== "string"){
+validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs/" + i1,schemaPath:"#/properties/answers/items/properties/outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+if(!valid3){
+break;
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs",schemaPath:"#/properties/answers/items/properties/outputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
 }
 var valid2 = _errs15 === errors;
 }
@@ -7098,13 +8692,25 @@ else {
 var valid2 = true;
 }
 if(valid2){
-if(data1.finishReason !== undefined){
-const _errs17 = errors;
-if(typeof data1.finishReason !== "string"){
-validate47.errors = [{instancePath:instancePath+"/answers/" + i0+"/finishReason",schemaPath:"#/properties/answers/items/properties/finishReason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(data1.error !== undefined){
+const _errs19 = errors;
+if(typeof data1.error !== "string"){
+validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/error",schemaPath:"#/properties/answers/items/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid2 = _errs17 === errors;
+var valid2 = _errs19 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.finishReason !== undefined){
+const _errs21 = errors;
+if(typeof data1.finishReason !== "string"){
+validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/finishReason",schemaPath:"#/properties/answers/items/properties/finishReason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs21 === errors;
 }
 else {
 var valid2 = true;
@@ -7116,8 +8722,9 @@ var valid2 = true;
 }
 }
 }
+}
 else {
-validate47.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate51.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7128,7 +8735,7 @@ break;
 }
 }
 else {
-validate47.errors = [{instancePath:instancePath+"/answers",schemaPath:"#/properties/answers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate51.errors = [{instancePath:instancePath+"/answers",schemaPath:"#/properties/answers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7139,52 +8746,10 @@ var valid0 = true;
 }
 if(valid0){
 if(data.default !== undefined){
-const _errs19 = errors;
-if(typeof data.default !== "string"){
-validate47.errors = [{instancePath:instancePath+"/default",schemaPath:"#/properties/default/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs19 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.latencyMs !== undefined){
-let data9 = data.latencyMs;
-const _errs21 = errors;
-if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
-validate47.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs21){
-if(typeof data9 == "number"){
-if(data9 < 0 || isNaN(data9)){
-validate47.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs21 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.failFirst !== undefined){
-let data10 = data.failFirst;
 const _errs23 = errors;
-if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-validate47.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(typeof data.default !== "string"){
+validate51.errors = [{instancePath:instancePath+"/default",schemaPath:"#/properties/default/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
-}
-if(errors === _errs23){
-if(typeof data10 == "number"){
-if(data10 < 0 || isNaN(data10)){
-validate47.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
 }
 var valid0 = _errs23 === errors;
 }
@@ -7192,17 +8757,17 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.concurrency !== undefined){
-let data11 = data.concurrency;
+if(data.latencyMs !== undefined){
+let data11 = data.latencyMs;
 const _errs25 = errors;
 if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-validate47.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate51.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs25){
 if(typeof data11 == "number"){
-if(data11 < 1 || isNaN(data11)){
-validate47.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(data11 < 0 || isNaN(data11)){
+validate51.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -7213,19 +8778,19 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.rpm !== undefined){
-let data12 = data.rpm;
+if(data.failFirst !== undefined){
+let data12 = data.failFirst;
 const _errs27 = errors;
+if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+validate51.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
 if(errors === _errs27){
 if(typeof data12 == "number"){
-if(data12 <= 0 || isNaN(data12)){
-validate47.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+if(data12 < 0 || isNaN(data12)){
+validate51.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
-}
-else {
-validate47.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
 }
 }
 var valid0 = _errs27 === errors;
@@ -7234,17 +8799,17 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.timeoutMs !== undefined){
-let data13 = data.timeoutMs;
+if(data.concurrency !== undefined){
+let data13 = data.concurrency;
 const _errs29 = errors;
 if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-validate47.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate51.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs29){
 if(typeof data13 == "number"){
 if(data13 < 1 || isNaN(data13)){
-validate47.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate51.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7255,22 +8820,64 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.maxRetries !== undefined){
-let data14 = data.maxRetries;
+if(data.rpm !== undefined){
+let data14 = data.rpm;
 const _errs31 = errors;
-if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-validate47.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
 if(errors === _errs31){
 if(typeof data14 == "number"){
-if(data14 < 0 || isNaN(data14)){
-validate47.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(data14 <= 0 || isNaN(data14)){
+validate51.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
 }
 }
 var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data15 = data.timeoutMs;
+const _errs33 = errors;
+if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
+validate51.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs33){
+if(typeof data15 == "number"){
+if(data15 < 1 || isNaN(data15)){
+validate51.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data16 = data.maxRetries;
+const _errs35 = errors;
+if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+validate51.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs35){
+if(typeof data16 == "number"){
+if(data16 < 0 || isNaN(data16)){
+validate51.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs35 === errors;
 }
 else {
 var valid0 = true;
@@ -7285,22 +8892,22 @@ var valid0 = true;
 }
 }
 else {
-validate47.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate47.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
-validate47.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:ollama"] = validate48;
-const schema59 = {"type":"object","additionalProperties":false,"properties":{"host":{"type":"string","description":"Ollama server URL; default OLLAMA_HOST or http://127.0.0.1:11434"},"temperature":{"type":"number","minimum":0,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (options.num_predict)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (options.top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (options.top_k)"},"seed":{"type":"integer","description":"sampling seed (options.seed)"},"stop":{"description":"stop sequence or sequences (options.stop)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"numCtx":{"type":"integer","minimum":1,"description":"context window in tokens (options.num_ctx)"},"keepAlive":{"description":"how long the model stays loaded after the call, e.g. \"5m\" or seconds (keep_alive)","oneOf":[{"type":"string"},{"type":"number"}]},"format":{"description":"\"json\" or a JSON Schema the answer must follow (format)","oneOf":[{"type":"string"},{"type":"object"}]},"stream":{"type":"boolean","description":"stream the answer as NDJSON and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:ollama"] = validate52;
+const schema63 = {"type":"object","additionalProperties":false,"properties":{"host":{"type":"string","description":"Ollama server URL; default OLLAMA_HOST or http://127.0.0.1:11434"},"temperature":{"type":"number","minimum":0,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (options.num_predict)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (options.top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (options.top_k)"},"seed":{"type":"integer","description":"sampling seed (options.seed)"},"stop":{"description":"stop sequence or sequences (options.stop)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"numCtx":{"type":"integer","minimum":1,"description":"context window in tokens (options.num_ctx)"},"keepAlive":{"description":"how long the model stays loaded after the call, e.g. \"5m\" or seconds (keep_alive)","oneOf":[{"type":"string"},{"type":"number"}]},"format":{"description":"\"json\" or a JSON Schema the answer must follow (format)","oneOf":[{"type":"string"},{"type":"object"}]},"stream":{"type":"boolean","description":"stream the answer as NDJSON and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate48.evaluated;
+const evaluated0 = validate52.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7311,8 +8918,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func19.call(schema59.properties, key0))){
-validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func25.call(schema63.properties, key0))){
+validate52.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7321,7 +8928,7 @@ if(_errs1 === errors){
 if(data.host !== undefined){
 const _errs2 = errors;
 if(typeof data.host !== "string"){
-validate48.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7336,12 +8943,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 == "number"){
 if(data1 < 0 || isNaN(data1)){
-validate48.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate52.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate48.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate52.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -7355,13 +8962,13 @@ if(data.maxTokens !== undefined){
 let data2 = data.maxTokens;
 const _errs6 = errors;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-validate48.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data2 == "number"){
 if(data2 < 1 || isNaN(data2)){
-validate48.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate52.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7378,18 +8985,18 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 > 1 || isNaN(data3)){
-validate48.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate52.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data3 < 0 || isNaN(data3)){
-validate48.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate52.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate48.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate52.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -7403,13 +9010,13 @@ if(data.topK !== undefined){
 let data4 = data.topK;
 const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate48.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 < 1 || isNaN(data4)){
-validate48.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate52.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7424,7 +9031,7 @@ if(data.seed !== undefined){
 let data5 = data.seed;
 const _errs12 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-validate48.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -7509,7 +9116,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate48.errors = vErrors;
+validate52.errors = vErrors;
 return false;
 }
 else {
@@ -7533,13 +9140,13 @@ if(data.numCtx !== undefined){
 let data8 = data.numCtx;
 const _errs22 = errors;
 if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
-validate48.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs22){
 if(typeof data8 == "number"){
 if(data8 < 1 || isNaN(data8)){
-validate48.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate52.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7603,7 +9210,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate48.errors = vErrors;
+validate52.errors = vErrors;
 return false;
 }
 else {
@@ -7676,7 +9283,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate48.errors = vErrors;
+validate52.errors = vErrors;
 return false;
 }
 else {
@@ -7699,7 +9306,7 @@ if(valid0){
 if(data.stream !== undefined){
 const _errs36 = errors;
 if(typeof data.stream !== "boolean"){
-validate48.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate52.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs36 === errors;
@@ -7716,7 +9323,7 @@ if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 for(const key1 in data12){
 const _errs41 = errors;
 if(typeof data12[key1] !== "string"){
-validate48.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs41 === errors;
@@ -7726,7 +9333,7 @@ break;
 }
 }
 else {
-validate48.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate52.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7740,13 +9347,13 @@ if(data.concurrency !== undefined){
 let data14 = data.concurrency;
 const _errs43 = errors;
 if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-validate48.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs43){
 if(typeof data14 == "number"){
 if(data14 < 1 || isNaN(data14)){
-validate48.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate52.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7763,12 +9370,12 @@ const _errs45 = errors;
 if(errors === _errs45){
 if(typeof data15 == "number"){
 if(data15 <= 0 || isNaN(data15)){
-validate48.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate52.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate48.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate52.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -7782,13 +9389,13 @@ if(data.timeoutMs !== undefined){
 let data16 = data.timeoutMs;
 const _errs47 = errors;
 if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-validate48.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs47){
 if(typeof data16 == "number"){
 if(data16 < 1 || isNaN(data16)){
-validate48.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate52.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7803,13 +9410,13 @@ if(data.maxRetries !== undefined){
 let data17 = data.maxRetries;
 const _errs49 = errors;
 if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-validate48.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs49){
 if(typeof data17 == "number"){
 if(data17 < 0 || isNaN(data17)){
-validate48.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate52.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -7837,22 +9444,22 @@ var valid0 = true;
 }
 }
 else {
-validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate48.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
-validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:openai"] = validate49;
-const schema60 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default OPENAI_BASE_URL or https://api.openai.com/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default OPENAI_API_KEY)"},"organization":{"type":"string","description":"OpenAI organization id sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:openai"] = validate53;
+const schema64 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default OPENAI_BASE_URL or https://api.openai.com/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default OPENAI_API_KEY)"},"organization":{"type":"string","description":"OpenAI organization id sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate49.evaluated;
+const evaluated0 = validate53.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7863,8 +9470,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func19.call(schema60.properties, key0))){
-validate49.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func25.call(schema64.properties, key0))){
+validate53.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7873,7 +9480,7 @@ if(_errs1 === errors){
 if(data.baseUrl !== undefined){
 const _errs2 = errors;
 if(typeof data.baseUrl !== "string"){
-validate49.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate53.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7885,7 +9492,7 @@ if(valid0){
 if(data.apiKeyEnv !== undefined){
 const _errs4 = errors;
 if(typeof data.apiKeyEnv !== "string"){
-validate49.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate53.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7897,7 +9504,7 @@ if(valid0){
 if(data.organization !== undefined){
 const _errs6 = errors;
 if(typeof data.organization !== "string"){
-validate49.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate53.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7912,18 +9519,18 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 > 2 || isNaN(data3)){
-validate49.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+validate53.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
 return false;
 }
 else {
 if(data3 < 0 || isNaN(data3)){
-validate49.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate53.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate53.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -7937,13 +9544,13 @@ if(data.maxTokens !== undefined){
 let data4 = data.maxTokens;
 const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate49.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate53.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 < 1 || isNaN(data4)){
-validate49.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate53.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7960,18 +9567,18 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data5 == "number"){
 if(data5 > 1 || isNaN(data5)){
-validate49.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate53.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data5 < 0 || isNaN(data5)){
-validate49.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate53.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate53.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -8069,7 +9676,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate49.errors = vErrors;
+validate53.errors = vErrors;
 return false;
 }
 else {
@@ -8093,7 +9700,7 @@ if(data.seed !== undefined){
 let data8 = data.seed;
 const _errs22 = errors;
 if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
-validate49.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate53.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -8108,18 +9715,18 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data9 == "number"){
 if(data9 > 2 || isNaN(data9)){
-validate49.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+validate53.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
 return false;
 }
 else {
 if(data9 < -2 || isNaN(data9)){
-validate49.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+validate53.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
 return false;
 }
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate53.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -8135,18 +9742,18 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data10 == "number"){
 if(data10 > 2 || isNaN(data10)){
-validate49.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+validate53.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
 return false;
 }
 else {
 if(data10 < -2 || isNaN(data10)){
-validate49.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+validate53.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
 return false;
 }
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate53.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -8160,7 +9767,7 @@ if(data.responseFormat !== undefined){
 let data11 = data.responseFormat;
 const _errs28 = errors;
 if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
-validate49.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate53.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs28 === errors;
@@ -8172,7 +9779,7 @@ if(valid0){
 if(data.stream !== undefined){
 const _errs30 = errors;
 if(typeof data.stream !== "boolean"){
-validate49.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate53.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -8189,7 +9796,7 @@ if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 for(const key1 in data13){
 const _errs35 = errors;
 if(typeof data13[key1] !== "string"){
-validate49.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate53.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs35 === errors;
@@ -8199,7 +9806,7 @@ break;
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate53.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8213,13 +9820,13 @@ if(data.concurrency !== undefined){
 let data15 = data.concurrency;
 const _errs37 = errors;
 if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-validate49.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate53.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs37){
 if(typeof data15 == "number"){
 if(data15 < 1 || isNaN(data15)){
-validate49.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate53.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -8236,12 +9843,12 @@ const _errs39 = errors;
 if(errors === _errs39){
 if(typeof data16 == "number"){
 if(data16 <= 0 || isNaN(data16)){
-validate49.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate53.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate53.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -8255,13 +9862,13 @@ if(data.timeoutMs !== undefined){
 let data17 = data.timeoutMs;
 const _errs41 = errors;
 if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-validate49.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate53.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs41){
 if(typeof data17 == "number"){
 if(data17 < 1 || isNaN(data17)){
-validate49.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate53.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -8276,13 +9883,13 @@ if(data.maxRetries !== undefined){
 let data18 = data.maxRetries;
 const _errs43 = errors;
 if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
-validate49.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate53.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs43){
 if(typeof data18 == "number"){
 if(data18 < 0 || isNaN(data18)){
-validate49.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate53.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -8311,13 +9918,13 @@ var valid0 = true;
 }
 }
 else {
-validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate49.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
-validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 return exports;
 }

@@ -1,0 +1,79 @@
+/**
+ * One provider's call path, shared by generation and judge calls: rate limit → global slot → call with a
+ * timeout → retry retryable failures with backoff (honouring Retry-After). The global slot is held only while
+ * a call is in flight, never while waiting, so a rate-limited provider cannot starve the others.
+ */
+import { LlmlabError } from '../errors.js';
+import type { EventBus } from './events.js';
+import { createRateLimiter, sleep, type Semaphore } from './limits.js';
+import { backoffMs, classify } from './retry.js';
+
+/** What a caller needs from the run. */
+export interface CallerOptions {
+  events: EventBus;
+  /** Aborting cancels calls in flight and waits (second Ctrl-C). */
+  abort: AbortSignal;
+  /** Once aborted, no further retries are started (first Ctrl-C). */
+  stop: AbortSignal;
+}
+
+/** Who a call is for, for retry events: the cell it belongs to and the provider it goes to. */
+export interface CallSite {
+  cellId: string;
+  providerId: string;
+  /** Called once, when the first attempt is dispatched (the executor's `node-start`). */
+  onStart?: () => void;
+}
+
+/** Sends one request; `send` gets the attempt's signal (timeout or cancellation) and is retried on failure. */
+export type Caller = <T>(site: CallSite, send: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+
+export function createCaller(
+  limits: { rpm?: number; timeoutMs: number; maxRetries: number },
+  global: Semaphore,
+  options: CallerOptions,
+): Caller {
+  const limiter = createRateLimiter(limits.rpm);
+  return async <T>(site: CallSite, send: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      await limiter.take(options.abort);
+      await global.acquire();
+      if (attempt === 0) site.onStart?.();
+      // One plain controller per call: AbortSignal.timeout/any build transferable signals, which cost more
+      // than a fake model call at a thousand calls a second.
+      const call = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        call.abort(new Error(`timed out after ${limits.timeoutMs} ms`));
+      }, limits.timeoutMs);
+      const onAbort = () => call.abort(options.abort.reason);
+      options.abort.addEventListener('abort', onAbort, { once: true });
+      let delay: number;
+      try {
+        return await send(call.signal);
+      } catch (error) {
+        if (options.abort.aborted) throw new LlmlabError('INTERRUPTED', 'cancelled');
+        const failure = classify(error, timedOut, limits.timeoutMs);
+        if (!failure.retryable || attempt >= limits.maxRetries || options.stop.aborted) {
+          const tries = attempt + 1;
+          throw new Error(tries > 1 ? `${failure.message} (after ${tries} attempts)` : failure.message);
+        }
+        delay = backoffMs(attempt, failure.retryAfterMs);
+        options.events.emit({
+          type: 'retry',
+          cellId: site.cellId,
+          providerId: site.providerId,
+          attempt: attempt + 1,
+          delayMs: delay,
+          reason: failure.message,
+        });
+      } finally {
+        clearTimeout(timer);
+        options.abort.removeEventListener('abort', onAbort);
+        global.release();
+      }
+      await sleep(delay, options.abort);
+    }
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * What the model-graded metrics share: asking the judge for a structured answer and validating it (a malformed
+ * answer throws, so the assertion is an error and never a pass), judge rounds folded into one verdict
+ * (graderRepeat), cosine similarity, and the context block of a judge prompt. Not a metric itself.
+ */
+import type { ValidateFunction } from 'ajv';
+import { LlmlabError } from '../errors.js';
+import type { Judge, JudgeRequest, JsonSchema, MetricInput, MetricScore } from '../types.js';
+import { compileJsonSchema, describeSchemaErrors } from './json-schema.js';
+
+const SHOWN = 200;
+const REASON_SHOWN = 80;
+
+/** The judge the engine handed a model-graded metric; an error when there is none (no grader configured). */
+export function judgeOf(input: MetricInput<unknown>, id: string): Judge {
+  if (input.judge) return input.judge;
+  throw new LlmlabError('METRIC_ERROR', `${id} needs a grader, and none was given`, {
+    hint: 'set `grader:` (and `embedder:` for embedding metrics) in the suite or llmlab.config.yaml',
+  });
+}
+
+/** A JSON Schema compiled once, on first use. */
+export function lazyValidator(id: string, schema: JsonSchema): () => ValidateFunction {
+  let validate: ValidateFunction | undefined;
+  return () => (validate ??= compileJsonSchema(id, schema));
+}
+
+/**
+ * Asks the judge for an object matching `validate`'s schema. Not JSON, or not matching, throws METRIC_ERROR
+ * naming what was wrong and quoting the answer.
+ */
+export async function askStructured<T>(judge: Judge, request: JudgeRequest, validate: ValidateFunction): Promise<T> {
+  const result = await judge.generate(request);
+  const text = result.output.trim();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new LlmlabError('METRIC_ERROR', `the grader's answer is not JSON: ${quote(text)}`, {
+      hint: 'use a grader that supports tool calls or JSON-schema output (openai, anthropic, ollama), or script valid JSON for a mock grader',
+    });
+  }
+  if (!validate(parsed)) {
+    throw new LlmlabError('METRIC_ERROR', `the grader's answer does not match its schema (${describeSchemaErrors(validate.errors ?? [])}): ${quote(text)}`);
+  }
+  return parsed as T;
+}
+
+/** One judge round's verdict. */
+export interface RoundVerdict {
+  pass: boolean;
+  score: number;
+  reason: string;
+}
+
+/**
+ * Runs `judge.repeat` rounds and folds them: pass by majority (a tie fails), score the mean, the reason each
+ * round's verdict in brief. One round is passed through as is. Every round's verdict is kept for agreement.
+ */
+export async function judgeRounds(judge: Judge, round: (index: number) => Promise<RoundVerdict>): Promise<MetricScore> {
+  const count = Math.max(1, judge.repeat);
+  const verdicts = await Promise.all(Array.from({ length: count }, (_, i) => round(i)));
+  const judgeVerdicts = verdicts.map((v) => v.pass);
+  if (verdicts.length === 1) return { ...verdicts[0]!, judgeVerdicts };
+  const passes = judgeVerdicts.filter(Boolean).length;
+  const pass = passes * 2 > count;
+  const score = verdicts.reduce((sum, v) => sum + v.score, 0) / count;
+  const rounds = verdicts.map((v) => `${v.pass ? 'pass' : 'fail'} ${v.score.toFixed(2)}: ${brief(v.reason)}`).join('; ');
+  const tie = passes * 2 === count ? ', a tie, which fails' : '';
+  return { pass, score, reason: `${passes} of ${count} judge rounds passed${tie} (${rounds})`, judgeVerdicts };
+}
+
+/** Cosine similarity; 0 when either vector is all zeros or they differ in length. */
+export function cosine(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length) return 0;
+  let dot = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    dot += x * y;
+    aa += x * x;
+    bb += y * y;
+  }
+  return aa === 0 || bb === 0 ? 0 : dot / Math.sqrt(aa * bb);
+}
+
+/** The task the graded system was given: its rendered prompt and the test's variables, for the judge prompt. */
+export function taskContext(input: Pick<MetricInput<unknown>, 'prompt' | 'vars'>): string {
+  const vars = Object.entries(input.vars).map(([name, value]) => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  return [`[Task given to the AI system]\n${input.prompt}`, ...(vars.length > 0 ? [`[Test variables]\n${vars.join('\n')}`] : [])].join('\n\n');
+}
+
+/** The question an answer should address: `query` var, else `question` var, else the rendered prompt. */
+export function questionOf(input: Pick<MetricInput<unknown>, 'prompt' | 'vars'>, override?: string): string {
+  if (override !== undefined) return override;
+  for (const name of ['query', 'question']) {
+    const value = input.vars[name];
+    if (typeof value === 'string' && value.trim() !== '') return value;
+  }
+  return input.prompt;
+}
+
+/** A text cut for a reason, quoted. */
+export function quote(text: string, max = SHOWN): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
+
+function brief(reason: string): string {
+  const line = reason.replace(/\s+/g, ' ').trim();
+  return line.length > REASON_SHOWN ? `${line.slice(0, REASON_SHOWN)}…` : line;
+}
+
+/** Three decimals, for reasons. */
+export function fixed3(x: number): string {
+  return x.toFixed(3);
+}
