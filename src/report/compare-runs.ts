@@ -8,7 +8,15 @@
 import { LlmlabError } from '../errors.js';
 import { holm, pairedProportionDiff, wilson } from '../metrics/stats/index.js';
 import type { RunRecord, Store } from '../store/index.js';
-import { pairedCells, runTargets, testsOnlyIn, verdictCount, type PairedCell, type RunTarget } from '../store/run-pairs.js';
+import {
+  pairedCells,
+  runTargets,
+  testsOnlyIn,
+  verdictCount,
+  type PairSource,
+  type PairedCell,
+  type RunTarget,
+} from '../store/run-pairs.js';
 import { CONFIDENCE } from './comparisons.js';
 import { percentile } from './summary.js';
 
@@ -112,11 +120,23 @@ export function findRun(store: Store, ref: string): RunRecord {
   return run;
 }
 
+/** Options of {@link compareRuns}. */
+export interface CompareOptions {
+  /** Where the cells are: a run read from a report file is only in the TEMP source (see importReportCells). */
+  source?: PairSource;
+  /**
+   * The runs are of the same suite file even though their paths differ (a base commit checked out in a git
+   * worktree): no "different suites" warning.
+   */
+  sameSuite?: boolean;
+}
+
 /** Compares run B against run A; USAGE error when they share no cell. */
-export function compareRuns(store: Store, runA: RunRecord, runB: RunRecord): RunComparison {
+export function compareRuns(store: Store, runA: RunRecord, runB: RunRecord, options: CompareOptions = {}): RunComparison {
+  const source = options.source ?? 'results';
   const folds = new Map<string, Fold>();
   const overall = newFold();
-  for (const cell of pairedCells(store.db, runA.id, runB.id)) {
+  for (const cell of pairedCells(store.db, runA.id, runB.id, source)) {
     const key = `${cell.promptId}\0${cell.providerLabel}`;
     let fold = folds.get(key);
     if (!fold) folds.set(key, (fold = { ...newFold(), promptId: cell.promptId, providerLabel: cell.providerLabel }));
@@ -136,17 +156,17 @@ export function compareRuns(store: Store, runA: RunRecord, runB: RunRecord): Run
     d.significant = d.adjustedPValue < 1 - CONFIDENCE;
     return { promptId: f.promptId!, providerLabel: f.providerLabel!, ...d, regressed: f.regressed, fixed: f.fixed };
   });
-  const onlyA = testsOnlyIn(store.db, runA.id, runB.id);
-  const onlyB = testsOnlyIn(store.db, runB.id, runA.id);
-  const targetsA = runTargets(store.db, runA.id);
-  const targetsB = runTargets(store.db, runB.id);
+  const onlyA = testsOnlyIn(store.db, runA.id, runB.id, source);
+  const onlyB = testsOnlyIn(store.db, runB.id, runA.id, source);
+  const targetsA = runTargets(store.db, runA.id, source);
+  const targetsB = runTargets(store.db, runB.id, source);
   const has = (list: RunTarget[], t: RunTarget) => list.some((x) => x.promptId === t.promptId && x.providerLabel === t.providerLabel);
   return {
     schemaVersion: COMPARE_SCHEMA_VERSION,
     runA: describeRun(runA),
     runB: describeRun(runB),
-    warnings: warningsFor(runA, runB),
-    cells: { a: verdictCount(store.db, runA.id), b: verdictCount(store.db, runB.id), paired: overall.n },
+    warnings: warningsFor(runA, runB, options.sameSuite ?? false),
+    cells: { a: verdictCount(store.db, runA.id, source), b: verdictCount(store.db, runB.id, source), paired: overall.n },
     onlyInA: { tests: onlyA.length, testIds: onlyA },
     onlyInB: { tests: onlyB.length, testIds: onlyB },
     targetsOnlyInA: targetsA.filter((t) => !has(targetsB, t)),
@@ -261,10 +281,10 @@ function describeRun(run: RunRecord): ComparedRun {
   };
 }
 
-function warningsFor(a: RunRecord, b: RunRecord): string[] {
+function warningsFor(a: RunRecord, b: RunRecord, sameSuite: boolean): string[] {
   const warnings: string[] = [];
   if (a.id === b.id) warnings.push(`both sides are run ${a.id}: every difference is zero`);
-  if (a.suitePath !== b.suitePath) {
+  if (a.suitePath !== b.suitePath && !sameSuite) {
     warnings.push(`the runs are of different suites (${a.suitePath} and ${b.suitePath}); only the cells they share are compared`);
   } else if (a.suiteHash !== b.suiteHash) {
     warnings.push(`the suite changed between the runs (hash ${a.suiteHash.slice(0, 12)} → ${b.suiteHash.slice(0, 12)}); only the cells they share are compared`);

@@ -5,11 +5,13 @@
 import { summarizePassRate } from '../metrics/stats/index.js';
 import type { RunRecord, Store, TargetTotals } from '../store/index.js';
 import { compareTargets, CONFIDENCE, type Comparison } from './comparisons.js';
+import { evaluateGates, type GateInput, type GateResult } from './gates.js';
 import { summarizeMetrics, type MetricSummary } from './metric-summary.js';
 import { summarizeRepeats, type RepeatSummary } from './repeat-summary.js';
 import { compareScores, type ScoreComparison } from './score-comparisons.js';
 
 export type { Comparison } from './comparisons.js';
+export type { GateCheck, GateResult } from './gates.js';
 export type { MeanScoreInterval, MetricSummary } from './metric-summary.js';
 export type { FlakyTestSummary, PassAtK, RepeatSummary } from './repeat-summary.js';
 export type { ScoreComparison } from './score-comparisons.js';
@@ -39,8 +41,13 @@ export interface Totals {
    */
   failureRateUpperBound: number | null;
   tokens: { input: number; output: number; total: number };
-  /** USD. */
+  /** USD of the generation calls. */
   cost: number;
+  /**
+   * USD of the judge and embedding calls of model-graded assertions; not part of `cost`. Always set by
+   * summarizeRun (optional only so hand-built summaries need not spell out 0).
+   */
+  gradingCost?: number;
   cachedCells: number;
   latencyMs: { p50: number | null; p95: number | null };
 }
@@ -50,14 +57,6 @@ export interface TargetSummary extends Totals {
   promptId: string;
   providerId: string;
   providerLabel: string;
-}
-
-/** Result of the suite's gates. */
-export interface GateResult {
-  passed: boolean;
-  /** One line per gate that failed. */
-  reasons: string[];
-  minPassRate?: number;
 }
 
 export interface RunSummary extends Totals {
@@ -73,7 +72,13 @@ export interface RunSummary extends Totals {
   gate: GateResult;
 }
 
-export function summarizeRun(store: Store, run: RunRecord): RunSummary {
+/** Options of {@link summarizeRun}. */
+export interface SummarizeOptions {
+  /** The comparison with a baseline (`--baseline`) for the maxRegression gate, or why there is none. */
+  baseline?: GateInput['baseline'];
+}
+
+export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOptions = {}): RunSummary {
   const groups = suiteOrder(store.results.totals(run.id), run);
   const targets = groups.map((g) => ({
     promptId: g.promptId,
@@ -94,7 +99,13 @@ export function summarizeRun(store: Store, run: RunRecord): RunSummary {
     metrics: summarizeMetrics(store, run.id, targets, repeat),
     repeats: summarizeRepeats(store, run.id, targets, repeat),
     scoreComparisons: compareScores(store, run.id, targets),
-    gate: checkGates(totals, missing, run.options.minPassRate),
+    gate: evaluateGates({
+      totals,
+      missing,
+      // Runs stored before `gates` was recorded kept only their minPassRate.
+      gates: run.options.gates ?? (run.options.minPassRate === undefined ? {} : { minPassRate: run.options.minPassRate }),
+      baseline: options.baseline,
+    }),
   };
 }
 
@@ -135,6 +146,7 @@ function totalsOf(groups: TargetTotals[], sortedLatencies: number[]): Totals {
     failureRateUpperBound: rate?.failureRateUpperBound ?? null,
     tokens: { input, output, total: input + output },
     cost: sum((g) => g.cost),
+    gradingCost: sum((g) => g.gradingCost),
     cachedCells: sum((g) => g.cachedCells),
     latencyMs: { p50: percentile(sortedLatencies, 0.5), p95: percentile(sortedLatencies, 0.95) },
   };
@@ -145,20 +157,6 @@ export function percentile(sorted: number[], p: number): number | null {
   if (sorted.length === 0) return null;
   const rank = Math.ceil(p * sorted.length);
   return sorted[Math.min(Math.max(rank - 1, 0), sorted.length - 1)]!;
-}
-
-function checkGates(totals: Totals, missing: number, minPassRate: number | undefined): GateResult {
-  const reasons: string[] = [];
-  if (missing > 0) reasons.push(`${missing} cells did not run (interrupted); resume with --resume`);
-  const rate = totals.passRate ?? 0;
-  if (minPassRate !== undefined) {
-    if (rate < minPassRate) {
-      reasons.push(`pass rate ${pct(rate)} is below minPassRate ${pct(minPassRate)}`);
-    }
-  } else if (totals.failed + totals.errors > 0) {
-    reasons.push(`${totals.failed} failed and ${totals.errors} errored cells (set gates.minPassRate to tolerate some)`);
-  }
-  return { passed: reasons.length === 0, reasons, minPassRate };
 }
 
 export function pct(rate: number): string {

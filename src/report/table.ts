@@ -29,6 +29,7 @@ export function formatSummaryTable(summary: RunSummary): string {
   const out = [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
   if (summary.skipped > 0) out.push(`${summary.skipped} cells skipped`);
   if (summary.cachedCells > 0) out.push(`${summary.cachedCells} of ${summary.cells} cells answered from cache`);
+  if (summary.gradingCost) out.push(`grading (judge and embedding calls): ${usd(summary.gradingCost)}, not in cost above`);
   out.push(
     ...formatZeroFailureBounds(summary.targets),
     ...formatMetrics(summary.metrics),

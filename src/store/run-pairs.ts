@@ -1,7 +1,8 @@
 /**
  * Cells of two runs paired by test identity (provider label, prompt id, test id, repeat index), never by
- * position, for `llmlab compare`. SQLite does the matching; only verdicts, costs, tokens and latencies leave
- * the database, never outputs.
+ * position, for `llmlab compare` and `--baseline`. SQLite does the matching; only verdicts, costs, tokens and
+ * latencies leave the database, never outputs. A run read from a JSON report file joins in through a TEMP table
+ * ({@link importReportCells}), so a report baseline is paired by the very same queries as a stored run.
  */
 import type { Db } from './db.js';
 
@@ -33,6 +34,54 @@ export interface RunTarget {
   providerLabel: string;
 }
 
+/**
+ * Where the queries read cells: the stored results, or those plus the cells imported from report files. Two fixed
+ * names (never user input), so they can be spliced into SQL.
+ */
+export type PairSource = 'results' | 'temp.llmlab_pair_source';
+
+/** One cell of a report file, as far as pairing needs it. */
+export interface ImportedCell {
+  providerLabel: string;
+  promptId: string;
+  testId: string;
+  testIndex: number;
+  repeatIndex: number;
+  description?: string | null;
+  status: string;
+  cost?: number;
+  usage?: { input?: number; output?: number } | null;
+  latencyMs?: number;
+}
+
+const COLUMNS = 'run_id, provider_label, prompt_id, test_id, test_index, repeat_index, description, status, cost, usage, latency_ms, seq';
+
+/**
+ * Loads a report file's cells under `runId` into a TEMP table of this connection (never the database file) and
+ * returns the source that sees them beside the stored results. `runId` must not be a stored run's id.
+ */
+export function importReportCells(db: Db, runId: string, cells: Iterable<ImportedCell>): PairSource {
+  db.exec(
+    `CREATE TEMP TABLE IF NOT EXISTS llmlab_imported_results (
+       run_id TEXT NOT NULL, provider_label TEXT NOT NULL, prompt_id TEXT NOT NULL, test_id TEXT NOT NULL,
+       test_index INTEGER NOT NULL, repeat_index INTEGER NOT NULL, description TEXT, status TEXT NOT NULL,
+       cost REAL NOT NULL, usage TEXT, latency_ms REAL NOT NULL, seq INTEGER NOT NULL);
+     CREATE TEMP VIEW IF NOT EXISTS llmlab_pair_source AS
+       SELECT ${COLUMNS} FROM main.results UNION ALL SELECT ${COLUMNS} FROM temp.llmlab_imported_results;`,
+  );
+  const insert = db.prepare(`INSERT INTO temp.llmlab_imported_results (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  db.transaction(() => {
+    db.prepare('DELETE FROM temp.llmlab_imported_results WHERE run_id = ?').run(runId);
+    let seq = 0;
+    for (const c of cells) {
+      const usage = c.usage ? JSON.stringify({ input: c.usage.input ?? 0, output: c.usage.output ?? 0 }) : null;
+      insert.run(runId, c.providerLabel, c.promptId, c.testId, c.testIndex, c.repeatIndex, c.description ?? null,
+        c.status, c.cost ?? 0, usage, c.latencyMs ?? 0, seq++);
+    }
+  })();
+  return 'temp.llmlab_pair_source';
+}
+
 /** Named parameters: the two run ids. */
 interface Pair {
   a: string;
@@ -46,7 +95,7 @@ const VERDICT = `status IN ('pass', 'fail', 'error')`;
  * it lets SQLite rescan run B per cell of run A (O(n²): minutes at 50,000 cells). Grouping both runs' rows by
  * the key is one sort instead, O(n log n), whatever the planner's statistics say.
  */
-export function* pairedCells(db: Db, runA: string, runB: string): Generator<PairedCell> {
+export function* pairedCells(db: Db, runA: string, runB: string, source: PairSource = 'results'): Generator<PairedCell> {
   const of = (side: 'a' | 'b', column: string) => `max(CASE WHEN run_id = @${side} THEN ${column} END)`;
   const stmt = db.prepare<[Pair], PairedCell>(
     `SELECT provider_label AS providerLabel, prompt_id AS promptId, test_id AS testId, repeat_index AS repeatIndex,
@@ -58,7 +107,7 @@ export function* pairedCells(db: Db, runA: string, runB: string): Generator<Pair
        ifnull(${of('b', "json_extract(usage, '$.input')")}, 0) AS inputTokensB,
        ifnull(${of('b', "json_extract(usage, '$.output')")}, 0) AS outputTokensB,
        ${of('a', 'latency_ms')} AS latencyA, ${of('b', 'latency_ms')} AS latencyB
-     FROM results WHERE run_id IN (@a, @b) AND ${VERDICT}
+     FROM ${source} WHERE run_id IN (@a, @b) AND ${VERDICT}
      GROUP BY provider_label, prompt_id, test_id, repeat_index
      HAVING count(DISTINCT run_id) = (CASE WHEN @a = @b THEN 1 ELSE 2 END)
      ORDER BY min(CASE WHEN run_id = @a THEN test_index END), test_id, prompt_id, provider_label, repeat_index`,
@@ -67,11 +116,11 @@ export function* pairedCells(db: Db, runA: string, runB: string): Generator<Pair
 }
 
 /** Test ids with cells in run `of` but none in run `other`, in `of`'s test order. */
-export function testsOnlyIn(db: Db, of: string, other: string): string[] {
+export function testsOnlyIn(db: Db, of: string, other: string, source: PairSource = 'results'): string[] {
   return db
     .prepare<[Pair], { id: string }>(
-      `SELECT test_id AS id FROM results WHERE run_id = @a
-         AND test_id NOT IN (SELECT test_id FROM results WHERE run_id = @b)
+      `SELECT test_id AS id FROM ${source} WHERE run_id = @a
+         AND test_id NOT IN (SELECT test_id FROM ${source} WHERE run_id = @b)
        GROUP BY test_id ORDER BY min(test_index), test_id`,
     )
     .all({ a: of, b: other })
@@ -79,18 +128,18 @@ export function testsOnlyIn(db: Db, of: string, other: string): string[] {
 }
 
 /** Prompt × provider pairs with cells in a run, in the order they first finished. */
-export function runTargets(db: Db, runId: string): RunTarget[] {
+export function runTargets(db: Db, runId: string, source: PairSource = 'results'): RunTarget[] {
   return db
     .prepare<[string], RunTarget>(
-      `SELECT prompt_id AS promptId, provider_label AS providerLabel FROM results WHERE run_id = ?
+      `SELECT prompt_id AS promptId, provider_label AS providerLabel FROM ${source} WHERE run_id = ?
        GROUP BY prompt_id, provider_label ORDER BY min(seq)`,
     )
     .all(runId);
 }
 
 /** Cells of a run that finished with a verdict (pass, fail or error). */
-export function verdictCount(db: Db, runId: string): number {
+export function verdictCount(db: Db, runId: string, source: PairSource = 'results'): number {
   return db
-    .prepare<[string], { n: number }>(`SELECT count(*) AS n FROM results WHERE run_id = ? AND ${VERDICT}`)
+    .prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ${source} WHERE run_id = ? AND ${VERDICT}`)
     .get(runId)!.n;
 }

@@ -1,5 +1,6 @@
 /** Stored runs: one row per `llmlab eval` of one suite, with the options it ran with and its status. */
 import { randomBytes } from 'node:crypto';
+import type { Gates } from '../config/types.js';
 import type { RunStatus } from '../types.js';
 import type { Db } from './db.js';
 
@@ -10,6 +11,8 @@ export interface RunOptions {
   cache: boolean;
   llmlabVersion: string;
   minPassRate?: number;
+  /** The suite's `gates:` as written, so `llmlab report` re-checks them; runs stored before hold only minPassRate. */
+  gates?: Gates;
   /** Provider labels and prompt ids in suite order, so reports list targets as the suite does. */
   providers?: string[];
   prompts?: string[];
@@ -106,6 +109,15 @@ export function createRunStore(db: Db) {
         )
         .get(suitePath);
       return row ? fromRow(row) : undefined;
+    },
+    /** Runs made at a git commit, completed ones first, then newest first (what `--baseline git:REF` picks from). */
+    atCommit(gitSha: string): RunRecord[] {
+      return db
+        .prepare<[string], RunRow>(
+          `SELECT * FROM runs WHERE git_sha = ? ORDER BY status = 'completed' DESC, created_at DESC, id DESC`,
+        )
+        .all(gitSha)
+        .map(fromRow);
     },
     list(limit = 20): RunRecord[] {
       return db

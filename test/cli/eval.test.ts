@@ -29,7 +29,7 @@ describe('llmlab eval (quickstart)', () => {
     expect(first.stdout).toMatch(
       /\n {2}careful-bot vs terse-bot on one-sentence: −75\.0 pts \[−\d+\.\d, −\d+\.\d\], p=0\.25, Holm p=1 \(not significant; MDE \d+ pts at n=4\)\n/,
     );
-    expect(first.stdout).toMatch(/gate passed \(minPassRate 0\.5\)/);
+    expect(first.stdout).toMatch(/\ngate minPassRate: pass — 50\.0% \(12 of 24 cells\), threshold ≥ 50\.0%\ngate passed \(1 gate checked\)\n/);
     expect(first.stderr).toMatch(/run \S+: 24 cells/);
     const report = JSON.parse(readFileSync(join(dir, 'reports/q.json'), 'utf8'));
     expect(report.cells).toHaveLength(24);
@@ -52,7 +52,9 @@ describe('llmlab eval (quickstart)', () => {
     );
     const r = await runCli(['eval', 'suites/strict.yaml'], { cwd: dir });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/gate failed: 1 failed and 0 errored cells/);
+    expect(r.stdout).toMatch(
+      /\ngate minPassRate: FAIL — 0\.0% \(0 of 1 cells\), threshold 100% \(default: every cell must pass\): 1 failed and 0 errored cells \(set gates\.minPassRate to tolerate some\)\ngate failed: minPassRate\n/,
+    );
   });
 
   it('prints the plan without calling anything', async () => {

@@ -52,7 +52,8 @@ describe('run summary', () => {
 
   it('gates on minPassRate and counts cells that never ran', () => {
     const ok = summarizeRun(store, storedRun([cell(0, 'pass'), cell(1, 'fail')], 2, 0.5));
-    expect(ok.gate).toEqual({ passed: true, reasons: [], minPassRate: 0.5 });
+    expect(ok.gate).toMatchObject({ passed: true, reasons: [], minPassRate: 0.5, baseline: null });
+    expect(ok.gate.checks).toEqual([expect.objectContaining({ gate: 'minPassRate', status: 'pass', measured: 0.5, threshold: 0.5 })]);
     const low = summarizeRun(store, storedRun([cell(0, 'pass'), cell(1, 'fail')], 2, 0.9));
     expect(low.gate.reasons).toEqual(['pass rate 50.0% is below minPassRate 90.0%']);
     const partial = summarizeRun(store, storedRun([cell(0, 'pass')], 3));

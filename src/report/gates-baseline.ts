@@ -1,0 +1,197 @@
+/**
+ * `--baseline <ref>`: what a run is compared against for the maxRegression gate and the console diff. A ref is a
+ * stored run (`latest`, `latest~N`, a run id), a JSON report file (its cells are paired by test identity, like a
+ * stored run's), or `git:REF` (the latest stored run of the same suite made at that commit). Resolved before the
+ * run starts, so a typo costs nothing and `latest` means the run before this one.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { LlmlabError, messageOf } from '../errors.js';
+import type { RunRecord, Store } from '../store/index.js';
+import { importReportCells, type ImportedCell, type PairSource } from '../store/run-pairs.js';
+import type { RunStatus } from '../types.js';
+import { compareRuns, findRun } from './compare-runs.js';
+import type { GateInput } from './gates.js';
+
+/** A baseline ready to compare with: a stored run, or a report file's run loaded into the TEMP source. */
+export interface ResolvedBaseline {
+  /** As given on the command line. */
+  ref: string;
+  run: RunRecord;
+  source: PairSource;
+  /** Same suite file even where paths differ (git: a base commit checked out elsewhere). */
+  sameSuite: boolean;
+  /** For the console: `run 20261126-233512-9f3a (latest~1)`. */
+  label: string;
+}
+
+/** The suite a baseline is for: its path, and the folder whose git repository `git:REF` is resolved in. */
+export interface BaselineSuite {
+  path: string;
+  baseDir: string;
+}
+
+/** Resolves `ref` for `suite`; RUN_NOT_FOUND, FILE_NOT_FOUND or USAGE (exit 2) with a hint when it names nothing. */
+export async function resolveBaseline(store: Store, ref: string, suite: BaselineSuite, cwd = process.cwd()): Promise<ResolvedBaseline> {
+  if (ref.startsWith('git:')) return gitBaseline(store, ref, suite);
+  const runLike = /^latest(~\d+)?$/.test(ref);
+  if (!runLike && (/\.json$/i.test(ref) || existsSync(resolve(cwd, ref)))) return reportBaseline(store, ref, resolve(cwd, ref));
+  try {
+    const run = findRun(store, ref);
+    return { ref, run, source: 'results', sameSuite: false, label: `run ${run.id}${run.id === ref ? '' : ` (${ref})`}` };
+  } catch (error) {
+    if (!(error instanceof LlmlabError)) throw error;
+    throw new LlmlabError('RUN_NOT_FOUND', `--baseline \`${ref}\` names no stored run, report file or git commit`, {
+      hint: 'give a run id (see `llmlab runs`), `latest`, `latest~1`, a report file such as `reports/main.json`, or `git:main`',
+    });
+  }
+}
+
+/**
+ * `--baseline` for every suite of one `llmlab eval`, by suite path. A run or report file is one suite's baseline,
+ * so it takes one suite; `git:REF` is resolved per suite.
+ */
+export async function resolveBaselines(store: Store, ref: unknown, suites: BaselineSuite[]): Promise<Map<string, ResolvedBaseline>> {
+  if (Array.isArray(ref) || typeof ref !== 'string' || ref === '') {
+    throw new LlmlabError('USAGE', '--baseline takes one value: a run id, `latest~N`, a report file or `git:REF`');
+  }
+  if (!ref.startsWith('git:') && suites.length > 1) {
+    throw new LlmlabError('USAGE', `--baseline ${ref} is one suite's run, but ${suites.length} suites were given`, {
+      hint: 'name one suite, or use `--baseline git:REF` to compare each suite with its own run at that commit',
+    });
+  }
+  const baselines = new Map<string, ResolvedBaseline>();
+  for (const suite of suites) baselines.set(suite.path, await resolveBaseline(store, ref, suite));
+  return baselines;
+}
+
+/**
+ * The baseline input of the gates: the comparison of `run` (B) against the baseline (A), or why there is none
+ * (the two share no cell: renamed tests, another suite).
+ */
+export function compareWithBaseline(store: Store, baseline: ResolvedBaseline, run: RunRecord): NonNullable<GateInput['baseline']> {
+  try {
+    const comparison = compareRuns(store, baseline.run, run, { source: baseline.source, sameSuite: baseline.sameSuite });
+    return { comparison, ref: baseline.ref };
+  } catch (error) {
+    if (error instanceof LlmlabError && error.code === 'USAGE') {
+      return { unavailable: `baseline ${baseline.label} shares no tests with this run`, ref: baseline.ref };
+    }
+    throw error;
+  }
+}
+
+async function gitBaseline(store: Store, ref: string, suite: BaselineSuite): Promise<ResolvedBaseline> {
+  const rev = ref.slice('git:'.length);
+  if (rev === '') throw new LlmlabError('USAGE', '--baseline git: needs a commit, e.g. `git:main` or `git:HEAD~1`');
+  const sha = await git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], suite.baseDir).catch(() => {
+    throw new LlmlabError('USAGE', `--baseline ${ref}: git cannot resolve \`${rev}\` in ${suite.baseDir}`, {
+      hint: 'name a commit, branch or tag of the suite\'s repository; in CI fetch it first (`git fetch origin main`)',
+    });
+  });
+  const suiteInRepo = await repoRelativePath(suite);
+  const run = findRunAtCommit(store, sha, suite.path, suiteInRepo);
+  if (!run) {
+    const shown = suiteInRepo ?? suite.path;
+    throw new LlmlabError('RUN_NOT_FOUND', `no stored run of ${shown} at ${ref} (commit ${sha.slice(0, 12)}) in ${store.path}`, {
+      hint:
+        `run the base first, e.g. \`git worktree add /tmp/llmlab-base ${sha.slice(0, 12)} && ` +
+        `(cd /tmp/llmlab-base && llmlab eval ${shown} --db ${store.path})\`, then run this again`,
+    });
+  }
+  const label = `run ${run.id} at ${ref} (${sha.slice(0, 10)})`;
+  return { ref, run, source: 'results', sameSuite: true, label };
+}
+
+/**
+ * The newest run (completed first) at `sha` of the same suite: the same path, or the same path inside its
+ * repository (a worktree or another clone holds the base commit elsewhere on disk).
+ */
+export function findRunAtCommit(store: Store, sha: string, suitePath: string, suiteInRepo: string | undefined): RunRecord | undefined {
+  const tail = suiteInRepo === undefined ? undefined : `/${suiteInRepo.split(sep).join('/')}`;
+  return store.runs
+    .atCommit(sha)
+    .find((r) => r.suitePath === suitePath || (tail !== undefined && r.suitePath.split(sep).join('/').endsWith(tail)));
+}
+
+/** The suite's path inside its git repository (`suites/q.yaml`), or undefined outside one. */
+export async function repoRelativePath(suite: BaselineSuite): Promise<string | undefined> {
+  const top = await git(['rev-parse', '--show-toplevel'], suite.baseDir).catch(() => undefined);
+  if (!top) return undefined;
+  const real = (p: string) => (existsSync(p) ? realpathSync(p) : p);
+  return relative(real(top), real(suite.path));
+}
+
+/** Runs git in `cwd` and resolves its trimmed stdout; rejects on a non-zero exit. */
+export function git(args: string[], cwd: string): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    execFile('git', args, { cwd, timeout: 10_000 }, (error, stdout) => (error ? reject(error) : resolvePromise(stdout.trim())));
+  });
+}
+
+function reportBaseline(store: Store, ref: string, path: string): ResolvedBaseline {
+  if (!existsSync(path)) {
+    throw new LlmlabError('FILE_NOT_FOUND', `--baseline ${ref}: no such report file`, {
+      hint: 'write one with `llmlab eval <suite> -o report.json` or `llmlab report <run> -o report.json`',
+    });
+  }
+  const report = readReport(path, ref);
+  // A prefix no stored run id has, so the report's run can never collide with the run it came from.
+  const id = `report:${report.run.id}`;
+  const run: RunRecord = {
+    id,
+    suitePath: report.run.suite.path,
+    suiteHash: report.run.suite.hash,
+    ...(report.run.suite.description ? { description: report.run.suite.description } : {}),
+    status: report.run.status,
+    totalCells: report.cells.length,
+    options: report.run.options,
+    ...(report.run.gitSha ? { gitSha: report.run.gitSha } : {}),
+    createdAt: Date.parse(report.run.createdAt) || 0,
+  };
+  const source = importReportCells(store.db, id, report.cells);
+  return { ref, run, source, sameSuite: false, label: `report ${ref} (run ${report.run.id})` };
+}
+
+interface ReportFile {
+  run: {
+    id: string;
+    status: RunStatus;
+    suite: { path: string; hash: string; description?: string | null };
+    gitSha?: string | null;
+    createdAt: string;
+    options: RunRecord['options'];
+  };
+  cells: ImportedCell[];
+}
+
+/** Reads what pairing needs from a JSON report, with an exit-2 error naming the first thing missing. */
+function readReport(path: string, ref: string): ReportFile {
+  const bad = (what: string) =>
+    new LlmlabError('USAGE', `--baseline ${ref}: not an llmlab JSON report (${what})`, {
+      where: { file: path },
+      hint: 'give a file written by `llmlab eval -o report.json` or `llmlab report <run> -o report.json`',
+    });
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw bad(`cannot parse it: ${messageOf(error)}`);
+  }
+  const report = data as Partial<ReportFile> & { schemaVersion?: unknown };
+  if (typeof report !== 'object' || report === null || typeof report.schemaVersion !== 'number') throw bad('no schemaVersion');
+  const run = report.run;
+  if (!run || typeof run.id !== 'string' || !run.suite || typeof run.suite.path !== 'string') throw bad('no run');
+  if (!Array.isArray(report.cells)) throw bad('no cells');
+  report.cells.forEach((cell, i) => {
+    for (const key of ['providerLabel', 'promptId', 'testId', 'status'] as const) {
+      if (typeof cell?.[key] !== 'string') throw bad(`cells[${i}] has no ${key}`);
+    }
+    if (typeof cell.repeatIndex !== 'number' || typeof cell.testIndex !== 'number') throw bad(`cells[${i}] has no repeatIndex or testIndex`);
+  });
+  return {
+    run: { ...run, options: run.options ?? { concurrency: 1, repeat: 1, cache: true, llmlabVersion: 'unknown' } } as ReportFile['run'],
+    cells: report.cells,
+  };
+}
