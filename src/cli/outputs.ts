@@ -1,27 +1,96 @@
-/** Writes the `-o` report files of a run. The format follows the file extension. */
+/**
+ * Writes the `-o` report files of a run, and opens the `--output-stream` file. The format follows the file
+ * extension; {@link WRITERS} is the one table to extend with a new format.
+ */
 import { extname, resolve } from 'node:path';
-import { LlmlabError } from '../errors.js';
+import { LlmlabError, messageOf } from '../errors.js';
+import { writeCsvReport } from '../report/csv.js';
+import type { ResolvedBaseline } from '../report/gates-baseline.js';
+import { writeHtmlReport } from '../report/html.js';
 import { writeJsonReport } from '../report/json.js';
+import { writeJsonlReport } from '../report/jsonl.js';
+import { openJsonlStream, type JsonlStream } from '../report/jsonl-stream.js';
+import { writeJunitReport } from '../report/junit.js';
+import { writeMarkdownReport, type BaselineComparison } from '../report/markdown.js';
 import type { RunSummary } from '../report/summary.js';
 import type { RunRecord, Store } from '../store/index.js';
 import { version } from './version.js';
 
-const FORMATS = ['.json'];
+/** What every report writer gets. */
+export interface ReportInput {
+  store: Store;
+  run: RunRecord;
+  summary: RunSummary;
+  /** The run to compare against, or the comparison already made, when the command was given `--baseline`. */
+  baseline?: RunRecord | BaselineComparison;
+  /** The baseline run itself and where its cells are (a report file's live in a TEMP table), for per-cell views. */
+  baselineRun?: ResolvedBaseline;
+  /** The llmlab version, for the report's generator field. */
+  version: string;
+}
+
+/** Renders one run into the file at an absolute `path`. */
+export type ReportWriter = (path: string, input: ReportInput) => void;
+
+/** Extension → writer. */
+const WRITERS: Record<string, ReportWriter> = {
+  '.json': (path, r) => writeJsonReport(path, r.store, r.run, r.summary, r.version),
+  '.md': (path, r) => writeMarkdownReport(path, r.store, r.run, r.summary, { baseline: r.baseline, generator: `llmlab ${r.version}` }),
+  '.xml': (path, r) => writeJunitReport(path, r.store, r.run),
+  '.csv': (path, r) => writeCsvReport(path, r.store, r.run),
+  '.jsonl': (path, r) => writeJsonlReport(path, r.store, r.run),
+  '.html': (path, r) => writeHtmlReport(path, r.store, r.run, r.summary, r.version, { baseline: htmlBaseline(r) }),
+};
+
+/** The extensions `-o` accepts. */
+export function reportFormats(): string[] {
+  return Object.keys(WRITERS);
+}
 
 /** Fails before a run starts when an output's format is unknown, so no run is wasted on a typo. */
 export function checkOutputs(paths: string[]): void {
   for (const path of paths) {
-    if (!FORMATS.includes(extname(path).toLowerCase())) {
+    if (!Object.hasOwn(WRITERS, extname(path).toLowerCase())) {
       throw new LlmlabError('USAGE', `cannot write \`${path}\`: unknown report format \`${extname(path) || '(none)'}\``, {
-        hint: `use one of: ${FORMATS.join(', ')}`,
+        hint: `use one of: ${reportFormats().join(', ')}`,
       });
     }
   }
 }
 
-export function writeOutputs(paths: string[], store: Store, run: RunRecord, summary: RunSummary): void {
+export function writeOutputs(
+  paths: string[],
+  store: Store,
+  run: RunRecord,
+  summary: RunSummary,
+  options: { baseline?: RunRecord | BaselineComparison; baselineRun?: ResolvedBaseline } = {},
+): void {
   for (const path of paths) {
-    writeJsonReport(resolve(path), store, run, summary, version);
+    const input = { store, run, summary, baseline: options.baseline, baselineRun: options.baselineRun, version };
+    WRITERS[extname(path).toLowerCase()]!(resolve(path), input);
     process.stderr.write(`wrote ${path}\n`);
+  }
+}
+
+/** The HTML report pairs cells itself, so it needs the baseline run and its source, not only the comparison. */
+function htmlBaseline(r: ReportInput) {
+  if (r.baselineRun) return { run: r.baselineRun.run, source: r.baselineRun.source, sameSuite: r.baselineRun.sameSuite };
+  if (r.baseline && 'suitePath' in r.baseline) return { run: r.baseline };
+  return undefined;
+}
+
+/**
+ * Opens the `--output-stream` file of `llmlab eval` (JSON Lines, one cell per line as it finishes); undefined
+ * without the flag. A resumed run appends to the file instead of starting it over.
+ */
+export function openOutputStream(path: unknown, resume: boolean): JsonlStream | undefined {
+  if (path === undefined || path === false) return undefined;
+  if (typeof path !== 'string' || path === '') {
+    throw new LlmlabError('USAGE', '--output-stream takes one file name', { hint: 'e.g. --output-stream reports/cells.jsonl' });
+  }
+  try {
+    return openJsonlStream(resolve(path), { append: resume });
+  } catch (error) {
+    throw new LlmlabError('USAGE', `cannot open --output-stream file \`${path}\`: ${messageOf(error)}`, { cause: error });
   }
 }

@@ -1,23 +1,33 @@
-/** `llmlab report <run>`: re-render a stored run from the database. */
-import { LlmlabError } from '../errors.js';
+/** `llmlab report <run>`: re-render a stored run from the database, optionally against a baseline. */
+import { dirname } from 'node:path';
+import { findRun } from '../report/compare-runs.js';
+import { compareWithBaseline, resolveBaseline } from '../report/gates-baseline.js';
+import { formatBaselineSection } from '../report/gates-lines.js';
 import { summarizeRun } from '../report/summary.js';
 import { formatSummaryTable } from '../report/table.js';
 import { createContext, list } from './context.js';
 import { checkOutputs, writeOutputs } from './outputs.js';
 
-export async function reportCommand(runRef: string, flags: { output?: string | string[]; db?: string }): Promise<number> {
+export async function reportCommand(
+  runRef: string,
+  flags: { output?: string | string[]; db?: string; baseline?: string },
+): Promise<number> {
   const outputs = list(flags.output);
   checkOutputs(outputs);
   const ctx = await createContext(flags);
   const store = ctx.store();
-  const run = runRef === 'latest' ? store.runs.latest() : store.runs.get(runRef);
-  if (!run) {
-    throw new LlmlabError('RUN_NOT_FOUND', `no run \`${runRef}\` in ${store.path}`, {
-      hint: 'list runs with `llmlab runs`; `latest` names the newest',
-    });
+  const run = findRun(store, String(runRef));
+  // The same resolution and comparison as `llmlab eval --baseline`, so both reach the same gate verdict.
+  const baselineRun =
+    flags.baseline === undefined
+      ? undefined
+      : await resolveBaseline(store, String(flags.baseline), { path: run.suitePath, baseDir: dirname(run.suitePath) });
+  const baseline = baselineRun && compareWithBaseline(store, baselineRun, run);
+  const summary = summarizeRun(store, run, { baseline });
+  if (outputs.length === 0) {
+    process.stdout.write(`run ${run.id} (${run.status})\n${formatSummaryTable(summary)}\n`);
+    if (baseline) process.stdout.write(`${formatBaselineSection(baseline)}\n`);
   }
-  const summary = summarizeRun(store, run);
-  if (outputs.length === 0) process.stdout.write(`run ${run.id} (${run.status})\n${formatSummaryTable(summary)}\n`);
-  writeOutputs(outputs, store, run, summary);
+  writeOutputs(outputs, store, run, summary, { baseline, baselineRun });
   return 0;
 }

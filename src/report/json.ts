@@ -2,10 +2,9 @@
  * The JSON report (schema: schemas/report.schema.json). Written as a stream of cells straight from the store,
  * so a 100,000-cell report never exists in memory as one object or one string.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { RunRecord, Store } from '../store/index.js';
 import type { RunSummary } from './summary.js';
+import { writeChunked } from './write-chunked.js';
 
 /** Bump on any breaking change to the report's shape, and update the schema. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -30,22 +29,14 @@ export function reportHeader(run: RunRecord, summary: RunSummary, llmlabVersion:
 
 /** Writes the JSON report of `run` to `path`. */
 export function writeJsonReport(path: string, store: Store, run: RunRecord, summary: RunSummary, version: string): void {
-  mkdirSync(dirname(path), { recursive: true });
   const head = JSON.stringify(reportHeader(run, summary, version), null, 2);
-  const fd = openSync(path, 'w');
-  try {
-    let chunk = `${head.slice(0, -2)},\n  "cells": [`;
+  writeChunked(path, (function* () {
+    yield `${head.slice(0, -2)},\n  "cells": [`;
     let first = true;
     for (const cell of store.results.iterate(run.id)) {
-      chunk += `${first ? '\n' : ',\n'}    ${JSON.stringify(cell)}`;
+      yield `${first ? '\n' : ',\n'}    ${JSON.stringify(cell)}`;
       first = false;
-      if (chunk.length > 1 << 16) {
-        writeSync(fd, chunk);
-        chunk = '';
-      }
     }
-    writeSync(fd, `${chunk}${first ? '' : '\n  '}]\n}\n`);
-  } finally {
-    closeSync(fd);
-  }
+    yield `${first ? '' : '\n  '}]\n}\n`;
+  })());
 }

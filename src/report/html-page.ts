@@ -1,0 +1,132 @@
+/**
+ * What the HTML report's template and script are given besides the cells: the run, its summary, the chart, the
+ * baseline comparison, and the page's meta JSON. Only small, already-aggregated data: the cells stream apart.
+ */
+import { basename } from 'node:path';
+import { LlmlabError } from '../errors.js';
+import type { RunRecord, Store } from '../store/index.js';
+import { pairedCells } from '../store/run-pairs.js';
+import { compareRuns, type CompareOptions, type RunComparison } from './compare-runs.js';
+import { costQualityChart, type ChartModel } from './html-chart.js';
+import { pairKey, type HtmlTarget, type Verdict } from './html-cells.js';
+import type { PageAssets } from './html-render.js';
+import type { RunSummary } from './summary.js';
+
+/** Rows (tests) per page of the results matrix, and paired cells per page of the comparison list. */
+export const PAGE_SIZE = 100;
+
+/**
+ * A baseline to compare the run with: a run in the same store, or a report file's run imported into its TEMP
+ * source (`source`, as `--baseline` resolves it). Its summary, when given, adds its points to the chart.
+ */
+export interface HtmlBaseline extends CompareOptions {
+  run: RunRecord;
+  summary?: RunSummary;
+}
+
+export interface HtmlReportOptions {
+  baseline?: HtmlBaseline;
+}
+
+/** The page's `<script type="application/json" id="meta">`. */
+export interface HtmlMeta {
+  runId: string;
+  pageSize: number;
+  repeat: number;
+  /** Prompt × provider columns; a cell's `t` indexes this list. */
+  targets: HtmlTarget[];
+  /** (target index, test id) of every test whose verdict flipped across repeats. */
+  flaky: Array<[number, string]>;
+  /** The baseline's run id when cells carry baseline verdicts (`b`). */
+  baselineRunId: string | null;
+}
+
+/** The template's context, besides the marks the renderer adds. */
+export interface PageContext {
+  title: string;
+  generator: string;
+  generatedAt: number;
+  run: RunRecord;
+  summary: RunSummary;
+  chart: ChartModel | undefined;
+  baseline: (HtmlBaseline & { comparison?: RunComparison; error?: string }) | undefined;
+  assets: PageAssets;
+}
+
+/** Everything the writer needs around the cells. */
+export interface PagePlan {
+  context: PageContext;
+  targets: HtmlTarget[];
+  meta: Omit<HtmlMeta, 'targets'>;
+  /** Baseline verdicts by {@link pairKey}, when a comparable baseline is given. */
+  baselineVerdicts?: Map<string, Verdict>;
+}
+
+/** Gathers the page's context from the run, its summary and an optional baseline. */
+export function planPage(
+  store: Store,
+  run: RunRecord,
+  summary: RunSummary,
+  version: string,
+  assets: PageAssets,
+  options: HtmlReportOptions = {},
+): PagePlan {
+  const targets: HtmlTarget[] = summary.targets.map((t) => ({ promptId: t.promptId, providerLabel: t.providerLabel }));
+  const baseline = options.baseline && compareWithBaseline(store, options.baseline, run);
+  const comparable = baseline !== undefined && baseline.comparison !== undefined;
+  return {
+    context: {
+      title: run.description ?? basename(run.suitePath),
+      generator: `llmlab ${version}`,
+      generatedAt: Date.now(),
+      run,
+      summary,
+      chart: costQualityChart(summary.targets, options.baseline?.summary?.targets),
+      baseline,
+      assets,
+    },
+    targets,
+    meta: {
+      runId: run.id,
+      pageSize: PAGE_SIZE,
+      repeat: run.options.repeat,
+      flaky: flakyPairs(summary, targets),
+      baselineRunId: comparable ? options.baseline!.run.id : null,
+    },
+    ...(comparable ? { baselineVerdicts: baselineVerdicts(store, options.baseline!, run) } : {}),
+  };
+}
+
+/**
+ * The paired comparison with the baseline. Runs that share no cell still get a report, saying so, rather than no
+ * report at all.
+ */
+function compareWithBaseline(store: Store, baseline: HtmlBaseline, run: RunRecord): NonNullable<PageContext['baseline']> {
+  try {
+    const { source, sameSuite } = baseline;
+    return { ...baseline, comparison: compareRuns(store, baseline.run, run, { source, sameSuite }) };
+  } catch (error) {
+    if (error instanceof LlmlabError && error.code === 'USAGE') return { ...baseline, error: error.message };
+    throw error;
+  }
+}
+
+/**
+ * The baseline's verdict on every cell it shares with the run, paired by the same query as the comparison, so
+ * the page marks exactly the regressions and fixes it counts. Only verdicts leave the store, never outputs.
+ */
+export function baselineVerdicts(store: Store, baseline: HtmlBaseline, run: RunRecord): Map<string, Verdict> {
+  const out = new Map<string, Verdict>();
+  for (const c of pairedCells(store.db, baseline.run.id, run.id, baseline.source)) {
+    out.set(pairKey(c.promptId, c.providerLabel, c.testId, c.repeatIndex), c.statusA);
+  }
+  return out;
+}
+
+function flakyPairs(summary: RunSummary, targets: readonly HtmlTarget[]): Array<[number, string]> {
+  const index = new Map(targets.map((t, i) => [`${t.promptId}\0${t.providerLabel}`, i]));
+  return summary.repeats.flatMap((r) => {
+    const t = index.get(`${r.promptId}\0${r.providerLabel}`);
+    return t === undefined ? [] : r.flaky.map((f): [number, string] => [t, f.testId]);
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * `llmlab eval --output-stream file.jsonl`: each cell is written as a JSON line the moment it finishes. Each line is
+ * one write(2), so a crash or kill keeps every line written before it; the file is fsynced at each run's end, so
+ * a finished run's lines also survive a power loss.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { RunEvent } from '../types.js';
+import { jsonLine } from './jsonl.js';
+
+export interface JsonlStream {
+  /** Subscribe this to a run's events. */
+  listener(event: RunEvent): void;
+  /** Fsyncs and closes the file. */
+  close(): void;
+}
+
+/**
+ * Opens `path` for streaming: truncated for a new run, appended to with `append` (a resumed run continues its
+ * stream; a cell re-run after an error then has two lines, the later one wins).
+ */
+export function openJsonlStream(path: string, options: { append?: boolean } = {}): JsonlStream {
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, options.append ? 'a' : 'w');
+  let open = true;
+  return {
+    listener(event) {
+      if (!open) return;
+      if (event.type === 'node-end') writeSync(fd, jsonLine(event.cell));
+      else if (event.type === 'run-end') fsyncSync(fd);
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * The file side of every streamed report: pieces are pulled lazily from an iterable and written in writes of about
+ * 64 KiB, so a 100,000-cell report never exists as one string. Lazy pulling lets a generator yield a tail that
+ * depends on what it streamed before it (the HTML report's targets).
+ */
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+const CHUNK = 1 << 16;
+
+/** Writes the pieces to `path` (creating its folder), in order. */
+export function writeChunked(path: string, pieces: Iterable<string>): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const fd = openSync(path, 'w');
+  try {
+    let chunk = '';
+    for (const piece of pieces) {
+      chunk += piece;
+      if (chunk.length > CHUNK) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    if (chunk !== '') writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+}
