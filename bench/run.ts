@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { benchHtmlReport, htmlBenchLines } from './html-report.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'dist/cli/bin.js');
@@ -121,6 +122,13 @@ try {
     times.sort((a, b) => a - b);
     report('llmlab --version (median of 11)', `${times[5]!.toFixed(0)} ms`, 'bar ≤ 150 ms');
   }
+
+  if (want('html')) {
+    for (const [what, value, note] of htmlBenchLines(await benchHtmlReport())) report(what, value, note);
+  }
+
+  if (want('tui')) for (const [what, value, note] of await (await import('./tui.js')).benchTui(BIN)) report(what, value, note);
+  if (want('watch')) for (const [what, value, note] of await (await import('./watch.js')).benchWatch(fast.url)) report(what, value, note);
 } finally {
   fast.stop();
   rmSync(work, { recursive: true, force: true });

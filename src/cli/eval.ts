@@ -6,8 +6,10 @@ import { createEventBus } from '../engine/events.js';
 import { runSuite } from '../engine/run.js';
 import { formatSummaryTable } from '../report/table.js';
 import { summarizeRun } from '../report/summary.js';
-import { createPlainReporter } from '../ui/plain.js';
-import { checkOutputs, writeOutputs } from './outputs.js';
+import { compareWithBaseline, resolveBaselines } from '../report/gates-baseline.js';
+import { formatBaselineSection, formatGateLines } from '../report/gates-lines.js';
+import { startReporter } from '../ui/reporter.js';
+import { checkOutputs, openOutputStream, writeOutputs } from './outputs.js';
 import { createContext, list, positiveInt, suitePaths } from './context.js';
 import { version } from './version.js';
 
@@ -19,9 +21,15 @@ interface EvalFlags {
   cache: boolean;
   tui: boolean;
   db?: string;
+  watch?: boolean;
+  /** A run id, `latest~N`, a JSON report file or `git:REF`: what the maxRegression gate compares with. */
+  baseline?: string;
+  /** `--output-stream`: a JSON Lines file that gets each cell as it finishes. */
+  outputStream?: string;
 }
 
 export async function evalCommand(args: string[], flags: EvalFlags): Promise<number> {
+  if (flags.watch) return (await import('./watch.js')).watchCommand(args, flags);
   const outputs = list(flags.output);
   checkOutputs(outputs);
   const ctx = await createContext(flags);
@@ -34,7 +42,10 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
   // Load every suite first: a typo in the third suite should not surface after the first two spent money.
   const suites = [];
   for (const path of paths) suites.push(await loadSuite(path, ctx.project));
+  // Before running: a bad ref costs nothing, and `latest` still names the run before this one.
+  const baselines = flags.baseline === undefined ? undefined : await resolveBaselines(ctx.store(), flags.baseline, suites);
 
+  const stream = openOutputStream(flags.outputStream, flags.resume !== undefined && flags.resume !== false);
   const stop = new AbortController();
   const abort = new AbortController();
   const onSigint = () => {
@@ -50,9 +61,12 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
   try {
     for (const suite of suites) {
       const events = createEventBus();
-      events.on(createPlainReporter());
+      const title = suite.description ?? relative(process.cwd(), suite.path);
+      const reporter = await startReporter({ tui: flags.tui, stop, abort, title });
+      events.on(reporter.listener);
+      if (stream) events.on(stream.listener);
       const store = ctx.store();
-      const outcome = await runSuite({
+      const outcome = await reporter.during(() => runSuite({
         suite,
         project: ctx.project,
         store,
@@ -64,26 +78,27 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
         resume: flags.resume === true || flags.resume === '' ? true : flags.resume || undefined,
         stop: stop.signal,
         abort: abort.signal,
+        pause: reporter.pause,
         llmlabVersion: version,
-      });
+      }));
       const run = store.runs.get(outcome.run.id)!;
-      const summary = summarizeRun(store, run);
+      const baseline = baselines?.get(suite.path);
+      const compared = baseline && compareWithBaseline(store, baseline, run);
+      const summary = summarizeRun(store, run, { baseline: compared });
       process.stdout.write(`\n${suite.description ?? relative(process.cwd(), suite.path)}\n`);
       process.stdout.write(`${formatSummaryTable(summary)}\n`);
-      writeOutputs(outputs, store, run, summary);
+      if (compared) process.stdout.write(`${formatBaselineSection(compared)}\n`);
+      writeOutputs(outputs, store, run, summary, { baseline: compared, baselineRun: baseline });
       if (outcome.status === 'interrupted') {
         const rel = relative(process.cwd(), suite.path);
         process.stderr.write(`interrupted: resume with \`llmlab eval ${rel} --resume ${run.id}\`\n`);
         return 130;
       }
-      if (!summary.gate.passed) {
-        for (const reason of summary.gate.reasons) process.stdout.write(`gate failed: ${reason}\n`);
-        exitCode = 1;
-      } else {
-        process.stdout.write(`gate passed${summary.gate.minPassRate !== undefined ? ` (minPassRate ${summary.gate.minPassRate})` : ''}\n`);
-      }
+      process.stdout.write(`${formatGateLines(summary.gate).join('\n')}\n`);
+      if (!summary.gate.passed) exitCode = 1;
     }
   } finally {
+    stream?.close();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }

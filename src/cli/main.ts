@@ -17,13 +17,17 @@ export async function main(argv: string[]): Promise<number> {
   cli
     .command('eval [...suites]', 'Run suites (default: the suites globs in llmlab.config.yaml)')
     .option('-j, --concurrency <n>', 'Model calls in flight in total (default 8, or llmlab.config.yaml)')
-    .option('-o, --output <file>', 'Write a report (.json); repeatable')
+    .option('-o, --output <file>', 'Write a report (.json, .md, .xml JUnit, .csv, .jsonl; by extension); repeatable')
+    .option('--output-stream <file>', 'Append each cell to a JSON Lines file as soon as it finishes')
     .option('--repeat <n>', 'Run every cell n times (overrides the suite)')
     .option('--resume [runId]', 'Continue the latest unfinished run of the suite, or the run given')
     .option('--no-cache', 'Do not read cached answers (fresh answers are still cached)')
     .option('--no-tui', 'Plain log output (the default when not on a TTY or with CI=true)')
+    .option('--watch', 'Re-run on every save of the suite or a file it reads; unchanged cells come from the cache')
     .option('--db <path>', 'Database file (default .llmlab/llmlab.db beside llmlab.config.yaml)')
+    .option('--baseline <ref>', 'Compare with a run (id, latest~N), a JSON report file or git:REF; gates.maxRegression checks it')
     .example('llmlab eval suites/quickstart.yaml -o reports/quickstart.json')
+    .example('llmlab eval suites/quickstart.yaml --baseline git:main')
     .action(run(async () => (await import('./eval.js')).evalCommand));
 
   cli
@@ -41,9 +45,11 @@ export async function main(argv: string[]): Promise<number> {
 
   cli
     .command('report <run>', 'Re-render a stored run (`latest` or a run id) from the database')
-    .option('-o, --output <file>', 'Write a report (.json); repeatable. Without it, print the summary')
+    .option('-o, --output <file>', 'Write a report (.json, .md, .xml JUnit, .csv, .jsonl; by extension); repeatable. Without it, print the summary')
+    .option('--baseline <ref>', 'Compare with a run (id, latest~N), a JSON report file or git:REF (deltas in .md, gates)')
     .option('--db <path>', 'Database file')
     .example('llmlab report latest -o reports/latest.json')
+    .example('llmlab report latest -o reports/pr.md --baseline latest~1')
     .action(run(async () => (await import('./report.js')).reportCommand));
 
   cli
@@ -53,6 +59,19 @@ export async function main(argv: string[]): Promise<number> {
     .option('--db <path>', 'Database file')
     .example('llmlab compare latest~1 latest')
     .action(run(async () => (await import('./compare.js')).compareCommand));
+
+  cli
+    .command('ci <step> [...suites]', 'GitHub Action steps: `base` (run or reuse the base commit), `head` (run with --baseline, write pr.md), `comment` (sticky PR comment)')
+    .option('--base-ref <ref>', 'base: the branch the pull request merges into (github.base_ref)')
+    .option('--base-sha <sha>', 'base/head: the base commit, once known (ci base prints it)')
+    .option('--out-dir <dir>', 'head: folder for the reports and pr.md', { default: 'reports/llmlab' })
+    .option('--artifact <name>', 'head: artifact name the comment points to')
+    .option('--body-file <file>', 'comment: the Markdown to post (pr.md)')
+    .option('--pr <number>', 'comment: pull request number (default: from GITHUB_EVENT_PATH)')
+    .option('--repo <owner/name>', 'comment: repository (default: GITHUB_REPOSITORY)')
+    .option('--db <path>', 'Database file shared by the base and head runs')
+    .example('llmlab ci base --base-ref main && llmlab ci head --base-sha $(git rev-parse origin/main)')
+    .action(run(async () => (await import('./ci-command.js')).ciCommand));
 
   cli
     .command('cache <action>', 'Response cache: `stats` or `clear`')

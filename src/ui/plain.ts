@@ -1,13 +1,16 @@
 /**
- * The plain reporter for CI logs, `--no-tui` and non-TTY output: a start line, a progress line per 10 % of the
- * cells or per 10 s (whichever comes first), retries in brief, and nothing that needs a terminal.
+ * The plain reporter for CI logs, `--no-tui` and non-TTY output: a start line, a progress line per N % of the
+ * cells (default 10) or per 10 s (whichever comes first — a timer, so a slow run still shows it is alive),
+ * retries in brief, and nothing that needs a terminal.
  */
 import type { RunListener } from '../engine/events.js';
 
 export interface PlainReporterOptions {
   write?: (line: string) => void;
-  /** Print progress at least this often, ms. */
+  /** Print progress at least this often while cells are running, ms. */
   intervalMs?: number;
+  /** Print a progress line each time this percentage of the cells is done; default 10. */
+  stepPercent?: number;
   /** No progress lines during a run's first `quietMs` ms. */
   quietMs?: number;
 }
@@ -16,6 +19,7 @@ export function createPlainReporter(options: PlainReporterOptions = {}): RunList
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const intervalMs = options.intervalMs ?? 10_000;
   const quietMs = options.quietMs ?? 1000;
+  const stepFraction = Math.min(Math.max(options.stepPercent ?? 10, 1), 100) / 100;
   let total = 0;
   let done = 0;
   let failed = 0;
@@ -23,24 +27,38 @@ export function createPlainReporter(options: PlainReporterOptions = {}): RunList
   let nextStep = 0;
   let lastPrint = 0;
   let started = 0;
+  let resumed = 0;
   let retries = 0;
   let lastRetryPrint = -Infinity;
+  let timer: NodeJS.Timeout | undefined;
 
   const progress = () => {
     const secs = (performance.now() - started) / 1000;
-    const rate = secs > 0 ? (done / secs).toFixed(1) : '0';
+    const rate = secs > 0 ? ((done - resumed) / secs).toFixed(1) : '0';
     const percent = total > 0 ? Math.floor((done / total) * 100) : 100;
     write(`  ${done}/${total} cells (${percent}%)  ${failed} failed  ${errors} errors  ${rate} cells/s`);
     lastPrint = performance.now();
+  };
+
+  /** The cell count at which the next N % line is due. */
+  const stepAfter = (count: number) => {
+    const step = total * stepFraction;
+    return step > 0 ? (Math.floor(count / step + 1e-9) + 1) * step : Infinity;
   };
 
   return (event) => {
     switch (event.type) {
       case 'run-start':
         total = event.totalCells;
-        done = event.doneCells;
+        done = resumed = event.doneCells;
         started = lastPrint = performance.now();
-        nextStep = total / 10;
+        nextStep = stepAfter(done);
+        clearInterval(timer);
+        timer = setInterval(() => {
+          if (performance.now() - lastPrint >= intervalMs) progress();
+        }, Math.min(intervalMs, 1000));
+        // A log line is never a reason to keep the process alive.
+        timer.unref();
         write(
           `run ${event.runId}: ${total} cells${event.doneCells > 0 ? ` (${event.doneCells} already done, resuming)` : ''}`,
         );
@@ -50,7 +68,7 @@ export function createPlainReporter(options: PlainReporterOptions = {}): RunList
         if (event.cell.status === 'fail') failed++;
         if (event.cell.status === 'error') errors++;
         if (done >= nextStep || performance.now() - lastPrint >= intervalMs) {
-          nextStep = (Math.floor((done / total) * 10) + 1) * (total / 10);
+          nextStep = stepAfter(done);
           // A run that finishes within a second needs no progress, only its final line.
           if (done < total && performance.now() - started >= quietMs) progress();
         }
@@ -64,6 +82,8 @@ export function createPlainReporter(options: PlainReporterOptions = {}): RunList
         }
         return;
       case 'run-end':
+        clearInterval(timer);
+        timer = undefined;
         progress();
         write(`run ${event.runId} ${event.status} in ${duration(event.durationMs)}`);
         return;

@@ -1,0 +1,90 @@
+/**
+ * What `--watch` follows and how: every file a suite depends on (the suite, prompt files, datasets, `file:`
+ * providers and javascript-metric modules, llmlab.config.yaml and the user metrics it registers), watched with
+ * chokidar; a burst of saves becomes one change after a quiet `debounceMs`.
+ */
+import { resolve } from 'node:path';
+import type { FSWatcher } from 'chokidar';
+import type { ProjectConfig, ResolvedSuite } from '../config/types.js';
+
+/** The javascript metric's `file:path[:exportName]` reference. */
+const FILE_REF = /^file:(.*?)(?::[A-Za-z_$][\w$]*)?$/;
+
+/** Absolute paths of every file whose edit can change the suite's plan or verdicts. */
+export function watchedFiles(suite: ResolvedSuite, project: ProjectConfig): string[] {
+  const files = new Set<string>([suite.path, ...suite.sources]);
+  if (project.file) files.add(project.file);
+  for (const module of Object.values(project.metrics ?? {})) files.add(module);
+  // Modules loaded when the run starts, not when the suite resolves, so they are not in `sources`.
+  for (const provider of suite.providers) {
+    if (provider.type === 'file' && provider.model.trim()) files.add(resolve(suite.baseDir, provider.model.trim()));
+  }
+  for (const test of suite.tests) {
+    for (const assertion of test.assert) {
+      const ref = assertion.type === 'javascript' && typeof assertion.value === 'string' ? FILE_REF.exec(assertion.value) : null;
+      if (ref?.[1]) files.add(resolve(suite.baseDir, ref[1]));
+    }
+  }
+  return [...files];
+}
+
+export interface FileWatcher {
+  /** Watches exactly `files` from now on; resolves once they are being watched. */
+  watch(files: string[]): Promise<void>;
+  readonly files: readonly string[];
+  close(): Promise<void>;
+}
+
+/** Called once per burst of changes with the files touched and when the first of them was seen. */
+export type OnFilesChanged = (files: string[], firstSeenAt: number) => void;
+
+export function createFileWatcher(onChange: OnFilesChanged, options: { debounceMs?: number } = {}): FileWatcher {
+  const debounceMs = options.debounceMs ?? 100;
+  let watcher: FSWatcher | undefined;
+  let current: string[] = [];
+  const pending = new Set<string>();
+  let firstSeenAt = 0;
+  let timer: NodeJS.Timeout | undefined;
+
+  const fire = () => {
+    timer = undefined;
+    const files = [...pending];
+    pending.clear();
+    onChange(files, firstSeenAt);
+  };
+  const seen = (path: string) => {
+    if (pending.size === 0) firstSeenAt = performance.now();
+    pending.add(resolve(path));
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(fire, debounceMs);
+  };
+
+  return {
+    get files() {
+      return current;
+    },
+    async watch(files) {
+      if (!watcher) {
+        const { watch } = await import('chokidar');
+        watcher = watch(files, { ignoreInitial: true });
+        watcher.on('all', (event, path) => {
+          if (event === 'change' || event === 'add' || event === 'unlink') seen(path);
+        });
+        await new Promise<void>((ready) => watcher!.once('ready', ready));
+        current = [...files];
+        return;
+      }
+      const next = new Set(files);
+      const gone = current.filter((f) => !next.has(f));
+      const added = files.filter((f) => !current.includes(f));
+      if (gone.length > 0) watcher.unwatch(gone);
+      if (added.length > 0) watcher.add(added);
+      current = [...files];
+    },
+    async close() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await watcher?.close();
+    },
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * `llmlab eval --watch` as a child process against the fake OpenAI server: an edit re-runs only the cells it
+ * changed (counted at the server), the diff against the previous iteration is printed, a broken suite shows its
+ * error with line:col and the watch goes on, and a change during a run cancels the stale iteration.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
+import { runCli, startCli } from './run-cli.js';
+
+let dir: string;
+let server: FakeServer;
+let child: ChildProcess | undefined;
+let stdout = '';
+let stderr = '';
+
+const TESTS = 5;
+
+beforeAll(async () => {
+  server = await startFakeOpenAI();
+});
+afterAll(async () => {
+  await server.close();
+});
+afterEach(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
+    await new Promise((r) => child!.once('close', r));
+  }
+  child = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function writeProject(tests = TESTS): void {
+  dir = mkdtempSync(join(tmpdir(), 'llmlab-watch-'));
+  mkdirSync(join(dir, 'prompts'));
+  // The fake answers `echo: <prompt>`, so a prompt without "Question" fails the assertion.
+  writeFileSync(join(dir, 'prompts/a.txt'), 'Question A: {{ q }}');
+  writeFileSync(join(dir, 'prompts/b.txt'), 'Question B: {{ q }}');
+  const cases = Array.from({ length: tests }, (_, i) => JSON.stringify({ description: `case ${i}`, vars: { q: `number ${i}` } }));
+  writeFileSync(join(dir, 'cases.jsonl'), `${cases.join('\n')}\n`);
+  writeFileSync(join(dir, 'suite.yaml'), suiteYaml());
+  writeFileSync(join(dir, 'llmlab.config.yaml'), 'concurrency: 2\n');
+}
+
+function suiteYaml(): string {
+  return (
+    `providers:\n  - id: openai:gpt-4o-mini\n    config: { baseUrl: "${server.url}/v1" }\n` +
+    `prompts:\n  - { id: a, file: prompts/a.txt }\n  - { id: b, file: prompts/b.txt }\n` +
+    `tests: file:cases.jsonl\ndefaultTest:\n  assert: [{ type: contains, value: Question }]\n`
+  );
+}
+
+function start(): void {
+  stdout = '';
+  stderr = '';
+  child = startCli(['eval', 'suite.yaml', '--watch'], { cwd: dir });
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+}
+
+const count = (text: string, pattern: RegExp) => [...text.matchAll(new RegExp(pattern.source, 'g'))].length;
+
+async function waitFor(check: () => boolean, what: string, ms = 15_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (child?.exitCode !== null && child?.exitCode !== undefined) throw new Error(`exited ${child.exitCode} waiting for ${what}\n${stdout}\n${stderr}`);
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+const iterationsDone = () => count(stdout, /\[watch\] run \S+ done/);
+const exited = () => new Promise<number | null>((r) => (child!.exitCode !== null ? r(child!.exitCode) : child!.once('close', r)));
+
+describe('llmlab eval --watch', () => {
+  it('re-runs only the edited prompt, shows the diff, survives a broken suite, and quits with 0', async () => {
+    writeProject();
+    start();
+    await waitFor(() => iterationsDone() === 1, 'the first iteration');
+    expect(server.requests).toHaveLength(2 * TESTS);
+    expect(stdout).toMatch(/\[watch\] 10 cells called a model, 0 came from the cache/);
+    expect(stdout).toMatch(/\[watch\] run \S+ done · watching 5 files \(q to quit\)/);
+    // suite.yaml, both prompt files, cases.jsonl and llmlab.config.yaml.
+
+    let before = server.requests.length;
+    writeFileSync(join(dir, 'prompts/a.txt'), 'Answer A: {{ q }}');
+    await waitFor(() => iterationsDone() === 2, 'the iteration after editing prompts/a.txt');
+    // Only prompt a's cells went to the model; b's came from the cache.
+    expect(server.requests.length - before).toBe(TESTS);
+    expect(server.requests.slice(before).every((r) => JSON.stringify(r.body.messages).includes('Answer A'))).toBe(true);
+    expect(stdout).toMatch(/\[watch\] iteration 2: prompts\/a\.txt changed/);
+    expect(stdout).toMatch(/\[watch\] 5 cells called a model, 5 came from the cache/);
+    expect(stdout).toMatch(/since run \S+: 5 pass → fail, 0 fail → pass \(10 cells compared\)/);
+    expect(stdout).toMatch(/ {2}a × openai:gpt-4o-mini {2}100\.0% → 0\.0% {2}\(−100\.0 pts\)/);
+    expect(stdout).toMatch(/ {2}1 other prompt × provider unchanged/);
+    expect(stdout).toMatch(/ {2}pass → fail {2}a × openai:gpt-4o-mini {2}\S+ "case 0" {2}\(pass → fail\)/);
+    expect(stdout).toMatch(/updated \d+ ms after the change/);
+
+    // A broken suite: the error with file:line:col, and the watch keeps going.
+    before = server.requests.length;
+    writeFileSync(join(dir, 'suite.yaml'), `${suiteYaml()}defaultTest: [oops\n`);
+    await waitFor(() => /llmlab: suite\.yaml:\d+:\d+: /.test(stderr), 'the YAML error');
+    expect(stdout).toMatch(/\[watch\] fix the error and save; watching \d+ files/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(child!.exitCode).toBeNull();
+
+    // Fixed, with prompt a restored: everything comes from the cache and the diff shows the fixes.
+    writeFileSync(join(dir, 'prompts/a.txt'), 'Question A: {{ q }}');
+    writeFileSync(join(dir, 'suite.yaml'), suiteYaml());
+    await waitFor(() => iterationsDone() === 3, 'the iteration after the fix');
+    expect(server.requests.length - before).toBe(0);
+    expect(stdout).toMatch(/\[watch\] 0 cells called a model, 10 came from the cache/);
+    expect(stdout).toMatch(/since run \S+: 0 pass → fail, 5 fail → pass/);
+
+    // llmlab.config.yaml is watched too.
+    writeFileSync(join(dir, 'llmlab.config.yaml'), 'concurrency: 3\n');
+    await waitFor(() => iterationsDone() === 4, 'the iteration after editing llmlab.config.yaml');
+    expect(stdout).toMatch(/no verdict changed since run \S+ \(10 cells compared\)/);
+    expect(server.requests.length - before).toBe(0);
+
+    child!.kill('SIGINT');
+    expect(await exited()).toBe(0);
+
+    // Every iteration is a stored run: llmlab compare works across them.
+    const compared = await runCli(['compare', 'latest~3', 'latest~2'], { cwd: dir });
+    expect(compared.code, compared.stderr).toBe(0);
+    expect(compared.stdout).toMatch(/regressed \(pass → fail\/error\): 5/);
+  });
+
+  it('cancels a stale iteration when a change lands mid-run, and a quit mid-run saves it and exits 130', async () => {
+    writeProject(40);
+    server.setBehaviour({ latencyMs: 60 });
+    try {
+      start();
+      await waitFor(() => /run \S+: 80 cells/.test(stderr), 'the first run to start');
+      await new Promise((r) => setTimeout(r, 300));
+      const before = server.requests.length;
+      writeFileSync(join(dir, 'prompts/b.txt'), 'Question B, briefly: {{ q }}');
+      await waitFor(() => /\[watch\] run \S+ cancelled: a newer change arrived/.test(stdout), 'the stale run to be cancelled');
+      // Dispatch stopped after the debounce: a handful of calls (2 in flight at a time), not the ~70 left.
+      expect(server.requests.length - before).toBeLessThan(20);
+      await waitFor(() => /run \S+: 80 cells/.test(stderr.slice(stderr.indexOf('interrupted in'))), 'the next run to start');
+      await new Promise((r) => setTimeout(r, 300));
+      child!.kill('SIGINT');
+      expect(await exited()).toBe(130);
+      expect(stderr).toMatch(/stopping: finishing calls in flight and saving/);
+      expect(stderr).toMatch(/interrupted: resume with `llmlab eval suite\.yaml --resume \S+`/);
+      expect(iterationsDone()).toBe(0);
+    } finally {
+      server.setBehaviour({ latencyMs: 0 });
+    }
+  });
+
+  it('refuses --resume, --baseline and more than one suite', async () => {
+    writeProject(1);
+    const resumed = await runCli(['eval', 'suite.yaml', '--watch', '--resume'], { cwd: dir });
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toMatch(/--watch cannot be combined with --resume/);
+    writeFileSync(join(dir, 'other.yaml'), readFileSync(join(dir, 'suite.yaml')));
+    const two = await runCli(['eval', 'suite.yaml', 'other.yaml', '--watch'], { cwd: dir });
+    expect(two.code).toBe(2);
+    expect(two.stderr).toMatch(/--watch takes exactly one suite, got 2/);
+    const baseline = await runCli(['eval', 'suite.yaml', '--watch', '--baseline', 'latest'], { cwd: dir });
+    expect(baseline.code).toBe(2);
+    expect(baseline.stderr).toMatch(/--watch cannot be combined with --baseline/);
+  });
+});

@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLiveRun, type LiveRun } from '../../src/ui/live-run.js';
+import { cell, end, nodeEnd, start } from './events.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let live: LiveRun | undefined;
+afterEach(() => live?.close());
+
+describe('live run (the throttle between events and frames)', () => {
+  it('folds every event but publishes one snapshot for a synchronous burst', async () => {
+    live = createLiveRun({ intervalMs: 50 });
+    let published = 0;
+    live.subscribe(() => published++);
+    live.listener(start(10_000));
+    for (let i = 0; i < 10_000; i++) live.listener(nodeEnd(cell({ status: 'pass' })));
+    // Never synchronously, even for the first event.
+    expect(published).toBe(0);
+    expect(live.getSnapshot().done).toBe(0);
+    await sleep(80);
+    expect(published).toBe(1);
+    expect(live.getSnapshot().done).toBe(10_000);
+  });
+
+  it('keeps the same snapshot object between publishes (React re-renders only on a new one)', async () => {
+    live = createLiveRun({ intervalMs: 20 });
+    live.listener(start(2));
+    await sleep(40);
+    const first = live.getSnapshot();
+    expect(live.getSnapshot()).toBe(first);
+    live.listener(nodeEnd(cell({ status: 'pass' })));
+    expect(live.getSnapshot()).toBe(first);
+    await sleep(40);
+    expect(live.getSnapshot()).not.toBe(first);
+  });
+
+  it('republishes while idle so elapsed time and ETA move, and stops after run-end', async () => {
+    let clock = 0;
+    live = createLiveRun({ intervalMs: 10, idleMs: 30, now: () => clock });
+    let published = 0;
+    live.subscribe(() => published++);
+    live.listener(start(2));
+    await sleep(20);
+    expect(published).toBeGreaterThanOrEqual(1);
+    clock = 5000;
+    await sleep(80);
+    expect(published).toBeGreaterThanOrEqual(2);
+    expect(live.getSnapshot().elapsedMs).toBe(5000);
+    live.listener(end());
+    await sleep(30);
+    const afterEnd = published;
+    await sleep(100);
+    expect(published).toBe(afterEnd);
+    expect(live.getSnapshot().status).toBe('completed');
+  });
+
+  it('flush publishes the latest state at once (the final frame before unmount)', () => {
+    live = createLiveRun({ intervalMs: 10_000 });
+    live.listener(start(1));
+    live.listener(nodeEnd(cell({ status: 'fail' })));
+    live.flush();
+    expect(live.getSnapshot()).toMatchObject({ done: 1, failed: 1 });
+  });
+});

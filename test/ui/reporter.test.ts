@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { mountTui } from '../../src/ui/mount-tui.js';
+import { createPauseSwitch } from '../../src/ui/pause-gate.js';
+import { startReporter, wantsTui } from '../../src/ui/reporter.js';
+import { cell, end, nodeEnd, start } from './events.js';
+import { fakeTty, pipedStdin } from './fake-tty.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('choosing the UI', () => {
+  it('uses the TUI only on a TTY, without --no-tui, outside CI', () => {
+    expect(wantsTui(true, { isTTY: true }, {})).toBe(true);
+    expect(wantsTui(false, { isTTY: true }, {})).toBe(false);
+    expect(wantsTui(true, { isTTY: false }, {})).toBe(false);
+    expect(wantsTui(true, {}, {})).toBe(false);
+    expect(wantsTui(true, { isTTY: true }, { CI: 'true' })).toBe(false);
+    expect(wantsTui(true, { isTTY: true }, { CI: '1' })).toBe(false);
+    expect(wantsTui(true, { isTTY: true }, { CI: 'false' })).toBe(true);
+    expect(wantsTui(true, { isTTY: true }, { CI: '0' })).toBe(true);
+    // As Ink decides: any other CI value, or a CI_* variable, means a CI log.
+    expect(wantsTui(true, { isTTY: true }, { CI: '' })).toBe(false);
+    expect(wantsTui(true, { isTTY: true }, { CI_PIPELINE_ID: '7' })).toBe(false);
+  });
+
+  it('gives the plain reporter (and a pause switch) when not interactive', async () => {
+    const reporter = await startReporter({
+      tui: true,
+      stop: new AbortController(),
+      abort: new AbortController(),
+      title: 's',
+      stdout: { isTTY: false } as NodeJS.WriteStream,
+      env: {},
+    });
+    expect(reporter.interactive).toBe(false);
+    expect(reporter.pause.paused).toBe(false);
+    expect(await reporter.during(async () => 42)).toBe(42);
+    await expect(reporter.during(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+  });
+});
+
+describe('mounting the TUI', () => {
+  it('renders to a terminal stream and leaves the final frame when unmounted', async () => {
+    const stdout = fakeTty();
+    const controls = { pause: createPauseSwitch(), stop: new AbortController(), abort: new AbortController() };
+    const tui = mountTui({ controls, title: 'my suite', stdout, stdin: pipedStdin(), intervalMs: 10 });
+    tui.listener(start(2));
+    tui.listener(nodeEnd(cell({ status: 'pass' })));
+    tui.listener(nodeEnd(cell({ status: 'fail' })));
+    tui.listener(end());
+    await tui.unmount();
+    const output = stdout.output();
+    expect(output).toContain('my suite');
+    expect(output).toMatch(/2\/2 cells 100\.0%/);
+    expect(output).toContain('COMPLETED');
+    expect(output).toContain('1 passed');
+  });
+
+  const interactive = (stdout: ReturnType<typeof fakeTty>, delayMs: number) =>
+    startReporter({ tui: true, stop: new AbortController(), abort: new AbortController(), title: 'my suite', stdout, env: {}, delayMs });
+
+  it('takes the UI down even when the run throws', async () => {
+    const stdout = fakeTty();
+    const reporter = await interactive(stdout, 0);
+    expect(reporter.interactive).toBe(true);
+    reporter.listener(start(3));
+    const failing = reporter.during(async () => {
+      await sleep(200); // long enough for the TUI to mount
+      throw new Error('provider exploded');
+    });
+    await expect(failing).rejects.toThrow('provider exploded');
+    expect(stdout.output()).toContain('my suite');
+    expect(stdout.output()).toMatch(/0\/3 cells/);
+  });
+
+  it('mounts late with everything so far, and never for a run shorter than the delay', async () => {
+    const late = fakeTty();
+    const slow = await interactive(late, 50);
+    await slow.during(async () => {
+      slow.listener(start(2));
+      slow.listener(nodeEnd(cell({ status: 'pass' })));
+      await sleep(250);
+      expect(late.output()).toMatch(/1\/2 cells 50\.0%/);
+      slow.listener(nodeEnd(cell({ status: 'pass' })));
+      slow.listener(end());
+    });
+    expect(late.output()).toContain('COMPLETED');
+
+    const quiet = fakeTty();
+    const fast = await interactive(quiet, 10_000);
+    await fast.during(async () => {
+      fast.listener(start(1));
+      fast.listener(nodeEnd(cell({ status: 'pass' })));
+      fast.listener(end());
+    });
+    expect(quiet.output()).toBe('');
+  });
+});

@@ -1,0 +1,174 @@
+import { createElement } from 'react';
+import { cleanup, render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLiveRun, type LiveRun } from '../../src/ui/live-run.js';
+import { createPauseSwitch } from '../../src/ui/pause-gate.js';
+import { TuiApp, type RunControls } from '../../src/ui/tui-app.js';
+import { cell, end, nodeEnd, nodeStart, retry, start } from './events.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Past one throttle interval (20 ms here) plus React's commit. */
+const frame = () => sleep(60);
+
+let lives: LiveRun[] = [];
+afterEach(() => {
+  cleanup();
+  for (const live of lives) live.close();
+  lives = [];
+});
+
+function mount(options: { intervalMs?: number } = {}) {
+  const live = createLiveRun({ intervalMs: options.intervalMs ?? 20 });
+  lives.push(live);
+  const controls: RunControls = { pause: createPauseSwitch(), stop: new AbortController(), abort: new AbortController() };
+  let renders = 0;
+  const app = render(createElement(TuiApp, { live, controls, title: 'suites/s.yaml', onRender: () => renders++ }));
+  return { app, live, controls, renders: () => renders };
+}
+
+describe('TUI', () => {
+  it('shows progress, one line per provider, pass rates and totals', async () => {
+    const { app, live } = mount();
+    const a = cell({ status: 'pass', latencyMs: 120 });
+    const b = cell({ status: 'fail', latencyMs: 300, assertions: [{ type: 'contains', metric: 'contains', pass: false, score: 0, weight: 1, reason: 'expected "x"' }] });
+    const c = cell({ status: 'pass', providerLabel: 'claude', providerId: 'anthropic:claude-3-5-haiku', cost: 0.02 });
+    const slow = cell({ status: 'pass', providerLabel: 'claude', providerId: 'anthropic:claude-3-5-haiku' });
+    for (const event of [start(8), nodeStart(a), nodeStart(b), nodeStart(c), nodeStart(slow), nodeEnd(a), nodeEnd(b), nodeEnd(c), retry(slow, 60_000)]) {
+      live.listener(event);
+    }
+    await frame();
+    const screen = app.lastFrame()!;
+    expect(screen).toContain('suites/s.yaml');
+    expect(screen).toMatch(/3\/8 cells 37\.5%/);
+    expect(screen).toMatch(/cells\/s\s+ETA/);
+    expect(screen).toMatch(/provider\s+in flight\s+done\s+errors\s+waiting\s+retries\s+p50/);
+    // openai: nothing in flight, 2 done, 0 errors, 0 waiting, 0 retries, p50 of 120 and 300 (nearest rank) = 120 ms.
+    expect(screen).toMatch(/openai:gpt-4o-mini\s+0\s+2\s+0\s+0\s+0\s+120 ms/);
+    // claude: the retried cell waits out its backoff.
+    expect(screen).toMatch(/claude\s+0\s+1\s+0\s+1\s+1\s+100 ms/);
+    expect(screen).toMatch(/greeting × openai:gpt-4o-mini\s+50\.0% \[9\.5-90\.5\]\s+2/);
+    expect(screen).toMatch(/greeting × claude\s+100\.0% \[20\.7-100\.0\]\s+1/);
+    expect(screen).toMatch(/2 passed\s+1 failed\s+0 errors\s+tokens 45 \(in 30, out 15\)\s+cost \$0\.0220/);
+    expect(screen).toMatch(/last failures \(1 in all\)\n\s+✗ greeting × openai:gpt-4o-mini\s+t\d+\s+contains: expected "x"/);
+    expect(screen).toContain('q stop · p pause · f failures');
+  });
+
+  it('toggles a failures view with f', async () => {
+    const { app, live } = mount();
+    live.listener(start(20));
+    for (let i = 0; i < 12; i++) {
+      live.listener(nodeEnd(cell({ status: i % 2 ? 'fail' : 'error', description: `case ${i}`, error: i % 2 ? undefined : `HTTP 500 number ${i}` })));
+    }
+    await frame();
+    const dashboard = app.lastFrame()!;
+    expect(dashboard).toContain('last failures (12 in all, newest 3 shown)');
+    expect(dashboard).not.toContain('"case 0"');
+    app.stdin.write('f');
+    await frame();
+    const failures = app.lastFrame()!;
+    expect(failures).toContain('failures (12 in all)');
+    expect(failures).toMatch(/! greeting × openai:gpt-4o-mini\s+"case 0"\s+HTTP 500 number 0/);
+    expect(failures).toMatch(/✗ greeting × openai:gpt-4o-mini\s+"case 11"\s+failed/);
+    expect(failures).not.toContain('in flight');
+    expect(failures).toContain('f back');
+    app.stdin.write('f');
+    await frame();
+    expect(app.lastFrame()).toContain('last failures');
+  });
+
+  it('pauses and resumes dispatch with p', async () => {
+    const { app, live, controls } = mount();
+    live.listener(start(4));
+    await frame();
+    app.stdin.write('p');
+    await frame();
+    expect(controls.pause.paused).toBe(true);
+    expect(app.lastFrame()).toContain('PAUSED');
+    expect(app.lastFrame()).toContain('p resume · f failures · paused: 0 in flight finishing, no new calls');
+    app.stdin.write('p');
+    await frame();
+    expect(controls.pause.paused).toBe(false);
+    expect(app.lastFrame()).not.toContain('PAUSED');
+  });
+
+  it('stops gracefully on q, and Ctrl-C a second time cancels calls in flight', async () => {
+    const { app, live, controls } = mount();
+    const inFlight = cell({ status: 'pass' });
+    live.listener(start(4));
+    live.listener(nodeStart(inFlight));
+    app.stdin.write('p');
+    await frame();
+    app.stdin.write('q');
+    await frame();
+    expect(controls.stop.signal.aborted).toBe(true);
+    // q releases a paused run, so the executor sees the stop.
+    expect(controls.pause.paused).toBe(false);
+    expect(controls.abort.signal.aborted).toBe(false);
+    expect(app.lastFrame()).toContain('STOPPING');
+    expect(app.lastFrame()).toContain('stopping: finishing 1 call in flight and saving (Ctrl-C again to cancel them)');
+    app.stdin.write('q');
+    await frame();
+    expect(controls.abort.signal.aborted).toBe(false);
+    app.stdin.write('\u0003');
+    await frame();
+    expect(controls.abort.signal.aborted).toBe(true);
+  });
+
+  it('treats the first Ctrl-C as a graceful stop, and shows a stop that came as a signal', async () => {
+    const first = mount();
+    first.app.stdin.write('\u0003');
+    await frame();
+    expect(first.controls.stop.signal.aborted).toBe(true);
+    expect(first.controls.abort.signal.aborted).toBe(false);
+
+    const second = mount();
+    second.live.listener(start(3));
+    second.controls.stop.abort();
+    await frame();
+    expect(second.app.lastFrame()).toContain('stopping: finishing 0 calls in flight');
+  });
+
+  it('shows the final state without key hints once the run ends', async () => {
+    const { app, live } = mount();
+    live.listener(start(1));
+    live.listener(nodeEnd(cell({ status: 'pass' })));
+    live.listener(end());
+    await frame();
+    expect(app.lastFrame()).toContain('COMPLETED');
+    expect(app.lastFrame()).toMatch(/1\/1 cells 100\.0%/);
+    expect(app.lastFrame()).not.toContain('q stop');
+  });
+
+  it('renders a handful of frames for 10,000 events, not 10,000', async () => {
+    const { app, live, renders } = mount({ intervalMs: 100 });
+    const before = renders();
+    live.listener(start(5000));
+    for (let i = 0; i < 5000; i++) {
+      const c = cell({ status: i % 10 === 0 ? 'fail' : 'pass' });
+      live.listener(nodeStart(c));
+      live.listener(nodeEnd(c));
+    }
+    await sleep(250);
+    expect(renders() - before).toBeGreaterThanOrEqual(1);
+    expect(renders() - before).toBeLessThanOrEqual(3);
+    expect(app.frames.length).toBeLessThanOrEqual(5);
+    expect(app.lastFrame()).toMatch(/5,000\/5,000 cells 100\.0%/);
+    expect(app.lastFrame()).toContain('4,500 passed');
+  });
+
+  it('keeps rendering at most ~10 frames a second while events stream in', async () => {
+    const { live, renders } = mount({ intervalMs: 100 });
+    live.listener(start(100_000));
+    const before = renders();
+    const until = Date.now() + 600;
+    while (Date.now() < until) {
+      for (let i = 0; i < 50; i++) live.listener(nodeEnd(cell({ status: 'pass' })));
+      await sleep(1);
+    }
+    await sleep(150);
+    // 600 ms of events at ≤ 10 frames a second: about 6–7 frames, never hundreds.
+    expect(renders() - before).toBeLessThanOrEqual(9);
+    // A loaded machine delays timers, so only the ceiling is strict.
+    expect(renders() - before).toBeGreaterThanOrEqual(2);
+  });
+});
