@@ -7,6 +7,9 @@ import { resolve } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { ProjectConfig, ResolvedSuite } from '../config/types.js';
 
+/** Quiet time after the last event of a burst before a change fires. */
+export const WATCH_DEBOUNCE_MS = 40;
+
 /** The javascript metric's `file:path[:exportName]` reference. */
 const FILE_REF = /^file:(.*?)(?::[A-Za-z_$][\w$]*)?$/;
 
@@ -39,7 +42,9 @@ export interface FileWatcher {
 export type OnFilesChanged = (files: string[], firstSeenAt: number) => void;
 
 export function createFileWatcher(onChange: OnFilesChanged, options: { debounceMs?: number } = {}): FileWatcher {
-  const debounceMs = options.debounceMs ?? 100;
+  // An editor's save is a burst of events a few ms apart (write, rename, chmod); 40 ms covers it and keeps the
+  // save-to-screen latency low.
+  const debounceMs = options.debounceMs ?? WATCH_DEBOUNCE_MS;
   let watcher: FSWatcher | undefined;
   let current: string[] = [];
   const pending = new Set<string>();

@@ -1,11 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mountTui } from '../../src/ui/mount-tui.js';
 import { createPauseSwitch } from '../../src/ui/pause-gate.js';
 import { startReporter, wantsTui } from '../../src/ui/reporter.js';
 import { cell, end, nodeEnd, start } from './events.js';
 import { fakeTty, pipedStdin } from './fake-tty.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('choosing the UI', () => {
   it('uses the TUI only on a TTY, without --no-tui, outside CI', () => {
@@ -64,7 +63,8 @@ describe('mounting the TUI', () => {
     expect(reporter.interactive).toBe(true);
     reporter.listener(start(3));
     const failing = reporter.during(async () => {
-      await sleep(200); // long enough for the TUI to mount
+      // Ink loads in a few hundred ms, more on a loaded machine: wait for the first frame rather than a fixed time.
+      await vi.waitFor(() => expect(stdout.output()).toContain('my suite'), { timeout: 10_000, interval: 20 });
       throw new Error('provider exploded');
     });
     await expect(failing).rejects.toThrow('provider exploded');
@@ -78,8 +78,7 @@ describe('mounting the TUI', () => {
     await slow.during(async () => {
       slow.listener(start(2));
       slow.listener(nodeEnd(cell({ status: 'pass' })));
-      await sleep(250);
-      expect(late.output()).toMatch(/1\/2 cells 50\.0%/);
+      await vi.waitFor(() => expect(late.output()).toMatch(/1\/2 cells 50\.0%/), { timeout: 10_000, interval: 20 });
       slow.listener(nodeEnd(cell({ status: 'pass' })));
       slow.listener(end());
     });
