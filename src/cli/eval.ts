@@ -6,7 +6,7 @@ import { createEventBus } from '../engine/events.js';
 import { runSuite } from '../engine/run.js';
 import { formatSummaryTable } from '../report/table.js';
 import { summarizeRun } from '../report/summary.js';
-import { compareWithBaseline, resolveBaselines } from '../report/gates-baseline.js';
+import type { ResolvedBaseline } from '../report/gates-baseline.js';
 import { formatBaselineSection, formatGateLines } from '../report/gates-lines.js';
 import { startReporter } from '../ui/reporter.js';
 import { checkOutputs, openOutputStream, writeOutputs } from './outputs.js';
@@ -43,7 +43,9 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
   const suites = [];
   for (const path of paths) suites.push(await loadSuite(path, ctx.project));
   // Before running: a bad ref costs nothing, and `latest` still names the run before this one.
-  const baselines = flags.baseline === undefined ? undefined : await resolveBaselines(ctx.store(), flags.baseline, suites);
+  // Loaded only with --baseline: it brings git and report-file handling a plain eval does not need.
+  const baselining = flags.baseline === undefined ? undefined : await import('../report/gates-baseline.js');
+  const baselines: Map<string, ResolvedBaseline> | undefined = baselining && (await baselining.resolveBaselines(ctx.store(), flags.baseline, suites));
 
   const stream = openOutputStream(flags.outputStream, flags.resume !== undefined && flags.resume !== false);
   const stop = new AbortController();
@@ -83,12 +85,12 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
       }));
       const run = store.runs.get(outcome.run.id)!;
       const baseline = baselines?.get(suite.path);
-      const compared = baseline && compareWithBaseline(store, baseline, run);
+      const compared = baseline && baselining?.compareWithBaseline(store, baseline, run);
       const summary = summarizeRun(store, run, { baseline: compared });
       process.stdout.write(`\n${suite.description ?? relative(process.cwd(), suite.path)}\n`);
       process.stdout.write(`${formatSummaryTable(summary)}\n`);
       if (compared) process.stdout.write(`${formatBaselineSection(compared)}\n`);
-      writeOutputs(outputs, store, run, summary, { baseline: compared, baselineRun: baseline });
+      await writeOutputs(outputs, store, run, summary, { baseline: compared, baselineRun: baseline });
       if (outcome.status === 'interrupted') {
         const rel = relative(process.cwd(), suite.path);
         process.stderr.write(`interrupted: resume with \`llmlab eval ${rel} --resume ${run.id}\`\n`);

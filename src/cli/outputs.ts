@@ -4,14 +4,9 @@
  */
 import { extname, resolve } from 'node:path';
 import { LlmlabError, messageOf } from '../errors.js';
-import { writeCsvReport } from '../report/csv.js';
 import type { ResolvedBaseline } from '../report/gates-baseline.js';
-import { writeHtmlReport } from '../report/html.js';
-import { writeJsonReport } from '../report/json.js';
-import { writeJsonlReport } from '../report/jsonl.js';
 import { openJsonlStream, type JsonlStream } from '../report/jsonl-stream.js';
-import { writeJunitReport } from '../report/junit.js';
-import { writeMarkdownReport, type BaselineComparison } from '../report/markdown.js';
+import type { BaselineComparison } from '../report/markdown.js';
 import type { RunSummary } from '../report/summary.js';
 import type { RunRecord, Store } from '../store/index.js';
 import { version } from './version.js';
@@ -30,16 +25,24 @@ export interface ReportInput {
 }
 
 /** Renders one run into the file at an absolute `path`. */
-export type ReportWriter = (path: string, input: ReportInput) => void;
+export type ReportWriter = (path: string, input: ReportInput) => Promise<void>;
 
-/** Extension → writer. */
+/**
+ * Extension → writer. Each writer's module loads when its format is asked for: a plain `llmlab eval` pays for
+ * none of them (nunjucks templates, the HTML page's assets) at start-up.
+ */
 const WRITERS: Record<string, ReportWriter> = {
-  '.json': (path, r) => writeJsonReport(path, r.store, r.run, r.summary, r.version),
-  '.md': (path, r) => writeMarkdownReport(path, r.store, r.run, r.summary, { baseline: r.baseline, generator: `llmlab ${r.version}` }),
-  '.xml': (path, r) => writeJunitReport(path, r.store, r.run),
-  '.csv': (path, r) => writeCsvReport(path, r.store, r.run),
-  '.jsonl': (path, r) => writeJsonlReport(path, r.store, r.run),
-  '.html': (path, r) => writeHtmlReport(path, r.store, r.run, r.summary, r.version, { baseline: htmlBaseline(r) }),
+  '.json': async (path, r) => (await import('../report/json.js')).writeJsonReport(path, r.store, r.run, r.summary, r.version),
+  '.md': async (path, r) =>
+    (await import('../report/markdown.js')).writeMarkdownReport(path, r.store, r.run, r.summary, {
+      baseline: r.baseline,
+      generator: `llmlab ${r.version}`,
+    }),
+  '.xml': async (path, r) => (await import('../report/junit.js')).writeJunitReport(path, r.store, r.run),
+  '.csv': async (path, r) => (await import('../report/csv.js')).writeCsvReport(path, r.store, r.run),
+  '.jsonl': async (path, r) => (await import('../report/jsonl.js')).writeJsonlReport(path, r.store, r.run),
+  '.html': async (path, r) =>
+    (await import('../report/html.js')).writeHtmlReport(path, r.store, r.run, r.summary, r.version, { baseline: htmlBaseline(r) }),
 };
 
 /** The extensions `-o` accepts. */
@@ -58,16 +61,16 @@ export function checkOutputs(paths: string[]): void {
   }
 }
 
-export function writeOutputs(
+export async function writeOutputs(
   paths: string[],
   store: Store,
   run: RunRecord,
   summary: RunSummary,
   options: { baseline?: RunRecord | BaselineComparison; baselineRun?: ResolvedBaseline } = {},
-): void {
+): Promise<void> {
   for (const path of paths) {
     const input = { store, run, summary, baseline: options.baseline, baselineRun: options.baselineRun, version };
-    WRITERS[extname(path).toLowerCase()]!(resolve(path), input);
+    await WRITERS[extname(path).toLowerCase()]!(resolve(path), input);
     process.stderr.write(`wrote ${path}\n`);
   }
 }

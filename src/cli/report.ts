@@ -28,6 +28,6 @@ export async function reportCommand(
     process.stdout.write(`run ${run.id} (${run.status})\n${formatSummaryTable(summary)}\n`);
     if (baseline) process.stdout.write(`${formatBaselineSection(baseline)}\n`);
   }
-  writeOutputs(outputs, store, run, summary, { baseline, baselineRun });
+  await writeOutputs(outputs, store, run, summary, { baseline, baselineRun });
   return 0;
 }

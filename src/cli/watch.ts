@@ -152,7 +152,7 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
     out(`[watch] ${outcome.stats.calls} cells called a model, ${outcome.stats.cacheHits} came from the cache`);
     if (previous) out(diffAgainst(previous, run));
     previous = run;
-    writeOutputs(outputs, store, run, summary);
+    await writeOutputs(outputs, store, run, summary);
     const latency = seenAt === undefined ? '' : ` · updated ${Math.round(performance.now() - seenAt)} ms after the change`;
     out(`[watch] run ${run.id} done${latency} · watching ${watcher.files.length} files (q to quit)`);
   };

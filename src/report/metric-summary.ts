@@ -4,7 +4,7 @@
  */
 import { clusteredInterval, krippendorffAlpha, mean, percentAgreement, tInterval, wilson } from '../metrics/stats/index.js';
 import type { Store } from '../store/index.js';
-import { metricScoreRows, type MetricScoreRow } from '../store/score-rows.js';
+import { hasClusters, metricScoreRows, type MetricScoreRow } from '../store/score-rows.js';
 import { CONFIDENCE, type TargetKey } from './comparisons.js';
 import type { PassRateInterval } from './summary.js';
 
@@ -65,55 +65,79 @@ export interface JudgeAgreement {
  * Mean-score intervals are clustered when a group's tests carry a `cluster`, or with `repeat` > 1.
  */
 export function summarizeMetrics(store: Store, runId: string, targets: readonly TargetKey[], repeat: number): MetricSummary[] {
+  // Whether intervals cluster is known before streaming, so an unclustered group keeps only its scores.
+  const clustered = repeat > 1 || hasClusters(store.db, runId);
   const out: MetricSummary[] = [];
-  let group: MetricScoreRow[] = [];
-  const flush = () => {
-    if (group.length > 0) out.push(summarizeGroup(group, repeat > 1 || group.some((r) => r.cluster !== null)));
-    group = [];
-  };
+  let group: MetricGroup | undefined;
   for (const row of metricScoreRows(store.db, runId)) {
-    const first = group[0];
-    if (first && (first.promptId !== row.promptId || first.providerLabel !== row.providerLabel || first.metric !== row.metric)) {
-      flush();
+    if (group && (group.promptId !== row.promptId || group.providerLabel !== row.providerLabel || group.metric !== row.metric)) {
+      out.push(summarizeGroup(group));
+      group = undefined;
     }
-    group.push(row);
+    group ??= openGroup(row, clustered);
+    addRow(group, row);
   }
-  flush();
+  if (group) out.push(summarizeGroup(group));
   const rank = new Map(targets.map((t, i) => [`${t.promptId}\0${t.providerLabel}`, i]));
   const rankOf = (m: MetricSummary) => rank.get(`${m.promptId}\0${m.providerLabel}`) ?? targets.length;
   // Array.prototype.sort is stable: metrics keep their name order within a target.
   return out.sort((a, b) => rankOf(a) - rankOf(b));
 }
 
-function summarizeGroup(rows: readonly MetricScoreRow[], clustered: boolean): MetricSummary {
-  const { promptId, providerLabel, metric } = rows[0]!;
-  const n = rows.length;
-  const passes = rows.reduce((sum, r) => sum + (r.pass === 1 ? 1 : 0), 0);
-  const scores = rows.map((r) => r.score);
+/**
+ * One (target, metric) group as it streams in: counts and the scores, plus cluster keys only when intervals
+ * cluster and judge rounds only for model-graded metrics. Row objects are never kept: a 100,000-cell run would
+ * otherwise hold 100,000 of them at once.
+ */
+interface MetricGroup {
+  promptId: string;
+  providerLabel: string;
+  metric: string;
+  passes: number;
+  errors: number;
+  scores: number[];
+  clusters: string[] | undefined;
+  judgeUnits: boolean[][];
+}
+
+function openGroup(row: MetricScoreRow, clustered: boolean): MetricGroup {
+  const { promptId, providerLabel, metric } = row;
+  return { promptId, providerLabel, metric, passes: 0, errors: 0, scores: [], clusters: clustered ? [] : undefined, judgeUnits: [] };
+}
+
+function addRow(group: MetricGroup, row: MetricScoreRow): void {
+  if (row.pass === 1) group.passes++;
+  group.errors += row.errored;
+  group.scores.push(row.score);
+  // A test without a cluster is a cluster of its own (its repeats together).
+  group.clusters?.push(row.cluster ?? `\u0000${row.testId}`);
+  if (row.judgeVerdicts !== null && row.judgeVerdicts !== '[]') {
+    for (const verdicts of JSON.parse(row.judgeVerdicts) as boolean[][]) group.judgeUnits.push(verdicts);
+  }
+}
+
+function summarizeGroup(group: MetricGroup): MetricSummary {
+  const { promptId, providerLabel, metric, passes, scores } = group;
+  const n = scores.length;
   const rate = wilson(passes, n, CONFIDENCE);
-  const judgeAgreement = agreementOf(rows);
+  const judgeAgreement = agreementOf(group.judgeUnits);
   return {
     promptId,
     providerLabel,
     metric,
     n,
-    errors: rows.reduce((sum, r) => sum + r.errored, 0),
+    errors: group.errors,
     passRate: passes / n,
     passRateInterval: rate && { low: rate.low, high: rate.high, method: 'wilson', confidence: CONFIDENCE },
     meanScore: mean(scores),
-    meanScoreInterval: clampToScores(clustered ? clusteredMean(scores, rows) : tMean(scores), scores),
+    meanScoreInterval: clampToScores(group.clusters ? clusteredMean(scores, group.clusters) : tMean(scores), scores),
     binary: scores.every((s) => s === 0 || s === 1),
     ...(judgeAgreement ? { judgeAgreement } : {}),
   };
 }
 
 /** Judge agreement over the group's outputs × judge rounds; undefined when no output had two rounds. */
-function agreementOf(rows: readonly MetricScoreRow[]): JudgeAgreement | undefined {
-  const units: boolean[][] = [];
-  for (const row of rows) {
-    if (row.judgeVerdicts === null || row.judgeVerdicts === '[]') continue;
-    for (const verdicts of JSON.parse(row.judgeVerdicts) as boolean[][]) units.push(verdicts);
-  }
+function agreementOf(units: boolean[][]): JudgeAgreement | undefined {
   if (units.length === 0) return undefined;
   return {
     alpha: krippendorffAlpha(units).alpha,
@@ -137,8 +161,7 @@ function tMean(scores: number[]): MeanScoreInterval | null {
   return i && { low: i.low, high: i.high, method: 't', confidence: CONFIDENCE };
 }
 
-function clusteredMean(scores: number[], rows: readonly MetricScoreRow[]): MeanScoreInterval | null {
-  // A test without a cluster is a cluster of its own (its repeats together).
-  const i = clusteredInterval(scores, rows.map((r) => r.cluster ?? `\u0000${r.testId}`), CONFIDENCE);
+function clusteredMean(scores: number[], clusters: string[]): MeanScoreInterval | null {
+  const i = clusteredInterval(scores, clusters, CONFIDENCE);
   return i && { low: i.low, high: i.high, method: 'clustered', confidence: CONFIDENCE, clusters: i.clusters };
 }

@@ -50,6 +50,11 @@ export function* metricScoreRows(db: Db, runId: string): Generator<MetricScoreRo
   yield* stmt.iterate(runId);
 }
 
+/** True when any cell of the run belongs to a test with a `cluster`. */
+export function hasClusters(db: Db, runId: string): boolean {
+  return db.prepare<[string], { one: number }>('SELECT 1 AS one FROM results WHERE run_id = ? AND cluster IS NOT NULL LIMIT 1').get(runId) !== undefined;
+}
+
 /** How one test fared across its repeats on one target. */
 export interface RepeatCountRow {
   promptId: string;
