@@ -1,4 +1,20 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+// Ink reads CI at import (is-in-ci) and then draws only a final frame; these tests watch live frames, so they run
+// as on a developer's terminal even under CI=true. (The product never mounts Ink in CI: see wantsTui.)
+const ciEnv = vi.hoisted(() => {
+  const saved = { CI: process.env['CI'], CONTINUOUS_INTEGRATION: process.env['CONTINUOUS_INTEGRATION'] };
+  process.env['CI'] = 'false';
+  delete process.env['CONTINUOUS_INTEGRATION'];
+  return saved;
+});
+// The worker process may run other test files next: give them the environment back.
+afterAll(() => {
+  for (const [key, value] of Object.entries(ciEnv)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+});
 import { mountTui } from '../../src/ui/mount-tui.js';
 import { createPauseSwitch } from '../../src/ui/pause-gate.js';
 import { startReporter, wantsTui } from '../../src/ui/reporter.js';
