@@ -1,21 +1,36 @@
 /** `llmlab plan`: the DAG's size, what is cached, and estimated tokens and cost — without calling anything. */
 import { relative } from 'node:path';
+import type { Budget } from '../config/types.js';
 import { loadSuite } from '../config/load-suite.js';
 import { cellRequest } from '../engine/cell-request.js';
-import { costOf, priceOf } from '../engine/cost.js';
+import { costOf, suitePrice } from '../engine/cost.js';
+import { loadInputCounter, outputBound, worstCaseCost } from '../engine/estimate.js';
 import { createProviders } from '../engine/instances.js';
 import { checkTemplates, createPlan } from '../engine/plan.js';
 import { usd } from '../report/table.js';
+import { parseBudgetUsd } from './budget-line.js';
 import { createContext, positiveInt, suitePaths } from './context.js';
 
-/** Rough chars per token for estimates; real counts come back with each answer. */
-const CHARS_PER_TOKEN = 4;
-/** Output length assumed when a provider sets no maxTokens. */
-const ASSUMED_OUTPUT_TOKENS = 256;
+/** One provider's estimate: what `llmlab plan` prints and a budget is checked against. */
+export interface ProviderEstimate {
+  label: string;
+  calls: number;
+  cached: number;
+  inputTokens: number;
+  method: 'tokenizer' | 'approximate';
+  /** Output tokens per call at most, and whether that is the assumption rather than the provider's maxTokens. */
+  outputPerCall: number;
+  outputAssumed: boolean;
+  priced: boolean;
+  /** Input only (every answer empty) and worst case (every answer at the output bound), USD. */
+  lowUsd: number;
+  worstUsd: number;
+}
 
-export async function planCommand(args: string[], flags: { repeat?: string; db?: string }): Promise<number> {
+export async function planCommand(args: string[], flags: { repeat?: string; db?: string; budgetUsd?: string }): Promise<number> {
   const ctx = await createContext(flags);
   const repeat = positiveInt(flags.repeat, '--repeat');
+  const budgetUsd = parseBudgetUsd(flags.budgetUsd);
   for (const path of await suitePaths(args, ctx.project)) {
     const suite = await loadSuite(path, ctx.project);
     const plan = createPlan(suite, { repeat });
@@ -28,42 +43,68 @@ export async function planCommand(args: string[], flags: { repeat?: string; db?:
       `  nodes: ${plan.nodeCounts.generate} generate, ${plan.nodeCounts.grade} grade` +
         (plan.nodeCounts.judge > 0 ? `, ${plan.nodeCounts.judge} judge (grader and embedder calls, after the generation they grade)` : ''),
     ];
-    let cachedAll = 0;
-    let costLow = 0;
-    let costHigh = 0;
+    const estimates: ProviderEstimate[] = [];
     for (const resolved of suite.providers) {
       const provider = providers.get(resolved.label)!;
-      const price = priceOf(provider.type, provider.model);
-      const maxTokens = typeof resolved.config.maxTokens === 'number' ? resolved.config.maxTokens : undefined;
-      let cached = 0;
-      let inputTokens = 0;
-      let calls = 0;
+      const price = suitePrice(suite.prices, provider.type, provider.model);
+      const { count: countInput, method } = await loadInputCounter(provider.type, provider.model);
+      const bound = outputBound(resolved);
+      const estimate: ProviderEstimate = {
+        label: resolved.label, calls: 0, cached: 0, inputTokens: 0, method, outputPerCall: bound.tokens,
+        outputAssumed: bound.assumed, priced: price !== undefined, lowUsd: 0, worstUsd: 0,
+      };
       for (const cell of plan.cellsFor(resolved)) {
-        const { prompt, key } = cellRequest(cell, provider);
-        if (store.cache.get(key)) cached++;
+        const { messages, key } = cellRequest(cell, provider);
+        if (store.cache.get(key)) estimate.cached++;
         else {
-          calls++;
-          inputTokens += Math.ceil(prompt.length / CHARS_PER_TOKEN);
+          estimate.calls++;
+          estimate.inputTokens += countInput(messages);
         }
       }
-      const outputTokens = calls * (maxTokens ?? ASSUMED_OUTPUT_TOKENS);
-      const low = costOf(price, { input: inputTokens, output: 0, total: inputTokens });
-      const high = costOf(price, { input: inputTokens, output: outputTokens, total: inputTokens + outputTokens });
-      cachedAll += cached;
-      costLow += low;
-      costHigh += high;
-      out.push(
-        `  ${resolved.label}: ${calls} calls to make, ${cached} cached; ~${inputTokens} input tokens; ` +
-          (price
-            ? `${usd(low)}–${usd(high)} (output up to ${maxTokens ?? `${ASSUMED_OUTPUT_TOKENS} assumed`} tokens per call)`
-            : 'no price profile: cost counted as $0'),
-      );
+      estimate.lowUsd = costOf(price, { input: estimate.inputTokens, output: 0, total: estimate.inputTokens });
+      estimate.worstUsd = worstCaseCost(price, estimate.inputTokens, estimate.calls * bound.tokens);
+      estimates.push(estimate);
+      out.push(formatEstimate(estimate));
     }
-    out.push(`  cached: ${cachedAll} of ${plan.totalCells} cells`);
-    out.push(`  estimated cost: ${usd(costLow)}–${usd(costHigh)}`);
+    const cached = estimates.reduce((n, e) => n + e.cached, 0);
+    const low = estimates.reduce((n, e) => n + e.lowUsd, 0);
+    const worst = estimates.reduce((n, e) => n + e.worstUsd, 0);
+    out.push(`  cached: ${cached} of ${plan.totalCells} cells (excluded from the estimate)`);
+    out.push(`  estimated cost: ${usd(low)}–${usd(worst)}` + (plan.nodeCounts.judge > 0 ? ' (judge calls not included: they depend on the answers)' : ''));
+    for (const model of suite.unpriced ?? []) out.push(`  no price for ${model}: its cost counts as $0`);
+    const budget = budgetUsd === undefined ? suite.budget : { onExceed: 'stop' as const, ...suite.budget, maxUsd: budgetUsd };
+    out.push(...budgetLines(budget, worst, estimates, suite.providers));
     process.stdout.write(`${out.join('\n')}\n`);
   }
   return 0;
+}
+
+function formatEstimate(e: ProviderEstimate): string {
+  const tokens = `~${e.inputTokens} input tokens (${e.method === 'tokenizer' ? 'tokenizer' : 'approx. 4 chars/token'})`;
+  const output = `output ≤ ${e.outputPerCall}${e.outputAssumed ? ' (assumed: no maxTokens)' : ''} tokens per call`;
+  const cost = e.priced ? `${usd(e.lowUsd)}–${usd(e.worstUsd)}` : 'no price: cost counted as $0';
+  return `  ${e.label}: ${e.calls} calls to make, ${e.cached} cached; ${tokens}; ${output}; ${cost}`;
+}
+
+/** Whether the budget covers the worst case: the run's limit, and each perProvider limit. */
+function budgetLines(
+  budget: Budget | undefined,
+  worst: number,
+  estimates: readonly ProviderEstimate[],
+  providers: readonly { label: string; id: string }[],
+): string[] {
+  if (!budget) return [];
+  const lines: string[] = [];
+  const check = (name: string, limit: number, worstCase: number) =>
+    worstCase <= limit
+      ? `  ${name}budget ${usd(limit)} covers the worst case ${usd(worstCase)}`
+      : `  ${name}may stop: worst case ${usd(worstCase)} > budget ${usd(limit)}`;
+  if (budget.maxUsd !== undefined) lines.push(check('', budget.maxUsd, worst));
+  for (const [key, limit] of Object.entries(budget.perProvider ?? {})) {
+    const matching = estimates.filter((e, i) => e.label === key || providers[i]?.id === key);
+    lines.push(check(`${key}: `, limit, matching.reduce((n, e) => n + e.worstUsd, 0)));
+  }
+  return lines;
 }
 
 function count(n: number, noun: string): string {

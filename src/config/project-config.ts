@@ -73,6 +73,7 @@ export async function loadProjectConfig(options: LoadProjectConfigOptions): Prom
     maxRetries: (raw.maxRetries as number | undefined) ?? PROJECT_DEFAULTS.maxRetries,
     outputDir: (raw.outputDir as string | undefined) ?? PROJECT_DEFAULTS.outputDir,
     ...(raw.metrics === undefined ? {} : { metrics: resolveMetrics(raw.metrics as Record<string, string>, root) }),
+    ...(raw.prices === undefined ? {} : { prices: raw.prices as ProjectConfig['prices'] }),
   };
   return source ? { ...project, ...(await resolveProjectGraders(raw, source, project)) } : project;
 }

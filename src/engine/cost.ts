@@ -1,20 +1,20 @@
 /**
- * Cost of a call from its token usage and the price profiles in `providers/*.yaml` (USD per million tokens).
- * Profiles load lazily, once per provider type, and only for types a run uses.
+ * Cost of a call from its token usage and a price table (USD per million tokens): the price profiles in
+ * `providers/*.yaml`, overridden by `prices:` in llmlab.config.yaml and the suite. Profiles load lazily, once per
+ * provider type, and only for types a run uses.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import type { ModelPrice, PriceTable } from '../config/types.js';
 import type { TokenUsage } from '../types.js';
 
-/** Price of one model, USD per million tokens. */
-export interface ModelPrice {
-  input: number;
-  output: number;
-  cachedInput?: number;
-  contextWindow?: number;
-}
+export type { ModelPrice, PriceTable } from '../config/types.js';
+
+/** Provider types billed per token: a model of theirs without a price is worth a warning. Others run locally. */
+export const PRICED_TYPES: ReadonlySet<string> = new Set(['openai', 'anthropic']);
 
 interface PriceProfile {
   type: string;
@@ -57,4 +57,38 @@ export function costOf(price: ModelPrice | undefined, usage: TokenUsage | undefi
   const cached = Math.min(usage.cachedInput ?? 0, usage.input);
   const input = (usage.input - cached) * price.input + cached * (price.cachedInput ?? price.input);
   return (input + usage.output * price.output) / 1_000_000;
+}
+
+/** The price-table key of a provider: `type:model`, or `type` alone when it has no model part (`mock`). */
+export function priceKey(type: string, model: string): string {
+  return model === '' ? type : `${type}:${model}`;
+}
+
+/**
+ * The price of one model: `overrides` (by exact key, then a dated snapshot's base) before the profile. With a
+ * resolved suite's table, the table is the whole truth.
+ */
+export function lookupPrice(type: string, model: string, overrides: PriceTable = {}): ModelPrice | undefined {
+  const key = priceKey(type, model);
+  if (Object.hasOwn(overrides, key)) return overrides[key];
+  const base = Object.keys(overrides)
+    .filter((name) => key.startsWith(`${name}-`))
+    .sort((a, b) => b.length - a.length)[0];
+  return base ? overrides[base] : priceOf(type, model);
+}
+
+/** A suite's price of a provider's model: its resolved table when it has one, else the profiles. */
+export function suitePrice(prices: PriceTable | undefined, type: string, model: string): ModelPrice | undefined {
+  return prices ? prices[priceKey(type, model)] : priceOf(type, model);
+}
+
+/** Stable hash of a price table (keys sorted), recorded with a run so a report says which prices it used. */
+export function priceTableHash(table: PriceTable): string {
+  const sorted = Object.keys(table)
+    .sort()
+    .map((key) => {
+      const { input, output, cachedInput } = table[key]!;
+      return [key, input, output, cachedInput ?? null];
+    });
+  return createHash('sha256').update(JSON.stringify(sorted)).digest('hex').slice(0, 16);
 }

@@ -4,14 +4,27 @@
  * rate limit, global concurrency slot, timeout, retries — and run after the generation they grade. Each
  * assertion on each output gets its own session, which adds up what its calls cost.
  */
-import type { ResolvedProvider } from '../config/types.js';
+import type { PriceTable, ResolvedProvider } from '../config/types.js';
 import { LlmlabError, messageOf } from '../errors.js';
 import type { ResponseCache, RunWriter } from '../store/index.js';
-import type { Assertion, GenerateRequest, GenerateResult, Judge, JudgeRequest, Provider, TokenUsage } from '../types.js';
+import type {
+  Assertion,
+  ChatMessage,
+  EmbedResult,
+  GenerateRequest,
+  GenerateResult,
+  Judge,
+  JudgeRequest,
+  Provider,
+  TokenUsage,
+} from '../types.js';
 import { createCaller, type Caller, type CallerOptions } from './caller.js';
 import { embedKey, judgeKey } from './cache-key.js';
 import { MESSAGE_ONLY_PROVIDERS } from './cell-request.js';
-import { costOf, priceOf, type ModelPrice } from './cost.js';
+import { BUDGET_REFUSED, type BudgetGate } from './budget-gate.js';
+import type { Reservation } from './budget.js';
+import { costOf, suitePrice, type ModelPrice } from './cost.js';
+import { loadInputCounter, outputBound, worstCaseCost, type InputCounter } from './estimate.js';
 import type { Semaphore } from './limits.js';
 
 /** A judge bound to one assertion on one output, and what its calls cost. */
@@ -46,19 +59,34 @@ export interface JudgeOptions extends CallerOptions {
   readCache: boolean;
   writer: RunWriter;
   stats: JudgeStats;
+  /** The suite's price table; without one, the profiles. */
+  prices?: PriceTable;
+  /** Judge and embedding calls reserve their worst case here, as generation calls do. */
+  budget?: BudgetGate;
 }
 
 interface Grader {
   provider: Provider;
   call: Caller;
   price: ModelPrice | undefined;
+  /** Output tokens a judge call may use at most (its `maxTokens`, else the assumption). */
+  outputTokens: number;
+  scopes: string[];
+  counter?: Promise<InputCounter>;
 }
 
 export function createJudges(options: JudgeOptions): JudgeFactory {
   const graders = new Map<string, Grader>();
   for (const [key, provider] of options.graders) {
     const limits = options.resolved[key]?.limits ?? { timeoutMs: 60_000, maxRetries: 4 };
-    graders.set(key, { provider, call: createCaller(limits, options.global, options), price: priceOf(provider.type, provider.model) });
+    const resolved = options.resolved[key];
+    graders.set(key, {
+      provider,
+      call: createCaller(limits, options.global, options),
+      price: suitePrice(options.prices, provider.type, provider.model),
+      outputTokens: outputBound(resolved ?? { type: provider.type, config: {} }).tokens,
+      scopes: options.budget?.scopesOf(resolved?.label ?? provider.id, provider.id) ?? [],
+    });
   }
   const graderOf = (key: string | undefined, role: string, type: string): Grader => {
     const grader = key === undefined ? undefined : graders.get(key);
@@ -115,13 +143,21 @@ async function generate(grader: Grader, asked: JudgeRequest, cell: JudgedCell, o
     options.stats.judgeCacheHits++;
     return hit;
   }
-  const result = await send(grader, cell, options, 'grader', async (signal) => {
-    const started = performance.now();
-    const answer = await provider.generate(request, { signal });
-    answer.latencyMs ??= Math.round(performance.now() - started);
-    return answer;
-  });
-  result.cost ??= costOf(grader.price, result.usage);
+  const reservation = await reserve(grader, request.messages, grader.outputTokens, options);
+  let spent = 0;
+  let result: GenerateResult;
+  try {
+    result = await send(grader, cell, options, 'grader', async (signal) => {
+      const started = performance.now();
+      const answer = await provider.generate(request, { signal });
+      answer.latencyMs ??= Math.round(performance.now() - started);
+      return answer;
+    });
+    result.cost ??= costOf(grader.price, result.usage);
+    spent = result.cost;
+  } finally {
+    if (reservation) options.budget?.settle(reservation, spent);
+  }
   options.writer.cacheResponse(key, provider.id, result);
   return result;
 }
@@ -141,20 +177,46 @@ async function embed(
   }
   const embedWith = provider.embed?.bind(provider);
   if (!embedWith) throw new LlmlabError('METRIC_ERROR', `embedder ${provider.id} has no embeddings API`);
+  const reservation = await reserve(grader, texts.map((content) => ({ role: 'user' as const, content })), 0, options);
   const started = performance.now();
-  const result = await send(grader, cell, options, 'embedder', (signal) => embedWith(texts, { signal }));
+  let result: EmbedResult;
+  let cost = 0;
+  try {
+    result = await send(grader, cell, options, 'embedder', (signal) => embedWith(texts, { signal }));
+    const usage: TokenUsage | undefined = result.usage;
+    cost = result.cost ?? costOf(grader.price, usage && { input: usage.input, output: 0, total: usage.input });
+  } finally {
+    if (reservation) options.budget?.settle(reservation, cost);
+  }
   if (result.embeddings.length !== texts.length || result.embeddings.some((v) => !Array.isArray(v) || v.length === 0)) {
     throw new LlmlabError('METRIC_ERROR', `embedder ${provider.id} returned ${result.embeddings.length} vectors for ${texts.length} texts`);
   }
-  const usage: TokenUsage | undefined = result.usage;
-  const cost = result.cost ?? costOf(grader.price, usage && { input: usage.input, output: 0, total: usage.input });
   options.writer.cacheResponse(key, provider.id, {
     output: JSON.stringify(result.embeddings),
-    usage,
+    usage: result.usage,
     cost,
     latencyMs: Math.round(performance.now() - started),
   });
   return { embeddings: result.embeddings, cost };
+}
+
+/**
+ * Reserves a judge call's worst case when the run has a budget; a refusal fails the assertion with
+ * {@link BUDGET_REFUSED}, which the executor turns into a cell skipped for the budget.
+ */
+async function reserve(
+  grader: Grader,
+  messages: readonly ChatMessage[],
+  outputTokens: number,
+  options: JudgeOptions,
+): Promise<Reservation | undefined> {
+  const budget = options.budget;
+  if (!budget) return undefined;
+  grader.counter ??= loadInputCounter(grader.provider.type, grader.provider.model).then((c) => c.count);
+  const count = await grader.counter;
+  const reservation = await budget.reserve(worstCaseCost(grader.price, count(messages), outputTokens), grader.scopes);
+  if (!reservation) throw new LlmlabError('METRIC_ERROR', `${grader.provider.id}: ${BUDGET_REFUSED}`);
+  return reservation;
 }
 
 /** One call through the grader's caller; a failure after the retries names the grader in the assertion's error. */

@@ -7,6 +7,7 @@ import type { RunRecord, Store, TargetTotals } from '../store/index.js';
 import { compareTargets, CONFIDENCE, type Comparison } from './comparisons.js';
 import { evaluateGates, type GateInput, type GateResult } from './gates.js';
 import { summarizeMetrics, type MetricSummary } from './metric-summary.js';
+import { paretoFrontier, type ParetoSummary } from './pareto.js';
 import { summarizeRepeats, type RepeatSummary } from './repeat-summary.js';
 import { compareScores, type ScoreComparison } from './score-comparisons.js';
 
@@ -15,6 +16,7 @@ export type { GateCheck, GateResult } from './gates.js';
 export type { MeanScoreInterval, MetricSummary } from './metric-summary.js';
 export type { FlakyTestSummary, PassAtK, RepeatSummary } from './repeat-summary.js';
 export type { ScoreComparison } from './score-comparisons.js';
+export type { ParetoPoint, ParetoRecommendation, ParetoSummary } from './pareto.js';
 
 /** Wilson score interval of a pass rate. */
 export interface PassRateInterval {
@@ -50,6 +52,11 @@ export interface Totals {
   gradingCost?: number;
   cachedCells: number;
   latencyMs: { p50: number | null; p95: number | null };
+  /**
+   * USD of generation and grading per passed cell (cached answers at their original price); null when none passed.
+   * Optional only so hand-built summaries need not spell it out.
+   */
+  costPerPass?: number | null;
 }
 
 /** Totals of one prompt × provider pair. */
@@ -69,6 +76,11 @@ export interface RunSummary extends Totals {
   repeats: RepeatSummary[];
   /** Paired t-tests of mean cell scores over the same pairs as `comparisons`; empty when every score is 0/1. */
   scoreComparisons: ScoreComparison[];
+  /**
+   * Cost against quality across targets: Pareto frontier over (pass rate, cost, p95 latency) and the cheapest
+   * target within 5 points of the best pass rate that is not significantly worse. Optional for hand-built summaries.
+   */
+  pareto?: ParetoSummary;
   gate: GateResult;
 }
 
@@ -99,6 +111,16 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
     metrics: summarizeMetrics(store, run.id, targets, repeat),
     repeats: summarizeRepeats(store, run.id, targets, repeat),
     scoreComparisons: compareScores(store, run.id, targets),
+    pareto: paretoFrontier(
+      targets.map((t) => ({
+        promptId: t.promptId,
+        providerLabel: t.providerLabel,
+        passRate: t.passRate,
+        costUsd: t.cost + (t.gradingCost ?? 0),
+        p95Ms: t.latencyMs.p95,
+      })),
+      comparisons,
+    ),
     gate: evaluateGates({
       totals,
       missing,
@@ -135,6 +157,8 @@ function totalsOf(groups: TargetTotals[], sortedLatencies: number[]): Totals {
   const input = sum((g) => g.inputTokens);
   const output = sum((g) => g.outputTokens);
   const rate = summarizePassRate(passed, cells - skipped, CONFIDENCE);
+  const cost = sum((g) => g.cost);
+  const gradingCost = sum((g) => g.gradingCost);
   return {
     cells,
     passed,
@@ -145,10 +169,11 @@ function totalsOf(groups: TargetTotals[], sortedLatencies: number[]): Totals {
     passRateInterval: rate && { low: rate.low, high: rate.high, method: 'wilson', confidence: CONFIDENCE },
     failureRateUpperBound: rate?.failureRateUpperBound ?? null,
     tokens: { input, output, total: input + output },
-    cost: sum((g) => g.cost),
-    gradingCost: sum((g) => g.gradingCost),
+    cost,
+    gradingCost,
     cachedCells: sum((g) => g.cachedCells),
     latencyMs: { p50: percentile(sortedLatencies, 0.5), p95: percentile(sortedLatencies, 0.95) },
+    costPerPass: passed > 0 ? (cost + gradingCost) / passed : null,
   };
 }
 

@@ -3,11 +3,12 @@
  * zero-failure bounds, per-metric figures, repeat statistics and the paired comparisons. Plain text, no TTY needed.
  */
 import { formatMetrics, formatRepeats, formatScoreComparisons } from './metric-lines.js';
+import { formatPareto } from './pareto-lines.js';
 import { formatComparisons, formatZeroFailureBounds } from './stats-lines.js';
 import { pct, type RunSummary, type Totals } from './summary.js';
 
 export function formatSummaryTable(summary: RunSummary): string {
-  const header = ['prompt', 'provider', 'pass', 'fail', 'error', 'rate', 'tokens', 'cost', 'p50 ms', 'p95 ms'];
+  const header = ['prompt', 'provider', 'pass', 'fail', 'error', 'rate', 'tokens in/out', 'cost', '$/pass', 'p50 ms', 'p95 ms'];
   const row = (prompt: string, provider: string, t: Totals) => [
     prompt,
     provider,
@@ -15,8 +16,9 @@ export function formatSummaryTable(summary: RunSummary): string {
     String(t.failed),
     String(t.errors),
     rateWithInterval(t),
-    String(t.tokens.total),
+    `${t.tokens.input}/${t.tokens.output}`,
     usd(t.cost),
+    t.costPerPass === undefined || t.costPerPass === null ? '-' : usd(t.costPerPass),
     t.latencyMs.p50 === null ? '-' : String(Math.round(t.latencyMs.p50)),
     t.latencyMs.p95 === null ? '-' : String(Math.round(t.latencyMs.p95)),
   ];
@@ -36,6 +38,7 @@ export function formatSummaryTable(summary: RunSummary): string {
     ...formatRepeats(summary.repeats),
     ...formatComparisons(summary.comparisons),
     ...formatScoreComparisons(summary.scoreComparisons),
+    ...formatPareto(summary.pareto),
   );
   return out.join('\n');
 }

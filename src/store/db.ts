@@ -70,6 +70,8 @@ const MIGRATIONS: readonly string[] = [
   `,
   // A test's `cluster`: tests sharing one are not independent, and their intervals use clustered errors.
   `ALTER TABLE results ADD COLUMN cluster TEXT;`,
+  // Why a cell was skipped (`budget`): a resume with a larger budget runs exactly these.
+  `ALTER TABLE results ADD COLUMN skip_reason TEXT;`,
 ];
 
 /** The schema version this build writes. */

@@ -27,6 +27,7 @@ interface ResultRow {
   finish_reason: string | null;
   error: string | null;
   cluster: string | null;
+  skip_reason: string | null;
 }
 
 function fromRow(row: ResultRow): CellResult {
@@ -55,6 +56,7 @@ function fromRow(row: ResultRow): CellResult {
     finishReason: row.finish_reason ?? undefined,
     error: row.error ?? undefined,
     ...(row.cluster === null ? {} : { cluster: row.cluster }),
+    ...(row.skip_reason === 'budget' ? { skipReason: 'budget' as const } : {}),
   };
 }
 
@@ -105,8 +107,8 @@ export function createResultStore(db: Db) {
   const upsert = db.prepare(
     `INSERT INTO results (run_id, cell_id, provider_id, provider_label, prompt_id, test_id, test_index,
        repeat_index, description, vars, prompt, output, status, score, assertions, latency_ms, usage, cost, cached,
-       finish_reason, error, seq, cluster)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       finish_reason, error, seq, cluster, skip_reason)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return {
     /** Writes one result; call inside a transaction when writing many. */
@@ -135,6 +137,7 @@ export function createResultStore(db: Db) {
         cell.error ?? null,
         seq,
         cell.cluster ?? null,
+        cell.skipReason ?? null,
       );
     },
     /** Drops a run's rows without a verdict (errors, skips) before a resume runs those cells again. */

@@ -1,6 +1,6 @@
 /** Stored runs: one row per `llmlab eval` of one suite, with the options it ran with and its status. */
 import { randomBytes } from 'node:crypto';
-import type { Gates } from '../config/types.js';
+import type { Budget, Gates } from '../config/types.js';
 import type { RunStatus } from '../types.js';
 import type { Db } from './db.js';
 
@@ -16,6 +16,10 @@ export interface RunOptions {
   /** Provider labels and prompt ids in suite order, so reports list targets as the suite does. */
   providers?: string[];
   prompts?: string[];
+  /** Hash of the effective price table the run's costs were computed with. */
+  priceTableHash?: string;
+  /** The budget the run was first started with (`--budget-usd` applied). */
+  budget?: Budget;
 }
 
 /** A stored run. */

@@ -4,6 +4,7 @@
  * retries in brief, and nothing that needs a terminal.
  */
 import type { RunListener } from '../engine/events.js';
+import { formatUsd as usd } from './format.js';
 
 export interface PlainReporterOptions {
   write?: (line: string) => void;
@@ -79,6 +80,13 @@ export function createPlainReporter(options: PlainReporterOptions = {}): RunList
         if (performance.now() - lastRetryPrint > 1000) {
           write(`  retrying ${event.providerId} in ${event.delayMs} ms (${event.reason}); ${retries} retries so far`);
           lastRetryPrint = performance.now();
+        }
+        return;
+      case 'budget':
+        // Updates come with every call; a log wants only the alert and the stop.
+        if (event.level === 'alert') write(`  budget: ${usd(event.spentUsd)} of ${usd(event.limitUsd)} spent (${Math.round((event.spentUsd / event.limitUsd) * 100)}%)`);
+        if (event.level === 'stop') {
+          write(`  budget: ${event.scope && event.scope !== 'run' ? `${event.scope} reached its limit` : 'limit reached'}; no further calls start (${usd(event.spentUsd)} spent)`);
         }
         return;
       case 'run-end':

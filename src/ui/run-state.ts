@@ -53,6 +53,17 @@ export interface FailureEntry {
   reason: string;
 }
 
+/** The run's spend against its budget, from the latest `budget` event. */
+export interface BudgetState {
+  spentUsd: number;
+  limitUsd: number;
+  /** Set once the alert fired; `stopped` once the budget stopped the run or a provider (sticky). */
+  alerted: boolean;
+  stopped: boolean;
+  /** The provider skipped, or `run`. */
+  stoppedScope?: string;
+}
+
 /** A cell waiting out a retry backoff. */
 export interface RetryingCell {
   providerLabel: string;
@@ -87,6 +98,8 @@ export interface RunState {
   /** Read the newest {@link FAILURE_LIMIT}. */
   failures: Recent<FailureEntry>;
   failureCount: number;
+  /** Undefined when the run has no budget. */
+  budget: BudgetState | undefined;
 }
 
 export function createRunState(): RunState {
@@ -111,6 +124,7 @@ export function createRunState(): RunState {
     retrying: new Map(),
     failures: undefined,
     failureCount: 0,
+    budget: undefined,
   };
 }
 
@@ -152,6 +166,19 @@ export function reduceRun(state: RunState, event: RunEvent, now: number): RunSta
     }
     case 'node-end':
       return finishCell(state, event.cell);
+    case 'budget': {
+      const next = copyState(state);
+      const stopped = state.budget?.stopped === true || event.level === 'stop';
+      const stoppedScope = event.level === 'stop' ? event.scope : state.budget?.stoppedScope;
+      next.budget = {
+        spentUsd: event.spentUsd,
+        limitUsd: event.limitUsd,
+        alerted: state.budget?.alerted === true || event.level === 'alert',
+        stopped,
+        ...(stoppedScope === undefined ? {} : { stoppedScope }),
+      };
+      return next;
+    }
     case 'run-end': {
       const next = copyState(state);
       next.status = event.status;
@@ -231,6 +258,7 @@ function copyState(s: RunState): RunState {
     retrying: s.retrying,
     failures: s.failures,
     failureCount: s.failureCount,
+    budget: s.budget,
   };
 }
 

@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource react */
 /** The whole TUI screen for one view-model: the live dashboard, or the failures view (`f`). Props in, text out. */
 import { Box, Text } from 'ink';
+import { BudgetMeter } from './budget-meter.js';
 import { FailureList } from './failure-list.js';
 import { KeyHints } from './key-hints.js';
 import { PassRateTable } from './pass-rate-table.js';
@@ -35,6 +36,7 @@ export function RunView({ vm, title, paused, stopping, showFailures, width, heig
       <Box flexDirection="column">
         {header}
         <TotalsLine vm={vm} />
+        <BudgetMeter budget={vm.budget} />
         <Text> </Text>
         {vm.failureCount === 0 ? <Text dimColor>no failures so far</Text> : null}
         <FailureList failures={vm.failures} total={vm.failureCount} limit={Math.max(height - 7, 3)} width={width} title="failures" />
@@ -53,6 +55,7 @@ export function RunView({ vm, title, paused, stopping, showFailures, width, heig
       <PassRateTable rates={vm.passRates} width={width} limit={rateLimit} />
       <Text> </Text>
       <TotalsLine vm={vm} />
+      <BudgetMeter budget={vm.budget} />
       <FailureList failures={vm.failures} total={vm.failureCount} limit={DASHBOARD_FAILURES} width={width} title="last failures" />
       {hints}
     </Box>

@@ -4,7 +4,7 @@
  */
 import { wilson } from '../metrics/stats/index.js';
 import { recentItems } from './recent.js';
-import { FAILURE_LIMIT, LATENCY_WINDOW, type FailureEntry, type RunState } from './run-state.js';
+import { FAILURE_LIMIT, LATENCY_WINDOW, type BudgetState, type FailureEntry, type RunState } from './run-state.js';
 
 export interface ProviderLine {
   label: string;
@@ -54,6 +54,14 @@ export interface ViewModel {
   /** The newest failures, oldest first. */
   failures: readonly FailureEntry[];
   failureCount: number;
+  /** Spend against the budget; null without one. */
+  budget: BudgetLine | null;
+}
+
+/** The budget meter: spent of limit, how full, and whether it alerted or stopped. */
+export interface BudgetLine extends BudgetState {
+  /** spent / limit, 0..1. */
+  fraction: number;
 }
 
 export function toViewModel(state: RunState, now: number): ViewModel {
@@ -94,6 +102,9 @@ export function toViewModel(state: RunState, now: number): ViewModel {
     }),
     failures: recentItems(state.failures, FAILURE_LIMIT),
     failureCount: state.failureCount,
+    budget: state.budget
+      ? { ...state.budget, fraction: state.budget.limitUsd > 0 ? Math.min(state.budget.spentUsd / state.budget.limitUsd, 1) : 1 }
+      : null,
   };
 }
 

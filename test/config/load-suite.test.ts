@@ -24,6 +24,7 @@ describe('loadSuite', () => {
         },
         "hash": "b319b181c30b04ef62e211f84a238a46db608d2c732b09f5082219b6098b38e0",
         "path": "<fixtures>/full/suite.yaml",
+        "prices": {},
         "prompts": [
           {
             "id": "prompt-1",

@@ -13,7 +13,15 @@ const load = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`schemas/${name}`, root), 'utf8')) as Record<string, unknown>;
 
 /** Maps whose keys are the user's own (variables, metadata, provider options): open by design. */
-const OPEN_MAPS = new Set(['/properties/vars', '/properties/metadata', '/properties/config', '/properties/metrics']);
+const OPEN_MAPS = new Set([
+  '/properties/vars',
+  '/properties/metadata',
+  '/properties/config',
+  '/properties/metrics',
+  // Maps keyed by model (`type:model`) and by provider.
+  '/properties/prices',
+  '/properties/perProvider',
+]);
 
 function walk(node: unknown, pointer: string, visit: (schema: Record<string, unknown>, pointer: string) => void): void {
   if (typeof node !== 'object' || node === null) return;

@@ -75,8 +75,8 @@ describe('pass-rate intervals', () => {
     ]));
     const lines = formatSummaryTable(s).split('\n');
     expect(lines[0]).toMatch(/^prompt\s+provider\s+pass\s+fail\s+error\s+rate\s+tokens/);
-    expect(lines[2]).toMatch(/^p\s+three\s+3\s+1\s+0\s+75\.0% \[30\.1–95\.4\]\s+0\s+\$0/);
-    expect(lines[3]).toMatch(/^p\s+none\s+0\s+8\s+0\s+0\.0% \[0\.0–32\.4\]\s+0\s+\$0/);
+    expect(lines[2]).toMatch(/^p\s+three\s+3\s+1\s+0\s+75\.0% \[30\.1–95\.4\]\s+0\/0\s+\$0/);
+    expect(lines[3]).toMatch(/^p\s+none\s+0\s+8\s+0\s+0\.0% \[0\.0–32\.4\]\s+0\/0\s+\$0/);
     expect(lines[4]).toMatch(/^total\s+3\s+9\s+0\s+25\.0% \[8\.9–53\.2\]/);
     // Right-aligned: every rate cell ends where the header's `rate` ends.
     const end = lines[0]!.indexOf('rate') + 'rate'.length;

@@ -67,6 +67,7 @@ describe('store', () => {
     // Make the file exactly what version 1 wrote: no cluster column.
     const raw = new Database(path);
     raw.exec('ALTER TABLE results DROP COLUMN cluster');
+    raw.exec('ALTER TABLE results DROP COLUMN skip_reason');
     raw.pragma('user_version = 1');
     raw.close();
     store = openStore(path);

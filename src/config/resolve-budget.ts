@@ -1,0 +1,55 @@
+/**
+ * A suite's `prices:` and `budget:` after schema validation: the effective price of every model the suite calls
+ * (suite > llmlab.config.yaml > providers/*.yaml), and a budget whose perProvider keys name real providers.
+ */
+import { LlmlabError } from '../errors.js';
+import { lookupPrice, priceKey, PRICED_TYPES } from '../engine/cost.js';
+import type { ResolveContext } from './context.js';
+import { suggestionHint } from './did-you-mean.js';
+import type { Budget, PriceTable, ProjectConfig, ResolvedProvider, SuiteFile } from './types.js';
+
+/**
+ * The price table of the models the suite calls, and those of a per-token-billed type (openai, anthropic) that
+ * have no price anywhere: their calls count as $0, which the run says once.
+ */
+export function resolvePrices(
+  suite: Pick<SuiteFile, 'prices'>,
+  project: Pick<ProjectConfig, 'prices'>,
+  used: readonly ResolvedProvider[],
+): { prices: PriceTable; unpriced: string[] } {
+  const overrides: PriceTable = { ...project.prices, ...suite.prices };
+  const prices: PriceTable = {};
+  const unpriced: string[] = [];
+  for (const { type, model } of used) {
+    const key = priceKey(type, model);
+    if (Object.hasOwn(prices, key) || unpriced.includes(key)) continue;
+    const price = lookupPrice(type, model, overrides);
+    if (price) prices[key] = price;
+    else if (PRICED_TYPES.has(type)) unpriced.push(key);
+  }
+  return { prices, unpriced };
+}
+
+/**
+ * The budget as written, with `onExceed` defaulted to `stop`. Each perProvider key must be a provider's label
+ * or id, or a grader's id, else the limit would silently never apply.
+ */
+export function resolveBudget(
+  written: SuiteFile['budget'],
+  providers: readonly ResolvedProvider[],
+  graders: readonly ResolvedProvider[],
+  context: Pick<ResolveContext, 'source' | 'problems'>,
+): Budget | undefined {
+  if (!written) return undefined;
+  const names = new Set([...providers.flatMap((p) => [p.label, p.id]), ...graders.map((g) => g.id)]);
+  for (const key of Object.keys(written.perProvider ?? {})) {
+    if (names.has(key)) continue;
+    context.problems.add(
+      new LlmlabError('CONFIG_INVALID', `budget.perProvider names \`${key}\`, which is not a provider of this suite`, {
+        where: context.source.locate(['budget', 'perProvider', key], { key: true }),
+        hint: suggestionHint(key, [...names], 'providers of this suite'),
+      }),
+    );
+  }
+  return { ...written, onExceed: written.onExceed ?? 'stop' };
+}

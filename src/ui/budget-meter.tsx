@@ -1,0 +1,27 @@
+/** @jsxRuntime automatic @jsxImportSource react */
+/** One line: spend against the budget as a bar, yellow past the alert, red once it stopped the run or a provider. */
+import { Text } from 'ink';
+import { formatUsd, progressBar } from './format.js';
+import type { BudgetLine } from './view-model.js';
+
+const BAR_WIDTH = 20;
+
+export function BudgetMeter({ budget }: { budget: BudgetLine | null }) {
+  if (!budget) return null;
+  const color = budget.stopped ? 'red' : budget.alerted ? 'yellow' : undefined;
+  const state = budget.stopped
+    ? budget.stoppedScope && budget.stoppedScope !== 'run'
+      ? `  ${budget.stoppedScope} stopped: no more calls to it`
+      : '  stopped: no more calls start'
+    : budget.alerted
+      ? '  past the alert'
+      : '';
+  return (
+    <Text wrap="truncate-end">
+      {'budget '}
+      <Text color={color}>{progressBar(budget.fraction, BAR_WIDTH)}</Text>
+      {` ${formatUsd(budget.spentUsd)} of ${formatUsd(budget.limitUsd)} (${Math.round(budget.fraction * 100)}%)`}
+      <Text color={color}>{state}</Text>
+    </Text>
+  );
+}
