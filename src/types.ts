@@ -38,6 +38,24 @@ export interface GenerateRequest {
    * that cannot do this ignore it, and whoever asked fails to parse the answer.
    */
   structured?: StructuredOutput;
+  /**
+   * Loglikelihood protocol (multiple-choice benchmarks): score each of these continuations of `prompt` instead of
+   * generating. Only providers with `scoresContinuations` accept it; their `output` is then
+   * {@link ContinuationScores} as JSON, so the answer caches and reports like any other.
+   */
+  continuations?: string[];
+}
+
+/** A loglikelihood answer (the `output` of a `continuations` request, as JSON): one entry per continuation, in order. */
+export interface ContinuationScores {
+  scores: Array<{
+    /** Sum of the continuation's token log-probabilities given the prompt. */
+    logprob: number;
+    /** True when every continuation token was the model's most likely token. */
+    greedy?: boolean;
+    /** Tokens in the continuation. */
+    tokens?: number;
+  }>;
 }
 
 /** A JSON object the model must answer with, described as a tool/function the model is made to call. */
@@ -93,6 +111,8 @@ export interface Provider {
   generate(request: GenerateRequest, context: GenerateContext): Promise<GenerateResult>;
   /** Embeds texts (optional capability: `similar`, `answer-relevance`). */
   embed?(texts: string[], context: GenerateContext): Promise<EmbedResult>;
+  /** True when `generate` can score `continuations` from token log-probabilities (loglikelihood protocol). */
+  readonly scoresContinuations?: boolean;
 }
 
 /** A `providers:` entry after resolution, handed to a provider plugin's `create`. */
@@ -198,6 +218,8 @@ export interface TestCase {
   /** Tests sharing a cluster are not independent (clustered standard errors). */
   cluster?: string;
   metadata?: Record<string, unknown>;
+  /** Set by benchmark adapters for the loglikelihood protocol: each cell scores these instead of generating. */
+  continuations?: string[];
 }
 
 /** What a metric sees. `value` is what `prepare` returned (or the raw YAML value). */
@@ -323,6 +345,21 @@ export interface CellResult {
   cached: boolean;
   finishReason?: string;
   error?: string;
+  /** Why a `skipped` cell did not run: `budget` when the run's budget stopped it (a resume with more runs it). */
+  skipReason?: 'budget';
+}
+
+/**
+ * The run's spend against its budget. `update` after each settled call, `alert` once when spend crosses
+ * `alertAt`, `stop` when a call's worst case would cross a limit (the whole run, or one provider with
+ * `onExceed: skip-provider`, then `scope` names it).
+ */
+export interface BudgetEvent {
+  type: 'budget';
+  level: 'update' | 'alert' | 'stop';
+  spentUsd: number;
+  limitUsd: number;
+  scope?: string;
 }
 
 /** Events the executor emits; reporters (Ink UI, plain log, watch loop) subscribe and hold no engine logic. */
@@ -332,6 +369,7 @@ export type RunEvent =
   | { type: 'node-start'; cellId: string; providerId: string; providerLabel?: string }
   | { type: 'node-end'; cell: CellResult }
   | { type: 'retry'; cellId: string; providerId: string; attempt: number; delayMs: number; reason: string }
+  | BudgetEvent
   | { type: 'run-end'; runId: string; status: RunStatus; durationMs: number };
 
 /** Lifecycle of a stored run. */

@@ -9,6 +9,7 @@ import { summarizeRun } from '../report/summary.js';
 import type { ResolvedBaseline } from '../report/gates-baseline.js';
 import { formatBaselineSection, formatGateLines } from '../report/gates-lines.js';
 import { startReporter } from '../ui/reporter.js';
+import { formatBudgetStop, parseBudgetUsd } from './budget-line.js';
 import { checkOutputs, openOutputStream, writeOutputs } from './outputs.js';
 import { createContext, list, positiveInt, suitePaths } from './context.js';
 import { version } from './version.js';
@@ -22,10 +23,14 @@ interface EvalFlags {
   tui: boolean;
   db?: string;
   watch?: boolean;
+  /** `--allow-code-execution`: suites may run model-written code (HumanEval). */
+  allowCodeExecution?: boolean;
   /** A run id, `latest~N`, a JSON report file or `git:REF`: what the maxRegression gate compares with. */
   baseline?: string;
   /** `--output-stream`: a JSON Lines file that gets each cell as it finishes. */
   outputStream?: string;
+  /** `--budget-usd`: the run's hard limit in USD, over the suite's `budget.maxUsd`. */
+  budgetUsd?: string;
 }
 
 export async function evalCommand(args: string[], flags: EvalFlags): Promise<number> {
@@ -35,13 +40,15 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
   const ctx = await createContext(flags);
   const concurrency = positiveInt(flags.concurrency, '--concurrency') ?? ctx.project.concurrency;
   const repeat = positiveInt(flags.repeat, '--repeat');
+  const budgetUsd = parseBudgetUsd(flags.budgetUsd);
   const paths = await suitePaths(args, ctx.project);
   if (flags.resume !== undefined && flags.resume !== false && paths.length > 1) {
     throw new LlmlabError('USAGE', '--resume takes exactly one suite', { hint: 'name the suite to resume' });
   }
   // Load every suite first: a typo in the third suite should not surface after the first two spent money.
   const suites = [];
-  for (const path of paths) suites.push(await loadSuite(path, ctx.project));
+  const project = flags.allowCodeExecution ? { ...ctx.project, allowCodeExecution: true } : ctx.project;
+  for (const path of paths) suites.push(await loadSuite(path, project));
   // Before running: a bad ref costs nothing, and `latest` still names the run before this one.
   // Loaded only with --baseline: it brings git and report-file handling a plain eval does not need.
   const baselining = flags.baseline === undefined ? undefined : await import('../report/gates-baseline.js');
@@ -64,6 +71,7 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
     for (const suite of suites) {
       const events = createEventBus();
       const title = suite.description ?? relative(process.cwd(), suite.path);
+      for (const model of suite.unpriced ?? []) process.stderr.write(`no price for ${model}: its cost counts as $0\n`);
       const reporter = await startReporter({ tui: flags.tui, stop, abort, title });
       events.on(reporter.listener);
       if (stream) events.on(stream.listener);
@@ -82,6 +90,7 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
         abort: abort.signal,
         pause: reporter.pause,
         llmlabVersion: version,
+        ...(budgetUsd === undefined ? {} : { budgetUsd }),
       }));
       const run = store.runs.get(outcome.run.id)!;
       const baseline = baselines?.get(suite.path);
@@ -91,6 +100,13 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
       process.stdout.write(`${formatSummaryTable(summary)}\n`);
       if (compared) process.stdout.write(`${formatBaselineSection(compared)}\n`);
       await writeOutputs(outputs, store, run, summary, { baseline: compared, baselineRun: baseline });
+      const budgetStop = formatBudgetStop(outcome.budget, relative(process.cwd(), suite.path), run.id);
+      if (budgetStop) {
+        process.stdout.write(`${formatGateLines(summary.gate).join('\n')}\n`);
+        process.stderr.write(`${budgetStop}\n`);
+        exitCode = 1;
+        continue;
+      }
       if (outcome.status === 'interrupted') {
         const rel = relative(process.cwd(), suite.path);
         process.stderr.write(`interrupted: resume with \`llmlab eval ${rel} --resume ${run.id}\`\n`);

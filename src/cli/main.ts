@@ -26,6 +26,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--watch', 'Re-run on every save of the suite or a file it reads; unchanged cells come from the cache')
     .option('--db <path>', 'Database file (default .llmlab/llmlab.db beside llmlab.config.yaml)')
     .option('--baseline <ref>', 'Compare with a run (id, latest~N), a JSON report file or git:REF; gates.maxRegression checks it')
+    .option('--budget-usd <usd>', 'Hard spending limit for the run in USD (overrides budget.maxUsd); with --resume, counts what the run spent before')
+    .option('--allow-code-execution', 'Let suites run model-written code (HumanEval), sandboxed')
     .example('llmlab eval suites/quickstart.yaml -o reports/quickstart.json')
     .example('llmlab eval suites/quickstart.yaml --baseline git:main')
     .action(run(async () => (await import('./eval.js')).evalCommand));
@@ -33,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   cli
     .command('plan [...suites]', 'Show the plan: cells, cached, estimated tokens and cost; calls nothing')
     .option('--repeat <n>', 'Plan every cell n times (overrides the suite)')
+    .option('--budget-usd <usd>', 'Check the worst case against this budget (overrides budget.maxUsd)')
     .option('--db <path>', 'Database file')
     .example('llmlab plan suites/quickstart.yaml')
     .action(run(async () => (await import('./plan.js')).planCommand));
@@ -72,6 +75,19 @@ export async function main(argv: string[]): Promise<number> {
     .option('--db <path>', 'Database file shared by the base and head runs')
     .example('llmlab ci base --base-ref main && llmlab ci head --base-sha $(git rev-parse origin/main)')
     .action(run(async () => (await import('./ci-command.js')).ciCommand));
+
+  cli
+    .command('cost', 'Spend across stored runs by suite, provider or day (cached answers cost nothing new)')
+    .option('--since <when>', 'Only runs since then: 7d, 24h, 30m or a date (2026-11-01)')
+    .option('--by <grouping>', 'suite, provider or day', { default: 'suite' })
+    .option('--json', 'Print the rows as JSON')
+    .option('--db <path>', 'Database file')
+    .example('llmlab cost --since 7d --by provider')
+    .action(run(async () => (await import('./cost.js')).costCommand));
+
+  cli
+    .command('benchmarks', 'List the benchmark adapters (`dataset: { type }`), the data each reads and where it is published')
+    .action(run(async () => (await import('./benchmarks.js')).benchmarksCommand));
 
   cli
     .command('cache <action>', 'Response cache: `stats` or `clear`')

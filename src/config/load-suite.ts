@@ -10,10 +10,12 @@ import { addSource } from './context.js';
 import type { ResolveContext } from './context.js';
 import { checkBuiltIn } from './check-value.js';
 import { ProblemList } from './problems.js';
+import { resolveBudget, resolvePrices } from './resolve-budget.js';
 import { resolvePrompts } from './resolve-prompts.js';
 import { GraderSet, resolveJudgeDefaults } from './resolve-graders.js';
 import { resolveProviders } from './resolve-providers.js';
 import { resolveTests } from './resolve-tests.js';
+import { checkCodeExecution } from './load-benchmark.js';
 import { suiteHash } from './suite-hash.js';
 import { readYamlFile } from './yaml-source.js';
 import type { YamlSource } from './yaml-source.js';
@@ -43,7 +45,10 @@ export async function loadSuite(path: string, project: ProjectConfig): Promise<R
   const graders = new GraderSet();
   const defaults = await resolveJudgeDefaults(suite, project, { ...context, project });
   const tests = await resolveTests(suite, context, { defaults, graders, project });
+  checkCodeExecution(suite, tests.some((t) => t.assert.some((a) => a.type === 'code-exec')), project, context);
+  const budget = resolveBudget(suite.budget, providers, Object.values(graders.byKey), context);
   context.problems.throwIfAny();
+  const { prices, unpriced } = resolvePrices(suite, project, [...providers, ...Object.values(graders.byKey)]);
   const metrics = usedMetrics(tests, context.metrics);
   for (const module of Object.values(metrics)) addSource(context, module);
   const repeat = suite.repeat ?? 1;
@@ -58,6 +63,9 @@ export async function loadSuite(path: string, project: ProjectConfig): Promise<R
     gates: resolveGates(suite.gates),
     ...(Object.keys(metrics).length === 0 ? {} : { metrics }),
     ...(graders.size === 0 ? {} : { graders: graders.byKey }),
+    prices,
+    ...(unpriced.length === 0 ? {} : { unpriced }),
+    ...(budget ? { budget } : {}),
     sources: context.sources,
     hash: suiteHash({ providers, prompts, tests, repeat }),
   };
@@ -80,6 +88,18 @@ function usedMetrics(tests: TestCase[], registered: Readonly<Record<string, stri
   return used;
 }
 
+/** `tests` is required unless a benchmark `dataset` gives the tests (the schema alone cannot say "one of"). */
+function missingTests(source: YamlSource, problems: ProblemList): void {
+  const value = source.value as Record<string, unknown> | null;
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'tests' in value || 'dataset' in value) return;
+  problems.add(
+    new LlmlabError('CONFIG_INVALID', 'tests is required', {
+      where: source.locate([]),
+      hint: 'Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite (or `dataset:` for a benchmark).',
+    }),
+  );
+}
+
 /** Validates the suite's structure; everything after this may trust the SuiteFile type. */
 function checkShape(source: YamlSource): SuiteFile {
   if (source.value === null) {
@@ -91,6 +111,7 @@ function checkShape(source: YamlSource): SuiteFile {
   const problems = new ProblemList();
   const found = checkBuiltIn('suite', source.value, { subject: 'the suite file' });
   problems.addProblems(found, 'CONFIG_INVALID', source.locate);
+  missingTests(source, problems);
   problems.throwIfAny();
   return source.value as SuiteFile;
 }

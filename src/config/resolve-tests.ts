@@ -8,6 +8,7 @@ import type { Assertion, TestCase } from '../types.js';
 import type { SuiteFile, TestFile } from './types.js';
 import type { ResolveContext } from './context.js';
 import { formatPath } from './describe-schema.js';
+import { loadBenchmark } from './load-benchmark.js';
 import { loadTestFiles } from './load-test-files.js';
 import type { TestEntry } from './load-test-files.js';
 import { AssertionResolver } from './resolve-assertions.js';
@@ -33,10 +34,19 @@ export async function resolveTests(suite: SuiteFile, context: ResolveContext, ju
     }),
     metadata: defaultTest.metadata ?? {},
   };
-  const entries: TestEntry[] =
-    typeof suite.tests === 'string'
+  if (suite.dataset !== undefined && suite.tests !== undefined) {
+    context.problems.add(
+      new LlmlabError('CONFIG_INVALID', 'the suite has both `tests` and `dataset`', {
+        where: context.source.locate(['dataset'], { key: true }),
+        hint: 'a suite reads its tests from one place: keep `dataset` for a benchmark, or `tests` for your own cases',
+      }),
+    );
+  }
+  const entries: TestEntry[] = suite.dataset
+    ? await loadBenchmark(suite.dataset, context)
+    : typeof suite.tests === 'string'
       ? await loadTestFiles(suite.tests, context)
-      : suite.tests.map((test, i) => ({ test, path: ['tests', i], locate: context.source.locate, code: 'CONFIG_INVALID' }));
+      : (suite.tests ?? []).map((test, i) => ({ test, path: ['tests', i], locate: context.source.locate, code: 'CONFIG_INVALID' }));
   const ids = new TestIds(context);
   const tests: TestCase[] = [];
   for (const entry of entries) {
@@ -71,6 +81,7 @@ function buildTest(test: TestFile, id: string, index: number, assert: Assertion[
     assert,
     ...(test.cluster === undefined ? {} : { cluster: String(test.cluster) }),
     ...(Object.keys(metadata).length === 0 ? {} : { metadata }),
+    ...(test.continuations === undefined ? {} : { continuations: test.continuations }),
   };
 }
 

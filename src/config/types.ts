@@ -27,6 +27,8 @@ export interface TestFile {
   assert?: AssertionFile[];
   cluster?: string;
   metadata?: Record<string, unknown>;
+  /** Set only by benchmark adapters (not accepted in YAML): see TestCase.continuations. */
+  continuations?: string[];
   /** `defaultTest` only: judge and embedder of every test's model-graded assertions. */
   grader?: ProviderFile;
   embedder?: ProviderFile;
@@ -53,8 +55,12 @@ export interface SuiteFile {
   description?: string;
   providers: ProviderFile[];
   prompts: PromptFile[];
-  /** Inline list, or `file:<path or glob>` (jsonl, json, yaml, csv). */
-  tests: TestFile[] | string;
+  /** Inline list, or `file:<path or glob>` (jsonl, json, yaml, csv). A suite has `tests` or `dataset`. */
+  tests?: TestFile[] | string;
+  /** A standard benchmark read by its adapter (src/datasets/<type>.ts) from the official files; instead of `tests`. */
+  dataset?: BenchmarkDataset;
+  /** Lets assertions run model-written code (HumanEval's `code-exec`); `--allow-code-execution` does the same. */
+  allowCodeExecution?: boolean;
   defaultTest?: TestFile;
   repeat?: number;
   gates?: Gates;
@@ -63,6 +69,55 @@ export interface SuiteFile {
   embedder?: ProviderFile;
   /** Judge rounds per graded output; default 1. */
   graderRepeat?: number;
+  /** Prices of models by `type:model` (USD per million tokens), over llmlab.config.yaml's and the profiles'. */
+  prices?: PriceTable;
+  budget?: Omit<Budget, 'onExceed'> & { onExceed?: Budget['onExceed'] };
+}
+
+/** A suite's `dataset:`: a benchmark adapter, the files it reads and which subset of rows to run. */
+export interface BenchmarkDataset {
+  /** Adapter id: gsm8k, mmlu, arc, hellaswag, humaneval. */
+  type: string;
+  /** File or glob relative to the suite (MMLU: one CSV per subject, e.g. `data/mmlu/test/*.csv`). */
+  path: string;
+  /** Few-shot examples drawn deterministically (seeded) from another split. */
+  fewshot?: { k: number; path: string; seed?: number };
+  /** Multiple choice: `generate` (the model answers a letter) or `loglikelihood` (choices scored by log-probabilities). */
+  protocol?: 'generate' | 'loglikelihood';
+  /** Seeded random subset of n rows (kept in file order), taken before `limit`. */
+  sample?: { n: number; seed?: number };
+  /** The first N rows (after `sample`). */
+  limit?: number;
+  /** HumanEval: per-test time limit of the sandboxed run, ms (default 10000). */
+  timeoutMs?: number;
+  /** HumanEval: address-space limit of the sandboxed run, MB (default 1024). */
+  memoryMb?: number;
+}
+
+/** Price of one model, USD per million tokens. */
+export interface ModelPrice {
+  input: number;
+  output: number;
+  cachedInput?: number;
+  contextWindow?: number;
+}
+
+/** Prices by `type:model` (`mock` alone for a provider without a model part). */
+export type PriceTable = Record<string, ModelPrice>;
+
+/**
+ * A suite's `budget:`. A hard limit: no call starts whose worst case (estimated input + maxTokens output) would
+ * take spend past `maxUsd` or its provider's `perProvider` limit.
+ */
+export interface Budget {
+  /** USD for the whole run, generation and grading; `--budget-usd` overrides it. */
+  maxUsd?: number;
+  /** USD per provider, keyed by provider label or id (a grader's calls count against its id's entry too). */
+  perProvider?: Record<string, number>;
+  /** Fraction of `maxUsd` at which one warning is shown. */
+  alertAt?: number;
+  /** `stop` the run, or `skip-provider` (only that provider's cells) when a perProvider limit is reached. */
+  onExceed: 'stop' | 'skip-provider';
 }
 
 /**
@@ -131,6 +186,15 @@ export interface ResolvedSuite {
    * so one live instance per run) per distinct provider spec.
    */
   graders?: Record<string, ResolvedProvider>;
+  /**
+   * The price of every model the suite calls (providers and graders), by `type:model`: suite `prices` over
+   * llmlab.config.yaml `prices` over providers/*.yaml. A model missing here costs 0. Suites built by hand may
+   * leave it out: the profiles alone then price their calls.
+   */
+  prices?: PriceTable;
+  /** Models of a priced provider type (openai, anthropic) that have no price: their calls count as $0. */
+  unpriced?: string[];
+  budget?: Budget;
   /** Every file the suite read (itself, prompt files, datasets, modules), for watch mode and the suite hash. */
   sources: string[];
   /** Hash of the resolved content; identifies "the same suite" across runs. */
@@ -156,7 +220,11 @@ export interface ProjectConfig {
   outputDir: string;
   /** User metrics registered by name: name → absolute module path. */
   metrics?: Record<string, string>;
+  /** Price overrides of the project (`prices:`), by `type:model`. */
+  prices?: PriceTable;
   /** Default judge and embedder of model-graded assertions, resolved (with the config file's limits). */
   grader?: ResolvedProvider;
   embedder?: ResolvedProvider;
+  /** Set by `--allow-code-execution`: suites may run model-written code (HumanEval). */
+  allowCodeExecution?: boolean;
 }

@@ -18,12 +18,15 @@ export function responseKey(input: {
   repeatIndex: number;
   /** Providers that read vars themselves (http, exec, file) make vars part of the request. */
   varsMatter: boolean;
+  /** Loglikelihood requests score these instead of generating: a different answer for the same prompt. */
+  continuations?: string[];
 }): string {
   const hash = createHash('sha256');
   hash.update(`${KEY_VERSION}\u0000${input.providerType}\u0000${identityJson(input.identity)}\u0000`);
   hash.update(JSON.stringify(input.messages));
   hash.update(`\u0000${input.prompt}\u0000${input.repeatIndex}\u0000`);
   if (input.varsMatter) hash.update(stableStringify(input.vars));
+  if (input.continuations) hash.update(`\u0000continuations\u0000${JSON.stringify(input.continuations)}`);
   return hash.digest('hex');
 }
 

@@ -19,6 +19,7 @@ export function cellRequest(
     vars: cell.test.vars,
     repeatIndex: cell.repeatIndex,
     varsMatter: !MESSAGE_ONLY_PROVIDERS.has(provider.type),
+    ...(cell.test.continuations ? { continuations: cell.test.continuations } : {}),
   });
   return { messages, prompt, key };
 }

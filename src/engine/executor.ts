@@ -7,9 +7,11 @@ import { setMaxListeners } from 'node:events';
 import { LlmlabError } from '../errors.js';
 import type { ResponseCache, RunWriter } from '../store/index.js';
 import type { Assertion, AssertionResult, CellResult, GenerateResult, Provider } from '../types.js';
+import { BUDGET_REFUSED, type BudgetGate } from './budget-gate.js';
 import { createCaller, type Caller } from './caller.js';
 import { cellRequest } from './cell-request.js';
-import { costOf, priceOf } from './cost.js';
+import { costOf, suitePrice, type ModelPrice } from './cost.js';
+import { loadInputCounter, outputBound, worstCaseCost, type InputCounter } from './estimate.js';
 import type { EventBus } from './events.js';
 import type { Grader } from './grade.js';
 import { createJudges, type JudgeFactory, type JudgeStats } from './judge.js';
@@ -37,6 +39,8 @@ export interface ExecuteOptions {
   abort: AbortSignal;
   /** While paused, no new cell is taken; calls in flight finish. */
   pause?: PauseGate;
+  /** The run's budget: every uncached call reserves its worst case first; refused cells are skipped. */
+  budget?: BudgetGate;
 }
 
 /** Holds dispatch while `paused` (the TUI's `p`); `wait` settles on resume or when `signal` aborts. */
@@ -83,13 +87,25 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
     abort: options.abort,
     stop: options.stop,
     stats,
+    prices: plan.suite.prices,
+    ...(options.budget ? { budget: options.budget } : {}),
   });
   const workers: Promise<void>[] = [];
   for (const resolved of plan.suite.providers) {
     const provider = options.providers.get(resolved.label);
     if (!provider) throw new LlmlabError('INTERNAL', `no instance for provider ${resolved.label}`);
     const call = createCaller(resolved.limits, global, options);
-    const price = priceOf(provider.type, provider.model);
+    const price = suitePrice(plan.suite.prices, provider.type, provider.model);
+    const costing: Costing = {
+      price,
+      ...(options.budget
+        ? {
+            count: (await loadInputCounter(provider.type, provider.model)).count,
+            outputTokens: outputBound(resolved).tokens,
+            scopes: options.budget.scopesOf(resolved.label, resolved.id),
+          }
+        : {}),
+    };
     const cells = plan.cellsFor(resolved);
     const width = Math.min(resolved.limits.concurrency ?? options.concurrency, options.concurrency);
     for (let w = 0; w < width; w++) {
@@ -102,7 +118,7 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
               await options.pause.wait(options.stop);
               if (options.stop.aborted) return;
             }
-            const result = await runCell(cell, provider, price, call, judges, options, stats);
+            const result = await runCell(cell, provider, costing, call, judges, options, stats);
             // A call cancelled by a second Ctrl-C has no answer and no verdict: leave the cell for --resume.
             if (!result) return;
             stats.finished++;
@@ -117,10 +133,18 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
   return stats;
 }
 
+/** What a provider's calls cost, and with a budget, how to reserve their worst case. */
+interface Costing {
+  price: ModelPrice | undefined;
+  count?: InputCounter;
+  outputTokens?: number;
+  scopes?: string[];
+}
+
 async function runCell(
   cell: PlannedCell,
   provider: Provider,
-  price: ReturnType<typeof priceOf>,
+  costing: Costing,
   call: Caller,
   judges: JudgeFactory,
   options: ExecuteOptions,
@@ -140,6 +164,15 @@ async function runCell(
     vars: cell.test.vars,
     prompt,
   };
+  const budget = options.budget;
+  const scopes = costing.scopes ?? [];
+  const worstCase = () => worstCaseCost(costing.price, costing.count?.(messages) ?? 0, costing.outputTokens ?? 0);
+  const skipped = (extra: Partial<CellResult> = {}, worst = worstCase()): CellResult => {
+    budget?.skipped(worst);
+    return { ...base, output: '', status: 'skipped', score: 0, assertions: [], latencyMs: 0, cost: 0, cached: false, skipReason: 'budget', ...extra };
+  };
+  // Once the budget stopped the run (or this provider), the cells left are recorded, not run: a resume does them.
+  if (budget?.stopped(scopes)) return skipped();
 
   let result: GenerateResult;
   let cached = false;
@@ -149,8 +182,17 @@ async function runCell(
     cached = true;
     stats.cacheHits++;
   } else {
+    const reservation = budget && (await budget.reserve(worstCase(), scopes));
+    if (budget && !reservation) return skipped();
+    let spent = 0;
     try {
-      const request = { messages, prompt, vars: cell.test.vars, repeatIndex: cell.repeatIndex };
+      const request = {
+        messages,
+        prompt,
+        vars: cell.test.vars,
+        repeatIndex: cell.repeatIndex,
+        ...(cell.test.continuations ? { continuations: cell.test.continuations } : {}),
+      };
       const site = {
         cellId: cell.cellId,
         providerId: provider.id,
@@ -165,12 +207,15 @@ async function runCell(
         return answer;
       });
       stats.calls++;
+      result.cost ??= costOf(costing.price, result.usage);
+      spent = result.cost;
     } catch (error) {
       if (options.abort.aborted) return undefined;
       const message = error instanceof Error ? error.message : String(error);
       return { ...base, output: '', status: 'error', score: 0, assertions: [], latencyMs: 0, cost: 0, cached, error: message };
+    } finally {
+      if (reservation) budget?.settle(reservation, spent);
     }
-    result.cost ??= costOf(price, result.usage);
     options.writer.cacheResponse(key, cell.provider.id, result);
   }
 
@@ -187,6 +232,19 @@ async function runCell(
   // A judge call cancelled by a second Ctrl-C leaves no verdict: the cell is left for --resume.
   if (verdict.error && options.abort.aborted) return undefined;
   const gradingCost = gradingCostOf(verdict.assertions);
+  // A judge call the budget refused leaves the cell ungraded: skipped, its answer cached for the resume.
+  if (verdict.assertions.some((a) => a.error?.includes(BUDGET_REFUSED))) {
+    // Its answer is cached by now: a resume pays only for the judging.
+    return skipped({
+      output: result.output,
+      assertions: verdict.assertions,
+      latencyMs: result.latencyMs ?? 0,
+      usage: result.usage,
+      cost: result.cost ?? 0,
+      ...(gradingCost === undefined ? {} : { gradingCost }),
+      cached,
+    }, 0);
+  }
   return {
     ...base,
     output: result.output,

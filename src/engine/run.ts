@@ -6,12 +6,16 @@ import { execFile } from 'node:child_process';
 import type { ProjectConfig, ResolvedSuite } from '../config/types.js';
 import { LlmlabError } from '../errors.js';
 import { createRunWriter, type RunRecord, type Store } from '../store/index.js';
+import { runSpend } from '../store/spend.js';
 import type { RunStatus } from '../types.js';
+import { createBudgetGate, type BudgetGate, type BudgetOutcome } from './budget-gate.js';
+import { priceTableHash } from './cost.js';
 import type { EventBus } from './events.js';
 import { execute, type ExecuteStats, type PauseGate } from './executor.js';
 import { createGrader } from './grade.js';
 import { createGraders, createProviders } from './instances.js';
 import { checkTemplates, createPlan } from './plan.js';
+import { checkLoglikelihood } from './protocol-check.js';
 
 /** Options of {@link runSuite}; mostly CLI flags. */
 export interface RunSuiteOptions {
@@ -35,6 +39,8 @@ export interface RunSuiteOptions {
   /** Holds dispatch while paused (the TUI's `p`). */
   pause?: PauseGate;
   llmlabVersion: string;
+  /** `--budget-usd`: overrides the suite's `budget.maxUsd` (and sets a budget when the suite has none). */
+  budgetUsd?: number;
 }
 
 /** What a finished (or interrupted) run reports back. */
@@ -45,6 +51,8 @@ export interface RunOutcome {
   /** Cells finished by an earlier, resumed attempt. */
   resumedCells: number;
   durationMs: number;
+  /** Spend against the budget, when the run had one. */
+  budget?: BudgetOutcome;
 }
 
 export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
@@ -60,8 +68,16 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     createGraders(suite, options.env),
     grader.prepareAll(suite.tests),
   ]);
+  checkLoglikelihood(suite, providers);
 
-  const run = openRun(options, plan.totalCells, await gitSha(suite.baseDir));
+  const budget = suite.budget || options.budgetUsd !== undefined
+    ? { onExceed: 'stop' as const, ...suite.budget, ...(options.budgetUsd === undefined ? {} : { maxUsd: options.budgetUsd }) }
+    : undefined;
+  // What earlier attempts spent counts against a resumed run's budget: read before their unfinished rows go.
+  let spentBefore: ReturnType<typeof runSpend> | undefined;
+  const run = openRun(options, plan.totalCells, await gitSha(suite.baseDir), budget, (id) => {
+    if (budget) spentBefore = runSpend(store.db, id);
+  });
   const skip = store.results.finishedCellIds(run.id);
   const writer = createRunWriter(store, run.id);
   options.events.emit({
@@ -70,6 +86,11 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     suitePath: suite.path,
     totalCells: plan.totalCells,
     doneCells: skip.size,
+  });
+  const gate: BudgetGate | undefined = budget && createBudgetGate({
+    budget,
+    emit: (event) => options.events.emit(event),
+    ...(spentBefore ? { initial: spentBefore } : {}),
   });
 
   let status: RunStatus = 'failed';
@@ -88,8 +109,10 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
       stop: options.stop,
       abort: options.abort,
       pause: options.pause,
+      ...(gate ? { budget: gate } : {}),
     });
-    status = options.stop.aborted ? 'interrupted' : 'completed';
+    // A run the budget stopped is unfinished: `--resume` with a larger budget picks it up.
+    status = options.stop.aborted || gate?.outcome().stopped ? 'interrupted' : 'completed';
   } finally {
     writer.flush();
     store.runs.setStatus(run.id, status);
@@ -102,10 +125,17 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     stats,
     resumedCells: skip.size,
     durationMs: Math.round(performance.now() - started),
+    ...(gate ? { budget: gate.outcome() } : {}),
   };
 }
 
-function openRun(options: RunSuiteOptions, totalCells: number, sha: string | undefined): RunRecord {
+function openRun(
+  options: RunSuiteOptions,
+  totalCells: number,
+  sha: string | undefined,
+  budget: RunRecord['options']['budget'],
+  beforeResume: (runId: string) => void,
+): RunRecord {
   const { suite, store } = options;
   const runOptions = {
     concurrency: options.concurrency,
@@ -116,6 +146,8 @@ function openRun(options: RunSuiteOptions, totalCells: number, sha: string | und
     ...(Object.keys(suite.gates).length === 0 ? {} : { gates: suite.gates }),
     providers: suite.providers.map((p) => p.label),
     prompts: suite.prompts.map((p) => p.id),
+    ...(suite.prices ? { priceTableHash: priceTableHash(suite.prices) } : {}),
+    ...(budget ? { budget } : {}),
   };
   if (options.resume === undefined) {
     return store.runs.create({
@@ -143,6 +175,7 @@ function openRun(options: RunSuiteOptions, totalCells: number, sha: string | und
       hint: 'resume only continues an identical suite; run without --resume to start a new run',
     });
   }
+  beforeResume(previous.id);
   store.results.forgetUnfinished(previous.id);
   store.runs.setStatus(previous.id, 'running');
   store.runs.setTotalCells(previous.id, totalCells);

@@ -33,6 +33,8 @@ const registry = {
   factuality: () => import('./factuality.js'),
   similar: () => import('./similar.js'),
   'answer-relevance': () => import('./answer-relevance.js'),
+  'choice-logprob': () => import('./choice-logprob.js'),
+  'code-exec': () => import('./code-exec.js'),
 } satisfies Record<string, Loader>;
 
 /** Every built-in metric id. */

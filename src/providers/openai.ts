@@ -9,6 +9,7 @@ import type OpenAI from 'openai';
 import { LlmlabError } from '../errors.js';
 import { defineProvider } from '../types.js';
 import type { EmbedResult, GenerateResult, JsonSchema, ProviderSpec, StructuredOutput, TokenUsage } from '../types.js';
+import { complete, scoreContinuations } from './openai-completions.js';
 import { abortError, asRecord, malformedError, toProviderError } from './sdk-errors.js';
 import type { ErrorContext } from './sdk-errors.js';
 
@@ -31,6 +32,7 @@ interface OpenAIConfig {
   responseFormat?: Record<string, unknown>;
   stream?: boolean;
   headers?: Record<string, string>;
+  api?: 'chat' | 'completions';
 }
 
 const optionsSchema: JsonSchema = {
@@ -52,6 +54,10 @@ const optionsSchema: JsonSchema = {
     frequencyPenalty: { type: 'number', minimum: -2, maximum: 2, description: 'frequency_penalty' },
     responseFormat: { type: 'object', description: 'response_format, passed through (e.g. { type: json_object })' },
     stream: { type: 'boolean', description: 'stream the answer over SSE and accumulate it (same result, exercises streaming)' },
+    api: {
+      enum: ['chat', 'completions'],
+      description: 'chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood',
+    },
     headers: {
       type: 'object',
       additionalProperties: { type: 'string' },
@@ -93,14 +99,21 @@ export default defineProvider({
     });
     const params = samplingParams(config);
     const errors: ErrorContext = { api: API, secrets: [apiKey] };
+    const completions = config.api === 'completions';
     return {
       id: spec.id,
       type: 'openai',
       model: spec.model,
-      identity: compact({ baseUrl, model: spec.model, ...params }),
+      identity: compact({ baseUrl, model: spec.model, ...params, api: completions ? 'completions' : undefined }),
+      scoresContinuations: completions,
       async generate(request, { signal }) {
         const body: ChatParams = { model: spec.model, messages: request.messages, ...params };
         try {
+          if (completions) {
+            if (request.continuations) return await scoreContinuations(client, spec.model, request.prompt, request.continuations, signal);
+            const { messages: _messages, response_format: _format, ...rest } = body;
+            return await complete(client, rest, request.prompt, signal);
+          }
           if (request.structured) return await structuredChat(client, body, request.structured, signal);
           return config.stream ? await streamChat(client, body, signal) : await chat(client, body, signal);
         } catch (error) {

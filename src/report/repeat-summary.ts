@@ -40,7 +40,7 @@ export interface RepeatSummary {
    * gave the same verdict (1 when every test is stable). Null when no test has two repeats.
    */
   consistency: number | null;
-  /** k = 1 (the plain pass rate, test-weighted) and k = repeat. */
+  /** k ∈ {1, 10, repeat} up to repeat: k = 1 is the plain pass rate (test-weighted), 10 is HumanEval's pass@10. */
   passAtK: PassAtK[];
   /**
    * Share of tests whose majority of repeats passed. A tie (as many passes as failures, possible with an even
@@ -86,7 +86,7 @@ function summarizeTarget(rows: readonly RepeatCountRow[], repeat: number): Repea
     repeat,
     tests: rows.length,
     consistency: agreements.length === 0 ? null : average(agreements),
-    passAtK: [1, repeat].map((k) => {
+    passAtK: passAtKs(repeat).map((k) => {
       const eligible = rows.filter((r) => r.n >= k);
       return { k, value: eligible.length === 0 ? null : average(eligible.map((r) => passAtK(r.n, r.passes, k))), tests: eligible.length };
     }),
@@ -96,6 +96,11 @@ function summarizeTarget(rows: readonly RepeatCountRow[], repeat: number): Repea
       .filter((r) => r.passes > 0 && r.passes < r.n)
       .map((r) => ({ testId: r.testId, description: r.description, n: r.n, passes: r.passes, errors: r.errors })),
   };
+}
+
+/** The k of pass@k to report: {1, 10, N} ∩ [1, N], ascending. */
+export function passAtKs(repeat: number): number[] {
+  return [...new Set([1, 10, repeat])].filter((k) => k >= 1 && k <= repeat).sort((a, b) => a - b);
 }
 
 /** A test's verdicts as the stats library takes them: n small, so the array is cheap. */

@@ -66,7 +66,7 @@ const BUILT_IN_CASES: Record<BuiltInKey, { valid: unknown[]; invalid: unknown[] 
     invalid: [
       null,
       [],
-      { providers: ['echo'], prompts: ['x'] },
+      { providers: ['echo'], prompts: ['x'], dataset: { type: 'gsm8k' } },
       { providers: [], prompts: ['x'], tests: [{ vars: {} }] },
       { providers: ['echo'], prompts: ['x'], tests: [{ vars: {} }], promtps: [] },
       { providers: ['echo'], prompts: [{ id: 'p' }], tests: [{ vars: {} }] },

@@ -33,6 +33,8 @@ export interface FakeBehaviour {
   record: boolean;
   /** When set, requests without this key (Bearer, x-api-key or api-key header) get a 401. */
   apiKey?: string;
+  /** Completions with `echo` + `logprobs`: the log-probability of each echoed token (default −1 each). */
+  tokenLogprob?: (token: string, offset: number, text: string) => number;
 }
 
 export interface RecordedRequest {

@@ -33,6 +33,7 @@ const openaiApi: FakeApi = {
   routes: {
     'POST /v1/chat/completions': chatCompletions,
     'POST /v1/embeddings': embeddings,
+    'POST /v1/completions': completions,
     'GET /v1/models': ({ res }) =>
       sendJson(res, 200, {
         object: 'list',
@@ -142,4 +143,47 @@ function embeddings({ res, body }: FakeContext): void {
     return { object: 'embedding', index, embedding };
   });
   sendJson(res, 200, { object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+}
+
+/**
+ * Legacy completions. With `echo: true` and `logprobs`, each prompt comes back with its tokens (the
+ * whitespace-led pieces of the text), their offsets and `behaviour.tokenLogprob` of each, plus one generated
+ * token, as vLLM and the old OpenAI completions models answer.
+ */
+function completions({ res, body, behaviour }: FakeContext): void {
+  const prompts: unknown[] = Array.isArray(body?.prompt) ? body.prompt : [body?.prompt];
+  if (typeof body?.model !== 'string' || prompts.some((p) => typeof p !== 'string')) {
+    openaiApi.sendError(res, 400, 'model and a string or string[] prompt are required');
+    return;
+  }
+  let promptTokens = 0;
+  const choices = (prompts as string[]).map((prompt, index) => {
+    const generated = behaviour.answer({ ...body, messages: [{ role: 'user', content: prompt }] });
+    if (!body.echo) return { index, text: generated, logprobs: null, finish_reason: 'stop' };
+    const pieces = prompt.match(/\s*\S+|\s+/g) ?? [];
+    const tokens: string[] = [];
+    const offsets: number[] = [];
+    let offset = 0;
+    for (const piece of pieces) {
+      tokens.push(piece);
+      offsets.push(offset);
+      offset += piece.length;
+    }
+    promptTokens += tokens.length;
+    const logprob = (token: string, at: number) => behaviour.tokenLogprob?.(token, at, prompt) ?? -1;
+    const values: Array<number | null> = tokens.map((t, i) => (i === 0 ? null : logprob(t, offsets[i]!)));
+    tokens.push(' x');
+    offsets.push(offset);
+    values.push(-0.1);
+    const top = tokens.map((t, i) => (i === 0 ? null : { [t]: values[i] }));
+    return { index, text: prompt + ' x', logprobs: { tokens, token_logprobs: values, text_offset: offsets, top_logprobs: top }, finish_reason: 'length' };
+  });
+  sendJson(res, 200, {
+    id: `cmpl-fake${++sequence}`,
+    object: 'text_completion',
+    created: Math.floor(Date.now() / 1000),
+    model: body.model,
+    choices,
+    usage: { prompt_tokens: promptTokens, completion_tokens: prompts.length, total_tokens: promptTokens + prompts.length },
+  });
 }

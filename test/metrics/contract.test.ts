@@ -132,6 +132,16 @@ const contracts: Record<MetricType, MetricContract> = {
     failing: { value: 'the cat sits on the mat', output: 'quarterly revenue grew', judge: scriptedJudge([]) },
     boolean: true,
   },
+  'choice-logprob': {
+    passing: { value: { gold: 1 }, output: '{"scores":[{"logprob":-3},{"logprob":-0.5},{"logprob":-2}]}' },
+    failing: { value: { gold: 0 }, output: '{"scores":[{"logprob":-3},{"logprob":-0.5},{"logprob":-2}]}' },
+    boolean: true,
+  },
+  'code-exec': {
+    passing: { value: { prompt: 'def sq(x):\n', test: 'def check(f):\n    assert f(3) == 9\n', entryPoint: 'sq' }, output: '    return x * x\n' },
+    failing: { value: { prompt: 'def sq(x):\n', test: 'def check(f):\n    assert f(3) == 9\n', entryPoint: 'sq' }, output: '    return x + x\n' },
+    boolean: true,
+  },
   'answer-relevance': {
     passing: {
       value: { query: 'How do I reset my password?' },

@@ -19,7 +19,7 @@ export function precompiled(key: string): ((data: unknown) => boolean) | undefin
 function builtInValidators() {
 const exports = {};
 exports.config = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/config.schema.json","description":"Project defaults for llmlab (llmlab.config.yaml). llmlab uses the nearest one found walking up from the current directory; relative paths are relative to this file.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"suites":{"type":"array","minItems":1,"description":"Globs of the suites `llmlab eval` runs when given none. Default: [\"suites/**/*.yaml\"].","items":{"type":"string","minLength":1}},"db":{"type":"string","minLength":1,"description":"SQLite database holding the call cache and past runs. Default: .llmlab/llmlab.db beside this file. LLMLAB_DB and --db override it."},"concurrency":{"type":"integer","minimum":1,"description":"Model calls in flight in total (`-j` overrides). Default 8."},"timeoutMs":{"type":"integer","minimum":1,"description":"Default timeout of one model call in milliseconds; a provider's `config.timeoutMs` overrides. Default 60000."},"maxRetries":{"type":"integer","minimum":0,"description":"Default retries of a call after a 429, 5xx, timeout or reset; a provider's `config.maxRetries` overrides. Default 4."},"grader":{"$ref":"#/$defs/grader","description":"Default provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) in every suite, e.g. `openai:gpt-4o-mini`; a suite's `grader` overrides it."},"embedder":{"$ref":"#/$defs/grader","description":"Default provider whose embeddings serve `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small`; a suite's `embedder` overrides it."},"outputDir":{"type":"string","minLength":1,"description":"Folder for reports, relative to this file. Default: reports."},"metrics":{"type":"object","description":"User metrics registered by name, usable as an assertion `type` (and `not-<name>`) in every suite of the project, e.g. `{ my-metric: ./metrics/my-metric.ts }`. Each module default-exports `defineMetric({ ... })` or a function (output, context) => boolean | number | { pass, score?, reason? }. Names must differ from the built-in metrics.","propertyNames":{"pattern":"^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$","description":"The metric's name: kebab-case, not starting with `not-` (that prefix inverts a metric)."},"additionalProperties":{"type":"string","minLength":1,"description":"Path of the module (.ts, .mts, .js, .mjs, .cjs), relative to this file."}}},"$defs":{"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/config.schema.json","description":"Project defaults for llmlab (llmlab.config.yaml). llmlab uses the nearest one found walking up from the current directory; relative paths are relative to this file.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"suites":{"type":"array","minItems":1,"description":"Globs of the suites `llmlab eval` runs when given none. Default: [\"suites/**/*.yaml\"].","items":{"type":"string","minLength":1}},"db":{"type":"string","minLength":1,"description":"SQLite database holding the call cache and past runs. Default: .llmlab/llmlab.db beside this file. LLMLAB_DB and --db override it."},"concurrency":{"type":"integer","minimum":1,"description":"Model calls in flight in total (`-j` overrides). Default 8."},"timeoutMs":{"type":"integer","minimum":1,"description":"Default timeout of one model call in milliseconds; a provider's `config.timeoutMs` overrides. Default 60000."},"maxRetries":{"type":"integer","minimum":0,"description":"Default retries of a call after a 429, 5xx, timeout or reset; a provider's `config.maxRetries` overrides. Default 4."},"grader":{"$ref":"#/$defs/grader","description":"Default provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) in every suite, e.g. `openai:gpt-4o-mini`; a suite's `grader` overrides it."},"embedder":{"$ref":"#/$defs/grader","description":"Default provider whose embeddings serve `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small`; a suite's `embedder` overrides it."},"outputDir":{"type":"string","minLength":1,"description":"Folder for reports, relative to this file. Default: reports."},"prices":{"type":"object","description":"Prices of models in USD per million tokens, by `type:model`, for every suite of the project: they override the profiles in providers/*.yaml or add models they lack; a suite's own `prices` override these.","propertyNames":{"minLength":1,"description":"`type:model` as in `providers`, e.g. `openai:my-model`, or `mock` for a provider without a model part."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"number","minimum":0,"description":"USD per million input tokens."},"output":{"type":"number","minimum":0,"description":"USD per million output tokens."},"cachedInput":{"type":"number","minimum":0,"description":"USD per million input tokens served from the provider's prompt cache; default: the input price."},"contextWindow":{"type":"integer","minimum":1,"description":"Context window in tokens."}}}},"metrics":{"type":"object","description":"User metrics registered by name, usable as an assertion `type` (and `not-<name>`) in every suite of the project, e.g. `{ my-metric: ./metrics/my-metric.ts }`. Each module default-exports `defineMetric({ ... })` or a function (output, context) => boolean | number | { pass, score?, reason? }. Names must differ from the built-in metrics.","propertyNames":{"pattern":"^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$","description":"The metric's name: kebab-case, not starting with `not-` (that prefix inverts a metric)."},"additionalProperties":{"type":"string","minLength":1,"description":"Path of the module (.ts, .mts, .js, .mjs, .cjs), relative to this file."}}},"$defs":{"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const schema32 = {"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
@@ -588,16 +588,16 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.metrics !== undefined){
-let data10 = data.metrics;
+if(data.prices !== undefined){
+let data10 = data.prices;
 const _errs20 = errors;
 if(errors === _errs20){
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
 for(const key1 in data10){
 const _errs22 = errors;
 if(typeof key1 === "string"){
-if(!pattern4.test(key1)){
-const err0 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"},message:"must match pattern \""+"^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"+"\"",propertyName:key1};
+if(func2(key1) < 1){
+const err0 = {instancePath:instancePath+"/prices",schemaPath:"#/properties/prices/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key1};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -609,7 +609,7 @@ errors++;
 }
 var valid2 = _errs22 === errors;
 if(!valid2){
-const err1 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+const err1 = {instancePath:instancePath+"/prices",schemaPath:"#/properties/prices/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -627,14 +627,113 @@ for(const key2 in data10){
 let data11 = data10[key2];
 const _errs24 = errors;
 if(errors === _errs24){
-if(typeof data11 === "string"){
-if(func2(data11) < 1){
-validate20.errors = [{instancePath:instancePath+"/metrics/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing0;
+if(((data11.input === undefined) && (missing0 = "input")) || ((data11.output === undefined) && (missing0 = "output"))){
+validate20.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/prices/additionalProperties/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs26 = errors;
+for(const key3 in data11){
+if(!((((key3 === "input") || (key3 === "output")) || (key3 === "cachedInput")) || (key3 === "contextWindow"))){
+validate20.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/prices/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs26 === errors){
+if(data11.input !== undefined){
+let data12 = data11.input;
+const _errs27 = errors;
+if(errors === _errs27){
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 0 || isNaN(data12)){
+validate20.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/input",schemaPath:"#/properties/prices/additionalProperties/properties/input/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/metrics/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/input",schemaPath:"#/properties/prices/additionalProperties/properties/input/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid4 = _errs27 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data11.output !== undefined){
+let data13 = data11.output;
+const _errs29 = errors;
+if(errors === _errs29){
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 < 0 || isNaN(data13)){
+validate20.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/output",schemaPath:"#/properties/prices/additionalProperties/properties/output/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/output",schemaPath:"#/properties/prices/additionalProperties/properties/output/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid4 = _errs29 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data11.cachedInput !== undefined){
+let data14 = data11.cachedInput;
+const _errs31 = errors;
+if(errors === _errs31){
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 < 0 || isNaN(data14)){
+validate20.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cachedInput",schemaPath:"#/properties/prices/additionalProperties/properties/cachedInput/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cachedInput",schemaPath:"#/properties/prices/additionalProperties/properties/cachedInput/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid4 = _errs31 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data11.contextWindow !== undefined){
+let data15 = data11.contextWindow;
+const _errs33 = errors;
+if(!(((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15))) && (isFinite(data15)))){
+validate20.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/contextWindow",schemaPath:"#/properties/prices/additionalProperties/properties/contextWindow/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs33){
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 < 1 || isNaN(data15)){
+validate20.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/contextWindow",schemaPath:"#/properties/prices/additionalProperties/properties/contextWindow/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid4 = _errs33 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/prices/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -646,7 +745,7 @@ break;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate20.errors = [{instancePath:instancePath+"/prices",schemaPath:"#/properties/prices/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -654,6 +753,75 @@ var valid0 = _errs20 === errors;
 }
 else {
 var valid0 = true;
+}
+if(valid0){
+if(data.metrics !== undefined){
+let data16 = data.metrics;
+const _errs35 = errors;
+if(errors === _errs35){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+for(const key4 in data16){
+const _errs37 = errors;
+if(typeof key4 === "string"){
+if(!pattern4.test(key4)){
+const err2 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"},message:"must match pattern \""+"^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"+"\"",propertyName:key4};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var valid5 = _errs37 === errors;
+if(!valid5){
+const err3 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/propertyNames",keyword:"propertyNames",params:{propertyName: key4},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate20.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid5){
+for(const key5 in data16){
+let data17 = data16[key5];
+const _errs39 = errors;
+if(errors === _errs39){
+if(typeof data17 === "string"){
+if(func2(data17) < 1){
+validate20.errors = [{instancePath:instancePath+"/metrics/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/metrics/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs39 === errors;
+if(!valid6){
+break;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
 }
 }
 }
@@ -677,7 +845,7 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.suite = validate24;
-const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":["providers","prompts","tests"],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) of this suite, e.g. `openai:gpt-4o-mini`; overrides llmlab.config.yaml's `grader`. `defaultTest.grader` and an assertion's `grader` override it."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings API serves `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small` or `ollama:nomic-embed-text`; overrides llmlab.config.yaml's `embedder`. An assertion's `grader` overrides it."},"graderRepeat":{"type":"integer","minimum":1,"default":1,"description":"How many times the judge grades each output (each a separate, cached call): the verdict is the majority, the score the mean, and the report shows how well the rounds agree. An assertion's `graderRepeat` overrides it. Default 1."},"repeat":{"type":"integer","minimum":1,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0; a failed gate exits 1). Each gate prints one line with its measured value and threshold. Keys left out are not checked, except that without `minPassRate` every cell must pass (errors count as failures); `minPassRate: 0` gates on the other keys only.","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."},"maxRegression":{"type":"number","minimum":0,"maximum":1,"description":"Largest tolerated drop in pass rate against the baseline (`llmlab eval --baseline`), as a fraction: 0.02 tolerates 2 points. Checked per prompt × provider over the tests both runs share; with `requireSignificance` a larger drop fails only when McNemar's paired test is significant at 0.05 after Holm's correction across targets. Without a baseline it is reported as not checked."},"requireSignificance":{"type":"boolean","default":true,"description":"With `maxRegression`: fail only on drops that are statistically significant (paired McNemar test, Holm-adjusted, p < 0.05), so a few flaky tests do not block a merge. Set false to fail on any drop beyond the tolerance. Default true."},"maxCostUsd":{"type":"number","minimum":0,"description":"Most the run's model calls may cost, in USD: generation plus the judge and embedding calls of model-graded assertions. Answers served from the cache count at their original price, so the verdict does not depend on what happened to be cached."},"maxErrors":{"type":"integer","minimum":0,"description":"Most cells that may end in an error (a model call or an assertion that failed to run); 0 tolerates none."}}}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."}}},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}},"transform":{"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformSteps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."},"transformStep":{"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, or `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformName":{"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J (the last `Answer: X`, else the last `(X)` or `X)`); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]},"transformRegex":{"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"type":"integer","minimum":0,"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0."},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}},"transformLastNumber":{"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"transformAnswerLetter":{"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}}}};
+const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":["providers","prompts"],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) of this suite, e.g. `openai:gpt-4o-mini`; overrides llmlab.config.yaml's `grader`. `defaultTest.grader` and an assertion's `grader` override it."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings API serves `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small` or `ollama:nomic-embed-text`; overrides llmlab.config.yaml's `embedder`. An assertion's `grader` overrides it."},"graderRepeat":{"type":"integer","minimum":1,"default":1,"description":"How many times the judge grades each output (each a separate, cached call): the verdict is the majority, the score the mean, and the report shows how well the rounds agree. An assertion's `graderRepeat` overrides it. Default 1."},"prices":{"type":"object","description":"Prices of models in USD per million tokens, by `type:model`: they override llmlab.config.yaml's `prices` and the profiles in providers/*.yaml, or add models they lack (including `mock` models, for offline budget demos).","propertyNames":{"minLength":1,"description":"`type:model` as in `providers`, e.g. `openai:my-model`, or `mock` for a provider without a model part."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"number","minimum":0,"description":"USD per million input tokens."},"output":{"type":"number","minimum":0,"description":"USD per million output tokens."},"cachedInput":{"type":"number","minimum":0,"description":"USD per million input tokens served from the provider's prompt cache; default: the input price."},"contextWindow":{"type":"integer","minimum":1,"description":"Context window in tokens."}}}},"budget":{"type":"object","additionalProperties":false,"description":"A hard spending limit for the run. Before each model call (generation, judge or embedding) its worst case is reserved: estimated input tokens plus the provider's `maxTokens` (256 assumed when unset; anthropic 1024) at the model's price. A call whose reservation would cross a limit is not started; the cells left are recorded `skipped` (reason `budget`) and `llmlab eval --resume --budget-usd N` finishes them. Cached answers cost nothing.","properties":{"maxUsd":{"type":"number","exclusiveMinimum":0,"description":"USD for the whole run, generation and grading. `--budget-usd` overrides it."},"perProvider":{"type":"object","description":"USD per provider, keyed by a provider's label or id (a grader's calls count against its id's entry).","propertyNames":{"minLength":1},"additionalProperties":{"type":"number","exclusiveMinimum":0}},"alertAt":{"type":"number","exclusiveMinimum":0,"maximum":1,"description":"Fraction of the limit at which one warning is shown, e.g. 0.8."},"onExceed":{"enum":["stop","skip-provider"],"default":"stop","description":"`stop`: the run stops when any limit is reached. `skip-provider`: a provider that reaches its perProvider limit is skipped and the others go on (reaching maxUsd still stops the run). Default stop."}}},"repeat":{"type":"integer","minimum":1,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"dataset":{"type":"object","additionalProperties":false,"required":["type","path"],"description":"A standard benchmark instead of `tests`: its adapter reads the official files and makes tests that carry their own assertions. `llmlab benchmarks` lists adapters and where the data is published.","properties":{"type":{"type":"string","enum":["gsm8k","mmlu","arc","hellaswag","humaneval"],"description":"Benchmark adapter."},"path":{"type":"string","minLength":1,"description":"Data file or glob relative to the suite (MMLU: `data/test/*_test.csv`)."},"fewshot":{"type":"object","additionalProperties":false,"required":["k","path"],"description":"Few-shot examples from another split (GSM8K/ARC/HellaSwag: drawn with `seed`; MMLU: the first k of each subject's dev file).","properties":{"k":{"type":"integer","minimum":0,"description":"Number of examples."},"path":{"type":"string","minLength":1,"description":"File or glob of the split to draw from."},"seed":{"type":"integer","description":"Seed of the draw; default 1234."}}},"protocol":{"enum":["generate","loglikelihood"],"description":"Multiple choice: `generate` (the model answers a letter; any chat API) or `loglikelihood` (choices scored by token log-probabilities: acc and acc_norm; needs a provider with logprobs, e.g. openai with `api: completions`). Default generate."},"sample":{"type":"object","additionalProperties":false,"required":["n"],"description":"Run a seeded random subset of n rows (kept in file order).","properties":{"n":{"type":"integer","minimum":1,"description":"Rows to run."},"seed":{"type":"integer","description":"Default 1234."}}},"limit":{"type":"integer","minimum":1,"description":"Run only the first N rows (after `sample`)."},"timeoutMs":{"type":"integer","minimum":100,"description":"HumanEval: time limit of each sandboxed test run, ms (default 10000)."},"memoryMb":{"type":"integer","minimum":64,"description":"HumanEval: memory (address-space) limit of each sandboxed test run, MB (default 1024)."}}},"allowCodeExecution":{"type":"boolean","description":"Allow assertions that run model-written code (HumanEval's code-exec, sandboxed). Off by default; `--allow-code-execution` also allows it."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0; a failed gate exits 1). Each gate prints one line with its measured value and threshold. Keys left out are not checked, except that without `minPassRate` every cell must pass (errors count as failures); `minPassRate: 0` gates on the other keys only.","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."},"maxRegression":{"type":"number","minimum":0,"maximum":1,"description":"Largest tolerated drop in pass rate against the baseline (`llmlab eval --baseline`), as a fraction: 0.02 tolerates 2 points. Checked per prompt × provider over the tests both runs share; with `requireSignificance` a larger drop fails only when McNemar's paired test is significant at 0.05 after Holm's correction across targets. Without a baseline it is reported as not checked."},"requireSignificance":{"type":"boolean","default":true,"description":"With `maxRegression`: fail only on drops that are statistically significant (paired McNemar test, Holm-adjusted, p < 0.05), so a few flaky tests do not block a merge. Set false to fail on any drop beyond the tolerance. Default true."},"maxCostUsd":{"type":"number","minimum":0,"description":"Most the run's model calls may cost, in USD: generation plus the judge and embedding calls of model-graded assertions. Answers served from the cache count at their original price, so the verdict does not depend on what happened to be cached."},"maxErrors":{"type":"integer","minimum":0,"description":"Most cells that may end in an error (a model call or an assertion that failed to run); 0 tolerates none."}}}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."}}},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}},"transform":{"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformSteps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."},"transformStep":{"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, or `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformName":{"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J (the last `Answer: X`, else the last `(X)` or `X)`); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]},"transformRegex":{"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"type":"integer","minimum":0,"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0."},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}},"transformLastNumber":{"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"transformAnswerLetter":{"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}}}};
 const schema35 = {"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
 const schema36 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}};
 
@@ -3328,7 +3496,7 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.providers === undefined) && (missing0 = "providers")) || ((data.prompts === undefined) && (missing0 = "prompts"))) || ((data.tests === undefined) && (missing0 = "tests"))){
+if(((data.providers === undefined) && (missing0 = "providers")) || ((data.prompts === undefined) && (missing0 = "prompts"))){
 validate24.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -3611,19 +3779,165 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.repeat !== undefined){
-let data12 = data.repeat;
+if(data.prices !== undefined){
+let data12 = data.prices;
 const _errs24 = errors;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-validate24.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
 if(errors === _errs24){
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 < 1 || isNaN(data12)){
-validate24.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+for(const key1 in data12){
+const _errs26 = errors;
+if(typeof key1 === "string"){
+if(func2(key1) < 1){
+const err5 = {instancePath:instancePath+"/prices",schemaPath:"#/properties/prices/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key1};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid5 = _errs26 === errors;
+if(!valid5){
+const err6 = {instancePath:instancePath+"/prices",schemaPath:"#/properties/prices/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate24.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid5){
+for(const key2 in data12){
+let data13 = data12[key2];
+const _errs28 = errors;
+if(errors === _errs28){
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+let missing1;
+if(((data13.input === undefined) && (missing1 = "input")) || ((data13.output === undefined) && (missing1 = "output"))){
+validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/prices/additionalProperties/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
+else {
+const _errs30 = errors;
+for(const key3 in data13){
+if(!((((key3 === "input") || (key3 === "output")) || (key3 === "cachedInput")) || (key3 === "contextWindow"))){
+validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/prices/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs30 === errors){
+if(data13.input !== undefined){
+let data14 = data13.input;
+const _errs31 = errors;
+if(errors === _errs31){
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 < 0 || isNaN(data14)){
+validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/input",schemaPath:"#/properties/prices/additionalProperties/properties/input/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/input",schemaPath:"#/properties/prices/additionalProperties/properties/input/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid7 = _errs31 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data13.output !== undefined){
+let data15 = data13.output;
+const _errs33 = errors;
+if(errors === _errs33){
+if((typeof data15 == "number") && (isFinite(data15))){
+if(data15 < 0 || isNaN(data15)){
+validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/output",schemaPath:"#/properties/prices/additionalProperties/properties/output/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/output",schemaPath:"#/properties/prices/additionalProperties/properties/output/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid7 = _errs33 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data13.cachedInput !== undefined){
+let data16 = data13.cachedInput;
+const _errs35 = errors;
+if(errors === _errs35){
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 < 0 || isNaN(data16)){
+validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cachedInput",schemaPath:"#/properties/prices/additionalProperties/properties/cachedInput/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cachedInput",schemaPath:"#/properties/prices/additionalProperties/properties/cachedInput/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid7 = _errs35 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data13.contextWindow !== undefined){
+let data17 = data13.contextWindow;
+const _errs37 = errors;
+if(!(((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17))) && (isFinite(data17)))){
+validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/contextWindow",schemaPath:"#/properties/prices/additionalProperties/properties/contextWindow/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs37){
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 < 1 || isNaN(data17)){
+validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/contextWindow",schemaPath:"#/properties/prices/additionalProperties/properties/contextWindow/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid7 = _errs37 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/prices/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid6 = _errs28 === errors;
+if(!valid6){
+break;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/prices",schemaPath:"#/properties/prices/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
 }
 }
 var valid0 = _errs24 === errors;
@@ -3632,31 +3946,534 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.gates !== undefined){
-let data13 = data.gates;
-const _errs26 = errors;
-if(errors === _errs26){
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-const _errs28 = errors;
-for(const key1 in data13){
-if(!(((((key1 === "minPassRate") || (key1 === "maxRegression")) || (key1 === "requireSignificance")) || (key1 === "maxCostUsd")) || (key1 === "maxErrors"))){
-validate24.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/properties/gates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+if(data.budget !== undefined){
+let data18 = data.budget;
+const _errs39 = errors;
+if(errors === _errs39){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+const _errs41 = errors;
+for(const key4 in data18){
+if(!((((key4 === "maxUsd") || (key4 === "perProvider")) || (key4 === "alertAt")) || (key4 === "onExceed"))){
+validate24.errors = [{instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs28 === errors){
-if(data13.minPassRate !== undefined){
-let data14 = data13.minPassRate;
-const _errs29 = errors;
-if(errors === _errs29){
-if((typeof data14 == "number") && (isFinite(data14))){
-if(data14 > 1 || isNaN(data14)){
+if(_errs41 === errors){
+if(data18.maxUsd !== undefined){
+let data19 = data18.maxUsd;
+const _errs42 = errors;
+if(errors === _errs42){
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 <= 0 || isNaN(data19)){
+validate24.errors = [{instancePath:instancePath+"/budget/maxUsd",schemaPath:"#/properties/budget/properties/maxUsd/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/budget/maxUsd",schemaPath:"#/properties/budget/properties/maxUsd/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid8 = _errs42 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data18.perProvider !== undefined){
+let data20 = data18.perProvider;
+const _errs44 = errors;
+if(errors === _errs44){
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key5 in data20){
+const _errs46 = errors;
+if(typeof key5 === "string"){
+if(func2(key5) < 1){
+const err7 = {instancePath:instancePath+"/budget/perProvider",schemaPath:"#/properties/budget/properties/perProvider/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key5};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var valid9 = _errs46 === errors;
+if(!valid9){
+const err8 = {instancePath:instancePath+"/budget/perProvider",schemaPath:"#/properties/budget/properties/perProvider/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate24.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid9){
+for(const key6 in data20){
+let data21 = data20[key6];
+const _errs48 = errors;
+if(errors === _errs48){
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 <= 0 || isNaN(data21)){
+validate24.errors = [{instancePath:instancePath+"/budget/perProvider/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/perProvider/additionalProperties/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/budget/perProvider/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/perProvider/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid10 = _errs48 === errors;
+if(!valid10){
+break;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/budget/perProvider",schemaPath:"#/properties/budget/properties/perProvider/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid8 = _errs44 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data18.alertAt !== undefined){
+let data22 = data18.alertAt;
+const _errs50 = errors;
+if(errors === _errs50){
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 1 || isNaN(data22)){
+validate24.errors = [{instancePath:instancePath+"/budget/alertAt",schemaPath:"#/properties/budget/properties/alertAt/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data22 <= 0 || isNaN(data22)){
+validate24.errors = [{instancePath:instancePath+"/budget/alertAt",schemaPath:"#/properties/budget/properties/alertAt/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/budget/alertAt",schemaPath:"#/properties/budget/properties/alertAt/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid8 = _errs50 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data18.onExceed !== undefined){
+let data23 = data18.onExceed;
+const _errs52 = errors;
+if(!((data23 === "stop") || (data23 === "skip-provider"))){
+validate24.errors = [{instancePath:instancePath+"/budget/onExceed",schemaPath:"#/properties/budget/properties/onExceed/enum",keyword:"enum",params:{allowedValues: schema34.properties.budget.properties.onExceed.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid8 = _errs52 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs39 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.repeat !== undefined){
+let data24 = data.repeat;
+const _errs53 = errors;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+validate24.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs53){
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 < 1 || isNaN(data24)){
+validate24.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs53 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.dataset !== undefined){
+let data25 = data.dataset;
+const _errs55 = errors;
+if(errors === _errs55){
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+let missing2;
+if(((data25.type === undefined) && (missing2 = "type")) || ((data25.path === undefined) && (missing2 = "path"))){
+validate24.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs57 = errors;
+for(const key7 in data25){
+if(!((((((((key7 === "type") || (key7 === "path")) || (key7 === "fewshot")) || (key7 === "protocol")) || (key7 === "sample")) || (key7 === "limit")) || (key7 === "timeoutMs")) || (key7 === "memoryMb"))){
+validate24.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs57 === errors){
+if(data25.type !== undefined){
+let data26 = data25.type;
+const _errs58 = errors;
+if(typeof data26 !== "string"){
+validate24.errors = [{instancePath:instancePath+"/dataset/type",schemaPath:"#/properties/dataset/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((data26 === "gsm8k") || (data26 === "mmlu")) || (data26 === "arc")) || (data26 === "hellaswag")) || (data26 === "humaneval"))){
+validate24.errors = [{instancePath:instancePath+"/dataset/type",schemaPath:"#/properties/dataset/properties/type/enum",keyword:"enum",params:{allowedValues: schema34.properties.dataset.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid11 = _errs58 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data25.path !== undefined){
+let data27 = data25.path;
+const _errs60 = errors;
+if(errors === _errs60){
+if(typeof data27 === "string"){
+if(func2(data27) < 1){
+validate24.errors = [{instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid11 = _errs60 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data25.fewshot !== undefined){
+let data28 = data25.fewshot;
+const _errs62 = errors;
+if(errors === _errs62){
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+let missing3;
+if(((data28.k === undefined) && (missing3 = "k")) || ((data28.path === undefined) && (missing3 = "path"))){
+validate24.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+const _errs64 = errors;
+for(const key8 in data28){
+if(!(((key8 === "k") || (key8 === "path")) || (key8 === "seed"))){
+validate24.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs64 === errors){
+if(data28.k !== undefined){
+let data29 = data28.k;
+const _errs65 = errors;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs65){
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 < 0 || isNaN(data29)){
+validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid12 = _errs65 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data28.path !== undefined){
+let data30 = data28.path;
+const _errs67 = errors;
+if(errors === _errs67){
+if(typeof data30 === "string"){
+if(func2(data30) < 1){
+validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/path",schemaPath:"#/properties/dataset/properties/fewshot/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/path",schemaPath:"#/properties/dataset/properties/fewshot/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid12 = _errs67 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data28.seed !== undefined){
+let data31 = data28.seed;
+const _errs69 = errors;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/seed",schemaPath:"#/properties/dataset/properties/fewshot/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid12 = _errs69 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid11 = _errs62 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data25.protocol !== undefined){
+let data32 = data25.protocol;
+const _errs71 = errors;
+if(!((data32 === "generate") || (data32 === "loglikelihood"))){
+validate24.errors = [{instancePath:instancePath+"/dataset/protocol",schemaPath:"#/properties/dataset/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema34.properties.dataset.properties.protocol.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid11 = _errs71 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data25.sample !== undefined){
+let data33 = data25.sample;
+const _errs72 = errors;
+if(errors === _errs72){
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+let missing4;
+if((data33.n === undefined) && (missing4 = "n")){
+validate24.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+return false;
+}
+else {
+const _errs74 = errors;
+for(const key9 in data33){
+if(!((key9 === "n") || (key9 === "seed"))){
+validate24.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs74 === errors){
+if(data33.n !== undefined){
+let data34 = data33.n;
+const _errs75 = errors;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+validate24.errors = [{instancePath:instancePath+"/dataset/sample/n",schemaPath:"#/properties/dataset/properties/sample/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs75){
+if((typeof data34 == "number") && (isFinite(data34))){
+if(data34 < 1 || isNaN(data34)){
+validate24.errors = [{instancePath:instancePath+"/dataset/sample/n",schemaPath:"#/properties/dataset/properties/sample/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid13 = _errs75 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+if(data33.seed !== undefined){
+let data35 = data33.seed;
+const _errs77 = errors;
+if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
+validate24.errors = [{instancePath:instancePath+"/dataset/sample/seed",schemaPath:"#/properties/dataset/properties/sample/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid13 = _errs77 === errors;
+}
+else {
+var valid13 = true;
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid11 = _errs72 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data25.limit !== undefined){
+let data36 = data25.limit;
+const _errs79 = errors;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+validate24.errors = [{instancePath:instancePath+"/dataset/limit",schemaPath:"#/properties/dataset/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs79){
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 < 1 || isNaN(data36)){
+validate24.errors = [{instancePath:instancePath+"/dataset/limit",schemaPath:"#/properties/dataset/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid11 = _errs79 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data25.timeoutMs !== undefined){
+let data37 = data25.timeoutMs;
+const _errs81 = errors;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+validate24.errors = [{instancePath:instancePath+"/dataset/timeoutMs",schemaPath:"#/properties/dataset/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs81){
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 < 100 || isNaN(data37)){
+validate24.errors = [{instancePath:instancePath+"/dataset/timeoutMs",schemaPath:"#/properties/dataset/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
+return false;
+}
+}
+}
+var valid11 = _errs81 === errors;
+}
+else {
+var valid11 = true;
+}
+if(valid11){
+if(data25.memoryMb !== undefined){
+let data38 = data25.memoryMb;
+const _errs83 = errors;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+validate24.errors = [{instancePath:instancePath+"/dataset/memoryMb",schemaPath:"#/properties/dataset/properties/memoryMb/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs83){
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 < 64 || isNaN(data38)){
+validate24.errors = [{instancePath:instancePath+"/dataset/memoryMb",schemaPath:"#/properties/dataset/properties/memoryMb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 64},message:"must be >= 64"}];
+return false;
+}
+}
+}
+var valid11 = _errs83 === errors;
+}
+else {
+var valid11 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs55 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.allowCodeExecution !== undefined){
+const _errs85 = errors;
+if(typeof data.allowCodeExecution !== "boolean"){
+validate24.errors = [{instancePath:instancePath+"/allowCodeExecution",schemaPath:"#/properties/allowCodeExecution/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs85 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.gates !== undefined){
+let data40 = data.gates;
+const _errs87 = errors;
+if(errors === _errs87){
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+const _errs89 = errors;
+for(const key10 in data40){
+if(!(((((key10 === "minPassRate") || (key10 === "maxRegression")) || (key10 === "requireSignificance")) || (key10 === "maxCostUsd")) || (key10 === "maxErrors"))){
+validate24.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/properties/gates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs89 === errors){
+if(data40.minPassRate !== undefined){
+let data41 = data40.minPassRate;
+const _errs90 = errors;
+if(errors === _errs90){
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 > 1 || isNaN(data41)){
 validate24.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
-if(data14 < 0 || isNaN(data14)){
+if(data41 < 0 || isNaN(data41)){
 validate24.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -3667,23 +4484,23 @@ validate24.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:
 return false;
 }
 }
-var valid5 = _errs29 === errors;
+var valid14 = _errs90 === errors;
 }
 else {
-var valid5 = true;
+var valid14 = true;
 }
-if(valid5){
-if(data13.maxRegression !== undefined){
-let data15 = data13.maxRegression;
-const _errs31 = errors;
-if(errors === _errs31){
-if((typeof data15 == "number") && (isFinite(data15))){
-if(data15 > 1 || isNaN(data15)){
+if(valid14){
+if(data40.maxRegression !== undefined){
+let data42 = data40.maxRegression;
+const _errs92 = errors;
+if(errors === _errs92){
+if((typeof data42 == "number") && (isFinite(data42))){
+if(data42 > 1 || isNaN(data42)){
 validate24.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
-if(data15 < 0 || isNaN(data15)){
+if(data42 < 0 || isNaN(data42)){
 validate24.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -3694,30 +4511,30 @@ validate24.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPat
 return false;
 }
 }
-var valid5 = _errs31 === errors;
+var valid14 = _errs92 === errors;
 }
 else {
-var valid5 = true;
+var valid14 = true;
 }
-if(valid5){
-if(data13.requireSignificance !== undefined){
-const _errs33 = errors;
-if(typeof data13.requireSignificance !== "boolean"){
+if(valid14){
+if(data40.requireSignificance !== undefined){
+const _errs94 = errors;
+if(typeof data40.requireSignificance !== "boolean"){
 validate24.errors = [{instancePath:instancePath+"/gates/requireSignificance",schemaPath:"#/properties/gates/properties/requireSignificance/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid5 = _errs33 === errors;
+var valid14 = _errs94 === errors;
 }
 else {
-var valid5 = true;
+var valid14 = true;
 }
-if(valid5){
-if(data13.maxCostUsd !== undefined){
-let data17 = data13.maxCostUsd;
-const _errs35 = errors;
-if(errors === _errs35){
-if((typeof data17 == "number") && (isFinite(data17))){
-if(data17 < 0 || isNaN(data17)){
+if(valid14){
+if(data40.maxCostUsd !== undefined){
+let data44 = data40.maxCostUsd;
+const _errs96 = errors;
+if(errors === _errs96){
+if((typeof data44 == "number") && (isFinite(data44))){
+if(data44 < 0 || isNaN(data44)){
 validate24.errors = [{instancePath:instancePath+"/gates/maxCostUsd",schemaPath:"#/properties/gates/properties/maxCostUsd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -3727,31 +4544,31 @@ validate24.errors = [{instancePath:instancePath+"/gates/maxCostUsd",schemaPath:"
 return false;
 }
 }
-var valid5 = _errs35 === errors;
+var valid14 = _errs96 === errors;
 }
 else {
-var valid5 = true;
+var valid14 = true;
 }
-if(valid5){
-if(data13.maxErrors !== undefined){
-let data18 = data13.maxErrors;
-const _errs37 = errors;
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+if(valid14){
+if(data40.maxErrors !== undefined){
+let data45 = data40.maxErrors;
+const _errs98 = errors;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
 validate24.errors = [{instancePath:instancePath+"/gates/maxErrors",schemaPath:"#/properties/gates/properties/maxErrors/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs37){
-if((typeof data18 == "number") && (isFinite(data18))){
-if(data18 < 0 || isNaN(data18)){
+if(errors === _errs98){
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 < 0 || isNaN(data45)){
 validate24.errors = [{instancePath:instancePath+"/gates/maxErrors",schemaPath:"#/properties/gates/properties/maxErrors/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid5 = _errs37 === errors;
+var valid14 = _errs98 === errors;
 }
 else {
-var valid5 = true;
+var valid14 = true;
 }
 }
 }
@@ -3764,10 +4581,14 @@ validate24.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/propertie
 return false;
 }
 }
-var valid0 = _errs26 === errors;
+var valid0 = _errs87 === errors;
 }
 else {
 var valid0 = true;
+}
+}
+}
+}
 }
 }
 }
@@ -4435,13 +5256,235 @@ return errors === 0;
 }
 validate21.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
-exports["metric:contains"] = validate22;
-const schema33 = {"description":"Substring the output must contain, case-sensitive. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+exports["metric:choice-logprob"] = validate22;
+const schema33 = {"type":"object","description":"the gold choice of a loglikelihood multiple-choice test (set by benchmark adapters)","required":["gold"],"additionalProperties":false,"properties":{"gold":{"type":"integer","minimum":0,"description":"index of the correct choice"},"normalize":{"type":"boolean","description":"divide each log-probability by the choice length in bytes (acc_norm)"}}};
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate22.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.gold === undefined) && (missing0 = "gold")){
+validate22.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "gold") || (key0 === "normalize"))){
+validate22.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.gold !== undefined){
+let data0 = data.gold;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+validate22.errors = [{instancePath:instancePath+"/gold",schemaPath:"#/properties/gold/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2){
+if(typeof data0 == "number"){
+if(data0 < 0 || isNaN(data0)){
+validate22.errors = [{instancePath:instancePath+"/gold",schemaPath:"#/properties/gold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.normalize !== undefined){
+const _errs4 = errors;
+if(typeof data.normalize !== "boolean"){
+validate22.errors = [{instancePath:instancePath+"/normalize",schemaPath:"#/properties/normalize/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate22.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate22.errors = vErrors;
+return errors === 0;
+}
+validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:code-exec"] = validate23;
+const schema34 = {"type":"object","description":"a Python task: prompt + the output must pass its check() in the sandbox (HumanEval)","required":["test","entryPoint"],"additionalProperties":false,"properties":{"prompt":{"type":"string","description":"code the completion continues (the function signature and docstring)"},"test":{"type":"string","description":"Python defining check(candidate)"},"entryPoint":{"type":"string","description":"name of the function passed to check()"},"timeoutMs":{"type":"integer","minimum":100,"description":"wall-clock limit, ms (default 10000)"},"memoryMb":{"type":"integer","minimum":64,"description":"address-space limit, MB (default 1024)"},"maxProcesses":{"type":"integer","minimum":1,"description":"processes at once (default 16)"}}};
+
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate23.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.test === undefined) && (missing0 = "test")) || ((data.entryPoint === undefined) && (missing0 = "entryPoint"))){
+validate23.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((key0 === "prompt") || (key0 === "test")) || (key0 === "entryPoint")) || (key0 === "timeoutMs")) || (key0 === "memoryMb")) || (key0 === "maxProcesses"))){
+validate23.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.prompt !== undefined){
+const _errs2 = errors;
+if(typeof data.prompt !== "string"){
+validate23.errors = [{instancePath:instancePath+"/prompt",schemaPath:"#/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.test !== undefined){
+const _errs4 = errors;
+if(typeof data.test !== "string"){
+validate23.errors = [{instancePath:instancePath+"/test",schemaPath:"#/properties/test/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.entryPoint !== undefined){
+const _errs6 = errors;
+if(typeof data.entryPoint !== "string"){
+validate23.errors = [{instancePath:instancePath+"/entryPoint",schemaPath:"#/properties/entryPoint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data3 = data.timeoutMs;
+const _errs8 = errors;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+validate23.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 < 100 || isNaN(data3)){
+validate23.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
+return false;
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.memoryMb !== undefined){
+let data4 = data.memoryMb;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate23.errors = [{instancePath:instancePath+"/memoryMb",schemaPath:"#/properties/memoryMb/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 < 64 || isNaN(data4)){
+validate23.errors = [{instancePath:instancePath+"/memoryMb",schemaPath:"#/properties/memoryMb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 64},message:"must be >= 64"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxProcesses !== undefined){
+let data5 = data.maxProcesses;
+const _errs12 = errors;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+validate23.errors = [{instancePath:instancePath+"/maxProcesses",schemaPath:"#/properties/maxProcesses/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs12){
+if(typeof data5 == "number"){
+if(data5 < 1 || isNaN(data5)){
+validate23.errors = [{instancePath:instancePath+"/maxProcesses",schemaPath:"#/properties/maxProcesses/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate23.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:contains"] = validate24;
+const schema35 = {"description":"Substring the output must contain, case-sensitive. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate24.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4499,329 +5542,6 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate22.errors = vErrors;
-return false;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate22.errors = vErrors;
-return errors === 0;
-}
-validate22.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-exports["metric:contains-all"] = validate23;
-const schema34 = {"description":"Substrings the output must all contain (case-sensitive): a list, or a comma-separated string.","anyOf":[{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1},{"type":"string","minLength":1}]};
-
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate23.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(errors === _errs1){
-if(Array.isArray(data)){
-if(data.length < 1){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-else {
-var valid1 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
-const _errs3 = errors;
-const _errs4 = errors;
-let valid2 = false;
-const _errs5 = errors;
-if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var _valid1 = _errs5 === errors;
-valid2 = valid2 || _valid1;
-const _errs7 = errors;
-if(!(typeof data0 == "number")){
-const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var _valid1 = _errs7 === errors;
-valid2 = valid2 || _valid1;
-if(!valid2){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-else {
-errors = _errs4;
-if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid1 = _errs3 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-else {
-const err4 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-var items0 = true;
-}
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data === "string"){
-if(func1(data) < 1){
-const err5 = {instancePath,schemaPath:"#/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-var _valid0 = _errs9 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const err7 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-validate23.errors = vErrors;
-return false;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate23.errors = vErrors;
-evaluated0.items = items0;
-return errors === 0;
-}
-validate23.evaluated = {"dynamicProps":false,"dynamicItems":true};
-
-exports["metric:contains-any"] = validate24;
-const schema35 = {"description":"Substrings, one of which the output must contain (case-sensitive): a list or a comma-separated text.","anyOf":[{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1},{"type":"string","minLength":1}]};
-
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate24.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(errors === _errs1){
-if(Array.isArray(data)){
-if(data.length < 1){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-else {
-var valid1 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
-const _errs3 = errors;
-const _errs4 = errors;
-let valid2 = false;
-const _errs5 = errors;
-if(typeof data0 !== "string"){
-const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var _valid1 = _errs5 === errors;
-valid2 = valid2 || _valid1;
-const _errs7 = errors;
-if(!(typeof data0 == "number")){
-const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var _valid1 = _errs7 === errors;
-valid2 = valid2 || _valid1;
-if(!valid2){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-else {
-errors = _errs4;
-if(vErrors !== null){
-if(_errs4){
-vErrors.length = _errs4;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid1 = _errs3 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-else {
-const err4 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-var items0 = true;
-}
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data === "string"){
-if(func1(data) < 1){
-const err5 = {instancePath,schemaPath:"#/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-else {
-const err6 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-var _valid0 = _errs9 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const err7 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
 validate24.errors = vErrors;
 return false;
 }
@@ -4837,13 +5557,12 @@ vErrors = null;
 }
 }
 validate24.errors = vErrors;
-evaluated0.items = items0;
 return errors === 0;
 }
-validate24.evaluated = {"dynamicProps":false,"dynamicItems":true};
+validate24.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:contains-json"] = validate25;
-const schema36 = {"description":"Optional JSON Schema (draft 2020-12) that the first JSON object or array found in the output must satisfy.","type":"object"};
+exports["metric:contains-all"] = validate25;
+const schema36 = {"description":"Substrings the output must all contain (case-sensitive): a list, or a comma-separated string.","anyOf":[{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1},{"type":"string","minLength":1}]};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4855,17 +5574,157 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(data && typeof data == "object" && !Array.isArray(data))){
-validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid1 = _errs5 === errors;
+valid2 = valid2 || _valid1;
+const _errs7 = errors;
+if(!(typeof data0 == "number")){
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid1 = _errs7 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err5 = {instancePath,schemaPath:"#/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var _valid0 = _errs9 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err7 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+validate25.errors = vErrors;
 return false;
 }
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
 validate25.errors = vErrors;
+evaluated0.items = items0;
 return errors === 0;
 }
-validate25.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate25.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:cost"] = validate26;
-const schema37 = {"type":"number","minimum":0,"description":"Maximum cost of the model call in US dollars, e.g. 0.002. Pass/fail: score 1 or 0."};
+exports["metric:contains-any"] = validate26;
+const schema37 = {"description":"Substrings, one of which the output must contain (case-sensitive): a list or a comma-separated text.","anyOf":[{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1},{"type":"string","minLength":1}]};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -4877,39 +5736,223 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(typeof data == "number"){
-if(data < 0 || isNaN(data)){
-validate26.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid1 = _errs5 === errors;
+valid2 = valid2 || _valid1;
+const _errs7 = errors;
+if(!(typeof data0 == "number")){
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid1 = _errs7 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
 }
 }
 else {
-validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+const err4 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err5 = {instancePath,schemaPath:"#/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var _valid0 = _errs9 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err7 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+validate26.errors = vErrors;
 return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
 }
 }
 validate26.errors = vErrors;
+evaluated0.items = items0;
 return errors === 0;
 }
-validate26.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate26.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:equals"] = validate27;
-const schema38 = {"description":"Expected output. A string must match the output exactly; any other JSON value is compared, structurally, with the output parsed as JSON."};
+exports["metric:contains-json"] = validate27;
+const schema38 = {"description":"Optional JSON Schema (draft 2020-12) that the first JSON object or array found in the output must satisfy.","type":"object"};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-validate27.errors = null;
-return true;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate27.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+validate27.errors = vErrors;
+return errors === 0;
 }
 validate27.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:f1"] = validate28;
-const schema39 = {"description":"Gold answer, or a list of accepted answers (the best F1 counts). Token F1 with SQuAD normalisation: lowercase, ASCII punctuation and the articles a/an/the removed, whitespace collapsed. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string"},{"type":"number"},{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1}]};
+exports["metric:cost"] = validate28;
+const schema39 = {"type":"number","minimum":0,"description":"Maximum cost of the model call in US dollars, e.g. 0.002. Pass/fail: score 1 or 0."};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate28.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(typeof data == "number"){
+if(data < 0 || isNaN(data)){
+validate28.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+validate28.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:equals"] = validate29;
+const schema40 = {"description":"Expected output. A string must match the output exactly; any other JSON value is compared, structurally, with the output parsed as JSON."};
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+validate29.errors = null;
+return true;
+}
+validate29.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:f1"] = validate30;
+const schema41 = {"description":"Gold answer, or a list of accepted answers (the best F1 counts). Token F1 with SQuAD normalisation: lowercase, ASCII punctuation and the articles a/an/the removed, whitespace collapsed. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string"},{"type":"number"},{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1}]};
+
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate30.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5044,7 +6087,7 @@ else {
 vErrors.push(err7);
 }
 errors++;
-validate28.errors = vErrors;
+validate30.errors = vErrors;
 return false;
 }
 else {
@@ -5056,129 +6099,16 @@ vErrors.length = _errs0;
 else {
 vErrors = null;
 }
-}
-}
-validate28.errors = vErrors;
-evaluated0.items = items0;
-return errors === 0;
-}
-validate28.evaluated = {"dynamicProps":false,"dynamicItems":true};
-
-exports["metric:factuality"] = validate29;
-const schema40 = {"description":"The reference (expert) answer. A grader model classifies the output against it as in OpenAI evals' fact eval: A subset (score 0.4), B superset (0.6), C same (1), D disagreement (0, fails), E differences that do not matter (1). Needs a `grader`; the question is the `query` or `question` var, else the prompt.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
-
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate29.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(errors === _errs1){
-if(typeof data === "string"){
-if(func1(data) < 1){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(!(typeof data == "number")){
-const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-validate29.errors = vErrors;
-return false;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate29.errors = vErrors;
-return errors === 0;
-}
-validate29.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-exports["metric:finish-reason"] = validate30;
-const schema41 = {"type":"string","minLength":1,"description":"Expected finish reason, compared case-insensitively: stop, length (hit the token limit), tool_calls, content_filter, or a provider's own word. Pass/fail: score 1 or 0."};
-
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate30.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(typeof data === "string"){
-if(func1(data) < 1){
-validate30.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate30.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
 }
 }
 validate30.errors = vErrors;
+evaluated0.items = items0;
 return errors === 0;
 }
-validate30.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate30.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:icontains"] = validate31;
-const schema42 = {"description":"Substring the output must contain, ignoring case. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+exports["metric:factuality"] = validate31;
+const schema42 = {"description":"The reference (expert) answer. A grader model classifies the output against it as in OpenAI evals' fact eval: A subset (score 0.4), B superset (0.6), C same (1), D disagreement (0, fails), E differences that do not matter (1). Needs a `grader`; the question is the `query` or `question` var, else the prompt.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5260,8 +6190,8 @@ return errors === 0;
 }
 validate31.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:is-json"] = validate32;
-const schema43 = {"description":"Optional JSON Schema (draft 2020-12) the parsed output must satisfy.","type":"object"};
+exports["metric:finish-reason"] = validate32;
+const schema43 = {"type":"string","minLength":1,"description":"Expected finish reason, compared case-insensitively: stop, length (hit the token limit), tool_calls, content_filter, or a provider's own word. Pass/fail: score 1 or 0."};
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5273,17 +6203,25 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(!(data && typeof data == "object" && !Array.isArray(data))){
-validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+if(errors === 0){
+if(typeof data === "string"){
+if(func1(data) < 1){
+validate32.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
 }
 validate32.errors = vErrors;
 return errors === 0;
 }
 validate32.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:javascript"] = validate33;
-const schema44 = {"type":"string","minLength":1,"description":"Inline JavaScript (an expression such as `output.length < 200`, or a function body with `return`) over `output`, `context` and `vars`, or `file:path/to/module.js[:exportName]`. Returns a boolean, a score, or { pass, score?, reason? }."};
+exports["metric:icontains"] = validate33;
+const schema44 = {"description":"Substring the output must contain, ignoring case. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5295,16 +6233,69 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
 if(typeof data === "string"){
 if(func1(data) < 1){
-validate33.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
 }
 }
 else {
-validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(!(typeof data == "number")){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate33.errors = vErrors;
 return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
 }
 }
 validate33.errors = vErrors;
@@ -5312,8 +6303,8 @@ return errors === 0;
 }
 validate33.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:latency"] = validate34;
-const schema45 = {"type":"number","minimum":0,"description":"Maximum latency of the model call in milliseconds (a cached answer keeps its recorded latency). Pass/fail: score 1 or 0."};
+exports["metric:is-json"] = validate34;
+const schema45 = {"description":"Optional JSON Schema (draft 2020-12) the parsed output must satisfy.","type":"object"};
 
 function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -5325,30 +6316,82 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(typeof data == "number"){
-if(data < 0 || isNaN(data)){
-validate34.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+validate34.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
-}
-}
-else {
-validate34.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
 }
 validate34.errors = vErrors;
 return errors === 0;
 }
 validate34.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:length"] = validate35;
-const schema46 = {"description":"Number of characters the output must have: an exact count, or { min, max } (inclusive; either may be left out). Characters are Unicode code points (an emoji counts once), whitespace included. Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest characters, inclusive"},"max":{"type":"integer","minimum":0,"description":"most characters, inclusive"}}}]};
+exports["metric:javascript"] = validate35;
+const schema46 = {"type":"string","minLength":1,"description":"Inline JavaScript (an expression such as `output.length < 200`, or a function body with `return`) over `output`, `context` and `vars`, or `file:path/to/module.js[:exportName]`. Returns a boolean, a score, or { pass, score?, reason? }."};
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate35.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(typeof data === "string"){
+if(func1(data) < 1){
+validate35.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+validate35.errors = vErrors;
+return errors === 0;
+}
+validate35.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:latency"] = validate36;
+const schema47 = {"type":"number","minimum":0,"description":"Maximum latency of the model call in milliseconds (a cached answer keeps its recorded latency). Pass/fail: score 1 or 0."};
+
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate36.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(typeof data == "number"){
+if(data < 0 || isNaN(data)){
+validate36.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+validate36.errors = vErrors;
+return errors === 0;
+}
+validate36.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:length"] = validate37;
+const schema48 = {"description":"Number of characters the output must have: an exact count, or { min, max } (inclusive; either may be left out). Characters are Unicode code points (an emoji counts once), whitespace included. Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest characters, inclusive"},"max":{"type":"integer","minimum":0,"description":"most characters, inclusive"}}}]};
+
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate37.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5507,7 +6550,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate35.errors = vErrors;
+validate37.errors = vErrors;
 return false;
 }
 else {
@@ -5521,19 +6564,19 @@ vErrors = null;
 }
 }
 }
-validate35.errors = vErrors;
+validate37.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate35.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate37.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:levenshtein"] = validate36;
-const schema47 = {"description":"Expected text: a bare text (passes when the edit distance ≤ 5), { expected, maxDistance } or { expected, minSimilarity } (0..1). Distance in Unicode code points, case-sensitive. Score = similarity 1 − distance / longer length; a `threshold` on the assertion means similarity ≥ threshold instead.","anyOf":[{"type":"string"},{"type":"number"},{"title":"an object with `expected` and `minSimilarity`","type":"object","required":["expected","minSimilarity"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"minSimilarity":{"type":"number","minimum":0,"maximum":1,"description":"pass when 1 − distance / longer length is at least this"}}},{"title":"an object with `expected` (and optionally `maxDistance`)","type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"maxDistance":{"type":"integer","minimum":0,"description":"pass when the edit distance is at most this"}}}]};
+exports["metric:levenshtein"] = validate38;
+const schema49 = {"description":"Expected text: a bare text (passes when the edit distance ≤ 5), { expected, maxDistance } or { expected, minSimilarity } (0..1). Distance in Unicode code points, case-sensitive. Score = similarity 1 − distance / longer length; a `threshold` on the assertion means similarity ≥ threshold instead.","anyOf":[{"type":"string"},{"type":"number"},{"title":"an object with `expected` and `minSimilarity`","type":"object","required":["expected","minSimilarity"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"minSimilarity":{"type":"number","minimum":0,"maximum":1,"description":"pass when 1 − distance / longer length is at least this"}}},{"title":"an object with `expected` (and optionally `maxDistance`)","type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"maxDistance":{"type":"integer","minimum":0,"description":"pass when the edit distance is at most this"}}}]};
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate36.evaluated;
+const evaluated0 = validate38.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5871,7 +6914,7 @@ else {
 vErrors.push(err19);
 }
 errors++;
-validate36.errors = vErrors;
+validate38.errors = vErrors;
 return false;
 }
 else {
@@ -5885,19 +6928,19 @@ vErrors = null;
 }
 }
 }
-validate36.errors = vErrors;
+validate38.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate36.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate38.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:llm-rubric"] = validate37;
-const schema48 = {"description":"The rubric a grader model judges the output against, or { rubric, examples } with worked examples ({ output, pass, score?, reason? }). Needs a `grader`. Score = the judge's 0..1 score (mean over graderRepeat rounds).","anyOf":[{"type":"string","minLength":1},{"title":"an object with `rubric` (and optionally `examples`)","type":"object","required":["rubric"],"additionalProperties":false,"properties":{"rubric":{"type":"string","minLength":1,"description":"what the output must do to pass"},"examples":{"type":"array","description":"worked examples shown to the judge","items":{"type":"object","required":["output","pass"],"additionalProperties":false,"properties":{"output":{"type":"string","description":"an example output"},"pass":{"type":"boolean","description":"whether it passes"},"score":{"type":"number","minimum":0,"maximum":1,"description":"its score"},"reason":{"type":"string","description":"why"}}}}}}]};
+exports["metric:llm-rubric"] = validate39;
+const schema50 = {"description":"The rubric a grader model judges the output against, or { rubric, examples } with worked examples ({ output, pass, score?, reason? }). Needs a `grader`. Score = the judge's 0..1 score (mean over graderRepeat rounds).","anyOf":[{"type":"string","minLength":1},{"title":"an object with `rubric` (and optionally `examples`)","type":"object","required":["rubric"],"additionalProperties":false,"properties":{"rubric":{"type":"string","minLength":1,"description":"what the output must do to pass"},"examples":{"type":"array","description":"worked examples shown to the judge","items":{"type":"object","required":["output","pass"],"additionalProperties":false,"properties":{"output":{"type":"string","description":"an example output"},"pass":{"type":"boolean","description":"whether it passes"},"score":{"type":"number","minimum":0,"maximum":1,"description":"its score"},"reason":{"type":"string","description":"why"}}}}}}]};
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate37.evaluated;
+const evaluated0 = validate39.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6201,7 +7244,7 @@ else {
 vErrors.push(err17);
 }
 errors++;
-validate37.errors = vErrors;
+validate39.errors = vErrors;
 return false;
 }
 else {
@@ -6215,19 +7258,19 @@ vErrors = null;
 }
 }
 }
-validate37.errors = vErrors;
+validate39.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate37.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate39.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:numeric"] = validate38;
-const schema49 = {"description":"Expected number, or { expected, abs?, rel? }: the last number in the output (signs, $, %, thousands separators and decimals understood) must be within abs, or within rel × |expected|, of it; with neither, equal. Pass/fail: score 1 or 0.","anyOf":[{"type":"number"},{"type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"type":"number","description":"the number the output should end with"},"abs":{"type":"number","minimum":0,"description":"absolute tolerance: pass when |actual − expected| ≤ abs"},"rel":{"type":"number","minimum":0,"description":"relative tolerance: pass when |actual − expected| ≤ rel × |expected| (0.01 = 1 %)"}}}]};
+exports["metric:numeric"] = validate40;
+const schema51 = {"description":"Expected number, or { expected, abs?, rel? }: the last number in the output (signs, $, %, thousands separators and decimals understood) must be within abs, or within rel × |expected|, of it; with neither, equal. Pass/fail: score 1 or 0.","anyOf":[{"type":"number"},{"type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"type":"number","description":"the number the output should end with"},"abs":{"type":"number","minimum":0,"description":"absolute tolerance: pass when |actual − expected| ≤ abs"},"rel":{"type":"number","minimum":0,"description":"relative tolerance: pass when |actual − expected| ≤ rel × |expected| (0.01 = 1 %)"}}}]};
 
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate38.evaluated;
+const evaluated0 = validate40.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6392,7 +7435,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate38.errors = vErrors;
+validate40.errors = vErrors;
 return false;
 }
 else {
@@ -6406,181 +7449,14 @@ vErrors = null;
 }
 }
 }
-validate38.errors = vErrors;
+validate40.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate38.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate40.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:regex"] = validate39;
-const schema50 = {"type":"string","minLength":1,"description":"JavaScript regular expression the output must match: its source (`^\\d+$`) or `/source/flags`."};
-
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate39.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(typeof data === "string"){
-if(func1(data) < 1){
-validate39.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-validate39.errors = vErrors;
-return errors === 0;
-}
-validate39.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-exports["metric:rouge-1"] = validate40;
-const schema51 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared words (unigrams), a repeated word at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
-
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate40.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(errors === _errs1){
-if(typeof data === "string"){
-if(func1(data) < 1){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(errors === _errs3){
-if(Array.isArray(data)){
-if(data.length < 1){
-const err2 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-else {
-var valid1 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-var valid1 = _errs5 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-else {
-const err5 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-var items0 = true;
-}
-if(!valid0){
-const err6 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-validate40.errors = vErrors;
-return false;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate40.errors = vErrors;
-evaluated0.items = items0;
-return errors === 0;
-}
-validate40.evaluated = {"dynamicProps":false,"dynamicItems":true};
-
-exports["metric:rouge-2"] = validate41;
-const schema52 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared bigrams (adjacent word pairs), each at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
+exports["metric:regex"] = validate41;
+const schema52 = {"type":"string","minLength":1,"description":"JavaScript regular expression the output must match: its source (`^\\d+$`) or `/source/flags`."};
 
 function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6592,132 +7468,25 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(errors === _errs1){
+if(errors === 0){
 if(typeof data === "string"){
 if(func1(data) < 1){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(errors === _errs3){
-if(Array.isArray(data)){
-if(data.length < 1){
-const err2 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-else {
-var valid1 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-var valid1 = _errs5 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-else {
-const err5 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-var items0 = true;
-}
-if(!valid0){
-const err6 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-validate41.errors = vErrors;
+validate41.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
 }
 else {
-vErrors = null;
-}
+validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 validate41.errors = vErrors;
-evaluated0.items = items0;
 return errors === 0;
 }
-validate41.evaluated = {"dynamicProps":false,"dynamicItems":true};
+validate41.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:rouge-l"] = validate42;
-const schema53 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts the words of the longest common subsequence (in order, gaps allowed); F-measure with β = 1. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
+exports["metric:rouge-1"] = validate42;
+const schema53 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared words (unigrams), a repeated word at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
 
 function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6853,8 +7622,8 @@ return errors === 0;
 }
 validate42.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:similar"] = validate43;
-const schema54 = {"description":"Expected text, or a list of them (the closest counts). Score = cosine similarity of the embeddings of the output and the expected text, from the `embedder`; passes at 0.8 unless `threshold` says otherwise.","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]};
+exports["metric:rouge-2"] = validate43;
+const schema54 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared bigrams (adjacent word pairs), each at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
 
 function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6990,13 +7759,287 @@ return errors === 0;
 }
 validate43.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:starts-with"] = validate44;
-const schema55 = {"description":"Prefix the output must start with, case-sensitive. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+exports["metric:rouge-l"] = validate44;
+const schema55 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts the words of the longest common subsequence (in order, gaps allowed); F-measure with β = 1. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate44.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+if(!valid0){
+const err6 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate44.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate44.errors = vErrors;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate44.evaluated = {"dynamicProps":false,"dynamicItems":true};
+
+exports["metric:similar"] = validate45;
+const schema56 = {"description":"Expected text, or a list of them (the closest counts). Score = cosine similarity of the embeddings of the output and the expected text, from the `embedder`; passes at 0.8 unless `threshold` says otherwise.","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]};
+
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate45.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+if(!valid0){
+const err6 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate45.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate45.errors = vErrors;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate45.evaluated = {"dynamicProps":false,"dynamicItems":true};
+
+exports["metric:starts-with"] = validate46;
+const schema57 = {"description":"Prefix the output must start with, case-sensitive. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate46.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7054,7 +8097,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate44.errors = vErrors;
+validate46.errors = vErrors;
 return false;
 }
 else {
@@ -7068,18 +8111,18 @@ vErrors = null;
 }
 }
 }
-validate44.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate46.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:word-count"] = validate45;
-const schema56 = {"description":"Number of words the output must have: an exact count, or { min, max } (inclusive; either may be left out). Words are runs of non-whitespace characters (`don't` and `well-known` are one word each). Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest words, inclusive"},"max":{"type":"integer","minimum":0,"description":"most words, inclusive"}}}]};
+exports["metric:word-count"] = validate47;
+const schema58 = {"description":"Number of words the output must have: an exact count, or { min, max } (inclusive; either may be left out). Words are runs of non-whitespace characters (`don't` and `well-known` are one word each). Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest words, inclusive"},"max":{"type":"integer","minimum":0,"description":"most words, inclusive"}}}]};
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate45.evaluated;
+const evaluated0 = validate47.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7238,7 +8281,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate45.errors = vErrors;
+validate47.errors = vErrors;
 return false;
 }
 else {
@@ -7252,20 +8295,20 @@ vErrors = null;
 }
 }
 }
-validate45.errors = vErrors;
+validate47.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate45.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate47.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["provider:anthropic"] = validate46;
-const schema57 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL without /v1; default ANTHROPIC_BASE_URL or https://api.anthropic.com"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default ANTHROPIC_API_KEY)"},"temperature":{"type":"number","minimum":0,"maximum":1,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens, default 1024)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (top_k)"},"stop":{"description":"stop sequence or sequences (stop_sequences)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"stream":{"type":"boolean","description":"stream the answer as server-sent events and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request, e.g. anthropic-beta (not for secrets: use apiKeyEnv)"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:anthropic"] = validate48;
+const schema59 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL without /v1; default ANTHROPIC_BASE_URL or https://api.anthropic.com"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default ANTHROPIC_API_KEY)"},"temperature":{"type":"number","minimum":0,"maximum":1,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens, default 1024)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (top_k)"},"stop":{"description":"stop sequence or sequences (stop_sequences)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"stream":{"type":"boolean","description":"stream the answer as server-sent events and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request, e.g. anthropic-beta (not for secrets: use apiKeyEnv)"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 const func25 = Object.prototype.hasOwnProperty;
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate46.evaluated;
+const evaluated0 = validate48.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7276,8 +8319,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func25.call(schema57.properties, key0))){
-validate46.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func25.call(schema59.properties, key0))){
+validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7286,7 +8329,7 @@ if(_errs1 === errors){
 if(data.baseUrl !== undefined){
 const _errs2 = errors;
 if(typeof data.baseUrl !== "string"){
-validate46.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate48.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -7298,7 +8341,7 @@ if(valid0){
 if(data.apiKeyEnv !== undefined){
 const _errs4 = errors;
 if(typeof data.apiKeyEnv !== "string"){
-validate46.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate48.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -7313,18 +8356,18 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 == "number"){
 if(data2 > 1 || isNaN(data2)){
-validate46.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate48.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data2 < 0 || isNaN(data2)){
-validate46.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate48.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate46.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate48.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -7338,13 +8381,13 @@ if(data.maxTokens !== undefined){
 let data3 = data.maxTokens;
 const _errs8 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate46.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate48.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 < 1 || isNaN(data3)){
-validate46.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate48.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7361,18 +8404,18 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 > 1 || isNaN(data4)){
-validate46.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate48.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data4 < 0 || isNaN(data4)){
-validate46.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate48.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate46.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate48.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -7386,13 +8429,13 @@ if(data.topK !== undefined){
 let data5 = data.topK;
 const _errs12 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-validate46.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate48.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data5 == "number"){
 if(data5 < 1 || isNaN(data5)){
-validate46.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate48.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7479,7 +8522,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate46.errors = vErrors;
+validate48.errors = vErrors;
 return false;
 }
 else {
@@ -7502,7 +8545,7 @@ if(valid0){
 if(data.stream !== undefined){
 const _errs22 = errors;
 if(typeof data.stream !== "boolean"){
-validate46.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate48.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -7519,7 +8562,7 @@ if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 for(const key1 in data9){
 const _errs27 = errors;
 if(typeof data9[key1] !== "string"){
-validate46.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate48.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs27 === errors;
@@ -7529,7 +8572,7 @@ break;
 }
 }
 else {
-validate46.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate48.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7543,13 +8586,13 @@ if(data.concurrency !== undefined){
 let data11 = data.concurrency;
 const _errs29 = errors;
 if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-validate46.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate48.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs29){
 if(typeof data11 == "number"){
 if(data11 < 1 || isNaN(data11)){
-validate46.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate48.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7566,12 +8609,12 @@ const _errs31 = errors;
 if(errors === _errs31){
 if(typeof data12 == "number"){
 if(data12 <= 0 || isNaN(data12)){
-validate46.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate48.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate46.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate48.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -7585,13 +8628,13 @@ if(data.timeoutMs !== undefined){
 let data13 = data.timeoutMs;
 const _errs33 = errors;
 if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-validate46.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate48.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs33){
 if(typeof data13 == "number"){
 if(data13 < 1 || isNaN(data13)){
-validate46.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate48.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7606,13 +8649,13 @@ if(data.maxRetries !== undefined){
 let data14 = data.maxRetries;
 const _errs35 = errors;
 if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-validate46.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate48.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs35){
 if(typeof data14 == "number"){
 if(data14 < 0 || isNaN(data14)){
-validate46.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate48.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -7637,327 +8680,6 @@ var valid0 = true;
 }
 }
 else {
-validate46.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate46.errors = vErrors;
-return errors === 0;
-}
-validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-exports["provider:echo"] = validate47;
-const schema58 = {"type":"object","additionalProperties":false,"properties":{"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
-
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate47.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((((key0 === "latencyMs") || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
-validate47.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.latencyMs !== undefined){
-let data0 = data.latencyMs;
-const _errs2 = errors;
-if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-validate47.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs2){
-if(typeof data0 == "number"){
-if(data0 < 0 || isNaN(data0)){
-validate47.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.concurrency !== undefined){
-let data1 = data.concurrency;
-const _errs4 = errors;
-if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
-validate47.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs4){
-if(typeof data1 == "number"){
-if(data1 < 1 || isNaN(data1)){
-validate47.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.rpm !== undefined){
-let data2 = data.rpm;
-const _errs6 = errors;
-if(errors === _errs6){
-if(typeof data2 == "number"){
-if(data2 <= 0 || isNaN(data2)){
-validate47.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
-return false;
-}
-}
-else {
-validate47.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timeoutMs !== undefined){
-let data3 = data.timeoutMs;
-const _errs8 = errors;
-if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate47.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs8){
-if(typeof data3 == "number"){
-if(data3 < 1 || isNaN(data3)){
-validate47.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.maxRetries !== undefined){
-let data4 = data.maxRetries;
-const _errs10 = errors;
-if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate47.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs10){
-if(typeof data4 == "number"){
-if(data4 < 0 || isNaN(data4)){
-validate47.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate47.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate47.errors = vErrors;
-return errors === 0;
-}
-validate47.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-exports["provider:exec"] = validate48;
-const schema59 = {"type":"object","additionalProperties":false,"properties":{"cwd":{"type":"string","description":"working directory, relative to the suite file; default: its directory"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables for the command (their values are never cached or reported)"},"shell":{"type":"boolean","description":"run the command through a shell (default true); false splits it on spaces, honouring quotes"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
-
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate48.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(((((((key0 === "cwd") || (key0 === "env")) || (key0 === "shell")) || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
-validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.cwd !== undefined){
-const _errs2 = errors;
-if(typeof data.cwd !== "string"){
-validate48.errors = [{instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.env !== undefined){
-let data1 = data.env;
-const _errs4 = errors;
-if(errors === _errs4){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-for(const key1 in data1){
-const _errs7 = errors;
-if(typeof data1[key1] !== "string"){
-validate48.errors = [{instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid1 = _errs7 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.shell !== undefined){
-const _errs9 = errors;
-if(typeof data.shell !== "boolean"){
-validate48.errors = [{instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.concurrency !== undefined){
-let data4 = data.concurrency;
-const _errs11 = errors;
-if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate48.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs11){
-if(typeof data4 == "number"){
-if(data4 < 1 || isNaN(data4)){
-validate48.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.rpm !== undefined){
-let data5 = data.rpm;
-const _errs13 = errors;
-if(errors === _errs13){
-if(typeof data5 == "number"){
-if(data5 <= 0 || isNaN(data5)){
-validate48.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
-return false;
-}
-}
-else {
-validate48.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timeoutMs !== undefined){
-let data6 = data.timeoutMs;
-const _errs15 = errors;
-if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-validate48.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs15){
-if(typeof data6 == "number"){
-if(data6 < 1 || isNaN(data6)){
-validate48.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.maxRetries !== undefined){
-let data7 = data.maxRetries;
-const _errs17 = errors;
-if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-validate48.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs17){
-if(typeof data7 == "number"){
-if(data7 < 0 || isNaN(data7)){
-validate48.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs17 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
 validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
@@ -7967,8 +8689,8 @@ return errors === 0;
 }
 validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:file"] = validate49;
-const schema60 = {"type":"object","additionalProperties":false,"properties":{"options":{"type":"object","description":"settings for the module: a provider plugin receives them as spec.config, a generate function as context.config"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:echo"] = validate49;
+const schema60 = {"type":"object","additionalProperties":false,"properties":{"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
 function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7984,19 +8706,27 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((((key0 === "options") || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
+if(!(((((key0 === "latencyMs") || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
 validate49.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs1 === errors){
-if(data.options !== undefined){
-let data0 = data.options;
+if(data.latencyMs !== undefined){
+let data0 = data.latencyMs;
 const _errs2 = errors;
-if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-validate49.errors = [{instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+validate49.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
+}
+if(errors === _errs2){
+if(typeof data0 == "number"){
+if(data0 < 0 || isNaN(data0)){
+validate49.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
 }
 var valid0 = _errs2 === errors;
 }
@@ -8103,8 +8833,8 @@ return errors === 0;
 }
 validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:http"] = validate50;
-const schema61 = {"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"endpoint URL, default: the part of the id after http:; a template ({{ env.NAME }} goes in as is, other values URL-encoded)"},"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"],"description":"HTTP method; default POST"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"request headers; values are templates, e.g. \"Bearer {{ env.MY_API_KEY }}\""},"body":{"description":"request body: a JSON value whose strings are templates (a string that is exactly \"{{ messages }}\" or \"{{ vars.x }}\" becomes that value), or a string template"},"responsePath":{"type":"string","minLength":1,"description":"where the answer is in the JSON response, e.g. choices[0].message.content; default: the whole body"},"usagePath":{"description":"where token counts are: a path to {input, output} (or prompt_tokens/completion_tokens), or {input: path, output: path}","oneOf":[{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},"output":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"}}}]},"finishReasonPath":{"type":"string","minLength":1,"description":"where the finish reason is in the JSON response"},"statusRetry":{"type":"array","items":{"type":"integer","minimum":100,"maximum":599},"description":"HTTP statuses worth retrying; default 408, 409, 429, 500, 502, 503, 504"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:exec"] = validate50;
+const schema61 = {"type":"object","additionalProperties":false,"properties":{"cwd":{"type":"string","description":"working directory, relative to the suite file; default: its directory"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables for the command (their values are never cached or reported)"},"shell":{"type":"boolean","description":"run the command through a shell (default true); false splits it on spaces, honouring quotes"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
 function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8120,8 +8850,321 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func25.call(schema61.properties, key0))){
+if(!(((((((key0 === "cwd") || (key0 === "env")) || (key0 === "shell")) || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
 validate50.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.cwd !== undefined){
+const _errs2 = errors;
+if(typeof data.cwd !== "string"){
+validate50.errors = [{instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.env !== undefined){
+let data1 = data.env;
+const _errs4 = errors;
+if(errors === _errs4){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+const _errs7 = errors;
+if(typeof data1[key1] !== "string"){
+validate50.errors = [{instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs7 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate50.errors = [{instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.shell !== undefined){
+const _errs9 = errors;
+if(typeof data.shell !== "boolean"){
+validate50.errors = [{instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data4 = data.concurrency;
+const _errs11 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate50.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs11){
+if(typeof data4 == "number"){
+if(data4 < 1 || isNaN(data4)){
+validate50.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data5 = data.rpm;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data5 == "number"){
+if(data5 <= 0 || isNaN(data5)){
+validate50.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate50.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data6 = data.timeoutMs;
+const _errs15 = errors;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+validate50.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs15){
+if(typeof data6 == "number"){
+if(data6 < 1 || isNaN(data6)){
+validate50.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data7 = data.maxRetries;
+const _errs17 = errors;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+validate50.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs17){
+if(typeof data7 == "number"){
+if(data7 < 0 || isNaN(data7)){
+validate50.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate50.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate50.errors = vErrors;
+return errors === 0;
+}
+validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:file"] = validate51;
+const schema62 = {"type":"object","additionalProperties":false,"properties":{"options":{"type":"object","description":"settings for the module: a provider plugin receives them as spec.config, a generate function as context.config"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate51.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "options") || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
+validate51.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.options !== undefined){
+let data0 = data.options;
+const _errs2 = errors;
+if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
+validate51.errors = [{instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data1 = data.concurrency;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+validate51.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs4){
+if(typeof data1 == "number"){
+if(data1 < 1 || isNaN(data1)){
+validate51.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data2 = data.rpm;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 == "number"){
+if(data2 <= 0 || isNaN(data2)){
+validate51.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate51.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data3 = data.timeoutMs;
+const _errs8 = errors;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+validate51.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 < 1 || isNaN(data3)){
+validate51.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data4 = data.maxRetries;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate51.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 < 0 || isNaN(data4)){
+validate51.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate51.errors = vErrors;
+return errors === 0;
+}
+validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:http"] = validate52;
+const schema63 = {"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"endpoint URL, default: the part of the id after http:; a template ({{ env.NAME }} goes in as is, other values URL-encoded)"},"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"],"description":"HTTP method; default POST"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"request headers; values are templates, e.g. \"Bearer {{ env.MY_API_KEY }}\""},"body":{"description":"request body: a JSON value whose strings are templates (a string that is exactly \"{{ messages }}\" or \"{{ vars.x }}\" becomes that value), or a string template"},"responsePath":{"type":"string","minLength":1,"description":"where the answer is in the JSON response, e.g. choices[0].message.content; default: the whole body"},"usagePath":{"description":"where token counts are: a path to {input, output} (or prompt_tokens/completion_tokens), or {input: path, output: path}","oneOf":[{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},"output":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"}}}]},"finishReasonPath":{"type":"string","minLength":1,"description":"where the finish reason is in the JSON response"},"statusRetry":{"type":"array","items":{"type":"integer","minimum":100,"maximum":599},"description":"HTTP statuses worth retrying; default 408, 409, 429, 500, 502, 503, 504"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate52.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func25.call(schema63.properties, key0))){
+validate52.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8130,7 +9173,7 @@ if(_errs1 === errors){
 if(data.url !== undefined){
 const _errs2 = errors;
 if(typeof data.url !== "string"){
-validate50.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -8143,11 +9186,11 @@ if(data.method !== undefined){
 let data1 = data.method;
 const _errs4 = errors;
 if(typeof data1 !== "string"){
-validate50.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((data1 === "GET") || (data1 === "POST")) || (data1 === "PUT")) || (data1 === "PATCH")) || (data1 === "DELETE"))){
-validate50.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema61.properties.method.enum},message:"must be equal to one of the allowed values"}];
+validate52.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema63.properties.method.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -8164,7 +9207,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 const _errs9 = errors;
 if(typeof data2[key1] !== "string"){
-validate50.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -8174,7 +9217,7 @@ break;
 }
 }
 else {
-validate50.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate52.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8190,12 +9233,12 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-validate50.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate52.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate50.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8371,7 +9414,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate50.errors = vErrors;
+validate52.errors = vErrors;
 return false;
 }
 else {
@@ -8397,12 +9440,12 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data8 === "string"){
 if(func1(data8) < 1){
-validate50.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate52.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate50.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8423,18 +9466,18 @@ for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 const _errs28 = errors;
 if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-validate50.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs28){
 if(typeof data10 == "number"){
 if(data10 > 599 || isNaN(data10)){
-validate50.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"}];
+validate52.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"}];
 return false;
 }
 else {
 if(data10 < 100 || isNaN(data10)){
-validate50.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
+validate52.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
 return false;
 }
 }
@@ -8447,7 +9490,7 @@ break;
 }
 }
 else {
-validate50.errors = [{instancePath:instancePath+"/statusRetry",schemaPath:"#/properties/statusRetry/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate52.errors = [{instancePath:instancePath+"/statusRetry",schemaPath:"#/properties/statusRetry/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8461,13 +9504,13 @@ if(data.concurrency !== undefined){
 let data11 = data.concurrency;
 const _errs30 = errors;
 if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-validate50.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs30){
 if(typeof data11 == "number"){
 if(data11 < 1 || isNaN(data11)){
-validate50.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate52.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -8484,12 +9527,12 @@ const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 == "number"){
 if(data12 <= 0 || isNaN(data12)){
-validate50.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate52.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate50.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate52.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -8503,13 +9546,13 @@ if(data.timeoutMs !== undefined){
 let data13 = data.timeoutMs;
 const _errs34 = errors;
 if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-validate50.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs34){
 if(typeof data13 == "number"){
 if(data13 < 1 || isNaN(data13)){
-validate50.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate52.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -8524,13 +9567,13 @@ if(data.maxRetries !== undefined){
 let data14 = data.maxRetries;
 const _errs36 = errors;
 if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-validate50.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs36){
 if(typeof data14 == "number"){
 if(data14 < 0 || isNaN(data14)){
-validate50.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate52.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -8553,22 +9596,22 @@ var valid0 = true;
 }
 }
 else {
-validate50.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate50.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
-validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:mock"] = validate51;
-const schema62 = {"type":"object","additionalProperties":false,"properties":{"answers":{"type":"array","items":{"type":"object","additionalProperties":false,"description":"one scripted answer; every condition it lists must hold, and the first matching answer wins","properties":{"match":{"type":"string","description":"case-insensitive substring of the rendered prompt"},"regex":{"type":"string","description":"JavaScript regular expression source tested against the prompt (flag i)"},"vars":{"type":"object","description":"test variables that must all equal these values"},"output":{"type":"string","description":"the answer; {{prompt}} is replaced by the prompt"},"outputs":{"type":"array","minItems":1,"items":{"type":"string"},"description":"answers by repeat index (a judge round for a grader), cycling; instead of output"},"error":{"type":"string","description":"fail the call with this message (not retried)"},"finishReason":{"type":"string","description":"finish reason to report; default stop"}}},"description":"scripted answers, tried in order"},"default":{"type":"string","description":"answer when nothing matches; default 'mock answer'"},"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"failFirst":{"type":"integer","minimum":0,"description":"the first N calls for each distinct prompt fail with a retryable HTTP 503"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:mock"] = validate53;
+const schema64 = {"type":"object","additionalProperties":false,"properties":{"answers":{"type":"array","items":{"type":"object","additionalProperties":false,"description":"one scripted answer; every condition it lists must hold, and the first matching answer wins","properties":{"match":{"type":"string","description":"case-insensitive substring of the rendered prompt"},"regex":{"type":"string","description":"JavaScript regular expression source tested against the prompt (flag i)"},"vars":{"type":"object","description":"test variables that must all equal these values"},"output":{"type":"string","description":"the answer; {{prompt}} is replaced by the prompt"},"outputs":{"type":"array","minItems":1,"items":{"type":"string"},"description":"answers by repeat index (a judge round for a grader), cycling; instead of output"},"error":{"type":"string","description":"fail the call with this message (not retried)"},"finishReason":{"type":"string","description":"finish reason to report; default stop"}}},"description":"scripted answers, tried in order"},"default":{"type":"string","description":"answer when nothing matches; default 'mock answer'"},"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"failFirst":{"type":"integer","minimum":0,"description":"the first N calls for each distinct prompt fail with a retryable HTTP 503"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate51.evaluated;
+const evaluated0 = validate53.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8580,7 +9623,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "answers") || (key0 === "default")) || (key0 === "latencyMs")) || (key0 === "failFirst")) || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
-validate51.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate53.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8601,7 +9644,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const _errs6 = errors;
 for(const key1 in data1){
 if(!(((((((key1 === "match") || (key1 === "regex")) || (key1 === "vars")) || (key1 === "output")) || (key1 === "outputs")) || (key1 === "error")) || (key1 === "finishReason"))){
-validate51.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate53.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8610,7 +9653,7 @@ if(_errs6 === errors){
 if(data1.match !== undefined){
 const _errs7 = errors;
 if(typeof data1.match !== "string"){
-validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/match",schemaPath:"#/properties/answers/items/properties/match/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate53.errors = [{instancePath:instancePath+"/answers/" + i0+"/match",schemaPath:"#/properties/answers/items/properties/match/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -8622,7 +9665,7 @@ if(valid2){
 if(data1.regex !== undefined){
 const _errs9 = errors;
 if(typeof data1.regex !== "string"){
-validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/regex",schemaPath:"#/properties/answers/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate53.errors = [{instancePath:instancePath+"/answers/" + i0+"/regex",schemaPath:"#/properties/answers/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -8635,7 +9678,7 @@ if(data1.vars !== undefined){
 let data4 = data1.vars;
 const _errs11 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/vars",schemaPath:"#/properties/answers/items/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate53.errors = [{instancePath:instancePath+"/answers/" + i0+"/vars",schemaPath:"#/properties/answers/items/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -8647,7 +9690,7 @@ if(valid2){
 if(data1.output !== undefined){
 const _errs13 = errors;
 if(typeof data1.output !== "string"){
-validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/output",schemaPath:"#/properties/answers/items/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate53.errors = [{instancePath:instancePath+"/answers/" + i0+"/output",schemaPath:"#/properties/answers/items/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs13 === errors;
@@ -8662,7 +9705,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(Array.isArray(data6)){
 if(data6.length < 1){
-validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs",schemaPath:"#/properties/answers/items/properties/outputs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate53.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs",schemaPath:"#/properties/answers/items/properties/outputs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -8671,7 +9714,7 @@ const len1 = data6.length;
 for(let i1=0; i1<len1; i1++){
 const _errs17 = errors;
 if(typeof data6[i1] !== "string"){
-validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs/" + i1,schemaPath:"#/properties/answers/items/properties/outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate53.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs/" + i1,schemaPath:"#/properties/answers/items/properties/outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs17 === errors;
@@ -8682,7 +9725,7 @@ break;
 }
 }
 else {
-validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs",schemaPath:"#/properties/answers/items/properties/outputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate53.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs",schemaPath:"#/properties/answers/items/properties/outputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8695,7 +9738,7 @@ if(valid2){
 if(data1.error !== undefined){
 const _errs19 = errors;
 if(typeof data1.error !== "string"){
-validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/error",schemaPath:"#/properties/answers/items/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate53.errors = [{instancePath:instancePath+"/answers/" + i0+"/error",schemaPath:"#/properties/answers/items/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs19 === errors;
@@ -8707,7 +9750,7 @@ if(valid2){
 if(data1.finishReason !== undefined){
 const _errs21 = errors;
 if(typeof data1.finishReason !== "string"){
-validate51.errors = [{instancePath:instancePath+"/answers/" + i0+"/finishReason",schemaPath:"#/properties/answers/items/properties/finishReason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate53.errors = [{instancePath:instancePath+"/answers/" + i0+"/finishReason",schemaPath:"#/properties/answers/items/properties/finishReason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs21 === errors;
@@ -8724,7 +9767,7 @@ var valid2 = true;
 }
 }
 else {
-validate51.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate53.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8735,7 +9778,7 @@ break;
 }
 }
 else {
-validate51.errors = [{instancePath:instancePath+"/answers",schemaPath:"#/properties/answers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate53.errors = [{instancePath:instancePath+"/answers",schemaPath:"#/properties/answers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8748,7 +9791,7 @@ if(valid0){
 if(data.default !== undefined){
 const _errs23 = errors;
 if(typeof data.default !== "string"){
-validate51.errors = [{instancePath:instancePath+"/default",schemaPath:"#/properties/default/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate53.errors = [{instancePath:instancePath+"/default",schemaPath:"#/properties/default/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -8761,13 +9804,13 @@ if(data.latencyMs !== undefined){
 let data11 = data.latencyMs;
 const _errs25 = errors;
 if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-validate51.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate53.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs25){
 if(typeof data11 == "number"){
 if(data11 < 0 || isNaN(data11)){
-validate51.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate53.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -8782,13 +9825,13 @@ if(data.failFirst !== undefined){
 let data12 = data.failFirst;
 const _errs27 = errors;
 if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
-validate51.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate53.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs27){
 if(typeof data12 == "number"){
 if(data12 < 0 || isNaN(data12)){
-validate51.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate53.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -8803,13 +9846,13 @@ if(data.concurrency !== undefined){
 let data13 = data.concurrency;
 const _errs29 = errors;
 if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-validate51.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate53.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs29){
 if(typeof data13 == "number"){
 if(data13 < 1 || isNaN(data13)){
-validate51.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate53.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -8826,12 +9869,12 @@ const _errs31 = errors;
 if(errors === _errs31){
 if(typeof data14 == "number"){
 if(data14 <= 0 || isNaN(data14)){
-validate51.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate53.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate51.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate53.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -8845,13 +9888,13 @@ if(data.timeoutMs !== undefined){
 let data15 = data.timeoutMs;
 const _errs33 = errors;
 if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-validate51.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate53.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs33){
 if(typeof data15 == "number"){
 if(data15 < 1 || isNaN(data15)){
-validate51.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate53.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -8866,13 +9909,13 @@ if(data.maxRetries !== undefined){
 let data16 = data.maxRetries;
 const _errs35 = errors;
 if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-validate51.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate53.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs35){
 if(typeof data16 == "number"){
 if(data16 < 0 || isNaN(data16)){
-validate51.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate53.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -8892,22 +9935,22 @@ var valid0 = true;
 }
 }
 else {
-validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate51.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
-validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:ollama"] = validate52;
-const schema63 = {"type":"object","additionalProperties":false,"properties":{"host":{"type":"string","description":"Ollama server URL; default OLLAMA_HOST or http://127.0.0.1:11434"},"temperature":{"type":"number","minimum":0,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (options.num_predict)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (options.top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (options.top_k)"},"seed":{"type":"integer","description":"sampling seed (options.seed)"},"stop":{"description":"stop sequence or sequences (options.stop)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"numCtx":{"type":"integer","minimum":1,"description":"context window in tokens (options.num_ctx)"},"keepAlive":{"description":"how long the model stays loaded after the call, e.g. \"5m\" or seconds (keep_alive)","oneOf":[{"type":"string"},{"type":"number"}]},"format":{"description":"\"json\" or a JSON Schema the answer must follow (format)","oneOf":[{"type":"string"},{"type":"object"}]},"stream":{"type":"boolean","description":"stream the answer as NDJSON and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:ollama"] = validate54;
+const schema65 = {"type":"object","additionalProperties":false,"properties":{"host":{"type":"string","description":"Ollama server URL; default OLLAMA_HOST or http://127.0.0.1:11434"},"temperature":{"type":"number","minimum":0,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (options.num_predict)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (options.top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (options.top_k)"},"seed":{"type":"integer","description":"sampling seed (options.seed)"},"stop":{"description":"stop sequence or sequences (options.stop)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"numCtx":{"type":"integer","minimum":1,"description":"context window in tokens (options.num_ctx)"},"keepAlive":{"description":"how long the model stays loaded after the call, e.g. \"5m\" or seconds (keep_alive)","oneOf":[{"type":"string"},{"type":"number"}]},"format":{"description":"\"json\" or a JSON Schema the answer must follow (format)","oneOf":[{"type":"string"},{"type":"object"}]},"stream":{"type":"boolean","description":"stream the answer as NDJSON and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate52.evaluated;
+const evaluated0 = validate54.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8918,8 +9961,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func25.call(schema63.properties, key0))){
-validate52.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func25.call(schema65.properties, key0))){
+validate54.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8928,7 +9971,7 @@ if(_errs1 === errors){
 if(data.host !== undefined){
 const _errs2 = errors;
 if(typeof data.host !== "string"){
-validate52.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate54.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -8943,12 +9986,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 == "number"){
 if(data1 < 0 || isNaN(data1)){
-validate52.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate54.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate54.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -8962,13 +10005,13 @@ if(data.maxTokens !== undefined){
 let data2 = data.maxTokens;
 const _errs6 = errors;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-validate52.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate54.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data2 == "number"){
 if(data2 < 1 || isNaN(data2)){
-validate52.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate54.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -8985,18 +10028,18 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 > 1 || isNaN(data3)){
-validate52.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate54.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data3 < 0 || isNaN(data3)){
-validate52.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate54.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate54.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -9010,13 +10053,13 @@ if(data.topK !== undefined){
 let data4 = data.topK;
 const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate52.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate54.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 < 1 || isNaN(data4)){
-validate52.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate54.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -9031,7 +10074,7 @@ if(data.seed !== undefined){
 let data5 = data.seed;
 const _errs12 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-validate52.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate54.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -9116,7 +10159,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate52.errors = vErrors;
+validate54.errors = vErrors;
 return false;
 }
 else {
@@ -9140,13 +10183,13 @@ if(data.numCtx !== undefined){
 let data8 = data.numCtx;
 const _errs22 = errors;
 if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
-validate52.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate54.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs22){
 if(typeof data8 == "number"){
 if(data8 < 1 || isNaN(data8)){
-validate52.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate54.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -9210,7 +10253,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate52.errors = vErrors;
+validate54.errors = vErrors;
 return false;
 }
 else {
@@ -9283,7 +10326,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate52.errors = vErrors;
+validate54.errors = vErrors;
 return false;
 }
 else {
@@ -9306,7 +10349,7 @@ if(valid0){
 if(data.stream !== undefined){
 const _errs36 = errors;
 if(typeof data.stream !== "boolean"){
-validate52.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate54.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs36 === errors;
@@ -9323,7 +10366,7 @@ if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 for(const key1 in data12){
 const _errs41 = errors;
 if(typeof data12[key1] !== "string"){
-validate52.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate54.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs41 === errors;
@@ -9333,7 +10376,7 @@ break;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate54.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9347,13 +10390,13 @@ if(data.concurrency !== undefined){
 let data14 = data.concurrency;
 const _errs43 = errors;
 if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-validate52.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate54.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs43){
 if(typeof data14 == "number"){
 if(data14 < 1 || isNaN(data14)){
-validate52.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate54.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -9370,12 +10413,12 @@ const _errs45 = errors;
 if(errors === _errs45){
 if(typeof data15 == "number"){
 if(data15 <= 0 || isNaN(data15)){
-validate52.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate54.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate54.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -9389,13 +10432,13 @@ if(data.timeoutMs !== undefined){
 let data16 = data.timeoutMs;
 const _errs47 = errors;
 if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-validate52.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate54.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs47){
 if(typeof data16 == "number"){
 if(data16 < 1 || isNaN(data16)){
-validate52.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate54.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -9410,13 +10453,13 @@ if(data.maxRetries !== undefined){
 let data17 = data.maxRetries;
 const _errs49 = errors;
 if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-validate52.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate54.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs49){
 if(typeof data17 == "number"){
 if(data17 < 0 || isNaN(data17)){
-validate52.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate54.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -9444,22 +10487,22 @@ var valid0 = true;
 }
 }
 else {
-validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate52.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
-validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:openai"] = validate53;
-const schema64 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default OPENAI_BASE_URL or https://api.openai.com/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default OPENAI_API_KEY)"},"organization":{"type":"string","description":"OpenAI organization id sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:openai"] = validate55;
+const schema66 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default OPENAI_BASE_URL or https://api.openai.com/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default OPENAI_API_KEY)"},"organization":{"type":"string","description":"OpenAI organization id sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate53.evaluated;
+const evaluated0 = validate55.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9470,8 +10513,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func25.call(schema64.properties, key0))){
-validate53.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func25.call(schema66.properties, key0))){
+validate55.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9480,7 +10523,7 @@ if(_errs1 === errors){
 if(data.baseUrl !== undefined){
 const _errs2 = errors;
 if(typeof data.baseUrl !== "string"){
-validate53.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate55.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -9492,7 +10535,7 @@ if(valid0){
 if(data.apiKeyEnv !== undefined){
 const _errs4 = errors;
 if(typeof data.apiKeyEnv !== "string"){
-validate53.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate55.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -9504,7 +10547,7 @@ if(valid0){
 if(data.organization !== undefined){
 const _errs6 = errors;
 if(typeof data.organization !== "string"){
-validate53.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate55.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -9519,18 +10562,18 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 > 2 || isNaN(data3)){
-validate53.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+validate55.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
 return false;
 }
 else {
 if(data3 < 0 || isNaN(data3)){
-validate53.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate55.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate55.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -9544,13 +10587,13 @@ if(data.maxTokens !== undefined){
 let data4 = data.maxTokens;
 const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate53.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate55.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 < 1 || isNaN(data4)){
-validate53.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate55.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -9567,18 +10610,18 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data5 == "number"){
 if(data5 > 1 || isNaN(data5)){
-validate53.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate55.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data5 < 0 || isNaN(data5)){
-validate53.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate55.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate55.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -9676,7 +10719,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate53.errors = vErrors;
+validate55.errors = vErrors;
 return false;
 }
 else {
@@ -9700,7 +10743,7 @@ if(data.seed !== undefined){
 let data8 = data.seed;
 const _errs22 = errors;
 if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
-validate53.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate55.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -9715,18 +10758,18 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data9 == "number"){
 if(data9 > 2 || isNaN(data9)){
-validate53.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+validate55.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
 return false;
 }
 else {
 if(data9 < -2 || isNaN(data9)){
-validate53.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+validate55.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
 return false;
 }
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate55.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -9742,18 +10785,18 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data10 == "number"){
 if(data10 > 2 || isNaN(data10)){
-validate53.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+validate55.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
 return false;
 }
 else {
 if(data10 < -2 || isNaN(data10)){
-validate53.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+validate55.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
 return false;
 }
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate55.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -9767,7 +10810,7 @@ if(data.responseFormat !== undefined){
 let data11 = data.responseFormat;
 const _errs28 = errors;
 if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
-validate53.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate55.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs28 === errors;
@@ -9779,7 +10822,7 @@ if(valid0){
 if(data.stream !== undefined){
 const _errs30 = errors;
 if(typeof data.stream !== "boolean"){
-validate53.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate55.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -9788,27 +10831,12 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.headers !== undefined){
-let data13 = data.headers;
+if(data.api !== undefined){
+let data13 = data.api;
 const _errs32 = errors;
-if(errors === _errs32){
-if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
-for(const key1 in data13){
-const _errs35 = errors;
-if(typeof data13[key1] !== "string"){
-validate53.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!((data13 === "chat") || (data13 === "completions"))){
+validate55.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema66.properties.api.enum},message:"must be equal to one of the allowed values"}];
 return false;
-}
-var valid3 = _errs35 === errors;
-if(!valid3){
-break;
-}
-}
-}
-else {
-validate53.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 }
 var valid0 = _errs32 === errors;
 }
@@ -9816,85 +10844,113 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.headers !== undefined){
+let data14 = data.headers;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+const _errs36 = errors;
+if(typeof data14[key1] !== "string"){
+validate55.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate55.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.concurrency !== undefined){
-let data15 = data.concurrency;
-const _errs37 = errors;
-if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-validate53.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+let data16 = data.concurrency;
+const _errs38 = errors;
+if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+validate55.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs37){
-if(typeof data15 == "number"){
-if(data15 < 1 || isNaN(data15)){
-validate53.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs38){
+if(typeof data16 == "number"){
+if(data16 < 1 || isNaN(data16)){
+validate55.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid0 = _errs37 === errors;
+var valid0 = _errs38 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.rpm !== undefined){
-let data16 = data.rpm;
-const _errs39 = errors;
-if(errors === _errs39){
-if(typeof data16 == "number"){
-if(data16 <= 0 || isNaN(data16)){
-validate53.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+let data17 = data.rpm;
+const _errs40 = errors;
+if(errors === _errs40){
+if(typeof data17 == "number"){
+if(data17 <= 0 || isNaN(data17)){
+validate55.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate55.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
-var valid0 = _errs39 === errors;
+var valid0 = _errs40 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.timeoutMs !== undefined){
-let data17 = data.timeoutMs;
-const _errs41 = errors;
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-validate53.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+let data18 = data.timeoutMs;
+const _errs42 = errors;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+validate55.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs41){
-if(typeof data17 == "number"){
-if(data17 < 1 || isNaN(data17)){
-validate53.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(errors === _errs42){
+if(typeof data18 == "number"){
+if(data18 < 1 || isNaN(data18)){
+validate55.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid0 = _errs41 === errors;
+var valid0 = _errs42 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.maxRetries !== undefined){
-let data18 = data.maxRetries;
-const _errs43 = errors;
-if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
-validate53.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+let data19 = data.maxRetries;
+const _errs44 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate55.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs43){
-if(typeof data18 == "number"){
-if(data18 < 0 || isNaN(data18)){
-validate53.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(errors === _errs44){
+if(typeof data19 == "number"){
+if(data19 < 0 || isNaN(data19)){
+validate55.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid0 = _errs43 === errors;
+var valid0 = _errs44 === errors;
 }
 else {
 var valid0 = true;
@@ -9917,14 +10973,15 @@ var valid0 = true;
 }
 }
 }
+}
 else {
-validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate53.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
-validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 return exports;
 }
