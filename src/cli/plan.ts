@@ -2,30 +2,12 @@
 import { relative } from 'node:path';
 import type { Budget } from '../config/types.js';
 import { loadSuite } from '../config/load-suite.js';
-import { cellRequest } from '../engine/cell-request.js';
-import { costOf, suitePrice } from '../engine/cost.js';
-import { loadInputCounter, outputBound, worstCaseCost } from '../engine/estimate.js';
+import { estimateProvider, type ProviderEstimate } from '../engine/estimate-suite.js';
 import { createProviders } from '../engine/instances.js';
 import { checkTemplates, createPlan } from '../engine/plan.js';
 import { usd } from '../report/table.js';
 import { parseBudgetUsd } from './budget-line.js';
 import { createContext, positiveInt, suitePaths } from './context.js';
-
-/** One provider's estimate: what `llmlab plan` prints and a budget is checked against. */
-export interface ProviderEstimate {
-  label: string;
-  calls: number;
-  cached: number;
-  inputTokens: number;
-  method: 'tokenizer' | 'approximate';
-  /** Output tokens per call at most, and whether that is the assumption rather than the provider's maxTokens. */
-  outputPerCall: number;
-  outputAssumed: boolean;
-  priced: boolean;
-  /** Input only (every answer empty) and worst case (every answer at the output bound), USD. */
-  lowUsd: number;
-  worstUsd: number;
-}
 
 export async function planCommand(args: string[], flags: { repeat?: string; db?: string; budgetUsd?: string }): Promise<number> {
   const ctx = await createContext(flags);
@@ -46,23 +28,7 @@ export async function planCommand(args: string[], flags: { repeat?: string; db?:
     const estimates: ProviderEstimate[] = [];
     for (const resolved of suite.providers) {
       const provider = providers.get(resolved.label)!;
-      const price = suitePrice(suite.prices, provider.type, provider.model);
-      const { count: countInput, method } = await loadInputCounter(provider.type, provider.model);
-      const bound = outputBound(resolved);
-      const estimate: ProviderEstimate = {
-        label: resolved.label, calls: 0, cached: 0, inputTokens: 0, method, outputPerCall: bound.tokens,
-        outputAssumed: bound.assumed, priced: price !== undefined, lowUsd: 0, worstUsd: 0,
-      };
-      for (const cell of plan.cellsFor(resolved)) {
-        const { messages, key } = cellRequest(cell, provider);
-        if (store.cache.get(key)) estimate.cached++;
-        else {
-          estimate.calls++;
-          estimate.inputTokens += countInput(messages);
-        }
-      }
-      estimate.lowUsd = costOf(price, { input: estimate.inputTokens, output: 0, total: estimate.inputTokens });
-      estimate.worstUsd = worstCaseCost(price, estimate.inputTokens, estimate.calls * bound.tokens);
+      const estimate = await estimateProvider(plan, resolved, provider, (key) => store.cache.get(key) !== undefined);
       estimates.push(estimate);
       out.push(formatEstimate(estimate));
     }

@@ -10,6 +10,7 @@ import { runSpend } from '../store/spend.js';
 import type { RunStatus } from '../types.js';
 import { createBudgetGate, type BudgetGate, type BudgetOutcome } from './budget-gate.js';
 import { priceTableHash } from './cost.js';
+import { estimatePlan } from './estimate-suite.js';
 import type { EventBus } from './events.js';
 import { execute, type ExecuteStats, type PauseGate } from './executor.js';
 import { createGrader } from './grade.js';
@@ -75,7 +76,12 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     : undefined;
   // What earlier attempts spent counts against a resumed run's budget: read before their unfinished rows go.
   let spentBefore: ReturnType<typeof runSpend> | undefined;
-  const run = openRun(options, plan.totalCells, await gitSha(suite.baseDir), budget, (id) => {
+  // Once per run, before the first call, as `llmlab plan` does: the report compares it with the real usage. A
+  // resume keeps the first attempt's estimate, which covers the whole run.
+  const estimates = options.resume === undefined
+    ? await estimatePlan(plan, providers, options.cache ? (key) => store.cache.get(key) !== undefined : () => false)
+    : undefined;
+  const run = openRun(options, plan.totalCells, await gitSha(suite.baseDir), { budget, estimates }, (id) => {
     if (budget) spentBefore = runSpend(store.db, id);
   });
   const skip = store.results.finishedCellIds(run.id);
@@ -133,7 +139,7 @@ function openRun(
   options: RunSuiteOptions,
   totalCells: number,
   sha: string | undefined,
-  budget: RunRecord['options']['budget'],
+  { budget, estimates }: Pick<RunRecord['options'], 'budget' | 'estimates'>,
   beforeResume: (runId: string) => void,
 ): RunRecord {
   const { suite, store } = options;
@@ -148,6 +154,7 @@ function openRun(
     prompts: suite.prompts.map((p) => p.id),
     ...(suite.prices ? { priceTableHash: priceTableHash(suite.prices) } : {}),
     ...(budget ? { budget } : {}),
+    ...(estimates ? { estimates } : {}),
   };
   if (options.resume === undefined) {
     return store.runs.create({

@@ -3,6 +3,7 @@
  * rate) with its Wilson interval as an error bar. The template draws it as inline SVG; this file only does the
  * arithmetic, so the numbers are testable without a browser.
  */
+import { targetName, type ParetoSummary } from './pareto.js';
 import type { TargetSummary } from './summary.js';
 
 /** One plotted target. Coordinates are SVG user units. */
@@ -22,6 +23,10 @@ export interface ChartPoint {
   high: number;
   /** A point of the baseline run, drawn hollow. */
   baseline: boolean;
+  /** Another target of this run is at least as good on pass rate, cost and p95 latency (summary.pareto): drawn hollow grey. */
+  dominated: boolean;
+  /** The target summary.pareto recommends: drawn with a ring. */
+  recommended: boolean;
 }
 
 export interface ChartTick {
@@ -38,6 +43,8 @@ export interface ChartModel {
   yTicks: ChartTick[];
   /** Said under the chart when the axis means less than usual (no cost recorded). */
   note?: string;
+  /** With summary.pareto (two or more targets): the legend of the frontier marks and the recommendation sentence. */
+  pareto?: { legend: string; recommendation?: string };
 }
 
 const WIDTH = 720;
@@ -46,8 +53,15 @@ const PLOT = { left: 64, top: 20, right: WIDTH - 40, bottom: HEIGHT - 48 };
 /** Label height, for keeping labels apart. */
 const LINE = 13;
 
-/** Lays out the chart of a run's targets (and, hollow, a baseline's), or undefined when nothing has a pass rate. */
-export function costQualityChart(targets: readonly TargetSummary[], baseline: readonly TargetSummary[] = []): ChartModel | undefined {
+/**
+ * Lays out the chart of a run's targets (and, hollow, a baseline's), or undefined when nothing has a pass rate.
+ * With the run's Pareto summary, its dominated targets and its recommendation are marked.
+ */
+export function costQualityChart(
+  targets: readonly TargetSummary[],
+  baseline: readonly TargetSummary[] = [],
+  pareto?: ParetoSummary,
+): ChartModel | undefined {
   // Baseline first, so this run's points are drawn over it.
   const plotted = [...baseline.map((t) => ({ t, baseline: true })), ...targets.map((t) => ({ t, baseline: false }))].filter(
     (p) => p.t.passRate !== null && p.t.cells - p.t.skipped > 0,
@@ -60,6 +74,10 @@ export function costQualityChart(targets: readonly TargetSummary[], baseline: re
   const xMax = maxCost > 0 ? step * Math.ceil((maxCost * 1.05) / step) : 1;
   const xOf = (cost: number) => PLOT.left + (cost / xMax) * (PLOT.right - PLOT.left);
   const yOf = (rate: number) => PLOT.bottom - rate * (PLOT.bottom - PLOT.top);
+  // One target has nothing to trade off against: then the chart stays as it is without a frontier.
+  const frontier = pareto && pareto.points.length >= 2 ? pareto : undefined;
+  const dominated = new Set(frontier?.points.filter((p) => p.dominated).map(targetName));
+  const recommended = frontier?.recommendation ? targetName(frontier.recommendation) : undefined;
   const points = plotted.map(({ t, baseline: isBaseline }): ChartPoint => {
     const rate = t.passRate!;
     const low = t.passRateInterval?.low ?? rate;
@@ -80,6 +98,8 @@ export function costQualityChart(targets: readonly TargetSummary[], baseline: re
       low,
       high,
       baseline: isBaseline,
+      dominated: !isBaseline && dominated.has(targetName(t)),
+      recommended: !isBaseline && recommended === targetName(t),
     };
   });
   separateLabels(points.filter((p) => !p.baseline));
@@ -94,7 +114,19 @@ export function costQualityChart(targets: readonly TargetSummary[], baseline: re
     xTicks,
     yTicks,
     ...(maxCost > 0 ? {} : { note: 'No cost was recorded (local or cached models): every point sits at $0.' }),
+    ...(frontier ? { pareto: paretoLegend(frontier) } : {}),
   };
+}
+
+function paretoLegend(pareto: ParetoSummary): NonNullable<ChartModel['pareto']> {
+  const legend =
+    'Filled points: the Pareto frontier. Hollow grey points: dominated (another target is at least as good on pass rate, ' +
+    'cost and p95 latency, and better on one).' + (pareto.recommendation ? ' Ringed: the recommended target.' : '');
+  return { legend, ...(pareto.recommendation ? { recommendation: capitalize(pareto.recommendation.line) } : {}) };
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The smallest 1, 2, 2.5 or 5 × 10^k at or above `x` (x > 0): a tick step a reader can count in. */

@@ -81,7 +81,7 @@ export function planPage(
       generatedAt: Date.now(),
       run,
       summary,
-      chart: costQualityChart(summary.targets, options.baseline?.summary?.targets),
+      chart: costQualityChart(summary.targets, options.baseline?.summary?.targets, summary.pareto),
       baseline,
       assets,
     },

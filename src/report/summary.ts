@@ -5,6 +5,7 @@
 import { summarizePassRate } from '../metrics/stats/index.js';
 import type { RunRecord, Store, TargetTotals } from '../store/index.js';
 import { compareTargets, CONFIDENCE, type Comparison } from './comparisons.js';
+import { summarizeEstimates, type EstimateSummary } from './estimates.js';
 import { evaluateGates, type GateInput, type GateResult } from './gates.js';
 import { summarizeMetrics, type MetricSummary } from './metric-summary.js';
 import { paretoFrontier, type ParetoSummary } from './pareto.js';
@@ -17,6 +18,7 @@ export type { MeanScoreInterval, MetricSummary } from './metric-summary.js';
 export type { FlakyTestSummary, PassAtK, RepeatSummary } from './repeat-summary.js';
 export type { ScoreComparison } from './score-comparisons.js';
 export type { ParetoPoint, ParetoRecommendation, ParetoSummary } from './pareto.js';
+export type { EstimateSummary } from './estimates.js';
 
 /** Wilson score interval of a pass rate. */
 export interface PassRateInterval {
@@ -81,6 +83,11 @@ export interface RunSummary extends Totals {
    * target within 5 points of the best pass rate that is not significantly worse. Optional for hand-built summaries.
    */
   pareto?: ParetoSummary;
+  /**
+   * Per provider, the estimate the run made before its first call beside what its model calls used (cached cells
+   * excluded from both). Absent for runs that recorded no estimate (resumed-from-old or hand-built).
+   */
+  estimates?: EstimateSummary[];
   gate: GateResult;
 }
 
@@ -104,6 +111,7 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
   const missing = Math.max(run.totalCells - totals.cells, 0);
   const comparisons = compareTargets(store, run.id, targets);
   const repeat = run.options.repeat;
+  const estimates = summarizeEstimates(store, run);
   return {
     ...totals,
     targets,
@@ -121,6 +129,7 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
       })),
       comparisons,
     ),
+    ...(estimates ? { estimates } : {}),
     gate: evaluateGates({
       totals,
       missing,

@@ -3,6 +3,7 @@
  * zero-failure bounds, per-metric figures, repeat statistics and the paired comparisons. Plain text, no TTY needed.
  */
 import { formatMetrics, formatRepeats, formatScoreComparisons } from './metric-lines.js';
+import { formatEstimates } from './estimate-lines.js';
 import { formatPareto } from './pareto-lines.js';
 import { formatComparisons, formatZeroFailureBounds } from './stats-lines.js';
 import { pct, type RunSummary, type Totals } from './summary.js';
@@ -39,6 +40,7 @@ export function formatSummaryTable(summary: RunSummary): string {
     ...formatComparisons(summary.comparisons),
     ...formatScoreComparisons(summary.scoreComparisons),
     ...formatPareto(summary.pareto),
+    ...formatEstimates(summary.estimates),
   );
   return out.join('\n');
 }

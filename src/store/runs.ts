@@ -20,6 +20,29 @@ export interface RunOptions {
   priceTableHash?: string;
   /** The budget the run was first started with (`--budget-usd` applied). */
   budget?: Budget;
+  /**
+   * Per provider, the estimate made when the run first started (as `llmlab plan` prints it), so its report sets
+   * it beside the calls' real usage. A resume keeps the first attempt's estimate. Runs stored before have none.
+   */
+  estimates?: RunEstimate[];
+}
+
+/** One provider's estimate before a run: the model calls it would make (cached cells excluded) and their cost. */
+export interface RunEstimate {
+  label: string;
+  /** Cells to be answered by a model call, and cells the cache would answer (excluded from everything else). */
+  calls: number;
+  cached: number;
+  inputTokens: number;
+  /** The model's tokenizer, or about 4 characters per token. */
+  method: 'tokenizer' | 'approximate';
+  /** Output tokens per call at most, and whether that is the assumption rather than the provider's maxTokens. */
+  outputPerCall: number;
+  outputAssumed: boolean;
+  priced: boolean;
+  /** Input only (every answer empty) and worst case (every answer at the output bound), USD. */
+  lowUsd: number;
+  worstUsd: number;
 }
 
 /** A stored run. */

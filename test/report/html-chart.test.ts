@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { costQualityChart, niceStep, usd } from '../../src/report/html-chart.js';
+import { paretoFrontier } from '../../src/report/pareto.js';
 import type { TargetSummary } from '../../src/report/summary.js';
 
 function target(promptId: string, providerLabel: string, cost: number, passed: number, cells = 10): TargetSummary {
@@ -47,6 +48,39 @@ describe('costQualityChart', () => {
     const skipped = { ...target('p', 'x', 0, 0), passRate: null, passRateInterval: null, skipped: 10 };
     expect(costQualityChart([skipped])).toBeUndefined();
     expect(costQualityChart([])).toBeUndefined();
+  });
+});
+
+describe('Pareto marks', () => {
+  const targets = [target('p', 'cheap', 0.01, 8), target('p', 'dear', 0.04, 9), target('p', 'waste', 0.05, 7)];
+  const pareto = paretoFrontier(
+    targets.map((t) => ({ promptId: t.promptId, providerLabel: t.providerLabel, passRate: t.passRate, costUsd: t.cost, p95Ms: 1 })),
+    [],
+  );
+
+  it('marks dominated targets and the recommended one, with a legend and the recommendation sentence', () => {
+    const chart = costQualityChart(targets, [target('p', 'waste', 0.05, 7)], pareto)!;
+    const own = chart.points.filter((p) => !p.baseline);
+    expect(own.map((p) => [p.label, p.dominated, p.recommended])).toEqual([
+      ['p × cheap', false, false],
+      ['p × dear', false, true],
+      ['p × waste', true, false],
+    ]);
+    // The baseline's copy of a dominated target is the baseline's, not this run's frontier.
+    expect(chart.points.find((p) => p.baseline)).toMatchObject({ dominated: false, recommended: false });
+    expect(chart.pareto!.legend).toMatch(/Hollow grey points: dominated.*Ringed: the recommended target\./);
+    // cheap trails the best by 10 points, beyond the 5-point tolerance: the best is recommended.
+    expect(chart.pareto!.recommendation).toBe(`R${pareto.recommendation!.line.slice(1)}`);
+    expect(chart.pareto!.recommendation).toMatch(/^Recommended: p × dear \(90\.0%, \$0\.04\): the best pass rate/);
+  });
+
+  it('changes nothing when summary.pareto is absent or has a single point', () => {
+    const without = costQualityChart(targets)!;
+    expect(without.pareto).toBeUndefined();
+    expect(without.points.every((p) => !p.dominated && !p.recommended)).toBe(true);
+    const single = paretoFrontier([{ promptId: 'p', providerLabel: 'cheap', passRate: 0.8, costUsd: 0.01, p95Ms: 1 }], []);
+    const one = costQualityChart([targets[0]!], [], single)!;
+    expect(one).toEqual(costQualityChart([targets[0]!]));
   });
 });
 

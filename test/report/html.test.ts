@@ -166,6 +166,31 @@ describe('writeHtmlReport', () => {
     expect(html).not.toContain('data-filter="regressed"');
   });
 
+  it('marks dominated targets and the recommended one in the chart, and adds nothing without summary.pareto', () => {
+    // cheap: 3/4 at $0.01 a cell; dear: 4/4 at $0.04; waste: 2/4 at $0.05 (dominated by both).
+    const costed = (provider: string, cost: number, passes: number) =>
+      [0, 1, 2, 3].map((i) => ({ ...verdictCell('p', provider, i, i < passes ? 'pass' : 'fail'), cost }));
+    const run = storeRun(t.store, [...costed('cheap', 0.01, 3), ...costed('dear', 0.04, 4), ...costed('waste', 0.05, 2)]);
+    const summary = summarizeRun(t.store, run);
+    const chartOf = (html: string) => html.slice(html.indexOf('<section id="cost-quality">'), html.indexOf('</section>', html.indexOf('<section id="cost-quality">')));
+    const render = (s: typeof summary) => {
+      const path = join(t.dir, 'out', 'pareto.html');
+      writeHtmlReport(path, t.store, run, s, '9.9.9');
+      return chartOf(readFileSync(path, 'utf8'));
+    };
+    const chart = render(summary);
+    expect(chart).toMatch(/<g class="point dominated">\s*<title>p × waste: [^<]*, dominated<\/title>/);
+    expect(chart).toMatch(/<g class="point recommended">\s*<title>p × dear: [^<]*, recommended<\/title>/);
+    expect(chart).toMatch(/<g class="point">\s*<title>p × cheap: /);
+    expect(chart.match(/class="recommended-ring"/g)).toHaveLength(1);
+    expect(chart).toContain('Hollow grey points: dominated');
+    expect(chart).toContain(`<p class="recommendation">Recommended: p × dear (100.0%, $0.16): the best pass rate`);
+    const { pareto: _dropped, ...without } = summary;
+    const plain = render(without);
+    expect(plain).not.toMatch(/dominated|recommended|Recommended/);
+    expect(plain).toMatch(/<g class="point">\s*<title>p × waste: [^<]*per cell<\/title>/);
+  });
+
   it('writes a report for a run with no cells', () => {
     const run = storeRun(t.store, []);
     const html = write(run);
