@@ -311,6 +311,11 @@ export interface AssertionResult {
   cost?: number;
   /** Each judge round's verdict, for judge agreement (graderRepeat). */
   judgeVerdicts?: boolean[];
+  /**
+   * Assertions with a `transform` only: the text its metric saw, cut to 200 characters (`…` marks a cut). Absent
+   * when the transform found nothing. Repeats vote over it for maj@k.
+   */
+  extracted?: string;
 }
 
 /** Status of a finished cell. */

@@ -112,15 +112,24 @@ export function createGrader(baseDir: string, options: GraderOptions = {}) {
   function gradeOne(assertion: Assertion, input: GradeInput): AssertionResult | Promise<AssertionResult> {
     const prepared = ready.get(assertion);
     if (!prepared) return prepare(assertion).then(() => gradeOne(assertion, input), (e: unknown) => failed(assertion, e));
-    let output = input.output;
-    let note: string | undefined;
-    if (prepared.transform) {
-      const outcome = prepared.transform(output);
-      // Nothing to extract: the assertion fails whatever its metric or `not-`; a `fallback` hands the metric a value.
-      if (!outcome.ok) return { ...identity(assertion), pass: false, score: 0, reason: outcome.reason };
-      if (outcome.text !== output) note = `after transform: ${showText(outcome.text)} — `;
-      output = outcome.text;
-    }
+    if (!prepared.transform) return scoreOutput(assertion, prepared, input, input.output, undefined);
+    const outcome = prepared.transform(input.output);
+    // Nothing to extract: the assertion fails whatever its metric or `not-`; a `fallback` hands the metric a value.
+    if (!outcome.ok) return { ...identity(assertion), pass: false, score: 0, reason: outcome.reason };
+    const note = outcome.text !== input.output ? `after transform: ${showText(outcome.text)} — ` : undefined;
+    // What the metric saw is kept for maj@k, which votes over repeats' extracted answers.
+    const extracted = clip(outcome.text);
+    const result = scoreOutput(assertion, prepared, input, outcome.text, note);
+    return result instanceof Promise ? result.then((r) => ({ ...r, extracted })) : { ...result, extracted };
+  }
+
+  function scoreOutput(
+    assertion: Assertion,
+    prepared: Prepared,
+    input: GradeInput,
+    output: string,
+    note: string | undefined,
+  ): AssertionResult | Promise<AssertionResult> {
     if (prepared.plugin.judge) return gradeByModel(assertion, prepared, input, output, note);
     try {
       const raw = prepared.plugin.score({ ...input, output, vars: input.test.vars, value: prepared.value });
@@ -211,6 +220,13 @@ function located(error: unknown, assertion: Assertion): unknown {
     hint: error.hint,
     cause: error,
   });
+}
+
+/** Longest `extracted` kept on a result: enough for any benchmark answer, small enough for every cell row. */
+const EXTRACTED_MAX = 200;
+
+function clip(text: string): string {
+  return text.length > EXTRACTED_MAX ? `${text.slice(0, EXTRACTED_MAX)}…` : text;
 }
 
 function finite(n: number): number {

@@ -13,7 +13,8 @@ export const METRIC_CONSOLE_LIMIT = 30;
 
 /**
  * One aligned line per target × metric, for the targets where the table's pass rate does not say it all: more
- * than one metric, or a metric with scores between 0 and 1. A metric graded on a single cell is left out: its
+ * than one metric, or a metric with scores between 0 and 1, judge agreement or maj@k (a `maj@5 80.0% [..]` column,
+ * only when a shown line has one). A metric graded on a single cell is left out: its
  * interval says nothing the table does not. At most {@link METRIC_CONSOLE_LIMIT} lines. Nothing when no target
  * qualifies.
  */
@@ -24,7 +25,7 @@ export function formatMetrics(metrics: readonly MetricSummary[]): string[] {
     const key = `${m.providerLabel} × ${m.promptId}`;
     byTarget.set(key, [...(byTarget.get(key) ?? []), m]);
   }
-  const shown = [...byTarget].filter(([, list]) => list.length > 1 || list.some((m) => !m.binary || m.judgeAgreement));
+  const shown = [...byTarget].filter(([, list]) => list.length > 1 || list.some((m) => !m.binary || m.judgeAgreement || m.majorityAtK));
   if (shown.length === 0) return [];
   const all = shown.flatMap(([target, list]) =>
     list.map((m) => [
@@ -32,17 +33,22 @@ export function formatMetrics(metrics: readonly MetricSummary[]): string[] {
       m.metric,
       meanWithInterval(m),
       rateWithInterval(m),
+      majority(m),
       `n=${m.n}`,
       [m.errors ? `${m.errors} errored` : '', agreement(m)].filter(Boolean).join(', '),
     ]),
   );
-  const rows = all.slice(0, METRIC_CONSOLE_LIMIT);
+  const shownRows = all.slice(0, METRIC_CONSOLE_LIMIT);
+  const voted = shownRows.some((r) => r[4] !== '');
+  // The maj@k column only when some line has one: an empty column would still widen the gap before n=.
+  const rows = voted ? shownRows : shownRows.map((r) => r.filter((_, i) => i !== 4));
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`;
   const more = all.length - rows.length;
-  const judged = rows.some((r) => r[5]!.includes('judges α='));
+  const judged = rows.some((r) => r.at(-1)!.includes('judges α='));
+  const maj = voted ? ', maj@k: tests whose plurality answer over k repeats passes [Wilson 95 %]' : '';
   return [
-    `metrics graded on 2+ cells (mean score [95 % CI], pass rate [Wilson 95 %]${judged ? ", judge rounds' Krippendorff α and agreement, outputs × rounds" : ''})`,
+    `metrics graded on 2+ cells (mean score [95 % CI], pass rate [Wilson 95 %]${maj}${judged ? ", judge rounds' Krippendorff α and agreement, outputs × rounds" : ''})`,
     ...rows.map(line),
     ...(more > 0 ? [`  … ${more} more in the JSON report (llmlab report latest -o report.json)`] : []),
   ];
@@ -64,6 +70,14 @@ function agreement(m: MetricSummary): string {
   const alpha = a.alpha === null ? '-' : fixed(a.alpha);
   const percent = a.percent === null ? '-' : pct(a.percent);
   return `judges α=${alpha} agree ${percent} (${a.units} × ${a.raters})`;
+}
+
+/** `maj@5 80.0% [49.0–94.3]` (lm-eval's maj@k over extracted answers); '' without. */
+function majority(m: MetricSummary): string {
+  const v = m.majorityAtK;
+  if (!v) return '';
+  const i = v.interval;
+  return `maj@${v.k} ${pct(v.rate)}${i ? ` [${(i.low * 100).toFixed(1)}–${(i.high * 100).toFixed(1)}]` : ''}`;
 }
 
 function rateWithInterval(m: MetricSummary): string {

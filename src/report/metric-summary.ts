@@ -6,6 +6,7 @@ import { clusteredInterval, krippendorffAlpha, mean, percentAgreement, tInterval
 import type { Store } from '../store/index.js';
 import { hasClusters, metricScoreRows, type MetricScoreRow } from '../store/score-rows.js';
 import { CONFIDENCE, type TargetKey } from './comparisons.js';
+import { addMajorityRow, finishMajority, openMajority, type MajorityAccumulator, type MajorityAtK } from './majority-at-k.js';
 import type { PassRateInterval } from './summary.js';
 
 /** Interval of a mean score. */
@@ -43,6 +44,12 @@ export interface MetricSummary {
   binary: boolean;
   /** Model-graded metrics judged more than once per output (graderRepeat > 1): how well the rounds agree. */
   judgeAgreement?: JudgeAgreement;
+  /**
+   * maj@k (lm-evaluation-harness): with repeat > 1 and a `transform` on this metric's assertions, the share of
+   * tests whose plurality answer over the k repeats passes. Not `repeats[].majorityVotePassRate`, which votes
+   * over verdicts.
+   */
+  majorityAtK?: MajorityAtK;
 }
 
 /**
@@ -62,7 +69,8 @@ export interface JudgeAgreement {
 
 /**
  * Summarises every metric of a run, targets in the order given (then any the list lacks), metrics by name.
- * Mean-score intervals are clustered when a group's tests carry a `cluster`, or with `repeat` > 1.
+ * Mean-score intervals are clustered when a group's tests carry a `cluster`, or with `repeat` > 1. With
+ * `repeat` > 1, metrics whose assertions extract an answer (`transform`) also get maj@k.
  */
 export function summarizeMetrics(store: Store, runId: string, targets: readonly TargetKey[], repeat: number): MetricSummary[] {
   // Whether intervals cluster is known before streaming, so an unclustered group keeps only its scores.
@@ -74,7 +82,7 @@ export function summarizeMetrics(store: Store, runId: string, targets: readonly 
       out.push(summarizeGroup(group));
       group = undefined;
     }
-    group ??= openGroup(row, clustered);
+    group ??= openGroup(row, clustered, repeat);
     addRow(group, row);
   }
   if (group) out.push(summarizeGroup(group));
@@ -86,8 +94,8 @@ export function summarizeMetrics(store: Store, runId: string, targets: readonly 
 
 /**
  * One (target, metric) group as it streams in: counts and the scores, plus cluster keys only when intervals
- * cluster and judge rounds only for model-graded metrics. Row objects are never kept: a 100,000-cell run would
- * otherwise hold 100,000 of them at once.
+ * cluster, judge rounds only for model-graded metrics and the current test's answers only with repeats. Row
+ * objects are never kept: a 100,000-cell run would otherwise hold 100,000 of them at once.
  */
 interface MetricGroup {
   promptId: string;
@@ -98,11 +106,13 @@ interface MetricGroup {
   scores: number[];
   clusters: string[] | undefined;
   judgeUnits: boolean[][];
+  majority: MajorityAccumulator | undefined;
 }
 
-function openGroup(row: MetricScoreRow, clustered: boolean): MetricGroup {
+function openGroup(row: MetricScoreRow, clustered: boolean, repeat: number): MetricGroup {
   const { promptId, providerLabel, metric } = row;
-  return { promptId, providerLabel, metric, passes: 0, errors: 0, scores: [], clusters: clustered ? [] : undefined, judgeUnits: [] };
+  const majority = repeat > 1 ? openMajority(repeat) : undefined;
+  return { promptId, providerLabel, metric, passes: 0, errors: 0, scores: [], clusters: clustered ? [] : undefined, judgeUnits: [], majority };
 }
 
 function addRow(group: MetricGroup, row: MetricScoreRow): void {
@@ -111,6 +121,7 @@ function addRow(group: MetricGroup, row: MetricScoreRow): void {
   group.scores.push(row.score);
   // A test without a cluster is a cluster of its own (its repeats together).
   group.clusters?.push(row.cluster ?? `\u0000${row.testId}`);
+  if (group.majority) addMajorityRow(group.majority, row.testId, row.extracted, row.pass === 1);
   if (row.judgeVerdicts !== null && row.judgeVerdicts !== '[]') {
     for (const verdicts of JSON.parse(row.judgeVerdicts) as boolean[][]) group.judgeUnits.push(verdicts);
   }
@@ -121,6 +132,7 @@ function summarizeGroup(group: MetricGroup): MetricSummary {
   const n = scores.length;
   const rate = wilson(passes, n, CONFIDENCE);
   const judgeAgreement = agreementOf(group.judgeUnits);
+  const majorityAtK = group.majority && finishMajority(group.majority);
   return {
     promptId,
     providerLabel,
@@ -133,6 +145,7 @@ function summarizeGroup(group: MetricGroup): MetricSummary {
     meanScoreInterval: clampToScores(group.clusters ? clusteredMean(scores, group.clusters) : tMean(scores), scores),
     binary: scores.every((s) => s === 0 || s === 1),
     ...(judgeAgreement ? { judgeAgreement } : {}),
+    ...(majorityAtK ? { majorityAtK } : {}),
   };
 }
 

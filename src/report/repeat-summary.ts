@@ -44,7 +44,8 @@ export interface RepeatSummary {
   passAtK: PassAtK[];
   /**
    * Share of tests whose majority of repeats passed. A tie (as many passes as failures, possible with an even
-   * repeat) is not a pass: majority vote needs more than half.
+   * repeat) is not a pass: majority vote needs more than half. This votes over verdicts; lm-evaluation-harness's
+   * maj@k votes over the extracted answers and is `majorityAtK` on the per-metric summary (metric-summary.ts).
    */
   majorityVotePassRate: number;
   /** Tests where the vote was a tie. */

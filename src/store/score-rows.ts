@@ -26,6 +26,11 @@ export interface MetricScoreRow {
    * round verdicts, e.g. `[[true,false,true]]`; `[]` when none of them has several.
    */
   judgeVerdicts: string | null;
+  /**
+   * Assertions with a `transform`: a JSON list of the text each of this name's assertions saw (`null` where the
+   * transform found nothing), e.g. `["42"]`; null when none of them recorded one. maj@k votes over it.
+   */
+  extracted: string | null;
 }
 
 /**
@@ -41,7 +46,9 @@ export function* metricScoreRows(db: Db, runId: string): Generator<MetricScoreRo
        min(json_extract(a.value, '$.pass')) AS pass,
        max(json_extract(a.value, '$.error') IS NOT NULL) AS errored,
        json_group_array(json_extract(a.value, '$.judgeVerdicts'))
-         FILTER (WHERE json_array_length(a.value, '$.judgeVerdicts') > 1) AS judgeVerdicts
+         FILTER (WHERE json_array_length(a.value, '$.judgeVerdicts') > 1) AS judgeVerdicts,
+       CASE WHEN count(json_extract(a.value, '$.extracted')) > 0
+         THEN json_group_array(json_extract(a.value, '$.extracted')) END AS extracted
      FROM results AS r, json_each(r.assertions) AS a
      WHERE r.run_id = ? AND r.${VERDICT}
      GROUP BY r.prompt_id, r.provider_label, metric, r.test_id, r.repeat_index

@@ -43,5 +43,7 @@ export type {
 export { pairedBootstrap, pairedTTest } from './paired-scores.js';
 export type { FlakyTest, MajorityVote, Verdict } from './repeats.js';
 export { agreementRate, flaky, majorityVote, passAtK } from './repeats.js';
+export type { Answer, PluralityVote } from './plurality.js';
+export { pluralityVote } from './plurality.js';
 export type { KrippendorffResult, Ratings } from './agreement.js';
 export { krippendorffAlpha, percentAgreement } from './agreement.js';

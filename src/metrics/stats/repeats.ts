@@ -45,7 +45,9 @@ export interface MajorityVote<T extends Verdict> {
 
 /**
  * Plurality vote over repeats. A tie for first place gives `verdict: null` rather than an arbitrary winner, so
- * "2 pass, 2 fail" is reported as undecided instead of silently as pass.
+ * "2 pass, 2 fail" is reported as undecided instead of silently as pass. Voting over pass/fail verdicts is not
+ * lm-evaluation-harness's maj@k, which votes over the extracted answers (`pluralityVote` in ./plurality.ts): with
+ * answers 8, 8, 3, 5, 7 and 8 correct, the verdicts vote fail (2 of 5) but the answers vote 8, a pass.
  */
 export function majorityVote<T extends Verdict>(verdicts: readonly T[]): MajorityVote<T> {
   const n = verdicts.length;
