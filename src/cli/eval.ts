@@ -31,6 +31,8 @@ interface EvalFlags {
   outputStream?: string;
   /** `--budget-usd`: the run's hard limit in USD, over the suite's `budget.maxUsd`. */
   budgetUsd?: string;
+  /** `--estimate`: record the pre-run estimate and show it beside what happened (always on with a budget). */
+  estimate?: boolean;
 }
 
 export async function evalCommand(args: string[], flags: EvalFlags): Promise<number> {
@@ -91,6 +93,7 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
         pause: reporter.pause,
         llmlabVersion: version,
         ...(budgetUsd === undefined ? {} : { budgetUsd }),
+        ...(flags.estimate ? { estimate: true } : {}),
       }));
       const run = store.runs.get(outcome.run.id)!;
       const baseline = baselines?.get(suite.path);

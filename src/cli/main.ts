@@ -27,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--db <path>', 'Database file (default .llmlab/llmlab.db beside llmlab.config.yaml)')
     .option('--baseline <ref>', 'Compare with a run (id, latest~N), a JSON report file or git:REF; gates.maxRegression checks it')
     .option('--budget-usd <usd>', 'Hard spending limit for the run in USD (overrides budget.maxUsd); with --resume, counts what the run spent before')
+    .option('--estimate', 'Estimate tokens and cost before calling, as `llmlab plan` does, and show it beside what happened (always on with a budget)')
     .option('--allow-code-execution', 'Let suites run model-written code (HumanEval), sandboxed')
     .example('llmlab eval suites/quickstart.yaml -o reports/quickstart.json')
     .example('llmlab eval suites/quickstart.yaml --baseline git:main')

@@ -80,7 +80,7 @@ describe('estimates vs actual', () => {
     const suite = writeSuite(QUESTIONS);
     const from = server.requests.length;
     const report = join(dir, 'first.json');
-    const run = await runCli(['eval', suite, '-o', report], { cwd: dir, env });
+    const run = await runCli(['eval', suite, '--estimate', '-o', report], { cwd: dir, env });
     expect(run.code, run.stderr).toBe(0);
     const json = JSON.parse(readFileSync(report, 'utf8'));
     const validate = validator();
@@ -118,7 +118,7 @@ describe('estimates vs actual', () => {
     const suite = writeSuite([...QUESTIONS, 'Why is the sky blue?']);
     const from = server.requests.length;
     const report = join(dir, 'second.json');
-    const run = await runCli(['eval', suite, '-o', report], { cwd: dir, env });
+    const run = await runCli(['eval', suite, '--estimate', '-o', report], { cwd: dir, env });
     const json = JSON.parse(readFileSync(report, 'utf8'));
     expect(json.run.options.estimates.map((e: { calls: number; cached: number }) => [e.calls, e.cached])).toEqual([[1, 3], [1, 3]]);
     const used = serverUsage(from);
@@ -129,7 +129,18 @@ describe('estimates vs actual', () => {
     expect(block(run.stdout)).toMatch(/mini: 1 calls;/);
 
     // All cached: nothing estimated, nothing called, and no block.
-    const cached = await runCli(['eval', suite], { cwd: dir, env });
+    const cached = await runCli(['eval', suite, '--estimate'], { cwd: dir, env });
     expect(cached.stdout).not.toContain('estimate vs actual');
+  }, 60_000);
+
+  it('estimates nothing without --estimate or a budget: the run does not pay for the tokenizer', async () => {
+    const suite = writeSuite(['What is 2 + 2?']);
+    const report = join(dir, 'plain.json');
+    const run = await runCli(['eval', suite, '-o', report], { cwd: dir, env });
+    expect(run.code, run.stderr).toBe(0);
+    const json = JSON.parse(readFileSync(report, 'utf8'));
+    expect(json.run.options.estimates).toBeUndefined();
+    expect(json.summary.estimates).toBeUndefined();
+    expect(run.stdout).not.toContain('estimate vs actual');
   }, 60_000);
 });
