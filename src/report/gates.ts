@@ -80,6 +80,8 @@ export interface GateInput {
   };
   /** Planned cells that never ran (an interrupted run). */
   missing: number;
+  /** Cells the budget skipped: written as `skipped`, but they did not run either. */
+  budgetSkipped?: number;
   gates: Gates;
   /** The comparison with the baseline (baseline = A, this run = B), or why there is none usable. */
   baseline?: { comparison: RunComparison; ref?: string } | { unavailable: string; ref?: string };
@@ -92,7 +94,8 @@ const EPSILON = 1e-9;
 export function evaluateGates(input: GateInput): GateResult {
   const { gates } = input;
   const checks: GateCheck[] = [];
-  if (input.missing > 0) checks.push(completeGate(input.missing));
+  const budgetSkipped = input.budgetSkipped ?? 0;
+  if (input.missing > 0 || budgetSkipped > 0) checks.push(completeGate(input.missing, budgetSkipped));
   checks.push(passRateGate(input.totals, gates.minPassRate));
   if (gates.maxErrors !== undefined) checks.push(errorsGate(input.totals.errors, gates.maxErrors));
   if (gates.maxCostUsd !== undefined) checks.push(costGate(input.totals.cost, input.totals.gradingCost ?? 0, gates.maxCostUsd));
@@ -110,15 +113,26 @@ export function evaluateGates(input: GateInput): GateResult {
   };
 }
 
-function completeGate(missing: number): GateCheck {
+/** A run stopped early (interrupted, or by the budget) cannot pass: what it did not run is unknown. */
+function completeGate(missing: number, budgetSkipped: number): GateCheck {
+  const parts = [
+    ...(missing > 0 ? [`${missing} cells did not run`] : []),
+    ...(budgetSkipped > 0 ? [missing > 0 ? `${budgetSkipped} skipped by the budget` : `${budgetSkipped} cells skipped by the budget`] : []),
+  ];
+  const reason =
+    missing > 0 && budgetSkipped === 0
+      ? `${missing} cells did not run (interrupted); resume with --resume`
+      : missing === 0
+        ? `${budgetSkipped} cells skipped by the budget; resume with a larger --budget-usd`
+        : `${parts.join(', ')}; resume with --resume (and a larger --budget-usd)`;
   return {
     gate: 'complete',
     status: 'fail',
-    measured: missing,
+    measured: missing + budgetSkipped,
     threshold: 0,
-    measuredText: `${missing} cells did not run`,
+    measuredText: parts.join(', '),
     thresholdText: 'every cell runs',
-    reason: `${missing} cells did not run (interrupted); resume with --resume`,
+    reason,
   };
 }
 

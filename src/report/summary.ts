@@ -133,6 +133,7 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
     gate: evaluateGates({
       totals,
       missing,
+      budgetSkipped: totals.skipped > 0 ? store.results.countSkipped(run.id, 'budget') : 0,
       // Runs stored before `gates` was recorded kept only their minPassRate.
       gates: run.options.gates ?? (run.options.minPassRate === undefined ? {} : { minPassRate: run.options.minPassRate }),
       baseline: options.baseline,

@@ -180,6 +180,12 @@ export function createResultStore(db: Db) {
     count(runId: string): number {
       return db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM results WHERE run_id = ?').get(runId)!.n;
     },
+    /** Cells recorded `skipped` for this reason (e.g. `budget`). */
+    countSkipped(runId: string, reason: string): number {
+      return db
+        .prepare<[string, string], { n: number }>(`SELECT count(*) AS n FROM results WHERE run_id = ? AND status = 'skipped' AND skip_reason = ?`)
+        .get(runId, reason)!.n;
+    },
     totals(runId: string): TargetTotals[] {
       const groups = db
         .prepare<[string], Omit<TargetTotals, 'latencies'>>(

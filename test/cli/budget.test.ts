@@ -30,8 +30,13 @@ describe('suites/examples/budget.yaml', () => {
     const plan = await runCli(['plan', example], { cwd: dir });
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(/may stop: worst case \$\S+ > budget \$0\.05/);
-    const first = await runCli(['eval', example], { cwd: dir });
+    const first = await runCli(['eval', example, '-o', join(dir, 'stopped.json')], { cwd: dir });
     expect(first.code).toBe(1);
+    // The report must not call a run the budget cut short a pass: CI reads the gate, not the exit code alone.
+    const stopped = JSON.parse(readFileSync(join(dir, 'stopped.json'), 'utf8'));
+    expect(stopped.summary.gate.passed).toBe(false);
+    expect(stopped.summary.gate.checks[0]).toMatchObject({ gate: 'complete', status: 'fail' });
+    expect(first.stdout).toMatch(/^gate complete: FAIL — \d+ cells skipped by the budget/m);
     const line = /^budget: stopped at \$(\S+) of \$0\.05; (\d+) cells skipped; resume with `llmlab eval (\S+) --resume (\S+) --budget-usd (\S+)`$/m.exec(first.stderr);
     expect(line, first.stderr).not.toBeNull();
     expect(Number(line![1])).toBeLessThanOrEqual(0.05);

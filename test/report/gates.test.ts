@@ -85,6 +85,15 @@ describe('gates', () => {
     expect(r.reasons[0]).toMatch(/2 cells did not run/);
   });
 
+  it('fails a run the budget stopped: its skipped cells did not run either', () => {
+    const r = evaluateGates({ totals: totals(), missing: 0, budgetSkipped: 6, gates: {} });
+    expect(r.passed).toBe(false);
+    expect(r.checks[0]).toMatchObject({ gate: 'complete', status: 'fail', measured: 6 });
+    expect(r.reasons[0]).toBe('6 cells skipped by the budget; resume with a larger --budget-usd');
+    const both = evaluateGates({ totals: totals(), missing: 2, budgetSkipped: 6, gates: {} });
+    expect(both.checks[0]).toMatchObject({ measured: 8, measuredText: '2 cells did not run, 6 skipped by the budget' });
+  });
+
   it('reports maxRegression as not checked without a baseline, or with one that shares no tests', () => {
     const none = evaluateGates({ totals: totals(), missing: 0, gates: { maxRegression: 0.02 } });
     expect(none.passed).toBe(true);
