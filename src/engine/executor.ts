@@ -232,30 +232,23 @@ async function runCell(
   // A judge call cancelled by a second Ctrl-C leaves no verdict: the cell is left for --resume.
   if (verdict.error && options.abort.aborted) return undefined;
   const gradingCost = gradingCostOf(verdict.assertions);
-  // A judge call the budget refused leaves the cell ungraded: skipped, its answer cached for the resume.
-  if (verdict.assertions.some((a) => a.error?.includes(BUDGET_REFUSED))) {
-    // Its answer is cached by now: a resume pays only for the judging.
-    return skipped({
-      output: result.output,
-      assertions: verdict.assertions,
-      latencyMs: result.latencyMs ?? 0,
-      usage: result.usage,
-      cost: result.cost ?? 0,
-      ...(gradingCost === undefined ? {} : { gradingCost }),
-      cached,
-    }, 0);
-  }
-  return {
-    ...base,
+  const answered = {
     output: result.output,
-    status: verdict.error ? 'error' : verdict.pass ? 'pass' : 'fail',
-    score: verdict.score,
     assertions: verdict.assertions,
     latencyMs: result.latencyMs ?? 0,
     usage: result.usage,
     cost: result.cost ?? 0,
     ...(gradingCost === undefined ? {} : { gradingCost }),
     cached,
+  };
+  // A judge call the budget refused leaves the cell ungraded: skipped, its answer cached by now, so a resume pays
+  // only for the judging.
+  if (verdict.assertions.some((a) => a.error?.includes(BUDGET_REFUSED))) return skipped(answered, 0);
+  return {
+    ...base,
+    ...answered,
+    status: verdict.error ? 'error' : verdict.pass ? 'pass' : 'fail',
+    score: verdict.score,
     finishReason: result.finishReason,
     error: verdict.error,
   };

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
+import { writeOpenAISuite } from './openai-suite.js';
 import { runCli, startCli } from './run-cli.js';
 
 let dir: string;
@@ -13,14 +14,7 @@ const TESTS = 60;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'llmlab-resume-'));
   server = await startFakeOpenAI({ latencyMs: 40 });
-  const cases = Array.from({ length: TESTS }, (_, i) => JSON.stringify({ vars: { q: `question ${i}` } })).join('\n');
-  writeFileSync(join(dir, 'cases.jsonl'), `${cases}\n`);
-  writeFileSync(
-    join(dir, 'suite.yaml'),
-    `providers:\n  - id: openai:gpt-4o-mini\n    config: { baseUrl: "${server.url}/v1" }\n` +
-      `prompts: ["Answer: {{ q }}"]\ntests: file:cases.jsonl\ndefaultTest:\n  assert: [{ type: contains, value: question }]\n`,
-  );
-  writeFileSync(join(dir, 'llmlab.config.yaml'), 'concurrency: 2\n');
+  writeOpenAISuite(dir, server.url, TESTS);
 });
 afterAll(async () => {
   await server.close();

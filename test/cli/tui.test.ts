@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
+import { writeOpenAISuite } from './openai-suite.js';
 import { runCli } from './run-cli.js';
 import { availableTerminal, startTerminal, type Terminal } from './tui-terminal.js';
 
@@ -30,14 +31,7 @@ let terminal: Terminal | undefined;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'llmlab-tui-'));
   server = await startFakeOpenAI({ latencyMs: 100 });
-  const cases = Array.from({ length: TESTS }, (_, i) => JSON.stringify({ vars: { q: `question ${i}` } })).join('\n');
-  writeFileSync(join(dir, 'cases.jsonl'), `${cases}\n`);
-  writeFileSync(
-    join(dir, 'suite.yaml'),
-    `providers:\n  - id: openai:gpt-4o-mini\n    config: { baseUrl: "${server.url}/v1" }\n` +
-      `prompts: ["Answer: {{ q }}"]\ntests: file:cases.jsonl\ndefaultTest:\n  assert: [{ type: contains, value: question }]\n`,
-  );
-  writeFileSync(join(dir, 'llmlab.config.yaml'), 'concurrency: 2\n');
+  writeOpenAISuite(dir, server.url, TESTS);
 });
 afterEach(() => {
   terminal?.close();

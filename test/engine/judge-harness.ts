@@ -2,13 +2,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ProjectConfig, ResolvedProvider, ResolvedSuite } from '../../src/config/types.js';
-import { createEventBus } from '../../src/engine/events.js';
+import type { ResolvedProvider, ResolvedSuite } from '../../src/config/types.js';
 import { runSuite } from '../../src/engine/run.js';
 import { summarizeRun } from '../../src/report/summary.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import type { Assertion, AssertionJudge, RunEvent } from '../../src/types.js';
+import type { Assertion, AssertionJudge } from '../../src/types.js';
 import { assertion, makeSuite, provider } from './make-suite.js';
+import { runInStore } from './run-in-store.js';
 
 export interface JudgeHarness {
   store: Store;
@@ -30,25 +30,8 @@ export function judgeHarness(): JudgeHarness {
 }
 
 async function runJudged(store: Store, dir: string, suite: ResolvedSuite, extra: Partial<Parameters<typeof runSuite>[0]>) {
-  const project: ProjectConfig = { root: dir, suites: [], db: join(dir, 'llmlab.db'), concurrency: 8, timeoutMs: 5000, maxRetries: 3, outputDir: 'reports' };
-  const events = createEventBus();
-  const seen: RunEvent[] = [];
-  events.on((e) => seen.push(e));
-  const outcome = await runSuite({
-    suite,
-    project,
-    store,
-    env: {},
-    events,
-    concurrency: 8,
-    cache: true,
-    stop: new AbortController().signal,
-    abort: new AbortController().signal,
-    llmlabVersion: 'test',
-    ...extra,
-  });
-  const cells = [...store.results.iterate(outcome.run.id)];
-  return { outcome, seen, cells, summary: summarizeRun(store, store.runs.get(outcome.run.id)!) };
+  const ran = await runInStore(store, dir, suite, extra);
+  return { ...ran, summary: summarizeRun(store, store.runs.get(ran.outcome.run.id)!) };
 }
 
 /** A model-graded assertion judged by grader `g` (and embedder `e`), `repeat` rounds. */

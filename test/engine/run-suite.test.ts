@@ -8,9 +8,9 @@ import type { ProjectConfig, ResolvedSuite } from '../../src/config/types.js';
 import { createEventBus } from '../../src/engine/events.js';
 import { runSuite } from '../../src/engine/run.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import type { RunEvent } from '../../src/types.js';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { assertion, makeSuite, provider, tests } from './make-suite.js';
+import { runInStore, testProject } from './run-in-store.js';
 
 let dir: string;
 let store: Store;
@@ -27,34 +27,10 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const project = (): ProjectConfig => ({
-  root: dir,
-  suites: [],
-  db: join(dir, 'llmlab.db'),
-  concurrency: 8,
-  timeoutMs: 5000,
-  maxRetries: 3,
-  outputDir: 'reports',
-});
+const project = (): ProjectConfig => testProject(dir);
 
-async function run(suite: ResolvedSuite, extra: Partial<Parameters<typeof runSuite>[0]> = {}) {
-  const events = createEventBus();
-  const seen: RunEvent[] = [];
-  events.on((e) => seen.push(e));
-  const outcome = await runSuite({
-    suite,
-    project: project(),
-    store,
-    env: {},
-    events,
-    concurrency: 8,
-    cache: true,
-    stop: new AbortController().signal,
-    abort: new AbortController().signal,
-    llmlabVersion: 'test',
-    ...extra,
-  });
-  return { outcome, seen, cells: [...store.results.iterate(outcome.run.id)] };
+function run(suite: ResolvedSuite, extra: Partial<Parameters<typeof runSuite>[0]> = {}) {
+  return runInStore(store, dir, suite, extra);
 }
 
 async function fakeOpenAI(options: Parameters<typeof startFakeOpenAI>[0] = {}) {
