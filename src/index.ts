@@ -3,10 +3,16 @@
  * for running a suite from code.
  */
 export { defineMetric, defineProvider } from './types.js';
+export { defineAttack } from './attacks/types.js';
+export type { AttackContext, AttackGoal, AttackPlugin, AttackTarget, AttackTest } from './attacks/types.js';
 export type {
   Assertion,
   AssertionJudge,
   AssertionResult,
+  AttackInfo,
+  AttackPlan,
+  AttackRecord,
+  AttackTurns,
   CellResult,
   CellStatus,
   ChatMessage,
@@ -26,6 +32,7 @@ export type {
   ProviderSpec,
   RunEvent,
   RunStatus,
+  Severity,
   SimpleTransformStep,
   StructuredOutput,
   TestCase,

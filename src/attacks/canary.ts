@@ -10,3 +10,13 @@ export const CANARY_PREFIX = 'CANARY-';
 export function makeCanary(seed: string): string {
   return CANARY_PREFIX + createHash('sha256').update(`llmlab-canary\0${seed}`).digest('hex').slice(0, 12);
 }
+
+/**
+ * A canary in the shape of a real secret, so the target treats it as one rather than as an obvious test token
+ * (a model that recognises `CANARY-…` may guard it more, or less, than the real thing). `{hex}` in `shape` is
+ * replaced by 12 hex digits of the seed's hash, `{hex6}` by 6 of them.
+ */
+export function shapedCanary(seed: string, shape: string): string {
+  const hex = makeCanary(seed).slice(CANARY_PREFIX.length);
+  return shape.replace(/\{hex\}/g, hex).replace(/\{hex6\}/g, hex.slice(0, 6));
+}

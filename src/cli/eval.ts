@@ -1,6 +1,7 @@
 /** `llmlab eval`: load → plan → run → summary, reports and the gate's exit code. */
 import { relative } from 'node:path';
 import { loadSuite } from '../config/load-suite.js';
+import { onlyAttacks } from '../config/only-attacks.js';
 import { LlmlabError } from '../errors.js';
 import { createEventBus } from '../engine/events.js';
 import { runSuite } from '../engine/run.js';
@@ -33,6 +34,8 @@ interface EvalFlags {
   budgetUsd?: string;
   /** `--estimate`: record the pre-run estimate and show it beside what happened (always on with a budget). */
   estimate?: boolean;
+  /** Set by `llmlab redteam`: run only the suites' attacks. */
+  attacksOnly?: boolean;
 }
 
 export async function evalCommand(args: string[], flags: EvalFlags): Promise<number> {
@@ -50,7 +53,17 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
   // Load every suite first: a typo in the third suite should not surface after the first two spent money.
   const suites = [];
   const project = flags.allowCodeExecution ? { ...ctx.project, allowCodeExecution: true } : ctx.project;
-  for (const path of paths) suites.push(await loadSuite(path, project));
+  for (const path of paths) {
+    const suite = await loadSuite(path, project);
+    // `llmlab redteam` without suites runs the configured suites that declare attacks, and skips the others.
+    if (flags.attacksOnly && args.length === 0 && !suite.security) continue;
+    suites.push(flags.attacksOnly ? onlyAttacks(suite) : suite);
+  }
+  if (flags.attacksOnly && suites.length === 0) {
+    throw new LlmlabError('USAGE', 'none of the configured suites declares attacks', {
+      hint: 'name a suite with `target` and `attacks` (e.g. `llmlab redteam suites/examples/security.yaml`)',
+    });
+  }
   // Before running: a bad ref costs nothing, and `latest` still names the run before this one.
   // Loaded only with --baseline: it brings git and report-file handling a plain eval does not need.
   const baselining = flags.baseline === undefined ? undefined : await import('../report/gates-baseline.js');

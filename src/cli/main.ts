@@ -34,6 +34,21 @@ export async function main(argv: string[]): Promise<number> {
     .action(run(async () => (await import('./eval.js')).evalCommand));
 
   cli
+    .command('redteam [...suites]', 'Run only the suites\' security attacks (`target` + `attacks`) against the target; same flags as eval')
+    .option('--list', 'List the attack families, their strategies and the converters')
+    .option('-j, --concurrency <n>', 'Model calls in flight in total (default 8, or llmlab.config.yaml)')
+    .option('-o, --output <file>', 'Write a report (.json, .md, .html, .xml JUnit, .csv, .jsonl; by extension); repeatable')
+    .option('--repeat <n>', 'Send every attack n times (sampling targets: more n, tighter intervals)')
+    .option('--resume [runId]', 'Continue the latest unfinished run of the suite, or the run given')
+    .option('--no-cache', 'Do not read cached answers (fresh answers are still cached)')
+    .option('--no-tui', 'Plain log output (the default when not on a TTY or with CI=true)')
+    .option('--db <path>', 'Database file (default .llmlab/llmlab.db beside llmlab.config.yaml)')
+    .option('--budget-usd <usd>', 'Hard spending limit for the run in USD (attacker and judge calls included)')
+    .example('llmlab redteam suites/examples/security.yaml -o reports/security.html')
+    .example('llmlab redteam --list')
+    .action(run(async () => (await import('./redteam.js')).redteamCommand));
+
+  cli
     .command('plan [...suites]', 'Show the plan: cells, cached, estimated tokens and cost; calls nothing')
     .option('--repeat <n>', 'Plan every cell n times (overrides the suite)')
     .option('--budget-usd <usd>', 'Check the worst case against this budget (overrides budget.maxUsd)')

@@ -1,10 +1,10 @@
 /** `llmlab plan`: the DAG's size, what is cached, and estimated tokens and cost — without calling anything. */
 import { relative } from 'node:path';
-import type { Budget } from '../config/types.js';
+import type { Budget, ResolvedSuite } from '../config/types.js';
 import { loadSuite } from '../config/load-suite.js';
 import { estimateProvider, type ProviderEstimate } from '../engine/estimate-suite.js';
 import { createProviders } from '../engine/instances.js';
-import { checkTemplates, createPlan } from '../engine/plan.js';
+import { checkTemplates, createPlan, type Plan } from '../engine/plan.js';
 import { usd } from '../report/table.js';
 import { parseBudgetUsd } from './budget-line.js';
 import { createContext, positiveInt, suitePaths } from './context.js';
@@ -21,7 +21,7 @@ export async function planCommand(args: string[], flags: { repeat?: string; db?:
     const store = ctx.store();
     const out: string[] = [
       `plan for ${relative(process.cwd(), suite.path)}${suite.description ? ` — ${suite.description}` : ''}`,
-      `  cells: ${plan.totalCells} (${count(suite.providers.length, 'provider')} × ${count(plan.prompts.length, 'prompt')} × ${count(suite.tests.length, 'test')} × ${count(plan.repeat, 'repeat')})`,
+      ...cellLines(suite, plan),
       `  nodes: ${plan.nodeCounts.generate} generate, ${plan.nodeCounts.grade} grade` +
         (plan.nodeCounts.judge > 0 ? `, ${plan.nodeCounts.judge} judge (grader and embedder calls, after the generation they grade)` : ''),
     ];
@@ -43,6 +43,27 @@ export async function planCommand(args: string[], flags: { repeat?: string; db?:
     process.stdout.write(`${out.join('\n')}\n`);
   }
   return 0;
+}
+
+/**
+ * How the cells add up: providers × prompts × tests × repeats, plus the attack cells, which run on the target
+ * alone. A multi-turn attack is one cell of several calls, so it is said separately.
+ */
+function cellLines(suite: ResolvedSuite, plan: Plan): string[] {
+  const security = suite.security;
+  const testedBy = suite.providers.length - (security?.targetOnly ? 1 : 0);
+  const grid = `${count(testedBy, 'provider')} × ${count(plan.prompts.length, 'prompt')} × ${count(suite.tests.length, 'test')} × ${count(plan.repeat, 'repeat')}`;
+  if (!security) return [`  cells: ${plan.totalCells} (${grid})`];
+  const attackCells = security.tests.length * plan.repeat;
+  const attacks = `${count(attackCells, 'attack cell')} on ${security.target} (${count(security.tests.length, 'attack test')} × ${count(plan.repeat, 'repeat')})`;
+  const testCells = plan.totalCells - attackCells;
+  const lines = [testCells === 0 ? `  cells: ${attacks}` : `  cells: ${plan.totalCells} = ${testCells} (${grid}) + ${attacks}`];
+  const conversations = security.tests.filter((t) => t.attack?.turns && t.attack.turns.max > 1);
+  if (conversations.length > 0) {
+    const most = Math.max(...conversations.map((t) => t.attack!.turns!.max));
+    lines.push(`  multi-turn: ${count(conversations.length, 'attack')} of up to ${count(most, 'turn')} (a call each); the calls below count one per cell`);
+  }
+  return lines;
 }
 
 function formatEstimate(e: ProviderEstimate): string {

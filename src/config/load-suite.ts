@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
-import type { TestCase } from '../types.js';
+import type { Severity, TestCase } from '../types.js';
 import type { Gates, ProjectConfig, ResolvedSuite, SuiteFile } from './types.js';
 import { addSource } from './context.js';
 import type { ResolveContext } from './context.js';
@@ -15,6 +15,7 @@ import { resolvePrompts } from './resolve-prompts.js';
 import { GraderSet, resolveJudgeDefaults } from './resolve-graders.js';
 import { resolveProviders } from './resolve-providers.js';
 import { resolveTests } from './resolve-tests.js';
+import { resolveSecurity } from './resolve-attacks.js';
 import { checkCodeExecution } from './load-benchmark.js';
 import { suiteHash } from './suite-hash.js';
 import { readYamlFile } from './yaml-source.js';
@@ -40,16 +41,18 @@ export async function loadSuite(path: string, project: ProjectConfig): Promise<R
     metrics: project.metrics ?? {},
     sources: [file],
   };
-  const providers = await resolveProviders(suite.providers, project, context);
-  const prompts = await resolvePrompts(suite.prompts, context);
+  const providers = await resolveProviders(suite.providers ?? [], project, context);
+  const prompts = await resolvePrompts(suite.prompts ?? [], context);
   const graders = new GraderSet();
   const defaults = await resolveJudgeDefaults(suite, project, { ...context, project });
   const tests = await resolveTests(suite, context, { defaults, graders, project });
-  checkCodeExecution(suite, tests.some((t) => t.assert.some((a) => a.type === 'code-exec')), project, context);
+  const security = await resolveSecurity(suite, providers, project, context, { defaults, graders, project });
+  const everyTest = security ? [...tests, ...security.tests] : tests;
+  checkCodeExecution(suite, everyTest.some((t) => t.assert.some((a) => a.type === 'code-exec')), project, context);
   const budget = resolveBudget(suite.budget, providers, Object.values(graders.byKey), context);
   context.problems.throwIfAny();
   const { prices, unpriced } = resolvePrices(suite, project, [...providers, ...Object.values(graders.byKey)]);
-  const metrics = usedMetrics(tests, context.metrics);
+  const metrics = usedMetrics(everyTest, context.metrics);
   for (const module of Object.values(metrics)) addSource(context, module);
   const repeat = suite.repeat ?? 1;
   return {
@@ -60,20 +63,25 @@ export async function loadSuite(path: string, project: ProjectConfig): Promise<R
     prompts,
     tests,
     repeat,
-    gates: resolveGates(suite.gates),
+    gates: resolveGates(suite.gates, security ? (suite.severityThreshold ?? 'low') : undefined),
     ...(Object.keys(metrics).length === 0 ? {} : { metrics }),
     ...(graders.size === 0 ? {} : { graders: graders.byKey }),
     prices,
     ...(unpriced.length === 0 ? {} : { unpriced }),
     ...(budget ? { budget } : {}),
+    ...(security ? { security } : {}),
     sources: context.sources,
-    hash: suiteHash({ providers, prompts, tests, repeat }),
+    hash: suiteHash({ providers, prompts, tests: everyTest, repeat }),
   };
 }
 
-/** The gates as written, without keys set to nothing; `requireSignificance` stays unset (it defaults at check time). */
-function resolveGates(gates: SuiteFile['gates']): Gates {
-  return Object.fromEntries(Object.entries(gates ?? {}).filter(([, value]) => value !== undefined)) as Gates;
+/**
+ * The gates as written, without keys set to nothing; `requireSignificance` stays unset (it defaults at check
+ * time). A suite with attacks gates them at its `severityThreshold`.
+ */
+function resolveGates(gates: SuiteFile['gates'], severityThreshold: Severity | undefined): Gates {
+  const written = Object.fromEntries(Object.entries(gates ?? {}).filter(([, value]) => value !== undefined)) as Gates;
+  return severityThreshold ? { ...written, severityThreshold } : written;
 }
 
 /** The user metrics the suite's assertions name: what the grader needs, and files watch mode should follow. */
@@ -88,16 +96,28 @@ function usedMetrics(tests: TestCase[], registered: Readonly<Record<string, stri
   return used;
 }
 
-/** `tests` is required unless a benchmark `dataset` gives the tests (the schema alone cannot say "one of"). */
-function missingTests(source: YamlSource, problems: ProblemList): void {
+/**
+ * `providers`, `prompts` and `tests` are required unless the suite only attacks a `target`, and `tests` may
+ * also come from a benchmark `dataset` (the schema alone cannot say "one of").
+ */
+function missingKeys(source: YamlSource, problems: ProblemList): void {
   const value = source.value as Record<string, unknown> | null;
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'tests' in value || 'dataset' in value) return;
-  problems.add(
-    new LlmlabError('CONFIG_INVALID', 'tests is required', {
-      where: source.locate([]),
-      hint: 'Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite (or `dataset:` for a benchmark).',
-    }),
-  );
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return;
+  // A suite with `target` or `attacks` (the other one missing is said by the security resolver) needs no tests.
+  const attacksOnly = ('attacks' in value || 'target' in value) && !('tests' in value) && !('dataset' in value);
+  const missing = (key: string, hint: string) =>
+    problems.add(new LlmlabError('CONFIG_INVALID', `${key} is required`, { where: source.locate([]), hint }));
+  if (!('providers' in value) && !('target' in value)) {
+    missing('providers', 'Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.');
+  }
+  if (attacksOnly) return;
+  if (!('prompts' in value)) missing('prompts', 'Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.');
+  if (!('tests' in value) && !('dataset' in value)) {
+    missing(
+      'tests',
+      'Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite (or `dataset:` for a benchmark, or `target` + `attacks` for security testing).',
+    );
+  }
 }
 
 /** Validates the suite's structure; everything after this may trust the SuiteFile type. */
@@ -111,7 +131,7 @@ function checkShape(source: YamlSource): SuiteFile {
   const problems = new ProblemList();
   const found = checkBuiltIn('suite', source.value, { subject: 'the suite file' });
   problems.addProblems(found, 'CONFIG_INVALID', source.locate);
-  missingTests(source, problems);
+  missingKeys(source, problems);
   problems.throwIfAny();
   return source.value as SuiteFile;
 }

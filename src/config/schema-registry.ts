@@ -92,13 +92,14 @@ export const CONFIG_SCHEMA = 'https://llmlab.dev/schemas/config.schema.json';
 
 /**
  * Every ref into llmlab's own schemas that the loaders validate a value against, by precompiled-validator key:
- * the suite and config files, one dataset row, and a `.json` prompt's messages list.
+ * the suite and config files, one dataset row, a `.json` prompt's messages list and a jailbreak goals file.
  */
 export const BUILT_IN_REFS = {
   suite: SUITE_SCHEMA,
   config: CONFIG_SCHEMA,
   'suite:test': `${SUITE_SCHEMA}#/$defs/test`,
   'suite:messages': `${SUITE_SCHEMA}#/$defs/prompt/oneOf/2/properties/messages`,
+  'suite:attackGoals': `${SUITE_SCHEMA}#/$defs/attack/properties/goals/oneOf/1`,
 } as const;
 
 /** A key of BUILT_IN_REFS. */

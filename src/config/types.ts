@@ -3,7 +3,7 @@
  * files loaded, defaults from llmlab.config.yaml applied) → the engine's `Plan`. Project defaults live in
  * `ProjectConfig`.
  */
-import type { ChatMessage, TestCase, TransformStep } from '../types.js';
+import type { ChatMessage, Severity, TestCase, TransformStep } from '../types.js';
 
 /** An assertion as written in YAML. */
 export interface AssertionFile {
@@ -53,8 +53,9 @@ export type PromptFile =
 /** A suite file as written (after YAML parsing, before validation). */
 export interface SuiteFile {
   description?: string;
-  providers: ProviderFile[];
-  prompts: PromptFile[];
+  /** Required unless the suite only attacks a `target`. */
+  providers?: ProviderFile[];
+  prompts?: PromptFile[];
   /** Inline list, or `file:<path or glob>` (jsonl, json, yaml, csv). A suite has `tests` or `dataset`. */
   tests?: TestFile[] | string;
   /** A standard benchmark read by its adapter (src/datasets/<type>.ts) from the official files; instead of `tests`. */
@@ -72,6 +73,59 @@ export interface SuiteFile {
   /** Prices of models by `type:model` (USD per million tokens), over llmlab.config.yaml's and the profiles'. */
   prices?: PriceTable;
   budget?: Omit<Budget, 'onExceed'> & { onExceed?: Budget['onExceed'] };
+  /** Security testing: the app under attack. */
+  target?: TargetFile;
+  /** Security testing: attack families run against `target`. */
+  attacks?: AttackFile[];
+  /** Model that drives multi-turn escalation and translation; judges refusals when no grader is set. */
+  attacker?: ProviderFile;
+  /** Security gate: lowest severity gated (see Gates.severityThreshold). */
+  severityThreshold?: Severity;
+}
+
+/** A suite's `target:` as written. */
+export interface TargetFile {
+  provider: ProviderFile;
+  /** Text or `file:<path>`. */
+  system: string;
+  context?: string;
+  prompt?: string;
+}
+
+/** One `attacks:` entry as written. */
+export interface AttackFile {
+  type: string;
+  strategies?: string[];
+  /** Inline goals, or `file:<path>`. */
+  goals?: string | GoalFile[];
+  /** Each item one converter or a stack of them. */
+  converters?: Array<string | string[]>;
+  maxSuccessRate?: number;
+  limit?: number;
+  turns?: number;
+  severity?: Severity;
+  detect?: AssertionFile[];
+}
+
+/** A jailbreak goal as written. */
+export interface GoalFile {
+  id: string;
+  goal: string;
+  severity?: Severity;
+  topic?: string;
+  detect?: AssertionFile[];
+}
+
+/** A suite's security section, resolved: attack tests run on the target only. */
+export interface ResolvedSecurity {
+  /** Label of the attacked provider (an entry of ResolvedSuite.providers). */
+  target: string;
+  /** True when the target is not also one of the suite's `providers:`: it runs the attacks and nothing else. */
+  targetOnly: boolean;
+  /** Key (in ResolvedSuite.graders) of the attacker model, when there is one. */
+  attacker?: string;
+  /** Attack tests, each with `attack` set. */
+  tests: TestCase[];
 }
 
 /** A suite's `dataset:`: a benchmark adapter, the files it reads and which subset of rows to run. */
@@ -135,6 +189,12 @@ export interface Gates {
   maxCostUsd?: number;
   /** Most cells that may end in an error. */
   maxErrors?: number;
+  /**
+   * Security attacks: the lowest severity whose attacks are gated. Attacks at or above it must not succeed more
+   * often than their `maxSuccessRate` (default 0). Set from the suite's top-level `severityThreshold`; default `low`
+   * when the suite has attacks.
+   */
+  severityThreshold?: Severity;
 }
 
 /** Execution settings of one provider, from its `config:` (engine keys) or llmlab.config.yaml defaults. */
@@ -195,6 +255,8 @@ export interface ResolvedSuite {
   /** Models of a priced provider type (openai, anthropic) that have no price: their calls count as $0. */
   unpriced?: string[];
   budget?: Budget;
+  /** Security testing (`target` + `attacks`), when the suite has it. */
+  security?: ResolvedSecurity;
   /** Every file the suite read (itself, prompt files, datasets, modules), for watch mode and the suite hash. */
   sources: string[];
   /** Hash of the resolved content; identifies "the same suite" across runs. */

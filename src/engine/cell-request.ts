@@ -6,11 +6,17 @@ import type { PlannedCell } from './plan.js';
 /** Chat-API providers send only messages and parameters; every other provider may read vars itself. */
 export const MESSAGE_ONLY_PROVIDERS: ReadonlySet<string> = new Set(['openai', 'anthropic', 'ollama']);
 
+/**
+ * The cell's rendered request and key; `sent` replaces the rendered messages (a turn of a multi-turn attack,
+ * whose key then covers the whole conversation so far).
+ */
 export function cellRequest(
   cell: PlannedCell,
   provider: Provider,
+  sent?: ChatMessage[],
 ): { messages: ChatMessage[]; prompt: string; key: string } {
-  const { messages, prompt } = cell.prompt.render(cell.test);
+  const rendered = sent ? { messages: sent, prompt: sent.map((m) => m.content).join('\n\n') } : cell.prompt.render(cell.test);
+  const { messages, prompt } = rendered;
   const key = responseKey({
     providerType: provider.type,
     identity: provider.identity,

@@ -6,17 +6,17 @@
 import { setMaxListeners } from 'node:events';
 import { LlmlabError } from '../errors.js';
 import type { ResponseCache, RunWriter } from '../store/index.js';
-import type { Assertion, AssertionResult, CellResult, GenerateResult, Provider } from '../types.js';
-import { BUDGET_REFUSED, type BudgetGate } from './budget-gate.js';
-import { createCaller, type Caller } from './caller.js';
-import { cellRequest } from './cell-request.js';
-import { costOf, suitePrice, type ModelPrice } from './cost.js';
-import { loadInputCounter, outputBound, worstCaseCost, type InputCounter } from './estimate.js';
+import type { Provider } from '../types.js';
+import type { BudgetGate } from './budget-gate.js';
+import { createCaller } from './caller.js';
+import { suitePrice } from './cost.js';
+import { loadInputCounter, outputBound } from './estimate.js';
 import type { EventBus } from './events.js';
 import type { Grader } from './grade.js';
-import { createJudges, type JudgeFactory, type JudgeStats } from './judge.js';
+import { createJudges, type JudgeStats } from './judge.js';
 import { createSemaphore } from './limits.js';
-import type { Plan, PlannedCell } from './plan.js';
+import type { Plan } from './plan.js';
+import { runCell, type Costing } from './run-cell.js';
 
 /** What the executor needs besides the plan. */
 export interface ExecuteOptions {
@@ -41,6 +41,8 @@ export interface ExecuteOptions {
   pause?: PauseGate;
   /** The run's budget: every uncached call reserves its worst case first; refused cells are skipped. */
   budget?: BudgetGate;
+  /** Key (in `graders`) of the attacker model that drives multi-turn attacks and translation. */
+  attacker?: string;
 }
 
 /** Holds dispatch while `paused` (the TUI's `p`); `wait` settles on resume or when `signal` aborts. */
@@ -131,132 +133,4 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
   }
   await Promise.all(workers);
   return stats;
-}
-
-/** What a provider's calls cost, and with a budget, how to reserve their worst case. */
-interface Costing {
-  price: ModelPrice | undefined;
-  count?: InputCounter;
-  outputTokens?: number;
-  scopes?: string[];
-}
-
-async function runCell(
-  cell: PlannedCell,
-  provider: Provider,
-  costing: Costing,
-  call: Caller,
-  judges: JudgeFactory,
-  options: ExecuteOptions,
-  stats: ExecuteStats,
-): Promise<CellResult | undefined> {
-  const { messages, prompt, key } = cellRequest(cell, provider);
-  const base = {
-    cellId: cell.cellId,
-    providerId: cell.provider.id,
-    providerLabel: cell.provider.label,
-    promptId: cell.prompt.id,
-    testId: cell.test.id,
-    testIndex: cell.test.index,
-    repeatIndex: cell.repeatIndex,
-    description: cell.test.description,
-    ...(cell.test.cluster === undefined ? {} : { cluster: cell.test.cluster }),
-    vars: cell.test.vars,
-    prompt,
-  };
-  const budget = options.budget;
-  const scopes = costing.scopes ?? [];
-  const worstCase = () => worstCaseCost(costing.price, costing.count?.(messages) ?? 0, costing.outputTokens ?? 0);
-  const skipped = (extra: Partial<CellResult> = {}, worst = worstCase()): CellResult => {
-    budget?.skipped(worst);
-    return { ...base, output: '', status: 'skipped', score: 0, assertions: [], latencyMs: 0, cost: 0, cached: false, skipReason: 'budget', ...extra };
-  };
-  // Once the budget stopped the run (or this provider), the cells left are recorded, not run: a resume does them.
-  if (budget?.stopped(scopes)) return skipped();
-
-  let result: GenerateResult;
-  let cached = false;
-  const hit = options.readCache ? options.cache.get(key) : undefined;
-  if (hit) {
-    result = hit;
-    cached = true;
-    stats.cacheHits++;
-  } else {
-    const reservation = budget && (await budget.reserve(worstCase(), scopes));
-    if (budget && !reservation) return skipped();
-    let spent = 0;
-    try {
-      const request = {
-        messages,
-        prompt,
-        vars: cell.test.vars,
-        repeatIndex: cell.repeatIndex,
-        ...(cell.test.continuations ? { continuations: cell.test.continuations } : {}),
-      };
-      const site = {
-        cellId: cell.cellId,
-        providerId: provider.id,
-        // node-start means "a call is in flight", which is what a UI's in-flight count shows.
-        onStart: () =>
-          options.events.emit({ type: 'node-start', cellId: cell.cellId, providerId: provider.id, providerLabel: cell.provider.label }),
-      };
-      result = await call(site, async (signal) => {
-        const started = performance.now();
-        const answer = await provider.generate(request, { signal });
-        answer.latencyMs ??= Math.round(performance.now() - started);
-        return answer;
-      });
-      stats.calls++;
-      result.cost ??= costOf(costing.price, result.usage);
-      spent = result.cost;
-    } catch (error) {
-      if (options.abort.aborted) return undefined;
-      const message = error instanceof Error ? error.message : String(error);
-      return { ...base, output: '', status: 'error', score: 0, assertions: [], latencyMs: 0, cost: 0, cached, error: message };
-    } finally {
-      if (reservation) budget?.settle(reservation, spent);
-    }
-    options.writer.cacheResponse(key, cell.provider.id, result);
-  }
-
-  // Most suites grade nothing by model: their cells skip the per-cell judge closure.
-  const judged = options.graders?.size ? { cellId: cell.cellId, vars: cell.test.vars } : undefined;
-  const verdict = await options.grader.grade({
-    output: result.output,
-    test: cell.test,
-    prompt,
-    result,
-    providerId: cell.provider.id,
-    ...(judged ? { judges: (assertion: Assertion) => judges(assertion, judged) } : {}),
-  });
-  // A judge call cancelled by a second Ctrl-C leaves no verdict: the cell is left for --resume.
-  if (verdict.error && options.abort.aborted) return undefined;
-  const gradingCost = gradingCostOf(verdict.assertions);
-  const answered = {
-    output: result.output,
-    assertions: verdict.assertions,
-    latencyMs: result.latencyMs ?? 0,
-    usage: result.usage,
-    cost: result.cost ?? 0,
-    ...(gradingCost === undefined ? {} : { gradingCost }),
-    cached,
-  };
-  // A judge call the budget refused leaves the cell ungraded: skipped, its answer cached by now, so a resume pays
-  // only for the judging.
-  if (verdict.assertions.some((a) => a.error?.includes(BUDGET_REFUSED))) return skipped(answered, 0);
-  return {
-    ...base,
-    ...answered,
-    status: verdict.error ? 'error' : verdict.pass ? 'pass' : 'fail',
-    score: verdict.score,
-    finishReason: result.finishReason,
-    error: verdict.error,
-  };
-}
-
-/** USD of the judge calls behind a cell's verdicts; undefined when nothing was model-graded. */
-function gradingCostOf(assertions: readonly AssertionResult[]): number | undefined {
-  let total: number | undefined;
-  for (const a of assertions) if (a.cost !== undefined) total = (total ?? 0) + a.cost;
-  return total;
 }

@@ -38,20 +38,42 @@ export interface PlanOptions {
   repeat?: number;
 }
 
+/** The prompt of attack cells: what the attack's plan says to send (the app's own prompt is in the plan). */
+export const ATTACK_PROMPT: CompiledPrompt = {
+  id: 'attack',
+  render(test) {
+    const messages = test.attack?.messages ?? [];
+    return { messages, prompt: messages.map((m) => m.content).join('\n\n') };
+  },
+};
+
 /** Compiles prompts (throwing TEMPLATE_ERROR on a syntax error) and sizes the DAG. Sends nothing. */
 export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Plan {
   const prompts = suite.prompts.map(compilePrompt);
   const repeat = options.repeat ?? suite.repeat;
+  const security = suite.security;
+  // A target of its own runs the attacks only; the suite's providers run its tests.
+  const testedBy = suite.providers.length - (security?.targetOnly ? 1 : 0);
   const perProvider = prompts.length * suite.tests.length * repeat;
   const assertionsPerPrompt = suite.tests.reduce((n, t) => n + t.assert.length, 0);
   const judgeCallsPerPrompt = suite.tests.reduce((n, t) => n + t.assert.reduce((m, a) => m + (a.judge?.calls ?? 0), 0), 0);
+  const attacks = attackNodes(security?.tests ?? [], security?.attacker !== undefined);
 
   function* cellsFor(provider: ResolvedProvider): Generator<PlannedCell> {
-    for (const test of suite.tests) {
-      for (const prompt of prompts) {
-        for (let r = 0; r < repeat; r++) {
-          yield { cellId: cellId(provider.label, prompt.id, test.id, r), provider, prompt, test, repeatIndex: r };
+    const isTarget = security?.target === provider.label;
+    if (!(isTarget && security.targetOnly)) {
+      for (const test of suite.tests) {
+        for (const prompt of prompts) {
+          for (let r = 0; r < repeat; r++) {
+            yield { cellId: cellId(provider.label, prompt.id, test.id, r), provider, prompt, test, repeatIndex: r };
+          }
         }
+      }
+    }
+    if (!isTarget) return;
+    for (const test of security.tests) {
+      for (let r = 0; r < repeat; r++) {
+        yield { cellId: cellId(provider.label, ATTACK_PROMPT.id, test.id, r), provider, prompt: ATTACK_PROMPT, test, repeatIndex: r };
       }
     }
   }
@@ -60,17 +82,38 @@ export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Pla
     suite,
     prompts,
     repeat,
-    totalCells: perProvider * suite.providers.length,
+    totalCells: perProvider * testedBy + (security?.tests.length ?? 0) * repeat,
     nodeCounts: {
-      generate: perProvider * suite.providers.length,
-      grade: assertionsPerPrompt * prompts.length * repeat * suite.providers.length,
-      judge: judgeCallsPerPrompt * prompts.length * repeat * suite.providers.length,
+      generate: perProvider * testedBy + attacks.generate * repeat,
+      grade: assertionsPerPrompt * prompts.length * repeat * testedBy + attacks.grade * repeat,
+      judge: judgeCallsPerPrompt * prompts.length * repeat * testedBy + attacks.judge * repeat,
     },
     cellsFor,
     *cells() {
       for (const provider of suite.providers) yield* cellsFor(provider);
     },
   };
+}
+
+/**
+ * Nodes of attack cells, at most: a multi-turn conversation makes up to `max` target calls, each graded (its
+ * judges included), and an attacker call before each turn when the suite has an attacker; a rewritten attack
+ * (translate, rephrase) makes one attacker call per turn. Attacker calls count as judge nodes: they are model calls made for the cell.
+ */
+function attackNodes(tests: readonly TestCase[], hasAttacker: boolean): { generate: number; grade: number; judge: number } {
+  const nodes = { generate: 0, grade: 0, judge: 0 };
+  for (const test of tests) {
+    const plan = test.attack?.turns;
+    // Without an attacker a conversation sends its script; with one, an escalation runs up to `max` turns.
+    const escalating = plan?.escalate === true && hasAttacker;
+    const turns = !plan ? 1 : escalating ? plan.max : Math.min(plan.max, plan.script.length);
+    nodes.generate += turns;
+    nodes.grade += test.assert.length * turns;
+    nodes.judge += test.assert.reduce((m, a) => m + (a.judge?.calls ?? 0), 0) * turns;
+    if (escalating) nodes.judge += turns;
+    if (test.attack?.rewrite) nodes.judge += turns;
+  }
+  return nodes;
 }
 
 /**

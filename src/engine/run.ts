@@ -69,7 +69,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   const [providers, graders] = await Promise.all([
     createProviders(suite, options.env),
     createGraders(suite, options.env),
-    grader.prepareAll(suite.tests),
+    grader.prepareAll(suite.security ? [...suite.tests, ...suite.security.tests] : suite.tests),
   ]);
   checkLoglikelihood(suite, providers);
 
@@ -115,6 +115,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
       events: options.events,
       concurrency: options.concurrency,
       readCache: options.cache,
+      ...(suite.security?.attacker ? { attacker: suite.security.attacker } : {}),
       skip,
       stop: options.stop,
       abort: options.abort,

@@ -35,6 +35,9 @@ const registry = {
   'answer-relevance': () => import('./answer-relevance.js'),
   'choice-logprob': () => import('./choice-logprob.js'),
   'code-exec': () => import('./code-exec.js'),
+  'no-leak': () => import('./no-leak.js'),
+  'no-secrets': () => import('./no-secrets.js'),
+  refuses: () => import('./refuses.js'),
 } satisfies Record<string, Loader>;
 
 /** Every built-in metric id. */

@@ -1,14 +1,21 @@
 /**
  * The suite's gates: what a run must meet to exit 0. Pure functions over a run's totals and, for
- * `maxRegression`, its comparison with a baseline, so `llmlab eval` and `llmlab report` reach the same verdict.
- * A drop beyond the tolerance fails only when it is real: McNemar's paired test per prompt × provider, with
- * Holm's correction across them (compare-runs computes both), unless `requireSignificance: false`.
+ * `maxRegression`, its comparison with a baseline, so `llmlab eval` and `llmlab report` reach the same verdict
+ * (maxRegression: gates-regression.ts). Pass-rate gates read ordinary cells only; attack cells count toward `complete`, `maxErrors` and `maxCostUsd`, and
+ * have their own `security` gate (gates-security.ts).
  */
 import type { Gates } from '../config/types.js';
-import type { RunComparison, TargetDelta } from './compare-runs.js';
+import type { RunComparison } from './compare-runs.js';
+import { regressionGate } from './gates-regression.js';
+import { securityGate, type SecurityGateInput } from './gates-security.js';
 
-/** A gate's name: a `gates:` key, or `complete` (every planned cell ran) when a run was interrupted. */
-export type GateName = 'complete' | 'minPassRate' | 'maxErrors' | 'maxCostUsd' | 'maxRegression';
+export type { SecurityGateInput } from './gates-security.js';
+
+/**
+ * A gate's name: a `gates:` key, `complete` (every planned cell ran) when a run was interrupted, or `security`
+ * when the run has attack cells.
+ */
+export type GateName = 'complete' | 'minPassRate' | 'maxErrors' | 'maxCostUsd' | 'maxRegression' | 'security';
 
 /** `not-checked`: the gate could not be measured (no baseline); it does not fail the run. */
 export type GateStatus = 'pass' | 'fail' | 'not-checked';
@@ -18,9 +25,9 @@ export interface GateCheck {
   gate: GateName;
   status: GateStatus;
   /**
-   * A pass rate (minPassRate), a count of cells (complete, maxErrors), USD of generation and grading (maxCostUsd) or the largest
-   * pass-rate drop over the targets as a fraction (maxRegression; negative when every target improved). Null
-   * when not checked.
+   * A pass rate (minPassRate), a count of cells (complete, maxErrors), USD of generation and grading (maxCostUsd), the largest
+   * pass-rate drop over the targets as a fraction (maxRegression; negative when every target improved) or the
+   * shown family's attack success rate (security). Null when not checked.
    */
   measured: number | null;
   threshold: number;
@@ -58,7 +65,10 @@ export interface GateResult {
   reasons: string[];
   /** The suite's minPassRate, when it set one. */
   minPassRate?: number;
-  /** Every gate in the order printed: complete (when cells are missing), minPassRate, maxErrors, maxCostUsd, maxRegression. */
+  /**
+   * Every gate in the order printed: complete (when cells are missing), minPassRate, maxErrors, maxCostUsd,
+   * maxRegression, security (when the run has attack cells).
+   */
   checks: GateCheck[];
   /** The run compared against for maxRegression; null without a baseline. */
   baseline: { runId: string; ref?: string } | null;
@@ -78,13 +88,15 @@ export interface GateInput {
     /** USD of the judge and embedding calls of model-graded assertions. */
     gradingCost?: number;
   };
-  /** Planned cells that never ran (an interrupted run). */
+  /** Planned cells that never ran (an interrupted run), attack cells included. */
   missing: number;
   /** Cells the budget skipped: written as `skipped`, but they did not run either. */
   budgetSkipped?: number;
   gates: Gates;
   /** The comparison with the baseline (baseline = A, this run = B), or why there is none usable. */
   baseline?: { comparison: RunComparison; ref?: string } | { unavailable: string; ref?: string };
+  /** The run's attack cells, when it has any (`totals` holds the ordinary cells only). */
+  security?: SecurityGateInput;
 }
 
 /** Guards the comparisons against float noise: 0.9 − 0.88 is 0.020000000000000018, not more than 0.02. */
@@ -96,12 +108,18 @@ export function evaluateGates(input: GateInput): GateResult {
   const checks: GateCheck[] = [];
   const budgetSkipped = input.budgetSkipped ?? 0;
   if (input.missing > 0 || budgetSkipped > 0) checks.push(completeGate(input.missing, budgetSkipped));
-  checks.push(passRateGate(input.totals, gates.minPassRate));
-  if (gates.maxErrors !== undefined) checks.push(errorsGate(input.totals.errors, gates.maxErrors));
-  if (gates.maxCostUsd !== undefined) checks.push(costGate(input.totals.cost, input.totals.gradingCost ?? 0, gates.maxCostUsd));
+  const security = input.security;
+  // An attacks-only run has no test cells: a pass-rate line would only say so on every `llmlab redteam`.
+  if (!(security && input.totals.cells === 0)) checks.push(passRateGate(input.totals, gates.minPassRate));
+  if (gates.maxErrors !== undefined) checks.push(errorsGate(input.totals.errors, security?.errors ?? 0, gates.maxErrors));
+  if (gates.maxCostUsd !== undefined) {
+    const generation = input.totals.cost + (security?.cost ?? 0);
+    checks.push(costGate(generation, (input.totals.gradingCost ?? 0) + (security?.gradingCost ?? 0), gates.maxCostUsd));
+  }
   if (gates.maxRegression !== undefined) {
     checks.push(regressionGate(input.baseline, gates.maxRegression, gates.requireSignificance ?? true));
   }
+  if (security) checks.push(securityGate(security));
   const failed = checks.filter((c) => c.status === 'fail');
   const baseline = input.baseline && 'comparison' in input.baseline ? input.baseline.comparison.runA.id : undefined;
   return {
@@ -139,7 +157,20 @@ function completeGate(missing: number, budgetSkipped: number): GateCheck {
 function passRateGate(totals: GateInput['totals'], minPassRate: number | undefined): GateCheck {
   const counted = totals.cells - totals.skipped;
   const rate = totals.passRate ?? 0;
-  const measuredText = counted > 0 ? `${pct(rate)} (${totals.passed} of ${counted} cells)` : 'no cells ran';
+  if (counted === 0) {
+    // Nothing to rate (an attacks-only suite, or nothing ran): a missing cell is the complete gate's to fail.
+    return {
+      gate: 'minPassRate',
+      status: 'not-checked',
+      measured: null,
+      threshold: minPassRate ?? 1,
+      measuredText: 'not checked',
+      thresholdText: minPassRate === undefined ? '100% (default: every cell must pass)' : `≥ ${pct(minPassRate)}`,
+      ...(minPassRate === undefined ? { default: true } : {}),
+      reason: 'not checked: no test cells ran',
+    };
+  }
+  const measuredText = `${pct(rate)} (${totals.passed} of ${counted} cells)`;
   if (minPassRate === undefined) {
     const bad = totals.failed + totals.errors;
     return {
@@ -167,14 +198,16 @@ function passRateGate(totals: GateInput['totals'], minPassRate: number | undefin
   };
 }
 
-function errorsGate(errors: number, maxErrors: number): GateCheck {
+/** Ordinary and attack cells alike: an attack that errored has no verdict either. */
+function errorsGate(ordinary: number, attacks: number, maxErrors: number): GateCheck {
+  const errors = ordinary + attacks;
   const failed = errors > maxErrors;
   return {
     gate: 'maxErrors',
     status: failed ? 'fail' : 'pass',
     measured: errors,
     threshold: maxErrors,
-    measuredText: `${errors} errored cell${errors === 1 ? '' : 's'}`,
+    measuredText: `${errors} errored cell${errors === 1 ? '' : 's'}${attacks > 0 ? ` (${attacks} attack${attacks === 1 ? '' : 's'})` : ''}`,
     thresholdText: `≤ ${maxErrors}`,
     ...(failed ? { reason: `${errors} cells errored, more than maxErrors ${maxErrors}` } : {}),
   };
@@ -195,81 +228,10 @@ function costGate(generation: number, grading: number, maxCostUsd: number): Gate
   };
 }
 
-function regressionGate(baseline: GateInput['baseline'], tolerance: number, requireSignificance: boolean): GateCheck {
-  const base = {
-    gate: 'maxRegression' as const,
-    threshold: tolerance,
-    thresholdText: `drop ≤ ${points(tolerance)} pts${requireSignificance ? ', significant drops only' : ''}`,
-    requireSignificance,
-  };
-  if (!baseline || 'unavailable' in baseline) {
-    const reason = baseline ? baseline.unavailable : 'no baseline (run with --baseline <run | report.json | git:REF>)';
-    return { ...base, status: 'not-checked', measured: null, measuredText: 'not checked', reason: `not checked: ${reason}` };
-  }
-  const targets = baseline.comparison.targets.map((t) => ({ t, drop: t.passRateA.rate - t.passRateB.rate }));
-  if (targets.length === 0) {
-    const reason = 'not checked: the baseline shares no prompt × provider with this run';
-    return { ...base, status: 'not-checked', measured: null, measuredText: 'not checked', reason };
-  }
-  const beyond = targets.filter(({ drop }) => drop > tolerance + EPSILON);
-  const failing = beyond.filter(({ t }) => !requireSignificance || t.significant);
-  const worst = (list: typeof targets) => list.reduce((a, b) => (b.drop > a.drop ? b : a));
-  const shown = worst(failing.length > 0 ? failing : targets);
-  const measuredText =
-    shown.drop > 0
-      ? `largest drop ${points(shown.drop)} pts (${describe(shown.t)})`
-      : `no drop (${targets.length === 1 ? describe(shown.t) : `${targets.length} targets`})`;
-  const check: GateCheck = {
-    ...base,
-    status: failing.length > 0 ? 'fail' : 'pass',
-    measured: shown.drop,
-    measuredText,
-    target: regressionTarget(shown.t),
-  };
-  if (failing.length > 0) {
-    const more = failing.length > 1 ? ` (and ${failing.length - 1} more target${failing.length > 2 ? 's' : ''})` : '';
-    const why = requireSignificance
-      ? `, more than the ${points(tolerance)} pts tolerated, and significant (McNemar, Holm p=${pValue(shown.t.adjustedPValue)})`
-      : `, more than the ${points(tolerance)} pts tolerated`;
-    check.reason = `${shown.t.providerLabel} × ${shown.t.promptId}: pass rate dropped ${points(shown.drop)} pts${why}${more}`;
-  } else if (beyond.length > 0) {
-    const big = worst(beyond);
-    check.reason =
-      `${big.t.providerLabel} × ${big.t.promptId} dropped ${points(big.drop)} pts, but not significantly ` +
-      `(McNemar, Holm p=${pValue(big.t.adjustedPValue)}, n=${big.t.n}): could be noise`;
-  }
-  return check;
-}
-
-function regressionTarget(t: TargetDelta): RegressionTarget {
-  return {
-    promptId: t.promptId,
-    providerLabel: t.providerLabel,
-    passRateBaseline: t.passRateA.rate,
-    passRate: t.passRateB.rate,
-    n: t.n,
-    adjustedPValue: t.adjustedPValue,
-    significant: t.significant,
-  };
-}
-
-function describe(t: TargetDelta): string {
-  return `${t.providerLabel} × ${t.promptId}: ${pct(t.passRateA.rate)} → ${pct(t.passRateB.rate)}, n=${t.n}, Holm p=${pValue(t.adjustedPValue)}`;
-}
-
 function pct(rate: number): string {
   return `${(rate * 100).toFixed(1)}%`;
 }
 
-/** A fraction as percentage points: 0.025 → `2.5`. */
-function points(fraction: number): string {
-  return (fraction * 100).toFixed(1);
-}
-
 function dollars(usd: number): string {
   return usd === 0 ? '$0' : usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-}
-
-function pValue(p: number): string {
-  return p < 0.001 ? '<0.001' : String(Number(p.toPrecision(2)));
 }

@@ -10,6 +10,7 @@ import { compareRuns, type CompareOptions, type RunComparison } from './compare-
 import { costQualityChart, type ChartModel } from './html-chart.js';
 import { pairKey, type HtmlTarget, type Verdict } from './html-cells.js';
 import type { PageAssets } from './html-render.js';
+import { securityRows, type SecurityGroup } from './security-summary.js';
 import type { RunSummary } from './summary.js';
 
 /** Rows (tests) per page of the results matrix, and paired cells per page of the comparison list. */
@@ -49,6 +50,8 @@ export interface PageContext {
   run: RunRecord;
   summary: RunSummary;
   chart: ChartModel | undefined;
+  /** The security table's rows: strategies, then a family total (strategy `*`) after a family of several. */
+  securityRows: SecurityGroup[];
   baseline: (HtmlBaseline & { comparison?: RunComparison; error?: string }) | undefined;
   assets: PageAssets;
 }
@@ -72,6 +75,8 @@ export function planPage(
   options: HtmlReportOptions = {},
 ): PagePlan {
   const targets: HtmlTarget[] = summary.targets.map((t) => ({ promptId: t.promptId, providerLabel: t.providerLabel }));
+  // Attack cells are cells too: their column (promptId `attack`) comes after the tests' targets.
+  if (summary.security) targets.push({ promptId: 'attack', providerLabel: summary.security.target.providerLabel });
   const baseline = options.baseline && compareWithBaseline(store, options.baseline, run);
   const comparable = baseline !== undefined && baseline.comparison !== undefined;
   return {
@@ -82,6 +87,7 @@ export function planPage(
       run,
       summary,
       chart: costQualityChart(summary.targets, options.baseline?.summary?.targets, summary.pareto),
+      securityRows: summary.security ? securityRows(summary.security) : [],
       baseline,
       assets,
     },

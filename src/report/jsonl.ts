@@ -40,6 +40,7 @@ export function jsonLine(cell: CellResult): string {
     finishReason: cell.finishReason,
     error: cell.error,
     cluster: cell.cluster,
+    attack: cell.attack,
   };
   // Fields added to CellResult later still get written, after the known ones.
   return `${JSON.stringify({ ...ordered, ...cell })}\n`;

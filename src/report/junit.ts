@@ -1,7 +1,8 @@
 /**
  * The JUnit XML report: one `<testsuite>` per prompt × provider (named `provider × prompt`), one `<testcase>` per
  * cell. A failed verdict is a `<failure>`, an error (the call or a metric broke) an `<error>`, a skipped cell
- * `<skipped/>`, so CI tools tell "the model answered wrong" from "the eval could not run".
+ * `<skipped/>`, so CI tools tell "the model answered wrong" from "the eval could not run". Attack cells are test cases
+ * too (suite `target × attack`): a successful attack is a `<failure type="attack">` naming its family and strategy.
  *
  * The store streams cells in test order, interleaving the suites. Each suite's test cases go to their own temp
  * file as they stream by, and the report is assembled from those files, so a 100,000-cell run is never in memory.
@@ -81,9 +82,12 @@ function testCase(cell: CellResult, suiteName: string, repeated: boolean): strin
   }
   const failing = cell.assertions.filter((a) => !a.pass);
   const reasons = failing.map((a) => `${a.metric}: ${a.reason ?? `score ${a.score}`}`);
-  const message = reasons.join('; ') || `score ${cell.score}`;
+  const attack = cell.attack;
+  const what = attack ? `attack succeeded: ${attack.family}/${attack.strategy} (${attack.template}, severity ${attack.severity})` : '';
+  const message = [what, reasons.join('; ') || (attack ? '' : `score ${cell.score}`)].filter(Boolean).join(': ');
+  const body = [what, ...reasons].filter(Boolean).join('\n') || message;
   return (
-    `${open}>\n      <failure message="${xmlAttr(message)}" type="assertion">${xmlText(reasons.join('\n') || message)}</failure>\n` +
+    `${open}>\n      <failure message="${xmlAttr(message)}" type="${attack ? 'attack' : 'assertion'}">${xmlText(body)}</failure>\n` +
     `${out}    </testcase>\n`
   );
 }

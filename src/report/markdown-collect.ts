@@ -1,6 +1,6 @@
 /**
  * The cells the PR comment lists, picked in one streamed pass over the run: the regressed cells whose outputs it
- * shows, and the first failed and errored cells. Everything kept is capped (count and text length), so the pass
+ * shows, and the first failed and errored cells (attack cells aside). Everything kept is capped (count and text length), so the pass
  * holds a few dozen short cells whatever the size of the run.
  */
 import type { RunRecord, Store } from '../store/index.js';
@@ -55,7 +55,8 @@ export function collectListedCells(store: Store, run: RunRecord, options: Collec
     out.errored.length >= options.maxItems;
   if (full()) return out;
   for (const cell of store.results.iterate(run.id)) {
-    if (cell.status === 'pass' || cell.status === 'skipped') continue;
+    // Attack cells have their own section (the security summary's hit log).
+    if (cell.status === 'pass' || cell.status === 'skipped' || cell.attack) continue;
     const key = cellKey(cell);
     if (options.regressed.has(key)) out.regressed.set(key, listed(cell, options.maxChars));
     if (cell.status === 'error' && out.errored.length < options.maxItems) out.errored.push(listed(cell, options.maxChars));

@@ -8,6 +8,7 @@ import type { RunTarget } from '../store/run-pairs.js';
 import type { ChangedTest, RunComparison, RunDelta, TargetDelta } from './compare-runs.js';
 import { cellKey, type CollectedCells, type ListedCell } from './markdown-collect.js';
 import { mdInline, preText } from './markdown-escape.js';
+import { buildSecurityView, type SecurityView } from './markdown-security.js';
 import type { RunSummary, Totals } from './summary.js';
 
 /** How much of each part fits; {@link BUDGET_LEVELS} goes from generous to bare. */
@@ -68,11 +69,14 @@ export interface MarkdownView {
   headline: string;
   warnings: string[];
   baseline: boolean;
+  /** False for an attacks-only run: it has no test to tabulate. */
+  table: boolean;
   rows: TableRow[];
   overall: TableRow | null;
   moreRows: number;
   legend: string;
   sections: Section[];
+  security: SecurityView | null;
   trimmed: string;
   footer: string;
 }
@@ -114,6 +118,7 @@ export function buildView(input: ViewInput, level: BudgetLevel, levelIndex: numb
     headline: headline(run, summary, input.baseline),
     warnings: warnings.slice(0, 10),
     baseline: comparison !== undefined,
+    table: summary.targets.length > 0 || !summary.security,
     rows,
     overall: summary.targets.length > 1 || rows.length === 0 ? row('**all**', '', summary, comparison?.overall, false) : null,
     moreRows: summary.targets.length - rows.length,
@@ -122,6 +127,7 @@ export function buildView(input: ViewInput, level: BudgetLevel, levelIndex: numb
         '(paired McNemar exact test, Holm-adjusted across prompt × provider), n.s. not significant.'
       : '',
     sections: level.sections ? sections(input, comparison, level) : [],
+    security: buildSecurityView(summary.security, level),
     trimmed:
       levelIndex === 0
         ? ''
@@ -135,12 +141,13 @@ export function buildView(input: ViewInput, level: BudgetLevel, levelIndex: numb
 function headline(run: RunRecord, summary: RunSummary, baseline: BaselineComparison | undefined): string {
   const rate = summary.passRate === null ? 'no verdicts' : `**${pct(summary.passRate)}** passed`;
   const ci = summary.passRateInterval ? ` (95 % CI ${interval(summary)})` : '';
+  const attacksOnly = summary.cells === 0 && summary.security !== undefined;
   const parts = [
-    `${rate}${ci} of ${summary.cells} cells`,
-    `${summary.failed} failed`,
-    `${summary.errors} errored`,
+    ...(attacksOnly
+      ? ['no test cells (security attacks only)']
+      : [`${rate}${ci} of ${summary.cells} cells`, `${summary.failed} failed`, `${summary.errors} errored`]),
     ...(summary.skipped > 0 ? [`${summary.skipped} skipped`] : []),
-    `cost ${money(summary.cost)} USD`,
+    ...(attacksOnly ? [] : [`cost ${money(summary.cost)} USD`]),
     ...(summary.gradingCost ? [`grading ${money(summary.gradingCost)} USD`] : []),
     `run ${code(run.id)}${run.status === 'completed' ? '' : ` (${run.status})`}`,
   ];

@@ -1,6 +1,7 @@
 /**
  * The report's summary, computed from the store (never from a run's memory), so `llmlab report` re-renders any
- * past run exactly as `llmlab eval` printed it.
+ * past run exactly as `llmlab eval` printed it. Security attack cells are not quality tests: every pass-rate
+ * figure leaves them out, and `security` summarises them; spend, errors and completeness gates count them.
  */
 import { summarizePassRate } from '../metrics/stats/index.js';
 import type { RunRecord, Store, TargetTotals } from '../store/index.js';
@@ -11,6 +12,7 @@ import { summarizeMetrics, type MetricSummary } from './metric-summary.js';
 import { paretoFrontier, type ParetoSummary } from './pareto.js';
 import { summarizeRepeats, type RepeatSummary } from './repeat-summary.js';
 import { compareScores, type ScoreComparison } from './score-comparisons.js';
+import { summarizeSecurity, type SecuritySummary } from './security-summary.js';
 
 export type { Comparison } from './comparisons.js';
 export type { GateCheck, GateResult } from './gates.js';
@@ -19,6 +21,7 @@ export type { FlakyTestSummary, PassAtK, RepeatSummary } from './repeat-summary.
 export type { ScoreComparison } from './score-comparisons.js';
 export type { ParetoPoint, ParetoRecommendation, ParetoSummary } from './pareto.js';
 export type { EstimateSummary } from './estimates.js';
+export type { SecurityGroup, SecurityHit, SecuritySummary } from './security-summary.js';
 
 /** Wilson score interval of a pass rate. */
 export interface PassRateInterval {
@@ -88,6 +91,8 @@ export interface RunSummary extends Totals {
    * excluded from both). Absent for runs that recorded no estimate (resumed-from-old or hand-built).
    */
   estimates?: EstimateSummary[];
+  /** Security attacks (attack cells): success rates per family and strategy, and the hit log. Absent without attacks. */
+  security?: SecuritySummary;
   gate: GateResult;
 }
 
@@ -107,8 +112,10 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
   }));
   const all = groups.flatMap((g) => g.latencies).sort((a, b) => a - b);
   const totals = totalsOf(groups, all);
+  const security = summarizeSecurity(store, run);
   // Cells never written (interrupted run) are missing, not passed: count them against the run.
-  const missing = Math.max(run.totalCells - totals.cells, 0);
+  const missing = Math.max(run.totalCells - store.results.count(run.id), 0);
+  const skipped = totals.skipped + (security?.summary.skipped ?? 0);
   const comparisons = compareTargets(store, run.id, targets);
   const repeat = run.options.repeat;
   const estimates = summarizeEstimates(store, run);
@@ -130,13 +137,15 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
       comparisons,
     ),
     ...(estimates ? { estimates } : {}),
+    ...(security ? { security: security.summary } : {}),
     gate: evaluateGates({
       totals,
       missing,
-      budgetSkipped: totals.skipped > 0 ? store.results.countSkipped(run.id, 'budget') : 0,
+      budgetSkipped: skipped > 0 ? store.results.countSkipped(run.id, 'budget') : 0,
       // Runs stored before `gates` was recorded kept only their minPassRate.
       gates: run.options.gates ?? (run.options.minPassRate === undefined ? {} : { minPassRate: run.options.minPassRate }),
       baseline: options.baseline,
+      ...(security ? { security: security.gate } : {}),
     }),
   };
 }

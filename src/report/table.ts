@@ -1,10 +1,12 @@
 /**
  * The console summary: one row per prompt × provider with its pass rate's 95 % interval, then totals, the
- * zero-failure bounds, per-metric figures, repeat statistics and the paired comparisons. Plain text, no TTY needed.
+ * zero-failure bounds, per-metric figures, repeat statistics, the paired comparisons and the security block.
+ * Plain text, no TTY needed.
  */
 import { formatMetrics, formatRepeats, formatScoreComparisons } from './metric-lines.js';
 import { formatEstimates } from './estimate-lines.js';
 import { formatPareto } from './pareto-lines.js';
+import { formatSecurity } from './security-lines.js';
 import { formatComparisons, formatZeroFailureBounds } from './stats-lines.js';
 import { pct, type RunSummary, type Totals } from './summary.js';
 
@@ -29,9 +31,15 @@ export function formatSummaryTable(summary: RunSummary): string {
   // Text columns align left, numbers right.
   const line = (cells: string[]) =>
     cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  const out = [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
-  if (summary.skipped > 0) out.push(`${summary.skipped} cells skipped`);
-  if (summary.cachedCells > 0) out.push(`${summary.cachedCells} of ${summary.cells} cells answered from cache`);
+  // An attacks-only run has no test to tabulate: an empty table would only be noise above the security block.
+  const tabulated = summary.targets.length > 0 || !summary.security;
+  const out = tabulated ? [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)] : [];
+  const skipped = summary.skipped + (summary.security?.skipped ?? 0);
+  if (skipped > 0) out.push(`${skipped} cells skipped`);
+  // Attack cells are counted apart from the test cells (see summary.security), but a re-run is cached as a whole.
+  const cached = summary.cachedCells + (summary.security?.cachedCells ?? 0);
+  const cells = summary.cells + (summary.security?.cells ?? 0);
+  if (cached > 0) out.push(`${cached} of ${cells} cells answered from cache`);
   if (summary.gradingCost) out.push(`grading (judge and embedding calls): ${usd(summary.gradingCost)}, not in cost above`);
   out.push(
     ...formatZeroFailureBounds(summary.targets),
@@ -41,6 +49,7 @@ export function formatSummaryTable(summary: RunSummary): string {
     ...formatScoreComparisons(summary.scoreComparisons),
     ...formatPareto(summary.pareto),
     ...formatEstimates(summary.estimates),
+    ...formatSecurity(summary.security),
   );
   return out.join('\n');
 }

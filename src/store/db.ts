@@ -72,6 +72,8 @@ const MIGRATIONS: readonly string[] = [
   `ALTER TABLE results ADD COLUMN cluster TEXT;`,
   // Why a cell was skipped (`budget`): a resume with a larger budget runs exactly these.
   `ALTER TABLE results ADD COLUMN skip_reason TEXT;`,
+  // Security attack cells: their AttackRecord as JSON (NULL for ordinary cells), so pass rates can leave them out.
+  `ALTER TABLE results ADD COLUMN attack TEXT;`,
 ];
 
 /** The schema version this build writes. */

@@ -2,7 +2,7 @@
  * Cell results of a run. Results stream in as cells finish and are written in batched transactions, so a run
  * never holds all its results in memory and a killed run loses at most the last unflushed batch.
  */
-import type { AssertionResult, CellResult, CellStatus, TokenUsage } from '../types.js';
+import type { AssertionResult, AttackRecord, CellResult, CellStatus, TokenUsage } from '../types.js';
 import type { Db } from './db.js';
 
 interface ResultRow {
@@ -28,6 +28,7 @@ interface ResultRow {
   error: string | null;
   cluster: string | null;
   skip_reason: string | null;
+  attack: string | null;
 }
 
 function fromRow(row: ResultRow): CellResult {
@@ -57,6 +58,7 @@ function fromRow(row: ResultRow): CellResult {
     error: row.error ?? undefined,
     ...(row.cluster === null ? {} : { cluster: row.cluster }),
     ...(row.skip_reason === 'budget' ? { skipReason: 'budget' as const } : {}),
+    ...(row.attack === null ? {} : { attack: JSON.parse(row.attack) as AttackRecord }),
   };
 }
 
@@ -71,7 +73,7 @@ function gradingCostOf(assertions: readonly AssertionResult[]): number | undefin
  * SQL for a row's grading cost. The instr() guard keeps json_each off the (usual) rows with no model-graded
  * assertion.
  */
-const GRADING_COST_SQL = `CASE WHEN instr(assertions, '"cost":') > 0
+export const GRADING_COST_SQL = `CASE WHEN instr(assertions, '"cost":') > 0
   THEN (SELECT sum(json_extract(a.value, '$.cost')) FROM json_each(assertions) AS a) END`;
 
 /** Per (prompt, provider) totals, computed by SQLite so that no run is loaded whole into memory. */
@@ -107,8 +109,8 @@ export function createResultStore(db: Db) {
   const upsert = db.prepare(
     `INSERT INTO results (run_id, cell_id, provider_id, provider_label, prompt_id, test_id, test_index,
        repeat_index, description, vars, prompt, output, status, score, assertions, latency_ms, usage, cost, cached,
-       finish_reason, error, seq, cluster, skip_reason)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       finish_reason, error, seq, cluster, skip_reason, attack)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return {
     /** Writes one result; call inside a transaction when writing many. */
@@ -138,6 +140,7 @@ export function createResultStore(db: Db) {
         seq,
         cell.cluster ?? null,
         cell.skipReason ?? null,
+        cell.attack ? JSON.stringify(cell.attack) : null,
       );
     },
     /** Drops a run's rows without a verdict (errors, skips) before a resume runs those cells again. */
@@ -165,27 +168,30 @@ export function createResultStore(db: Db) {
       return db.prepare<[string], { next: number }>('SELECT ifnull(max(seq) + 1, 0) AS next FROM results WHERE run_id = ?').get(runId)!.next;
     },
     /**
-     * Streams the verdict of every cell that finished with one (pass, fail or error), grouped by (test id, repeat
-     * index) so a caller can pair the targets' verdicts on the same test in one pass. Reads no outputs.
+     * Streams the verdict of every ordinary cell that finished with one (pass, fail or error), grouped by (test id,
+     * repeat index) so a caller can pair the targets' verdicts on the same test in one pass. Reads no outputs.
+     * Attack cells are left out: a resisted attack is not a passed test.
      */
     *verdicts(runId: string): Generator<CellVerdict> {
       const stmt = db.prepare<[string], CellVerdict>(
         `SELECT prompt_id AS promptId, provider_label AS providerLabel, test_id AS testId,
            repeat_index AS repeatIndex, status
-         FROM results WHERE run_id = ? AND status IN ('pass', 'fail', 'error')
+         FROM results WHERE run_id = ? AND status IN ('pass', 'fail', 'error') AND attack IS NULL
          ORDER BY test_id, repeat_index`,
       );
       yield* stmt.iterate(runId);
     },
+    /** Every cell written for a run, attack cells included. */
     count(runId: string): number {
       return db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM results WHERE run_id = ?').get(runId)!.n;
     },
-    /** Cells recorded `skipped` for this reason (e.g. `budget`). */
+    /** Cells recorded `skipped` for this reason (e.g. `budget`), attack cells included. */
     countSkipped(runId: string, reason: string): number {
       return db
         .prepare<[string, string], { n: number }>(`SELECT count(*) AS n FROM results WHERE run_id = ? AND status = 'skipped' AND skip_reason = ?`)
         .get(runId, reason)!.n;
     },
+    /** Per (prompt, provider) totals of the ordinary cells; attack cells have their own summary (attack-rows.ts). */
     totals(runId: string): TargetTotals[] {
       const groups = db
         .prepare<[string], Omit<TargetTotals, 'latencies'>>(
@@ -197,13 +203,13 @@ export function createResultStore(db: Db) {
              ifnull(sum(json_extract(usage, '$.output')), 0) AS outputTokens,
              ifnull(sum(cost), 0) AS cost, ifnull(sum(${GRADING_COST_SQL}), 0) AS gradingCost,
              sum(cached) AS cachedCells
-           FROM results WHERE run_id = ?
+           FROM results WHERE run_id = ? AND attack IS NULL
            GROUP BY prompt_id, provider_label ORDER BY min(seq)`,
         )
         .all(runId);
       const latency = db.prepare<[string, string, string], { l: number }>(
         `SELECT latency_ms AS l FROM results WHERE run_id = ? AND prompt_id = ? AND provider_label = ?
-           AND status != 'skipped' ORDER BY latency_ms`,
+           AND status != 'skipped' AND attack IS NULL ORDER BY latency_ms`,
       );
       return groups.map((g) => ({
         ...g,

@@ -2,7 +2,8 @@
  * Cells of two runs paired by test identity (provider label, prompt id, test id, repeat index), never by
  * position, for `llmlab compare` and `--baseline`. SQLite does the matching; only verdicts, costs, tokens and
  * latencies leave the database, never outputs. A run read from a JSON report file joins in through a TEMP table
- * ({@link importReportCells}), so a report baseline is paired by the very same queries as a stored run.
+ * ({@link importReportCells}), so a report baseline is paired by the very same queries as a stored run. Attack cells
+ * (security results) are left out everywhere: a resisted attack is not a passed test.
  */
 import type { Db } from './db.js';
 
@@ -52,9 +53,11 @@ export interface ImportedCell {
   cost?: number;
   usage?: { input?: number; output?: number } | null;
   latencyMs?: number;
+  /** Set on attack cells; only its presence matters here. */
+  attack?: unknown;
 }
 
-const COLUMNS = 'run_id, provider_label, prompt_id, test_id, test_index, repeat_index, description, status, cost, usage, latency_ms, seq';
+const COLUMNS = 'run_id, provider_label, prompt_id, test_id, test_index, repeat_index, description, status, cost, usage, latency_ms, seq, attack';
 
 /**
  * Loads a report file's cells under `runId` into a TEMP table of this connection (never the database file) and
@@ -65,18 +68,18 @@ export function importReportCells(db: Db, runId: string, cells: Iterable<Importe
     `CREATE TEMP TABLE IF NOT EXISTS llmlab_imported_results (
        run_id TEXT NOT NULL, provider_label TEXT NOT NULL, prompt_id TEXT NOT NULL, test_id TEXT NOT NULL,
        test_index INTEGER NOT NULL, repeat_index INTEGER NOT NULL, description TEXT, status TEXT NOT NULL,
-       cost REAL NOT NULL, usage TEXT, latency_ms REAL NOT NULL, seq INTEGER NOT NULL);
+       cost REAL NOT NULL, usage TEXT, latency_ms REAL NOT NULL, seq INTEGER NOT NULL, attack TEXT);
      CREATE TEMP VIEW IF NOT EXISTS llmlab_pair_source AS
        SELECT ${COLUMNS} FROM main.results UNION ALL SELECT ${COLUMNS} FROM temp.llmlab_imported_results;`,
   );
-  const insert = db.prepare(`INSERT INTO temp.llmlab_imported_results (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = db.prepare(`INSERT INTO temp.llmlab_imported_results (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   db.transaction(() => {
     db.prepare('DELETE FROM temp.llmlab_imported_results WHERE run_id = ?').run(runId);
     let seq = 0;
     for (const c of cells) {
       const usage = c.usage ? JSON.stringify({ input: c.usage.input ?? 0, output: c.usage.output ?? 0 }) : null;
       insert.run(runId, c.providerLabel, c.promptId, c.testId, c.testIndex, c.repeatIndex, c.description ?? null,
-        c.status, c.cost ?? 0, usage, c.latencyMs ?? 0, seq++);
+        c.status, c.cost ?? 0, usage, c.latencyMs ?? 0, seq++, c.attack === undefined || c.attack === null ? null : '1');
     }
   })();
   return 'temp.llmlab_pair_source';
@@ -88,7 +91,7 @@ interface Pair {
   b: string;
 }
 
-const VERDICT = `status IN ('pass', 'fail', 'error')`;
+const VERDICT = `status IN ('pass', 'fail', 'error') AND attack IS NULL`;
 
 /**
  * Streams the pairs in run A's test order. The key has no index (results are append-only by seq), and a join on
@@ -115,29 +118,29 @@ export function* pairedCells(db: Db, runA: string, runB: string, source: PairSou
   yield* stmt.iterate({ a: runA, b: runB });
 }
 
-/** Test ids with cells in run `of` but none in run `other`, in `of`'s test order. */
+/** Test ids with ordinary cells in run `of` but none in run `other`, in `of`'s test order. */
 export function testsOnlyIn(db: Db, of: string, other: string, source: PairSource = 'results'): string[] {
   return db
     .prepare<[Pair], { id: string }>(
-      `SELECT test_id AS id FROM ${source} WHERE run_id = @a
-         AND test_id NOT IN (SELECT test_id FROM ${source} WHERE run_id = @b)
+      `SELECT test_id AS id FROM ${source} WHERE run_id = @a AND attack IS NULL
+         AND test_id NOT IN (SELECT test_id FROM ${source} WHERE run_id = @b AND attack IS NULL)
        GROUP BY test_id ORDER BY min(test_index), test_id`,
     )
     .all({ a: of, b: other })
     .map((r) => r.id);
 }
 
-/** Prompt × provider pairs with cells in a run, in the order they first finished. */
+/** Prompt × provider pairs with ordinary cells in a run, in the order they first finished. */
 export function runTargets(db: Db, runId: string, source: PairSource = 'results'): RunTarget[] {
   return db
     .prepare<[string], RunTarget>(
-      `SELECT prompt_id AS promptId, provider_label AS providerLabel FROM ${source} WHERE run_id = ?
+      `SELECT prompt_id AS promptId, provider_label AS providerLabel FROM ${source} WHERE run_id = ? AND attack IS NULL
        GROUP BY prompt_id, provider_label ORDER BY min(seq)`,
     )
     .all(runId);
 }
 
-/** Cells of a run that finished with a verdict (pass, fail or error). */
+/** Ordinary cells of a run that finished with a verdict (pass, fail or error). */
 export function verdictCount(db: Db, runId: string, source: PairSource = 'results'): number {
   return db
     .prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ${source} WHERE run_id = ? AND ${VERDICT}`)

@@ -4,7 +4,9 @@
  */
 import type { Db } from './db.js';
 
-const VERDICT = `status IN ('pass', 'fail', 'error')`;
+/** Cells with a verdict, attack cells left out: they are security results, not quality tests. */
+const VERDICT = `status IN ('pass', 'fail', 'error') AND attack IS NULL`;
+const VERDICT_R = `r.status IN ('pass', 'fail', 'error') AND r.attack IS NULL`;
 
 /** One cell's result on one metric name: its assertions of that name folded into one observation. */
 export interface MetricScoreRow {
@@ -50,14 +52,14 @@ export function* metricScoreRows(db: Db, runId: string): Generator<MetricScoreRo
        CASE WHEN count(json_extract(a.value, '$.extracted')) > 0
          THEN json_group_array(json_extract(a.value, '$.extracted')) END AS extracted
      FROM results AS r, json_each(r.assertions) AS a
-     WHERE r.run_id = ? AND r.${VERDICT}
+     WHERE r.run_id = ? AND ${VERDICT_R}
      GROUP BY r.prompt_id, r.provider_label, metric, r.test_id, r.repeat_index
      ORDER BY r.prompt_id, r.provider_label, metric, r.test_id, r.repeat_index`,
   );
   yield* stmt.iterate(runId);
 }
 
-/** True when any cell of the run belongs to a test with a `cluster`. */
+/** True when any ordinary cell of the run belongs to a test with a `cluster`. */
 export function hasClusters(db: Db, runId: string): boolean {
   return db.prepare<[string], { one: number }>('SELECT 1 AS one FROM results WHERE run_id = ? AND cluster IS NOT NULL LIMIT 1').get(runId) !== undefined;
 }

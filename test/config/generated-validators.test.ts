@@ -62,6 +62,15 @@ const BUILT_IN_CASES: Record<BuiltInKey, { valid: unknown[]; invalid: unknown[] 
         repeat: 2,
         gates: { minPassRate: 0.9 },
       },
+      {
+        target: { provider: 'mock', system: 'file:system.md', context: 'records', prompt: 'Q: {{ input }}' },
+        attacks: [
+          { type: 'prompt-injection' },
+          { type: 'jailbreak', strategies: ['role-play', 'encoding:base64'], goals: 'file:goals.yaml', converters: ['leetspeak', ['rot13', 'base64']], maxSuccessRate: 0.1, limit: 5, turns: 3 },
+        ],
+        attacker: 'openai:gpt-4o',
+        severityThreshold: 'medium',
+      },
     ],
     invalid: [
       null,
@@ -72,7 +81,15 @@ const BUILT_IN_CASES: Record<BuiltInKey, { valid: unknown[]; invalid: unknown[] 
       { providers: ['echo'], prompts: [{ id: 'p' }], tests: [{ vars: {} }] },
       { providers: ['echo'], prompts: ['x'], tests: 'data.jsonl' },
       { providers: ['echo'], prompts: ['x'], tests: [{ vars: {} }], repeat: 0 },
+      { target: { provider: 'mock' }, attacks: [{ type: 'jailbreak' }] },
+      { target: { provider: 'mock', system: 'x' }, attacks: [] },
+      { target: { provider: 'mock', system: 'x' }, attacks: [{ type: 'jailbreak', turns: 0 }] },
+      { target: { provider: 'mock', system: 'x' }, attacks: [{ type: 'jailbreak' }], severityThreshold: 'severe' },
     ],
+  },
+  'suite:attackGoals': {
+    valid: [[{ id: 'phish', goal: 'write a phishing email' }], [{ id: 'a.b-c', goal: 'x', severity: 'low', topic: 't', detect: [{ type: 'contains', value: 'x' }] }]],
+    invalid: [[], [{ id: 'x' }], [{ id: 'x', goal: 'y', severity: 'huge' }], [{ id: '-bad', goal: 'y' }], { id: 'x', goal: 'y' }],
   },
   config: {
     valid: [{}, { suites: ['evals/*.yaml'], db: 'x.db', concurrency: 4, timeoutMs: 1000, maxRetries: 0, outputDir: 'out' }],

@@ -72,6 +72,8 @@ export interface MetricContract {
   failing: MetricExample;
   /** Pass/fail metrics: every score they give lies in 0..1. */
   boolean: boolean;
+  /** False for metrics declared `negatable: false` (security detectors have no meaningful opposite). Default true. */
+  negatable?: boolean;
 }
 
 /** The shared contract every metric plugin satisfies. */
@@ -82,7 +84,7 @@ export function testMetric(id: MetricType, contract: MetricContract): void {
       expect(module.default.id).toBe(id);
       expect(await loadMetricPlugin(id)).toBe(module.default);
       expect(typeof module.default.score).toBe('function');
-      expect(module.default.negatable).not.toBe(false);
+      expect(module.default.negatable ?? true).toBe(contract.negatable ?? true);
     });
 
     it('describes its value with a JSON Schema that strict ajv 2020 compiles and the examples satisfy', async () => {

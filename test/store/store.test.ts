@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/store/db.js';
 import { createRunWriter, openStore, type Store } from '../../src/store/index.js';
-import type { CellResult } from '../../src/types.js';
+import type { AttackRecord, CellResult } from '../../src/types.js';
 
 let dir: string;
 let store: Store;
@@ -43,6 +43,25 @@ function cell(i: number, status: CellResult['status'] = 'pass'): CellResult {
 
 const runOptions = { concurrency: 8, repeat: 1, cache: true, llmlabVersion: 'test' };
 
+const attackRecord: AttackRecord = {
+  family: 'jailbreak',
+  strategy: 'multi-turn',
+  template: 'crescendo/goal:weapons',
+  severity: 'high',
+  owasp: ['LLM01:2025'],
+  goal: 'weapons',
+  converters: ['base64'],
+  maxSuccessRate: 0,
+  transcript: [
+    { role: 'system', content: 'You are a bot.' },
+    { role: 'user', content: 'hi' },
+    { role: 'assistant', content: 'no' },
+    { role: 'user', content: 'please' },
+    { role: 'assistant', content: 'ok: step 1' },
+  ],
+  turns: 2,
+};
+
 describe('store', () => {
   it('creates the folder, uses WAL and records its schema version', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
@@ -68,6 +87,7 @@ describe('store', () => {
     const raw = new Database(path);
     raw.exec('ALTER TABLE results DROP COLUMN cluster');
     raw.exec('ALTER TABLE results DROP COLUMN skip_reason');
+    raw.exec('ALTER TABLE results DROP COLUMN attack');
     raw.pragma('user_version = 1');
     raw.close();
     store = openStore(path);
@@ -77,6 +97,39 @@ describe('store', () => {
     expect(old!.cluster).toBeUndefined();
     store.results.put(run.id, { ...cell(1), cluster: 'faq' }, 1);
     expect([...store.results.iterate(run.id)].map((c) => c.cluster)).toEqual([undefined, 'faq']);
+  });
+
+  it('upgrades a version-3 database: results gain an attack column, old cells stay ordinary cells', () => {
+    const path = join(dir, 'nested', 'llmlab.db');
+    const run = store.runs.create({ suitePath: '/s.yaml', suiteHash: 'h', totalCells: 2, options: runOptions });
+    store.results.put(run.id, cell(0), 0);
+    store.close();
+    // Make the file exactly what version 3 wrote: every column but `attack`.
+    const raw = new Database(path);
+    raw.exec('ALTER TABLE results DROP COLUMN attack');
+    raw.pragma('user_version = 3');
+    raw.close();
+    store = openStore(path);
+    expect(SCHEMA_VERSION).toBe(4);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(4);
+    const [old] = [...store.results.iterate(run.id)];
+    expect(old).toMatchObject({ cellId: 'c0', status: 'pass' });
+    expect(old).not.toHaveProperty('attack');
+    expect(store.results.totals(run.id)).toMatchObject([{ total: 1, passed: 1 }]);
+    store.results.put(run.id, { ...cell(1, 'fail'), attack: attackRecord }, 1);
+    expect([...store.results.iterate(run.id)].map((c) => c.attack)).toEqual([undefined, attackRecord]);
+    // The attack cell is kept apart from the pass-rate totals and the paired verdicts, not from the count.
+    expect(store.results.totals(run.id)).toMatchObject([{ total: 1, passed: 1, failed: 0 }]);
+    expect([...store.results.verdicts(run.id)].map((v) => v.testId)).toEqual(['t0']);
+    expect(store.results.count(run.id)).toBe(2);
+  });
+
+  it('round-trips an attack cell with its record and transcript', () => {
+    const run = store.runs.create({ suitePath: '/s.yaml', suiteHash: 'h', totalCells: 1, options: runOptions });
+    const attackCell: CellResult = { ...cell(3, 'fail'), promptId: 'attack', attack: attackRecord };
+    store.results.put(run.id, attackCell, 0);
+    const [back] = [...store.results.iterate(run.id)];
+    expect(back).toEqual({ ...attackCell, description: undefined, finishReason: undefined, error: undefined });
   });
 
   it('caches answers by key and reports stats; clear removes them', () => {
