@@ -58,10 +58,15 @@ function cellLines(suite: ResolvedSuite, plan: Plan): string[] {
   const attacks = `${count(attackCells, 'attack cell')} on ${security.target} (${count(security.tests.length, 'attack test')} × ${count(plan.repeat, 'repeat')})`;
   const testCells = plan.totalCells - attackCells;
   const lines = [testCells === 0 ? `  cells: ${attacks}` : `  cells: ${plan.totalCells} = ${testCells} (${grid}) + ${attacks}`];
-  const conversations = security.tests.filter((t) => t.attack?.turns && t.attack.turns.max > 1);
+  const conversations = security.tests.filter((t) => t.attack?.turns?.escalate);
   if (conversations.length > 0) {
-    const most = Math.max(...conversations.map((t) => t.attack!.turns!.max));
-    lines.push(`  multi-turn: ${count(conversations.length, 'attack')} of up to ${count(most, 'turn')} (a call each); the calls below count one per cell`);
+    const turns = conversations.map((t) => t.attack!.turns!);
+    const writer = security.attacker ? 'the attacker model writes up to' : 'scripted,';
+    const most = Math.max(...turns.map((t) => (security.attacker ? t.max : Math.min(t.max, t.script.length))));
+    lines.push(
+      `  multi-turn: ${count(conversations.length, 'conversation')}, ${writer} ${count(most, 'turn')} each; every turn is a call ` +
+        '(counted below), and a conversation stops at its first successful turn',
+    );
   }
   return lines;
 }

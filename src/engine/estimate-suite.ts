@@ -5,7 +5,8 @@
  */
 import type { ResolvedProvider } from '../config/types.js';
 import type { RunEstimate } from '../store/runs.js';
-import type { Provider } from '../types.js';
+import { fillTemplate } from '../attacks/library.js';
+import type { AttackTurns, ChatMessage, Provider } from '../types.js';
 import { cellRequest } from './cell-request.js';
 import { costOf, suitePrice } from './cost.js';
 import { loadInputCounter, outputBound, worstCaseCost } from './estimate.js';
@@ -31,7 +32,20 @@ export async function estimateProvider(
     label: resolved.label, calls: 0, cached: 0, inputTokens: 0, method, outputPerCall: bound.tokens,
     outputAssumed: bound.assumed, priced: price !== undefined, lowUsd: 0, worstUsd: 0,
   };
+  const hasAttacker = plan.suite.security?.attacker !== undefined;
   for (const cell of plan.cellsFor(resolved)) {
+    const conversation = cell.test.attack?.turns;
+    if (conversation) {
+      // A conversation's turns depend on the answers, so none is known to be cached: each turn counts as a call
+      // whose input is the conversation so far, the target's earlier answers at the output bound.
+      const turns = conversationTurns(conversation, hasAttacker);
+      const opening = cell.test.attack!.messages;
+      for (let t = 0; t < turns.length; t++) {
+        estimate.calls++;
+        estimate.inputTokens += countInput([...opening, ...turns.slice(0, t + 1)]) + t * bound.tokens;
+      }
+      continue;
+    }
     const { messages, key } = cellRequest(cell, provider);
     if (isCached(key)) estimate.cached++;
     else {
@@ -56,4 +70,16 @@ export async function estimatePlan(
     if (provider) out.push(await estimateProvider(plan, resolved, provider, isCached));
   }
   return out;
+}
+
+/**
+ * The user turns a conversation is expected to send: its script, or with an attacker model writing an escalation,
+ * up to `max` turns (the script's last turn standing in for the ones the attacker writes beyond it).
+ */
+function conversationTurns(turns: AttackTurns, hasAttacker: boolean): ChatMessage[] {
+  const count = turns.escalate && hasAttacker ? turns.max : Math.min(turns.max, turns.script.length);
+  return Array.from({ length: count }, (_, i) => ({
+    role: 'user' as const,
+    content: fillTemplate(turns.template, { input: turns.script[Math.min(i, turns.script.length - 1)] ?? '' }),
+  }));
 }

@@ -99,8 +99,9 @@ describe('llmlab redteam suites/examples/security.yaml', () => {
     const match = /^ {2}cells: (\d+) attack cells on ada \((\d+) attack tests × 1 repeat\)$/m.exec(r.stdout);
     expect(match, r.stdout).not.toBeNull();
     expect(match![1]).toBe(match![2]);
-    expect(r.stdout).toMatch(/^ {2}multi-turn: \d+ attacks of up to 5 turns \(a call each\); the calls below count one per cell$/m);
-    expect(r.stdout).toMatch(new RegExp(`^ {2}ada: ${match![1]} calls to make, 0 cached;`, 'm'));
+    expect(r.stdout).toMatch(/^ {2}multi-turn: 6 conversations, scripted, 4 turns each; every turn is a call \(counted below\), and a conversation stops at its first successful turn$/m);
+    // 44 single-turn cells and 6 conversations of 4 scripted turns.
+    expect(r.stdout).toMatch(/^ {2}ada: 68 calls to make, 0 cached;/m);
   });
 
   it('`llmlab plan` adds the attack cells to a suite\'s test cells', async () => {
