@@ -8,6 +8,7 @@
 import { messageOf } from '../errors.js';
 import { nextTurnRequest, rewriteRequest } from '../attacks/attacker-prompts.js';
 import { fillTemplate } from '../attacks/library.js';
+import { isPlainRefusal } from '../attacks/refusal.js';
 import type { AttackPlan, AttackRecord, CellResult, ChatMessage, GenerateResult, TokenUsage } from '../types.js';
 import { BUDGET_REFUSED } from './budget-gate.js';
 import type { TargetCall } from './run-cell.js';
@@ -52,8 +53,9 @@ export async function runConversation(plan: AttackPlan, io: ConversationIo): Pro
   for (let turn = 0; turn < max; turn++) {
     let text: string;
     try {
-      text = escalating ? clean((await paid(io.attacker!(await nextTurnRequest(escalation!, transcript, turn, script[turn])), spent)).output) : script[turn]!;
-      if (plan.rewrite && io.attacker) text = clean((await paid(io.attacker(await rewriteRequest(text, plan.rewrite)), spent)).output);
+      const scripted = script[Math.min(turn, script.length - 1)] ?? '';
+      text = escalating ? orElse(clean((await paid(io.attacker!(await nextTurnRequest(escalation!, transcript, turn, script[turn])), spent)).output), scripted) : scripted;
+      if (plan.rewrite && io.attacker) text = orElse(clean((await paid(io.attacker(await rewriteRequest(text, plan.rewrite)), spent)).output), text);
     } catch (error) {
       if (io.aborted()) return undefined;
       return failed(`attacker: ${messageOf(error)}`);
@@ -103,6 +105,14 @@ async function paid(call: Promise<{ output: string; cost: number }>, spent: { co
   const answer = await call;
   spent.cost += answer.cost;
   return answer;
+}
+
+/**
+ * An attacker model may decline to play its part ("I can't help with that") or answer nothing: sending that to the
+ * target would test nothing and count as resisted, a false "secure". The scripted text goes instead.
+ */
+function orElse(written: string, fallback: string): string {
+  return written === '' || isPlainRefusal(written) ? fallback : written;
 }
 
 /** Attacker models like to wrap their message in quotes or a label; the target should get the message alone. */
