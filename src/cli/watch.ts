@@ -149,7 +149,8 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
     const run = store.runs.get(outcome.run.id)!;
     const summary = summarizeRun(store, run);
     out(`\n${suite.description ?? rel(suite.path)}\n${formatSummaryTable(summary)}`);
-    out(`[watch] ${outcome.stats.calls} cells called a model, ${outcome.stats.cacheHits} came from the cache`);
+    // Calls, not cells: a multi-turn attack makes a call per turn.
+    out(`[watch] ${outcome.stats.calls} model calls, ${outcome.stats.cacheHits} answered from the cache`);
     if (previous) out(diffAgainst(previous, run));
     previous = run;
     await writeOutputs(outputs, store, run, summary);

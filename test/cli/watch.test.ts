@@ -81,7 +81,7 @@ describe('llmlab eval --watch', () => {
     start();
     await waitFor(() => iterationsDone() === 1, 'the first iteration');
     expect(server.requests).toHaveLength(2 * TESTS);
-    expect(stdout).toMatch(/\[watch\] 10 cells called a model, 0 came from the cache/);
+    expect(stdout).toMatch(/\[watch\] 10 model calls, 0 answered from the cache/);
     expect(stdout).toMatch(/\[watch\] run \S+ done · watching 5 files \(q to quit\)/);
     // suite.yaml, both prompt files, cases.jsonl and llmlab.config.yaml.
 
@@ -92,7 +92,7 @@ describe('llmlab eval --watch', () => {
     expect(server.requests.length - before).toBe(TESTS);
     expect(server.requests.slice(before).every((r) => JSON.stringify(r.body.messages).includes('Answer A'))).toBe(true);
     expect(stdout).toMatch(/\[watch\] iteration 2: prompts\/a\.txt changed/);
-    expect(stdout).toMatch(/\[watch\] 5 cells called a model, 5 came from the cache/);
+    expect(stdout).toMatch(/\[watch\] 5 model calls, 5 answered from the cache/);
     expect(stdout).toMatch(/since run \S+: 5 pass → fail, 0 fail → pass \(10 cells compared\)/);
     expect(stdout).toMatch(/ {2}a × openai:gpt-4o-mini {2}100\.0% → 0\.0% {2}\(−100\.0 pts\)/);
     expect(stdout).toMatch(/ {2}1 other prompt × provider unchanged/);
@@ -112,7 +112,7 @@ describe('llmlab eval --watch', () => {
     writeFileSync(join(dir, 'suite.yaml'), suiteYaml());
     await waitFor(() => iterationsDone() === 3, 'the iteration after the fix');
     expect(server.requests.length - before).toBe(0);
-    expect(stdout).toMatch(/\[watch\] 0 cells called a model, 10 came from the cache/);
+    expect(stdout).toMatch(/\[watch\] 0 model calls, 10 answered from the cache/);
     expect(stdout).toMatch(/since run \S+: 0 pass → fail, 5 fail → pass/);
 
     // llmlab.config.yaml is watched too.
