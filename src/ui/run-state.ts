@@ -198,7 +198,9 @@ function finishCell(state: RunState, cell: CellResult): RunState {
   const error = status === 'error' ? 1 : 0;
   const skip = status === 'skipped' ? 1 : 0;
   const cached = cell.cached ? 1 : 0;
-  const key = `${cell.promptId}\0${cell.providerLabel}`;
+  // Attack cells pass when the target resisted: their row says so, apart from any prompt of the same name.
+  const promptId = cell.attack ? 'attacks resisted' : cell.promptId;
+  const key = `${cell.attack ? '\u0001' : ''}${promptId}\0${cell.providerLabel}`;
   const target = state.targets.get(key);
   const next = copyState(state);
   next.doneCells++;
@@ -220,7 +222,7 @@ function finishCell(state: RunState, cell: CellResult): RunState {
     if (!cell.cached) p.latencies = addRecent(p.latencies, cell.latencyMs, LATENCY_WINDOW);
   });
   next.targets = withEntry(state.targets, key, {
-    promptId: cell.promptId,
+    promptId,
     providerLabel: cell.providerLabel,
     passed: (target?.passed ?? 0) + pass,
     failed: (target?.failed ?? 0) + fail,

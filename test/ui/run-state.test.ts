@@ -149,6 +149,20 @@ describe('view-model', () => {
     expect(vm.passRates[1]).toMatchObject({ promptId: 'other', passed: 0, n: 1, rate: 0 });
   });
 
+  it('puts attack cells on their own "attacks resisted" row, apart from a prompt named attack', () => {
+    const attack = { family: 'jailbreak', strategy: 'plain', template: 't', severity: 'high' as const, owasp: [], maxSuccessRate: 0, transcript: [], turns: 1 };
+    const events = [
+      nodeEnd(cell({ status: 'pass', promptId: 'attack', attack })),
+      nodeEnd(cell({ status: 'fail', promptId: 'attack', attack })),
+      nodeEnd(cell({ status: 'pass', promptId: 'attack' })),
+    ];
+    const vm = toViewModel(fold([start(3), ...events]), 0);
+    expect(vm.passRates.map((r) => [r.promptId, r.passed, r.n])).toEqual([
+      ['attacks resisted', 1, 2],
+      ['attack', 1, 1],
+    ]);
+  });
+
   it('shows nothing to do before the run starts, and no ETA before the first cell', () => {
     expect(toViewModel(createRunState(), 0)).toMatchObject({ status: 'waiting', fraction: 0, cellsPerSec: null });
     expect(toViewModel(fold([start(5)]), 100)).toMatchObject({ etaMs: null, cellsPerSec: null });
