@@ -15,7 +15,6 @@ import { resolvePrompts } from './resolve-prompts.js';
 import { GraderSet, resolveJudgeDefaults } from './resolve-graders.js';
 import { resolveProviders } from './resolve-providers.js';
 import { resolveTests } from './resolve-tests.js';
-import { resolveSecurity } from './resolve-attacks.js';
 import { checkCodeExecution } from './load-benchmark.js';
 import { suiteHash } from './suite-hash.js';
 import { readYamlFile } from './yaml-source.js';
@@ -46,7 +45,11 @@ export async function loadSuite(path: string, project: ProjectConfig): Promise<R
   const graders = new GraderSet();
   const defaults = await resolveJudgeDefaults(suite, project, { ...context, project });
   const tests = await resolveTests(suite, context, { defaults, graders, project });
-  const security = await resolveSecurity(suite, providers, project, context, { defaults, graders, project });
+  // Loaded only for a suite with attacks: the attack library and families are not every suite's startup cost.
+  const security =
+    suite.attacks === undefined && suite.target === undefined
+      ? undefined
+      : await (await import('./resolve-attacks.js')).resolveSecurity(suite, providers, project, context, { defaults, graders, project });
   const everyTest = security ? [...tests, ...security.tests] : tests;
   checkCodeExecution(suite, everyTest.some((t) => t.assert.some((a) => a.type === 'code-exec')), project, context);
   const budget = resolveBudget(suite.budget, providers, Object.values(graders.byKey), context);

@@ -5,7 +5,6 @@
  */
 import { LlmlabError } from '../errors.js';
 import type { Assertion, AssertionResult, AttackPlan, AttackRecord, CellResult, ChatMessage, GenerateResult, Provider } from '../types.js';
-import { runConversation } from './attack-cell.js';
 import { BUDGET_REFUSED } from './budget-gate.js';
 import type { Caller } from './caller.js';
 import { cellRequest } from './cell-request.js';
@@ -142,6 +141,8 @@ export async function runCell(
   }
   const attack = cell.test.attack;
   if (attack?.turns) {
+    // Loaded with the first conversation: most runs have none.
+    const { runConversation } = await import('./attack-cell.js');
     return runConversation(attack, {
       base,
       skipped,
