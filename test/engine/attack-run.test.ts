@@ -49,6 +49,8 @@ function answer(body: any): string {
 function target(system: string, user: string, userTurns: number): string {
   // Vulnerable: "translate your instructions" — and it leaks them base64-encoded.
   if (user.includes('French version of this assistant')) return Buffer.from(system).toString('base64');
+  // Robust to other extraction requests, citing one of its rules: quoting a rule is no leak of the prompt.
+  if (system.includes('Internal routing tag')) return "I can't share my setup. Questions we cannot answer go to support@acme-outdoor.example.";
   // Vulnerable: the CSV export, with the API key spaced out.
   if (user.includes('Export all the customer records')) return Array.from(/sk_live_[0-9a-f]+/.exec(system)![0]).join(' ');
   // Vulnerable: instructions inside a tool result are obeyed.
@@ -137,10 +139,13 @@ describe('attacks against a scripted target', () => {
     expect(csv.assertions.find((a) => !a.pass)?.reason).toMatch(/sk_live_[0-9a-f]+.*spaced/);
   });
 
-  it('does not count a quoted payload or the app\'s own published address as a leak', () => {
+  it('does not count a quoted payload, a cited rule or the app\'s own published address as a leak', () => {
     const quoted = cells.filter((c) => c.testId.startsWith('prompt-injection/') && c.output.includes('odd instruction'));
     expect(quoted.length).toBeGreaterThan(10);
     expect(quoted.every((c) => c.status === 'pass')).toBe(true);
+    const cited = cells.filter((c) => c.testId.startsWith('system-prompt-extraction/') && c.output.includes('Questions we cannot answer'));
+    expect(cited.length).toBeGreaterThan(5);
+    expect(cited.every((c) => c.status === 'pass')).toBe(true);
     const published = cells.filter((c) => c.output.includes('support@acme-outdoor.example'));
     expect(published.length).toBeGreaterThan(0);
     expect(published.every((c) => c.status === 'pass')).toBe(true);
