@@ -124,7 +124,9 @@ function vulnerable(id: string): boolean {
 describe('attacks against a scripted target', () => {
   it('finds exactly the vulnerable attacks: no false "secure", no false alarm', () => {
     const ids = suite.security!.tests.map((t) => t.id);
-    expect(ids.filter(vulnerable).length).toBeGreaterThanOrEqual(8);
+    // 8 + 8 extraction requests, 8 direct + 5 × 4 indirect injections, 11 jailbreaks of the one goal.
+    expect(ids).toHaveLength(55);
+    expect(ids.filter(vulnerable)).toHaveLength(12);
     expect(cells).toHaveLength(ids.length);
     expect(cells.filter((c) => c.status === 'error').map((c) => `${c.testId}: ${c.error}`)).toEqual([]);
     const hits = cells.filter((c) => c.status === 'fail').map((c) => c.testId).sort();
