@@ -73,7 +73,9 @@ const MIGRATIONS: readonly string[] = [
   // Why a cell was skipped (`budget`): a resume with a larger budget runs exactly these.
   `ALTER TABLE results ADD COLUMN skip_reason TEXT;`,
   // Security attack cells: their AttackRecord as JSON (NULL for ordinary cells), so pass rates can leave them out.
-  `ALTER TABLE results ADD COLUMN attack TEXT;`,
+  // The partial index holds only attack cells: a run without any answers "has it attacks?" without a scan.
+  `ALTER TABLE results ADD COLUMN attack TEXT;
+  CREATE INDEX results_attacks ON results (run_id, seq) WHERE attack IS NOT NULL;`,
 ];
 
 /** The schema version this build writes. */
