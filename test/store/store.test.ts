@@ -87,6 +87,7 @@ describe('store', () => {
     const raw = new Database(path);
     raw.exec('ALTER TABLE results DROP COLUMN cluster');
     raw.exec('ALTER TABLE results DROP COLUMN skip_reason');
+    raw.exec('DROP INDEX results_attacks');
     raw.exec('ALTER TABLE results DROP COLUMN attack');
     raw.pragma('user_version = 1');
     raw.close();
@@ -106,6 +107,7 @@ describe('store', () => {
     store.close();
     // Make the file exactly what version 3 wrote: every column but `attack`.
     const raw = new Database(path);
+    raw.exec('DROP INDEX results_attacks');
     raw.exec('ALTER TABLE results DROP COLUMN attack');
     raw.pragma('user_version = 3');
     raw.close();
@@ -122,6 +124,9 @@ describe('store', () => {
     expect(store.results.totals(run.id)).toMatchObject([{ total: 1, passed: 1, failed: 0 }]);
     expect([...store.results.verdicts(run.id)].map((v) => v.testId)).toEqual(['t0']);
     expect(store.results.count(run.id)).toBe(2);
+    // The upgrade also made the partial index that finds a run's attack cells without a scan.
+    const plan = store.db.prepare("EXPLAIN QUERY PLAN SELECT 1 FROM results WHERE run_id = ? AND attack IS NOT NULL").all(run.id) as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX results_attacks/);
   });
 
   it('round-trips an attack cell with its record and transcript', () => {
