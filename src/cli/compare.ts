@@ -1,9 +1,14 @@
-/** `llmlab compare <runA> <runB>`: run B against run A over the cells both ran, matched by test identity. */
+/**
+ * `llmlab compare <A> <B>`: run B against run A over the cells both ran, matched by test identity. Either side is a
+ * stored run (`latest`, `latest~N`, a run id) or a JSON report file, as `--baseline` takes them.
+ */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
 import { formatRunComparison } from '../report/compare-lines.js';
-import { compareRuns, findRun } from '../report/compare-runs.js';
+import { resolveRunRef, type ResolvedRun } from '../report/compare-refs.js';
+import { compareRuns } from '../report/compare-runs.js';
+import type { Store } from '../store/index.js';
 import { createContext } from './context.js';
 import { version } from './version.js';
 
@@ -17,16 +22,31 @@ export async function compareCommand(refA: string, refB: string, flags: CompareF
   const output = outputPath(flags.output);
   const ctx = await createContext(flags);
   const store = ctx.store();
-  const comparison = compareRuns(store, findRun(store, String(refA)), findRun(store, String(refB)));
+  const a = resolveSide(store, String(refA), 'A');
+  const b = resolve(String(refA)) === resolve(String(refB)) && a.source !== 'results' ? a : resolveSide(store, String(refB), 'B', a.run.id);
+  const source = a.source === 'results' ? b.source : a.source;
+  const comparison = compareRuns(store, a.run, b.run, { source });
   const json = `${JSON.stringify({ generator: `llmlab ${version}`, ...comparison }, null, 2)}\n`;
   if (flags.json) process.stdout.write(json);
-  else process.stdout.write(`${formatRunComparison(comparison)}\n`);
+  else process.stdout.write(`${formatRunComparison(comparison, process.cwd(), { security: 'all' })}\n`);
   if (output) {
     mkdirSync(dirname(resolve(output)), { recursive: true });
     writeFileSync(resolve(output), json);
     process.stderr.write(`wrote ${output}\n`);
   }
   return 0;
+}
+
+/** A stored run or a report file; an unknown run's hint names report files too. */
+function resolveSide(store: Store, ref: string, side: 'A' | 'B', takenId?: string): ResolvedRun {
+  try {
+    return resolveRunRef(store, ref, { what: `run ${side} ${ref}`, ...(takenId === undefined ? {} : { takenId }) });
+  } catch (error) {
+    if (!(error instanceof LlmlabError) || error.code !== 'RUN_NOT_FOUND' || error.hint === undefined) throw error;
+    throw new LlmlabError('RUN_NOT_FOUND', error.message, {
+      hint: `${error.hint}; or give a JSON report file (\`llmlab eval <suite> -o report.json\`)`,
+    });
+  }
 }
 
 /** One `-o` file, and only JSON: checked before the database is opened. */

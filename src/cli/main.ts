@@ -44,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-tui', 'Plain log output (the default when not on a TTY or with CI=true)')
     .option('--db <path>', 'Database file (default .llmlab/llmlab.db beside llmlab.config.yaml)')
     .option('--budget-usd <usd>', 'Hard spending limit for the run in USD (attacker and judge calls included)')
+    .option('--baseline <ref>', 'Compare attack success with a run (id, latest~N), a JSON report file or git:REF (in the console and .md)')
     .example('llmlab redteam suites/examples/security.yaml -o reports/security.html')
     .example('llmlab redteam --list')
     .action(run(async () => (await import('./redteam.js')).redteamCommand));
@@ -72,11 +73,12 @@ export async function main(argv: string[]): Promise<number> {
     .action(run(async () => (await import('./report.js')).reportCommand));
 
   cli
-    .command('compare <runA> <runB>', 'Compare run B against run A over the tests both ran (`latest`, `latest~1` or run ids)')
+    .command('compare <runA> <runB>', 'Compare run B against run A over the tests both ran (`latest`, `latest~1`, run ids or JSON report files)')
     .option('-o, --output <file>', 'Also write the comparison as JSON (.json)')
     .option('--json', 'Print the comparison as JSON instead of text')
     .option('--db <path>', 'Database file')
     .example('llmlab compare latest~1 latest')
+    .example('llmlab compare reports/main.json latest')
     .action(run(async () => (await import('./compare.js')).compareCommand));
 
   cli

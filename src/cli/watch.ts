@@ -1,64 +1,39 @@
 /**
  * `llmlab eval <suite> --watch`: run, then re-run on every save of the suite or a file it reads. Each iteration
- * is a stored run with the cache on, so only cells whose key changed call a model; after it, the summary and
- * what changed since the previous completed iteration. A change during a run stops its dispatch (calls in
- * flight finish and land in the cache) and starts over. A broken edit prints the error and keeps watching.
+ * is a stored run with the cache on, so only cells whose key changed call a model; after it, the summary, the
+ * gates (against `--baseline` when given) and what changed since the previous run shown. A change during a run
+ * stops its dispatch (calls in flight finish and land in the cache) and starts over. A broken edit prints the
+ * error and keeps watching. Every eval flag applies to each run (see watch-settings.ts); a budget is per run.
  *
  * Exit codes: 0 after `q` / Ctrl-C while idle; 130 when that stopped an iteration mid-run (what finished is
  * saved; a second Ctrl-C cancels the calls in flight).
  */
-import { relative } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { loadSuite } from '../config/load-suite.js';
 import { loadProjectConfig } from '../config/project-config.js';
 import type { ProjectConfig, ResolvedSuite } from '../config/types.js';
 import { createEventBus } from '../engine/events.js';
 import { runSuite } from '../engine/run.js';
 import { LlmlabError } from '../errors.js';
-import { compareRuns } from '../report/compare-runs.js';
-import { summarizeRun } from '../report/summary.js';
-import { formatSummaryTable } from '../report/table.js';
-import type { RunRecord } from '../store/index.js';
+import type { RunRecord, Store } from '../store/index.js';
 import { createPlainReporter } from '../ui/plain.js';
-import { createContext, list, positiveInt, suitePaths } from './context.js';
-import { checkOutputs, writeOutputs } from './outputs.js';
+import { createContext, suitePaths } from './context.js';
+import { openOutputStream } from './outputs.js';
 import { version } from './version.js';
-import { formatWatchDiff } from './watch-diff.js';
+import { sessionStore } from './watch-cache.js';
 import { createFileWatcher, watchedFiles } from './watch-files.js';
 import { onQuit } from './watch-keys.js';
+import { doneLine, showRun, type WatchBaseline } from './watch-report.js';
+import { watchSettings, type WatchFlags } from './watch-settings.js';
 
-export interface WatchFlags {
-  concurrency?: string;
-  output?: string | string[];
-  repeat?: string;
-  resume?: boolean | string;
-  cache: boolean;
-  db?: string;
-  /** Flags of plain `eval` that watch mode refuses rather than ignores. */
-  baseline?: string;
-  outputStream?: string;
-}
+export type { WatchFlags } from './watch-settings.js';
 
 /** Clears the screen and scrollback, like vitest's watch mode, so each iteration reads from the top. */
 const CLEAR = '\u001b[2J\u001b[3J\u001b[H';
 
 export async function watchCommand(args: string[], flags: WatchFlags): Promise<number> {
-  if (flags.resume !== undefined && flags.resume !== false) {
-    throw new LlmlabError('USAGE', '--watch cannot be combined with --resume', {
-      hint: 'watch mode starts a new run per change; resume an interrupted run without --watch',
-    });
-  }
-  for (const [flag, value] of [['--baseline', flags.baseline], ['--output-stream', flags.outputStream]] as const) {
-    if (value !== undefined) {
-      throw new LlmlabError('USAGE', `--watch cannot be combined with ${flag}`, {
-        hint: 'watch mode diffs each iteration against the previous one; run without --watch for a baseline or a stream',
-      });
-    }
-  }
-  const outputs = list(flags.output);
-  checkOutputs(outputs);
+  const settings = watchSettings(flags);
   const ctx = await createContext(flags);
-  const concurrencyFlag = positiveInt(flags.concurrency, '--concurrency');
-  const repeat = positiveInt(flags.repeat, '--repeat');
   const paths = await suitePaths(args, ctx.project);
   if (paths.length !== 1) {
     throw new LlmlabError('USAGE', `--watch takes exactly one suite, got ${paths.length}`, {
@@ -67,12 +42,18 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
   }
   const suitePath = paths[0]!;
   const store = ctx.store();
+  // Once, before the first run: `latest` is the run before the session, not the previous iteration.
+  const baseline = flags.baseline === undefined ? undefined : await resolveWatchBaseline(store, flags.baseline, suitePath);
+  // --no-cache: the session's own answers are still reused, so a save re-runs only what it changed.
+  const runStore = settings.cache ? store : sessionStore(store);
   const cwd = process.cwd();
   const out = (text: string) => process.stdout.write(`${text}\n`);
   const rel = (file: string) => relative(cwd, file) || file;
   const tty = process.stdout.isTTY === true;
 
   let iteration = 0;
+  let started = false;
+  const unpricedSaid = new Set<string>();
   let previous: RunRecord | undefined;
   let running: { stop: AbortController; abort: AbortController } | undefined;
   let dirty = true;
@@ -101,6 +82,7 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
     let suite: ResolvedSuite;
     try {
       project = await loadProjectConfig({ cwd, db: flags.db });
+      if (settings.allowCodeExecution) project = { ...project, allowCodeExecution: true };
       suite = await loadSuite(suitePath, project);
     } catch (error) {
       printError(error, cwd);
@@ -113,59 +95,54 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
     await watcher.watch(watchedFiles(suite, project));
     if (quitting || dirty) return;
 
+    for (const model of suite.unpriced ?? []) {
+      if (!unpricedSaid.has(model)) process.stderr.write(`no price for ${model}: its cost counts as $0\n`);
+      unpricedSaid.add(model);
+    }
+    const events = createEventBus();
+    events.on(createPlainReporter());
+    // Restarted per run, like the -o reports: the file holds the latest run's cells (lines carry no run id).
+    const stream = openOutputStream(settings.outputStream, false);
+    if (stream) events.on(stream.listener);
     const stop = new AbortController();
     const abort = new AbortController();
     running = { stop, abort };
-    const events = createEventBus();
-    events.on(createPlainReporter());
     let outcome: Awaited<ReturnType<typeof runSuite>>;
     try {
       outcome = await runSuite({
         suite,
         project,
-        store,
+        store: runStore,
         env: ctx.env,
         events,
-        concurrency: concurrencyFlag ?? project.concurrency,
-        repeat,
-        // --no-cache means a fresh first iteration; after it, reusing answers is the point of watching.
-        cache: iteration === 1 ? flags.cache : true,
+        concurrency: settings.concurrency ?? project.concurrency,
+        repeat: settings.repeat,
+        // With --no-cache the first run reads nothing; later ones read only this session's answers (runStore).
+        cache: settings.cache || started,
         stop: stop.signal,
         abort: abort.signal,
         llmlabVersion: version,
+        ...(settings.budgetUsd === undefined ? {} : { budgetUsd: settings.budgetUsd }),
+        ...(settings.estimate ? { estimate: true } : {}),
       });
     } catch (error) {
       printError(error, cwd);
       out(`[watch] watching ${watcher.files.length} files (q to quit)`);
       return;
     } finally {
+      started = true;
       running = undefined;
+      stream?.close();
     }
-    if (outcome.status === 'interrupted') {
+    // The budget also ends a run as interrupted; only a stop signal means a newer change (or quit) cut it.
+    if (stop.signal.aborted) {
       if (quitting) process.stderr.write(`interrupted: resume with \`llmlab eval ${rel(suitePath)} --resume ${outcome.run.id}\`\n`);
       else out(`[watch] run ${outcome.run.id} cancelled: a newer change arrived`);
       return;
     }
-    const run = store.runs.get(outcome.run.id)!;
-    const summary = summarizeRun(store, run);
-    out(`\n${suite.description ?? rel(suite.path)}\n${formatSummaryTable(summary)}`);
-    // Calls, not cells: a multi-turn attack makes a call per turn.
-    out(`[watch] ${outcome.stats.calls} model calls, ${outcome.stats.cacheHits} answered from the cache`);
-    if (previous) out(diffAgainst(previous, run));
-    previous = run;
-    await writeOutputs(outputs, store, run, summary);
-    const latency = seenAt === undefined ? '' : ` · updated ${Math.round(performance.now() - seenAt)} ms after the change`;
-    out(`[watch] run ${run.id} done${latency} · watching ${watcher.files.length} files (q to quit)`);
-  };
-
-  const diffAgainst = (a: RunRecord, b: RunRecord): string => {
-    try {
-      return formatWatchDiff(compareRuns(store, a, b));
-    } catch (error) {
-      // No cell in common (every prompt renamed, say): nothing to diff, which is not an error of the suite.
-      if (error instanceof LlmlabError && error.code === 'USAGE') return `no cells in common with run ${a.id}: nothing to compare`;
-      throw error;
-    }
+    previous = await showRun({ store, suite, outcome, previous, baseline, outputs: settings.outputs, rel, out });
+    const latency = seenAt === undefined ? undefined : performance.now() - seenAt;
+    out(doneLine(outcome.run.id, outcome.budget, latency, watcher.files.length));
   };
 
   const drain = async () => {
@@ -216,6 +193,13 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
 
   kick();
   return exited;
+}
+
+/** `--baseline` for the watched suite; its module (git, report files) loads only when the flag is given. */
+async function resolveWatchBaseline(store: Store, ref: string, suitePath: string): Promise<WatchBaseline> {
+  const { compareWithBaseline, resolveBaselines } = await import('../report/gates-baseline.js');
+  const resolved = (await resolveBaselines(store, ref, [{ path: suitePath, baseDir: dirname(suitePath) }])).get(suitePath)!;
+  return { resolved, compare: (s, run) => compareWithBaseline(s, resolved, run) };
 }
 
 function printError(error: unknown, cwd: string): void {

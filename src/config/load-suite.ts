@@ -52,7 +52,7 @@ export async function loadSuite(path: string, project: ProjectConfig): Promise<R
       : await (await import('./resolve-attacks.js')).resolveSecurity(suite, providers, project, context, { defaults, graders, project });
   const everyTest = security ? [...tests, ...security.tests] : tests;
   checkCodeExecution(suite, everyTest.some((t) => t.assert.some((a) => a.type === 'code-exec')), project, context);
-  const budget = resolveBudget(suite.budget, providers, Object.values(graders.byKey), context);
+  const budget = resolveBudget(suite.budget, providers, Object.values(graders.byKey), context, project.budget);
   context.problems.throwIfAny();
   const { prices, unpriced } = resolvePrices(suite, project, [...providers, ...Object.values(graders.byKey)]);
   const metrics = usedMetrics(everyTest, context.metrics);

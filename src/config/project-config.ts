@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
 import { isMetricType } from '../metrics/index.js';
-import type { ProjectConfig, ProviderFile } from './types.js';
+import type { ProjectBudget, ProjectConfig, ProviderFile } from './types.js';
 import { checkBuiltIn } from './check-value.js';
 import { ProblemList } from './problems.js';
 import { resolveGrader } from './resolve-graders.js';
@@ -74,6 +74,7 @@ export async function loadProjectConfig(options: LoadProjectConfigOptions): Prom
     outputDir: (raw.outputDir as string | undefined) ?? PROJECT_DEFAULTS.outputDir,
     ...(raw.metrics === undefined ? {} : { metrics: resolveMetrics(raw.metrics as Record<string, string>, root) }),
     ...(raw.prices === undefined ? {} : { prices: raw.prices as ProjectConfig['prices'] }),
+    ...(raw.budget === undefined ? {} : { budget: raw.budget as ProjectBudget }),
   };
   return source ? { ...project, ...(await resolveProjectGraders(raw, source, project)) } : project;
 }

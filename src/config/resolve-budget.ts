@@ -1,12 +1,13 @@
 /**
  * A suite's `prices:` and `budget:` after schema validation: the effective price of every model the suite calls
- * (suite > llmlab.config.yaml > providers/*.yaml), and a budget whose perProvider keys name real providers.
+ * (suite > llmlab.config.yaml > providers/*.yaml), and the budget (suite > llmlab.config.yaml) whose perProvider keys
+ * name real providers.
  */
 import { LlmlabError } from '../errors.js';
 import { lookupPrice, priceKey, PRICED_TYPES } from '../engine/cost.js';
 import type { ResolveContext } from './context.js';
 import { suggestionHint } from './did-you-mean.js';
-import type { Budget, PriceTable, ProjectConfig, ResolvedProvider, SuiteFile } from './types.js';
+import type { Budget, PriceTable, ProjectBudget, ProjectConfig, ResolvedProvider, SuiteFile } from './types.js';
 
 /**
  * The price table of the models the suite calls, and those of a per-token-billed type (openai, anthropic) that
@@ -31,18 +32,29 @@ export function resolvePrices(
 }
 
 /**
- * The budget as written, with `onExceed` defaulted to `stop`. Each perProvider key must be a provider's label
- * or id, or a grader's id, else the limit would silently never apply.
+ * The suite's budget: the project's `budget` (llmlab.config.yaml) under the suite's own, key by key — the one
+ * place the two meet — with `onExceed` defaulted to `stop`. A suite's `perProvider` replaces the project's as a
+ * whole. A suite's perProvider key must be a provider's label or id, or a grader's id, else the limit would
+ * silently never apply. The project's keys are defaults for many suites: each applies to the suites that have that
+ * provider, and is left out of the others.
  */
 export function resolveBudget(
   written: SuiteFile['budget'],
   providers: readonly ResolvedProvider[],
   graders: readonly ResolvedProvider[],
   context: Pick<ResolveContext, 'source' | 'problems'>,
+  project?: ProjectBudget,
 ): Budget | undefined {
-  if (!written) return undefined;
+  if (!written && !project) return undefined;
+  const defaults: ProjectBudget = { ...project };
   const names = new Set([...providers.flatMap((p) => [p.label, p.id]), ...graders.map((g) => g.id)]);
-  for (const key of Object.keys(written.perProvider ?? {})) {
+  if (written?.perProvider === undefined && defaults.perProvider !== undefined) {
+    const applying = Object.entries(defaults.perProvider).filter(([key]) => names.has(key));
+    defaults.perProvider = Object.fromEntries(applying);
+    if (applying.length === 0) delete defaults.perProvider;
+  }
+  const merged = { ...defaults, ...written };
+  for (const key of Object.keys(written?.perProvider ?? {})) {
     if (names.has(key)) continue;
     context.problems.add(
       new LlmlabError('CONFIG_INVALID', `budget.perProvider names \`${key}\`, which is not a provider of this suite`, {
@@ -51,5 +63,6 @@ export function resolveBudget(
       }),
     );
   }
-  return { ...written, onExceed: written.onExceed ?? 'stop' };
+  if (!written && Object.keys(merged).length === 0) return undefined;
+  return { ...merged, onExceed: merged.onExceed ?? 'stop' };
 }

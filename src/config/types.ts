@@ -289,4 +289,18 @@ export interface ProjectConfig {
   embedder?: ResolvedProvider;
   /** Set by `--allow-code-execution`: suites may run model-written code (HumanEval). */
   allowCodeExecution?: boolean;
+  /** Default `budget` of every suite (`budget:`); merged with a suite's own in resolveBudget. */
+  budget?: ProjectBudget;
+}
+
+/**
+ * llmlab.config.yaml's `budget:` as written (validated): the same keys as a suite's, all optional. A suite's own
+ * keys override these key by key when the suite loads; a perProvider key applies to the suites that have that
+ * provider.
+ */
+export interface ProjectBudget {
+  maxUsd?: number;
+  perProvider?: Record<string, number>;
+  alertAt?: number;
+  onExceed?: Budget['onExceed'];
 }

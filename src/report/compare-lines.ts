@@ -1,14 +1,26 @@
-/** The console text of `llmlab compare`: both runs, warnings, one line per target, then what regressed and what was fixed. */
+/**
+ * The console text of `llmlab compare`: both runs, warnings, one line per target, then what regressed and what was
+ * fixed, then the security comparison when both runs have attack cells.
+ */
 import { relative } from 'node:path';
 import type { ChangedTest, ComparedRun, RateWithInterval, RunComparison, RunDelta, SideUsage } from './compare-runs.js';
+import { formatSecurityComparison, type SecurityComparisonDetail } from './security-lines.js';
 import { usd } from './table.js';
 
 /** How many test ids and changed tests the console lists before "… and N more". */
 export const CONSOLE_LIST_LIMIT = 10;
 
+/** Options of {@link formatRunComparison}. */
+export interface ComparisonTextOptions {
+  /**
+   * `all` for `llmlab compare`; `changed` (default) under a run's summary, whose own security block already shows
+   * every family: only the families that changed significantly.
+   */
+  security?: SecurityComparisonDetail;
+}
+
 /** The whole console report; paths are shown relative to `cwd`. */
-export function formatRunComparison(c: RunComparison, cwd = process.cwd()): string {
-  const many = c.targets.length > 1;
+export function formatRunComparison(c: RunComparison, cwd = process.cwd(), options: ComparisonTextOptions = {}): string {
   const out = [
     `compare B against A over ${c.cells.paired} paired cells (matched by provider, prompt, test and repeat)`,
     runLine('A', c.runA, cwd),
@@ -18,6 +30,17 @@ export function formatRunComparison(c: RunComparison, cwd = process.cwd()): stri
     ...onlyIn('B', c.onlyInB.testIds),
     ...c.targetsOnlyInA.map((t) => `target only in A: ${t.providerLabel} × ${t.promptId}`),
     ...c.targetsOnlyInB.map((t) => `target only in B: ${t.providerLabel} × ${t.promptId}`),
+    ...passRateLines(c),
+    ...formatSecurityComparison(c.security, options.security ?? 'changed'),
+  ];
+  return out.join('\n');
+}
+
+/** Per target and overall, usage, then the changed tests; runs that share only attack cells have none of it. */
+function passRateLines(c: RunComparison): string[] {
+  if (c.cells.paired === 0) return ['no test cells in common: only security attacks are compared'];
+  const many = c.targets.length > 1;
+  return [
     `pass rates A → B, b − a (McNemar exact p${many ? `, Holm-adjusted across ${c.targets.length} targets` : ''})`,
     ...c.targets.map((t) => `  ${t.providerLabel} × ${t.promptId}: ${deltaLine(t, many)}`),
     ...(many ? [`  overall: ${deltaLine(c.overall, false)}`] : []),
@@ -25,7 +48,6 @@ export function formatRunComparison(c: RunComparison, cwd = process.cwd()): stri
     ...changedList('regressed (pass → fail/error)', c, (t) => t.regressed),
     ...changedList('fixed (fail/error → pass)', c, (t) => t.fixed),
   ];
-  return out.join('\n');
 }
 
 /** `A  20261126-233512-9f3a  suites/q.yaml  2026-11-26 23:35 UTC  git 1a2b3c4d5e  (interrupted)` */

@@ -3,7 +3,7 @@
  * prompt id, test id, repeat index), never by position. Per target and overall: both pass rates with Wilson
  * intervals, the paired difference B − A with Newcombe's interval, McNemar's exact p (Holm-adjusted across
  * targets), the MDE, the tests that regressed or were fixed, and cost, tokens and median latency. Pairs stream
- * from the store; no output is read.
+ * from the store; no output is read. Attack cells are compared apart, as security results (security-comparison.ts).
  */
 import { LlmlabError } from '../errors.js';
 import { holm, pairedProportionDiff, wilson } from '../metrics/stats/index.js';
@@ -18,7 +18,11 @@ import {
   type RunTarget,
 } from '../store/run-pairs.js';
 import { CONFIDENCE } from './comparisons.js';
+import { securityWarnings, warningsFor } from './compare-warnings.js';
+import { compareSecurity, type SecurityComparison } from './security-comparison.js';
 import { percentile } from './summary.js';
+
+export { findRun } from './compare-refs.js';
 
 /** Bump on any breaking change to the shape of {@link RunComparison}. */
 export const COMPARE_SCHEMA_VERSION = 1;
@@ -105,19 +109,10 @@ export interface RunComparison {
   targetsOnlyInA: RunTarget[];
   targetsOnlyInB: RunTarget[];
   targets: TargetDelta[];
+  /** Every paired cell; with none (runs that share only attack cells) n is 0, both rates 0 and p 1. */
   overall: RunDelta;
-}
-
-/** Resolves `latest`, `latest~N` (the N-th run before the newest) or a run id; RUN_NOT_FOUND otherwise. */
-export function findRun(store: Store, ref: string): RunRecord {
-  const back = /^latest(?:~(\d+))?$/.exec(ref);
-  const run = back ? store.runs.list(Number(back[1] ?? 0) + 1)[Number(back[1] ?? 0)] : store.runs.get(ref);
-  if (!run) {
-    throw new LlmlabError('RUN_NOT_FOUND', `no run \`${ref}\` in ${store.path}`, {
-      hint: 'list runs with `llmlab runs`; `latest` names the newest, `latest~1` the one before',
-    });
-  }
-  return run;
+  /** Attack success compared, when both runs have attack cells with a verdict. */
+  security?: SecurityComparison;
 }
 
 /** Options of {@link compareRuns}. */
@@ -131,7 +126,7 @@ export interface CompareOptions {
   sameSuite?: boolean;
 }
 
-/** Compares run B against run A; USAGE error when they share no cell. */
+/** Compares run B against run A; USAGE error when they share no cell (ordinary or attack). */
 export function compareRuns(store: Store, runA: RunRecord, runB: RunRecord, options: CompareOptions = {}): RunComparison {
   const source = options.source ?? 'results';
   const folds = new Map<string, Fold>();
@@ -143,7 +138,8 @@ export function compareRuns(store: Store, runA: RunRecord, runB: RunRecord, opti
     add(fold, cell, true);
     add(overall, cell, false);
   }
-  if (overall.counts.every((c) => c === 0)) {
+  const security = compareSecurity(store, runA.id, runB.id, source);
+  if (overall.n === 0 && !security?.cells.paired) {
     throw new LlmlabError('USAGE', `runs ${runA.id} and ${runB.id} share no cells: nothing to compare`, {
       hint: 'cells are matched by provider label, prompt id, test id and repeat; compare two runs of the same suite',
     });
@@ -165,14 +161,34 @@ export function compareRuns(store: Store, runA: RunRecord, runB: RunRecord, opti
     schemaVersion: COMPARE_SCHEMA_VERSION,
     runA: describeRun(runA),
     runB: describeRun(runB),
-    warnings: warningsFor(runA, runB, options.sameSuite ?? false),
+    warnings: [...warningsFor(runA, runB, options.sameSuite ?? false), ...securityWarnings(store, runA, runB, source, security)],
     cells: { a: verdictCount(store.db, runA.id, source), b: verdictCount(store.db, runB.id, source), paired: overall.n },
     onlyInA: { tests: onlyA.length, testIds: onlyA },
     onlyInB: { tests: onlyB.length, testIds: onlyB },
     targetsOnlyInA: targetsA.filter((t) => !has(targetsB, t)),
     targetsOnlyInB: targetsB.filter((t) => !has(targetsA, t)),
     targets,
-    overall: delta(overall),
+    overall: overall.n === 0 ? noDelta() : delta(overall),
+    ...(security ? { security } : {}),
+  };
+}
+
+/** The overall delta of runs that share attack cells only: nothing measured, so nothing changed. */
+function noDelta(): RunDelta {
+  const none: RateWithInterval = { passed: 0, n: 0, rate: 0, low: 0, high: 1, method: 'wilson', confidence: CONFIDENCE };
+  const side = (): SideUsage => ({ cost: 0, tokens: { input: 0, output: 0, total: 0 }, latencyP50Ms: null });
+  return {
+    n: 0,
+    passRateA: none,
+    passRateB: { ...none },
+    difference: { estimate: 0, low: -1, high: 1, method: 'newcombe', confidence: CONFIDENCE },
+    pValue: 1,
+    adjustedPValue: 1,
+    significant: false,
+    mde: null,
+    regressions: 0,
+    fixes: 0,
+    usage: { a: side(), b: side() },
   };
 }
 
@@ -279,18 +295,4 @@ function describeRun(run: RunRecord): ComparedRun {
     gitSha: run.gitSha ?? null,
     createdAt: new Date(run.createdAt).toISOString(),
   };
-}
-
-function warningsFor(a: RunRecord, b: RunRecord, sameSuite: boolean): string[] {
-  const warnings: string[] = [];
-  if (a.id === b.id) warnings.push(`both sides are run ${a.id}: every difference is zero`);
-  if (a.suitePath !== b.suitePath && !sameSuite) {
-    warnings.push(`the runs are of different suites (${a.suitePath} and ${b.suitePath}); only the cells they share are compared`);
-  } else if (a.suiteHash !== b.suiteHash) {
-    warnings.push(`the suite changed between the runs (hash ${a.suiteHash.slice(0, 12)} → ${b.suiteHash.slice(0, 12)}); only the cells they share are compared`);
-  }
-  for (const [side, run] of [['A', a], ['B', b]] as const) {
-    if (run.status !== 'completed') warnings.push(`run ${side} (${run.id}) is ${run.status}: cells it did not finish are not compared`);
-  }
-  return warnings;
 }

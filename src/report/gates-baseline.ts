@@ -5,25 +5,18 @@
  * run starts, so a typo costs nothing and `latest` means the run before this one.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
-import { LlmlabError, messageOf } from '../errors.js';
+import { existsSync, realpathSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import { LlmlabError } from '../errors.js';
 import type { RunRecord, Store } from '../store/index.js';
-import { importReportCells, type ImportedCell, type PairSource } from '../store/run-pairs.js';
-import type { RunStatus } from '../types.js';
-import { compareRuns, findRun } from './compare-runs.js';
+import { resolveRunRef, type ResolvedRun } from './compare-refs.js';
+import { compareRuns } from './compare-runs.js';
 import type { GateInput } from './gates.js';
 
 /** A baseline ready to compare with: a stored run, or a report file's run loaded into the TEMP source. */
-export interface ResolvedBaseline {
-  /** As given on the command line. */
-  ref: string;
-  run: RunRecord;
-  source: PairSource;
+export interface ResolvedBaseline extends ResolvedRun {
   /** Same suite file even where paths differ (git: a base commit checked out elsewhere). */
   sameSuite: boolean;
-  /** For the console: `run 20261126-233512-9f3a (latest~1)`. */
-  label: string;
 }
 
 /** The suite a baseline is for: its path, and the folder whose git repository `git:REF` is resolved in. */
@@ -35,13 +28,10 @@ export interface BaselineSuite {
 /** Resolves `ref` for `suite`; RUN_NOT_FOUND, FILE_NOT_FOUND or USAGE (exit 2) with a hint when it names nothing. */
 export async function resolveBaseline(store: Store, ref: string, suite: BaselineSuite, cwd = process.cwd()): Promise<ResolvedBaseline> {
   if (ref.startsWith('git:')) return gitBaseline(store, ref, suite);
-  const runLike = /^latest(~\d+)?$/.test(ref);
-  if (!runLike && (/\.json$/i.test(ref) || existsSync(resolve(cwd, ref)))) return reportBaseline(store, ref, resolve(cwd, ref));
   try {
-    const run = findRun(store, ref);
-    return { ref, run, source: 'results', sameSuite: false, label: `run ${run.id}${run.id === ref ? '' : ` (${ref})`}` };
+    return { ...resolveRunRef(store, ref, { what: `--baseline ${ref}`, cwd }), sameSuite: false };
   } catch (error) {
-    if (!(error instanceof LlmlabError)) throw error;
+    if (!(error instanceof LlmlabError) || error.code !== 'RUN_NOT_FOUND') throw error;
     throw new LlmlabError('RUN_NOT_FOUND', `--baseline \`${ref}\` names no stored run, report file or git commit`, {
       hint: 'give a run id (see `llmlab runs`), `latest`, `latest~1`, a report file such as `reports/main.json`, or `git:main`',
     });
@@ -128,70 +118,4 @@ export function git(args: string[], cwd: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     execFile('git', args, { cwd, timeout: 10_000 }, (error, stdout) => (error ? reject(error) : resolvePromise(stdout.trim())));
   });
-}
-
-function reportBaseline(store: Store, ref: string, path: string): ResolvedBaseline {
-  if (!existsSync(path)) {
-    throw new LlmlabError('FILE_NOT_FOUND', `--baseline ${ref}: no such report file`, {
-      hint: 'write one with `llmlab eval <suite> -o report.json` or `llmlab report <run> -o report.json`',
-    });
-  }
-  const report = readReport(path, ref);
-  // A prefix no stored run id has, so the report's run can never collide with the run it came from.
-  const id = `report:${report.run.id}`;
-  const run: RunRecord = {
-    id,
-    suitePath: report.run.suite.path,
-    suiteHash: report.run.suite.hash,
-    ...(report.run.suite.description ? { description: report.run.suite.description } : {}),
-    status: report.run.status,
-    totalCells: report.cells.length,
-    options: report.run.options,
-    ...(report.run.gitSha ? { gitSha: report.run.gitSha } : {}),
-    createdAt: Date.parse(report.run.createdAt) || 0,
-  };
-  const source = importReportCells(store.db, id, report.cells);
-  return { ref, run, source, sameSuite: false, label: `report ${ref} (run ${report.run.id})` };
-}
-
-interface ReportFile {
-  run: {
-    id: string;
-    status: RunStatus;
-    suite: { path: string; hash: string; description?: string | null };
-    gitSha?: string | null;
-    createdAt: string;
-    options: RunRecord['options'];
-  };
-  cells: ImportedCell[];
-}
-
-/** Reads what pairing needs from a JSON report, with an exit-2 error naming the first thing missing. */
-function readReport(path: string, ref: string): ReportFile {
-  const bad = (what: string) =>
-    new LlmlabError('USAGE', `--baseline ${ref}: not an llmlab JSON report (${what})`, {
-      where: { file: path },
-      hint: 'give a file written by `llmlab eval -o report.json` or `llmlab report <run> -o report.json`',
-    });
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw bad(`cannot parse it: ${messageOf(error)}`);
-  }
-  const report = data as Partial<ReportFile> & { schemaVersion?: unknown };
-  if (typeof report !== 'object' || report === null || typeof report.schemaVersion !== 'number') throw bad('no schemaVersion');
-  const run = report.run;
-  if (!run || typeof run.id !== 'string' || !run.suite || typeof run.suite.path !== 'string') throw bad('no run');
-  if (!Array.isArray(report.cells)) throw bad('no cells');
-  report.cells.forEach((cell, i) => {
-    for (const key of ['providerLabel', 'promptId', 'testId', 'status'] as const) {
-      if (typeof cell?.[key] !== 'string') throw bad(`cells[${i}] has no ${key}`);
-    }
-    if (typeof cell.repeatIndex !== 'number' || typeof cell.testIndex !== 'number') throw bad(`cells[${i}] has no repeatIndex or testIndex`);
-  });
-  return {
-    run: { ...run, options: run.options ?? { concurrency: 1, repeat: 1, cache: true, llmlabVersion: 'unknown' } } as ReportFile['run'],
-    cells: report.cells,
-  };
 }

@@ -110,7 +110,10 @@ export function planPage(
 function compareWithBaseline(store: Store, baseline: HtmlBaseline, run: RunRecord): NonNullable<PageContext['baseline']> {
   try {
     const { source, sameSuite } = baseline;
-    return { ...baseline, comparison: compareRuns(store, baseline.run, run, { source, sameSuite }) };
+    const comparison = compareRuns(store, baseline.run, run, { source, sameSuite });
+    // Runs that share only attack cells have no pass rate to compare; the page has no security comparison yet.
+    if (comparison.cells.paired === 0) return { ...baseline, error: 'the runs share only security attack cells: no pass rates to compare' };
+    return { ...baseline, comparison };
   } catch (error) {
     if (error instanceof LlmlabError && error.code === 'USAGE') return { ...baseline, error: error.message };
     throw error;

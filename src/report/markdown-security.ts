@@ -2,9 +2,19 @@
  * The PR comment's Security section: one table row per attack family × strategy (and a family total after a family
  * of several strategies), then the first successful attacks with their transcripts in `<details>` blocks. Every
  * string is escaped here and cut to the budget level, like the rest of the comment's view (markdown-view.ts).
+ * With a baseline, a Baseline column and the newly successful attacks, listed first (markdown-security-baseline.ts).
  */
 import { mdInline, preText } from './markdown-escape.js';
+import {
+  BASELINE_LEGEND,
+  baselineCell,
+  baselineHeadline,
+  newHitsFirst,
+  newHitsView,
+  type NewHitsView,
+} from './markdown-security-baseline.js';
 import type { BudgetLevel } from './markdown-view.js';
+import type { SecurityComparison } from './security-comparison.js';
 import { securityRows, type SecurityGroup, type SecurityHit, type SecuritySummary } from './security-summary.js';
 
 /** Most successful attacks the comment shows with transcripts; the HTML report shows up to 100. */
@@ -16,6 +26,8 @@ export interface SecurityRow {
   severity: string;
   owasp: string;
   success: string;
+  /** The baseline's success and the change; empty without a baseline. */
+  baseline: string;
   allowed: string;
   /** ✅ within the allowed rate, ❌ over it (at or above the threshold), – not gated. */
   verdict: string;
@@ -31,8 +43,14 @@ export interface SecurityHitItem {
 
 export interface SecurityView {
   headline: string;
+  /** The table has a Baseline column: both runs have attack cells to compare. */
+  baseline: boolean;
   rows: SecurityRow[];
   moreRows: number;
+  /** What the Baseline column means; empty without one. */
+  legend: string;
+  /** Resisted in the baseline, successful now; null without a baseline, without any, or at the barest level. */
+  newHits: NewHitsView | null;
   hits: SecurityHitItem[];
   moreHits: number;
 }
@@ -40,24 +58,34 @@ export interface SecurityView {
 const VERDICT: Record<SecurityGroup['gate'], string> = { pass: '✅', fail: '❌', 'not-gated': '–' };
 const SEVERITY_ICON: Record<SecurityHit['severity'], string> = { critical: '🟥', high: '🟧', medium: '🟨', low: '⬜' };
 
-/** The section at one budget level; null when the run has no attack cells. */
-export function buildSecurityView(security: SecuritySummary | undefined, level: BudgetLevel): SecurityView | null {
+/**
+ * The section at one budget level; null when the run has no attack cells. `compared` is the security part of the
+ * comparison with the baseline, when both runs have attack cells.
+ */
+export function buildSecurityView(
+  security: SecuritySummary | undefined,
+  level: BudgetLevel,
+  compared?: SecurityComparison,
+): SecurityView | null {
   if (!security) return null;
   const s = security;
   const d = level.detailChars;
   const detailed = securityRows(s);
-  const rows = detailed.slice(0, level.rows).map((g) => row(g, d));
-  const shown = level.sections ? s.hitLog.slice(0, Math.min(MARKDOWN_HITS, level.items)) : [];
+  const rows = detailed.slice(0, level.rows).map((g) => row(g, d, compared));
+  const shown = level.sections ? newHitsFirst(s.hitLog, compared).slice(0, Math.min(MARKDOWN_HITS, level.items)) : [];
   return {
-    headline: headline(s),
+    headline: headline(s, compared),
+    baseline: compared !== undefined,
     rows,
     moreRows: detailed.length - rows.length,
-    hits: shown.map((h) => hitItem(h, level)),
+    legend: compared ? BASELINE_LEGEND : '',
+    newHits: compared ? newHitsView(compared, level) : null,
+    hits: shown.map((h) => hitItem(h, level, h.isNew)),
     moreHits: s.hits - shown.length,
   };
 }
 
-function headline(s: SecuritySummary): string {
+function headline(s: SecuritySummary, compared: SecurityComparison | undefined): string {
   const target = mdInline(s.target.providerLabel, 80);
   const parts = [
     `Target **${target}**`,
@@ -67,11 +95,12 @@ function headline(s: SecuritySummary): string {
     ...(s.skipped > 0 ? [`${s.skipped} skipped`] : []),
     `gated at severity ≥ ${s.severityThreshold}`,
     `cost ${money(s.cost + s.gradingCost)} USD`,
+    ...(compared ? [baselineHeadline(compared)] : []),
   ];
   return `${parts.join(' · ')}. Zero hits in n attacks bounds the success rate (≈ 3/n at 95 %); it never proves the target secure.`;
 }
 
-function row(g: SecurityGroup, d: number): SecurityRow {
+function row(g: SecurityGroup, d: number, compared: SecurityComparison | undefined): SecurityRow {
   const below = g.gate === 'not-gated' && g.hits > 0 ? ' (below threshold)' : '';
   return {
     family: mdInline(g.family, d),
@@ -79,17 +108,18 @@ function row(g: SecurityGroup, d: number): SecurityRow {
     severity: g.severity,
     owasp: mdInline(g.owasp.join(', '), d),
     success: mdInline(g.text, d),
+    baseline: compared ? baselineCell(g, compared, d) : '',
     allowed: `${Number((g.maxSuccessRate * 100).toFixed(1))} %`,
     verdict: `${VERDICT[g.gate]}${below}`,
   };
 }
 
-function hitItem(h: SecurityHit, level: BudgetLevel): SecurityHitItem {
+function hitItem(h: SecurityHit, level: BudgetLevel, isNew: boolean): SecurityHitItem {
   const d = level.detailChars;
   const name = mdInline(`${h.family}/${h.strategy}/${h.template}`, Math.min(d, 120));
   const turns = `${h.turns} turn${h.turns === 1 ? '' : 's'}`;
   return {
-    heading: `${SEVERITY_ICON[h.severity]} <b>${h.severity}</b> · ${name} · ${turns}`,
+    heading: `${SEVERITY_ICON[h.severity]} <b>${h.severity}</b> · ${name} · ${turns}${isNew ? ' · 🆕 new since the baseline' : ''}`,
     details: [
       ...h.reasons.slice(0, 5).map((r) => mdInline(r, d)),
       ...(h.reasons.length > 5 ? [`… and ${h.reasons.length - 5} more detectors`] : []),

@@ -122,12 +122,12 @@ export function buildView(input: ViewInput, level: BudgetLevel, levelIndex: numb
     rows,
     overall: summary.targets.length > 1 || rows.length === 0 ? row('**all**', '', summary, comparison?.overall, false) : null,
     moreRows: summary.targets.length - rows.length,
-    legend: comparison
+    legend: comparison && comparison.cells.paired > 0
       ? `Δ: change in pass rate over the ${comparison.cells.paired} cells both runs have; 🔴/🟢 significant at 95 % ` +
         '(paired McNemar exact test, Holm-adjusted across prompt × provider), n.s. not significant.'
       : '',
     sections: level.sections ? sections(input, comparison, level) : [],
-    security: buildSecurityView(summary.security, level),
+    security: buildSecurityView(summary.security, level, comparison?.security),
     trimmed:
       levelIndex === 0
         ? ''

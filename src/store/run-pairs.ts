@@ -3,7 +3,8 @@
  * position, for `llmlab compare` and `--baseline`. SQLite does the matching; only verdicts, costs, tokens and
  * latencies leave the database, never outputs. A run read from a JSON report file joins in through a TEMP table
  * ({@link importReportCells}), so a report baseline is paired by the very same queries as a stored run. Attack cells
- * (security results) are left out everywhere: a resisted attack is not a passed test.
+ * (security results) are left out of every pass-rate query (a resisted attack is not a passed test); they are
+ * paired on their own for the security comparison ({@link pairedAttacks}).
  */
 import type { Db } from './db.js';
 
@@ -53,7 +54,7 @@ export interface ImportedCell {
   cost?: number;
   usage?: { input?: number; output?: number } | null;
   latencyMs?: number;
-  /** Set on attack cells; only its presence matters here. */
+  /** Set on attack cells: its family, strategy and severity are kept for the security comparison. */
   attack?: unknown;
 }
 
@@ -79,10 +80,21 @@ export function importReportCells(db: Db, runId: string, cells: Iterable<Importe
     for (const c of cells) {
       const usage = c.usage ? JSON.stringify({ input: c.usage.input ?? 0, output: c.usage.output ?? 0 }) : null;
       insert.run(runId, c.providerLabel, c.promptId, c.testId, c.testIndex, c.repeatIndex, c.description ?? null,
-        c.status, c.cost ?? 0, usage, c.latencyMs ?? 0, seq++, c.attack === undefined || c.attack === null ? null : '1');
+        c.status, c.cost ?? 0, usage, c.latencyMs ?? 0, seq++, attackColumn(c.attack));
     }
   })();
   return 'temp.llmlab_pair_source';
+}
+
+/**
+ * What an imported cell keeps of its attack record: only what the security comparison groups by (never the
+ * transcript, which can be long); `{}` for a record that is not an object, so the cell still counts as an attack.
+ */
+function attackColumn(attack: unknown): string | null {
+  if (attack === undefined || attack === null) return null;
+  if (typeof attack !== 'object') return '{}';
+  const { family, strategy, severity } = attack as Record<string, unknown>;
+  return JSON.stringify({ family, strategy, severity });
 }
 
 /** Named parameters: the two run ids. */
@@ -144,5 +156,46 @@ export function runTargets(db: Db, runId: string, source: PairSource = 'results'
 export function verdictCount(db: Db, runId: string, source: PairSource = 'results'): number {
   return db
     .prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ${source} WHERE run_id = ? AND ${VERDICT}`)
+    .get(runId)!.n;
+}
+
+/** One attack test (test id × repeat) with a verdict in both runs: `fail` is a successful attack (a hit). */
+export interface PairedAttack {
+  testId: string;
+  repeatIndex: number;
+  /** Family, strategy and severity as recorded in run B, else in run A. */
+  family: string;
+  strategy: string;
+  severity: string | null;
+  hitA: boolean;
+  hitB: boolean;
+}
+
+const ATTACK_VERDICT = `attack IS NOT NULL AND status IN ('pass', 'fail')`;
+
+/**
+ * Streams the attack cells both runs judged, paired by test id and repeat (an attack's test id names its family,
+ * strategy and template; every attack cell has the prompt id `attack` and the one target), in run B's finishing
+ * order. Errors and skips have no verdict and are left out, as in the security summary.
+ */
+export function* pairedAttacks(db: Db, runA: string, runB: string, source: PairSource = 'results'): Generator<PairedAttack> {
+  const of = (side: 'a' | 'b', column: string) => `max(CASE WHEN run_id = @${side} THEN ${column} END)`;
+  const field = (name: string) => `coalesce(${of('b', `json_extract(attack, '$.${name}')`)}, ${of('a', `json_extract(attack, '$.${name}')`)})`;
+  const stmt = db.prepare<[Pair], Omit<PairedAttack, 'hitA' | 'hitB'> & { hitA: number; hitB: number }>(
+    `SELECT test_id AS testId, repeat_index AS repeatIndex, ifnull(${field('family')}, '?') AS family,
+       ifnull(${field('strategy')}, '?') AS strategy, ${field('severity')} AS severity,
+       ${of('a', "status = 'fail'")} AS hitA, ${of('b', "status = 'fail'")} AS hitB
+     FROM ${source} WHERE run_id IN (@a, @b) AND ${ATTACK_VERDICT}
+     GROUP BY test_id, repeat_index
+     HAVING count(DISTINCT run_id) = (CASE WHEN @a = @b THEN 1 ELSE 2 END)
+     ORDER BY min(CASE WHEN run_id = @b THEN seq END), test_id, repeat_index`,
+  );
+  for (const row of stmt.iterate({ a: runA, b: runB })) yield { ...row, hitA: row.hitA === 1, hitB: row.hitB === 1 };
+}
+
+/** Attack cells of a run that finished with a verdict (hit or resisted). */
+export function attackVerdictCount(db: Db, runId: string, source: PairSource = 'results'): number {
+  return db
+    .prepare<[string], { n: number }>(`SELECT count(*) AS n FROM ${source} WHERE run_id = ? AND ${ATTACK_VERDICT}`)
     .get(runId)!.n;
 }

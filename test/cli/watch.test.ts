@@ -1,21 +1,20 @@
 /**
  * `llmlab eval --watch` as a child process against the fake OpenAI server: an edit re-runs only the cells it
  * changed (counted at the server), the diff against the previous iteration is printed, a broken suite shows its
- * error with line:col and the watch goes on, and a change during a run cancels the stale iteration.
+ * error with line:col and the watch goes on, and a change during a run cancels the stale iteration. The eval
+ * flags in watch mode are in watch-flags.test.ts.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
-import { runCli, startCli } from './run-cli.js';
+import { runCli } from './run-cli.js';
+import { startWatch, type WatchSession } from './watch-session.js';
 
 let dir: string;
 let server: FakeServer;
-let child: ChildProcess | undefined;
-let stdout = '';
-let stderr = '';
+let session: WatchSession | undefined;
 
 const TESTS = 5;
 
@@ -26,11 +25,8 @@ afterAll(async () => {
   await server.close();
 });
 afterEach(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGKILL');
-    await new Promise((r) => child!.once('close', r));
-  }
-  child = undefined;
+  await session?.kill();
+  session = undefined;
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -54,75 +50,59 @@ function suiteYaml(): string {
   );
 }
 
-function start(): void {
-  stdout = '';
-  stderr = '';
-  child = startCli(['eval', 'suite.yaml', '--watch'], { cwd: dir });
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
+function start(): WatchSession {
+  session = startWatch(['suite.yaml'], { cwd: dir });
+  return session;
 }
-
-const count = (text: string, pattern: RegExp) => [...text.matchAll(new RegExp(pattern.source, 'g'))].length;
-
-async function waitFor(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (child?.exitCode !== null && child?.exitCode !== undefined) throw new Error(`exited ${child.exitCode} waiting for ${what}\n${stdout}\n${stderr}`);
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}\nstdout:\n${stdout}\nstderr:\n${stderr}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-const iterationsDone = () => count(stdout, /\[watch\] run \S+ done/);
-const exited = () => new Promise<number | null>((r) => (child!.exitCode !== null ? r(child!.exitCode) : child!.once('close', r)));
 
 describe('llmlab eval --watch', () => {
   it('re-runs only the edited prompt, shows the diff, survives a broken suite, and quits with 0', async () => {
     writeProject();
-    start();
-    await waitFor(() => iterationsDone() === 1, 'the first iteration');
+    const w = start();
+    await w.waitFor(() => w.runsShown() === 1, 'the first iteration');
     expect(server.requests).toHaveLength(2 * TESTS);
-    expect(stdout).toMatch(/\[watch\] 10 model calls, 0 answered from the cache/);
-    expect(stdout).toMatch(/\[watch\] run \S+ done · watching 5 files \(q to quit\)/);
+    expect(w.stdout).toMatch(/\[watch\] 10 model calls, 0 answered from the cache/);
+    expect(w.stdout).toMatch(/\[watch\] run \S+ done · watching 5 files \(q to quit\)/);
     // suite.yaml, both prompt files, cases.jsonl and llmlab.config.yaml.
 
     let before = server.requests.length;
     writeFileSync(join(dir, 'prompts/a.txt'), 'Answer A: {{ q }}');
-    await waitFor(() => iterationsDone() === 2, 'the iteration after editing prompts/a.txt');
+    await w.waitFor(() => w.runsShown() === 2, 'the iteration after editing prompts/a.txt');
     // Only prompt a's cells went to the model; b's came from the cache.
     expect(server.requests.length - before).toBe(TESTS);
     expect(server.requests.slice(before).every((r) => JSON.stringify(r.body.messages).includes('Answer A'))).toBe(true);
-    expect(stdout).toMatch(/\[watch\] iteration 2: prompts\/a\.txt changed/);
-    expect(stdout).toMatch(/\[watch\] 5 model calls, 5 answered from the cache/);
-    expect(stdout).toMatch(/since run \S+: 5 pass → fail, 0 fail → pass \(10 cells compared\)/);
-    expect(stdout).toMatch(/ {2}a × openai:gpt-4o-mini {2}100\.0% → 0\.0% {2}\(−100\.0 pts\)/);
-    expect(stdout).toMatch(/ {2}1 other prompt × provider unchanged/);
-    expect(stdout).toMatch(/ {2}pass → fail {2}a × openai:gpt-4o-mini {2}\S+ "case 0" {2}\(pass → fail\)/);
-    expect(stdout).toMatch(/updated \d+ ms after the change/);
+    expect(w.stdout).toMatch(/\[watch\] iteration 2: prompts\/a\.txt changed/);
+    expect(w.stdout).toMatch(/\[watch\] 5 model calls, 5 answered from the cache/);
+    expect(w.stdout).toMatch(/since run \S+: 5 pass → fail, 0 fail → pass \(10 cells compared\)/);
+    expect(w.stdout).toMatch(/ {2}a × openai:gpt-4o-mini {2}100\.0% → 0\.0% {2}\(−100\.0 pts\)/);
+    expect(w.stdout).toMatch(/ {2}1 other prompt × provider unchanged/);
+    expect(w.stdout).toMatch(/ {2}pass → fail {2}a × openai:gpt-4o-mini {2}\S+ "case 0" {2}\(pass → fail\)/);
+    expect(w.stdout).toMatch(/updated \d+ ms after the change/);
 
     // A broken suite: the error with file:line:col, and the watch keeps going.
     before = server.requests.length;
     writeFileSync(join(dir, 'suite.yaml'), `${suiteYaml()}defaultTest: [oops\n`);
-    await waitFor(() => /llmlab: suite\.yaml:\d+:\d+: /.test(stderr), 'the YAML error');
-    expect(stdout).toMatch(/\[watch\] fix the error and save; watching \d+ files/);
+    await w.waitFor(() => /llmlab: suite\.yaml:\d+:\d+: /.test(w.stderr), 'the YAML error');
+    expect(w.stdout).toMatch(/\[watch\] fix the error and save; watching \d+ files/);
     await new Promise((r) => setTimeout(r, 200));
-    expect(child!.exitCode).toBeNull();
+    expect(w.child.exitCode).toBeNull();
 
     // Fixed, with prompt a restored: everything comes from the cache and the diff shows the fixes.
     writeFileSync(join(dir, 'prompts/a.txt'), 'Question A: {{ q }}');
     writeFileSync(join(dir, 'suite.yaml'), suiteYaml());
-    await waitFor(() => iterationsDone() === 3, 'the iteration after the fix');
+    await w.waitFor(() => w.runsShown() === 3, 'the iteration after the fix');
     expect(server.requests.length - before).toBe(0);
-    expect(stdout).toMatch(/\[watch\] 0 model calls, 10 answered from the cache/);
-    expect(stdout).toMatch(/since run \S+: 0 pass → fail, 5 fail → pass/);
+    expect(w.stdout).toMatch(/\[watch\] 0 model calls, 10 answered from the cache/);
+    expect(w.stdout).toMatch(/since run \S+: 0 pass → fail, 5 fail → pass/);
 
     // llmlab.config.yaml is watched too.
     writeFileSync(join(dir, 'llmlab.config.yaml'), 'concurrency: 3\n');
-    await waitFor(() => iterationsDone() === 4, 'the iteration after editing llmlab.config.yaml');
-    expect(stdout).toMatch(/no verdict changed since run \S+ \(10 cells compared\)/);
+    await w.waitFor(() => w.runsShown() === 4, 'the iteration after editing llmlab.config.yaml');
+    expect(w.stdout).toMatch(/no verdict changed since run \S+ \(10 cells compared\)/);
     expect(server.requests.length - before).toBe(0);
 
-    child!.kill('SIGINT');
-    expect(await exited()).toBe(0);
+    w.child.kill('SIGINT');
+    expect(await w.exited()).toBe(0);
 
     // Every iteration is a stored run: llmlab compare works across them.
     const compared = await runCli(['compare', 'latest~3', 'latest~2'], { cwd: dir });
@@ -134,37 +114,49 @@ describe('llmlab eval --watch', () => {
     writeProject(40);
     server.setBehaviour({ latencyMs: 60 });
     try {
-      start();
-      await waitFor(() => /run \S+: 80 cells/.test(stderr), 'the first run to start');
+      const w = start();
+      await w.waitFor(() => /run \S+: 80 cells/.test(w.stderr), 'the first run to start');
       await new Promise((r) => setTimeout(r, 300));
       const before = server.requests.length;
       writeFileSync(join(dir, 'prompts/b.txt'), 'Question B, briefly: {{ q }}');
-      await waitFor(() => /\[watch\] run \S+ cancelled: a newer change arrived/.test(stdout), 'the stale run to be cancelled');
+      await w.waitFor(() => /\[watch\] run \S+ cancelled: a newer change arrived/.test(w.stdout), 'the stale run to be cancelled');
       // Dispatch stopped after the debounce: a handful of calls (2 in flight at a time), not the ~70 left.
       expect(server.requests.length - before).toBeLessThan(20);
-      await waitFor(() => /run \S+: 80 cells/.test(stderr.slice(stderr.indexOf('interrupted in'))), 'the next run to start');
+      await w.waitFor(() => /run \S+: 80 cells/.test(w.stderr.slice(w.stderr.indexOf('interrupted in'))), 'the next run to start');
       await new Promise((r) => setTimeout(r, 300));
-      child!.kill('SIGINT');
-      expect(await exited()).toBe(130);
-      expect(stderr).toMatch(/stopping: finishing calls in flight and saving/);
-      expect(stderr).toMatch(/interrupted: resume with `llmlab eval suite\.yaml --resume \S+`/);
-      expect(iterationsDone()).toBe(0);
+      w.child.kill('SIGINT');
+      expect(await w.exited()).toBe(130);
+      expect(w.stderr).toMatch(/stopping: finishing calls in flight and saving/);
+      expect(w.stderr).toMatch(/interrupted: resume with `llmlab eval suite\.yaml --resume \S+`/);
+      expect(w.runsShown()).toBe(0);
     } finally {
       server.setBehaviour({ latencyMs: 0 });
     }
   });
 
-  it('refuses --resume, --baseline and more than one suite', async () => {
+  it('refuses --resume, more than one suite, and bad flag values before anything runs (exit 2)', async () => {
     writeProject(1);
+    const before = server.requests.length;
     const resumed = await runCli(['eval', 'suite.yaml', '--watch', '--resume'], { cwd: dir });
     expect(resumed.code).toBe(2);
     expect(resumed.stderr).toMatch(/--watch cannot be combined with --resume/);
+    expect(resumed.stderr).toMatch(/hint: watch mode starts a new run per change; resume an interrupted run without --watch/);
     writeFileSync(join(dir, 'other.yaml'), readFileSync(join(dir, 'suite.yaml')));
     const two = await runCli(['eval', 'suite.yaml', 'other.yaml', '--watch'], { cwd: dir });
     expect(two.code).toBe(2);
     expect(two.stderr).toMatch(/--watch takes exactly one suite, got 2/);
-    const baseline = await runCli(['eval', 'suite.yaml', '--watch', '--baseline', 'latest'], { cwd: dir });
-    expect(baseline.code).toBe(2);
-    expect(baseline.stderr).toMatch(/--watch cannot be combined with --baseline/);
+    const bad: Array<[string[], RegExp]> = [
+      [['--baseline', 'no-such-run'], /--baseline `no-such-run` names no stored run, report file or git commit/],
+      [['--budget-usd', 'lots'], /--budget-usd must be a positive number of dollars/],
+      [['--output-stream', 'prompts'], /cannot open --output-stream file `prompts`/],
+      [['-o', 'report.pdf'], /unknown report format `\.pdf`/],
+      [['-j', '0'], /--concurrency must be a whole number ≥ 1/],
+    ];
+    for (const [flags, message] of bad) {
+      const r = await runCli(['eval', 'suite.yaml', '--watch', ...flags], { cwd: dir });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(server.requests.length - before).toBe(0);
   });
 });

@@ -19,7 +19,7 @@ export function precompiled(key: string): ((data: unknown) => boolean) | undefin
 function builtInValidators() {
 const exports = {};
 exports.config = validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/config.schema.json","description":"Project defaults for llmlab (llmlab.config.yaml). llmlab uses the nearest one found walking up from the current directory; relative paths are relative to this file.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"suites":{"type":"array","minItems":1,"description":"Globs of the suites `llmlab eval` runs when given none. Default: [\"suites/**/*.yaml\"].","items":{"type":"string","minLength":1}},"db":{"type":"string","minLength":1,"description":"SQLite database holding the call cache and past runs. Default: .llmlab/llmlab.db beside this file. LLMLAB_DB and --db override it."},"concurrency":{"type":"integer","minimum":1,"description":"Model calls in flight in total (`-j` overrides). Default 8."},"timeoutMs":{"type":"integer","minimum":1,"description":"Default timeout of one model call in milliseconds; a provider's `config.timeoutMs` overrides. Default 60000."},"maxRetries":{"type":"integer","minimum":0,"description":"Default retries of a call after a 429, 5xx, timeout or reset; a provider's `config.maxRetries` overrides. Default 4."},"grader":{"$ref":"#/$defs/grader","description":"Default provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) in every suite, e.g. `openai:gpt-4o-mini`; a suite's `grader` overrides it."},"embedder":{"$ref":"#/$defs/grader","description":"Default provider whose embeddings serve `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small`; a suite's `embedder` overrides it."},"outputDir":{"type":"string","minLength":1,"description":"Folder for reports, relative to this file. Default: reports."},"prices":{"type":"object","description":"Prices of models in USD per million tokens, by `type:model`, for every suite of the project: they override the profiles in providers/*.yaml or add models they lack; a suite's own `prices` override these.","propertyNames":{"minLength":1,"description":"`type:model` as in `providers`, e.g. `openai:my-model`, or `mock` for a provider without a model part."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"number","minimum":0,"description":"USD per million input tokens."},"output":{"type":"number","minimum":0,"description":"USD per million output tokens."},"cachedInput":{"type":"number","minimum":0,"description":"USD per million input tokens served from the provider's prompt cache; default: the input price."},"contextWindow":{"type":"integer","minimum":1,"description":"Context window in tokens."}}}},"metrics":{"type":"object","description":"User metrics registered by name, usable as an assertion `type` (and `not-<name>`) in every suite of the project, e.g. `{ my-metric: ./metrics/my-metric.ts }`. Each module default-exports `defineMetric({ ... })` or a function (output, context) => boolean | number | { pass, score?, reason? }. Names must differ from the built-in metrics.","propertyNames":{"pattern":"^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$","description":"The metric's name: kebab-case, not starting with `not-` (that prefix inverts a metric)."},"additionalProperties":{"type":"string","minLength":1,"description":"Path of the module (.ts, .mts, .js, .mjs, .cjs), relative to this file."}}},"$defs":{"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/config.schema.json","description":"Project defaults for llmlab (llmlab.config.yaml). llmlab uses the nearest one found walking up from the current directory; relative paths are relative to this file.","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"suites":{"type":"array","minItems":1,"description":"Globs of the suites `llmlab eval` runs when given none. Default: [\"suites/**/*.yaml\"].","items":{"type":"string","minLength":1}},"db":{"type":"string","minLength":1,"description":"SQLite database holding the call cache and past runs. Default: .llmlab/llmlab.db beside this file. LLMLAB_DB and --db override it."},"concurrency":{"type":"integer","minimum":1,"description":"Model calls in flight in total (`-j` overrides). Default 8."},"timeoutMs":{"type":"integer","minimum":1,"description":"Default timeout of one model call in milliseconds; a provider's `config.timeoutMs` overrides. Default 60000."},"maxRetries":{"type":"integer","minimum":0,"description":"Default retries of a call after a 429, 5xx, timeout or reset; a provider's `config.maxRetries` overrides. Default 4."},"grader":{"$ref":"#/$defs/grader","description":"Default provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) in every suite, e.g. `openai:gpt-4o-mini`; a suite's `grader` overrides it."},"embedder":{"$ref":"#/$defs/grader","description":"Default provider whose embeddings serve `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small`; a suite's `embedder` overrides it."},"outputDir":{"type":"string","minLength":1,"description":"Folder for reports, relative to this file. Default: reports."},"prices":{"type":"object","description":"Prices of models in USD per million tokens, by `type:model`, for every suite of the project: they override the profiles in providers/*.yaml or add models they lack; a suite's own `prices` override these.","propertyNames":{"minLength":1,"description":"`type:model` as in `providers`, e.g. `openai:my-model`, or `mock` for a provider without a model part."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"number","minimum":0,"description":"USD per million input tokens."},"output":{"type":"number","minimum":0,"description":"USD per million output tokens."},"cachedInput":{"type":"number","minimum":0,"description":"USD per million input tokens served from the provider's prompt cache; default: the input price."},"contextWindow":{"type":"integer","minimum":1,"description":"Context window in tokens."}}}},"budget":{"type":"object","additionalProperties":false,"description":"Default spending limit of every suite's run, the same shape as a suite's `budget`. A suite's own `budget` keys override these key by key (its `perProvider` replaces this one as a whole), and `--budget-usd` overrides `maxUsd`. Before each model call its worst case is reserved; a call whose reservation would cross a limit is not started, and the cells left are recorded `skipped` (reason `budget`).","properties":{"maxUsd":{"type":"number","exclusiveMinimum":0,"description":"USD for each suite's whole run, generation and grading. A suite's `budget.maxUsd` and `--budget-usd` override it."},"perProvider":{"type":"object","description":"USD per provider, keyed by a provider's label or id (a grader's calls count against its id's entry). Each key must name a provider of every suite that uses this default; a suite with other providers sets its own `budget.perProvider`.","propertyNames":{"minLength":1},"additionalProperties":{"type":"number","exclusiveMinimum":0}},"alertAt":{"type":"number","exclusiveMinimum":0,"maximum":1,"description":"Fraction of the limit at which one warning is shown, e.g. 0.8."},"onExceed":{"enum":["stop","skip-provider"],"default":"stop","description":"`stop`: the run stops when any limit is reached. `skip-provider`: a provider that reaches its perProvider limit is skipped and the others go on (reaching maxUsd still stops the run). Default stop."}}},"metrics":{"type":"object","description":"User metrics registered by name, usable as an assertion `type` (and `not-<name>`) in every suite of the project, e.g. `{ my-metric: ./metrics/my-metric.ts }`. Each module default-exports `defineMetric({ ... })` or a function (output, context) => boolean | number | { pass, score?, reason? }. Names must differ from the built-in metrics.","propertyNames":{"pattern":"^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$","description":"The metric's name: kebab-case, not starting with `not-` (that prefix inverts a metric)."},"additionalProperties":{"type":"string","minLength":1,"description":"Path of the module (.ts, .mts, .js, .mjs, .cjs), relative to this file."}}},"$defs":{"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}}}};
 const func1 = Object.prototype.hasOwnProperty;
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const schema32 = {"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
@@ -755,16 +755,51 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.metrics !== undefined){
-let data16 = data.metrics;
+if(data.budget !== undefined){
+let data16 = data.budget;
 const _errs35 = errors;
 if(errors === _errs35){
 if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-for(const key4 in data16){
 const _errs37 = errors;
-if(typeof key4 === "string"){
-if(!pattern4.test(key4)){
-const err2 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"},message:"must match pattern \""+"^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"+"\"",propertyName:key4};
+for(const key4 in data16){
+if(!((((key4 === "maxUsd") || (key4 === "perProvider")) || (key4 === "alertAt")) || (key4 === "onExceed"))){
+validate20.errors = [{instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs37 === errors){
+if(data16.maxUsd !== undefined){
+let data17 = data16.maxUsd;
+const _errs38 = errors;
+if(errors === _errs38){
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 <= 0 || isNaN(data17)){
+validate20.errors = [{instancePath:instancePath+"/budget/maxUsd",schemaPath:"#/properties/budget/properties/maxUsd/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/budget/maxUsd",schemaPath:"#/properties/budget/properties/maxUsd/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid5 = _errs38 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data16.perProvider !== undefined){
+let data18 = data16.perProvider;
+const _errs40 = errors;
+if(errors === _errs40){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key5 in data18){
+const _errs42 = errors;
+if(typeof key5 === "string"){
+if(func2(key5) < 1){
+const err2 = {instancePath:instancePath+"/budget/perProvider",schemaPath:"#/properties/budget/properties/perProvider/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key5};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -774,9 +809,9 @@ vErrors.push(err2);
 errors++;
 }
 }
-var valid5 = _errs37 === errors;
-if(!valid5){
-const err3 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/propertyNames",keyword:"propertyNames",params:{propertyName: key4},message:"property name must be valid"};
+var valid6 = _errs42 === errors;
+if(!valid6){
+const err3 = {instancePath:instancePath+"/budget/perProvider",schemaPath:"#/properties/budget/properties/perProvider/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -789,24 +824,147 @@ return false;
 break;
 }
 }
-if(valid5){
-for(const key5 in data16){
-let data17 = data16[key5];
-const _errs39 = errors;
-if(errors === _errs39){
-if(typeof data17 === "string"){
-if(func2(data17) < 1){
-validate20.errors = [{instancePath:instancePath+"/metrics/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(valid6){
+for(const key6 in data18){
+let data19 = data18[key6];
+const _errs44 = errors;
+if(errors === _errs44){
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 <= 0 || isNaN(data19)){
+validate20.errors = [{instancePath:instancePath+"/budget/perProvider/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/perProvider/additionalProperties/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate20.errors = [{instancePath:instancePath+"/metrics/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate20.errors = [{instancePath:instancePath+"/budget/perProvider/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/perProvider/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
-var valid6 = _errs39 === errors;
-if(!valid6){
+var valid7 = _errs44 === errors;
+if(!valid7){
+break;
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/budget/perProvider",schemaPath:"#/properties/budget/properties/perProvider/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs40 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data16.alertAt !== undefined){
+let data20 = data16.alertAt;
+const _errs46 = errors;
+if(errors === _errs46){
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 > 1 || isNaN(data20)){
+validate20.errors = [{instancePath:instancePath+"/budget/alertAt",schemaPath:"#/properties/budget/properties/alertAt/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data20 <= 0 || isNaN(data20)){
+validate20.errors = [{instancePath:instancePath+"/budget/alertAt",schemaPath:"#/properties/budget/properties/alertAt/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/budget/alertAt",schemaPath:"#/properties/budget/properties/alertAt/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid5 = _errs46 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data16.onExceed !== undefined){
+let data21 = data16.onExceed;
+const _errs48 = errors;
+if(!((data21 === "stop") || (data21 === "skip-provider"))){
+validate20.errors = [{instancePath:instancePath+"/budget/onExceed",schemaPath:"#/properties/budget/properties/onExceed/enum",keyword:"enum",params:{allowedValues: schema31.properties.budget.properties.onExceed.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid5 = _errs48 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.metrics !== undefined){
+let data22 = data.metrics;
+const _errs49 = errors;
+if(errors === _errs49){
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+for(const key7 in data22){
+const _errs51 = errors;
+if(typeof key7 === "string"){
+if(!pattern4.test(key7)){
+const err4 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/propertyNames/pattern",keyword:"pattern",params:{pattern: "^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"},message:"must match pattern \""+"^(?!not-)[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"+"\"",propertyName:key7};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid8 = _errs51 === errors;
+if(!valid8){
+const err5 = {instancePath:instancePath+"/metrics",schemaPath:"#/properties/metrics/propertyNames",keyword:"propertyNames",params:{propertyName: key7},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate20.errors = vErrors;
+return false;
+break;
+}
+}
+if(valid8){
+for(const key8 in data22){
+let data23 = data22[key8];
+const _errs53 = errors;
+if(errors === _errs53){
+if(typeof data23 === "string"){
+if(func2(data23) < 1){
+validate20.errors = [{instancePath:instancePath+"/metrics/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/metrics/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metrics/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid9 = _errs53 === errors;
+if(!valid9){
 break;
 }
 }
@@ -817,10 +975,11 @@ validate20.errors = [{instancePath:instancePath+"/metrics",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs35 === errors;
+var valid0 = _errs49 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }

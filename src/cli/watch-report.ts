@@ -1,0 +1,89 @@
+/**
+ * What a watch iteration shows once its run has ended (completed, or cut short by the budget): the summary, the
+ * comparison with `--baseline` and the gate lines as a plain `llmlab eval` prints them, what changed since the
+ * previous run shown, the `-o` reports rewritten, and the one `[watch] run … done` line.
+ */
+import type { ResolvedSuite } from '../config/types.js';
+import type { BudgetOutcome } from '../engine/budget-gate.js';
+import type { RunOutcome } from '../engine/run.js';
+import { LlmlabError } from '../errors.js';
+import { compareRuns } from '../report/compare-runs.js';
+import type { ResolvedBaseline } from '../report/gates-baseline.js';
+import type { GateInput } from '../report/gates.js';
+import { formatBaselineSection, formatGateLines } from '../report/gates-lines.js';
+import { summarizeRun } from '../report/summary.js';
+import { formatSummaryTable, usd } from '../report/table.js';
+import type { RunRecord, Store } from '../store/index.js';
+import { writeOutputs } from './outputs.js';
+import { formatWatchDiff } from './watch-diff.js';
+
+/** `--baseline`, resolved once for the session, and how a run is compared with it. */
+export interface WatchBaseline {
+  resolved: ResolvedBaseline;
+  compare(store: Store, run: RunRecord): NonNullable<GateInput['baseline']>;
+}
+
+export interface ShowRunInput {
+  store: Store;
+  suite: ResolvedSuite;
+  outcome: RunOutcome;
+  /** The run shown before this one, for the diff. */
+  previous?: RunRecord;
+  baseline?: WatchBaseline;
+  /** `-o` files. */
+  outputs: string[];
+  /** A path as the user reads it (relative to the cwd). */
+  rel(file: string): string;
+  out(text: string): void;
+}
+
+/** Prints the run's results and rewrites the reports; returns the stored run (the next iteration's `previous`). */
+export async function showRun(input: ShowRunInput): Promise<RunRecord> {
+  const { store, suite, outcome, out } = input;
+  const run = store.runs.get(outcome.run.id)!;
+  const compared = input.baseline?.compare(store, run);
+  const summary = summarizeRun(store, run, { baseline: compared });
+  out(`\n${suite.description ?? input.rel(suite.path)}\n${formatSummaryTable(summary)}`);
+  if (compared) out(formatBaselineSection(compared));
+  out(formatGateLines(summary.gate).join('\n'));
+  // Calls, not cells: a multi-turn attack makes a call per turn.
+  out(`[watch] ${outcome.stats.calls} model calls, ${outcome.stats.cacheHits} answered from the cache`);
+  if (input.previous) out(diffAgainst(store, input.previous, run));
+  await writeOutputs(input.outputs, store, run, summary, { baseline: compared, baselineRun: input.baseline?.resolved });
+  return run;
+}
+
+/**
+ * `[watch] run <id> done · updated 84 ms after the change · watching 5 files (q to quit)`, or `cut short by the
+ * budget (…)` in place of `done` when the budget stopped the run or a provider.
+ */
+export function doneLine(runId: string, budget: BudgetOutcome | undefined, latencyMs: number | undefined, watching: number): string {
+  const cut = budgetCut(budget);
+  const latency = latencyMs === undefined ? '' : ` · updated ${Math.round(latencyMs)} ms after the change`;
+  return `[watch] run ${runId} ${cut ?? 'done'}${latency} · watching ${watching} files (q to quit)`;
+}
+
+/** Why the budget cut the run short, and that the next save starts over; undefined when it did not. */
+export function budgetCut(outcome: BudgetOutcome | undefined): string | undefined {
+  if (!outcome?.stopped) return undefined;
+  const skipped = `${outcome.skippedCells} cell${outcome.skippedCells === 1 ? '' : 's'} skipped`;
+  const refusal = outcome.refusal;
+  let what: string;
+  if (refusal && refusal.scope !== 'run') {
+    const verb = outcome.stoppedScopes.includes('run') ? 'stopped the run' : `skipped ${refusal.scope}`;
+    what = `${verb} at ${usd(refusal.committedUsd)} of ${refusal.scope}'s ${usd(refusal.limitUsd)}`;
+  } else {
+    what = `stopped at ${usd(outcome.spentUsd)} of ${usd(outcome.limitUsd ?? refusal?.limitUsd ?? 0)}`;
+  }
+  return `cut short by the budget (${what}; ${skipped}); the next save runs again with a fresh budget`;
+}
+
+function diffAgainst(store: Store, a: RunRecord, b: RunRecord): string {
+  try {
+    return formatWatchDiff(compareRuns(store, a, b));
+  } catch (error) {
+    // No cell in common (every prompt renamed, say): nothing to diff, which is not an error of the suite.
+    if (error instanceof LlmlabError && error.code === 'USAGE') return `no cells in common with run ${a.id}: nothing to compare`;
+    throw error;
+  }
+}
