@@ -4,12 +4,12 @@
  * `limit` (the first N) applied. An adapter that executes model-written code needs `allowCodeExecution`.
  */
 import { resolve } from 'node:path';
-import fg from 'fast-glob';
 import { drawSeeded } from '../datasets/benchmark.js';
 import { benchmarkTypes, isBenchmarkType, loadBenchmarkAdapter } from '../datasets/benchmarks.js';
 import { LlmlabError } from '../errors.js';
 import type { BenchmarkDataset, ProjectConfig, SuiteFile, TestFile } from './types.js';
 import { addSource } from './context.js';
+import { expandPattern } from './glob.js';
 import type { ResolveContext } from './context.js';
 import type { TestEntry } from './load-test-files.js';
 import { fileError } from './yaml-source.js';
@@ -79,9 +79,7 @@ export function checkCodeExecution(suite: SuiteFile, usesCodeExec: boolean, proj
 }
 
 async function expand(pattern: string, context: ResolveContext, where: ReturnType<ResolveContext['source']['locate']>): Promise<string[]> {
-  const files = fg.isDynamicPattern(pattern)
-    ? (await fg(pattern, { cwd: context.baseDir, absolute: true, onlyFiles: true })).sort()
-    : [resolve(context.baseDir, pattern)];
+  const files = await expandPattern(pattern, context.baseDir);
   if (files.length === 0) {
     context.problems.add(
       new LlmlabError('FILE_NOT_FOUND', `no files match \`${pattern}\` (looked in ${resolve(context.baseDir, pattern)})`, {

@@ -3,13 +3,13 @@
  * and files are read in sorted path order, so a suite's tests never depend on directory listing order.
  */
 import { resolve } from 'node:path';
-import fg from 'fast-glob';
 import { loadDataset } from '../datasets/index.js';
 import { LlmlabError, LlmlabErrors } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import type { TestFile } from './types.js';
 import { checkBuiltIn } from './check-value.js';
 import { addSource } from './context.js';
+import { expandPattern } from './glob.js';
 import type { ResolveContext } from './context.js';
 import type { Locate } from './problems.js';
 import { isAssertionType } from './resolve-assertions.js';
@@ -76,11 +76,7 @@ export async function loadTestFiles(ref: string, context: ResolveContext): Promi
 
 async function expand(pattern: string, context: ResolveContext): Promise<string[]> {
   const where = context.source.locate(['tests']);
-  if (!fg.isDynamicPattern(pattern)) {
-    const file = resolve(context.baseDir, pattern);
-    return [file];
-  }
-  const files = await fg(pattern, { cwd: context.baseDir, absolute: true, onlyFiles: true, dot: false });
+  const files = await expandPattern(pattern, context.baseDir);
   if (files.length === 0) {
     context.problems.add(
       new LlmlabError('FILE_NOT_FOUND', `no files match \`${pattern}\` (looked in ${resolve(context.baseDir, pattern)})`, {
@@ -89,5 +85,5 @@ async function expand(pattern: string, context: ResolveContext): Promise<string[
       }),
     );
   }
-  return files.sort();
+  return files;
 }
