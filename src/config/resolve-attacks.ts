@@ -78,7 +78,8 @@ export async function resolveSecurity(
         assert: [...own, ...detect],
         attack: {
           ...test.plan,
-          family: entry.type,
+          // The family's own id: a `file:` family reports under its name, not its path.
+          family: compiled.family,
           maxSuccessRate: entry.maxSuccessRate ?? 0,
           ...(entry.severity ? { severity: entry.severity } : {}),
         },
@@ -101,7 +102,7 @@ async function compileEntry(
   hasAttacker: boolean,
   { judges, assertions }: { judges: JudgeSetup; assertions: AssertionResolver },
   context: ResolveContext,
-): Promise<{ tests: Awaited<ReturnType<AttackPlugin['compile']>> } | undefined> {
+): Promise<{ family: string; tests: Awaited<ReturnType<AttackPlugin['compile']>> } | undefined> {
   const at = (...path: PathSegment[]) => context.source.locate(['attacks', i, ...path]);
   const problem = (message: string, where: ReturnType<typeof at>, hint: string) =>
     context.problems.add(new LlmlabError('CONFIG_INVALID', message, { where, hint }));
@@ -182,7 +183,7 @@ async function compileEntry(
     turns: entry.turns ?? DEFAULT_TURNS,
     seed: `${target.app.system}\0${target.app.context ?? ''}`,
   });
-  return { tests: entry.limit === undefined ? tests : keepOrder(tests, drawSeeded(tests, entry.limit, 1234)) };
+  return { family: plugin.id, tests: entry.limit === undefined ? tests : keepOrder(tests, drawSeeded(tests, entry.limit, 1234)) };
 }
 
 function keepOrder<T>(all: readonly T[], kept: readonly T[]): T[] {

@@ -34,7 +34,7 @@ describe('user attack families', () => {
     const { suite } = await loadOk({ 'my-attack.mjs': MODULE, 'suite.yaml': SUITE('file:my-attack.mjs', '    strategies: [direct, pressure]\n') });
     const tests = suite.security!.tests;
     expect(tests.map((t) => t.id)).toEqual(['refund-fraud/direct', 'refund-fraud/pressure']);
-    expect(tests[0]!.attack).toMatchObject({ family: 'file:my-attack.mjs', severity: 'high', owasp: ['LLM06:2025'], maxSuccessRate: 0 });
+    expect(tests[0]!.attack).toMatchObject({ family: 'refund-fraud', severity: 'high', owasp: ['LLM06:2025'], maxSuccessRate: 0 });
     expect(tests[0]!.assert[0]).toMatchObject({ type: 'icontains', negate: true });
     expect(suite.sources.some((s) => s.endsWith('my-attack.mjs'))).toBe(true);
   });
