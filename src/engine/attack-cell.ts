@@ -73,7 +73,10 @@ export async function runConversation(plan: AttackPlan, io: ConversationIo): Pro
     spent.latencyMs += answer.result.latencyMs ?? 0;
     spent.usage = addUsage(spent.usage, answer.result.usage);
     transcript.push({ role: 'assistant', content: answer.result.output });
-    verdict = await io.grade(answer.result.output, transcript.map((m) => `${m.role}: ${m.content}`).join('\n\n'), answer.result);
+    // The prompt a detector sees is the conversation before this answer (without the app's system prompt), so a
+    // judge can tell compliance assembled over several turns.
+    const earlier = transcript.slice(0, -1).filter((m) => m.role !== 'system');
+    verdict = await io.grade(answer.result.output, earlier.map((m) => `${m.role.toUpperCase()}: ${m.content}`).join('\n\n'), answer.result);
     // A judge call the budget refused leaves the turn ungraded: skipped, so a resume with more budget finishes it.
     if (verdict.assertions.some((a) => a.error?.includes(BUDGET_REFUSED))) {
       return io.skipped({ ...sums(), output: answer.result.output, assertions: verdict.assertions, ...record() }, 0);
