@@ -10,6 +10,8 @@ import { compareRuns, type CompareOptions, type RunComparison } from './compare-
 import { costQualityChart, type ChartModel } from './html-chart.js';
 import { pairKey, type HtmlTarget, type Verdict } from './html-cells.js';
 import type { PageAssets } from './html-render.js';
+import { securityBaseline, securityHits, type HtmlSecurityBaseline, type HtmlSecurityHit } from './html-security.js';
+import type { SecurityComparison } from './security-comparison.js';
 import { securityRows, type SecurityGroup } from './security-summary.js';
 import type { RunSummary } from './summary.js';
 
@@ -52,6 +54,10 @@ export interface PageContext {
   chart: ChartModel | undefined;
   /** The security table's rows: strategies, then a family total (strategy `*`) after a family of several. */
   securityRows: SecurityGroup[];
+  /** The hit log, the attacks newly successful since the baseline first. */
+  securityHits: HtmlSecurityHit[];
+  /** The Security section's baseline column and counts, when both runs judged attacks they share. */
+  securityBaseline: HtmlSecurityBaseline | undefined;
   baseline: (HtmlBaseline & { comparison?: RunComparison; error?: string }) | undefined;
   assets: PageAssets;
 }
@@ -77,8 +83,10 @@ export function planPage(
   const targets: HtmlTarget[] = summary.targets.map((t) => ({ promptId: t.promptId, providerLabel: t.providerLabel }));
   // Attack cells are cells too: their column (promptId `attack`) comes after the tests' targets.
   if (summary.security) targets.push({ promptId: 'attack', providerLabel: summary.security.target.providerLabel });
-  const baseline = options.baseline && compareWithBaseline(store, options.baseline, run);
+  const compared = options.baseline && compareWithBaseline(store, options.baseline, run);
+  const baseline = compared?.page;
   const comparable = baseline !== undefined && baseline.comparison !== undefined;
+  const security = securityContext(store, run, summary, options.baseline, compared?.security);
   return {
     context: {
       title: run.description ?? basename(run.suitePath),
@@ -87,7 +95,7 @@ export function planPage(
       run,
       summary,
       chart: costQualityChart(summary.targets, options.baseline?.summary?.targets, summary.pareto),
-      securityRows: summary.security ? securityRows(summary.security) : [],
+      ...security,
       baseline,
       assets,
     },
@@ -104,20 +112,47 @@ export function planPage(
 }
 
 /**
- * The paired comparison with the baseline. Runs that share no cell still get a report, saying so, rather than no
- * report at all.
+ * The paired comparison with the baseline: the comparison section's context, and the attacks compared for the
+ * Security section. Runs that share no cell still get a report, saying so, rather than no report at all.
  */
-function compareWithBaseline(store: Store, baseline: HtmlBaseline, run: RunRecord): NonNullable<PageContext['baseline']> {
+function compareWithBaseline(
+  store: Store,
+  baseline: HtmlBaseline,
+  run: RunRecord,
+): { page: NonNullable<PageContext['baseline']>; security?: SecurityComparison } {
   try {
     const { source, sameSuite } = baseline;
     const comparison = compareRuns(store, baseline.run, run, { source, sameSuite });
-    // Runs that share only attack cells have no pass rate to compare; the page has no security comparison yet.
-    if (comparison.cells.paired === 0) return { ...baseline, error: 'the runs share only security attack cells: no pass rates to compare' };
-    return { ...baseline, comparison };
+    const security = comparison.security?.cells.paired ? { security: comparison.security } : {};
+    // Runs that share only attack cells have no pass rate to compare; the Security section compares their attacks.
+    if (comparison.cells.paired === 0) {
+      const error = 'the runs share only security attack cells: no pass rates to compare (the Security section compares the attacks)';
+      return { page: { ...baseline, error }, ...security };
+    }
+    return { page: { ...baseline, comparison }, ...security };
   } catch (error) {
-    if (error instanceof LlmlabError && error.code === 'USAGE') return { ...baseline, error: error.message };
+    if (error instanceof LlmlabError && error.code === 'USAGE') return { page: { ...baseline, error: error.message } };
     throw error;
   }
+}
+
+/** The Security section's rows and hit log, and its baseline view when both runs judged attacks they share. */
+function securityContext(
+  store: Store,
+  run: RunRecord,
+  summary: RunSummary,
+  baseline: HtmlBaseline | undefined,
+  compared: SecurityComparison | undefined,
+): Pick<PageContext, 'securityRows' | 'securityHits' | 'securityBaseline'> {
+  if (!summary.security) return { securityRows: [], securityHits: [], securityBaseline: undefined };
+  const rows = securityRows(summary.security);
+  const runs = baseline && compared ? { baselineRunId: baseline.run.id, runId: run.id, source: baseline.source } : undefined;
+  const hits = securityHits(store, summary.security, compared, runs);
+  return {
+    securityRows: rows,
+    securityHits: hits,
+    securityBaseline: baseline && compared ? securityBaseline(compared, rows, hits, baseline.run.id) : undefined,
+  };
 }
 
 /**
