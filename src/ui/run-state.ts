@@ -306,7 +306,8 @@ function failureOf(cell: CellResult, status: 'fail' | 'error'): FailureEntry {
   return {
     cellId: cell.cellId,
     providerLabel: cell.providerLabel,
-    promptId: cell.promptId,
+    // A failed attack cell is an attack that got through: say so rather than name the internal prompt.
+    promptId: cell.attack && status === 'fail' ? 'attack succeeded' : cell.promptId,
     testId: cell.testId,
     ...(cell.description === undefined ? {} : { description: cell.description }),
     status,

@@ -161,6 +161,8 @@ describe('view-model', () => {
       ['attacks resisted', 1, 2],
       ['attack', 1, 1],
     ]);
+    // The attack that got through is listed as such among the failures.
+    expect(recentItems(fold([start(3), ...events]).failures, FAILURE_LIMIT).map((f) => f.promptId)).toEqual(['attack succeeded']);
   });
 
   it('shows nothing to do before the run starts, and no ETA before the first cell', () => {
