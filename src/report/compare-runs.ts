@@ -6,7 +6,7 @@
  * from the store; no output is read. Attack cells are compared apart, as security results (security-comparison.ts).
  */
 import { LlmlabError } from '../errors.js';
-import { holm, pairedProportionDiff, wilson } from '../metrics/stats/index.js';
+import { holm, wilson } from '../metrics/stats/index.js';
 import type { RunRecord, Store } from '../store/index.js';
 import {
   pairedCells,
@@ -18,6 +18,7 @@ import {
   type RunTarget,
 } from '../store/run-pairs.js';
 import { CONFIDENCE } from './comparisons.js';
+import { countPair, pairedTest, type PairCounts } from './paired-test.js';
 import { securityWarnings, warningsFor } from './compare-warnings.js';
 import { compareSecurity, type SecurityComparison } from './security-comparison.js';
 import { percentile } from './summary.js';
@@ -197,7 +198,7 @@ interface Fold {
   providerLabel?: string;
   n: number;
   /** Both pass, A only, B only, neither. */
-  counts: [number, number, number, number];
+  counts: PairCounts;
   a: Omit<SideUsage, 'latencyP50Ms'> & { latencies: number[] };
   b: Omit<SideUsage, 'latencyP50Ms'> & { latencies: number[] };
   regressed: ChangedTest[];
@@ -213,7 +214,7 @@ function add(fold: Fold, cell: PairedCell, keepChanges: boolean): void {
   const passA = cell.statusA === 'pass';
   const passB = cell.statusB === 'pass';
   fold.n++;
-  fold.counts[passA ? (passB ? 0 : 1) : passB ? 2 : 3]++;
+  countPair(fold.counts, passA, passB);
   addSide(fold.a, cell.costA, cell.inputTokensA, cell.outputTokensA, cell.latencyA);
   addSide(fold.b, cell.costB, cell.inputTokensB, cell.outputTokensB, cell.latencyB);
   if (!keepChanges || passA === passB) return;
@@ -231,16 +232,11 @@ function addSide(side: Fold['a'], cost: number, input: number, output: number, l
 
 function delta(fold: Fold): RunDelta {
   const [both, aOnly, bOnly] = fold.counts;
-  const result = pairedProportionDiff(expand(fold.counts), CONFIDENCE)!;
   return {
     n: fold.n,
     passRateA: rate(both + aOnly, fold.n),
     passRateB: rate(both + bOnly, fold.n),
-    difference: { estimate: result.estimate, low: result.low, high: result.high, method: 'newcombe', confidence: CONFIDENCE },
-    pValue: result.pValue,
-    adjustedPValue: result.pValue,
-    significant: result.pValue < 1 - CONFIDENCE,
-    mde: result.mde,
+    ...pairedTest(fold.counts),
     regressions: aOnly,
     fixes: bOnly,
     usage: { a: usage(fold.a), b: usage(fold.b) },
@@ -254,17 +250,6 @@ function rate(passed: number, n: number): RateWithInterval {
 
 function usage({ cost, tokens, latencies }: Fold['a']): SideUsage {
   return { cost, tokens, latencyP50Ms: percentile(latencies.sort((x, y) => x - y), 0.5) };
-}
-
-const BOTH: readonly [boolean, boolean] = [true, true];
-const A_ONLY: readonly [boolean, boolean] = [true, false];
-const B_ONLY: readonly [boolean, boolean] = [false, true];
-const NEITHER: readonly [boolean, boolean] = [false, false];
-
-/** The pairs of a 2×2 table as the stats library takes them: four shared tuples, cheap at any n. */
-function expand([a, b, c, d]: Fold['counts']): Array<readonly [boolean, boolean]> {
-  const fill = (count: number, pair: readonly [boolean, boolean]) => new Array<readonly [boolean, boolean]>(count).fill(pair);
-  return [...fill(a, BOTH), ...fill(b, A_ONLY), ...fill(c, B_ONLY), ...fill(d, NEITHER)];
 }
 
 /** Targets in the newer suite's order (providers as listed, then prompts), then the older's, then as found. */

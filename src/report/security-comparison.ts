@@ -5,11 +5,12 @@
  * strategy), and the attacks that newly succeeded or were newly resisted. Pairs stream from the store (the TEMP
  * source for a report file's run); no transcript is read.
  */
-import { holm, pairedProportionDiff } from '../metrics/stats/index.js';
+import { holm } from '../metrics/stats/index.js';
 import type { Store } from '../store/index.js';
 import { attackVerdictCount, pairedAttacks, type PairSource, type PairedAttack } from '../store/run-pairs.js';
 import { SEVERITIES, type Severity } from '../types.js';
 import { CONFIDENCE } from './comparisons.js';
+import { countPair, pairedTest, type PairCounts } from './paired-test.js';
 import { successText } from './security-summary.js';
 
 /** Most newly successful (and newly resisted) attacks listed; `total` counts them all. */
@@ -99,14 +100,14 @@ interface Fold {
   strategy: string;
   severityRank: number;
   /** Both hit, A only, B only, neither: the paired 2×2 table with "hit" as the event. */
-  counts: [number, number, number, number];
+  counts: PairCounts;
 }
 
 function add(folds: Map<string, Fold>, key: string, strategy: string, pair: PairedAttack): void {
   let fold = folds.get(key);
   if (!fold) folds.set(key, (fold = { family: pair.family, strategy, severityRank: 0, counts: [0, 0, 0, 0] }));
   fold.severityRank = Math.max(fold.severityRank, severityRank(pair.severity));
-  fold.counts[pair.hitA ? (pair.hitB ? 0 : 1) : pair.hitB ? 2 : 3]++;
+  countPair(fold.counts, pair.hitA, pair.hitB);
 }
 
 function deltas(folds: Fold[]): AttackDelta[] {
@@ -118,7 +119,6 @@ function deltas(folds: Fold[]): AttackDelta[] {
 function delta(fold: Fold): AttackDelta {
   const [both, aOnly, bOnly, neither] = fold.counts;
   const n = both + aOnly + bOnly + neither;
-  const result = pairedProportionDiff(expand(fold.counts), CONFIDENCE)!;
   const hitsA = both + aOnly;
   const hitsB = both + bOnly;
   const text = (hits: number) => successText({ hits, resisted: n - hits, errors: 0, skipped: 0 });
@@ -133,26 +133,10 @@ function delta(fold: Fold): AttackDelta {
     successRateB: hitsB / n,
     textA: text(hitsA),
     textB: text(hitsB),
-    difference: { estimate: result.estimate, low: result.low, high: result.high, method: 'newcombe', confidence: CONFIDENCE },
-    pValue: result.pValue,
-    adjustedPValue: result.pValue,
-    significant: result.pValue < 1 - CONFIDENCE,
-    mde: result.mde,
+    ...pairedTest(fold.counts),
     newHits: bOnly,
     newlyResisted: aOnly,
   };
-}
-
-const PAIRS: ReadonlyArray<readonly [boolean, boolean]> = [
-  [true, true],
-  [true, false],
-  [false, true],
-  [false, false],
-];
-
-/** The pairs of a 2×2 table as the stats library takes them: four shared tuples, cheap at any n. */
-function expand(counts: Fold['counts']): Array<readonly [boolean, boolean]> {
-  return counts.flatMap((count, i) => new Array<readonly [boolean, boolean]>(count).fill(PAIRS[i]!));
 }
 
 /** `low` 0 … `critical` 3; an unknown word ranks lowest, as in the security summary. */
