@@ -8,7 +8,7 @@ import { sendPlan, systemMessage } from './conversation.js';
 import { fillTemplate, loadLibrary, type JailbreakTemplate } from './library.js';
 import type { AttackRewrite } from '../types.js';
 import { defineAttack, type AttackContext, type AttackGoal, type AttackTest } from './types.js';
-import { convert, payloadVariants } from './variants.js';
+import { convert } from './variants.js';
 
 const FRAMINGS = ['plain', 'role-play', 'refusal-suppression'] as const;
 
@@ -31,14 +31,12 @@ export default defineAttack({
         const chain = framing === strategy ? undefined : [strategy.replace(/^encoding:/, '')];
         for (const template of library[framing as (typeof FRAMINGS)[number]]) {
           const payload = fillTemplate(template.text, { goal: goal.goal });
-          const variants = chain
-            ? [convert(payload, chain, library.encodings), ...context.converters.map((c) => convert(payload, [...chain, ...c], library.encodings))]
-            : payloadVariants(payload, context.converters, library.encodings);
-          for (const variant of variants) {
-            const extra = chain ? variant.label.slice(chain.map((id) => `+${id}`).join('').length) : variant.label;
+          // The plain payload, then each of the entry's stacks, on top of the strategy's own conversion.
+          for (const extra of [[], ...context.converters]) {
+            const variant = convert(payload, [...(chain ?? []), ...extra], library.encodings);
             tests.push(
               singleTurn(context, goal, template, {
-                strategy: `${strategy}${extra}`,
+                strategy: `${strategy}${extra.map((id) => `+${id}`).join('')}`,
                 text: variant.text,
                 converters: variant.converters,
                 ...(variant.rewrite ? { rewrite: variant.rewrite } : {}),

@@ -50,7 +50,7 @@ export function chainProblem(chain: readonly string[]): string | undefined {
 
 /** The plain payload, then one variant per chain. */
 export function payloadVariants(payload: string, chains: readonly string[][], encodings: JailbreakLibrary['encodings']): PayloadVariant[] {
-  return [{ text: payload, label: '', converters: [] }, ...chains.map((chain) => convert(payload, chain, encodings))];
+  return [[], ...chains].map((chain) => convert(payload, chain, encodings));
 }
 
 /** Applies one chain (see {@link payloadVariants}). */
