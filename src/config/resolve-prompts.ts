@@ -2,15 +2,14 @@
  * `prompts:` entries → ResolvedPrompt: inline templates, chat messages, and `file:` references (relative to the
  * suite; a `.json` file holding a list is chat messages, any other file a template).
  */
-import { readFile } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { basename, extname } from 'node:path';
 import { LlmlabError } from '../errors.js';
 import type { ChatMessage } from '../types.js';
 import type { PromptFile, ResolvedPrompt } from './types.js';
 import { checkBuiltIn } from './check-value.js';
-import { addSource } from './context.js';
+import { readReferenced } from './context.js';
 import type { ResolveContext } from './context.js';
-import { fileError, parseYaml } from './yaml-source.js';
+import { parseYaml } from './yaml-source.js';
 import type { PathSegment } from './yaml-source.js';
 
 const FILE_PREFIX = 'file:';
@@ -56,15 +55,9 @@ async function readPromptFile(
   refPath: PathSegment[],
   context: ResolveContext,
 ): Promise<ResolvedPrompt | undefined> {
-  const file = resolve(context.baseDir, ref);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    context.problems.add(fileError(error, file, 'prompt file', context.source.locate(refPath)));
-    return undefined;
-  }
-  addSource(context, file);
+  const read = await readReferenced(context, ref, 'prompt file', refPath);
+  if (!read) return undefined;
+  const { file, text } = read;
   const promptId = id ?? basename(file, extname(file));
   const source = { file, line: 1 };
   if (extname(file).toLowerCase() === '.json') {

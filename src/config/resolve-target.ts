@@ -3,15 +3,12 @@
  * provider is either one of the suite's `providers:` (named by id or label) or an entry of its own that runs the
  * attacks and nothing else.
  */
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
 import type { AttackTarget } from '../attacks/types.js';
 import type { ProjectConfig, ResolvedProvider, TargetFile } from './types.js';
-import { addSource } from './context.js';
+import { readReferenced } from './context.js';
 import type { ResolveContext } from './context.js';
 import { resolveProviderEntry } from './resolve-providers.js';
-import { fileError } from './yaml-source.js';
 
 /** The target's provider and app, or undefined (problems recorded). */
 export interface ResolvedTarget {
@@ -85,15 +82,7 @@ async function targetProvider(
 }
 
 /** Inline text, or the contents of `file:<path>` relative to the suite. */
-async function readText(value: string, path: Array<string>, context: ResolveContext): Promise<string | undefined> {
+async function readText(value: string, path: string[], context: ResolveContext): Promise<string | undefined> {
   if (!value.startsWith('file:')) return value;
-  const file = resolve(context.baseDir, value.slice(5).trim());
-  try {
-    const text = await readFile(file, 'utf8');
-    addSource(context, file);
-    return text;
-  } catch (error) {
-    context.problems.add(fileError(error, file, path.join('.'), context.source.locate(path)));
-    return undefined;
-  }
+  return (await readReferenced(context, value.slice(5).trim(), path.join('.'), path))?.text;
 }
