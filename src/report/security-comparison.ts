@@ -8,7 +8,7 @@
 import { holm } from '../metrics/stats/index.js';
 import type { Store } from '../store/index.js';
 import { attackVerdictCount, pairedAttacks, type PairSource, type PairedAttack } from '../store/run-pairs.js';
-import { SEVERITIES, type Severity } from '../types.js';
+import { SEVERITIES, severityRank as severityOf, type Severity } from '../types.js';
 import { CONFIDENCE } from './comparisons.js';
 import { countPair, pairedTest, type PairCounts } from './paired-test.js';
 import { successText } from './security-summary.js';
@@ -141,7 +141,7 @@ function delta(fold: Fold): AttackDelta {
 
 /** `low` 0 … `critical` 3; an unknown word ranks lowest, as in the security summary. */
 function severityRank(severity: string | null): number {
-  return Math.max(SEVERITIES.indexOf(severity as Severity), 0);
+  return Math.max(severityOf(severity as Severity), 0);
 }
 
 /**
