@@ -127,6 +127,11 @@ try {
     for (const [what, value, note] of htmlBenchLines(await benchHtmlReport())) report(what, value, note);
   }
 
+  if (want('benchmarks')) {
+    const { benchBenchmarks } = await import('./benchmarks.js');
+    for (const [what, value, note] of await benchBenchmarks(work, fast.url, BIN, measure)) report(what, value, note);
+  }
+
   if (want('tui')) for (const [what, value, note] of await (await import('./tui.js')).benchTui(BIN)) report(what, value, note);
   if (want('watch')) for (const [what, value, note] of await (await import('./watch.js')).benchWatch(fast.url)) report(what, value, note);
 } finally {

@@ -204,7 +204,7 @@ export type SimpleTransformStep =
  */
 export type TransformStep =
   | SimpleTransformStep
-  | { regex: string; group?: number; select?: 'first' | 'last'; flags?: string; fallback?: string }
+  | { regex: string; group?: number | 'any'; select?: 'first' | 'last'; flags?: string; fallback?: string }
   | { 'last-number': { fallback?: string } }
   | { 'answer-letter': { fallback?: string } };
 

@@ -50,7 +50,7 @@ export async function loadBenchmark(dataset: BenchmarkDataset, context: ResolveC
       ...(dataset.memoryMb === undefined ? {} : { memoryMb: dataset.memoryMb }),
     });
   } catch (error) {
-    context.problems.add(error instanceof LlmlabError ? error : fileError(error, (error as NodeJS.ErrnoException).path ?? files[0] ?? dataset.path, 'dataset', at('path')));
+    context.problems.add(error instanceof LlmlabError ? placed(error, at(dataset.fewshot ? 'fewshot' : 'path')) : fileError(error, (error as NodeJS.ErrnoException).path ?? files[0] ?? dataset.path, 'dataset', at('path')));
     return [];
   }
   for (const file of [...files, ...fewshotFiles]) addSource(context, file);
@@ -76,6 +76,12 @@ export function checkCodeExecution(suite: SuiteFile, usesCodeExec: boolean, proj
         '`allowCodeExecution: true` to the suite or pass --allow-code-execution',
     }),
   );
+}
+
+/** An adapter's error that names no file (a few-shot pool too small) points at the suite's `dataset:`. */
+function placed(error: LlmlabError, where: ReturnType<ResolveContext['source']['locate']>): LlmlabError {
+  if (error.where) return error;
+  return new LlmlabError(error.code, error.message, { where, ...(error.hint === undefined ? {} : { hint: error.hint }) });
 }
 
 async function expand(pattern: string, context: ResolveContext, where: ReturnType<ResolveContext['source']['locate']>): Promise<string[]> {

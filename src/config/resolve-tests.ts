@@ -8,6 +8,7 @@ import type { Assertion, TestCase } from '../types.js';
 import type { SuiteFile, TestFile } from './types.js';
 import type { ResolveContext } from './context.js';
 import { formatPath } from './describe-schema.js';
+import { refuseDatasetCode } from './dataset-code.js';
 import { loadBenchmark } from './load-benchmark.js';
 import { loadTestFiles } from './load-test-files.js';
 import type { TestEntry } from './load-test-files.js';
@@ -45,7 +46,7 @@ export async function resolveTests(suite: SuiteFile, context: ResolveContext, ju
   const entries: TestEntry[] = suite.dataset
     ? await loadBenchmark(suite.dataset, context)
     : typeof suite.tests === 'string'
-      ? await loadTestFiles(suite.tests, context)
+      ? (await loadTestFiles(suite.tests, context)).map((entry) => refuseDatasetCode(entry, suite.trustDatasetCode === true, context))
       : (suite.tests ?? []).map((test, i) => ({ test, path: ['tests', i], locate: context.source.locate, code: 'CONFIG_INVALID' }));
   const ids = new TestIds(context);
   const tests: TestCase[] = [];

@@ -62,6 +62,11 @@ export interface SuiteFile {
   dataset?: BenchmarkDataset;
   /** Lets assertions run model-written code (HumanEval's `code-exec`); `--allow-code-execution` does the same. */
   allowCodeExecution?: boolean;
+  /**
+   * Lets rows of dataset files (`tests: file:…`) run code in-process through `javascript` assertions (inline or
+   * `file:` modules). Off by default: dataset rows are data, and such a row is refused with its file and line.
+   */
+  trustDatasetCode?: boolean;
   defaultTest?: TestFile;
   repeat?: number;
   gates?: Gates;

@@ -9,11 +9,18 @@ import { LlmlabError } from '../errors.js';
 /** Multiple-choice protocol: the model answers a letter, or each choice is scored by its log-probability. */
 export type ChoiceProtocol = 'generate' | 'loglikelihood';
 
+/** The `fewshot:` of a benchmark dataset, with its files resolved. */
+export interface FewshotOptions {
+  k: number;
+  files: string[];
+  seed: number;
+}
+
 /** What an adapter is given: the suite's `dataset:` with paths made absolute. */
 export interface BenchmarkLoadOptions {
   /** Files to read, sorted (a glob already expanded). */
   files: string[];
-  fewshot?: { k: number; files: string[]; seed: number };
+  fewshot?: FewshotOptions;
   protocol: ChoiceProtocol;
   timeoutMs?: number;
   memoryMb?: number;
@@ -126,30 +133,38 @@ export function formatChoices(choices: readonly string[]): string {
 }
 
 /**
- * The assertions that score one multiple-choice test. `generate`: the answer letter (lm-eval's generative
- * variant) compared with the gold letter, reported under `names` (e.g. `acc`, `acc[subject=x]`).
- * `loglikelihood`: `acc` (highest total log-probability) and `acc_norm` (highest log-probability per byte of
- * the choice, lm-eval's normalisation), each under its own names.
+ * The assertions that score one multiple-choice test. `generate`: the answer letter read by the `answer-letter`
+ * transform (docs/benchmarks.md) equals the gold letter, reported under `names` (e.g. `acc`,
+ * `acc[subject=x]`). `loglikelihood`: `acc` (highest total log-probability) and, unless `accNorm` is false,
+ * `acc_norm` (highest log-probability per character of the choice, lm-eval's normalisation), each under its
+ * own names. MMLU passes `accNorm: false`: its choices are the letters, all of one length, as in lm-eval.
  */
 export function choiceAssertions(
   protocol: ChoiceProtocol,
   gold: number,
   groups: readonly string[] = [],
+  { accNorm = true }: { accNorm?: boolean } = {},
 ): Array<Record<string, unknown>> {
+  const names = (base: string) => [base, ...groups.map((g) => `${base}[${g}]`)];
   if (protocol === 'generate') {
-    return ['acc', ...groups.map((g) => `acc[${g}]`)].map((metric) => ({
-      type: 'equals',
-      value: LETTERS[gold],
-      metric,
-      transform: ['answer-letter'],
-    }));
+    return names('acc').map((metric) => ({ type: 'equals', value: LETTERS[gold], metric, transform: ['answer-letter'] }));
   }
   return [
-    ...['acc', ...groups.map((g) => `acc[${g}]`)].map((metric) => ({ type: 'choice-logprob', value: { gold }, metric })),
-    ...['acc_norm', ...groups.map((g) => `acc_norm[${g}]`)].map((metric) => ({
-      type: 'choice-logprob',
-      value: { gold, normalize: true },
-      metric,
-    })),
+    ...names('acc').map((metric) => ({ type: 'choice-logprob', value: { gold }, metric })),
+    ...(accNorm ? names('acc_norm').map((metric) => ({ type: 'choice-logprob', value: { gold, normalize: true }, metric })) : []),
   ];
+}
+
+/** The continuations a loglikelihood test scores: lm-eval's target delimiter (a space) before each choice. */
+export function continuationsOf(protocol: ChoiceProtocol, choices: readonly string[]): { continuations?: string[] } {
+  return protocol === 'loglikelihood' ? { continuations: choices.map((choice) => ` ${choice}`) } : {};
+}
+
+/** Python's whitespace (`str.isspace`): JavaScript's `\s` less U+FEFF, plus U+001C–U+001F and U+0085. */
+const PY_SPACE = '[\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const PY_STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'g');
+
+/** Python's `str.strip()`, which lm-eval's templates and preprocessors call. */
+export function pythonStrip(text: string): string {
+  return text.replace(PY_STRIP, '');
 }

@@ -1,15 +1,20 @@
 /**
- * HellaSwag (Zellers et al. 2019): JSON Lines with `ind`, `activity_label`, `ctx`, `endings` (four) and `label`.
- * Text is cleaned as lm-evaluation-harness does (`[title]` markers and double spaces removed); the context is
- * `activity_label: ctx` and, under loglikelihood, each ending is scored as its continuation.
+ * HellaSwag (Zellers et al. 2019): JSON Lines with `ind`, `activity_label`, `ctx_a`, `ctx_b`, `endings` (four)
+ * and `label` (an index, or its string in Hugging Face's `Rowan/hellaswag`). Reproduces lm-evaluation-harness's
+ * `hellaswag` task (lm_eval/tasks/hellaswag/hellaswag.yaml + utils.py, version 1.0): the query is
+ * `preprocess(activity_label + ": " + ctx_a + " " + ctx_b.capitalize())` and each ending is `preprocess(ending)`,
+ * where `preprocess` strips, turns every " [title]" into ". ", removes every other `[…]` and collapses double
+ * spaces. `loglikelihood` scores " " + ending after the query (acc, acc_norm), shots answered with the gold
+ * ending; `generate` (llmlab's format for chat models) lists the endings as A–D and asks for a letter.
  */
 import { LlmlabError } from '../errors.js';
-import { choiceAssertions, defineBenchmark, drawSeeded, formatChoices, LETTERS, readJsonlRows, stringField } from './benchmark.js';
-import type { JsonlRow } from './benchmark.js';
+import { choiceAssertions, continuationsOf, defineBenchmark, formatChoices, LETTERS, pythonStrip, readJsonlRows, stringField } from './benchmark.js';
+import type { ChoiceProtocol, JsonlRow } from './benchmark.js';
+import { fewshotText, jsonlSampler } from './fewshot.js';
 
 interface SwagItem {
   id: string;
-  ctx: string;
+  query: string;
   endings: string[];
   gold: number;
   activity: string;
@@ -18,22 +23,23 @@ interface SwagItem {
 export default defineBenchmark({
   id: 'hellaswag',
   title: 'HellaSwag commonsense sentence completion (multiple choice)',
-  format: 'JSON Lines: {"ind", "activity_label", "ctx", "endings": [4], "label"} (hellaswag_val.jsonl; the test split has no labels)',
-  source: 'https://github.com/rowanz/hellaswag (data/hellaswag_val.jsonl, hellaswag_train.jsonl)',
+  format: 'JSON Lines: {"ind", "activity_label", "ctx_a", "ctx_b", "endings": [4], "label"} (hellaswag_val.jsonl; the test split has no labels), or Rowan/hellaswag rows',
+  source: 'https://github.com/rowanz/hellaswag (data/hellaswag_val.jsonl, hellaswag_train.jsonl); also huggingface.co/datasets/Rowan/hellaswag',
   protocols: ['generate', 'loglikelihood'],
   async load(options) {
-    const shots = options.fewshot ? await fewshotBlock(options.fewshot) : '';
+    const sampler = await jsonlSampler(options.fewshot, options.files);
     const tests = [];
     for (const file of options.files) {
       for (const [i, row] of (await readJsonlRows(file)).entries()) {
         const item = parse(row, i);
+        const shots = sampler.next(row).map((shot) => parse(shot, 0)).map((shot) => ({ query: queryOf(shot, options.protocol), answer: answerOf(shot, options.protocol) }));
         tests.push({
           test: {
             id: item.id,
-            vars: { ctx: item.ctx, endings: item.endings, choices_text: formatChoices(item.endings), fewshot: shots },
+            vars: { ctx: item.query, endings: item.endings, choices_text: formatChoices(item.endings), query: queryOf(item, options.protocol), fewshot: fewshotText(shots) },
             assert: choiceAssertions(options.protocol, item.gold),
             metadata: { activity: item.activity },
-            ...(options.protocol === 'loglikelihood' ? { continuations: item.endings.map((e) => ` ${e}`) } : {}),
+            ...continuationsOf(options.protocol, item.endings),
           },
           where: { file: row.file, line: row.line },
         });
@@ -43,10 +49,29 @@ export default defineBenchmark({
   },
 });
 
-/** lm-eval's `preprocess`: drop ` [title]`, bracketed markers and double spaces. */
-export function clean(text: string): string {
-  return text.trim().replace(' [title]', '. ').replace(/\[.*?\]/g, '').replace(/ {2}/g, ' ');
+function queryOf(item: SwagItem, protocol: ChoiceProtocol): string {
+  return protocol === 'loglikelihood' ? item.query : `${item.query}\n${formatChoices(item.endings)}\nAnswer:`;
 }
+
+function answerOf(item: SwagItem, protocol: ChoiceProtocol): string {
+  return protocol === 'loglikelihood' ? item.endings[item.gold]! : LETTERS[item.gold]!;
+}
+
+/** lm-eval's `preprocess`, every replacement global as Python's `str.replace` and `re.sub` are. */
+export function preprocess(text: string): string {
+  return pythonStrip(text).replaceAll(' [title]', '. ').replace(/\[[^\n]*?\]/g, '').replaceAll('  ', ' ');
+}
+
+/**
+ * Python's `str.capitalize()`: the first character in title case, the rest lowercased. Title case differs from
+ * upper case only for the four Latin digraphs (ǆ → ǅ, not Ǆ).
+ */
+export function capitalize(text: string): string {
+  const [first = '', ...rest] = text;
+  return (TITLECASE[first] ?? first.toUpperCase()) + rest.join('').toLowerCase();
+}
+
+const TITLECASE: Record<string, string> = { Ǆ: 'ǅ', ǅ: 'ǅ', ǆ: 'ǅ', Ǉ: 'ǈ', ǈ: 'ǈ', ǉ: 'ǈ', Ǌ: 'ǋ', ǋ: 'ǋ', ǌ: 'ǋ', Ǳ: 'ǲ', ǲ: 'ǲ', ǳ: 'ǲ' };
 
 function parse(row: JsonlRow, index: number): SwagItem {
   const where = { file: row.file, line: row.line };
@@ -54,7 +79,8 @@ function parse(row: JsonlRow, index: number): SwagItem {
   if (!Array.isArray(endings) || endings.length < 2) {
     throw new LlmlabError('DATASET_INVALID', `line ${row.line} has no \`endings\` list (is this a HellaSwag file?)`, { where });
   }
-  const gold = Number(row.value['label']);
+  const label = row.value['label'];
+  const gold = label === '' || label === null ? NaN : Number(label);
   if (!Number.isInteger(gold) || gold < 0 || gold >= endings.length || gold >= LETTERS.length) {
     throw new LlmlabError('DATASET_INVALID', `line ${row.line}: \`label\` must be an ending's index (0–${endings.length - 1})`, {
       where,
@@ -63,20 +89,12 @@ function parse(row: JsonlRow, index: number): SwagItem {
   }
   const activity = stringField(row, 'activity_label', 'HellaSwag');
   const ind = row.value['ind'];
+  const ctx = `${stringField(row, 'ctx_a', 'HellaSwag')} ${capitalize(stringField(row, 'ctx_b', 'HellaSwag'))}`;
   return {
     id: `hellaswag-${typeof ind === 'number' || typeof ind === 'string' ? String(ind) : index}`,
-    ctx: clean(`${activity}: ${stringField(row, 'ctx', 'HellaSwag')}`),
-    endings: endings.map((e) => clean(String(e))),
+    query: preprocess(`${activity}: ${ctx}`),
+    endings: endings.map((e) => preprocess(String(e))),
     gold,
     activity,
   };
-}
-
-async function fewshotBlock(fewshot: { k: number; files: string[]; seed: number }): Promise<string> {
-  const pool: JsonlRow[] = [];
-  for (const file of fewshot.files) pool.push(...(await readJsonlRows(file)));
-  return drawSeeded(pool, fewshot.k, fewshot.seed)
-    .map((row, i) => parse(row, i))
-    .map((item) => `${item.ctx}\n${formatChoices(item.endings)}\nAnswer: ${LETTERS[item.gold]}\n\n`)
-    .join('');
 }

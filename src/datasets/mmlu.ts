@@ -1,15 +1,19 @@
 /**
  * MMLU (Hendrycks et al. 2021): the official CSVs, one per subject and split (`test/<subject>_test.csv`,
  * `dev/<subject>_dev.csv`), without a header: question, A, B, C, D, answer letter. The Hugging Face JSON Lines
- * variant (`question`, `subject`, `choices`, `answer` index) is read too. Few-shot examples are the first k of
- * the same subject's dev file, as in the original paper and lm-evaluation-harness. Each test reports `acc`
+ * variant (`question`, `subject`, `choices`, `answer` index) is read too. Reproduces lm-evaluation-harness's
+ * `mmlu` (lm_eval/tasks/mmlu/default, version 1.0; `generate` follows mmlu/generative, version 3.0): the subject's
+ * description, the first k dev rows as shots (`first_n`), `question.strip()` with lettered choices and
+ * `Answer:`; loglikelihood scores " A" … " D" and reports acc only (no acc_norm: the choices are all one
+ * letter long). Each test reports `acc`
  * (micro-averaged overall) and `acc[category=…]`, `acc[subject=…]`, so the per-subject and per-category figures
  * show, with intervals, wherever metrics do.
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { LlmlabError } from '../errors.js';
-import { choiceAssertions, defineBenchmark, formatChoices, LETTERS, readJsonlRows } from './benchmark.js';
+import { choiceAssertions, continuationsOf, defineBenchmark, formatChoices, LETTERS, pythonStrip, readJsonlRows } from './benchmark.js';
+import { fewshotText, sameFiles } from './fewshot.js';
 import { MMLU_CATEGORIES } from './mmlu-subjects.js';
 
 interface MmluItem {
@@ -32,25 +36,36 @@ export default defineBenchmark({
       for (const item of await readItems(file)) dev.set(item.subject, [...(dev.get(item.subject) ?? []), item]);
     }
     const k = options.fewshot?.k ?? 0;
+    const sameSplit = sameFiles(options.fewshot?.files ?? [], options.files);
     const tests = [];
     for (const file of options.files) {
       for (const [i, item] of (await readItems(file)).entries()) {
         const category = MMLU_CATEGORIES[item.subject] ?? 'other';
-        const shots = (dev.get(item.subject) ?? []).slice(0, k).map((shot) => `${block(shot)} ${LETTERS[shot.gold]}\n\n`).join('');
+        // lm-eval's first_n sampler: the first k dev rows of the subject (without the item, from its own split).
+        const pool = (dev.get(item.subject) ?? []).filter((shot) => !sameSplit || shot.where.line !== item.where.line || shot.where.file !== item.where.file);
+        if (pool.length < k) {
+          throw new LlmlabError('DATASET_INVALID', `${item.subject} has ${pool.length} few-shot rows; k = ${k} needs ${k}`, {
+            where: item.where,
+            hint: "MMLU's dev split has 5 rows per subject: use k ≤ 5, and point `fewshot.path` at data/dev/*_dev.csv",
+          });
+        }
+        const subjectText = item.subject.replace(/_/g, ' ');
         tests.push({
           test: {
             id: `${item.subject}-${i}`,
             vars: {
               subject: item.subject,
-              subject_text: item.subject.replace(/_/g, ' '),
+              subject_text: subjectText,
+              description: `The following are multiple choice questions (with answers) about ${subjectText}.\n\n`,
               question: item.question,
               choices: item.choices,
               choices_text: formatChoices(item.choices),
-              fewshot: shots,
+              query: queryOf(item),
+              fewshot: fewshotText(pool.slice(0, k).map((shot) => ({ query: queryOf(shot), answer: LETTERS[shot.gold]! }))),
             },
-            assert: choiceAssertions(options.protocol, item.gold, [`category=${category}`, `subject=${item.subject}`]),
+            assert: choiceAssertions(options.protocol, item.gold, [`category=${category}`, `subject=${item.subject}`], { accNorm: false }),
             metadata: { subject: item.subject, category },
-            ...(options.protocol === 'loglikelihood' ? { continuations: item.choices.map((_, j) => ` ${LETTERS[j]}`) } : {}),
+            ...continuationsOf(options.protocol, item.choices.map((_, j) => LETTERS[j]!)),
           },
           where: item.where,
         });
@@ -60,9 +75,9 @@ export default defineBenchmark({
   },
 });
 
-/** `question\nA. …\nB. …\nC. …\nD. …\nAnswer:` — the shared question block of the prompt and of each shot. */
-function block(item: MmluItem): string {
-  return `${item.question.trim()}\n${formatChoices(item.choices)}\nAnswer:`;
+/** lm-eval's `doc_to_text`: `question.strip()`, the lettered choices, `Answer:` — for the item and each shot. */
+function queryOf(item: MmluItem): string {
+  return `${pythonStrip(item.question)}\n${formatChoices(item.choices)}\nAnswer:`;
 }
 
 async function readItems(file: string): Promise<MmluItem[]> {

@@ -7,6 +7,7 @@
  */
 import { LlmlabError } from '../errors.js';
 import { lastNumber } from '../metrics/number-extract.js';
+import { answerLetter } from './answer-letter.js';
 import type { SimpleTransformStep, TransformStep } from '../types.js';
 
 /** The text a metric should see, or why there is none. */
@@ -36,9 +37,6 @@ const ALLOWED_FLAGS = /^[imsu]*$/;
 
 const ok = (text: string): TransformOutcome => ({ ok: true, text });
 
-/** `Answer: B`, `answer is (C)`, `ANSWER: **D**`: an explicit answer is preferred over a bare `(X)` / `X)`. */
-const EXPLICIT_LETTER = /\b(?:answer|Answer|ANSWER)(?:\s+is)?\s*[:：]?\s*[*_]*\s*\(?([A-J])(?![\p{L}\p{N}])/gu;
-const BARE_LETTER = /\(([A-J])\)|(?<![\p{L}\p{N}])([A-J])\)/gu;
 const THOUSANDS_COMMA = /(?<=\d),(?=\d{3}(?!\d))/g;
 const PUNCTUATION = /\p{P}/gu;
 const WHITESPACE = /\s+/g;
@@ -109,19 +107,28 @@ function compileRegex(step: Extract<TransformStep, { regex: string }>, index: nu
   }
   // Capture groups counted by matching the pattern made to match the empty string.
   const groups = (new RegExp(`${step.regex}|`, flags).exec('')?.length ?? 1) - 1;
+  const label = `/${step.regex}/${flags}`;
+  const last = step.select === 'last';
+  if (step.group === 'any') {
+    // lm-eval's regex filter: pick the match first, then its first non-empty group (Python findall tuples).
+    return (text) => {
+      const match = selectMatch(pattern, text, last);
+      const value = match && pythonFindallItem(match, groups);
+      if (value !== undefined) return ok(value);
+      return missing(match ? `no group of ${label} matched text in ${showText(text)}` : `no match for ${label} in ${showText(text)}`, step.fallback);
+    };
+  }
   const group = step.group ?? (groups > 0 ? 1 : 0);
   if (group > groups) {
     const has = groups === 0 ? 'no capture groups' : `${groups} capture group${groups === 1 ? '' : 's'}`;
     throw new TransformStepError([index, step.group === undefined ? 'regex' : 'group'], `the regex has ${has}; cannot keep group ${group}`, 'use group: 0 for the whole match');
   }
-  const last = step.select === 'last';
-  const label = `/${step.regex}/${flags}`;
   return (text) => {
     let found: string | undefined;
     pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-      if (match[0] === '') pattern.lastIndex++; // an empty match would loop forever
-      const value = match[group];
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+      if (m[0] === '') pattern.lastIndex++; // an empty match would loop forever
+      const value = m[group];
       // A group inside an alternative that did not match is no match at all.
       if (value === undefined) continue;
       found = value;
@@ -132,6 +139,28 @@ function compileRegex(step: Extract<TransformStep, { regex: string }>, index: nu
   };
 }
 
+/**
+ * What lm-eval's regex filter keeps of one `re.findall` item: the whole match (no groups), the group even when
+ * empty (one group), else the first non-empty group of the tuple (undefined when all are empty).
+ */
+function pythonFindallItem(match: RegExpExecArray, groups: number): string | undefined {
+  if (groups === 0) return match[0];
+  if (groups === 1) return match[1] ?? '';
+  return match.slice(1).find((g) => g !== undefined && g !== '');
+}
+
+/** The first or last match of a global pattern, every match counted (as Python's `re.findall` lists them). */
+function selectMatch(pattern: RegExp, text: string, last: boolean): RegExpExecArray | undefined {
+  let selected: RegExpExecArray | undefined;
+  pattern.lastIndex = 0;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    if (match[0] === '') pattern.lastIndex++;
+    selected = match;
+    if (!last) break;
+  }
+  return selected;
+}
+
 function numberOf(text: string, fallback: string | undefined): TransformOutcome {
   const found = lastNumber(text);
   // String(value): "$1,234.50" → "1234.5", so an `equals` on the canonical number works.
@@ -139,14 +168,8 @@ function numberOf(text: string, fallback: string | undefined): TransformOutcome 
 }
 
 function letterOf(text: string, fallback: string | undefined): TransformOutcome {
-  const letter = lastCapture(EXPLICIT_LETTER, text) ?? lastCapture(BARE_LETTER, text);
+  const letter = answerLetter(text);
   return letter ? ok(letter) : missing(`no match for an answer letter (A–J) in ${showText(text)}`, fallback);
-}
-
-function lastCapture(pattern: RegExp, text: string): string | undefined {
-  let found: string | undefined;
-  for (const match of text.matchAll(pattern)) found = match[1] ?? match[2] ?? found;
-  return found;
 }
 
 function missing(reason: string, fallback: string | undefined): TransformOutcome {

@@ -26,6 +26,7 @@ const registry = {
   length: () => import('./length.js'),
   'contains-json': () => import('./contains-json.js'),
   numeric: () => import('./numeric.js'),
+  'exact-match': () => import('./exact-match.js'),
   latency: () => import('./latency.js'),
   cost: () => import('./cost.js'),
   'finish-reason': () => import('./finish-reason.js'),

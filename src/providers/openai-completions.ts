@@ -3,7 +3,8 @@
  * text generation for base models, and true loglikelihoods for the multiple-choice loglikelihood protocol. As in
  * lm-evaluation-harness's `openai-completions`/`local-completions`, each choice is sent as prompt + continuation
  * with `echo: true, logprobs: 1, max_tokens: 1`; the continuation's log-probability is the sum over the echoed
- * tokens that start at or after the end of the prompt (by `text_offset`, so no local tokenizer is needed), and it
+ * tokens that start at or after the end of the prompt (by `text_offset`, in code points as the servers count
+ * them, so no local tokenizer is needed), and it
  * is greedy when each of those tokens was the model's top choice. All choices go in one request (prompt array).
  * The chat API cannot do this: it returns log-probabilities only for tokens the model generates.
  */
@@ -50,10 +51,12 @@ export async function scoreContinuations(
     throw malformedError(API, `expected ${continuations.length} choices with echoed logprobs, got ${choices.length}`);
   }
   const scores: ContinuationScores['scores'] = new Array(continuations.length);
+  // text_offset counts Python string indices (code points), not UTF-16 units: an emoji is 1, not 2.
+  const start = [...prompt].length;
   choices.forEach((item, position) => {
     const choice = asRecord(item);
     const index = typeof choice?.['index'] === 'number' ? choice['index'] : position;
-    scores[index] = scoreOf(asRecord(choice?.['logprobs']), prompt.length, prompt.length + (continuations[index] ?? '').length);
+    scores[index] = scoreOf(asRecord(choice?.['logprobs']), start, start + [...(continuations[index] ?? '')].length);
   });
   const result: ContinuationScores = { scores };
   return { output: JSON.stringify(result), ...usageOf(record?.['usage']), finishReason: 'stop' };

@@ -32,7 +32,7 @@ describe('tests from files', () => {
 
   it('reads a JSON array, a YAML list and a CSV file', async () => {
     const { suite: resolved } = await loadOk({
-      'suite.yaml': suite('file:data/*'),
+      'suite.yaml': `${suite('file:data/*')}trustDatasetCode: true\n`,
       'data/a.json': '[{"q": "json"}, {"vars": {"q": "json2"}, "description": "d"}]',
       'data/b.yaml': '- q: yaml\n- vars: { q: yaml2 }\n  assert: [{ type: equals, value: yaml2 }]\n',
       'data/c.csv': 'q,__expected,__description\ncsv,"javascript:output.length < 200",from csv\n',
@@ -45,6 +45,42 @@ describe('tests from files', () => {
       ['csv', 'from csv', ['javascript:output.length < 200']],
     ]);
     expect(resolved.tests.map((t) => t.index)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  describe('dataset rows are data: code in them is refused unless the suite trusts its datasets', () => {
+    const files = {
+      'data/c.csv': 'q,__expected\nfine,icontains:ok\nsneaky,"javascript:require(\'node:fs\').writeFileSync(\'/tmp/pwned\', \'x\')"\n',
+      'data/d.jsonl': [
+        '{"vars": {"q": "a"}, "assert": [{"type": "javascript", "value": "file:evil.mjs"}]}',
+        '{"vars": {"q": "b"}, "assert": [{"type": "icontains", "value": "x"}, {"type": "not-javascript", "value": "true"}]}',
+      ].join('\n'),
+    };
+    const hint =
+      'dataset rows are data, so code in them does not run by default. If you wrote this file and trust it, set ' +
+      '`trustDatasetCode: true` in the suite; or move the check into the suite (`defaultTest.assert`)';
+
+    it('names every refused row by file and line, and runs none of them', async () => {
+      expect(await loadErrors({ 'suite.yaml': suite('file:data/*.{csv,jsonl}'), ...files })).toEqual([
+        { code: 'DATASET_INVALID', at: 'data/c.csv:3:', message: 'a dataset row may not run code: its `javascript` assertion is refused', hint },
+        { code: 'DATASET_INVALID', at: 'data/d.jsonl:1:', message: 'a dataset row may not run code: its `javascript` assertion is refused', hint },
+        { code: 'DATASET_INVALID', at: 'data/d.jsonl:2:', message: 'a dataset row may not run code: its `javascript` assertion is refused', hint },
+      ]);
+    });
+
+    it('runs them with trustDatasetCode: true, and never refuses the suite\'s own javascript', async () => {
+      const { suite: trusted } = await loadOk({ 'suite.yaml': `${suite('file:data/*.{csv,jsonl}')}trustDatasetCode: true\n`, ...files });
+      expect(trusted.tests.map((t) => t.assert.map((a) => `${a.negate ? 'not-' : ''}${a.type}`))).toEqual([
+        ['icontains'],
+        ['javascript'],
+        ['javascript'],
+        ['icontains', 'not-javascript'],
+      ]);
+      const { suite: own } = await loadOk({
+        'suite.yaml': `${HEAD}tests: file:data/e.jsonl\ndefaultTest:\n  assert: [{ type: javascript, value: "output.length < 99" }]\n`,
+        'data/e.jsonl': '{"q": "a"}\n',
+      });
+      expect(own.tests[0]!.assert.map((a) => a.type)).toEqual(['javascript']);
+    });
   });
 
   it('concatenates glob matches in sorted path order', async () => {

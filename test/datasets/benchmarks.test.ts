@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { runCli } from '../cli/run-cli.js';
+import { PythonRandom } from '../../src/datasets/python-random.js';
 
 const FIX = new URL('../fixtures/benchmarks/', import.meta.url).pathname;
 let dir: string;
@@ -78,11 +79,16 @@ gates: { minPassRate: 0 }
     expect(strict.passRateInterval!.high).toBeCloseTo(0.8922, 3);
     expect(r.metrics.get('flexible-extract')!.passRate).toBeCloseTo(0.9, 10);
     expect(r.stdout).toMatch(/strict-match .*pass 70\.0%/);
-    // Two seeded shots from the train file, the same ones in every prompt.
+    // Two shots per item from the train file, drawn in file order from one random.Random(7) as lm-eval does.
     const prompts = server.requests.filter((q) => q.path === '/v1/chat/completions').map((q) => lastUser(q.body));
-    const shots = prompts.map((p) => p.slice(0, p.lastIndexOf('Question: ')));
-    expect(new Set(shots).size).toBe(1);
-    expect(shots[0]!.match(/#### \d+\n\n/g)).toHaveLength(2);
+    const train = readFileSync(`${FIX}gsm8k/train.jsonl`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { question: string; answer: string });
+    const questions = readFileSync(`${FIX}gsm8k/test.jsonl`, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { question: string }).question);
+    const random = new PythonRandom(7);
+    for (const question of questions) {
+      const shots = random.sample(train, 2).map((shot) => `Question: ${shot.question}\nAnswer: ${shot.answer}\n\n`).join('');
+      expect(prompts).toContain(`${shots}Question: ${question}\nAnswer:`);
+    }
+    expect(new Set(prompts.map((p) => p.slice(0, p.lastIndexOf('Question: ')))).size).toBeGreaterThan(1);
   });
 
   it('with repeat, shows the majority vote in the repeat summary', async () => {

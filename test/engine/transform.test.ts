@@ -26,7 +26,8 @@ describe('simple steps', () => {
     ['last-number', 'pages 3-5', '5'],
     ['answer-letter', 'I think (A) is tempting, but Answer: C', 'C'],
     ['answer-letter', 'The answer is (B).', 'B'],
-    ['answer-letter', 'Options considered: A) no, D) yes', 'D'],
+    ['answer-letter', 'B. 20%', 'B'],
+    ['answer-letter', ' b', 'B'],
     ['answer-letter', 'ANSWER: **E**', 'E'],
   ])('%s: %j → %j', (step, input, expected) => {
     expect(text([step], input)).toBe(expected);
@@ -43,6 +44,8 @@ describe('simple steps', () => {
     expect(text([{ 'answer-letter': { fallback: '[invalid]' } }], 'nothing')).toBe('[invalid]');
     // a bare lowercase letter is not a choice: "a)" in prose is too common
     expect(run(['answer-letter'], 'see a) and b)').ok).toBe(false);
+    // a listing of options names no answer
+    expect(run(['answer-letter'], 'Options considered: A) no, D) yes').ok).toBe(false);
   });
 });
 

@@ -167,7 +167,7 @@ function completions({ res, body, behaviour }: FakeContext): void {
     for (const piece of pieces) {
       tokens.push(piece);
       offsets.push(offset);
-      offset += piece.length;
+      offset += [...piece].length; // code points, as Python servers count string indices
     }
     promptTokens += tokens.length;
     const logprob = (token: string, at: number) => behaviour.tokenLogprob?.(token, at, prompt) ?? -1;

@@ -11,6 +11,11 @@ const contracts: Record<MetricType, MetricContract> = {
     failing: { value: 'Paris', output: 'Lyon' },
     boolean: true,
   },
+  'exact-match': {
+    passing: { value: { reference: '#### 1,234.', ignoreCase: true, regexesToIgnore: [',', '(?s).*#### ', '\\.$'] }, output: '1234' },
+    failing: { value: { reference: '#### 18', regexesToIgnore: ['(?s).*#### '] }, output: '18.00' },
+    boolean: true,
+  },
   contains: {
     passing: { value: 'reset link', output: 'We sent you a reset link.' },
     failing: { value: 'reset link', output: 'Contact support.' },

@@ -30,6 +30,18 @@ async function failure(): Promise<ProviderError> {
   return error as ProviderError;
 }
 
+describe('openai api: completions, loglikelihood', () => {
+  it('reads text_offset as code points, so an emoji in the prompt does not shift the scoring window', async () => {
+    // Each echoed token's log-probability encodes its own offset; the continuation " yes no" starts after the emoji.
+    server.setBehaviour({ tokenLogprob: (token) => (token.trim() === 'yes' ? -1 : token.trim() === 'no' ? -2 : -100) });
+    const p = await provider({ api: 'completions' });
+    const request = { ...makeRequest('Is 😀 happy?'), prompt: 'Is 😀 happy?', continuations: [' yes', ' no', ' yes no'] };
+    const result = await p.generate(request, { signal: liveSignal() });
+    const { scores } = JSON.parse(result.output) as { scores: Array<{ logprob: number; tokens: number }> };
+    expect(scores.map((s) => [s.logprob, s.tokens])).toEqual([[-1, 1], [-2, 1], [-3, 2]]);
+  });
+});
+
 describe('openai provider', () => {
   failureModeTests({ api: 'OpenAI', server: () => server, provider, key: KEY });
 

@@ -1004,7 +1004,7 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.suite = validate24;
-const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":[],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) of this suite, e.g. `openai:gpt-4o-mini`; overrides llmlab.config.yaml's `grader`. `defaultTest.grader` and an assertion's `grader` override it."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings API serves `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small` or `ollama:nomic-embed-text`; overrides llmlab.config.yaml's `embedder`. An assertion's `grader` overrides it."},"graderRepeat":{"type":"integer","minimum":1,"default":1,"description":"How many times the judge grades each output (each a separate, cached call): the verdict is the majority, the score the mean, and the report shows how well the rounds agree. An assertion's `graderRepeat` overrides it. Default 1."},"prices":{"type":"object","description":"Prices of models in USD per million tokens, by `type:model`: they override llmlab.config.yaml's `prices` and the profiles in providers/*.yaml, or add models they lack (including `mock` models, for offline budget demos).","propertyNames":{"minLength":1,"description":"`type:model` as in `providers`, e.g. `openai:my-model`, or `mock` for a provider without a model part."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"number","minimum":0,"description":"USD per million input tokens."},"output":{"type":"number","minimum":0,"description":"USD per million output tokens."},"cachedInput":{"type":"number","minimum":0,"description":"USD per million input tokens served from the provider's prompt cache; default: the input price."},"contextWindow":{"type":"integer","minimum":1,"description":"Context window in tokens."}}}},"budget":{"type":"object","additionalProperties":false,"description":"A hard spending limit for the run. Before each model call (generation, judge or embedding) its worst case is reserved: estimated input tokens plus the provider's `maxTokens` (256 assumed when unset; anthropic 1024) at the model's price. A call whose reservation would cross a limit is not started; the cells left are recorded `skipped` (reason `budget`) and `llmlab eval --resume --budget-usd N` finishes them. Cached answers cost nothing.","properties":{"maxUsd":{"type":"number","exclusiveMinimum":0,"description":"USD for the whole run, generation and grading. `--budget-usd` overrides it."},"perProvider":{"type":"object","description":"USD per provider, keyed by a provider's label or id (a grader's calls count against its id's entry).","propertyNames":{"minLength":1},"additionalProperties":{"type":"number","exclusiveMinimum":0}},"alertAt":{"type":"number","exclusiveMinimum":0,"maximum":1,"description":"Fraction of the limit at which one warning is shown, e.g. 0.8."},"onExceed":{"enum":["stop","skip-provider"],"default":"stop","description":"`stop`: the run stops when any limit is reached. `skip-provider`: a provider that reaches its perProvider limit is skipped and the others go on (reaching maxUsd still stops the run). Default stop."}}},"repeat":{"type":"integer","minimum":1,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"dataset":{"type":"object","additionalProperties":false,"required":["type","path"],"description":"A standard benchmark instead of `tests`: its adapter reads the official files and makes tests that carry their own assertions. `llmlab benchmarks` lists adapters and where the data is published.","properties":{"type":{"type":"string","enum":["gsm8k","mmlu","arc","hellaswag","humaneval"],"description":"Benchmark adapter."},"path":{"type":"string","minLength":1,"description":"Data file or glob relative to the suite (MMLU: `data/test/*_test.csv`)."},"fewshot":{"type":"object","additionalProperties":false,"required":["k","path"],"description":"Few-shot examples from another split (GSM8K/ARC/HellaSwag: drawn with `seed`; MMLU: the first k of each subject's dev file).","properties":{"k":{"type":"integer","minimum":0,"description":"Number of examples."},"path":{"type":"string","minLength":1,"description":"File or glob of the split to draw from."},"seed":{"type":"integer","description":"Seed of the draw; default 1234."}}},"protocol":{"enum":["generate","loglikelihood"],"description":"Multiple choice: `generate` (the model answers a letter; any chat API) or `loglikelihood` (choices scored by token log-probabilities: acc and acc_norm; needs a provider with logprobs, e.g. openai with `api: completions`). Default generate."},"sample":{"type":"object","additionalProperties":false,"required":["n"],"description":"Run a seeded random subset of n rows (kept in file order).","properties":{"n":{"type":"integer","minimum":1,"description":"Rows to run."},"seed":{"type":"integer","description":"Default 1234."}}},"limit":{"type":"integer","minimum":1,"description":"Run only the first N rows (after `sample`)."},"timeoutMs":{"type":"integer","minimum":100,"description":"HumanEval: time limit of each sandboxed test run, ms (default 10000)."},"memoryMb":{"type":"integer","minimum":64,"description":"HumanEval: memory (address-space) limit of each sandboxed test run, MB (default 1024)."}}},"allowCodeExecution":{"type":"boolean","description":"Allow assertions that run model-written code (HumanEval's code-exec, sandboxed). Off by default; `--allow-code-execution` also allows it."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0; a failed gate exits 1). Each gate prints one line with its measured value and threshold. Keys left out are not checked, except that without `minPassRate` every cell must pass (errors count as failures); `minPassRate: 0` gates on the other keys only.","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."},"maxRegression":{"type":"number","minimum":0,"maximum":1,"description":"Largest tolerated drop in pass rate against the baseline (`llmlab eval --baseline`), as a fraction: 0.02 tolerates 2 points. Checked per prompt × provider over the tests both runs share; with `requireSignificance` a larger drop fails only when McNemar's paired test is significant at 0.05 after Holm's correction across targets. Without a baseline it is reported as not checked."},"requireSignificance":{"type":"boolean","default":true,"description":"With `maxRegression`: fail only on drops that are statistically significant (paired McNemar test, Holm-adjusted, p < 0.05), so a few flaky tests do not block a merge. Set false to fail on any drop beyond the tolerance. Default true."},"maxCostUsd":{"type":"number","minimum":0,"description":"Most the run's model calls may cost, in USD: generation plus the judge and embedding calls of model-graded assertions. Answers served from the cache count at their original price, so the verdict does not depend on what happened to be cached."},"maxErrors":{"type":"integer","minimum":0,"description":"Most cells that may end in an error (a model call or an assertion that failed to run); 0 tolerates none."}}},"target":{"type":"object","additionalProperties":false,"required":["provider","system"],"description":"What the `attacks` attack: a provider plus the app's system prompt (and context). Attack tests run against it only.","properties":{"provider":{"$ref":"#/$defs/provider","description":"The attacked model: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`. When it names (by id or label) an entry of `providers`, that entry is reused."},"system":{"type":"string","minLength":1,"description":"The app's system prompt, or `file:<path>` relative to the suite. Canaries are planted beside it to detect leaks."},"context":{"type":"string","minLength":1,"description":"Documents or records the app puts in the model's context (text or `file:<path>`), appended to the system prompt; data-extraction plants fake confidential records here."},"prompt":{"type":"string","minLength":1,"description":"The app's user message template, with `{{ input }}` where the user's text goes (e.g. `Customer question: {{ input }}`). Default `{{ input }}`."}}},"attacks":{"type":"array","minItems":1,"description":"Security attacks on `target`: prompt-injection, system-prompt-extraction, data-extraction, jailbreak. Each compiles into attack tests from the built-in library; a test whose detectors fail is a successful attack.","items":{"$ref":"#/$defs/attack"}},"attacker":{"$ref":"#/$defs/grader","description":"Optional model that drives multi-turn escalation and translation (`translate:<language>` converters), e.g. `openai:gpt-4o`. Without it multi-turn attacks follow the library's scripted turns. It also judges refusals when no `grader` is set."},"severityThreshold":{"enum":["low","medium","high","critical"],"description":"Security gate: attacks at or above this severity must not succeed more often than their `maxSuccessRate` (default 0); a failure exits 1. Default `low` (every attack is gated)."}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."}}},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}},"transform":{"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformSteps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."},"transformStep":{"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, or `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformName":{"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J (the last `Answer: X`, else the last `(X)` or `X)`); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]},"transformRegex":{"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"type":"integer","minimum":0,"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0."},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}},"transformLastNumber":{"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"transformAnswerLetter":{"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"attack":{"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}},"attackGoal":{"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}}}};
+const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":[],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) of this suite, e.g. `openai:gpt-4o-mini`; overrides llmlab.config.yaml's `grader`. `defaultTest.grader` and an assertion's `grader` override it."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings API serves `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small` or `ollama:nomic-embed-text`; overrides llmlab.config.yaml's `embedder`. An assertion's `grader` overrides it."},"graderRepeat":{"type":"integer","minimum":1,"default":1,"description":"How many times the judge grades each output (each a separate, cached call): the verdict is the majority, the score the mean, and the report shows how well the rounds agree. An assertion's `graderRepeat` overrides it. Default 1."},"prices":{"type":"object","description":"Prices of models in USD per million tokens, by `type:model`: they override llmlab.config.yaml's `prices` and the profiles in providers/*.yaml, or add models they lack (including `mock` models, for offline budget demos).","propertyNames":{"minLength":1,"description":"`type:model` as in `providers`, e.g. `openai:my-model`, or `mock` for a provider without a model part."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"number","minimum":0,"description":"USD per million input tokens."},"output":{"type":"number","minimum":0,"description":"USD per million output tokens."},"cachedInput":{"type":"number","minimum":0,"description":"USD per million input tokens served from the provider's prompt cache; default: the input price."},"contextWindow":{"type":"integer","minimum":1,"description":"Context window in tokens."}}}},"budget":{"type":"object","additionalProperties":false,"description":"A hard spending limit for the run. Before each model call (generation, judge or embedding) its worst case is reserved: estimated input tokens plus the provider's `maxTokens` (256 assumed when unset; anthropic 1024) at the model's price. A call whose reservation would cross a limit is not started; the cells left are recorded `skipped` (reason `budget`) and `llmlab eval --resume --budget-usd N` finishes them. Cached answers cost nothing.","properties":{"maxUsd":{"type":"number","exclusiveMinimum":0,"description":"USD for the whole run, generation and grading. `--budget-usd` overrides it."},"perProvider":{"type":"object","description":"USD per provider, keyed by a provider's label or id (a grader's calls count against its id's entry).","propertyNames":{"minLength":1},"additionalProperties":{"type":"number","exclusiveMinimum":0}},"alertAt":{"type":"number","exclusiveMinimum":0,"maximum":1,"description":"Fraction of the limit at which one warning is shown, e.g. 0.8."},"onExceed":{"enum":["stop","skip-provider"],"default":"stop","description":"`stop`: the run stops when any limit is reached. `skip-provider`: a provider that reaches its perProvider limit is skipped and the others go on (reaching maxUsd still stops the run). Default stop."}}},"repeat":{"type":"integer","minimum":1,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"dataset":{"type":"object","additionalProperties":false,"required":["type","path"],"description":"A standard benchmark instead of `tests`: its adapter reads the official files and makes tests that carry their own assertions. `llmlab benchmarks` lists adapters and where the data is published.","properties":{"type":{"type":"string","enum":["gsm8k","mmlu","arc","hellaswag","humaneval"],"description":"Benchmark adapter."},"path":{"type":"string","minLength":1,"description":"Data file or glob relative to the suite (MMLU: `data/test/*_test.csv`)."},"fewshot":{"type":"object","additionalProperties":false,"required":["k","path"],"description":"Few-shot examples from another split (GSM8K/ARC/HellaSwag: drawn with `seed`; MMLU: the first k of each subject's dev file).","properties":{"k":{"type":"integer","minimum":0,"description":"Number of examples."},"path":{"type":"string","minLength":1,"description":"File or glob of the split to draw from."},"seed":{"type":"integer","description":"Seed of the draw; default 1234."}}},"protocol":{"enum":["generate","loglikelihood"],"description":"Multiple choice: `generate` (the model answers a letter; any chat API) or `loglikelihood` (choices scored by token log-probabilities: acc and acc_norm; needs a provider with logprobs, e.g. openai with `api: completions`). Default generate."},"sample":{"type":"object","additionalProperties":false,"required":["n"],"description":"Run a seeded random subset of n rows (kept in file order).","properties":{"n":{"type":"integer","minimum":1,"description":"Rows to run."},"seed":{"type":"integer","description":"Default 1234."}}},"limit":{"type":"integer","minimum":1,"description":"Run only the first N rows (after `sample`)."},"timeoutMs":{"type":"integer","minimum":100,"description":"HumanEval: time limit of each sandboxed test run, ms (default 10000)."},"memoryMb":{"type":"integer","minimum":64,"description":"HumanEval: memory (address-space) limit of each sandboxed test run, MB (default 1024)."}}},"allowCodeExecution":{"type":"boolean","description":"Allow assertions that run model-written code (HumanEval's code-exec, sandboxed). Off by default; `--allow-code-execution` also allows it."},"trustDatasetCode":{"type":"boolean","description":"Let tests read from dataset files (`tests: file:…` rows: JSONL/JSON/YAML `assert`, CSV `__expected`) run code in-process: `javascript` assertions, inline or `file:` modules. Off by default, because dataset rows are data: such a row is refused with its file and line. Assertions written in the suite itself (and `defaultTest`) are trusted code either way."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0; a failed gate exits 1). Each gate prints one line with its measured value and threshold. Keys left out are not checked, except that without `minPassRate` every cell must pass (errors count as failures); `minPassRate: 0` gates on the other keys only.","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."},"maxRegression":{"type":"number","minimum":0,"maximum":1,"description":"Largest tolerated drop in pass rate against the baseline (`llmlab eval --baseline`), as a fraction: 0.02 tolerates 2 points. Checked per prompt × provider over the tests both runs share; with `requireSignificance` a larger drop fails only when McNemar's paired test is significant at 0.05 after Holm's correction across targets. Without a baseline it is reported as not checked."},"requireSignificance":{"type":"boolean","default":true,"description":"With `maxRegression`: fail only on drops that are statistically significant (paired McNemar test, Holm-adjusted, p < 0.05), so a few flaky tests do not block a merge. Set false to fail on any drop beyond the tolerance. Default true."},"maxCostUsd":{"type":"number","minimum":0,"description":"Most the run's model calls may cost, in USD: generation plus the judge and embedding calls of model-graded assertions. Answers served from the cache count at their original price, so the verdict does not depend on what happened to be cached."},"maxErrors":{"type":"integer","minimum":0,"description":"Most cells that may end in an error (a model call or an assertion that failed to run); 0 tolerates none."}}},"target":{"type":"object","additionalProperties":false,"required":["provider","system"],"description":"What the `attacks` attack: a provider plus the app's system prompt (and context). Attack tests run against it only.","properties":{"provider":{"$ref":"#/$defs/provider","description":"The attacked model: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`. When it names (by id or label) an entry of `providers`, that entry is reused."},"system":{"type":"string","minLength":1,"description":"The app's system prompt, or `file:<path>` relative to the suite. Canaries are planted beside it to detect leaks."},"context":{"type":"string","minLength":1,"description":"Documents or records the app puts in the model's context (text or `file:<path>`), appended to the system prompt; data-extraction plants fake confidential records here."},"prompt":{"type":"string","minLength":1,"description":"The app's user message template, with `{{ input }}` where the user's text goes (e.g. `Customer question: {{ input }}`). Default `{{ input }}`."}}},"attacks":{"type":"array","minItems":1,"description":"Security attacks on `target`: prompt-injection, system-prompt-extraction, data-extraction, jailbreak. Each compiles into attack tests from the built-in library; a test whose detectors fail is a successful attack.","items":{"$ref":"#/$defs/attack"}},"attacker":{"$ref":"#/$defs/grader","description":"Optional model that drives multi-turn escalation and translation (`translate:<language>` converters), e.g. `openai:gpt-4o`. Without it multi-turn attacks follow the library's scripted turns. It also judges refusals when no `grader` is set."},"severityThreshold":{"enum":["low","medium","high","critical"],"description":"Security gate: attacks at or above this severity must not succeed more often than their `maxSuccessRate` (default 0); a failure exits 1. Default `low` (every attack is gated)."}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."}}},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}},"transform":{"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformSteps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."},"transformStep":{"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, or `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformName":{"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]},"transformRegex":{"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}},"transformLastNumber":{"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"transformAnswerLetter":{"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"attack":{"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}},"attackGoal":{"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}}}};
 const schema35 = {"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
 const schema36 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"timeoutMs":{"type":"integer","minimum":1,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}};
 
@@ -1906,8 +1906,8 @@ validate27.evaluated = {"dynamicProps":true,"dynamicItems":false};
 const schema42 = {"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."}}};
 const schema43 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}};
 const schema44 = {"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]};
-const schema47 = {"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J (the last `Answer: X`, else the last `(X)` or `X)`); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]};
-const schema48 = {"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"type":"integer","minimum":0,"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0."},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}};
+const schema47 = {"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]};
+const schema48 = {"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}};
 const schema49 = {"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
 const schema50 = {"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
 const schema45 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."};
@@ -2016,8 +2016,12 @@ if(valid3){
 if(data.group !== undefined){
 let data1 = data.group;
 const _errs10 = errors;
+const _errs11 = errors;
+let valid4 = false;
+let passing0 = null;
+const _errs12 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err6 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err6 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2026,10 +2030,10 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(errors === _errs10){
+if(errors === _errs12){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err7 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2037,6 +2041,54 @@ else {
 vErrors.push(err7);
 }
 errors++;
+}
+}
+}
+var _valid1 = _errs12 === errors;
+if(_valid1){
+valid4 = true;
+passing0 = 0;
+}
+const _errs14 = errors;
+if("any" !== data1){
+const err8 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/1/const",keyword:"const",params:{allowedValue: "any"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+if(_valid1 && valid4){
+valid4 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid1){
+valid4 = true;
+passing0 = 1;
+}
+}
+if(!valid4){
+const err9 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
 }
 }
 }
@@ -2048,41 +2100,9 @@ var valid3 = true;
 if(valid3){
 if(data.select !== undefined){
 let data2 = data.select;
-const _errs12 = errors;
+const _errs15 = errors;
 if(!((data2 === "first") || (data2 === "last"))){
-const err8 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema48.properties.select.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var valid3 = _errs12 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.flags !== undefined){
-let data3 = data.flags;
-const _errs13 = errors;
-if(errors === _errs13){
-if(typeof data3 === "string"){
-if(!pattern5.test(data3)){
-const err9 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err10 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema48.properties.select.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2091,17 +2111,19 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-var valid3 = _errs13 === errors;
+var valid3 = _errs15 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
-if(data.fallback !== undefined){
-const _errs15 = errors;
-if(typeof data.fallback !== "string"){
-const err11 = {instancePath:instancePath+"/fallback",schemaPath:"#/$defs/transformRegex/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.flags !== undefined){
+let data3 = data.flags;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data3 === "string"){
+if(!pattern5.test(data3)){
+const err11 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2110,20 +2132,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-var valid3 = _errs15 === errors;
 }
 else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/$defs/transformRegex/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err12 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2133,18 +2144,16 @@ vErrors.push(err12);
 errors++;
 }
 }
-var _valid0 = _errs4 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-var props0 = true;
+var valid3 = _errs16 === errors;
 }
-const _errs17 = errors;
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.fallback !== undefined){
 const _errs18 = errors;
-if(errors === _errs18){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data["last-number"] === undefined) && (missing1 = "last-number")){
-const err13 = {instancePath,schemaPath:"#/$defs/transformLastNumber/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(typeof data.fallback !== "string"){
+const err13 = {instancePath:instancePath+"/fallback",schemaPath:"#/$defs/transformRegex/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2153,11 +2162,20 @@ vErrors.push(err13);
 }
 errors++;
 }
+var valid3 = _errs18 === errors;
+}
 else {
-const _errs20 = errors;
-for(const key1 in data){
-if(!(key1 === "last-number")){
-const err14 = {instancePath,schemaPath:"#/$defs/transformLastNumber/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/$defs/transformRegex/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2165,19 +2183,20 @@ else {
 vErrors.push(err14);
 }
 errors++;
-break;
 }
 }
-if(_errs20 === errors){
-if(data["last-number"] !== undefined){
-let data5 = data["last-number"];
+var _valid0 = _errs4 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props0 = true;
+}
+const _errs20 = errors;
 const _errs21 = errors;
 if(errors === _errs21){
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-const _errs23 = errors;
-for(const key2 in data5){
-if(!(key2 === "fallback")){
-const err15 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data["last-number"] === undefined) && (missing1 = "last-number")){
+const err15 = {instancePath,schemaPath:"#/$defs/transformLastNumber/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2185,13 +2204,12 @@ else {
 vErrors.push(err15);
 }
 errors++;
-break;
 }
-}
-if(_errs23 === errors){
-if(data5.fallback !== undefined){
-if(typeof data5.fallback !== "string"){
-const err16 = {instancePath:instancePath+"/last-number/fallback",schemaPath:"#/$defs/transformLastNumber/properties/last-number/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const _errs23 = errors;
+for(const key1 in data){
+if(!(key1 === "last-number")){
+const err16 = {instancePath,schemaPath:"#/$defs/transformLastNumber/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2199,12 +2217,19 @@ else {
 vErrors.push(err16);
 }
 errors++;
+break;
 }
 }
-}
-}
-else {
-const err17 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(_errs23 === errors){
+if(data["last-number"] !== undefined){
+let data5 = data["last-number"];
+const _errs24 = errors;
+if(errors === _errs24){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+const _errs26 = errors;
+for(const key2 in data5){
+if(!(key2 === "fallback")){
+const err17 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2212,14 +2237,13 @@ else {
 vErrors.push(err17);
 }
 errors++;
+break;
 }
 }
-}
-}
-}
-}
-else {
-const err18 = {instancePath,schemaPath:"#/$defs/transformLastNumber/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(_errs26 === errors){
+if(data5.fallback !== undefined){
+if(typeof data5.fallback !== "string"){
+const err18 = {instancePath:instancePath+"/last-number/fallback",schemaPath:"#/$defs/transformLastNumber/properties/last-number/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2229,20 +2253,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-var _valid0 = _errs17 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
 }
 }
-const _errs26 = errors;
-const _errs27 = errors;
-if(errors === _errs27){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data["answer-letter"] === undefined) && (missing2 = "answer-letter")){
-const err19 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+else {
+const err19 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2251,11 +2265,13 @@ vErrors.push(err19);
 }
 errors++;
 }
+}
+}
+}
+}
+}
 else {
-const _errs29 = errors;
-for(const key3 in data){
-if(!(key3 === "answer-letter")){
-const err20 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+const err20 = {instancePath,schemaPath:"#/$defs/transformLastNumber/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2263,19 +2279,22 @@ else {
 vErrors.push(err20);
 }
 errors++;
-break;
 }
 }
-if(_errs29 === errors){
-if(data["answer-letter"] !== undefined){
-let data7 = data["answer-letter"];
+var _valid0 = _errs20 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = true;
+}
+}
+const _errs29 = errors;
 const _errs30 = errors;
 if(errors === _errs30){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-const _errs32 = errors;
-for(const key4 in data7){
-if(!(key4 === "fallback")){
-const err21 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data["answer-letter"] === undefined) && (missing2 = "answer-letter")){
+const err21 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2283,13 +2302,12 @@ else {
 vErrors.push(err21);
 }
 errors++;
-break;
 }
-}
-if(_errs32 === errors){
-if(data7.fallback !== undefined){
-if(typeof data7.fallback !== "string"){
-const err22 = {instancePath:instancePath+"/answer-letter/fallback",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const _errs32 = errors;
+for(const key3 in data){
+if(!(key3 === "answer-letter")){
+const err22 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2297,12 +2315,19 @@ else {
 vErrors.push(err22);
 }
 errors++;
+break;
 }
 }
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(_errs32 === errors){
+if(data["answer-letter"] !== undefined){
+let data7 = data["answer-letter"];
+const _errs33 = errors;
+if(errors === _errs33){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+const _errs35 = errors;
+for(const key4 in data7){
+if(!(key4 === "fallback")){
+const err23 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2310,14 +2335,13 @@ else {
 vErrors.push(err23);
 }
 errors++;
+break;
 }
 }
-}
-}
-}
-}
-else {
-const err24 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(_errs35 === errors){
+if(data7.fallback !== undefined){
+if(typeof data7.fallback !== "string"){
+const err24 = {instancePath:instancePath+"/answer-letter/fallback",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2327,7 +2351,35 @@ vErrors.push(err24);
 errors++;
 }
 }
-var _valid0 = _errs26 === errors;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err26 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+var _valid0 = _errs29 === errors;
 valid0 = valid0 || _valid0;
 if(_valid0){
 if(props0 !== true){
@@ -2335,12 +2387,12 @@ props0 = true;
 }
 }
 if(!valid0){
-const err25 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err27 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err27];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err27);
 }
 errors++;
 validate33.errors = vErrors;
@@ -2519,8 +2571,12 @@ if(valid3){
 if(data.group !== undefined){
 let data1 = data.group;
 const _errs11 = errors;
+const _errs12 = errors;
+let valid4 = false;
+let passing0 = null;
+const _errs13 = errors;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err6 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err6 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2529,10 +2585,10 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(errors === _errs11){
+if(errors === _errs13){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+const err7 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2540,6 +2596,54 @@ else {
 vErrors.push(err7);
 }
 errors++;
+}
+}
+}
+var _valid1 = _errs13 === errors;
+if(_valid1){
+valid4 = true;
+passing0 = 0;
+}
+const _errs15 = errors;
+if("any" !== data1){
+const err8 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/1/const",keyword:"const",params:{allowedValue: "any"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid1 = _errs15 === errors;
+if(_valid1 && valid4){
+valid4 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid1){
+valid4 = true;
+passing0 = 1;
+}
+}
+if(!valid4){
+const err9 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
 }
 }
 }
@@ -2551,41 +2655,9 @@ var valid3 = true;
 if(valid3){
 if(data.select !== undefined){
 let data2 = data.select;
-const _errs13 = errors;
+const _errs16 = errors;
 if(!((data2 === "first") || (data2 === "last"))){
-const err8 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema48.properties.select.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var valid3 = _errs13 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.flags !== undefined){
-let data3 = data.flags;
-const _errs14 = errors;
-if(errors === _errs14){
-if(typeof data3 === "string"){
-if(!pattern5.test(data3)){
-const err9 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err10 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema48.properties.select.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2594,17 +2666,19 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-var valid3 = _errs14 === errors;
+var valid3 = _errs16 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
-if(data.fallback !== undefined){
-const _errs16 = errors;
-if(typeof data.fallback !== "string"){
-const err11 = {instancePath:instancePath+"/fallback",schemaPath:"#/$defs/transformRegex/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.flags !== undefined){
+let data3 = data.flags;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data3 === "string"){
+if(!pattern5.test(data3)){
+const err11 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2613,20 +2687,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-var valid3 = _errs16 === errors;
 }
 else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-const err12 = {instancePath,schemaPath:"#/$defs/transformRegex/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err12 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2636,18 +2699,16 @@ vErrors.push(err12);
 errors++;
 }
 }
-var _valid0 = _errs5 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-var props0 = true;
+var valid3 = _errs17 === errors;
 }
-const _errs18 = errors;
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.fallback !== undefined){
 const _errs19 = errors;
-if(errors === _errs19){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data["last-number"] === undefined) && (missing1 = "last-number")){
-const err13 = {instancePath,schemaPath:"#/$defs/transformLastNumber/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(typeof data.fallback !== "string"){
+const err13 = {instancePath:instancePath+"/fallback",schemaPath:"#/$defs/transformRegex/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2656,11 +2717,20 @@ vErrors.push(err13);
 }
 errors++;
 }
+var valid3 = _errs19 === errors;
+}
 else {
-const _errs21 = errors;
-for(const key1 in data){
-if(!(key1 === "last-number")){
-const err14 = {instancePath,schemaPath:"#/$defs/transformLastNumber/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/$defs/transformRegex/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2668,19 +2738,20 @@ else {
 vErrors.push(err14);
 }
 errors++;
-break;
 }
 }
-if(_errs21 === errors){
-if(data["last-number"] !== undefined){
-let data5 = data["last-number"];
+var _valid0 = _errs5 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props0 = true;
+}
+const _errs21 = errors;
 const _errs22 = errors;
 if(errors === _errs22){
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-const _errs24 = errors;
-for(const key2 in data5){
-if(!(key2 === "fallback")){
-const err15 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data["last-number"] === undefined) && (missing1 = "last-number")){
+const err15 = {instancePath,schemaPath:"#/$defs/transformLastNumber/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2688,13 +2759,12 @@ else {
 vErrors.push(err15);
 }
 errors++;
-break;
 }
-}
-if(_errs24 === errors){
-if(data5.fallback !== undefined){
-if(typeof data5.fallback !== "string"){
-const err16 = {instancePath:instancePath+"/last-number/fallback",schemaPath:"#/$defs/transformLastNumber/properties/last-number/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const _errs24 = errors;
+for(const key1 in data){
+if(!(key1 === "last-number")){
+const err16 = {instancePath,schemaPath:"#/$defs/transformLastNumber/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2702,12 +2772,19 @@ else {
 vErrors.push(err16);
 }
 errors++;
+break;
 }
 }
-}
-}
-else {
-const err17 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(_errs24 === errors){
+if(data["last-number"] !== undefined){
+let data5 = data["last-number"];
+const _errs25 = errors;
+if(errors === _errs25){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+const _errs27 = errors;
+for(const key2 in data5){
+if(!(key2 === "fallback")){
+const err17 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2715,14 +2792,13 @@ else {
 vErrors.push(err17);
 }
 errors++;
+break;
 }
 }
-}
-}
-}
-}
-else {
-const err18 = {instancePath,schemaPath:"#/$defs/transformLastNumber/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(_errs27 === errors){
+if(data5.fallback !== undefined){
+if(typeof data5.fallback !== "string"){
+const err18 = {instancePath:instancePath+"/last-number/fallback",schemaPath:"#/$defs/transformLastNumber/properties/last-number/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2732,20 +2808,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-var _valid0 = _errs18 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
 }
 }
-const _errs27 = errors;
-const _errs28 = errors;
-if(errors === _errs28){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data["answer-letter"] === undefined) && (missing2 = "answer-letter")){
-const err19 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+else {
+const err19 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2754,11 +2820,13 @@ vErrors.push(err19);
 }
 errors++;
 }
+}
+}
+}
+}
+}
 else {
-const _errs30 = errors;
-for(const key3 in data){
-if(!(key3 === "answer-letter")){
-const err20 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+const err20 = {instancePath,schemaPath:"#/$defs/transformLastNumber/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2766,19 +2834,22 @@ else {
 vErrors.push(err20);
 }
 errors++;
-break;
 }
 }
-if(_errs30 === errors){
-if(data["answer-letter"] !== undefined){
-let data7 = data["answer-letter"];
+var _valid0 = _errs21 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = true;
+}
+}
+const _errs30 = errors;
 const _errs31 = errors;
 if(errors === _errs31){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-const _errs33 = errors;
-for(const key4 in data7){
-if(!(key4 === "fallback")){
-const err21 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data["answer-letter"] === undefined) && (missing2 = "answer-letter")){
+const err21 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2786,13 +2857,12 @@ else {
 vErrors.push(err21);
 }
 errors++;
-break;
 }
-}
-if(_errs33 === errors){
-if(data7.fallback !== undefined){
-if(typeof data7.fallback !== "string"){
-const err22 = {instancePath:instancePath+"/answer-letter/fallback",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const _errs33 = errors;
+for(const key3 in data){
+if(!(key3 === "answer-letter")){
+const err22 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2800,12 +2870,19 @@ else {
 vErrors.push(err22);
 }
 errors++;
+break;
 }
 }
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(_errs33 === errors){
+if(data["answer-letter"] !== undefined){
+let data7 = data["answer-letter"];
+const _errs34 = errors;
+if(errors === _errs34){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+const _errs36 = errors;
+for(const key4 in data7){
+if(!(key4 === "fallback")){
+const err23 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2813,14 +2890,13 @@ else {
 vErrors.push(err23);
 }
 errors++;
+break;
 }
 }
-}
-}
-}
-}
-else {
-const err24 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(_errs36 === errors){
+if(data7.fallback !== undefined){
+if(typeof data7.fallback !== "string"){
+const err24 = {instancePath:instancePath+"/answer-letter/fallback",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2830,7 +2906,35 @@ vErrors.push(err24);
 errors++;
 }
 }
-var _valid0 = _errs27 === errors;
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err26 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+var _valid0 = _errs30 === errors;
 valid0 = valid0 || _valid0;
 if(_valid0){
 if(props0 !== true){
@@ -2838,12 +2942,12 @@ props0 = true;
 }
 }
 if(!valid0){
-const err25 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const err27 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
-vErrors = [err25];
+vErrors = [err27];
 }
 else {
-vErrors.push(err25);
+vErrors.push(err27);
 }
 errors++;
 validate31.errors = vErrors;
@@ -5297,31 +5401,43 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.gates !== undefined){
-let data40 = data.gates;
+if(data.trustDatasetCode !== undefined){
 const _errs87 = errors;
-if(errors === _errs87){
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(typeof data.trustDatasetCode !== "boolean"){
+validate24.errors = [{instancePath:instancePath+"/trustDatasetCode",schemaPath:"#/properties/trustDatasetCode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs87 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.gates !== undefined){
+let data41 = data.gates;
 const _errs89 = errors;
-for(const key10 in data40){
+if(errors === _errs89){
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+const _errs91 = errors;
+for(const key10 in data41){
 if(!(((((key10 === "minPassRate") || (key10 === "maxRegression")) || (key10 === "requireSignificance")) || (key10 === "maxCostUsd")) || (key10 === "maxErrors"))){
 validate24.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/properties/gates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs89 === errors){
-if(data40.minPassRate !== undefined){
-let data41 = data40.minPassRate;
-const _errs90 = errors;
-if(errors === _errs90){
-if((typeof data41 == "number") && (isFinite(data41))){
-if(data41 > 1 || isNaN(data41)){
+if(_errs91 === errors){
+if(data41.minPassRate !== undefined){
+let data42 = data41.minPassRate;
+const _errs92 = errors;
+if(errors === _errs92){
+if((typeof data42 == "number") && (isFinite(data42))){
+if(data42 > 1 || isNaN(data42)){
 validate24.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
-if(data41 < 0 || isNaN(data41)){
+if(data42 < 0 || isNaN(data42)){
 validate24.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -5332,23 +5448,23 @@ validate24.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:
 return false;
 }
 }
-var valid14 = _errs90 === errors;
+var valid14 = _errs92 === errors;
 }
 else {
 var valid14 = true;
 }
 if(valid14){
-if(data40.maxRegression !== undefined){
-let data42 = data40.maxRegression;
-const _errs92 = errors;
-if(errors === _errs92){
-if((typeof data42 == "number") && (isFinite(data42))){
-if(data42 > 1 || isNaN(data42)){
+if(data41.maxRegression !== undefined){
+let data43 = data41.maxRegression;
+const _errs94 = errors;
+if(errors === _errs94){
+if((typeof data43 == "number") && (isFinite(data43))){
+if(data43 > 1 || isNaN(data43)){
 validate24.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
-if(data42 < 0 || isNaN(data42)){
+if(data43 < 0 || isNaN(data43)){
 validate24.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -5359,30 +5475,30 @@ validate24.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPat
 return false;
 }
 }
-var valid14 = _errs92 === errors;
-}
-else {
-var valid14 = true;
-}
-if(valid14){
-if(data40.requireSignificance !== undefined){
-const _errs94 = errors;
-if(typeof data40.requireSignificance !== "boolean"){
-validate24.errors = [{instancePath:instancePath+"/gates/requireSignificance",schemaPath:"#/properties/gates/properties/requireSignificance/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
 var valid14 = _errs94 === errors;
 }
 else {
 var valid14 = true;
 }
 if(valid14){
-if(data40.maxCostUsd !== undefined){
-let data44 = data40.maxCostUsd;
+if(data41.requireSignificance !== undefined){
 const _errs96 = errors;
-if(errors === _errs96){
-if((typeof data44 == "number") && (isFinite(data44))){
-if(data44 < 0 || isNaN(data44)){
+if(typeof data41.requireSignificance !== "boolean"){
+validate24.errors = [{instancePath:instancePath+"/gates/requireSignificance",schemaPath:"#/properties/gates/properties/requireSignificance/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid14 = _errs96 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data41.maxCostUsd !== undefined){
+let data45 = data41.maxCostUsd;
+const _errs98 = errors;
+if(errors === _errs98){
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 < 0 || isNaN(data45)){
 validate24.errors = [{instancePath:instancePath+"/gates/maxCostUsd",schemaPath:"#/properties/gates/properties/maxCostUsd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -5392,28 +5508,28 @@ validate24.errors = [{instancePath:instancePath+"/gates/maxCostUsd",schemaPath:"
 return false;
 }
 }
-var valid14 = _errs96 === errors;
+var valid14 = _errs98 === errors;
 }
 else {
 var valid14 = true;
 }
 if(valid14){
-if(data40.maxErrors !== undefined){
-let data45 = data40.maxErrors;
-const _errs98 = errors;
-if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+if(data41.maxErrors !== undefined){
+let data46 = data41.maxErrors;
+const _errs100 = errors;
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
 validate24.errors = [{instancePath:instancePath+"/gates/maxErrors",schemaPath:"#/properties/gates/properties/maxErrors/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs98){
-if((typeof data45 == "number") && (isFinite(data45))){
-if(data45 < 0 || isNaN(data45)){
+if(errors === _errs100){
+if((typeof data46 == "number") && (isFinite(data46))){
+if(data46 < 0 || isNaN(data46)){
 validate24.errors = [{instancePath:instancePath+"/gates/maxErrors",schemaPath:"#/properties/gates/properties/maxErrors/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid14 = _errs98 === errors;
+var valid14 = _errs100 === errors;
 }
 else {
 var valid14 = true;
@@ -5429,50 +5545,50 @@ validate24.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/propertie
 return false;
 }
 }
-var valid0 = _errs87 === errors;
+var valid0 = _errs89 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.target !== undefined){
-let data46 = data.target;
-const _errs100 = errors;
-if(errors === _errs100){
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+let data47 = data.target;
+const _errs102 = errors;
+if(errors === _errs102){
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
 let missing4;
-if(((data46.provider === undefined) && (missing4 = "provider")) || ((data46.system === undefined) && (missing4 = "system"))){
+if(((data47.provider === undefined) && (missing4 = "provider")) || ((data47.system === undefined) && (missing4 = "system"))){
 validate24.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
-const _errs102 = errors;
-for(const key11 in data46){
+const _errs104 = errors;
+for(const key11 in data47){
 if(!((((key11 === "provider") || (key11 === "system")) || (key11 === "context")) || (key11 === "prompt"))){
 validate24.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs102 === errors){
-if(data46.provider !== undefined){
-const _errs103 = errors;
-if(!(validate25(data46.provider, {instancePath:instancePath+"/target/provider",parentData:data46,parentDataProperty:"provider",rootData,dynamicAnchors}))){
+if(_errs104 === errors){
+if(data47.provider !== undefined){
+const _errs105 = errors;
+if(!(validate25(data47.provider, {instancePath:instancePath+"/target/provider",parentData:data47,parentDataProperty:"provider",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
-var valid15 = _errs103 === errors;
+var valid15 = _errs105 === errors;
 }
 else {
 var valid15 = true;
 }
 if(valid15){
-if(data46.system !== undefined){
-let data48 = data46.system;
-const _errs104 = errors;
-if(errors === _errs104){
-if(typeof data48 === "string"){
-if(func2(data48) < 1){
+if(data47.system !== undefined){
+let data49 = data47.system;
+const _errs106 = errors;
+if(errors === _errs106){
+if(typeof data49 === "string"){
+if(func2(data49) < 1){
 validate24.errors = [{instancePath:instancePath+"/target/system",schemaPath:"#/properties/target/properties/system/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5482,18 +5598,18 @@ validate24.errors = [{instancePath:instancePath+"/target/system",schemaPath:"#/p
 return false;
 }
 }
-var valid15 = _errs104 === errors;
+var valid15 = _errs106 === errors;
 }
 else {
 var valid15 = true;
 }
 if(valid15){
-if(data46.context !== undefined){
-let data49 = data46.context;
-const _errs106 = errors;
-if(errors === _errs106){
-if(typeof data49 === "string"){
-if(func2(data49) < 1){
+if(data47.context !== undefined){
+let data50 = data47.context;
+const _errs108 = errors;
+if(errors === _errs108){
+if(typeof data50 === "string"){
+if(func2(data50) < 1){
 validate24.errors = [{instancePath:instancePath+"/target/context",schemaPath:"#/properties/target/properties/context/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5503,18 +5619,18 @@ validate24.errors = [{instancePath:instancePath+"/target/context",schemaPath:"#/
 return false;
 }
 }
-var valid15 = _errs106 === errors;
+var valid15 = _errs108 === errors;
 }
 else {
 var valid15 = true;
 }
 if(valid15){
-if(data46.prompt !== undefined){
-let data50 = data46.prompt;
-const _errs108 = errors;
-if(errors === _errs108){
-if(typeof data50 === "string"){
-if(func2(data50) < 1){
+if(data47.prompt !== undefined){
+let data51 = data47.prompt;
+const _errs110 = errors;
+if(errors === _errs110){
+if(typeof data51 === "string"){
+if(func2(data51) < 1){
 validate24.errors = [{instancePath:instancePath+"/target/prompt",schemaPath:"#/properties/target/properties/prompt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5524,7 +5640,7 @@ validate24.errors = [{instancePath:instancePath+"/target/prompt",schemaPath:"#/p
 return false;
 }
 }
-var valid15 = _errs108 === errors;
+var valid15 = _errs110 === errors;
 }
 else {
 var valid15 = true;
@@ -5540,31 +5656,31 @@ validate24.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs100 === errors;
+var valid0 = _errs102 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.attacks !== undefined){
-let data51 = data.attacks;
-const _errs110 = errors;
-if(errors === _errs110){
-if(Array.isArray(data51)){
-if(data51.length < 1){
+let data52 = data.attacks;
+const _errs112 = errors;
+if(errors === _errs112){
+if(Array.isArray(data52)){
+if(data52.length < 1){
 validate24.errors = [{instancePath:instancePath+"/attacks",schemaPath:"#/properties/attacks/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
 var valid16 = true;
-const len3 = data51.length;
+const len3 = data52.length;
 for(let i3=0; i3<len3; i3++){
-const _errs112 = errors;
-if(!(validate49(data51[i3], {instancePath:instancePath+"/attacks/" + i3,parentData:data51,parentDataProperty:i3,rootData,dynamicAnchors}))){
+const _errs114 = errors;
+if(!(validate49(data52[i3], {instancePath:instancePath+"/attacks/" + i3,parentData:data52,parentDataProperty:i3,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
-var valid16 = _errs112 === errors;
+var valid16 = _errs114 === errors;
 if(!valid16){
 break;
 }
@@ -5576,35 +5692,36 @@ validate24.errors = [{instancePath:instancePath+"/attacks",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs110 === errors;
+var valid0 = _errs112 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.attacker !== undefined){
-const _errs113 = errors;
+const _errs115 = errors;
 if(!(validate37(data.attacker, {instancePath:instancePath+"/attacker",parentData:data,parentDataProperty:"attacker",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs113 === errors;
+var valid0 = _errs115 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.severityThreshold !== undefined){
-let data54 = data.severityThreshold;
-const _errs114 = errors;
-if(!((((data54 === "low") || (data54 === "medium")) || (data54 === "high")) || (data54 === "critical"))){
+let data55 = data.severityThreshold;
+const _errs116 = errors;
+if(!((((data55 === "low") || (data55 === "medium")) || (data55 === "high")) || (data55 === "critical"))){
 validate24.errors = [{instancePath:instancePath+"/severityThreshold",schemaPath:"#/properties/severityThreshold/enum",keyword:"enum",params:{allowedValues: schema34.properties.severityThreshold.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid0 = _errs114 === errors;
+var valid0 = _errs116 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }
@@ -6325,7 +6442,7 @@ return errors === 0;
 validate21.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
 exports["metric:choice-logprob"] = validate22;
-const schema33 = {"type":"object","description":"the gold choice of a loglikelihood multiple-choice test (set by benchmark adapters)","required":["gold"],"additionalProperties":false,"properties":{"gold":{"type":"integer","minimum":0,"description":"index of the correct choice"},"normalize":{"type":"boolean","description":"divide each log-probability by the choice length in bytes (acc_norm)"}}};
+const schema33 = {"type":"object","description":"the gold choice of a loglikelihood multiple-choice test (set by benchmark adapters)","required":["gold"],"additionalProperties":false,"properties":{"gold":{"type":"integer","minimum":0,"description":"index of the correct choice"},"normalize":{"description":"true: divide each log-probability by the choice length in characters (acc_norm); `bytes`: by its UTF-8 bytes (acc_bytes)","oneOf":[{"type":"boolean"},{"const":"bytes"}]}}};
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -6376,10 +6493,71 @@ var valid0 = true;
 }
 if(valid0){
 if(data.normalize !== undefined){
+let data1 = data.normalize;
 const _errs4 = errors;
-if(typeof data.normalize !== "boolean"){
-validate22.errors = [{instancePath:instancePath+"/normalize",schemaPath:"#/properties/normalize/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+const _errs5 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs6 = errors;
+if(typeof data1 !== "boolean"){
+const err0 = {instancePath:instancePath+"/normalize",schemaPath:"#/properties/normalize/oneOf/0/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs6 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs8 = errors;
+if("bytes" !== data1){
+const err1 = {instancePath:instancePath+"/normalize",schemaPath:"#/properties/normalize/oneOf/1/const",keyword:"const",params:{allowedValue: "bytes"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs8 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err2 = {instancePath:instancePath+"/normalize",schemaPath:"#/properties/normalize/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate22.errors = vErrors;
 return false;
+}
+else {
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
+}
+else {
+vErrors = null;
+}
+}
 }
 var valid0 = _errs4 === errors;
 }
@@ -7014,13 +7192,262 @@ return true;
 }
 validate29.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:f1"] = validate30;
-const schema41 = {"description":"Gold answer, or a list of accepted answers (the best F1 counts). Token F1 with SQuAD normalisation: lowercase, ASCII punctuation and the articles a/an/the removed, whitespace collapsed. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string"},{"type":"number"},{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1}]};
+exports["metric:exact-match"] = validate30;
+const schema41 = {"description":"lm-evaluation-harness's exact_match: the reference, or { reference, ignoreCase, ignorePunctuation, ignoreNumbers, regexesToIgnore }","oneOf":[{"type":"string","description":"the reference; compared exactly"},{"type":"object","additionalProperties":false,"required":["reference"],"properties":{"reference":{"type":"string","description":"the reference answer (normalised like the output)"},"ignoreCase":{"type":"boolean","description":"lowercase both (lm-eval ignore_case)"},"ignorePunctuation":{"type":"boolean","description":"delete ASCII punctuation from both (ignore_punctuation)"},"ignoreNumbers":{"type":"boolean","description":"delete ASCII digits from both (ignore_numbers)"},"regexesToIgnore":{"type":"array","items":{"type":"string","minLength":1},"description":"Python regexes whose matches are deleted from both, in order (regexes_to_ignore)"}}}]};
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate30.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs1 = errors;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+}
+const _errs3 = errors;
+if(errors === _errs3){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.reference === undefined) && (missing0 = "reference")){
+const err1 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+const _errs5 = errors;
+for(const key0 in data){
+if(!(((((key0 === "reference") || (key0 === "ignoreCase")) || (key0 === "ignorePunctuation")) || (key0 === "ignoreNumbers")) || (key0 === "regexesToIgnore"))){
+const err2 = {instancePath,schemaPath:"#/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+break;
+}
+}
+if(_errs5 === errors){
+if(data.reference !== undefined){
+const _errs6 = errors;
+if(typeof data.reference !== "string"){
+const err3 = {instancePath:instancePath+"/reference",schemaPath:"#/oneOf/1/properties/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.ignoreCase !== undefined){
+const _errs8 = errors;
+if(typeof data.ignoreCase !== "boolean"){
+const err4 = {instancePath:instancePath+"/ignoreCase",schemaPath:"#/oneOf/1/properties/ignoreCase/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.ignorePunctuation !== undefined){
+const _errs10 = errors;
+if(typeof data.ignorePunctuation !== "boolean"){
+const err5 = {instancePath:instancePath+"/ignorePunctuation",schemaPath:"#/oneOf/1/properties/ignorePunctuation/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.ignoreNumbers !== undefined){
+const _errs12 = errors;
+if(typeof data.ignoreNumbers !== "boolean"){
+const err6 = {instancePath:instancePath+"/ignoreNumbers",schemaPath:"#/oneOf/1/properties/ignoreNumbers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.regexesToIgnore !== undefined){
+let data4 = data.regexesToIgnore;
+const _errs14 = errors;
+if(errors === _errs14){
+if(Array.isArray(data4)){
+var valid2 = true;
+const len0 = data4.length;
+for(let i0=0; i0<len0; i0++){
+let data5 = data4[i0];
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data5 === "string"){
+if(func1(data5) < 1){
+const err7 = {instancePath:instancePath+"/regexesToIgnore/" + i0,schemaPath:"#/oneOf/1/properties/regexesToIgnore/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/regexesToIgnore/" + i0,schemaPath:"#/oneOf/1/properties/regexesToIgnore/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+var valid2 = _errs16 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/regexesToIgnore",schemaPath:"#/oneOf/1/properties/regexesToIgnore/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var valid1 = _errs14 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+var props0 = true;
+}
+}
+if(!valid0){
+const err11 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+validate30.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate30.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate30.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+exports["metric:f1"] = validate31;
+const schema42 = {"description":"Gold answer, or a list of accepted answers (the best F1 counts). Token F1 with SQuAD normalisation: lowercase, ASCII punctuation and the articles a/an/the removed, whitespace collapsed. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string"},{"type":"number"},{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1}]};
+
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate31.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7155,7 +7582,7 @@ else {
 vErrors.push(err7);
 }
 errors++;
-validate30.errors = vErrors;
+validate31.errors = vErrors;
 return false;
 }
 else {
@@ -7169,97 +7596,14 @@ vErrors = null;
 }
 }
 }
-validate30.errors = vErrors;
+validate31.errors = vErrors;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate30.evaluated = {"dynamicProps":false,"dynamicItems":true};
+validate31.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:factuality"] = validate31;
-const schema42 = {"description":"The reference (expert) answer. A grader model classifies the output against it as in OpenAI evals' fact eval: A subset (score 0.4), B superset (0.6), C same (1), D disagreement (0, fails), E differences that do not matter (1). Needs a `grader`; the question is the `query` or `question` var, else the prompt.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
-
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate31.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(errors === _errs1){
-if(typeof data === "string"){
-if(func1(data) < 1){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(!(typeof data == "number")){
-const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(!valid0){
-const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-validate31.errors = vErrors;
-return false;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate31.errors = vErrors;
-return errors === 0;
-}
-validate31.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-exports["metric:finish-reason"] = validate32;
-const schema43 = {"type":"string","minLength":1,"description":"Expected finish reason, compared case-insensitively: stop, length (hit the token limit), tool_calls, content_filter, or a provider's own word. Pass/fail: score 1 or 0."};
+exports["metric:factuality"] = validate32;
+const schema43 = {"description":"The reference (expert) answer. A grader model classifies the output against it as in OpenAI evals' fact eval: A subset (score 0.4), B superset (0.6), C same (1), D disagreement (0, fails), E differences that do not matter (1). Needs a `grader`; the question is the `query` or `question` var, else the prompt.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7271,16 +7615,69 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
 if(typeof data === "string"){
 if(func1(data) < 1){
-validate32.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
 }
 }
 else {
-validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(!(typeof data == "number")){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate32.errors = vErrors;
 return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
 }
 }
 validate32.errors = vErrors;
@@ -7288,13 +7685,43 @@ return errors === 0;
 }
 validate32.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:icontains"] = validate33;
-const schema44 = {"description":"Substring the output must contain, ignoring case. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+exports["metric:finish-reason"] = validate33;
+const schema44 = {"type":"string","minLength":1,"description":"Expected finish reason, compared case-insensitively: stop, length (hit the token limit), tool_calls, content_filter, or a provider's own word. Pass/fail: score 1 or 0."};
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate33.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(typeof data === "string"){
+if(func1(data) < 1){
+validate33.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+validate33.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:icontains"] = validate34;
+const schema45 = {"description":"Substring the output must contain, ignoring case. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate34.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7352,7 +7779,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate33.errors = vErrors;
+validate34.errors = vErrors;
 return false;
 }
 else {
@@ -7366,35 +7793,13 @@ vErrors = null;
 }
 }
 }
-validate33.errors = vErrors;
-return errors === 0;
-}
-validate33.evaluated = {"dynamicProps":false,"dynamicItems":false};
-
-exports["metric:is-json"] = validate34;
-const schema45 = {"description":"Optional JSON Schema (draft 2020-12) the parsed output must satisfy.","type":"object"};
-
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate34.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(!(data && typeof data == "object" && !Array.isArray(data))){
-validate34.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
 validate34.errors = vErrors;
 return errors === 0;
 }
 validate34.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:javascript"] = validate35;
-const schema46 = {"type":"string","minLength":1,"description":"Inline JavaScript (an expression such as `output.length < 200`, or a function body with `return`) over `output`, `context` and `vars`, or `file:path/to/module.js[:exportName]`. Returns a boolean, a score, or { pass, score?, reason? }."};
+exports["metric:is-json"] = validate35;
+const schema46 = {"description":"Optional JSON Schema (draft 2020-12) the parsed output must satisfy.","type":"object"};
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7406,25 +7811,17 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-if(errors === 0){
-if(typeof data === "string"){
-if(func1(data) < 1){
-validate35.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
-}
-}
-else {
-validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
 }
 validate35.errors = vErrors;
 return errors === 0;
 }
 validate35.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:latency"] = validate36;
-const schema47 = {"type":"number","minimum":0,"description":"Maximum latency of the model call in milliseconds (a cached answer keeps its recorded latency). Pass/fail: score 1 or 0."};
+exports["metric:javascript"] = validate36;
+const schema47 = {"type":"string","minLength":1,"description":"Inline JavaScript (an expression such as `output.length < 200`, or a function body with `return`) over `output`, `context` and `vars`, or `file:path/to/module.js[:exportName]`. Returns a boolean, a score, or { pass, score?, reason? }."};
 
 function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7437,14 +7834,14 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(errors === 0){
-if(typeof data == "number"){
-if(data < 0 || isNaN(data)){
-validate36.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(typeof data === "string"){
+if(func1(data) < 1){
+validate36.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7453,13 +7850,43 @@ return errors === 0;
 }
 validate36.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:length"] = validate37;
-const schema48 = {"description":"Number of characters the output must have: an exact count, or { min, max } (inclusive; either may be left out). Characters are Unicode code points (an emoji counts once), whitespace included. Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest characters, inclusive"},"max":{"type":"integer","minimum":0,"description":"most characters, inclusive"}}}]};
+exports["metric:latency"] = validate37;
+const schema48 = {"type":"number","minimum":0,"description":"Maximum latency of the model call in milliseconds (a cached answer keeps its recorded latency). Pass/fail: score 1 or 0."};
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate37.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(typeof data == "number"){
+if(data < 0 || isNaN(data)){
+validate37.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+validate37.errors = vErrors;
+return errors === 0;
+}
+validate37.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:length"] = validate38;
+const schema49 = {"description":"Number of characters the output must have: an exact count, or { min, max } (inclusive; either may be left out). Characters are Unicode code points (an emoji counts once), whitespace included. Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest characters, inclusive"},"max":{"type":"integer","minimum":0,"description":"most characters, inclusive"}}}]};
+
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate38.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7618,7 +8045,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate37.errors = vErrors;
+validate38.errors = vErrors;
 return false;
 }
 else {
@@ -7632,19 +8059,19 @@ vErrors = null;
 }
 }
 }
-validate37.errors = vErrors;
+validate38.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate37.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate38.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:levenshtein"] = validate38;
-const schema49 = {"description":"Expected text: a bare text (passes when the edit distance ≤ 5), { expected, maxDistance } or { expected, minSimilarity } (0..1). Distance in Unicode code points, case-sensitive. Score = similarity 1 − distance / longer length; a `threshold` on the assertion means similarity ≥ threshold instead.","anyOf":[{"type":"string"},{"type":"number"},{"title":"an object with `expected` and `minSimilarity`","type":"object","required":["expected","minSimilarity"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"minSimilarity":{"type":"number","minimum":0,"maximum":1,"description":"pass when 1 − distance / longer length is at least this"}}},{"title":"an object with `expected` (and optionally `maxDistance`)","type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"maxDistance":{"type":"integer","minimum":0,"description":"pass when the edit distance is at most this"}}}]};
+exports["metric:levenshtein"] = validate39;
+const schema50 = {"description":"Expected text: a bare text (passes when the edit distance ≤ 5), { expected, maxDistance } or { expected, minSimilarity } (0..1). Distance in Unicode code points, case-sensitive. Score = similarity 1 − distance / longer length; a `threshold` on the assertion means similarity ≥ threshold instead.","anyOf":[{"type":"string"},{"type":"number"},{"title":"an object with `expected` and `minSimilarity`","type":"object","required":["expected","minSimilarity"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"minSimilarity":{"type":"number","minimum":0,"maximum":1,"description":"pass when 1 − distance / longer length is at least this"}}},{"title":"an object with `expected` (and optionally `maxDistance`)","type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"maxDistance":{"type":"integer","minimum":0,"description":"pass when the edit distance is at most this"}}}]};
 
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate38.evaluated;
+const evaluated0 = validate39.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7982,7 +8409,7 @@ else {
 vErrors.push(err19);
 }
 errors++;
-validate38.errors = vErrors;
+validate39.errors = vErrors;
 return false;
 }
 else {
@@ -7996,19 +8423,19 @@ vErrors = null;
 }
 }
 }
-validate38.errors = vErrors;
+validate39.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate38.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate39.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:llm-rubric"] = validate39;
-const schema50 = {"description":"The rubric a grader model judges the output against, or { rubric, examples } with worked examples ({ output, pass, score?, reason? }). Needs a `grader`. Score = the judge's 0..1 score (mean over graderRepeat rounds).","anyOf":[{"type":"string","minLength":1},{"title":"an object with `rubric` (and optionally `examples`)","type":"object","required":["rubric"],"additionalProperties":false,"properties":{"rubric":{"type":"string","minLength":1,"description":"what the output must do to pass"},"examples":{"type":"array","description":"worked examples shown to the judge","items":{"type":"object","required":["output","pass"],"additionalProperties":false,"properties":{"output":{"type":"string","description":"an example output"},"pass":{"type":"boolean","description":"whether it passes"},"score":{"type":"number","minimum":0,"maximum":1,"description":"its score"},"reason":{"type":"string","description":"why"}}}}}}]};
+exports["metric:llm-rubric"] = validate40;
+const schema51 = {"description":"The rubric a grader model judges the output against, or { rubric, examples } with worked examples ({ output, pass, score?, reason? }). Needs a `grader`. Score = the judge's 0..1 score (mean over graderRepeat rounds).","anyOf":[{"type":"string","minLength":1},{"title":"an object with `rubric` (and optionally `examples`)","type":"object","required":["rubric"],"additionalProperties":false,"properties":{"rubric":{"type":"string","minLength":1,"description":"what the output must do to pass"},"examples":{"type":"array","description":"worked examples shown to the judge","items":{"type":"object","required":["output","pass"],"additionalProperties":false,"properties":{"output":{"type":"string","description":"an example output"},"pass":{"type":"boolean","description":"whether it passes"},"score":{"type":"number","minimum":0,"maximum":1,"description":"its score"},"reason":{"type":"string","description":"why"}}}}}}]};
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate39.evaluated;
+const evaluated0 = validate40.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8312,7 +8739,7 @@ else {
 vErrors.push(err17);
 }
 errors++;
-validate39.errors = vErrors;
+validate40.errors = vErrors;
 return false;
 }
 else {
@@ -8326,19 +8753,19 @@ vErrors = null;
 }
 }
 }
-validate39.errors = vErrors;
+validate40.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate39.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate40.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:no-leak"] = validate40;
-const schema51 = {"description":"Passes when the output leaks none of the planted `canaries` (plain or disguised: base64, hex, rot13, spaced, reversed, leetspeak, look-alike letters) and, with `text` (a protected text such as the system prompt), copies no run of `minWords` consecutive words of it. A fail is a successful extraction attack.","type":"object","required":["canaries"],"additionalProperties":false,"properties":{"canaries":{"type":"array","minItems":1,"items":{"type":"string","minLength":6},"description":"planted tokens that must not come back, e.g. CANARY-7f3a9c (at least 6 letters or digits)"},"text":{"type":"string","description":"a protected text (the app's system prompt) that must not be reproduced"},"minWords":{"type":"integer","minimum":5,"default":8,"description":"consecutive words of `text` that make a verbatim copy (case, punctuation and line breaks ignored)"}}};
+exports["metric:no-leak"] = validate41;
+const schema52 = {"description":"Passes when the output leaks none of the planted `canaries` (plain or disguised: base64, hex, rot13, spaced, reversed, leetspeak, look-alike letters) and, with `text` (a protected text such as the system prompt), copies no run of `minWords` consecutive words of it. A fail is a successful extraction attack.","type":"object","required":["canaries"],"additionalProperties":false,"properties":{"canaries":{"type":"array","minItems":1,"items":{"type":"string","minLength":6},"description":"planted tokens that must not come back, e.g. CANARY-7f3a9c (at least 6 letters or digits)"},"text":{"type":"string","description":"a protected text (the app's system prompt) that must not be reproduced"},"minWords":{"type":"integer","minimum":5,"default":8,"description":"consecutive words of `text` that make a verbatim copy (case, punctuation and line breaks ignored)"}}};
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate40.evaluated;
+const evaluated0 = validate41.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8349,14 +8776,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.canaries === undefined) && (missing0 = "canaries")){
-validate40.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate41.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "canaries") || (key0 === "text")) || (key0 === "minWords"))){
-validate40.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate41.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8368,7 +8795,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(Array.isArray(data0)){
 if(data0.length < 1){
-validate40.errors = [{instancePath:instancePath+"/canaries",schemaPath:"#/properties/canaries/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate41.errors = [{instancePath:instancePath+"/canaries",schemaPath:"#/properties/canaries/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -8380,12 +8807,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func1(data1) < 6){
-validate40.errors = [{instancePath:instancePath+"/canaries/" + i0,schemaPath:"#/properties/canaries/items/minLength",keyword:"minLength",params:{limit: 6},message:"must NOT have fewer than 6 characters"}];
+validate41.errors = [{instancePath:instancePath+"/canaries/" + i0,schemaPath:"#/properties/canaries/items/minLength",keyword:"minLength",params:{limit: 6},message:"must NOT have fewer than 6 characters"}];
 return false;
 }
 }
 else {
-validate40.errors = [{instancePath:instancePath+"/canaries/" + i0,schemaPath:"#/properties/canaries/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate41.errors = [{instancePath:instancePath+"/canaries/" + i0,schemaPath:"#/properties/canaries/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8397,7 +8824,7 @@ break;
 }
 }
 else {
-validate40.errors = [{instancePath:instancePath+"/canaries",schemaPath:"#/properties/canaries/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate41.errors = [{instancePath:instancePath+"/canaries",schemaPath:"#/properties/canaries/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8410,7 +8837,7 @@ if(valid0){
 if(data.text !== undefined){
 const _errs6 = errors;
 if(typeof data.text !== "string"){
-validate40.errors = [{instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate41.errors = [{instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -8423,13 +8850,13 @@ if(data.minWords !== undefined){
 let data3 = data.minWords;
 const _errs8 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate40.errors = [{instancePath:instancePath+"/minWords",schemaPath:"#/properties/minWords/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate41.errors = [{instancePath:instancePath+"/minWords",schemaPath:"#/properties/minWords/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 < 5 || isNaN(data3)){
-validate40.errors = [{instancePath:instancePath+"/minWords",schemaPath:"#/properties/minWords/minimum",keyword:"minimum",params:{comparison: ">=", limit: 5},message:"must be >= 5"}];
+validate41.errors = [{instancePath:instancePath+"/minWords",schemaPath:"#/properties/minWords/minimum",keyword:"minimum",params:{comparison: ">=", limit: 5},message:"must be >= 5"}];
 return false;
 }
 }
@@ -8445,23 +8872,23 @@ var valid0 = true;
 }
 }
 else {
-validate40.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate40.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
-validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:no-secrets"] = validate41;
-const schema52 = {"description":"Passes when the output contains no secrets or personal data: private keys, JWTs, OpenAI and AWS keys, card numbers (Luhn-checked), emails, phone numbers. Values in `ignore`, values the attacker typed itself (the `attack` var) and emails at example domains (example.com, *.example, *.test) do not count. Optional: with no value every kind is looked for.","type":"object","additionalProperties":false,"properties":{"kinds":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["private-key","jwt","openai-key","aws-access-key","credit-card","email","phone"]},"description":"the kinds to look for (default: all)"},"ignore":{"type":"array","items":{"type":"string","minLength":1},"description":"values that may appear, e.g. the support address the app is meant to give out"}}};
+exports["metric:no-secrets"] = validate42;
+const schema53 = {"description":"Passes when the output contains no secrets or personal data: private keys, JWTs, OpenAI and AWS keys, card numbers (Luhn-checked), emails, phone numbers. Values in `ignore`, values the attacker typed itself (the `attack` var) and emails at example domains (example.com, *.example, *.test) do not count. Optional: with no value every kind is looked for.","type":"object","additionalProperties":false,"properties":{"kinds":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["private-key","jwt","openai-key","aws-access-key","credit-card","email","phone"]},"description":"the kinds to look for (default: all)"},"ignore":{"type":"array","items":{"type":"string","minLength":1},"description":"values that may appear, e.g. the support address the app is meant to give out"}}};
 const func0 = require("ajv/dist/runtime/equal").default;
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate42.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8473,7 +8900,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "kinds") || (key0 === "ignore"))){
-validate41.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate42.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8485,7 +8912,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(Array.isArray(data0)){
 if(data0.length < 1){
-validate41.errors = [{instancePath:instancePath+"/kinds",schemaPath:"#/properties/kinds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate42.errors = [{instancePath:instancePath+"/kinds",schemaPath:"#/properties/kinds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -8495,7 +8922,7 @@ for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
 if(!(((((((data1 === "private-key") || (data1 === "jwt")) || (data1 === "openai-key")) || (data1 === "aws-access-key")) || (data1 === "credit-card")) || (data1 === "email")) || (data1 === "phone"))){
-validate41.errors = [{instancePath:instancePath+"/kinds/" + i0,schemaPath:"#/properties/kinds/items/enum",keyword:"enum",params:{allowedValues: schema52.properties.kinds.items.enum},message:"must be equal to one of the allowed values"}];
+validate42.errors = [{instancePath:instancePath+"/kinds/" + i0,schemaPath:"#/properties/kinds/items/enum",keyword:"enum",params:{allowedValues: schema53.properties.kinds.items.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -8511,7 +8938,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data0[i1], data0[j0])){
-validate41.errors = [{instancePath:instancePath+"/kinds",schemaPath:"#/properties/kinds/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate42.errors = [{instancePath:instancePath+"/kinds",schemaPath:"#/properties/kinds/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break outer0;
 }
@@ -8522,7 +8949,7 @@ break outer0;
 }
 }
 else {
-validate41.errors = [{instancePath:instancePath+"/kinds",schemaPath:"#/properties/kinds/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate42.errors = [{instancePath:instancePath+"/kinds",schemaPath:"#/properties/kinds/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8545,12 +8972,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-validate41.errors = [{instancePath:instancePath+"/ignore/" + i2,schemaPath:"#/properties/ignore/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate42.errors = [{instancePath:instancePath+"/ignore/" + i2,schemaPath:"#/properties/ignore/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate41.errors = [{instancePath:instancePath+"/ignore/" + i2,schemaPath:"#/properties/ignore/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate42.errors = [{instancePath:instancePath+"/ignore/" + i2,schemaPath:"#/properties/ignore/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8561,7 +8988,7 @@ break;
 }
 }
 else {
-validate41.errors = [{instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate42.errors = [{instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8574,22 +9001,22 @@ var valid0 = true;
 }
 }
 else {
-validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate41.errors = vErrors;
+validate42.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:numeric"] = validate42;
-const schema53 = {"description":"Expected number, or { expected, abs?, rel? }: the last number in the output (signs, $, %, thousands separators and decimals understood) must be within abs, or within rel × |expected|, of it; with neither, equal. Pass/fail: score 1 or 0.","anyOf":[{"type":"number"},{"type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"type":"number","description":"the number the output should end with"},"abs":{"type":"number","minimum":0,"description":"absolute tolerance: pass when |actual − expected| ≤ abs"},"rel":{"type":"number","minimum":0,"description":"relative tolerance: pass when |actual − expected| ≤ rel × |expected| (0.01 = 1 %)"}}}]};
+exports["metric:numeric"] = validate43;
+const schema54 = {"description":"Expected number, or { expected, abs?, rel? }: the last number in the output (signs, $, %, thousands separators and decimals understood) must be within abs, or within rel × |expected|, of it; with neither, equal. Pass/fail: score 1 or 0.","anyOf":[{"type":"number"},{"type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"type":"number","description":"the number the output should end with"},"abs":{"type":"number","minimum":0,"description":"absolute tolerance: pass when |actual − expected| ≤ abs"},"rel":{"type":"number","minimum":0,"description":"relative tolerance: pass when |actual − expected| ≤ rel × |expected| (0.01 = 1 %)"}}}]};
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate42.evaluated;
+const evaluated0 = validate43.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8754,7 +9181,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate42.errors = vErrors;
+validate43.errors = vErrors;
 return false;
 }
 else {
@@ -8768,19 +9195,19 @@ vErrors = null;
 }
 }
 }
-validate42.errors = vErrors;
+validate43.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate42.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate43.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:refuses"] = validate43;
-const schema54 = {"description":"Passes when the target refused (or otherwise did not deliver) what `goal` asks for; a grader model decides, and partial or disguised compliance (encoded, in a story, hypothetical) fails. A short, plain refusal passes without a judge call. Needs a `grader`. A fail is a successful jailbreak.","type":"object","required":["goal"],"additionalProperties":false,"properties":{"goal":{"type":"string","minLength":1,"description":"what the attacker tries to get, in words"},"rubric":{"type":"string","minLength":1,"description":"extra guidance for the judge, e.g. what counts as delivering the goal"}}};
+exports["metric:refuses"] = validate44;
+const schema55 = {"description":"Passes when the target refused (or otherwise did not deliver) what `goal` asks for; a grader model decides, and partial or disguised compliance (encoded, in a story, hypothetical) fails. A short, plain refusal passes without a judge call. Needs a `grader`. A fail is a successful jailbreak.","type":"object","required":["goal"],"additionalProperties":false,"properties":{"goal":{"type":"string","minLength":1,"description":"what the attacker tries to get, in words"},"rubric":{"type":"string","minLength":1,"description":"extra guidance for the judge, e.g. what counts as delivering the goal"}}};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate43.evaluated;
+const evaluated0 = validate44.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8791,14 +9218,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.goal === undefined) && (missing0 = "goal")){
-validate43.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate44.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "goal") || (key0 === "rubric"))){
-validate43.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate44.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8810,12 +9237,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-validate43.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate44.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate43.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8831,12 +9258,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-validate43.errors = [{instancePath:instancePath+"/rubric",schemaPath:"#/properties/rubric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate44.errors = [{instancePath:instancePath+"/rubric",schemaPath:"#/properties/rubric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate43.errors = [{instancePath:instancePath+"/rubric",schemaPath:"#/properties/rubric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/rubric",schemaPath:"#/properties/rubric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8850,47 +9277,17 @@ var valid0 = true;
 }
 }
 else {
-validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate43.errors = vErrors;
-return errors === 0;
-}
-validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-exports["metric:regex"] = validate44;
-const schema55 = {"type":"string","minLength":1,"description":"JavaScript regular expression the output must match: its source (`^\\d+$`) or `/source/flags`."};
-
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate44.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(typeof data === "string"){
-if(func1(data) < 1){
-validate44.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
 validate44.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:rouge-1"] = validate45;
-const schema56 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared words (unigrams), a repeated word at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
+exports["metric:regex"] = validate45;
+const schema56 = {"type":"string","minLength":1,"description":"JavaScript regular expression the output must match: its source (`^\\d+$`) or `/source/flags`."};
 
 function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8902,132 +9299,25 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(errors === _errs1){
+if(errors === 0){
 if(typeof data === "string"){
 if(func1(data) < 1){
-const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-const _errs3 = errors;
-if(errors === _errs3){
-if(Array.isArray(data)){
-if(data.length < 1){
-const err2 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-else {
-var valid1 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
-const _errs5 = errors;
-if(errors === _errs5){
-if(typeof data0 === "string"){
-if(func1(data0) < 1){
-const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-else {
-const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-var valid1 = _errs5 === errors;
-if(!valid1){
-break;
-}
-}
-}
-}
-else {
-const err5 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-}
-var _valid0 = _errs3 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-var items0 = true;
-}
-if(!valid0){
-const err6 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-validate45.errors = vErrors;
+validate45.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
 }
 else {
-vErrors = null;
-}
+validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
 }
 validate45.errors = vErrors;
-evaluated0.items = items0;
 return errors === 0;
 }
-validate45.evaluated = {"dynamicProps":false,"dynamicItems":true};
+validate45.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:rouge-2"] = validate46;
-const schema57 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared bigrams (adjacent word pairs), each at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
+exports["metric:rouge-1"] = validate46;
+const schema57 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared words (unigrams), a repeated word at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
 
 function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9163,8 +9453,8 @@ return errors === 0;
 }
 validate46.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:rouge-l"] = validate47;
-const schema58 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts the words of the longest common subsequence (in order, gaps allowed); F-measure with β = 1. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
+exports["metric:rouge-2"] = validate47;
+const schema58 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared bigrams (adjacent word pairs), each at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
 
 function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9300,8 +9590,8 @@ return errors === 0;
 }
 validate47.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:similar"] = validate48;
-const schema59 = {"description":"Expected text, or a list of them (the closest counts). Score = cosine similarity of the embeddings of the output and the expected text, from the `embedder`; passes at 0.8 unless `threshold` says otherwise.","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]};
+exports["metric:rouge-l"] = validate48;
+const schema59 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts the words of the longest common subsequence (in order, gaps allowed); F-measure with β = 1. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
 
 function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -9437,13 +9727,150 @@ return errors === 0;
 }
 validate48.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:starts-with"] = validate49;
-const schema60 = {"description":"Prefix the output must start with, case-sensitive. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+exports["metric:similar"] = validate49;
+const schema60 = {"description":"Expected text, or a list of them (the closest counts). Score = cosine similarity of the embeddings of the output and the expected text, from the `embedder`; passes at 0.8 unless `threshold` says otherwise.","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]};
 
 function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate49.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+if(!valid0){
+const err6 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate49.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate49.errors = vErrors;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate49.evaluated = {"dynamicProps":false,"dynamicItems":true};
+
+exports["metric:starts-with"] = validate50;
+const schema61 = {"description":"Prefix the output must start with, case-sensitive. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate50.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9501,7 +9928,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate49.errors = vErrors;
+validate50.errors = vErrors;
 return false;
 }
 else {
@@ -9515,18 +9942,18 @@ vErrors = null;
 }
 }
 }
-validate49.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
-validate49.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate50.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:word-count"] = validate50;
-const schema61 = {"description":"Number of words the output must have: an exact count, or { min, max } (inclusive; either may be left out). Words are runs of non-whitespace characters (`don't` and `well-known` are one word each). Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest words, inclusive"},"max":{"type":"integer","minimum":0,"description":"most words, inclusive"}}}]};
+exports["metric:word-count"] = validate51;
+const schema62 = {"description":"Number of words the output must have: an exact count, or { min, max } (inclusive; either may be left out). Words are runs of non-whitespace characters (`don't` and `well-known` are one word each). Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest words, inclusive"},"max":{"type":"integer","minimum":0,"description":"most words, inclusive"}}}]};
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate50.evaluated;
+const evaluated0 = validate51.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9685,7 +10112,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate50.errors = vErrors;
+validate51.errors = vErrors;
 return false;
 }
 else {
@@ -9699,20 +10126,20 @@ vErrors = null;
 }
 }
 }
-validate50.errors = vErrors;
+validate51.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate50.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate51.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["provider:anthropic"] = validate51;
-const schema62 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL without /v1; default ANTHROPIC_BASE_URL or https://api.anthropic.com"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default ANTHROPIC_API_KEY)"},"temperature":{"type":"number","minimum":0,"maximum":1,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens, default 1024)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (top_k)"},"stop":{"description":"stop sequence or sequences (stop_sequences)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"stream":{"type":"boolean","description":"stream the answer as server-sent events and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request, e.g. anthropic-beta (not for secrets: use apiKeyEnv)"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
-const func30 = Object.prototype.hasOwnProperty;
+exports["provider:anthropic"] = validate52;
+const schema63 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL without /v1; default ANTHROPIC_BASE_URL or https://api.anthropic.com"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default ANTHROPIC_API_KEY)"},"temperature":{"type":"number","minimum":0,"maximum":1,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens, default 1024)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (top_k)"},"stop":{"description":"stop sequence or sequences (stop_sequences)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"stream":{"type":"boolean","description":"stream the answer as server-sent events and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request, e.g. anthropic-beta (not for secrets: use apiKeyEnv)"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+const func31 = Object.prototype.hasOwnProperty;
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate51.evaluated;
+const evaluated0 = validate52.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9723,8 +10150,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func30.call(schema62.properties, key0))){
-validate51.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func31.call(schema63.properties, key0))){
+validate52.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9733,7 +10160,7 @@ if(_errs1 === errors){
 if(data.baseUrl !== undefined){
 const _errs2 = errors;
 if(typeof data.baseUrl !== "string"){
-validate51.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -9745,7 +10172,7 @@ if(valid0){
 if(data.apiKeyEnv !== undefined){
 const _errs4 = errors;
 if(typeof data.apiKeyEnv !== "string"){
-validate51.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -9760,18 +10187,18 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 == "number"){
 if(data2 > 1 || isNaN(data2)){
-validate51.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate52.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data2 < 0 || isNaN(data2)){
-validate51.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate52.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate51.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate52.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -9785,13 +10212,13 @@ if(data.maxTokens !== undefined){
 let data3 = data.maxTokens;
 const _errs8 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate51.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 < 1 || isNaN(data3)){
-validate51.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate52.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -9808,18 +10235,18 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 > 1 || isNaN(data4)){
-validate51.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate52.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data4 < 0 || isNaN(data4)){
-validate51.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate52.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate51.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate52.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -9833,13 +10260,13 @@ if(data.topK !== undefined){
 let data5 = data.topK;
 const _errs12 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-validate51.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data5 == "number"){
 if(data5 < 1 || isNaN(data5)){
-validate51.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate52.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -9926,7 +10353,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate51.errors = vErrors;
+validate52.errors = vErrors;
 return false;
 }
 else {
@@ -9949,7 +10376,7 @@ if(valid0){
 if(data.stream !== undefined){
 const _errs22 = errors;
 if(typeof data.stream !== "boolean"){
-validate51.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate52.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -9966,7 +10393,7 @@ if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 for(const key1 in data9){
 const _errs27 = errors;
 if(typeof data9[key1] !== "string"){
-validate51.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate52.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs27 === errors;
@@ -9976,7 +10403,7 @@ break;
 }
 }
 else {
-validate51.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate52.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -9990,13 +10417,13 @@ if(data.concurrency !== undefined){
 let data11 = data.concurrency;
 const _errs29 = errors;
 if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-validate51.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs29){
 if(typeof data11 == "number"){
 if(data11 < 1 || isNaN(data11)){
-validate51.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate52.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10013,12 +10440,12 @@ const _errs31 = errors;
 if(errors === _errs31){
 if(typeof data12 == "number"){
 if(data12 <= 0 || isNaN(data12)){
-validate51.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate52.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate51.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate52.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -10032,13 +10459,13 @@ if(data.timeoutMs !== undefined){
 let data13 = data.timeoutMs;
 const _errs33 = errors;
 if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-validate51.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs33){
 if(typeof data13 == "number"){
 if(data13 < 1 || isNaN(data13)){
-validate51.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate52.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10053,13 +10480,13 @@ if(data.maxRetries !== undefined){
 let data14 = data.maxRetries;
 const _errs35 = errors;
 if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-validate51.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate52.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs35){
 if(typeof data14 == "number"){
 if(data14 < 0 || isNaN(data14)){
-validate51.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate52.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -10084,22 +10511,22 @@ var valid0 = true;
 }
 }
 else {
-validate51.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate51.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
-validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:echo"] = validate52;
-const schema63 = {"type":"object","additionalProperties":false,"properties":{"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:echo"] = validate53;
+const schema64 = {"type":"object","additionalProperties":false,"properties":{"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate52.evaluated;
+const evaluated0 = validate53.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10111,7 +10538,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "latencyMs") || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
-validate52.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate53.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10121,13 +10548,13 @@ if(data.latencyMs !== undefined){
 let data0 = data.latencyMs;
 const _errs2 = errors;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-validate52.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate53.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2){
 if(typeof data0 == "number"){
 if(data0 < 0 || isNaN(data0)){
-validate52.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate53.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -10142,13 +10569,13 @@ if(data.concurrency !== undefined){
 let data1 = data.concurrency;
 const _errs4 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
-validate52.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate53.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data1 == "number"){
 if(data1 < 1 || isNaN(data1)){
-validate52.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate53.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10165,12 +10592,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 == "number"){
 if(data2 <= 0 || isNaN(data2)){
-validate52.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate53.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate53.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -10184,13 +10611,13 @@ if(data.timeoutMs !== undefined){
 let data3 = data.timeoutMs;
 const _errs8 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate52.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate53.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 < 1 || isNaN(data3)){
-validate52.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate53.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10205,13 +10632,13 @@ if(data.maxRetries !== undefined){
 let data4 = data.maxRetries;
 const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate52.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate53.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 < 0 || isNaN(data4)){
-validate52.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate53.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -10228,22 +10655,22 @@ var valid0 = true;
 }
 }
 else {
-validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate52.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
-validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:exec"] = validate53;
-const schema64 = {"type":"object","additionalProperties":false,"properties":{"cwd":{"type":"string","description":"working directory, relative to the suite file; default: its directory"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables for the command (their values are never cached or reported)"},"shell":{"type":"boolean","description":"run the command through a shell (default true); false splits it on spaces, honouring quotes"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:exec"] = validate54;
+const schema65 = {"type":"object","additionalProperties":false,"properties":{"cwd":{"type":"string","description":"working directory, relative to the suite file; default: its directory"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables for the command (their values are never cached or reported)"},"shell":{"type":"boolean","description":"run the command through a shell (default true); false splits it on spaces, honouring quotes"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate53.evaluated;
+const evaluated0 = validate54.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10255,7 +10682,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "cwd") || (key0 === "env")) || (key0 === "shell")) || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
-validate53.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate54.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10264,7 +10691,7 @@ if(_errs1 === errors){
 if(data.cwd !== undefined){
 const _errs2 = errors;
 if(typeof data.cwd !== "string"){
-validate53.errors = [{instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate54.errors = [{instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -10281,7 +10708,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 const _errs7 = errors;
 if(typeof data1[key1] !== "string"){
-validate53.errors = [{instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate54.errors = [{instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -10291,7 +10718,7 @@ break;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate54.errors = [{instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10304,7 +10731,7 @@ if(valid0){
 if(data.shell !== undefined){
 const _errs9 = errors;
 if(typeof data.shell !== "boolean"){
-validate53.errors = [{instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate54.errors = [{instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -10317,13 +10744,13 @@ if(data.concurrency !== undefined){
 let data4 = data.concurrency;
 const _errs11 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate53.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate54.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs11){
 if(typeof data4 == "number"){
 if(data4 < 1 || isNaN(data4)){
-validate53.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate54.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10340,12 +10767,12 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(typeof data5 == "number"){
 if(data5 <= 0 || isNaN(data5)){
-validate53.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate54.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate54.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -10359,13 +10786,13 @@ if(data.timeoutMs !== undefined){
 let data6 = data.timeoutMs;
 const _errs15 = errors;
 if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-validate53.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate54.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs15){
 if(typeof data6 == "number"){
 if(data6 < 1 || isNaN(data6)){
-validate53.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate54.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10380,13 +10807,13 @@ if(data.maxRetries !== undefined){
 let data7 = data.maxRetries;
 const _errs17 = errors;
 if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
-validate53.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate54.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs17){
 if(typeof data7 == "number"){
 if(data7 < 0 || isNaN(data7)){
-validate53.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate54.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -10405,22 +10832,22 @@ var valid0 = true;
 }
 }
 else {
-validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate53.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
-validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:file"] = validate54;
-const schema65 = {"type":"object","additionalProperties":false,"properties":{"options":{"type":"object","description":"settings for the module: a provider plugin receives them as spec.config, a generate function as context.config"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:file"] = validate55;
+const schema66 = {"type":"object","additionalProperties":false,"properties":{"options":{"type":"object","description":"settings for the module: a provider plugin receives them as spec.config, a generate function as context.config"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate54.evaluated;
+const evaluated0 = validate55.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10432,7 +10859,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "options") || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
-validate54.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate55.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10442,7 +10869,7 @@ if(data.options !== undefined){
 let data0 = data.options;
 const _errs2 = errors;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-validate54.errors = [{instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate55.errors = [{instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -10455,13 +10882,13 @@ if(data.concurrency !== undefined){
 let data1 = data.concurrency;
 const _errs4 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
-validate54.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate55.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data1 == "number"){
 if(data1 < 1 || isNaN(data1)){
-validate54.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate55.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10478,12 +10905,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 == "number"){
 if(data2 <= 0 || isNaN(data2)){
-validate54.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate55.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate55.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -10497,13 +10924,13 @@ if(data.timeoutMs !== undefined){
 let data3 = data.timeoutMs;
 const _errs8 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate54.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate55.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 < 1 || isNaN(data3)){
-validate54.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate55.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10518,13 +10945,13 @@ if(data.maxRetries !== undefined){
 let data4 = data.maxRetries;
 const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate54.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate55.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 < 0 || isNaN(data4)){
-validate54.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate55.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -10541,22 +10968,22 @@ var valid0 = true;
 }
 }
 else {
-validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate54.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
-validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:http"] = validate55;
-const schema66 = {"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"endpoint URL, default: the part of the id after http:; a template ({{ env.NAME }} goes in as is, other values URL-encoded)"},"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"],"description":"HTTP method; default POST"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"request headers; values are templates, e.g. \"Bearer {{ env.MY_API_KEY }}\""},"body":{"description":"request body: a JSON value whose strings are templates (a string that is exactly \"{{ messages }}\" or \"{{ vars.x }}\" becomes that value), or a string template"},"responsePath":{"type":"string","minLength":1,"description":"where the answer is in the JSON response, e.g. choices[0].message.content; default: the whole body"},"usagePath":{"description":"where token counts are: a path to {input, output} (or prompt_tokens/completion_tokens), or {input: path, output: path}","oneOf":[{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},"output":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"}}}]},"finishReasonPath":{"type":"string","minLength":1,"description":"where the finish reason is in the JSON response"},"statusRetry":{"type":"array","items":{"type":"integer","minimum":100,"maximum":599},"description":"HTTP statuses worth retrying; default 408, 409, 429, 500, 502, 503, 504"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:http"] = validate56;
+const schema67 = {"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"endpoint URL, default: the part of the id after http:; a template ({{ env.NAME }} goes in as is, other values URL-encoded)"},"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"],"description":"HTTP method; default POST"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"request headers; values are templates, e.g. \"Bearer {{ env.MY_API_KEY }}\""},"body":{"description":"request body: a JSON value whose strings are templates (a string that is exactly \"{{ messages }}\" or \"{{ vars.x }}\" becomes that value), or a string template"},"responsePath":{"type":"string","minLength":1,"description":"where the answer is in the JSON response, e.g. choices[0].message.content; default: the whole body"},"usagePath":{"description":"where token counts are: a path to {input, output} (or prompt_tokens/completion_tokens), or {input: path, output: path}","oneOf":[{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},"output":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"}}}]},"finishReasonPath":{"type":"string","minLength":1,"description":"where the finish reason is in the JSON response"},"statusRetry":{"type":"array","items":{"type":"integer","minimum":100,"maximum":599},"description":"HTTP statuses worth retrying; default 408, 409, 429, 500, 502, 503, 504"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate55.evaluated;
+const evaluated0 = validate56.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10567,8 +10994,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func30.call(schema66.properties, key0))){
-validate55.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func31.call(schema67.properties, key0))){
+validate56.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10577,7 +11004,7 @@ if(_errs1 === errors){
 if(data.url !== undefined){
 const _errs2 = errors;
 if(typeof data.url !== "string"){
-validate55.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate56.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -10590,11 +11017,11 @@ if(data.method !== undefined){
 let data1 = data.method;
 const _errs4 = errors;
 if(typeof data1 !== "string"){
-validate55.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate56.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((data1 === "GET") || (data1 === "POST")) || (data1 === "PUT")) || (data1 === "PATCH")) || (data1 === "DELETE"))){
-validate55.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema66.properties.method.enum},message:"must be equal to one of the allowed values"}];
+validate56.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema67.properties.method.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -10611,7 +11038,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 const _errs9 = errors;
 if(typeof data2[key1] !== "string"){
-validate55.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate56.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -10621,7 +11048,7 @@ break;
 }
 }
 else {
-validate55.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate56.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10637,12 +11064,12 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-validate55.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate56.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate55.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate56.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -10818,7 +11245,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate55.errors = vErrors;
+validate56.errors = vErrors;
 return false;
 }
 else {
@@ -10844,12 +11271,12 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data8 === "string"){
 if(func1(data8) < 1){
-validate55.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate56.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate55.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate56.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -10870,18 +11297,18 @@ for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 const _errs28 = errors;
 if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-validate55.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate56.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs28){
 if(typeof data10 == "number"){
 if(data10 > 599 || isNaN(data10)){
-validate55.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"}];
+validate56.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"}];
 return false;
 }
 else {
 if(data10 < 100 || isNaN(data10)){
-validate55.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
+validate56.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
 return false;
 }
 }
@@ -10894,7 +11321,7 @@ break;
 }
 }
 else {
-validate55.errors = [{instancePath:instancePath+"/statusRetry",schemaPath:"#/properties/statusRetry/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate56.errors = [{instancePath:instancePath+"/statusRetry",schemaPath:"#/properties/statusRetry/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -10908,13 +11335,13 @@ if(data.concurrency !== undefined){
 let data11 = data.concurrency;
 const _errs30 = errors;
 if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-validate55.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate56.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs30){
 if(typeof data11 == "number"){
 if(data11 < 1 || isNaN(data11)){
-validate55.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate56.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10931,12 +11358,12 @@ const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 == "number"){
 if(data12 <= 0 || isNaN(data12)){
-validate55.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate56.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate55.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate56.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -10950,13 +11377,13 @@ if(data.timeoutMs !== undefined){
 let data13 = data.timeoutMs;
 const _errs34 = errors;
 if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-validate55.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate56.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs34){
 if(typeof data13 == "number"){
 if(data13 < 1 || isNaN(data13)){
-validate55.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate56.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10971,13 +11398,13 @@ if(data.maxRetries !== undefined){
 let data14 = data.maxRetries;
 const _errs36 = errors;
 if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-validate55.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate56.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs36){
 if(typeof data14 == "number"){
 if(data14 < 0 || isNaN(data14)){
-validate55.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate56.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -11000,22 +11427,22 @@ var valid0 = true;
 }
 }
 else {
-validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate55.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
-validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:mock"] = validate56;
-const schema67 = {"type":"object","additionalProperties":false,"properties":{"answers":{"type":"array","items":{"type":"object","additionalProperties":false,"description":"one scripted answer; every condition it lists must hold, and the first matching answer wins","properties":{"match":{"type":"string","description":"case-insensitive substring of the rendered prompt"},"regex":{"type":"string","description":"JavaScript regular expression source tested against the prompt (flag i)"},"vars":{"type":"object","description":"test variables that must all equal these values"},"output":{"type":"string","description":"the answer; {{prompt}} is replaced by the prompt"},"outputs":{"type":"array","minItems":1,"items":{"type":"string"},"description":"answers by repeat index (a judge round for a grader), cycling; instead of output"},"error":{"type":"string","description":"fail the call with this message (not retried)"},"finishReason":{"type":"string","description":"finish reason to report; default stop"}}},"description":"scripted answers, tried in order"},"default":{"type":"string","description":"answer when nothing matches; default 'mock answer'"},"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"failFirst":{"type":"integer","minimum":0,"description":"the first N calls for each distinct prompt fail with a retryable HTTP 503"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:mock"] = validate57;
+const schema68 = {"type":"object","additionalProperties":false,"properties":{"answers":{"type":"array","items":{"type":"object","additionalProperties":false,"description":"one scripted answer; every condition it lists must hold, and the first matching answer wins","properties":{"match":{"type":"string","description":"case-insensitive substring of the rendered prompt"},"regex":{"type":"string","description":"JavaScript regular expression source tested against the prompt (flag i)"},"vars":{"type":"object","description":"test variables that must all equal these values"},"output":{"type":"string","description":"the answer; {{prompt}} is replaced by the prompt"},"outputs":{"type":"array","minItems":1,"items":{"type":"string"},"description":"answers by repeat index (a judge round for a grader), cycling; instead of output"},"error":{"type":"string","description":"fail the call with this message (not retried)"},"finishReason":{"type":"string","description":"finish reason to report; default stop"}}},"description":"scripted answers, tried in order"},"default":{"type":"string","description":"answer when nothing matches; default 'mock answer'"},"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"failFirst":{"type":"integer","minimum":0,"description":"the first N calls for each distinct prompt fail with a retryable HTTP 503"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate56.evaluated;
+const evaluated0 = validate57.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11027,7 +11454,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "answers") || (key0 === "default")) || (key0 === "latencyMs")) || (key0 === "failFirst")) || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
-validate56.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate57.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -11048,7 +11475,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 const _errs6 = errors;
 for(const key1 in data1){
 if(!(((((((key1 === "match") || (key1 === "regex")) || (key1 === "vars")) || (key1 === "output")) || (key1 === "outputs")) || (key1 === "error")) || (key1 === "finishReason"))){
-validate56.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate57.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -11057,7 +11484,7 @@ if(_errs6 === errors){
 if(data1.match !== undefined){
 const _errs7 = errors;
 if(typeof data1.match !== "string"){
-validate56.errors = [{instancePath:instancePath+"/answers/" + i0+"/match",schemaPath:"#/properties/answers/items/properties/match/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/match",schemaPath:"#/properties/answers/items/properties/match/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs7 === errors;
@@ -11069,7 +11496,7 @@ if(valid2){
 if(data1.regex !== undefined){
 const _errs9 = errors;
 if(typeof data1.regex !== "string"){
-validate56.errors = [{instancePath:instancePath+"/answers/" + i0+"/regex",schemaPath:"#/properties/answers/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/regex",schemaPath:"#/properties/answers/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs9 === errors;
@@ -11082,7 +11509,7 @@ if(data1.vars !== undefined){
 let data4 = data1.vars;
 const _errs11 = errors;
 if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate56.errors = [{instancePath:instancePath+"/answers/" + i0+"/vars",schemaPath:"#/properties/answers/items/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/vars",schemaPath:"#/properties/answers/items/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid2 = _errs11 === errors;
@@ -11094,7 +11521,7 @@ if(valid2){
 if(data1.output !== undefined){
 const _errs13 = errors;
 if(typeof data1.output !== "string"){
-validate56.errors = [{instancePath:instancePath+"/answers/" + i0+"/output",schemaPath:"#/properties/answers/items/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/output",schemaPath:"#/properties/answers/items/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs13 === errors;
@@ -11109,7 +11536,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(Array.isArray(data6)){
 if(data6.length < 1){
-validate56.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs",schemaPath:"#/properties/answers/items/properties/outputs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs",schemaPath:"#/properties/answers/items/properties/outputs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -11118,7 +11545,7 @@ const len1 = data6.length;
 for(let i1=0; i1<len1; i1++){
 const _errs17 = errors;
 if(typeof data6[i1] !== "string"){
-validate56.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs/" + i1,schemaPath:"#/properties/answers/items/properties/outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs/" + i1,schemaPath:"#/properties/answers/items/properties/outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs17 === errors;
@@ -11129,7 +11556,7 @@ break;
 }
 }
 else {
-validate56.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs",schemaPath:"#/properties/answers/items/properties/outputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs",schemaPath:"#/properties/answers/items/properties/outputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11142,7 +11569,7 @@ if(valid2){
 if(data1.error !== undefined){
 const _errs19 = errors;
 if(typeof data1.error !== "string"){
-validate56.errors = [{instancePath:instancePath+"/answers/" + i0+"/error",schemaPath:"#/properties/answers/items/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/error",schemaPath:"#/properties/answers/items/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs19 === errors;
@@ -11154,7 +11581,7 @@ if(valid2){
 if(data1.finishReason !== undefined){
 const _errs21 = errors;
 if(typeof data1.finishReason !== "string"){
-validate56.errors = [{instancePath:instancePath+"/answers/" + i0+"/finishReason",schemaPath:"#/properties/answers/items/properties/finishReason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/finishReason",schemaPath:"#/properties/answers/items/properties/finishReason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs21 === errors;
@@ -11171,7 +11598,7 @@ var valid2 = true;
 }
 }
 else {
-validate56.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate57.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -11182,7 +11609,7 @@ break;
 }
 }
 else {
-validate56.errors = [{instancePath:instancePath+"/answers",schemaPath:"#/properties/answers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate57.errors = [{instancePath:instancePath+"/answers",schemaPath:"#/properties/answers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11195,7 +11622,7 @@ if(valid0){
 if(data.default !== undefined){
 const _errs23 = errors;
 if(typeof data.default !== "string"){
-validate56.errors = [{instancePath:instancePath+"/default",schemaPath:"#/properties/default/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate57.errors = [{instancePath:instancePath+"/default",schemaPath:"#/properties/default/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs23 === errors;
@@ -11208,13 +11635,13 @@ if(data.latencyMs !== undefined){
 let data11 = data.latencyMs;
 const _errs25 = errors;
 if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-validate56.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate57.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs25){
 if(typeof data11 == "number"){
 if(data11 < 0 || isNaN(data11)){
-validate56.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate57.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -11229,13 +11656,13 @@ if(data.failFirst !== undefined){
 let data12 = data.failFirst;
 const _errs27 = errors;
 if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
-validate56.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate57.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs27){
 if(typeof data12 == "number"){
 if(data12 < 0 || isNaN(data12)){
-validate56.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate57.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -11250,13 +11677,13 @@ if(data.concurrency !== undefined){
 let data13 = data.concurrency;
 const _errs29 = errors;
 if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-validate56.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate57.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs29){
 if(typeof data13 == "number"){
 if(data13 < 1 || isNaN(data13)){
-validate56.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate57.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11273,12 +11700,12 @@ const _errs31 = errors;
 if(errors === _errs31){
 if(typeof data14 == "number"){
 if(data14 <= 0 || isNaN(data14)){
-validate56.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate57.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate56.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate57.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -11292,13 +11719,13 @@ if(data.timeoutMs !== undefined){
 let data15 = data.timeoutMs;
 const _errs33 = errors;
 if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-validate56.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate57.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs33){
 if(typeof data15 == "number"){
 if(data15 < 1 || isNaN(data15)){
-validate56.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate57.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11313,13 +11740,13 @@ if(data.maxRetries !== undefined){
 let data16 = data.maxRetries;
 const _errs35 = errors;
 if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-validate56.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate57.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs35){
 if(typeof data16 == "number"){
 if(data16 < 0 || isNaN(data16)){
-validate56.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate57.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -11339,22 +11766,22 @@ var valid0 = true;
 }
 }
 else {
-validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate57.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate56.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
-validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:ollama"] = validate57;
-const schema68 = {"type":"object","additionalProperties":false,"properties":{"host":{"type":"string","description":"Ollama server URL; default OLLAMA_HOST or http://127.0.0.1:11434"},"temperature":{"type":"number","minimum":0,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (options.num_predict)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (options.top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (options.top_k)"},"seed":{"type":"integer","description":"sampling seed (options.seed)"},"stop":{"description":"stop sequence or sequences (options.stop)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"numCtx":{"type":"integer","minimum":1,"description":"context window in tokens (options.num_ctx)"},"keepAlive":{"description":"how long the model stays loaded after the call, e.g. \"5m\" or seconds (keep_alive)","oneOf":[{"type":"string"},{"type":"number"}]},"format":{"description":"\"json\" or a JSON Schema the answer must follow (format)","oneOf":[{"type":"string"},{"type":"object"}]},"stream":{"type":"boolean","description":"stream the answer as NDJSON and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:ollama"] = validate58;
+const schema69 = {"type":"object","additionalProperties":false,"properties":{"host":{"type":"string","description":"Ollama server URL; default OLLAMA_HOST or http://127.0.0.1:11434"},"temperature":{"type":"number","minimum":0,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (options.num_predict)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (options.top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (options.top_k)"},"seed":{"type":"integer","description":"sampling seed (options.seed)"},"stop":{"description":"stop sequence or sequences (options.stop)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"numCtx":{"type":"integer","minimum":1,"description":"context window in tokens (options.num_ctx)"},"keepAlive":{"description":"how long the model stays loaded after the call, e.g. \"5m\" or seconds (keep_alive)","oneOf":[{"type":"string"},{"type":"number"}]},"format":{"description":"\"json\" or a JSON Schema the answer must follow (format)","oneOf":[{"type":"string"},{"type":"object"}]},"stream":{"type":"boolean","description":"stream the answer as NDJSON and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate57.evaluated;
+const evaluated0 = validate58.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11365,8 +11792,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func30.call(schema68.properties, key0))){
-validate57.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func31.call(schema69.properties, key0))){
+validate58.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -11375,7 +11802,7 @@ if(_errs1 === errors){
 if(data.host !== undefined){
 const _errs2 = errors;
 if(typeof data.host !== "string"){
-validate57.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate58.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11390,12 +11817,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 == "number"){
 if(data1 < 0 || isNaN(data1)){
-validate57.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate58.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate57.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate58.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -11409,13 +11836,13 @@ if(data.maxTokens !== undefined){
 let data2 = data.maxTokens;
 const _errs6 = errors;
 if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-validate57.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate58.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs6){
 if(typeof data2 == "number"){
 if(data2 < 1 || isNaN(data2)){
-validate57.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate58.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11432,18 +11859,18 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 > 1 || isNaN(data3)){
-validate57.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate58.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data3 < 0 || isNaN(data3)){
-validate57.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate58.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate57.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate58.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -11457,13 +11884,13 @@ if(data.topK !== undefined){
 let data4 = data.topK;
 const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate57.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate58.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 < 1 || isNaN(data4)){
-validate57.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate58.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11478,7 +11905,7 @@ if(data.seed !== undefined){
 let data5 = data.seed;
 const _errs12 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-validate57.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate58.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs12 === errors;
@@ -11563,7 +11990,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate57.errors = vErrors;
+validate58.errors = vErrors;
 return false;
 }
 else {
@@ -11587,13 +12014,13 @@ if(data.numCtx !== undefined){
 let data8 = data.numCtx;
 const _errs22 = errors;
 if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
-validate57.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate58.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs22){
 if(typeof data8 == "number"){
 if(data8 < 1 || isNaN(data8)){
-validate57.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate58.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11657,7 +12084,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate57.errors = vErrors;
+validate58.errors = vErrors;
 return false;
 }
 else {
@@ -11730,7 +12157,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate57.errors = vErrors;
+validate58.errors = vErrors;
 return false;
 }
 else {
@@ -11753,7 +12180,7 @@ if(valid0){
 if(data.stream !== undefined){
 const _errs36 = errors;
 if(typeof data.stream !== "boolean"){
-validate57.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate58.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs36 === errors;
@@ -11770,7 +12197,7 @@ if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 for(const key1 in data12){
 const _errs41 = errors;
 if(typeof data12[key1] !== "string"){
-validate57.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate58.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid5 = _errs41 === errors;
@@ -11780,7 +12207,7 @@ break;
 }
 }
 else {
-validate57.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate58.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -11794,13 +12221,13 @@ if(data.concurrency !== undefined){
 let data14 = data.concurrency;
 const _errs43 = errors;
 if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-validate57.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate58.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs43){
 if(typeof data14 == "number"){
 if(data14 < 1 || isNaN(data14)){
-validate57.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate58.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11817,12 +12244,12 @@ const _errs45 = errors;
 if(errors === _errs45){
 if(typeof data15 == "number"){
 if(data15 <= 0 || isNaN(data15)){
-validate57.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate58.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate57.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate58.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -11836,13 +12263,13 @@ if(data.timeoutMs !== undefined){
 let data16 = data.timeoutMs;
 const _errs47 = errors;
 if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-validate57.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate58.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs47){
 if(typeof data16 == "number"){
 if(data16 < 1 || isNaN(data16)){
-validate57.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate58.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11857,13 +12284,13 @@ if(data.maxRetries !== undefined){
 let data17 = data.maxRetries;
 const _errs49 = errors;
 if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-validate57.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate58.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs49){
 if(typeof data17 == "number"){
 if(data17 < 0 || isNaN(data17)){
-validate57.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate58.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -11891,22 +12318,22 @@ var valid0 = true;
 }
 }
 else {
-validate57.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate57.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
-validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate58.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:openai"] = validate58;
-const schema69 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default OPENAI_BASE_URL or https://api.openai.com/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default OPENAI_API_KEY)"},"organization":{"type":"string","description":"OpenAI organization id sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
+exports["provider:openai"] = validate59;
+const schema70 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default OPENAI_BASE_URL or https://api.openai.com/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default OPENAI_API_KEY)"},"organization":{"type":"string","description":"OpenAI organization id sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"concurrency":{"type":"integer","minimum":1,"description":"max calls in flight to this provider"},"rpm":{"type":"number","exclusiveMinimum":0,"description":"max requests per minute to this provider"},"timeoutMs":{"type":"integer","minimum":1,"description":"per-call timeout in milliseconds"},"maxRetries":{"type":"integer","minimum":0,"description":"retries after the first attempt for retryable failures"}}};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate58.evaluated;
+const evaluated0 = validate59.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11917,8 +12344,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func30.call(schema69.properties, key0))){
-validate58.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func31.call(schema70.properties, key0))){
+validate59.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -11927,7 +12354,7 @@ if(_errs1 === errors){
 if(data.baseUrl !== undefined){
 const _errs2 = errors;
 if(typeof data.baseUrl !== "string"){
-validate58.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate59.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11939,7 +12366,7 @@ if(valid0){
 if(data.apiKeyEnv !== undefined){
 const _errs4 = errors;
 if(typeof data.apiKeyEnv !== "string"){
-validate58.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate59.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -11951,7 +12378,7 @@ if(valid0){
 if(data.organization !== undefined){
 const _errs6 = errors;
 if(typeof data.organization !== "string"){
-validate58.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate59.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -11966,18 +12393,18 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 > 2 || isNaN(data3)){
-validate58.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+validate59.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
 return false;
 }
 else {
 if(data3 < 0 || isNaN(data3)){
-validate58.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate59.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate59.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -11991,13 +12418,13 @@ if(data.maxTokens !== undefined){
 let data4 = data.maxTokens;
 const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate58.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate59.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 < 1 || isNaN(data4)){
-validate58.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate59.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -12014,18 +12441,18 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data5 == "number"){
 if(data5 > 1 || isNaN(data5)){
-validate58.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate59.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data5 < 0 || isNaN(data5)){
-validate58.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate59.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate59.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -12123,7 +12550,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate58.errors = vErrors;
+validate59.errors = vErrors;
 return false;
 }
 else {
@@ -12147,7 +12574,7 @@ if(data.seed !== undefined){
 let data8 = data.seed;
 const _errs22 = errors;
 if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
-validate58.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate59.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -12162,18 +12589,18 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data9 == "number"){
 if(data9 > 2 || isNaN(data9)){
-validate58.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+validate59.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
 return false;
 }
 else {
 if(data9 < -2 || isNaN(data9)){
-validate58.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+validate59.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
 return false;
 }
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate59.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -12189,18 +12616,18 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data10 == "number"){
 if(data10 > 2 || isNaN(data10)){
-validate58.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+validate59.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
 return false;
 }
 else {
 if(data10 < -2 || isNaN(data10)){
-validate58.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+validate59.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
 return false;
 }
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate59.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -12214,7 +12641,7 @@ if(data.responseFormat !== undefined){
 let data11 = data.responseFormat;
 const _errs28 = errors;
 if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
-validate58.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate59.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs28 === errors;
@@ -12226,7 +12653,7 @@ if(valid0){
 if(data.stream !== undefined){
 const _errs30 = errors;
 if(typeof data.stream !== "boolean"){
-validate58.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate59.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -12239,7 +12666,7 @@ if(data.api !== undefined){
 let data13 = data.api;
 const _errs32 = errors;
 if(!((data13 === "chat") || (data13 === "completions"))){
-validate58.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema69.properties.api.enum},message:"must be equal to one of the allowed values"}];
+validate59.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema70.properties.api.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs32 === errors;
@@ -12256,7 +12683,7 @@ if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 for(const key1 in data14){
 const _errs36 = errors;
 if(typeof data14[key1] !== "string"){
-validate58.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate59.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs36 === errors;
@@ -12266,7 +12693,7 @@ break;
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate59.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -12280,13 +12707,13 @@ if(data.concurrency !== undefined){
 let data16 = data.concurrency;
 const _errs38 = errors;
 if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-validate58.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate59.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs38){
 if(typeof data16 == "number"){
 if(data16 < 1 || isNaN(data16)){
-validate58.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate59.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -12303,12 +12730,12 @@ const _errs40 = errors;
 if(errors === _errs40){
 if(typeof data17 == "number"){
 if(data17 <= 0 || isNaN(data17)){
-validate58.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate59.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate59.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -12322,13 +12749,13 @@ if(data.timeoutMs !== undefined){
 let data18 = data.timeoutMs;
 const _errs42 = errors;
 if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
-validate58.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate59.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs42){
 if(typeof data18 == "number"){
 if(data18 < 1 || isNaN(data18)){
-validate58.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate59.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -12343,13 +12770,13 @@ if(data.maxRetries !== undefined){
 let data19 = data.maxRetries;
 const _errs44 = errors;
 if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
-validate58.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate59.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs44){
 if(typeof data19 == "number"){
 if(data19 < 0 || isNaN(data19)){
-validate58.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate59.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -12379,13 +12806,13 @@ var valid0 = true;
 }
 }
 else {
-validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate59.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate58.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
-validate58.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 return exports;
 }
