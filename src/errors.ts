@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'UNKNOWN_PROVIDER'
   | 'UNKNOWN_METRIC'
   | 'USAGE' // bad command-line usage
+  | 'SANDBOX_UNAVAILABLE' // code execution was asked for, and this machine cannot sandbox it
   | 'RUN_NOT_FOUND'
   | 'PROVIDER_ERROR' // a model call failed (per-cell: becomes `status: error` data, not a crash)
   | 'METRIC_ERROR' // an assertion threw (per-cell data)
@@ -106,6 +107,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'UNKNOWN_PROVIDER',
   'UNKNOWN_METRIC',
   'USAGE',
+  'SANDBOX_UNAVAILABLE',
   'RUN_NOT_FOUND',
 ]);
 

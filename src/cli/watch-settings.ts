@@ -23,6 +23,7 @@ export interface WatchFlags {
   budgetUsd?: string;
   estimate?: boolean;
   allowCodeExecution?: boolean;
+  unsafeCodeExecution?: boolean;
 }
 
 /** What each re-run of a watch session is given. */
@@ -38,6 +39,8 @@ export interface WatchSettings {
   /** False for `--no-cache`: only answers made during this session are read. */
   cache: boolean;
   allowCodeExecution: boolean;
+  /** `--unsafe-code-execution`: allows code execution, with the weak sandbox where bubblewrap cannot run. */
+  unsafeCodeExecution: boolean;
 }
 
 /** Parses and checks the flags; a USAGE error (exit 2) before anything runs. */
@@ -61,7 +64,8 @@ export function watchSettings(flags: WatchFlags): WatchSettings {
     ...(budgetUsd === undefined ? {} : { budgetUsd }),
     estimate: flags.estimate === true,
     cache: flags.cache !== false,
-    allowCodeExecution: flags.allowCodeExecution === true,
+    allowCodeExecution: flags.allowCodeExecution === true || flags.unsafeCodeExecution === true,
+    unsafeCodeExecution: flags.unsafeCodeExecution === true,
   };
 }
 

@@ -17,6 +17,7 @@ import { runSuite } from '../engine/run.js';
 import { LlmlabError } from '../errors.js';
 import type { RunRecord, Store } from '../store/index.js';
 import { createPlainReporter } from '../ui/plain.js';
+import { prepareCodeSandbox, type CodeSandbox } from './code-sandbox.js';
 import { createContext, suitePaths } from './context.js';
 import { openOutputStream } from './outputs.js';
 import { version } from './version.js';
@@ -80,10 +81,13 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
     out(`[watch] iteration ${iteration}${files.length > 0 ? `: ${files.map(rel).join(', ')} changed` : ''}`);
     let project: ProjectConfig | undefined;
     let suite: ResolvedSuite;
+    let sandbox: CodeSandbox | undefined;
     try {
       project = await loadProjectConfig({ cwd, db: flags.db });
       if (settings.allowCodeExecution) project = { ...project, allowCodeExecution: true };
       suite = await loadSuite(suitePath, project);
+      // A machine that cannot sandbox model-written code refuses before any model call, like a broken suite.
+      sandbox = await prepareCodeSandbox([suite], settings.unsafeCodeExecution);
     } catch (error) {
       printError(error, cwd);
       // Keep following what was watched, plus the suite and config, so fixing the error triggers a re-run.
@@ -99,6 +103,7 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
       if (!unpricedSaid.has(model)) process.stderr.write(`no price for ${model}: its cost counts as $0\n`);
       unpricedSaid.add(model);
     }
+    if (sandbox) process.stderr.write(`${sandbox.line}\n`);
     const events = createEventBus();
     events.on(createPlainReporter());
     // Restarted per run, like the -o reports: the file holds the latest run's cells (lines carry no run id).

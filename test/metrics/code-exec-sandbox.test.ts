@@ -1,11 +1,16 @@
-/** The code-execution sandbox: real python3 subprocesses, real limits, a real listening socket. */
-import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
+/**
+ * The code-execution sandbox with real python3 processes, real limits and a real listening socket: HumanEval
+ * scoring, then every hostile completion of ./sandbox-attacks.ts run from this process (as root in CI). The
+ * same attacks as an ordinary user are in ./code-exec-sandbox-users.test.ts.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:net';
+import { homedir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPythonSandboxed } from '../../src/metrics/code-exec-sandbox.js';
+import { prepareSandbox, runPythonSandboxed } from '../../src/metrics/code-exec-sandbox.js';
 import codeExec, { programOf } from '../../src/metrics/code-exec.js';
 import type { TestCase } from '../../src/types.js';
+import { ATTACKS, attackContext, runAttack, type AttackContext } from './sandbox-attacks.js';
 
 const limits = { timeoutMs: 3000, memoryMb: 512, maxProcesses: 16 };
 const TASKS = readFileSync(new URL('../fixtures/benchmarks/humaneval/HumanEval.jsonl', import.meta.url), 'utf8')
@@ -14,25 +19,24 @@ const TASKS = readFileSync(new URL('../fixtures/benchmarks/humaneval/HumanEval.j
   .map((line) => JSON.parse(line) as { task_id: string; prompt: string; canonical_solution: string; test: string; entry_point: string });
 
 let server: Server;
-let port: number;
-let connections = 0;
-beforeAll(async () => {
-  server = createServer((socket) => {
-    connections++;
-    socket.on('error', () => undefined);
-    socket.end('hello');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-});
-afterAll(() => new Promise<void>((resolve) => {
-  server.close(() => resolve());
-}));
+let ctx: AttackContext;
+const SECRET_VAR = 'LLMLAB_TEST_CANARY_API_KEY';
 
-const score = (task: (typeof TASKS)[number], output: string) =>
+let count: () => number;
+beforeAll(async () => {
+  ({ ctx, server, count } = await attackContext({ homeDir: homedir() }));
+  process.env[SECRET_VAR] = ctx.secret;
+});
+afterAll(async () => {
+  delete process.env[SECRET_VAR];
+  rmSync(ctx.hostDir, { recursive: true, force: true });
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+const score = (task: (typeof TASKS)[number], output: string, extra: { timeoutMs?: number } = {}) =>
   codeExec.score({
     output,
-    value: { prompt: task.prompt, test: task.test, entryPoint: task.entry_point },
+    value: { prompt: task.prompt, test: task.test, entryPoint: task.entry_point, ...extra },
     vars: {},
     test: { id: task.task_id, index: 0, vars: {}, assert: [] } as TestCase,
     prompt: task.prompt,
@@ -41,6 +45,12 @@ const score = (task: (typeof TASKS)[number], output: string) =>
   });
 
 describe('code-exec sandbox', () => {
+  it('is bubblewrap, and says what it isolates', async () => {
+    const choice = await prepareSandbox();
+    expect(choice.safe).toBe(true);
+    expect(choice.description).toMatch(/^bubblewrap \d+\.\d+(\.\d+)?: pid\/net\/user\/ipc\/uts namespaces.*private \/cell tmpfs.*per-cell/);
+  });
+
   it('passes every canonical solution of the fixture and fails a broken one', async () => {
     for (const task of TASKS) expect((await score(task, task.canonical_solution)).pass, task.task_id).toBe(true);
     const broken = await score(TASKS[0]!, '    return a - b\n');
@@ -55,12 +65,9 @@ describe('code-exec sandbox', () => {
     expect((await score(task, output)).pass).toBe(true);
   });
 
-  it('kills an infinite loop at the time limit, process group included', async () => {
-    const started = Date.now();
-    const result = await runPythonSandboxed('import os\nos.fork()\nwhile True:\n    pass\n', { ...limits, timeoutMs: 1000 });
-    expect(result.timedOut).toBe(true);
-    expect(result.exitCode).toBeNull();
-    expect(Date.now() - started).toBeLessThan(5000);
+  it('reports a timeout as such', async () => {
+    const result = await score(TASKS[0]!, '    while True:\n        pass\n', { timeoutMs: 1000 });
+    expect(result).toMatchObject({ pass: false, reason: 'timed out after 1000 ms' });
   });
 
   it('stops a fork bomb at the process limit', async () => {
@@ -75,29 +82,11 @@ try:
 except OSError as e:
     print("blocked after", n)
     raise SystemExit(3)
-print("forked", n)
 `;
     const result = await runPythonSandboxed(code, { ...limits, maxProcesses: 8 });
     expect(result.stdout).toMatch(/blocked after \d/);
     expect(Number(/blocked after (\d+)/.exec(result.stdout)![1])).toBeLessThan(8);
     expect(result.exitCode).toBe(3);
-  });
-
-  it('has no network: a connection to a listening loopback port fails', async () => {
-    // Sanity: the port does answer outside the sandbox.
-    const { connect } = await import('node:net');
-    await new Promise<void>((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve();
-      }).on('error', reject);
-    });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const seen = connections;
-    const code = `import socket\ntry:\n    socket.create_connection(("127.0.0.1", ${port}), timeout=2)\n    print("connected")\nexcept OSError as e:\n    print("refused", e)\n`;
-    const result = await runPythonSandboxed(code, limits);
-    expect(result.stdout).toMatch(/^refused/);
-    expect(connections).toBe(seen);
   });
 
   it('enforces the memory limit', async () => {
@@ -106,11 +95,20 @@ print("forked", n)
     expect(result.stderr).toMatch(/MemoryError/);
   });
 
-  it('runs in a fresh temp dir that is removed afterwards', async () => {
-    const result = await runPythonSandboxed('import os\nprint(os.getcwd())\n', limits);
-    const cwd = result.stdout.trim();
-    expect(cwd).toMatch(/llmlab-exec-/);
-    const { existsSync } = await import('node:fs');
-    expect(existsSync(cwd)).toBe(false);
+  it('caps what the program prints', async () => {
+    const result = await runPythonSandboxed('import sys\nsys.stdout.write("x" * 1_000_000)\n', limits);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.length).toBe(64 * 1024);
   });
+});
+
+describe('hostile completions, run by this process', () => {
+  for (const attack of ATTACKS) {
+    it(attack.name, async () => {
+      const before = count();
+      const report = await runAttack(attack, ctx, runPythonSandboxed);
+      attack.check(report, ctx, expect);
+      expect(count(), 'connections to the loopback listener').toBe(before);
+    });
+  }
 });
