@@ -12,7 +12,8 @@ import { formatBaselineSection, formatGateLines } from '../report/gates-lines.js
 import { startReporter } from '../ui/reporter.js';
 import { formatBudgetStop, parseBudgetUsd } from './budget-line.js';
 import { checkOutputs, openOutputStream, writeOutputs } from './outputs.js';
-import { createContext, list, positiveInt, suitePaths } from './context.js';
+import { list, positiveInt, suitePaths } from './context.js';
+import { parseShard, shardContext } from './shard-flag.js';
 import { version } from './version.js';
 
 interface EvalFlags {
@@ -26,6 +27,8 @@ interface EvalFlags {
   watch?: boolean;
   /** `--allow-code-execution`: suites may run model-written code (HumanEval). */
   allowCodeExecution?: boolean;
+  /** `--unsafe-code-execution`: allows code execution, with the weak sandbox where bubblewrap cannot run. */
+  unsafeCodeExecution?: boolean;
   /** A run id, `latest~N`, a JSON report file or `git:REF`: what the maxRegression gate compares with. */
   baseline?: string;
   /** `--output-stream`: a JSON Lines file that gets each cell as it finishes. */
@@ -36,13 +39,19 @@ interface EvalFlags {
   estimate?: boolean;
   /** Set by `llmlab redteam`: run only the suites' attacks. */
   attacksOnly?: boolean;
+  /** `--shard k/n`: run one deterministic nth of the cells, in the shard's own database unless `--db` says. */
+  shard?: string;
 }
 
 export async function evalCommand(args: string[], flags: EvalFlags): Promise<number> {
+  const shard = parseShard(flags.shard);
+  if (flags.watch && shard) {
+    throw new LlmlabError('USAGE', '--watch and --shard do not go together', { hint: 'watch the whole suite, or run the shard without --watch' });
+  }
   if (flags.watch) return (await import('./watch.js')).watchCommand(args, flags);
   const outputs = list(flags.output);
   checkOutputs(outputs);
-  const ctx = await createContext(flags);
+  const ctx = await shardContext(flags, shard);
   const concurrency = positiveInt(flags.concurrency, '--concurrency') ?? ctx.project.concurrency;
   const repeat = positiveInt(flags.repeat, '--repeat');
   const budgetUsd = parseBudgetUsd(flags.budgetUsd);
@@ -52,7 +61,7 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
   }
   // Load every suite first: a typo in the third suite should not surface after the first two spent money.
   const suites = [];
-  const project = flags.allowCodeExecution ? { ...ctx.project, allowCodeExecution: true } : ctx.project;
+  const project = flags.allowCodeExecution || flags.unsafeCodeExecution ? { ...ctx.project, allowCodeExecution: true } : ctx.project;
   for (const path of paths) {
     const suite = await loadSuite(path, project);
     // `llmlab redteam` without suites runs the configured suites that declare attacks, and skips the others.
@@ -64,6 +73,8 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
       hint: 'name a suite with `target` and `attacks` (e.g. `llmlab redteam suites/examples/security.yaml`)',
     });
   }
+  // Before any model call: a machine that cannot sandbox model-written code refuses now (exit 2).
+  const sandbox = await (await import('./code-sandbox.js')).prepareCodeSandbox(suites, flags.unsafeCodeExecution === true);
   // Before running: a bad ref costs nothing, and `latest` still names the run before this one.
   // Loaded only with --baseline: it brings git and report-file handling a plain eval does not need.
   const baselining = flags.baseline === undefined ? undefined : await import('../report/gates-baseline.js');
@@ -87,6 +98,7 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
       const events = createEventBus();
       const title = suite.description ?? relative(process.cwd(), suite.path);
       for (const model of suite.unpriced ?? []) process.stderr.write(`no price for ${model}: its cost counts as $0\n`);
+      if (sandbox?.suites.has(suite)) process.stderr.write(`${sandbox.line}\n`);
       const reporter = await startReporter({ tui: flags.tui, stop, abort, title });
       events.on(reporter.listener);
       if (stream) events.on(stream.listener);
@@ -107,6 +119,7 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
         llmlabVersion: version,
         ...(budgetUsd === undefined ? {} : { budgetUsd }),
         ...(flags.estimate ? { estimate: true } : {}),
+        ...(shard ? { shard } : {}),
       }));
       const run = store.runs.get(outcome.run.id)!;
       const baseline = baselines?.get(suite.path);
@@ -129,7 +142,10 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
         return 130;
       }
       process.stdout.write(`${formatGateLines(summary.gate).join('\n')}\n`);
-      if (!summary.gate.passed) exitCode = 1;
+      // A shard is not the run the gates judge: its job succeeds when its cells ran, so one red shard does not
+      // cancel a CI matrix; the merged run is gated (`llmlab report latest --db merged.db --gate`).
+      if (shard) process.stdout.write(`shard ${shard.index}/${shard.count} stored in ${relative(process.cwd(), store.path) || store.path}; merge the shards with \`llmlab merge\`\n`);
+      else if (!summary.gate.passed) exitCode = 1;
     }
   } finally {
     stream?.close();

@@ -29,6 +29,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--budget-usd <usd>', 'Hard spending limit for the run in USD (overrides budget.maxUsd); with --resume, counts what the run spent before')
     .option('--estimate', 'Estimate tokens and cost before calling, as `llmlab plan` does, and show it beside what happened (always on with a budget)')
     .option('--allow-code-execution', 'Let suites run model-written code (HumanEval), sandboxed')
+    .option('--unsafe-code-execution', 'Like --allow-code-execution, but where the bubblewrap sandbox cannot run, run the code with weak isolation (warns)')
+    .option('--shard <k/n>', 'Run shard k of n: a fixed nth of the cells, chosen by cell-id hash, in its own database (default .llmlab/llmlab.shard-k-of-n.db); combine with `llmlab merge`')
     .example('llmlab eval suites/quickstart.yaml -o reports/quickstart.json')
     .example('llmlab eval suites/quickstart.yaml --baseline git:main')
     .action(run(async () => (await import('./eval.js')).evalCommand));
@@ -54,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--repeat <n>', 'Plan every cell n times (overrides the suite)')
     .option('--budget-usd <usd>', 'Check the worst case against this budget (overrides budget.maxUsd)')
     .option('--db <path>', 'Database file')
+    .option('--shard <k/n>', 'Plan only shard k of n (the cells `llmlab eval --shard k/n` runs)')
     .example('llmlab plan suites/quickstart.yaml')
     .action(run(async () => (await import('./plan.js')).planCommand));
 
@@ -68,9 +71,17 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --output <file>', 'Write a report (.json, .md, .xml JUnit, .csv, .jsonl; by extension); repeatable. Without it, print the summary')
     .option('--baseline <ref>', 'Compare with a run (id, latest~N), a JSON report file or git:REF (deltas in .md, gates)')
     .option('--db <path>', 'Database file')
+    .option('--gate', 'Print the gate lines and exit 1 when a gate fails, as `llmlab eval` does (e.g. on a merged run)')
     .example('llmlab report latest -o reports/latest.json')
     .example('llmlab report latest -o reports/pr.md --baseline latest~1')
     .action(run(async () => (await import('./report.js')).reportCommand));
+
+  cli
+    .command('merge [...dbs]', 'Merge shards (`llmlab eval --shard k/n`) into one run: its cells, and the response caches')
+    .option('-o, --output <db>', 'Database to write the merged run to (new, or an existing one: the run is added or updated)')
+    .option('--suite <path>', 'Only shards of this suite, when the files hold shards of several')
+    .example('llmlab merge shards/*.db -o merged.db && llmlab report latest --db merged.db --gate -o report.json')
+    .action(run(async () => (await import('./merge.js')).mergeCommand));
 
   cli
     .command('compare <runA> <runB>', 'Compare run B against run A over the tests both ran (`latest`, `latest~1`, run ids or JSON report files)')

@@ -7,21 +7,26 @@ import { createProviders } from '../engine/instances.js';
 import { checkTemplates, createPlan, type Plan } from '../engine/plan.js';
 import { usd } from '../report/table.js';
 import { parseBudgetUsd } from './budget-line.js';
-import { createContext, positiveInt, suitePaths } from './context.js';
+import { positiveInt, suitePaths } from './context.js';
+import { parseShard, shardContext } from './shard-flag.js';
 
-export async function planCommand(args: string[], flags: { repeat?: string; db?: string; budgetUsd?: string }): Promise<number> {
-  const ctx = await createContext(flags);
+export async function planCommand(args: string[], flags: { repeat?: string; db?: string; budgetUsd?: string; shard?: string }): Promise<number> {
+  const shard = parseShard(flags.shard);
+  // The shard's own database, as `llmlab eval --shard` would use: its cache decides what is cached.
+  const ctx = await shardContext(flags, shard);
   const repeat = positiveInt(flags.repeat, '--repeat');
   const budgetUsd = parseBudgetUsd(flags.budgetUsd);
   for (const path of await suitePaths(args, ctx.project)) {
     const suite = await loadSuite(path, ctx.project);
-    const plan = createPlan(suite, { repeat });
+    const whole = createPlan(suite, { repeat });
+    const plan = shard ? createPlan(suite, { repeat, shard }) : whole;
     checkTemplates(plan);
     const providers = await createProviders(suite, ctx.env);
     const store = ctx.store();
     const out: string[] = [
       `plan for ${relative(process.cwd(), suite.path)}${suite.description ? ` — ${suite.description}` : ''}`,
-      ...cellLines(suite, plan),
+      ...cellLines(suite, whole),
+      ...(shard ? [`  shard ${shard.index}/${shard.count}: ${plan.totalCells} of ${whole.totalCells} cells (chosen by a hash of each cell's identity; the same on every machine)`] : []),
       `  nodes: ${plan.nodeCounts.generate} generate, ${plan.nodeCounts.grade} grade` +
         (plan.nodeCounts.judge > 0 ? `, ${plan.nodeCounts.judge} judge (grader and embedder calls, after the generation they grade)` : ''),
     ];

@@ -2,7 +2,8 @@
 import { dirname } from 'node:path';
 import { findRun } from '../report/compare-runs.js';
 import { compareWithBaseline, resolveBaseline } from '../report/gates-baseline.js';
-import { formatBaselineSection } from '../report/gates-lines.js';
+import { formatBaselineSection, formatGateLines } from '../report/gates-lines.js';
+import { shardLabel } from '../report/partial-run.js';
 import { summarizeRun } from '../report/summary.js';
 import { formatSummaryTable } from '../report/table.js';
 import { createContext, list } from './context.js';
@@ -10,7 +11,7 @@ import { checkOutputs, writeOutputs } from './outputs.js';
 
 export async function reportCommand(
   runRef: string,
-  flags: { output?: string | string[]; db?: string; baseline?: string },
+  flags: { output?: string | string[]; db?: string; baseline?: string; gate?: boolean },
 ): Promise<number> {
   const outputs = list(flags.output);
   checkOutputs(outputs);
@@ -25,9 +26,13 @@ export async function reportCommand(
   const baseline = baselineRun && compareWithBaseline(store, baselineRun, run);
   const summary = summarizeRun(store, run, { baseline });
   if (outputs.length === 0) {
-    process.stdout.write(`run ${run.id} (${run.status})\n${formatSummaryTable(summary)}\n`);
+    const part = run.shard ? `, ${summary.gate.partial ?? `${shardLabel(run.shard)} merged`}` : '';
+    process.stdout.write(`run ${run.id} (${run.status}${part})\n${formatSummaryTable(summary)}\n`);
     if (baseline) process.stdout.write(`${formatBaselineSection(baseline)}\n`);
   }
   await writeOutputs(outputs, store, run, summary, { baseline, baselineRun });
-  return 0;
+  // `--gate`: the verdict as `llmlab eval` gives it, for a run made elsewhere (a merge of shards, a CI artifact).
+  if (!flags.gate) return 0;
+  process.stdout.write(`${formatGateLines(summary.gate).join('\n')}\n`);
+  return summary.gate.passed ? 0 : 1;
 }

@@ -1,5 +1,6 @@
 /** `llmlab runs`: stored runs, newest first. */
 import { relative } from 'node:path';
+import { shardLabel } from '../report/partial-run.js';
 import { createContext, positiveInt } from './context.js';
 
 export async function runsCommand(flags: { limit?: string | number; db?: string }): Promise<number> {
@@ -13,7 +14,7 @@ export async function runsCommand(flags: { limit?: string | number; db?: string 
   const rows = runs.map((r) => [
     r.id,
     new Date(r.createdAt).toISOString().replace('T', ' ').slice(0, 19),
-    r.status,
+    r.shard ? `${r.status}, ${shardLabel(r.shard)}${r.shard.merged ? ' merged' : ''}` : r.status,
     `${store.results.count(r.id)}/${r.totalCells}`,
     relative(process.cwd(), r.suitePath) || r.suitePath,
   ]);

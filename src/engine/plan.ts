@@ -8,6 +8,7 @@ import type { ResolvedProvider, ResolvedSuite } from '../config/types.js';
 import type { TestCase } from '../types.js';
 import { cellId } from './cache-key.js';
 import { compilePrompt, type CompiledPrompt } from './render.js';
+import { inShard, type Shard } from './shard.js';
 
 /** One cell: one model call and its grading. */
 export interface PlannedCell {
@@ -23,8 +24,12 @@ export interface Plan {
   suite: ResolvedSuite;
   prompts: CompiledPrompt[];
   repeat: number;
-  /** providers × prompts × tests × repeat. */
+  /** providers × prompts × tests × repeat (plus attack cells); with a shard, the shard's cells only. */
   totalCells: number;
+  /** `--shard k/n`: the plan holds only the cells of that shard. */
+  shard?: Shard;
+  /** Cells of the whole suite, every shard together (equal to totalCells without a shard). */
+  suiteCells: number;
   /** `judge`: grader and embedder calls of model-graded assertions, each depending on the output it grades. */
   nodeCounts: { generate: number; grade: number; judge: number };
   /** One provider's cells, tests outermost so that early results cover many tests. */
@@ -36,6 +41,8 @@ export interface Plan {
 /** Options that override the suite at plan time (CLI flags). */
 export interface PlanOptions {
   repeat?: number;
+  /** Keep only this shard's cells (`--shard k/n`). */
+  shard?: Shard;
 }
 
 /** The prompt of attack cells: what the attack's plan says to send (the app's own prompt is in the plan). */
@@ -58,8 +65,13 @@ export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Pla
   const assertionsPerPrompt = suite.tests.reduce((n, t) => n + t.assert.length, 0);
   const judgeCallsPerPrompt = suite.tests.reduce((n, t) => n + t.assert.reduce((m, a) => m + (a.judge?.calls ?? 0), 0), 0);
   const attacks = attackNodes(security?.tests ?? [], security?.attacker !== undefined);
+  const shard = options.shard;
 
   function* cellsFor(provider: ResolvedProvider): Generator<PlannedCell> {
+    for (const cell of allCellsFor(provider)) if (!shard || inShard(cell.cellId, shard)) yield cell;
+  }
+
+  function* allCellsFor(provider: ResolvedProvider): Generator<PlannedCell> {
     const isTarget = security?.target === provider.label;
     if (!(isTarget && security.targetOnly)) {
       for (const test of suite.tests) {
@@ -78,16 +90,22 @@ export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Pla
     }
   }
 
+  const suiteCells = perProvider * testedBy + (security?.tests.length ?? 0) * repeat;
+  const whole = {
+    generate: perProvider * testedBy + attacks.generate * repeat,
+    grade: assertionsPerPrompt * prompts.length * repeat * testedBy + attacks.grade * repeat,
+    judge: judgeCallsPerPrompt * prompts.length * repeat * testedBy + attacks.judge * repeat,
+  };
+  // A shard's size is counted cell by cell: which cells it holds is a matter of their hashes, not of arithmetic.
+  const sharded = shard && sizeOf(suite.providers, cellsFor, security?.attacker !== undefined);
   return {
     suite,
     prompts,
     repeat,
-    totalCells: perProvider * testedBy + (security?.tests.length ?? 0) * repeat,
-    nodeCounts: {
-      generate: perProvider * testedBy + attacks.generate * repeat,
-      grade: assertionsPerPrompt * prompts.length * repeat * testedBy + attacks.grade * repeat,
-      judge: judgeCallsPerPrompt * prompts.length * repeat * testedBy + attacks.judge * repeat,
-    },
+    totalCells: sharded ? sharded.cells : suiteCells,
+    ...(shard ? { shard } : {}),
+    suiteCells,
+    nodeCounts: sharded ? sharded.nodes : whole,
     cellsFor,
     *cells() {
       for (const provider of suite.providers) yield* cellsFor(provider);
@@ -114,6 +132,28 @@ function attackNodes(tests: readonly TestCase[], hasAttacker: boolean): { genera
     if (test.attack?.rewrite) nodes.judge += turns;
   }
   return nodes;
+}
+
+/** Cells and nodes of the cells `cellsFor` yields: what a shard's plan sizes itself with, one cell at a time. */
+function sizeOf(
+  providers: readonly ResolvedProvider[],
+  cellsFor: Plan['cellsFor'],
+  hasAttacker: boolean,
+): { cells: number; nodes: Plan['nodeCounts'] } {
+  const nodes = { generate: 0, grade: 0, judge: 0 };
+  let cells = 0;
+  for (const provider of providers) {
+    for (const cell of cellsFor(provider)) {
+      cells++;
+      const add = cell.prompt === ATTACK_PROMPT
+        ? attackNodes([cell.test], hasAttacker)
+        : { generate: 1, grade: cell.test.assert.length, judge: cell.test.assert.reduce((m, a) => m + (a.judge?.calls ?? 0), 0) };
+      nodes.generate += add.generate;
+      nodes.grade += add.grade;
+      nodes.judge += add.judge;
+    }
+  }
+  return { cells, nodes };
 }
 
 /**

@@ -15,8 +15,9 @@ import type { EventBus } from './events.js';
 import { execute, type ExecuteStats, type PauseGate } from './executor.js';
 import { createGrader } from './grade.js';
 import { createGraders, createProviders } from './instances.js';
-import { checkTemplates, createPlan } from './plan.js';
+import { checkTemplates, createPlan, type Plan } from './plan.js';
 import { checkLoglikelihood } from './protocol-check.js';
+import { checkResumedShard, runShardOf, type Shard } from './shard.js';
 
 /** Options of {@link runSuite}; mostly CLI flags. */
 export interface RunSuiteOptions {
@@ -44,6 +45,8 @@ export interface RunSuiteOptions {
   budgetUsd?: number;
   /** `--estimate`: record the pre-run estimate (as `llmlab plan` makes it) to compare with what happened. */
   estimate?: boolean;
+  /** `--shard k/n`: run only that shard's cells; the run records which shard it is. */
+  shard?: Shard;
 }
 
 /** What a finished (or interrupted) run reports back. */
@@ -61,7 +64,7 @@ export interface RunOutcome {
 export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   const { suite, store } = options;
   const started = performance.now();
-  const plan = createPlan(suite, { repeat: options.repeat });
+  const plan = createPlan(suite, { repeat: options.repeat, ...(options.shard ? { shard: options.shard } : {}) });
   checkTemplates(plan);
   const grader = createGrader(suite.baseDir, { metrics: suite.metrics ?? {} });
   // Config mistakes in assertions (bad regex, missing module) and providers (missing key) surface now,
@@ -85,7 +88,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   const estimates = options.resume === undefined && (budget !== undefined || options.estimate === true)
     ? await estimatePlan(plan, providers, options.cache ? (key) => store.cache.get(key) !== undefined : () => false)
     : undefined;
-  const run = openRun(options, plan.totalCells, await gitSha(suite.baseDir), { budget, estimates }, (id) => {
+  const run = openRun(options, plan, await gitSha(suite.baseDir), { budget, estimates }, (id) => {
     if (budget) spentBefore = runSpend(store.db, id);
   });
   const skip = store.results.finishedCellIds(run.id);
@@ -142,12 +145,13 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
 
 function openRun(
   options: RunSuiteOptions,
-  totalCells: number,
+  plan: Pick<Plan, 'totalCells' | 'suiteCells' | 'shard'>,
   sha: string | undefined,
   { budget, estimates }: Pick<RunRecord['options'], 'budget' | 'estimates'>,
   beforeResume: (runId: string) => void,
 ): RunRecord {
   const { suite, store } = options;
+  const totalCells = plan.totalCells;
   const runOptions = {
     concurrency: options.concurrency,
     repeat: options.repeat ?? suite.repeat,
@@ -169,15 +173,16 @@ function openRun(
       totalCells,
       options: runOptions,
       gitSha: sha,
+      ...(plan.shard ? { shard: runShardOf(plan) } : {}),
     });
   }
   const previous =
-    options.resume === true ? store.runs.latestUnfinished(suite.path) : store.runs.get(options.resume);
+    options.resume === true ? store.runs.latestUnfinished(suite.path, plan.shard) : store.runs.get(options.resume);
   if (!previous) {
     throw new LlmlabError(
       'RUN_NOT_FOUND',
       options.resume === true
-        ? `no unfinished run of ${suite.path} to resume`
+        ? `no unfinished run of ${suite.path}${plan.shard ? ` (shard ${plan.shard.index}/${plan.shard.count})` : ''} to resume`
         : `no run \`${options.resume}\` in ${store.path}`,
       { hint: 'list runs with `llmlab runs`, or run without --resume to start a new one' },
     );
@@ -187,6 +192,7 @@ function openRun(
       hint: 'resume only continues an identical suite; run without --resume to start a new run',
     });
   }
+  checkResumedShard(previous, plan.shard);
   beforeResume(previous.id);
   store.results.forgetUnfinished(previous.id);
   store.runs.setStatus(previous.id, 'running');

@@ -21,10 +21,14 @@ export interface ResolvedRun {
   label: string;
 }
 
-/** Resolves `latest`, `latest~N` (the N-th run before the newest) or a run id; RUN_NOT_FOUND otherwise. */
-export function findRun(store: Store, ref: string): RunRecord {
+/**
+ * Resolves `latest`, `latest~N` (the N-th run before the newest) or a run id; RUN_NOT_FOUND otherwise. With
+ * `wholeRuns` (a baseline), `latest` counts only whole and merged runs: a lone shard is part of a run.
+ */
+export function findRun(store: Store, ref: string, options: { wholeRuns?: boolean } = {}): RunRecord {
   const back = /^latest(?:~(\d+))?$/.exec(ref);
-  const run = back ? store.runs.list(Number(back[1] ?? 0) + 1)[Number(back[1] ?? 0)] : store.runs.get(ref);
+  const n = Number(back?.[1] ?? 0);
+  const run = back ? store.runs.list(n + 1, { wholeRuns: options.wholeRuns === true })[n] : store.runs.get(ref);
   if (!run) {
     throw new LlmlabError('RUN_NOT_FOUND', `no run \`${ref}\` in ${store.path}`, {
       hint: 'list runs with `llmlab runs`; `latest` names the newest, `latest~1` the one before',
@@ -47,6 +51,8 @@ export interface RunRefOptions {
   cwd?: string;
   /** An id already loaded from another report (two reports of one run, e.g. before and after `--resume`). */
   takenId?: string;
+  /** `latest~N` skips lone shards (see {@link findRun}). */
+  wholeRuns?: boolean;
 }
 
 /**
@@ -56,7 +62,7 @@ export interface RunRefOptions {
 export function resolveRunRef(store: Store, ref: string, options: RunRefOptions): ResolvedRun {
   const cwd = options.cwd ?? process.cwd();
   if (isReportRef(ref, cwd)) return reportRun(store, ref, resolve(cwd, ref), options);
-  const run = findRun(store, ref);
+  const run = findRun(store, ref, { wholeRuns: options.wholeRuns === true });
   return { ref, run, source: 'results', label: `run ${run.id}${run.id === ref ? '' : ` (${ref})`}` };
 }
 

@@ -29,7 +29,8 @@ export interface BaselineSuite {
 export async function resolveBaseline(store: Store, ref: string, suite: BaselineSuite, cwd = process.cwd()): Promise<ResolvedBaseline> {
   if (ref.startsWith('git:')) return gitBaseline(store, ref, suite);
   try {
-    return { ...resolveRunRef(store, ref, { what: `--baseline ${ref}`, cwd }), sameSuite: false };
+    // A lone shard is part of a run: `latest` skips it (a merged run counts); an explicit id still names it.
+    return { ...resolveRunRef(store, ref, { what: `--baseline ${ref}`, cwd, wholeRuns: true }), sameSuite: false };
   } catch (error) {
     if (!(error instanceof LlmlabError) || error.code !== 'RUN_NOT_FOUND') throw error;
     throw new LlmlabError('RUN_NOT_FOUND', `--baseline \`${ref}\` names no stored run, report file or git commit`, {

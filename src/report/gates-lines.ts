@@ -6,12 +6,14 @@ const VERDICT: Record<GateCheck['status'], string> = { pass: 'pass', fail: 'FAIL
 
 /**
  * `gate minPassRate: FAIL — 25.0% (1 of 4 cells), threshold ≥ 90.0%: pass rate 25.0% is below minPassRate 90.0%`
- * per gate, then `gate passed` or `gate failed: minPassRate, maxRegression`.
+ * per gate, then `gate passed` or `gate failed: minPassRate, maxRegression`, or for a run holding only some shards
+ * `gate not decided: shard 2/8: partial; …`.
  */
 export function formatGateLines(result: GateResult): string[] {
   const lines = result.checks.map(gateLine);
   const failed = result.checks.filter((c) => c.status === 'fail').map((c) => c.gate);
-  lines.push(failed.length === 0 ? `gate passed (${countOf(result.checks)})` : `gate failed: ${failed.join(', ')}`);
+  if (result.partial) lines.push(`gate not decided: ${result.partial}; the gates judge the merged run of all shards`);
+  else lines.push(failed.length === 0 ? `gate passed (${countOf(result.checks)})` : `gate failed: ${failed.join(', ')}`);
   return lines;
 }
 

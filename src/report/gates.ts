@@ -8,6 +8,7 @@ import type { Gates } from '../config/types.js';
 import type { RunComparison } from './compare-runs.js';
 import { regressionGate } from './gates-regression.js';
 import { securityGate, type SecurityGateInput } from './gates-security.js';
+import { partialGate, type PartialRun } from './partial-run.js';
 
 export type { SecurityGateInput } from './gates-security.js';
 
@@ -72,6 +73,8 @@ export interface GateResult {
   checks: GateCheck[];
   /** The run compared against for maxRegression; null without a baseline. */
   baseline: { runId: string; ref?: string } | null;
+  /** Set when the run holds only some shards (`shard 2/8: partial`): the gates cannot pass it. */
+  partial?: string;
 }
 
 /** What the gates measure. */
@@ -97,6 +100,8 @@ export interface GateInput {
   baseline?: { comparison: RunComparison; ref?: string } | { unavailable: string; ref?: string };
   /** The run's attack cells, when it has any (`totals` holds the ordinary cells only). */
   security?: SecurityGateInput;
+  /** A shard's run, or a merge missing shards: the other gates still measure its cells, but it cannot pass. */
+  partial?: PartialRun;
 }
 
 /** Guards the comparisons against float noise: 0.9 − 0.88 is 0.020000000000000018, not more than 0.02. */
@@ -107,6 +112,7 @@ export function evaluateGates(input: GateInput): GateResult {
   const { gates } = input;
   const checks: GateCheck[] = [];
   const budgetSkipped = input.budgetSkipped ?? 0;
+  if (input.partial) checks.push(partialGate(input.partial));
   if (input.missing > 0 || budgetSkipped > 0) checks.push(completeGate(input.missing, budgetSkipped));
   const security = input.security;
   // An attacks-only run has no test cells: a pass-rate line would only say so on every `llmlab redteam`.
@@ -128,6 +134,7 @@ export function evaluateGates(input: GateInput): GateResult {
     ...(gates.minPassRate === undefined ? {} : { minPassRate: gates.minPassRate }),
     checks,
     baseline: baseline === undefined ? null : { runId: baseline, ...(input.baseline?.ref ? { ref: input.baseline.ref } : {}) },
+    ...(input.partial ? { partial: input.partial.label } : {}),
   };
 }
 

@@ -22,6 +22,8 @@ export function reportHeader(run: RunRecord, summary: RunSummary, llmlabVersion:
       createdAt: new Date(run.createdAt).toISOString(),
       finishedAt: run.finishedAt ? new Date(run.finishedAt).toISOString() : null,
       options: run.options,
+      // Only on a shard's run or a merged run, so a whole run's report is as before.
+      ...(run.shard ? { shard: run.shard } : {}),
     },
     summary,
   };

@@ -10,6 +10,7 @@ import { summarizeEstimates, type EstimateSummary } from './estimates.js';
 import { evaluateGates, type GateInput, type GateResult } from './gates.js';
 import { summarizeMetrics, type MetricSummary } from './metric-summary.js';
 import { paretoFrontier, type ParetoSummary } from './pareto.js';
+import { partialRun } from './partial-run.js';
 import { summarizeRepeats, type RepeatSummary } from './repeat-summary.js';
 import { compareScores, type ScoreComparison } from './score-comparisons.js';
 import { summarizeSecurity, type SecuritySummary } from './security-summary.js';
@@ -119,6 +120,7 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
   const comparisons = compareTargets(store, run.id, targets);
   const repeat = run.options.repeat;
   const estimates = summarizeEstimates(store, run);
+  const partial = partialRun(run);
   return {
     ...totals,
     targets,
@@ -146,6 +148,7 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
       gates: run.options.gates ?? (run.options.minPassRate === undefined ? {} : { minPassRate: run.options.minPassRate }),
       baseline: options.baseline,
       ...(security ? { security: security.gate } : {}),
+      ...(partial ? { partial } : {}),
     }),
   };
 }

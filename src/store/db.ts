@@ -76,6 +76,9 @@ const MIGRATIONS: readonly string[] = [
   // The partial index holds only attack cells: a run without any answers "has it attacks?" without a scan.
   `ALTER TABLE results ADD COLUMN attack TEXT;
   CREATE INDEX results_attacks ON results (run_id, seq) WHERE attack IS NOT NULL;`,
+  // A shard's run (`--shard k/n`) or a run `llmlab merge` made of shards: JSON (see RunShard); NULL for a whole run.
+  // A column rather than a key in `options`: `latest` and resume filter on it.
+  `ALTER TABLE runs ADD COLUMN shard TEXT;`,
 ];
 
 /** The schema version this build writes. */

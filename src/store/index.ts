@@ -6,7 +6,7 @@ import { createResultStore } from './results.js';
 import { createRunStore } from './runs.js';
 
 export type { CachedResponse, CacheStats, ResponseCache } from './cache.js';
-export type { RunEstimate, RunOptions, RunRecord, RunStore } from './runs.js';
+export type { RunEstimate, RunOptions, RunRecord, RunShard, RunStore } from './runs.js';
 export type { ResultStore, TargetTotals } from './results.js';
 
 export interface Store {

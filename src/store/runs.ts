@@ -45,6 +45,21 @@ export interface RunEstimate {
   worstUsd: number;
 }
 
+/**
+ * What part of a suite's cells a run holds, when not all by design: a shard's own run (`--shard k/n`) or a run
+ * `llmlab merge` made of shards. A run without one is a whole run.
+ */
+export interface RunShard {
+  /** n: how many shards the suite's cells were split into. */
+  count: number;
+  /** The shards whose cells the run holds, ascending, each with the cells it planned: one for a shard's own run. */
+  present: Array<{ index: number; cells: number }>;
+  /** True for a run made by `llmlab merge`. */
+  merged: boolean;
+  /** Cells of the whole suite, all n shards together. */
+  suiteCells: number;
+}
+
 /** A stored run. */
 export interface RunRecord {
   id: string;
@@ -57,6 +72,8 @@ export interface RunRecord {
   gitSha?: string;
   createdAt: number;
   finishedAt?: number;
+  /** Set on a shard's run and on a merged run; `totalCells` then counts the cells of the shards present. */
+  shard?: RunShard;
 }
 
 interface RunRow {
@@ -70,7 +87,14 @@ interface RunRow {
   git_sha: string | null;
   created_at: number;
   finished_at: number | null;
+  shard: string | null;
 }
+
+/**
+ * SQL: the run is a whole run or a merged one, not a lone shard. A shard is a part of a run, so `latest` and
+ * `git:REF` never pick one as a baseline.
+ */
+const NOT_A_LONE_SHARD = `(shard IS NULL OR json_extract(shard, '$.merged') = 1)`;
 
 function fromRow(row: RunRow): RunRecord {
   return {
@@ -84,6 +108,7 @@ function fromRow(row: RunRow): RunRecord {
     gitSha: row.git_sha ?? undefined,
     createdAt: row.created_at,
     finishedAt: row.finished_at ?? undefined,
+    ...(row.shard === null ? {} : { shard: JSON.parse(row.shard) as RunShard }),
   };
 }
 
@@ -99,8 +124,8 @@ export function createRunStore(db: Db) {
     create(run: Omit<RunRecord, 'id' | 'status' | 'createdAt'>): RunRecord {
       const record: RunRecord = { ...run, id: newRunId(), status: 'running', createdAt: Date.now() };
       db.prepare(
-        `INSERT INTO runs (id, suite_path, suite_hash, description, status, total_cells, options, git_sha, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO runs (id, suite_path, suite_hash, description, status, total_cells, options, git_sha, created_at, shard)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(
         record.id,
         record.suitePath,
@@ -111,6 +136,7 @@ export function createRunStore(db: Db) {
         JSON.stringify(record.options),
         record.gitSha ?? null,
         record.createdAt,
+        record.shard ? JSON.stringify(record.shard) : null,
       );
       return record;
     },
@@ -127,30 +153,70 @@ export function createRunStore(db: Db) {
         : db.prepare<[], RunRow>('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT 1').get();
       return row ? fromRow(row) : undefined;
     },
-    /** The newest run of a suite that did not complete (interrupted, or killed while `running`). */
-    latestUnfinished(suitePath: string): RunRecord | undefined {
+    /**
+     * The newest run of a suite that did not complete (interrupted, or killed while `running`): of shard `k/n` when
+     * given (a resume stays within its shard), else a whole run. Merged runs are never resumed: their shards are.
+     */
+    latestUnfinished(suitePath: string, shard?: { index: number; count: number }): RunRecord | undefined {
+      const which = shard
+        ? `json_extract(shard, '$.merged') = 0 AND json_extract(shard, '$.count') = @count
+           AND json_extract(shard, '$.present[0].index') = @index`
+        : 'shard IS NULL';
       const row = db
-        .prepare<[string], RunRow>(
-          `SELECT * FROM runs WHERE suite_path = ? AND status IN ('running', 'interrupted')
+        .prepare<[Record<string, string | number>], RunRow>(
+          `SELECT * FROM runs WHERE suite_path = @path AND status IN ('running', 'interrupted') AND ${which}
            ORDER BY created_at DESC, id DESC LIMIT 1`,
         )
-        .get(suitePath);
+        .get({ path: suitePath, ...(shard ? { count: shard.count, index: shard.index } : {}) });
       return row ? fromRow(row) : undefined;
     },
-    /** Runs made at a git commit, completed ones first, then newest first (what `--baseline git:REF` picks from). */
+    /**
+     * Runs made at a git commit, completed ones first, then newest first (what `--baseline git:REF` picks from).
+     * A lone shard is not a run to compare with; a merged one is.
+     */
     atCommit(gitSha: string): RunRecord[] {
       return db
         .prepare<[string], RunRow>(
-          `SELECT * FROM runs WHERE git_sha = ? ORDER BY status = 'completed' DESC, created_at DESC, id DESC`,
+          `SELECT * FROM runs WHERE git_sha = ? AND ${NOT_A_LONE_SHARD}
+           ORDER BY status = 'completed' DESC, created_at DESC, id DESC`,
         )
         .all(gitSha)
         .map(fromRow);
     },
-    list(limit = 20): RunRecord[] {
+    /** Newest first; `wholeRuns` leaves lone shards out (what `latest~N` means for a baseline). */
+    list(limit = 20, options: { wholeRuns?: boolean } = {}): RunRecord[] {
+      const where = options.wholeRuns ? `WHERE ${NOT_A_LONE_SHARD}` : '';
       return db
-        .prepare<[number], RunRow>('SELECT * FROM runs ORDER BY created_at DESC, id DESC LIMIT ?')
+        .prepare<[number], RunRow>(`SELECT * FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`)
         .all(limit)
         .map(fromRow);
+    },
+    /** Shards' runs and merged runs, newest first: what `llmlab merge` reads from a file. */
+    sharded(): RunRecord[] {
+      return db
+        .prepare<[], RunRow>('SELECT * FROM runs WHERE shard IS NOT NULL ORDER BY created_at DESC, id DESC')
+        .all()
+        .map(fromRow);
+    },
+    /** Writes a run record under its own id, updating the stored one in place (its results stay): a merged run. */
+    save(run: RunRecord): void {
+      db.prepare(
+        `INSERT INTO runs (id, suite_path, suite_hash, description, status, total_cells, options, git_sha, created_at,
+           finished_at, shard)
+         VALUES (@id, @suitePath, @suiteHash, @description, @status, @totalCells, @options, @gitSha, @createdAt,
+           @finishedAt, @shard)
+         ON CONFLICT (id) DO UPDATE SET suite_path = excluded.suite_path, suite_hash = excluded.suite_hash,
+           description = excluded.description, status = excluded.status, total_cells = excluded.total_cells,
+           options = excluded.options, git_sha = excluded.git_sha, created_at = excluded.created_at,
+           finished_at = excluded.finished_at, shard = excluded.shard`,
+      ).run({
+        ...run,
+        description: run.description ?? null,
+        options: JSON.stringify(run.options),
+        gitSha: run.gitSha ?? null,
+        finishedAt: run.finishedAt ?? null,
+        shard: run.shard ? JSON.stringify(run.shard) : null,
+      });
     },
     setStatus(id: string, status: RunStatus): void {
       const finishedAt = status === 'running' ? null : Date.now();

@@ -10,6 +10,15 @@ import type { Db } from './db.js';
 const GRADING_SQL = `ifnull(CASE WHEN instr(r.assertions, '"cost":') > 0
   THEN (SELECT sum(json_extract(a.value, '$.cost')) FROM json_each(r.assertions) AS a) END, 0)`;
 const GENERATION_SQL = 'CASE WHEN r.cached = 0 THEN r.cost ELSE 0 END';
+/**
+ * Run `u` is a shard whose cells a merged run of this database holds (same suite hash, commit and n, its shard
+ * present): its calls are counted once, in the merged run.
+ */
+const MERGED_SHARD_SQL = `u.shard IS NOT NULL AND json_extract(u.shard, '$.merged') = 0 AND EXISTS (
+  SELECT 1 FROM runs m, json_each(m.shard, '$.present') p
+  WHERE json_extract(m.shard, '$.merged') = 1 AND m.suite_hash = u.suite_hash AND m.git_sha IS u.git_sha
+    AND json_extract(m.shard, '$.count') = json_extract(u.shard, '$.count')
+    AND json_extract(p.value, '$.index') = json_extract(u.shard, '$.present[0].index'))`;
 
 /** How `llmlab cost` groups spend. */
 export type SpendGrouping = 'suite' | 'provider' | 'day';
@@ -50,7 +59,7 @@ export function spendBy(db: Db, by: SpendGrouping, since = 0): SpendRow[] {
          ifnull(sum(${GRADING_SQL}), 0) AS gradingUsd,
          ifnull(sum(${GENERATION_SQL} + ${GRADING_SQL}), 0) AS totalUsd
        FROM results r JOIN runs u ON u.id = r.run_id
-       WHERE u.created_at >= ?
+       WHERE u.created_at >= ? AND NOT (${MERGED_SHARD_SQL})
        GROUP BY key ORDER BY ${by === 'day' ? 'key' : 'totalUsd DESC, key'}`,
     )
     .all(since);

@@ -89,6 +89,7 @@ describe('store', () => {
     raw.exec('ALTER TABLE results DROP COLUMN skip_reason');
     raw.exec('DROP INDEX results_attacks');
     raw.exec('ALTER TABLE results DROP COLUMN attack');
+    raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 1');
     raw.close();
     store = openStore(path);
@@ -109,11 +110,11 @@ describe('store', () => {
     const raw = new Database(path);
     raw.exec('DROP INDEX results_attacks');
     raw.exec('ALTER TABLE results DROP COLUMN attack');
+    raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 3');
     raw.close();
     store = openStore(path);
-    expect(SCHEMA_VERSION).toBe(4);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(4);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const [old] = [...store.results.iterate(run.id)];
     expect(old).toMatchObject({ cellId: 'c0', status: 'pass' });
     expect(old).not.toHaveProperty('attack');
