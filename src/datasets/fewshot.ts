@@ -48,7 +48,8 @@ export class FewshotSampler<T> {
 
 /** True when the few-shot files are the files under test (the same split): lm-eval then excludes the item. */
 export function sameFiles(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().every((file, i) => file === [...b].sort()[i]);
+  const sorted = [...b].sort();
+  return a.length === b.length && [...a].sort().every((file, i) => file === sorted[i]);
 }
 
 /** lm-eval's plain-text context: each shot as `query + " " + answer + "\n\n"`, then the item's query. */
