@@ -2,22 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse, parseDocument } from 'yaml';
+import type { Step } from './github-step.js';
 import { runCli } from './run-cli.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-interface Step {
-  id?: string;
-  name?: string;
-  uses?: string;
-  run?: string;
-  shell?: string;
-  if?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, unknown>;
-  'working-directory'?: string;
-  'continue-on-error'?: boolean;
-}
 
 interface Action {
   name: string;
