@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadSuite } from '../../src/config/load-suite.js';
 import { createGrader } from '../../src/engine/grade.js';
-import { HEAD, loadErrors, project } from './helpers.js';
+import { HEAD, loadErrors, loadOk, project } from './helpers.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/config/gsm8k-transform.yaml', import.meta.url));
 
@@ -29,6 +29,13 @@ describe('transform in a suite', () => {
     expect(await grade(0, String(first!.vars.answer))).toEqual([['strict-match', true], ['flexible-extract', true]]);
     expect(await grade(1, String(second!.vars.answer))).toEqual([['strict-match', false], ['flexible-extract', true]]);
     expect(await grade(2, String(third!.vars.answer))).toEqual([['equals', true], ['strict-match', false], ['flexible-extract', false]]);
+  });
+
+  it('accepts `group: any` in YAML and rejects another word there', async () => {
+    const { suite } = await loadOk(withAssert('      - type: equals\n        value: "7"\n        transform: { regex: "(a)|(7)", group: any, select: last }\n'));
+    expect(suite.tests[0]!.assert[0]!.transform).toEqual([{ regex: '(a)|(7)', group: 'any', select: 'last' }]);
+    const [seen] = await loadErrors(withAssert('      - type: equals\n        value: "7"\n        transform: { regex: "(7)", group: all }\n'));
+    expect(seen).toMatchObject({ code: 'CONFIG_INVALID', at: 'suite.yaml:8:43' });
   });
 
   it.each([

@@ -50,6 +50,16 @@ describe('simple steps', () => {
 });
 
 describe('regex step', () => {
+  it('group: any selects the match first, then its first non-empty group (lm-eval reading Python findall)', () => {
+    const flexible: TransformStep[] = [{ regex: '(-?[$0-9.,]{2,})|(-?[0-9]+)', group: 'any', select: 'last', fallback: '[invalid]' }];
+    expect(text(flexible, 'paid $12, then 7')).toBe('7'); // the last match is the second alternative's
+    expect(text(flexible, 'It is 65.')).toBe('65.');
+    expect(text(flexible, 'none')).toBe('[invalid]');
+    // one group: the group even when it did not take part (Python gives ''); no group: the whole match
+    expect(text([{ regex: '(a)?b', group: 'any' }], 'xb')).toBe('');
+    expect(text([{ regex: 'b+', group: 'any' }], 'abbb')).toBe('bbb');
+  });
+
   it('keeps group 1 of the first match by default, or the whole match when there is no group', () => {
     expect(text([{ regex: 'x=(\\d+)' }], 'x=1 x=2')).toBe('1');
     expect(text([{ regex: '\\d+' }], 'a 12 b 34')).toBe('12');
