@@ -18,6 +18,9 @@ export type ErrorCode =
   | 'PROVIDER_ERROR' // a model call failed (per-cell: becomes `status: error` data, not a crash)
   | 'METRIC_ERROR' // an assertion threw (per-cell data)
   | 'INTERRUPTED'
+  | 'DATABASE_INVALID' // the file at the database path is not an llmlab database, or it is corrupt
+  | 'FILE_UNWRITABLE' // an output file's path cannot be written (a folder is a file, read-only, no permission)
+  | 'STORAGE_FAULT' // the machine failed a write (disk full, database locked by another process, I/O error)
   | 'INTERNAL';
 
 /** A position in a source file, 1-based. */
@@ -109,12 +112,18 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'USAGE',
   'SANDBOX_UNAVAILABLE',
   'RUN_NOT_FOUND',
+  'DATABASE_INVALID',
+  'FILE_UNWRITABLE',
 ]);
 
-/** 2 for anything the user can fix in their input, 130 for an interrupt, 1 otherwise. */
+/**
+ * 2 for anything the user can fix in their input, 3 for a machine fault that stopped a run (resumable once fixed:
+ * distinct from 1 so CI does not read a full disk as a failed gate), 130 for an interrupt, 1 otherwise.
+ */
 export function exitCodeFor(error: unknown): number {
   if (!(error instanceof LlmlabError)) return 1;
   if (error.code === 'INTERRUPTED') return 130;
+  if (error.code === 'STORAGE_FAULT') return 3;
   return USAGE_CODES.has(error.code) ? 2 : 1;
 }
 

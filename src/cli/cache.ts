@@ -1,13 +1,15 @@
 /** `llmlab cache stats|clear`. */
 import { LlmlabError } from '../errors.js';
-import { createContext } from './context.js';
+import { moveAside } from '../store/db-file.js';
+import type { Store } from '../store/index.js';
+import { createContext, type CommandContext } from './context.js';
 
 export async function cacheCommand(action: string, flags: { provider?: string; db?: string }): Promise<number> {
   if (action !== 'stats' && action !== 'clear') {
     throw new LlmlabError('USAGE', `unknown cache action \`${action}\``, { hint: 'use `llmlab cache stats` or `llmlab cache clear`' });
   }
   const ctx = await createContext(flags);
-  const store = ctx.store();
+  const store = action === 'clear' ? openOrMoveAside(ctx) : ctx.store();
   if (action === 'clear') {
     const removed = store.cache.clear(flags.provider);
     process.stdout.write(`removed ${removed} cached answers${flags.provider ? ` of ${flags.provider}` : ''}\n`);
@@ -19,4 +21,19 @@ export async function cacheCommand(action: string, flags: { provider?: string; d
   for (const p of stats.byProvider) lines.push(`  ${p.providerId}: ${p.entries}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/**
+ * `cache clear` on a file that is not an llmlab database (or is corrupt) cannot clear it: it moves the file aside,
+ * never deletes it, and starts an empty database, as the hint of that error promises.
+ */
+function openOrMoveAside(ctx: CommandContext): Store {
+  try {
+    return ctx.store();
+  } catch (error) {
+    if (!(error instanceof LlmlabError) || error.code !== 'DATABASE_INVALID') throw error;
+    const aside = moveAside(ctx.project.db);
+    process.stderr.write(`${error.message}: moved ${ctx.project.db} aside to ${aside}; starting an empty database\n`);
+    return ctx.store();
+  }
 }

@@ -6,9 +6,10 @@
  *   llmlab ci head [suites] --base-sha <sha>    run the head against it; reports and pr.md in --out-dir
  *   llmlab ci comment --body-file pr.md         create or update the one sticky pull-request comment
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
+import { writeTextAtomic } from '../report/write-atomic.js';
 import { ensureBaseRuns, resolveBaseSha } from './ci-base.js';
 import { githubTargetFromEnv, upsertStickyComment } from './ci-github.js';
 import { composeComment, runHead, worstExitCode } from './ci-head.js';
@@ -85,7 +86,7 @@ async function ciHead(args: string[], flags: CiFlags, runner: LlmlabRunner): Pro
     generator: `llmlab ${version}`,
   });
   const commentFile = join(outDir, 'pr.md');
-  writeFileSync(commentFile, comment);
+  writeTextAtomic(commentFile, comment);
   appendStepSummary(comment);
   const exitCode = worstExitCode(outcomes.map((o) => o.exitCode));
   const failed = outcomes.filter((o) => o.exitCode !== 0).map((o) => `${o.shown} (exit ${o.exitCode})`);

@@ -2,12 +2,12 @@
  * `llmlab compare <A> <B>`: run B against run A over the cells both ran, matched by test identity. Either side is a
  * stored run (`latest`, `latest~N`, a run id) or a JSON report file, as `--baseline` takes them.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, extname, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
 import { formatRunComparison } from '../report/compare-lines.js';
 import { resolveRunRef, type ResolvedRun } from '../report/compare-refs.js';
 import { compareRuns } from '../report/compare-runs.js';
+import { writeTextAtomic } from '../report/write-atomic.js';
 import type { Store } from '../store/index.js';
 import { createContext } from './context.js';
 import { version } from './version.js';
@@ -30,8 +30,7 @@ export async function compareCommand(refA: string, refB: string, flags: CompareF
   if (flags.json) process.stdout.write(json);
   else process.stdout.write(`${formatRunComparison(comparison, process.cwd(), { security: 'all' })}\n`);
   if (output) {
-    mkdirSync(dirname(resolve(output)), { recursive: true });
-    writeFileSync(resolve(output), json);
+    writeTextAtomic(resolve(output), json);
     process.stderr.write(`wrote ${output}\n`);
   }
   return 0;

@@ -5,10 +5,13 @@
 import { extname, resolve } from 'node:path';
 import { LlmlabError, messageOf } from '../errors.js';
 import type { ResolvedBaseline } from '../report/gates-baseline.js';
+import { jsonLine } from '../report/jsonl.js';
 import { openJsonlStream, type JsonlStream } from '../report/jsonl-stream.js';
 import type { BaselineComparison } from '../report/markdown.js';
+import { fileFault } from '../report/write-atomic.js';
 import type { RunSummary } from '../report/summary.js';
 import type { RunRecord, Store } from '../store/index.js';
+import type { RunEvent } from '../types.js';
 import { version } from './version.js';
 
 /** What every report writer gets. */
@@ -70,7 +73,12 @@ export async function writeOutputs(
 ): Promise<void> {
   for (const path of paths) {
     const input = { store, run, summary, baseline: options.baseline, baselineRun: options.baselineRun, version };
-    await WRITERS[extname(path).toLowerCase()]!(resolve(path), input);
+    try {
+      await WRITERS[extname(path).toLowerCase()]!(resolve(path), input);
+    } catch (error) {
+      // Also covers a writer's own scratch files (JUnit's per-suite parts) filling the disk.
+      throw fileFault(error, path) ?? error;
+    }
     process.stderr.write(`wrote ${path}\n`);
   }
 }
@@ -80,6 +88,19 @@ function htmlBaseline(r: ReportInput) {
   if (r.baselineRun) return { run: r.baselineRun.run, source: r.baselineRun.source, sameSuite: r.baselineRun.sameSuite };
   if (r.baseline && 'suitePath' in r.baseline) return { run: r.baseline };
   return undefined;
+}
+
+/**
+ * For `--resume`: when the resumed run starts, its stream file is rewritten from the cells the store holds for it,
+ * then appended to, so after a kill -9 every cell has exactly one line.
+ */
+export function reconcileStream(stream: JsonlStream, store: Store): (event: RunEvent) => void {
+  return (event) => {
+    if (event.type !== 'run-start') return;
+    stream.reset((function* () {
+      for (const cell of store.results.iterate(event.runId)) yield jsonLine(cell);
+    })());
+  };
 }
 
 /**

@@ -7,12 +7,13 @@
  * The store streams cells in test order, interleaving the suites. Each suite's test cases go to their own temp
  * file as they stream by, and the report is assembled from those files, so a 100,000-cell run is never in memory.
  */
-import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RunRecord, Store } from '../store/index.js';
 import type { CellResult } from '../types.js';
 import { xmlAttr, xmlText } from './junit-xml.js';
+import { writeAtomic } from './write-atomic.js';
 
 /** A suite's buffered test cases are written out past this many characters. */
 const FLUSH_CHARS = 1 << 15;
@@ -111,33 +112,29 @@ function assemble(path: string, run: RunRecord, suites: SuitePart[]): void {
   const sum = (pick: (s: SuitePart) => number) => suites.reduce((n, s) => n + pick(s), 0);
   const timestamp = new Date(run.createdAt).toISOString().slice(0, 19);
   const name = run.description ?? run.suitePath;
-  const fd = openSync(path, 'w');
-  try {
-    writeSync(
-      fd,
+  // Atomic: a disk that fills mid-report leaves the previous report, not a cut XML file CI would fail to parse.
+  writeAtomic(path, (write) => {
+    write(
       `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xmlAttr(`llmlab: ${name}`)}" tests="${sum((s) => s.tests)}" ` +
         `failures="${sum((s) => s.failures)}" errors="${sum((s) => s.errors)}" skipped="${sum((s) => s.skipped)}" ` +
         `time="${seconds(sum((s) => s.seconds))}">\n`,
     );
     const chunk = Buffer.alloc(1 << 20);
     for (const [id, s] of suites.entries()) {
-      writeSync(
-        fd,
+      write(
         `  <testsuite name="${xmlAttr(s.name)}" id="${id}" tests="${s.tests}" failures="${s.failures}" errors="${s.errors}" ` +
           `skipped="${s.skipped}" time="${seconds(s.seconds)}" timestamp="${timestamp}">\n`,
       );
       const part = openSync(s.file, 'r');
       try {
-        for (let n = readSync(part, chunk); n > 0; n = readSync(part, chunk)) writeSync(fd, chunk, 0, n);
+        for (let n = readSync(part, chunk); n > 0; n = readSync(part, chunk)) write(chunk.subarray(0, n));
       } finally {
         closeSync(part);
       }
-      writeSync(fd, '  </testsuite>\n');
+      write('  </testsuite>\n');
     }
-    writeSync(fd, '</testsuites>\n');
-  } finally {
-    closeSync(fd);
-  }
+    write('</testsuites>\n');
+  });
 }
 
 function seconds(s: number): string {

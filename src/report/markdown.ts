@@ -3,8 +3,7 @@
  * rejects a comment over 65,536 characters, so the comment is rendered at decreasing budget levels (fewer rows,
  * shorter outputs, shorter lists) until it fits; it says what it left out.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import nunjucks from 'nunjucks';
 import { LlmlabError } from '../errors.js';
 import type { RunRecord, Store } from '../store/index.js';
@@ -12,6 +11,7 @@ import { compareRuns } from './compare-runs.js';
 import { cellKey, collectListedCells } from './markdown-collect.js';
 import { BUDGET_LEVELS, buildView, changedTests, type BaselineComparison, type ViewInput } from './markdown-view.js';
 import type { RunSummary } from './summary.js';
+import { writeTextAtomic } from './write-atomic.js';
 
 /**
  * Default size cap. GitHub's limit is 65,536; the rest is headroom for what a workflow adds around the comment
@@ -72,8 +72,7 @@ export function renderMarkdownReport(store: Store, run: RunRecord, summary: RunS
 
 /** Writes the PR comment of `run` to `path`. */
 export function writeMarkdownReport(path: string, store: Store, run: RunRecord, summary: RunSummary, options: MarkdownOptions = {}): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, renderMarkdownReport(store, run, summary, options));
+  writeTextAtomic(path, renderMarkdownReport(store, run, summary, options));
 }
 
 /** Runs with nothing in common still get a comment, saying so, rather than no comment at all. */

@@ -3,26 +3,21 @@
  * 64 KiB, so a 100,000-cell report never exists as one string. Lazy pulling lets a generator yield a tail that
  * depends on what it streamed before it (the HTML report's targets).
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { writeAtomic } from './write-atomic.js';
 
 const CHUNK = 1 << 16;
 
-/** Writes the pieces to `path` (creating its folder), in order. */
+/** Writes the pieces to `path` (creating its folder), in order, replacing the file atomically (see ./write-atomic.ts). */
 export function writeChunked(path: string, pieces: Iterable<string>): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const fd = openSync(path, 'w');
-  try {
+  writeAtomic(path, (write) => {
     let chunk = '';
     for (const piece of pieces) {
       chunk += piece;
       if (chunk.length > CHUNK) {
-        writeSync(fd, chunk);
+        write(chunk);
         chunk = '';
       }
     }
-    if (chunk !== '') writeSync(fd, chunk);
-  } finally {
-    closeSync(fd);
-  }
+    if (chunk !== '') write(chunk);
+  });
 }

@@ -6,6 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { LlmlabError } from '../errors.js';
+import { checkHeader, checkOwnSchema, leftOpen, quickCheck } from './db-file.js';
+import { storageFault } from './faults.js';
 
 /** The open database handle, shared by the cache, runs and results modules. */
 export type Db = Database.Database;
@@ -84,9 +86,22 @@ const MIGRATIONS: readonly string[] = [
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Opens (creating when needed) and migrates the database at `path`. */
-export function openDb(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+/** Options of {@link openDb}. */
+export interface OpenDbOptions {
+  /** How long a write waits for another process's lock before failing with a storage fault, ms. Default 5000. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating when needed) and migrates the database at `path`. A file that is not an llmlab database, or one
+ * damaged by a crash (checked with `PRAGMA quick_check` when the last process did not close it), fails here with
+ * exit 2; a full disk or a lock held too long fails as a storage fault.
+ */
+export function openDb(path: string, options: OpenDbOptions = {}): Db {
+  const memory = path === ':memory:';
+  if (!memory) mkdirSync(dirname(path), { recursive: true });
+  const unclean = !memory && leftOpen(path);
+  if (!memory) checkHeader(path, !unclean);
   let db: Db;
   try {
     db = new Database(path);
@@ -95,18 +110,25 @@ export function openDb(path: string): Db {
       hint: 'check the path given by --db or LLMLAB_DB, and that its folder is writable',
     });
   }
-  db.pragma('journal_mode = WAL');
-  // NORMAL is durable against a killed process (the case resume cares about); only a power loss can drop
-  // the last commits, and those are re-run from the cache on resume.
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
-  migrate(db, path);
+  try {
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    db.pragma('journal_mode = WAL');
+    // NORMAL is durable against a killed process (the case resume cares about); only a power loss can drop
+    // the last commits, and those are re-run from the cache on resume.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    if (unclean) quickCheck(db, path);
+    migrate(db, path);
+  } catch (error) {
+    db.close();
+    throw storageFault(error, path) ?? error;
+  }
   return db;
 }
 
 function migrate(db: Db, path: string): void {
   const version = db.pragma('user_version', { simple: true }) as number;
+  checkOwnSchema(db, path, version);
   if (version > SCHEMA_VERSION) {
     throw new LlmlabError('USAGE', `database ${path} has schema version ${version}, newer than this llmlab`, {
       hint: 'upgrade llmlab, or point --db at another file',

@@ -1,13 +1,16 @@
 /** The store: the database plus its cache, runs and results views, and a batched writer for a live run. */
 import type { CellResult, GenerateResult } from '../types.js';
 import { createResponseCache } from './cache.js';
-import { openDb, type Db } from './db.js';
+import { openDb, type Db, type OpenDbOptions } from './db.js';
+import { storageFault } from './faults.js';
 import { createResultStore } from './results.js';
 import { createRunStore } from './runs.js';
 
 export type { CachedResponse, CacheStats, ResponseCache } from './cache.js';
 export type { RunEstimate, RunOptions, RunRecord, RunShard, RunStore } from './runs.js';
 export type { ResultStore, TargetTotals } from './results.js';
+export type { OpenDbOptions } from './db.js';
+export { storageFault } from './faults.js';
 
 export interface Store {
   readonly db: Db;
@@ -18,8 +21,9 @@ export interface Store {
   close(): void;
 }
 
-export function openStore(path: string): Store {
-  const db = openDb(path);
+/** Opens the store at `path`; see {@link openDb} for what fails how. */
+export function openStore(path: string, options: OpenDbOptions = {}): Store {
+  const db = openDb(path, options);
   return {
     db,
     path,
@@ -36,6 +40,12 @@ export interface RunWriterOptions {
   batchSize?: number;
   /** Flush at least this often, ms. */
   flushMs?: number;
+  /**
+   * Called once, with the first failed write (a storage fault as an LlmlabError when SQLite raised it): a flush
+   * from the timer has no caller to throw to, and the run must stop dispatching rather than compute answers it
+   * cannot save.
+   */
+  onFault?: (error: unknown) => void;
 }
 
 /**
@@ -50,6 +60,7 @@ export function createRunWriter(store: Store, runId: string, options: RunWriterO
   let cells: CellResult[] = [];
   let seq = store.results.nextSeq(runId);
   let timer: NodeJS.Timeout | undefined;
+  let failed = false;
 
   const writeBatch = store.db.transaction(
     (r: typeof responses, c: CellResult[]) => {
@@ -63,15 +74,38 @@ export function createRunWriter(store: Store, runId: string, options: RunWriterO
     timer = undefined;
     if (responses.length === 0 && cells.length === 0) return;
     const [r, c] = [responses, cells];
+    const firstSeq = seq;
     responses = [];
     cells = [];
-    writeBatch(r, c);
+    try {
+      writeBatch(r, c);
+    } catch (error) {
+      // The transaction rolled back: keep the batch, so the run's final flush tries it once more.
+      responses = r.concat(responses);
+      cells = c.concat(cells);
+      seq = firstSeq;
+      const fault = storageFault(error, store.path) ?? error;
+      if (!failed) options.onFault?.(fault);
+      failed = true;
+      throw fault;
+    }
+  }
+
+  /** A flush nobody waits for: a failure reaches the run through `onFault`, not as an uncaught exception. */
+  function flushQuietly(): void {
+    try {
+      flush();
+    } catch {
+      // reported through onFault
+    }
   }
 
   function schedule(): void {
-    if (responses.length + cells.length >= batchSize) flush();
+    // After a failure, only the run's final flush retries: retrying every batch would stall on every busy timeout.
+    if (failed) return;
+    if (responses.length + cells.length >= batchSize) flushQuietly();
     else if (!timer) {
-      timer = setTimeout(flush, flushMs);
+      timer = setTimeout(flushQuietly, flushMs);
       timer.unref();
     }
   }
@@ -87,6 +121,7 @@ export function createRunWriter(store: Store, runId: string, options: RunWriterO
       cells.push(cell);
       schedule();
     },
+    /** Writes what is queued now; throws the storage fault (as an LlmlabError) when that fails. */
     flush,
   };
 }

@@ -28,6 +28,12 @@ export function openMergeDb(file: string, mustExist: boolean): Db {
     // Opening migrates an input made by an older llmlab, as every command does; it holds no shard then.
     return openDb(file);
   } catch (error) {
+    // A merge input is a shard's file, not the user's own database: the hint says which files to give instead.
+    if (error instanceof LlmlabError && error.code === 'DATABASE_INVALID') {
+      throw new LlmlabError('DATABASE_INVALID', error.message, {
+        hint: 'give the .db files written by `llmlab eval --shard k/n` (or by an earlier `llmlab merge`)',
+      });
+    }
     if (error instanceof LlmlabError) throw error;
     if ((error as { code?: unknown }).code === 'SQLITE_NOTADB') {
       throw new LlmlabError('USAGE', `${file} is not an llmlab database: ${messageOf(error)}`, {

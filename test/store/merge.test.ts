@@ -185,7 +185,7 @@ describe('mergeShards', () => {
     expect(usageError(() => mergeShards(store, [join(dir, 'gone.db')])).code).toBe('FILE_NOT_FOUND');
     writeFileSync(join(dir, 'notes.db'), 'not sqlite at all, just some text that is long enough to be a header');
     const junk = usageError(() => mergeShards(store, [join(dir, 'notes.db')]));
-    expect([junk.code, junk.message]).toEqual(['USAGE', expect.stringMatching(/notes\.db is not an llmlab database/)]);
+    expect([junk.code, junk.message]).toEqual(['DATABASE_INVALID', expect.stringMatching(/notes\.db is not an llmlab database/)]);
     const whole = openStore(join(dir, 'whole.db'));
     whole.runs.create({ suitePath: '/repo/s.yaml', suiteHash: 'h', totalCells: 1, options: runOptions });
     whole.close();
