@@ -1,6 +1,6 @@
 /**
  * Quitting watch mode: `q` or Ctrl-C on an interactive terminal (raw mode, where Ctrl-C is a key, not a
- * signal), and SIGINT / SIGTERM otherwise.
+ * signal), and SIGINT / SIGTERM / SIGHUP otherwise.
  */
 export function onQuit(quit: () => void, stdin: NodeJS.ReadStream = process.stdin): () => void {
   const onData = (data: Buffer | string) => {
@@ -15,9 +15,11 @@ export function onQuit(quit: () => void, stdin: NodeJS.ReadStream = process.stdi
   }
   process.on('SIGINT', quit);
   process.on('SIGTERM', quit);
+  process.on('SIGHUP', quit);
   return () => {
     process.off('SIGINT', quit);
     process.off('SIGTERM', quit);
+    process.off('SIGHUP', quit);
     if (raw) {
       stdin.off('data', onData);
       stdin.setRawMode(false);

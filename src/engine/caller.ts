@@ -3,9 +3,10 @@
  * timeout → retry retryable failures with backoff (honouring Retry-After). The global slot is held only while
  * a call is in flight, never while waiting, so a rate-limited provider cannot starve the others.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { LlmlabError } from '../errors.js';
 import type { EventBus } from './events.js';
-import { createRateLimiter, sleep, type Semaphore } from './limits.js';
+import { createRateLimiter, type Semaphore } from './limits.js';
 import { backoffMs, classify } from './retry.js';
 
 /** What a caller needs from the run. */
@@ -73,7 +74,35 @@ export function createCaller(
         options.abort.removeEventListener('abort', onAbort);
         global.release();
       }
-      await sleep(delay, options.abort);
+      await waitToRetry(delay, options);
     }
   };
+}
+
+/**
+ * The message of the INTERRUPTED error a retry wait ends with when the run stops (first Ctrl-C): the call never
+ * got an answer, so its cell is left for --resume rather than recorded as an error.
+ */
+export const RETRY_STOPPED = 'stopped while waiting to retry';
+
+/**
+ * Waits out a backoff or Retry-After (up to minutes) unless the run stops: a first Ctrl-C starts no new attempt,
+ * so sitting out the wait would only delay the exit. Throws INTERRUPTED when cut short.
+ */
+async function waitToRetry(ms: number, options: CallerOptions): Promise<void> {
+  const { stop, abort } = options;
+  const interrupted = () => new LlmlabError('INTERRUPTED', abort.aborted ? 'cancelled' : RETRY_STOPPED);
+  if (stop.aborted || abort.aborted) throw interrupted();
+  const wait = new AbortController();
+  const end = () => wait.abort();
+  stop.addEventListener('abort', end, { once: true });
+  abort.addEventListener('abort', end, { once: true });
+  try {
+    await delay(ms, undefined, { signal: wait.signal });
+  } catch {
+    throw interrupted();
+  } finally {
+    stop.removeEventListener('abort', end);
+    abort.removeEventListener('abort', end);
+  }
 }

@@ -17,6 +17,7 @@ import { createJudges, type JudgeStats } from './judge.js';
 import { createSemaphore } from './limits.js';
 import type { Plan } from './plan.js';
 import { runCell, type Costing } from './run-cell.js';
+import { createTimeSlicer } from './time-slice.js';
 
 /** What the executor needs besides the plan. */
 export interface ExecuteOptions {
@@ -62,17 +63,26 @@ export interface ExecuteStats extends JudgeStats {
 export async function execute(plan: Plan, outer: ExecuteOptions): Promise<ExecuteStats> {
   // Every call in flight and every wait listens for cancellation: on the caller's signal that would be dozens
   // of listeners and a MaxListenersExceededWarning in the user's terminal. An internal signal may have many.
-  const cancel = new AbortController();
-  setMaxListeners(0, cancel.signal);
-  const relay = () => cancel.abort(outer.abort.reason);
-  if (outer.abort.aborted) relay();
-  else outer.abort.addEventListener('abort', relay, { once: true });
-  const options: ExecuteOptions = { ...outer, abort: cancel.signal };
+  // The same goes for `stop`, which every retry wait listens to as well.
+  const [abort, unrelayAbort] = relay(outer.abort);
+  const [stop, unrelayStop] = relay(outer.stop);
+  const options: ExecuteOptions = { ...outer, abort, stop };
   try {
     return await executeCells(plan, options);
   } finally {
-    outer.abort.removeEventListener('abort', relay);
+    unrelayAbort();
+    unrelayStop();
   }
+}
+
+/** An internal signal (any number of listeners) that aborts with `outer`, and how to detach it. */
+function relay(outer: AbortSignal): [AbortSignal, () => void] {
+  const inner = new AbortController();
+  setMaxListeners(0, inner.signal);
+  const forward = () => inner.abort(outer.reason);
+  if (outer.aborted) forward();
+  else outer.addEventListener('abort', forward, { once: true });
+  return [inner.signal, () => outer.removeEventListener('abort', forward)];
 }
 
 async function executeCells(plan: Plan, options: ExecuteOptions): Promise<ExecuteStats> {
@@ -93,6 +103,7 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
     ...(options.budget ? { budget: options.budget } : {}),
   });
   const workers: Promise<void>[] = [];
+  const slicer = createTimeSlicer();
   for (const resolved of plan.suite.providers) {
     const provider = options.providers.get(resolved.label);
     if (!provider) throw new LlmlabError('INTERNAL', `no instance for provider ${resolved.label}`);
@@ -114,6 +125,9 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
       workers.push(
         (async () => {
           for (const cell of cells) {
+            // Cells that finish synchronously would otherwise keep the loop from ever seeing Ctrl-C.
+            const turn = slicer.due();
+            if (turn) await turn;
             if (options.stop.aborted) return;
             if (options.skip.has(cell.cellId)) continue;
             if (options.pause?.paused) {

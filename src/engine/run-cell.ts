@@ -6,7 +6,7 @@
 import { LlmlabError } from '../errors.js';
 import type { Assertion, AssertionResult, AttackPlan, AttackRecord, CellResult, ChatMessage, GenerateResult, Provider } from '../types.js';
 import { BUDGET_REFUSED } from './budget-gate.js';
-import type { Caller } from './caller.js';
+import { RETRY_STOPPED, type Caller } from './caller.js';
 import { cellRequest } from './cell-request.js';
 import { costOf, type ModelPrice } from './cost.js';
 import { worstCaseCost, type InputCounter } from './estimate.js';
@@ -82,7 +82,8 @@ async function callTarget(run: CellRun, messages: ChatMessage[], prompt: string,
     result.cost ??= costOf(costing.price, result.usage);
     spent = result.cost;
   } catch (error) {
-    if (options.abort.aborted) return undefined;
+    // Cancelled in flight (second Ctrl-C), or stopped while waiting to retry: no answer, left for --resume.
+    if (options.abort.aborted || isInterruption(error)) return undefined;
     return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
   } finally {
     if (reservation) budget?.settle(reservation, spent);
@@ -164,8 +165,8 @@ export async function runCell(
   }
   const { result, cached } = answer;
   const verdict = await gradeAnswer(run, result.output, prompt, result);
-  // A judge call cancelled by a second Ctrl-C leaves no verdict: the cell is left for --resume.
-  if (verdict.error && options.abort.aborted) return undefined;
+  // A judge call cancelled by a second Ctrl-C (or stopped waiting to retry) leaves no verdict: left for --resume.
+  if (verdict.error && (options.abort.aborted || verdict.error.includes(RETRY_STOPPED))) return undefined;
   const gradingCost = gradingCostOf(verdict.assertions);
   const answered = {
     output: result.output,
@@ -207,6 +208,10 @@ async function attackerCall(run: CellRun, key: string, messages: ChatMessage[]):
   if (!session) throw new LlmlabError('INTERNAL', 'no attacker session');
   const result = await session.judge.generate({ messages });
   return { output: result.output, cost: session.cost() };
+}
+
+function isInterruption(error: unknown): boolean {
+  return error instanceof LlmlabError && error.code === 'INTERRUPTED';
 }
 
 /** USD of the judge calls behind a cell's verdicts; undefined when nothing was model-graded. */

@@ -7,6 +7,7 @@
  */
 import { LlmlabError } from '../errors.js';
 import { lastNumber } from '../metrics/number-extract.js';
+import { regexGuard, type RegexGuard } from '../metrics/regex-guard.js';
 import { answerLetter } from './answer-letter.js';
 import type { SimpleTransformStep, TransformStep } from '../types.js';
 
@@ -109,21 +110,22 @@ function compileRegex(step: Extract<TransformStep, { regex: string }>, index: nu
   const groups = (new RegExp(`${step.regex}|`, flags).exec('')?.length ?? 1) - 1;
   const label = `/${step.regex}/${flags}`;
   const last = step.select === 'last';
+  const guard = regexGuard(pattern, label);
   if (step.group === 'any') {
     // lm-eval's regex filter: pick the match first, then its first non-empty group (Python findall tuples).
-    return (text) => {
+    return guarded(guard, (text) => {
       const match = selectMatch(pattern, text, last);
       const value = match && pythonFindallItem(match, groups);
       if (value !== undefined) return ok(value);
       return missing(match ? `no group of ${label} matched text in ${showText(text)}` : `no match for ${label} in ${showText(text)}`, step.fallback);
-    };
+    });
   }
   const group = step.group ?? (groups > 0 ? 1 : 0);
   if (group > groups) {
     const has = groups === 0 ? 'no capture groups' : `${groups} capture group${groups === 1 ? '' : 's'}`;
     throw new TransformStepError([index, step.group === undefined ? 'regex' : 'group'], `the regex has ${has}; cannot keep group ${group}`, 'use group: 0 for the whole match');
   }
-  return (text) => {
+  return guarded(guard, (text) => {
     let found: string | undefined;
     pattern.lastIndex = 0;
     for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
@@ -136,6 +138,21 @@ function compileRegex(step: Extract<TransformStep, { regex: string }>, index: nu
     }
     if (found !== undefined) return ok(found);
     return missing(`no match for ${label} in ${showText(text)}`, step.fallback);
+  });
+}
+
+/**
+ * A regex step under its guard: a match that backtracks away fails the step with the timeout as its reason (no
+ * fallback: the text was not examined). One guarded call per step, not per match, keeps the watchdog's cost low.
+ */
+function guarded(guard: RegexGuard, step: Step): Step {
+  return (text) => {
+    try {
+      return guard(() => step(text));
+    } catch (error) {
+      if (error instanceof LlmlabError && error.code === 'METRIC_ERROR') return { ok: false, reason: error.message };
+      throw error;
+    }
   };
 }
 

@@ -6,12 +6,14 @@
  * a boolean, a number (the score; pass when > 0 unless the assertion sets a threshold), or
  * { pass, score?, reason? }, possibly through a promise. An expression that yields a function is called with
  * (output, context), so `(output) => ...` works too. An error thrown while scoring is the assertion's error.
+ * Each call has a time limit (5 s; `{ code, timeoutMs }` sets another): a runaway loop fails the assertion.
  */
 import { resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
 import { loadModule } from '../load-module.js';
 import { defineMetric } from '../types.js';
 import type { GenerateResult, MetricScore, TestCase } from '../types.js';
+import { callWithTimeLimit, DEFAULT_TIME_LIMIT_MS } from './time-limit.js';
 
 /** The second argument user code receives. */
 export interface JavascriptContext {
@@ -28,7 +30,12 @@ interface Prepared {
   check: Check;
   /** How reasons and errors name the code: the expression, or the file and export. */
   label: string;
+  /** Longest a call may run (and its promise take to settle). */
+  timeoutMs: number;
 }
+
+/** The assertion's value: the code alone, or the code with its own time limit. */
+type JavascriptValue = string | { code: string; timeoutMs?: number };
 
 const PARAMS = ['output', 'context', 'vars'];
 const AsyncFunction = (async () => {}).constructor as FunctionConstructor;
@@ -41,7 +48,7 @@ function labelOf(code: string): string {
 }
 
 /** Expression first, then function body: `"return" in a string` stays an expression, `{ pass: true }` an object. */
-function compileInline(code: string): Prepared {
+function compileInline(code: string): Omit<Prepared, 'timeoutMs'> {
   const label = labelOf(code);
   // `await` anywhere (even in a string) just makes the function async, which the scorer handles anyway.
   const Compile = /\bawait\b/.test(code) ? AsyncFunction : Function;
@@ -65,7 +72,7 @@ function compileInline(code: string): Prepared {
   }
 }
 
-async function loadFile(ref: string, baseDir: string): Promise<Prepared> {
+async function loadFile(ref: string, baseDir: string): Promise<Omit<Prepared, 'timeoutMs'>> {
   const [, path = '', name] = FILE_REF.exec(ref) ?? [];
   const label = `${path}${name ? `:${name}` : ''}`;
   if (path === '') {
@@ -132,30 +139,60 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }
 
-export default defineMetric<string, Prepared>({
+const CODE_DESCRIPTION =
+  'Inline JavaScript (an expression such as `output.length < 200`, or a function body with `return`) over ' +
+  '`output`, `context` and `vars`, or `file:path/to/module.js[:exportName]`. Returns a boolean, a score, or ' +
+  '{ pass, score?, reason? }.';
+
+export default defineMetric<JavascriptValue, Prepared>({
   id: 'javascript',
   optionsSchema: {
-    type: 'string',
-    minLength: 1,
-    description:
-      'Inline JavaScript (an expression such as `output.length < 200`, or a function body with `return`) over ' +
-      '`output`, `context` and `vars`, or `file:path/to/module.js[:exportName]`. Returns a boolean, a score, or ' +
-      '{ pass, score?, reason? }.',
+    description: `${CODE_DESCRIPTION} Or { code, timeoutMs } to change the time limit (default ${DEFAULT_TIME_LIMIT_MS} ms).`,
+    oneOf: [
+      { type: 'string', minLength: 1, description: CODE_DESCRIPTION },
+      {
+        type: 'object',
+        additionalProperties: false,
+        required: ['code'],
+        properties: {
+          code: { type: 'string', minLength: 1, description: CODE_DESCRIPTION },
+          timeoutMs: {
+            type: 'integer',
+            minimum: 0,
+            maximum: 600_000,
+            description:
+              `longest a call may run, in ms; over it the assertion fails (default ${DEFAULT_TIME_LIMIT_MS}). 0 turns ` +
+              'the limit off, saving its watchdog (about 0.1 ms per cell) on very large cached runs',
+          },
+        },
+      },
+    ],
   },
   prepare: async (value, { baseDir }) => {
-    if (typeof value !== 'string' || value.trim() === '') {
+    const code = typeof value === 'object' && value !== null ? value.code : value;
+    const timeoutMs = typeof value === 'object' && value !== null ? value.timeoutMs ?? DEFAULT_TIME_LIMIT_MS : DEFAULT_TIME_LIMIT_MS;
+    if (typeof code !== 'string' || code.trim() === '') {
       throw new LlmlabError('CONFIG_INVALID', 'javascript needs code or a `file:` module as its `value`', {
         hint: 'e.g. { type: javascript, value: "output.length < 200" }',
       });
     }
-    return value.startsWith('file:') ? loadFile(value.slice('file:'.length), baseDir) : compileInline(value);
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 0) {
+      throw new LlmlabError('CONFIG_INVALID', `javascript timeoutMs must be an integer number of ms (0: no limit), not ${String(timeoutMs)}`, {
+        hint: 'e.g. { type: javascript, value: { code: "output.length < 200", timeoutMs: 1000 } }',
+      });
+    }
+    const prepared = code.startsWith('file:') ? await loadFile(code.slice('file:'.length), baseDir) : compileInline(code);
+    return { ...prepared, timeoutMs };
   },
   score: ({ output, value, vars, test, prompt, providerId, result }) => {
     const context: JavascriptContext = { vars, test, prompt, providerId, result };
-    const { check, label } = value;
-    let returned = check(output, context, vars);
-    // An expression may evaluate to a function, e.g. `(output, context) => output.length < 200`.
-    if (typeof returned === 'function') returned = (returned as Check)(output, context, vars);
+    const { check, label, timeoutMs } = value;
+    const run = () => {
+      const first = check(output, context, vars);
+      // An expression may evaluate to a function, e.g. `(output, context) => output.length < 200`.
+      return typeof first === 'function' ? (first as Check)(output, context, vars) : first;
+    };
+    const returned = timeoutMs === 0 ? run() : callWithTimeLimit(run, timeoutMs, `javascript ${label}`);
     return isThenable(returned)
       ? Promise.resolve(returned).then((settled) => verdict(settled, label))
       : verdict(returned, label);

@@ -11,6 +11,7 @@ import { defineMetric } from '../types.js';
 import type { MetricPlugin } from '../types.js';
 import { verdict } from './javascript.js';
 import type { JavascriptContext } from './javascript.js';
+import { callWithTimeLimit, DEFAULT_TIME_LIMIT_MS } from './time-limit.js';
 
 /** What a plain-function user metric receives as its second argument. */
 export interface UserMetricContext extends JavascriptContext {
@@ -28,7 +29,13 @@ export async function loadUserMetric(name: string, absPath: string): Promise<Met
   const namespace = (await loadModule(absPath)) as Record<string, unknown>;
   const exported = namespace['default'];
   if (typeof exported === 'function') return fromFunction(name, exported as UserFunction);
-  if (isPlugin(exported)) return { ...exported, id: name };
+  if (isPlugin(exported)) {
+    const plugin = exported;
+    // Only its synchronous part is bounded: a plugin may await judge calls (with retries) for longer than that.
+    const score: typeof plugin.score = (input) =>
+      callWithTimeLimit(() => plugin.score(input), DEFAULT_TIME_LIMIT_MS, `metric ${name}`, { bound: 'sync' }) as ReturnType<typeof plugin.score>;
+    return { ...plugin, id: name, score };
+  }
   throw new LlmlabError('CONFIG_INVALID', `user metric \`${name}\` (${absPath}) has no usable default export`, {
     hint:
       'export default defineMetric({ id, score }) (defineMetric from llmlab), or a function ' +
@@ -40,7 +47,8 @@ function fromFunction(name: string, fn: UserFunction): MetricPlugin<unknown, unk
   return defineMetric<unknown, unknown>({
     id: name,
     score: ({ output, value, vars, test, prompt, providerId, result }) => {
-      const returned = fn(output, { vars, test, prompt, providerId, result, value });
+      // The same time limit as the `javascript` metric's `file:` form, whose contract this form shares.
+      const returned = callWithTimeLimit(() => fn(output, { vars, test, prompt, providerId, result, value }), DEFAULT_TIME_LIMIT_MS, `metric ${name}`);
       return isThenable(returned)
         ? Promise.resolve(returned).then((settled) => verdict(settled, name))
         : verdict(returned, name);

@@ -8,6 +8,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { LlmlabError } from '../errors.js';
 import { defineProvider } from '../types.js';
 import type { ChatMessage, GenerateResult, JsonSchema, ProviderSpec, StructuredOutput, TokenUsage } from '../types.js';
+import { cappedFetch, MAX_RESPONSE_BYTES_OPTION, maxResponseBytesOf } from './capped-fetch.js';
 import { abortError, asRecord, malformedError, toProviderError } from './sdk-errors.js';
 import type { ErrorContext } from './sdk-errors.js';
 
@@ -55,6 +56,7 @@ const optionsSchema: JsonSchema = {
     rpm: { type: 'number', exclusiveMinimum: 0, description: 'max requests per minute to this provider' },
     timeoutMs: { type: 'integer', minimum: 1, description: 'per-call timeout in milliseconds' },
     maxRetries: { type: 'integer', minimum: 0, description: 'retries after the first attempt for retryable failures' },
+    maxResponseBytes: MAX_RESPONSE_BYTES_OPTION,
   },
 };
 
@@ -79,6 +81,7 @@ export default defineProvider({
       apiKey: apiKey || PLACEHOLDER_KEY,
       baseURL: baseUrl,
       maxRetries: 0,
+      fetch: cappedFetch(maxResponseBytesOf(spec.config)),
       timeout: SDK_TIMEOUT_MS,
       defaultHeaders: config.headers,
       logLevel: 'off',

@@ -5,6 +5,7 @@
 import { LlmlabError, ProviderError, messageOf } from '../errors.js';
 import { defineProvider } from '../types.js';
 import type { GenerateResult, JsonSchema, TokenUsage } from '../types.js';
+import { cappedFetch, MAX_RESPONSE_BYTES_OPTION, maxResponseBytesOf, responseTooLargeIn } from './capped-fetch.js';
 import { formatPath, lookupFor, parsePath, readPath, renderBody, renderText, resolveEnv, toText } from './http-template.js';
 import type { PathPart } from './http-template.js';
 
@@ -65,6 +66,7 @@ const optionsSchema: JsonSchema = {
     rpm: { type: 'number', exclusiveMinimum: 0, description: 'max requests per minute to this provider' },
     timeoutMs: { type: 'integer', minimum: 1, description: 'per-call timeout in milliseconds' },
     maxRetries: { type: 'integer', minimum: 0, description: 'retries after the first attempt for retryable failures' },
+    maxResponseBytes: MAX_RESPONSE_BYTES_OPTION,
   },
 };
 
@@ -96,6 +98,7 @@ export default defineProvider({
     const secrets = [...Object.values(env), ...Object.values(headers)].filter((value) => value.length >= 4);
     const redact = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
     const where = `${method} ${urlTemplate}`;
+    const send = cappedFetch(maxResponseBytesOf(config));
     const identity: Record<string, unknown> = { url: urlTemplate, method, body: body ?? null };
     for (const key of ['responsePath', 'usagePath', 'finishReasonPath']) {
       if (config[key] !== undefined) identity[key] = config[key];
@@ -125,10 +128,12 @@ export default defineProvider({
         let response: Response;
         let answer: string;
         try {
-          response = await fetch(url, { method, headers: sent, body: payload, signal });
+          response = await send(url, { method, headers: sent, body: payload, signal });
           answer = await response.text();
         } catch (error) {
           if (signal.aborted) throw abortError(signal);
+          const tooLarge = responseTooLargeIn(error);
+          if (tooLarge) throw tooLarge;
           // fetch reports a dropped or refused connection as `TypeError: fetch failed`; a bad URL is not worth a retry.
           const retryable = error instanceof TypeError && /^(fetch failed|terminated)$/.test(error.message);
           const detail = redact(networkDetail(error));

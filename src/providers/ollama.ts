@@ -7,6 +7,7 @@
 import type { ChatRequest, ChatResponse, Ollama } from 'ollama';
 import { defineProvider } from '../types.js';
 import type { EmbedResult, GenerateResult, JsonSchema, ProviderSpec, TokenUsage } from '../types.js';
+import { cappedFetch, MAX_RESPONSE_BYTES_OPTION, maxResponseBytesOf } from './capped-fetch.js';
 import { abortError, asRecord, httpError, malformedError, toProviderError } from './sdk-errors.js';
 import type { ErrorContext } from './sdk-errors.js';
 
@@ -57,6 +58,7 @@ const optionsSchema: JsonSchema = {
     rpm: { type: 'number', exclusiveMinimum: 0, description: 'max requests per minute to this provider' },
     timeoutMs: { type: 'integer', minimum: 1, description: 'per-call timeout in milliseconds' },
     maxRetries: { type: 'integer', minimum: 0, description: 'retries after the first attempt for retryable failures' },
+    maxResponseBytes: MAX_RESPONSE_BYTES_OPTION,
   },
 };
 
@@ -77,13 +79,14 @@ export default defineProvider({
       num_ctx: config.numCtx,
     });
     const errors: ErrorContext = { api: API };
+    const capped = cappedFetch(maxResponseBytesOf(spec.config));
     return {
       id: spec.id,
       type: 'ollama',
       model: spec.model,
       identity: compact({ host, model: spec.model, ...options, format: config.format }),
       async generate(request, { signal }) {
-        const client = new OllamaClient({ host, headers: config.headers, fetch: fetchFor(signal, errors) });
+        const client = new OllamaClient({ host, headers: config.headers, fetch: fetchFor(signal, errors, capped) });
         const body: ChatRequest = compact({
           model: spec.model,
           messages: request.messages,
@@ -102,7 +105,7 @@ export default defineProvider({
         }
       },
       async embed(texts, { signal }) {
-        const client = new OllamaClient({ host, headers: config.headers, fetch: fetchFor(signal, errors) });
+        const client = new OllamaClient({ host, headers: config.headers, fetch: fetchFor(signal, errors, capped) });
         try {
           return await embed(client, spec.model, texts, config.keepAlive);
         } catch (error) {
@@ -130,9 +133,9 @@ function isNumberList(value: unknown): boolean {
 }
 
 /** A fetch bound to one call: it carries the call's signal and raises HTTP errors with status and headers. */
-function fetchFor(signal: AbortSignal, errors: ErrorContext): typeof fetch {
+function fetchFor(signal: AbortSignal, errors: ErrorContext, base: typeof fetch): typeof fetch {
   return async (input, init) => {
-    const response = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
+    const response = await base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
     if (!response.ok) {
       const text = await response.text().catch(() => '');
       throw httpError(errors, response.status, parseOr(text), response.headers);

@@ -9,6 +9,7 @@ import type OpenAI from 'openai';
 import { LlmlabError } from '../errors.js';
 import { defineProvider } from '../types.js';
 import type { EmbedResult, GenerateResult, JsonSchema, ProviderSpec, StructuredOutput, TokenUsage } from '../types.js';
+import { cappedFetch, MAX_RESPONSE_BYTES_OPTION, maxResponseBytesOf } from './capped-fetch.js';
 import { complete, scoreContinuations } from './openai-completions.js';
 import { abortError, asRecord, malformedError, toProviderError } from './sdk-errors.js';
 import type { ErrorContext } from './sdk-errors.js';
@@ -67,6 +68,7 @@ const optionsSchema: JsonSchema = {
     rpm: { type: 'number', exclusiveMinimum: 0, description: 'max requests per minute to this provider' },
     timeoutMs: { type: 'integer', minimum: 1, description: 'per-call timeout in milliseconds' },
     maxRetries: { type: 'integer', minimum: 0, description: 'retries after the first attempt for retryable failures' },
+    maxResponseBytes: MAX_RESPONSE_BYTES_OPTION,
   },
 };
 
@@ -94,6 +96,7 @@ export default defineProvider({
       organization: config.organization ?? spec.env['OPENAI_ORG_ID'] ?? null,
       project: spec.env['OPENAI_PROJECT_ID'] ?? null,
       maxRetries: 0,
+      fetch: cappedFetch(maxResponseBytesOf(spec.config)),
       defaultHeaders: config.headers,
       logLevel: 'off',
     });

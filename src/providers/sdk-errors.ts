@@ -4,6 +4,7 @@
  * duck-types errors so it never has to import an SDK itself.
  */
 import { LlmlabError, ProviderError, messageOf } from '../errors.js';
+import { responseTooLargeIn } from './capped-fetch.js';
 
 /** What the mapping needs to know about the call that failed. */
 export interface ErrorContext {
@@ -98,6 +99,9 @@ export function httpError(
 export function toProviderError(error: unknown, context: ErrorContext): LlmlabError {
   if (context.signal?.aborted) return abortError(context.signal);
   if (error instanceof LlmlabError) return error;
+  // The SDKs wrap what their fetch throws as a connection error, which would be retried: a body over the cap is not.
+  const tooLarge = responseTooLargeIn(error);
+  if (tooLarge) return tooLarge;
   const names = prototypeNames(error);
   if (names.includes('APIUserAbortError') || isAbortLike(error)) {
     return new ProviderError('aborted', { retryable: false, cause: error });
