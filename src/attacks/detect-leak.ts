@@ -2,6 +2,7 @@
  * Did a planted canary come back in a model's output, plainly or disguised? Models asked to "not reveal" a
  * secret often reveal it encoded, spaced out or reversed, and each of those still counts as a leak.
  */
+import { base64Cores } from '../detectors/base64-cores.js';
 import { LlmlabError } from '../errors.js';
 import { fromHomoglyphs } from './converters/homoglyphs.js';
 import { LEET_FOLD } from './converters/leetspeak.js';
@@ -60,18 +61,6 @@ function mapChars(text: string, map: (ch: string) => string): Mapped {
 
 function reverseMapped(mapped: Mapped): Mapped {
   return { text: Array.from(mapped.text).reverse().join(''), at: [...mapped.at].reverse() };
-}
-
-/**
- * The parts of base64(canary) that do not depend on the bytes around it, for each of the three byte
- * alignments: finding one means the canary sits somewhere inside a longer base64-encoded text.
- */
-function base64Cores(canary: string): string[] {
-  const bytes = Buffer.from(canary, 'utf8');
-  return [0, 1, 2].map((pad) => {
-    const encoded = Buffer.concat([Buffer.alloc(pad), bytes]).toString('base64');
-    return encoded.slice(Math.ceil((pad * 8) / 6), Math.floor(((pad + bytes.length) * 8) / 6));
-  });
 }
 
 /** One way of disguising a canary: where in the output it is, if it is there. */

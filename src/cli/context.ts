@@ -20,8 +20,21 @@ export async function createContext(flags: { db?: string }): Promise<CommandCont
   return {
     project,
     env,
-    store: () => (store ??= openStore(project.db)),
+    store: () => (store ??= openStore(project.db, { busyTimeoutMs: busyTimeout(env.LLMLAB_BUSY_TIMEOUT_MS) })),
   };
+}
+
+/**
+ * LLMLAB_BUSY_TIMEOUT_MS: how long a write waits for another process's lock on the database before the run stops
+ * with a storage fault (exit 3). Default 5000.
+ */
+function busyTimeout(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 3_600_000) {
+    throw new LlmlabError('USAGE', `LLMLAB_BUSY_TIMEOUT_MS must be a whole number of milliseconds from 0 to 3600000, got \`${value}\``);
+  }
+  return ms;
 }
 
 /** Suite paths from the command line, else the project's `suites` globs. */
@@ -38,12 +51,21 @@ export async function suitePaths(args: string[], project: ProjectConfig): Promis
   return found;
 }
 
-/** Parses a flag that must be a whole number ≥ 1. */
+/**
+ * Largest value of each count flag. Past these a run is a mistake, not a plan: 1e7 calls in flight would
+ * exhaust sockets and memory before the first answer, and a suite's `repeat` has the same limit in its schema.
+ */
+export const FLAG_MAXIMA: Readonly<Record<string, number>> = { '--concurrency': 1024, '--repeat': 1000 };
+/** For count flags without their own limit (e.g. `--limit`). */
+const DEFAULT_MAXIMUM = 1_000_000;
+
+/** Parses a flag that must be a whole number from 1 to its maximum ({@link FLAG_MAXIMA}). */
 export function positiveInt(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new LlmlabError('USAGE', `${flag} must be a whole number ≥ 1, got \`${String(value)}\``);
+  const max = FLAG_MAXIMA[flag] ?? DEFAULT_MAXIMUM;
+  if (!Number.isInteger(n) || n < 1 || n > max) {
+    throw new LlmlabError('USAGE', `${flag} must be a positive integer (at most ${max}), got \`${String(value)}\``);
   }
   return n;
 }

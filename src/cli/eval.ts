@@ -11,10 +11,14 @@ import type { ResolvedBaseline } from '../report/gates-baseline.js';
 import { formatBaselineSection, formatGateLines } from '../report/gates-lines.js';
 import { startReporter } from '../ui/reporter.js';
 import { formatBudgetStop, parseBudgetUsd } from './budget-line.js';
-import { checkOutputs, openOutputStream, writeOutputs } from './outputs.js';
+import { reportFault } from './fault-report.js';
+import { checkOutputs, openOutputStream, reconcileStream, writeOutputs } from './outputs.js';
 import { list, positiveInt, suitePaths } from './context.js';
 import { parseShard, shardContext } from './shard-flag.js';
 import { version } from './version.js';
+
+/** Signals that stop a run: the first stops dispatching and saves, the second cancels calls in flight. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 interface EvalFlags {
   concurrency?: string;
@@ -89,8 +93,9 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
       stop.abort();
     } else abort.abort();
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  // SIGHUP too: a closed terminal or SSH session should stop the run as Ctrl-C does (saved, resumable), not
+  // kill it mid-write.
+  for (const signal of STOP_SIGNALS) process.on(signal, onSigint);
 
   let exitCode = 0;
   try {
@@ -101,6 +106,8 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
       if (sandbox?.suites.has(suite)) process.stderr.write(`${sandbox.line}\n`);
       const reporter = await startReporter({ tui: flags.tui, stop, abort, title });
       events.on(reporter.listener);
+      // A resumed run's stream restarts from what the store holds: lines a killed attempt never stored are dropped.
+      if (stream && flags.resume !== undefined && flags.resume !== false) events.on(reconcileStream(stream, ctx.store()));
       if (stream) events.on(stream.listener);
       const store = ctx.store();
       const outcome = await reporter.during(() => runSuite({
@@ -121,6 +128,8 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
         ...(flags.estimate ? { estimate: true } : {}),
         ...(shard ? { shard } : {}),
       }));
+      // The machine failed (disk full, database locked): the run is interrupted and resumable; exit 3, not a gate's 1.
+      if (outcome.fault) throw await reportFault(store, { ...outcome, fault: outcome.fault }, outputs, suite.path);
       const run = store.runs.get(outcome.run.id)!;
       const baseline = baselines?.get(suite.path);
       const compared = baseline && baselining?.compareWithBaseline(store, baseline, run);
@@ -149,8 +158,7 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
     }
   } finally {
     stream?.close();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSigint);
   }
   return exitCode;
 }

@@ -4,6 +4,8 @@
  */
 import { cac } from 'cac';
 import { LlmlabError, exitCodeFor } from '../errors.js';
+import { storageFault } from '../store/faults.js';
+import { joinNegativeValues } from './negative-values.js';
 import { version } from './version.js';
 
 /** Runs the CLI on `argv` (without node and script) and returns the exit code. */
@@ -129,7 +131,7 @@ export async function main(argv: string[]): Promise<number> {
   cli.version(version);
 
   try {
-    cli.parse(['node', 'llmlab', ...argv], { run: false });
+    cli.parse(['node', 'llmlab', ...joinNegativeValues(argv)], { run: false });
     if (!cli.matchedCommand && cli.args.length > 0) {
       throw new LlmlabError('USAGE', `unknown command \`${cli.args[0]}\``, {
         hint: 'run `llmlab --help` for the list of commands',
@@ -147,6 +149,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function reportError(error: unknown): number {
+  // A SQLite fault no command caught with its database path (disk full, locked, corrupt) is still the machine's, not a bug.
+  const fault = storageFault(error);
+  if (fault) error = fault;
   if (error instanceof LlmlabError) {
     process.stderr.write(`llmlab: ${error.format(process.cwd())}\n`);
     return exitCodeFor(error);

@@ -4,8 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { Document, Node, Pair, YAMLError } from 'yaml';
+import type { Alias, Document, Node, Pair, YAMLError } from 'yaml';
 import { LlmlabError, LlmlabErrors } from '../errors.js';
+import { toBoundedJS } from '../yaml-aliases.js';
 import type { ErrorCode, SourceLocation } from '../errors.js';
 
 /** A key or index on the way from the document root to a value. */
@@ -62,19 +63,19 @@ export function parseYaml(file: string, text: string, code: ErrorCode = 'CONFIG_
     });
     throw errors.length === 1 ? errors[0] : new LlmlabErrors(errors);
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 10_000 });
+  const { value, aliases } = toBoundedJS(doc, lineCounter, file, code);
   const at = (offset: number): SourceLocation => ({ file, ...lineCounter.linePos(offset) });
   return {
     file,
     value: value === undefined ? null : value,
     locate(path, options = {}) {
-      const found = findNode(doc, path);
+      const found = findNode(doc, aliases, path);
       const node = options.key && found.pair && found.complete ? found.pair.key : found.node;
       const range = (node as Node | null | undefined)?.range;
       return range ? at(range[0]) : { file, line: 1, col: 1 };
     },
     contentLine(path) {
-      const found = findNode(doc, path);
+      const found = findNode(doc, aliases, path);
       const node = found.node as Node | null | undefined;
       if (!node?.range) return 1;
       const { line } = lineCounter.linePos(node.range[0]);
@@ -112,11 +113,12 @@ interface Found {
   complete: boolean;
 }
 
-function findNode(doc: Document, path: readonly PathSegment[]): Found {
+// `aliases` maps each alias to its anchored node: `Alias.resolve` rescans the whole document on every call.
+function findNode(doc: Document, aliases: ReadonlyMap<Alias, Node>, path: readonly PathSegment[]): Found {
   let node: unknown = doc.contents;
   let pair: Pair | undefined;
   for (const segment of path) {
-    if (isAlias(node)) node = node.resolve(doc);
+    if (isAlias(node)) node = aliases.get(node) ?? node.resolve(doc);
     let next: unknown;
     let nextPair: Pair | undefined;
     if (isSeq(node)) {

@@ -5,6 +5,7 @@
 import { isMap, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Node } from 'yaml';
 import { LlmlabError } from '../errors.js';
+import { toBoundedJS } from '../yaml-aliases.js';
 import type { SourceLocation } from '../errors.js';
 import { isRecord, kindOf, RowErrors, rowToTest } from './index.js';
 import type { DatasetLoader, DatasetRow } from './index.js';
@@ -27,7 +28,7 @@ const loader: DatasetLoader = {
       );
     }
     errors.throwIfAny();
-    const value: unknown = doc.toJS({ maxAliasCount: 10_000 });
+    const { value } = toBoundedJS(doc, lineCounter, file, 'DATASET_INVALID');
     const items = isSeq(doc.contents) ? doc.contents.items : [];
     if (!Array.isArray(value)) {
       throw new LlmlabError('DATASET_INVALID', `${file} must hold a YAML list of tests, got ${kindOf(value)}`, {

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import type { ProjectConfig, ResolvedSuite } from '../config/types.js';
 import { LlmlabError } from '../errors.js';
-import { createRunWriter, type RunRecord, type Store } from '../store/index.js';
+import { createRunWriter, storageFault, type RunRecord, type Store } from '../store/index.js';
 import { runSpend } from '../store/spend.js';
 import type { RunStatus } from '../types.js';
 import { createBudgetGate, type BudgetGate, type BudgetOutcome } from './budget-gate.js';
@@ -15,8 +15,10 @@ import type { EventBus } from './events.js';
 import { execute, type ExecuteStats, type PauseGate } from './executor.js';
 import { createGrader } from './grade.js';
 import { createGraders, createProviders } from './instances.js';
+import { redactRunOutputs, runSecrets } from './redact-run.js';
 import { checkTemplates, createPlan, type Plan } from './plan.js';
 import { checkLoglikelihood } from './protocol-check.js';
+import { createFaultLatch, outcomeFault, saveStatus } from './run-fault.js';
 import { checkResumedShard, runShardOf, type Shard } from './shard.js';
 
 /** Options of {@link runSuite}; mostly CLI flags. */
@@ -59,6 +61,10 @@ export interface RunOutcome {
   durationMs: number;
   /** Spend against the budget, when the run had one. */
   budget?: BudgetOutcome;
+  /** The storage fault (disk full, database locked, I/O error) that stopped the run; it is then `interrupted`. */
+  fault?: LlmlabError;
+  /** False when the fault also kept the final status from being stored: the run still reads `running`. */
+  statusSaved?: boolean;
 }
 
 export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
@@ -88,11 +94,19 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   const estimates = options.resume === undefined && (budget !== undefined || options.estimate === true)
     ? await estimatePlan(plan, providers, options.cache ? (key) => store.cache.get(key) !== undefined : () => false)
     : undefined;
-  const run = openRun(options, plan, await gitSha(suite.baseDir), { budget, estimates }, (id) => {
-    if (budget) spentBefore = runSpend(store.db, id);
-  });
-  const skip = store.results.finishedCellIds(run.id);
-  const writer = createRunWriter(store, run.id);
+  const sha = await gitSha(suite.baseDir);
+  let run: RunRecord;
+  let skip: Set<string>;
+  try {
+    run = openRun(options, plan, sha, { budget, estimates }, (id) => {
+      if (budget) spentBefore = runSpend(store.db, id);
+    });
+    skip = store.results.finishedCellIds(run.id);
+  } catch (error) {
+    throw storageFault(error, store.path) ?? error;
+  }
+  const faults = createFaultLatch(store);
+  const writer = createRunWriter(store, run.id, { onFault: (error) => faults.record(error) });
   options.events.emit({
     type: 'run-start',
     runId: run.id,
@@ -107,6 +121,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   });
 
   let status: RunStatus = 'failed';
+  let statusSaved = true;
   let stats: ExecuteStats = { finished: 0, calls: 0, cacheHits: 0, judgeCalls: 0, judgeCacheHits: 0 };
   try {
     stats = await execute(plan, {
@@ -114,25 +129,37 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
       graders,
       grader,
       cache: store.cache,
-      writer,
-      events: options.events,
+      // Keys a server echoes back are redacted before the database, reports, the stream file or the terminal.
+      ...redactRunOutputs(runSecrets(suite, options.env), { writer, events: options.events }),
       concurrency: options.concurrency,
       readCache: options.cache,
       ...(suite.security?.attacker ? { attacker: suite.security.attacker } : {}),
       skip,
-      stop: options.stop,
+      // A storage fault stops dispatch as a first Ctrl-C does: calls in flight finish, nothing new starts.
+      stop: AbortSignal.any([options.stop, faults.signal]),
       abort: options.abort,
       pause: options.pause,
       ...(gate ? { budget: gate } : {}),
     });
     // A run the budget stopped is unfinished: `--resume` with a larger budget picks it up.
-    status = options.stop.aborted || gate?.outcome().stopped ? 'interrupted' : 'completed';
+    status = options.stop.aborted || faults.signal.aborted || gate?.outcome().stopped ? 'interrupted' : 'completed';
+  } catch (error) {
+    faults.absorb(error); // anything else is a bug: rethrown, and the run is recorded `failed` below
   } finally {
-    writer.flush();
-    store.runs.setStatus(run.id, status);
-    const durationMs = Math.round(performance.now() - started);
-    options.events.emit({ type: 'run-end', runId: run.id, status, durationMs });
+    try {
+      try {
+        writer.flush();
+      } catch (error) {
+        faults.absorb(error);
+      }
+      if (faults.signal.aborted) status = 'interrupted';
+      statusSaved = saveStatus(store, run.id, status, faults);
+    } finally {
+      const durationMs = Math.round(performance.now() - started);
+      options.events.emit({ type: 'run-end', runId: run.id, status, durationMs });
+    }
   }
+  const fault = outcomeFault(faults);
   return {
     run: { ...run, status },
     status,
@@ -140,6 +167,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     resumedCells: skip.size,
     durationMs: Math.round(performance.now() - started),
     ...(gate ? { budget: gate.outcome() } : {}),
+    ...(fault ? { fault, statusSaved } : {}),
   };
 }
 

@@ -15,6 +15,14 @@ import type { GenerateResult, JsonSchema, TokenUsage } from '../types.js';
 const STDERR_TAIL_CHARS = 500;
 /** Grace a command gets after SIGTERM before the whole group is killed. */
 const KILL_GRACE_MS = 1000;
+/**
+ * What every command gets from llmlab's environment without asking: where programs are (PATH), the user's home
+ * (tools read their config from it), the locale (so Python and others read and print UTF-8) and the temp folder.
+ * Nothing else: API keys and tokens reach a command only when the suite names them in `passEnv` or `env`.
+ */
+const BASE_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR'];
+/** Windows programs fail to start without these. */
+const WINDOWS_BASE_ENV = ['SYSTEMROOT', 'WINDIR', 'COMSPEC', 'PATHEXT', 'TEMP', 'TMP', 'USERPROFILE', 'APPDATA', 'LOCALAPPDATA'];
 
 const optionsSchema: JsonSchema = {
   type: 'object',
@@ -25,6 +33,13 @@ const optionsSchema: JsonSchema = {
       type: 'object',
       additionalProperties: { type: 'string' },
       description: 'extra environment variables for the command (their values are never cached or reported)',
+    },
+    passEnv: {
+      type: 'array',
+      items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+      uniqueItems: true,
+      description:
+        "names of llmlab's environment variables the command receives (e.g. [OPENAI_API_KEY]); by default it gets only PATH, HOME, the locale, TZ and TMPDIR",
     },
     shell: {
       type: 'boolean',
@@ -57,9 +72,8 @@ export default defineProvider({
     const extraEnv = (spec.config['env'] ?? {}) as Record<string, string>;
     const shell = spec.config['shell'] !== false;
     const argv = shell ? undefined : splitCommand(command);
-    const env: Record<string, string> = {};
-    for (const [name, value] of Object.entries(spec.env)) if (value !== undefined) env[name] = value;
-    Object.assign(env, extraEnv);
+    const passEnv = (spec.config['passEnv'] ?? []) as string[];
+    const env = childEnv(spec.env, passEnv, extraEnv);
     const secrets = Object.values(extraEnv).filter((value) => value.length >= 4);
     const redact = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join('***'), text);
 
@@ -69,7 +83,14 @@ export default defineProvider({
       model: spec.model,
       // Env values may be secrets: only their names go into the cache key. The cwd stays as written so a cache
       // copied to another checkout still hits.
-      identity: { command, cwd: cwdAsWritten, envKeys: Object.keys(extraEnv).sort(), shell },
+      identity: {
+        command,
+        cwd: cwdAsWritten,
+        envKeys: Object.keys(extraEnv).sort(),
+        shell,
+        // Only when set, so the cache keys of suites written before `passEnv` stay the same.
+        ...(passEnv.length > 0 ? { passEnv: [...passEnv].sort() } : {}),
+      },
       generate(request, { signal }): Promise<GenerateResult> {
         return new Promise((resolvePromise, reject) => {
           if (signal.aborted) return reject(abortError(signal));
@@ -115,6 +136,22 @@ export default defineProvider({
     };
   },
 });
+
+/** The command's environment: the basics and the `passEnv` names from llmlab's environment, then `env` over them. */
+function childEnv(
+  parent: Readonly<Record<string, string | undefined>>,
+  passEnv: readonly string[],
+  extraEnv: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const names = [...BASE_ENV, ...(process.platform === 'win32' ? WINDOWS_BASE_ENV : []), ...passEnv];
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parent)) {
+    // Windows names are case-insensitive (`Path`).
+    const wanted = process.platform === 'win32' ? names.some((n) => n.toUpperCase() === name.toUpperCase()) : names.includes(name);
+    if (wanted && value !== undefined) env[name] = value;
+  }
+  return Object.assign(env, extraEnv);
+}
 
 /** A JSON object with an `output` string is a structured answer; anything else is the answer text itself. */
 function parseStdout(stdout: string): GenerateResult {

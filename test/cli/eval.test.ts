@@ -94,7 +94,7 @@ describe('llmlab eval (quickstart)', () => {
     expect(badFlag.stderr).toMatch(/Unknown option `--concurency`/);
     const badJ = await runCli(['eval', 'suites/quickstart.yaml', '-j', '0'], { cwd: dir });
     expect(badJ.code).toBe(2);
-    expect(badJ.stderr).toMatch(/--concurrency must be a whole number ≥ 1, got `0`/);
+    expect(badJ.stderr).toMatch(/--concurrency must be a positive integer \(at most 1024\), got `0`/);
     const badOut = await runCli(['eval', 'suites/quickstart.yaml', '-o', 'out.pdf'], { cwd: dir });
     expect(badOut.code).toBe(2);
     expect(badOut.stderr).toMatch(/unknown report format `.pdf`/);

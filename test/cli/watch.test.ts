@@ -150,7 +150,7 @@ describe('llmlab eval --watch', () => {
       [['--budget-usd', 'lots'], /--budget-usd must be a positive number of dollars/],
       [['--output-stream', 'prompts'], /cannot open --output-stream file `prompts`/],
       [['-o', 'report.pdf'], /unknown report format `\.pdf`/],
-      [['-j', '0'], /--concurrency must be a whole number ≥ 1/],
+      [['-j', '0'], /--concurrency must be a positive integer/],
     ];
     for (const [flags, message] of bad) {
       const r = await runCli(['eval', 'suite.yaml', '--watch', ...flags], { cwd: dir });

@@ -125,7 +125,7 @@ describe('grader errors', () => {
     const zero = await loadErrors({
       'suite.yaml': `${HEAD}grader: mock\ntests:\n  - vars: { q: a }\n    assert:\n      - { type: llm-rubric, value: r, graderRepeat: 0 }\n`,
     });
-    expect(zero).toEqual([expect.objectContaining({ code: 'CONFIG_INVALID', at: 'suite.yaml:7:53', message: '`tests[0].assert[0].graderRepeat` must be an integer ≥ 1, got 0' })]);
+    expect(zero).toEqual([expect.objectContaining({ code: 'CONFIG_INVALID', at: 'suite.yaml:7:53', message: '`tests[0].assert[0].graderRepeat` must be an integer between 1 and 100, got 0' })]);
     const misplaced = await loadErrors({
       'suite.yaml': `${HEAD}tests:\n  - vars: { q: a }\n    assert:\n      - { type: equals, value: a, grader: mock }\n`,
     });

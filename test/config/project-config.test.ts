@@ -99,13 +99,13 @@ describe('loadProjectConfig', () => {
         {
           code: 'CONFIG_INVALID',
           at: 'llmlab.config.yaml:2:13',
-          message: '`maxRetries` must be an integer ≥ 0, got -1',
+          message: '`maxRetries` must be an integer between 0 and 100, got -1',
           hint: "Default retries of a call after a 429, 5xx, timeout or reset; a provider's `config.maxRetries` overrides. Default 4.",
         },
         {
           code: 'CONFIG_INVALID',
           at: 'llmlab.config.yaml:3:12',
-          message: '`timeoutMs` must be an integer ≥ 1, got 1.5',
+          message: '`timeoutMs` must be an integer between 1 and 86400000, got 1.5',
           hint: "Default timeout of one model call in milliseconds; a provider's `config.timeoutMs` overrides. Default 60000.",
         },
       ],

@@ -89,7 +89,7 @@ const cases: Case[] = [
       {
         code: 'CONFIG_INVALID',
         at: 'suite.yaml:4:9',
-        message: '`repeat` must be an integer ≥ 1, got "three"',
+        message: '`repeat` must be an integer between 1 and 1000, got "three"',
         hint: 'How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1.',
       },
     ],
@@ -101,7 +101,7 @@ const cases: Case[] = [
       {
         code: 'CONFIG_INVALID',
         at: 'suite.yaml:4:9',
-        message: '`repeat` must be an integer ≥ 1, got 0',
+        message: '`repeat` must be an integer between 1 and 1000, got 0',
         hint: 'How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1.',
       },
       {
@@ -252,7 +252,7 @@ const cases: Case[] = [
       {
         code: 'CONFIG_INVALID',
         at: 'suite.yaml:3:28',
-        message: '`providers[0].config.concurrency` must be an integer ≥ 1, got 0',
+        message: '`providers[0].config.concurrency` must be an integer between 1 and 1024, got 0',
         hint: 'Most calls in flight to this provider at once (the global `-j` limit applies too).',
       },
     ],
@@ -460,7 +460,7 @@ describe('suite errors', () => {
       [
         `${dir}/suite.yaml:3:11: unknown key \`asert\` in tests[0]`,
         '  hint: did you mean `assert`?',
-        `${dir}/suite.yaml:4:9: \`repeat\` must be an integer ≥ 1, got -1`,
+        `${dir}/suite.yaml:4:9: \`repeat\` must be an integer between 1 and 1000, got -1`,
         '  hint: How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1.',
       ].join('\n'),
     );

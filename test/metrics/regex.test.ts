@@ -27,8 +27,23 @@ describe('regex', () => {
   it('reads slashes followed by a non-flag word as part of the pattern', async () => {
     expect((await scoreMetric(regex, '/api/v1', 'GET /api/v1/users')).pass).toBe(true);
     expect((await scoreMetric(regex, '/docs/page', 'see /docs/page')).pass).toBe(true);
-    expect((await scoreMetric(regex, '/x/ii', 'x/ii')).pass).toBe(false);
-    expect((await scoreMetric(regex, '/x/ii', '/x/ii')).pass).toBe(true);
+    expect((await scoreMetric(regex, '/v1/chat-completions', 'POST /v1/chat-completions')).pass).toBe(true);
+  });
+
+  it('rejects a /pattern/flags literal with unknown or repeated flags, naming them and the allowed ones', async () => {
+    const cases: [string, string][] = [
+      ['/abc/zz', 'regex "/abc/zz" has unknown flag z; allowed flags: d g i m s u v y'],
+      ['/x/ii', 'regex "/x/ii" repeats flag i; allowed flags: d g i m s u v y'],
+      ['/x/I', 'regex "/x/I" has unknown flag I; allowed flags: d g i m s u v y'],
+      ['/x/gix', 'regex "/x/gix" has unknown flag x; allowed flags: d g i m s u v y'],
+      ['/x/gimsx', 'regex "/x/gimsx" has unknown flag x; allowed flags: d g i m s u v y'],
+    ];
+    for (const [value, message] of cases) {
+      const error = await prepareMetric(regex, value).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(LlmlabError);
+      expect(error).toMatchObject({ code: 'CONFIG_INVALID', message });
+      expect((error as LlmlabError).hint).toMatch(/write a \/ inside the pattern as \\\//);
+    }
   });
 
   it('gives the same verdict on every cell even with g or y flags', async () => {
