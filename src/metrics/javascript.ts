@@ -13,7 +13,9 @@ import { LlmlabError } from '../errors.js';
 import { loadModule } from '../load-module.js';
 import { defineMetric } from '../types.js';
 import type { GenerateResult, MetricScore, TestCase } from '../types.js';
-import { callWithTimeLimit, DEFAULT_TIME_LIMIT_MS } from './time-limit.js';
+// Loaded for its V8 flag: a regex in inline code falls back to the linear engine instead of backtracking forever.
+import './regex-guard.js';
+import { callWithTimeLimit, DEFAULT_TIME_LIMIT_MS, mayRunLong } from './time-limit.js';
 
 /** The second argument user code receives. */
 export interface JavascriptContext {
@@ -32,6 +34,8 @@ interface Prepared {
   label: string;
   /** Longest a call may run (and its promise take to settle). */
   timeoutMs: number;
+  /** Inline code that cannot run long (no loop, function or eval): called without the watchdog. */
+  straight?: boolean;
 }
 
 /** The assertion's value: the code alone, or the code with its own time limit. */
@@ -50,17 +54,18 @@ function labelOf(code: string): string {
 /** Expression first, then function body: `"return" in a string` stays an expression, `{ pass: true }` an object. */
 function compileInline(code: string): Omit<Prepared, 'timeoutMs'> {
   const label = labelOf(code);
+  const straight = !mayRunLong(code);
   // `await` anywhere (even in a string) just makes the function async, which the scorer handles anyway.
   const Compile = /\bawait\b/.test(code) ? AsyncFunction : Function;
   let expressionError: unknown;
   try {
     // The newline before `)` keeps a trailing `// comment` from swallowing the parenthesis.
-    return { check: new Compile(...PARAMS, `return (${code.trim().replace(/;+$/, '')}\n);`) as Check, label };
+    return { check: new Compile(...PARAMS, `return (${code.trim().replace(/;+$/, '')}\n);`) as Check, label, straight };
   } catch (error) {
     expressionError = error;
   }
   try {
-    return { check: new Compile(...PARAMS, code) as Check, label };
+    return { check: new Compile(...PARAMS, code) as Check, label, straight };
   } catch (bodyError) {
     const error = /\breturn\b/.test(code) ? bodyError : expressionError;
     throw new LlmlabError('CONFIG_INVALID', `javascript ${label} does not compile: ${(error as Error).message}`, {
@@ -186,13 +191,13 @@ export default defineMetric<JavascriptValue, Prepared>({
   },
   score: ({ output, value, vars, test, prompt, providerId, result }) => {
     const context: JavascriptContext = { vars, test, prompt, providerId, result };
-    const { check, label, timeoutMs } = value;
+    const { check, label, timeoutMs, straight } = value;
     const run = () => {
       const first = check(output, context, vars);
       // An expression may evaluate to a function, e.g. `(output, context) => output.length < 200`.
       return typeof first === 'function' ? (first as Check)(output, context, vars) : first;
     };
-    const returned = timeoutMs === 0 ? run() : callWithTimeLimit(run, timeoutMs, `javascript ${label}`);
+    const returned = timeoutMs === 0 || straight ? run() : callWithTimeLimit(run, timeoutMs, `javascript ${label}`);
     return isThenable(returned)
       ? Promise.resolve(returned).then((settled) => verdict(settled, label))
       : verdict(returned, label);

@@ -13,6 +13,20 @@
 import { Script } from 'node:vm';
 import { LlmlabError } from '../errors.js';
 
+/**
+ * Words and tokens without which inline code cannot run long: loops, functions (recursion, callbacks), code built
+ * at run time, classes, generators and timers. Inline code free of them is a straight line of expressions over
+ * the output, bounded by its size (regexes included: see regex-guard.ts), so it skips the watchdog, whose thread
+ * costs 0.1–0.6 ms per call — the whole per-cell budget of a fast or fully cached run. The limit guards mistakes
+ * (suite code is trusted), and a runaway mistake needs one of these.
+ */
+const MAY_RUN_LONG = /\b(?:for|while|do|function|eval|Function|constructor|class|async|await|yield|import|require|setTimeout|setInterval|Atomics|goto)\b|=>/;
+
+/** True when inline code might run long enough to need the watchdog (see {@link MAY_RUN_LONG}). */
+export function mayRunLong(code: string): boolean {
+  return MAY_RUN_LONG.test(code);
+}
+
 /** How long user code may run per cell unless its assertion says otherwise. */
 export const DEFAULT_TIME_LIMIT_MS = 5000;
 

@@ -44,11 +44,14 @@ export function cappedFetch(maxBytes: number, base: typeof fetch = fetch): typeo
   return async (input, init) => {
     const response = await base(input, init);
     // An honest Content-Length over the cap fails before a byte of the body is read.
-    if (Number(response.headers.get('content-length')) > maxBytes) {
+    const declared = response.headers.get('content-length');
+    if (declared !== null && Number(declared) > maxBytes) {
       await response.body?.cancel().catch(() => undefined);
       throw new ResponseTooLargeError(maxBytes);
     }
-    if (!response.body) return response;
+    // A body delimited by a Content-Length within the cap cannot grow past it (HTTP/1.1 reads exactly that many
+    // bytes), so only chunked and streamed bodies are counted: the stream wrapper costs every plain answer.
+    if (!response.body || (declared !== null && declared.trim() !== '' && Number.isFinite(Number(declared)))) return response;
     let seen = 0;
     const counted = response.body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { LlmlabError } from '../../src/errors.js';
 import javascript from '../../src/metrics/javascript.js';
+import { mayRunLong } from '../../src/metrics/time-limit.js';
 import { scoreMetric } from './test-metric.js';
 
 async function failure(value: unknown, output = 'hello'): Promise<LlmlabError> {
@@ -53,5 +54,26 @@ describe('javascript time limit', () => {
     expect(await scoreMetric(javascript, { code: 'true', timeoutMs: 0 }, 'x')).toMatchObject({ pass: true });
     const error = await scoreMetric(javascript, { code: 'true', timeoutMs: -1 }, 'x').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'CONFIG_INVALID' });
+  });
+});
+
+describe('which inline code needs the watchdog', () => {
+  it.each([
+    ['output.length < 500', false],
+    ['output.includes("refund") && vars.lang === "en"', false],
+    ['/(a+)+$/.test(output)', false], // a regex falls back to V8's linear engine instead
+    ['while (true) {}', true],
+    ['for (;;) {}', true],
+    ['do { } while (1)', true],
+    ['output.split("").map((c) => c)', true],
+    ['(function f() { return f(); })()', true],
+    ['eval("1")', true],
+    ['output.constructor.constructor("while(1){}")()', true],
+  ])('%s → %s', (code, expected) => {
+    expect(mayRunLong(code)).toBe(expected);
+  });
+
+  it('still answers a backtracking regex in straight-line code', async () => {
+    expect((await scoreMetric(javascript, '/^(a+)+$/.test(output)', `${'a'.repeat(32)}!`)).pass).toBe(false);
   });
 });
