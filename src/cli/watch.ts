@@ -139,6 +139,13 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
       running = undefined;
       stream?.close();
     }
+    // A storage fault (disk full, database locked) stopped the run: say so instead of showing half a run as done;
+    // the session keeps watching, and the next save (or `--resume`) runs what is missing once the fault is fixed.
+    if (outcome.fault) {
+      printError(outcome.fault, cwd);
+      out(`[watch] run ${outcome.run.id} stopped by a storage fault: fix it, then save a file to re-run, or q to quit`);
+      return;
+    }
     // The budget also ends a run as interrupted; only a stop signal means a newer change (or quit) cut it.
     if (stop.signal.aborted) {
       if (quitting) process.stderr.write(`interrupted: resume with \`llmlab eval ${rel(suitePath)} --resume ${outcome.run.id}\`\n`);
