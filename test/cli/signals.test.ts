@@ -110,3 +110,46 @@ describe('signals cut a Retry-After wait short', () => {
     expect(server.requests).toHaveLength(1);
   });
 });
+
+describe('a signal at a random point', () => {
+  const TESTS = 300;
+  beforeAll(() => {
+    const cases = Array.from({ length: TESTS }, (_, i) => `  - vars: { n: ${i} }\n`).join('');
+    writeFileSync(
+      join(dir, 'mock.yaml'),
+      `providers:\n  - id: mock:bot\n    config: { latencyMs: 5, default: "answer" }\nprompts: ["Question {{ n }}"]\n` +
+        `defaultTest:\n  assert: [{ type: contains, value: answer }]\ntests:\n${cases}`,
+    );
+  });
+
+  // Where the signal lands is random (and printed): whatever the point, no run is left `running`, and --resume
+  // stores every cell exactly once.
+  it.each([0, 1, 2].map((i) => [i, 1 + Math.floor(Math.random() * (TESTS - 50))] as const))(
+    'round %i: SIGINT after %i stored cells',
+    async (_, after) => {
+      const db = join(dir, `random-${after}-${Math.random().toString(36).slice(2)}.db`);
+      const child = startCli(['eval', 'mock.yaml', '--db', db], { cwd: dir });
+      const cli = watchStderr(child);
+      await cli.waitFor(/run \S+: 300 cells/);
+      while (child.exitCode === null && latestRun(db).saved < after) await new Promise((r) => setTimeout(r, 10));
+      child.kill('SIGINT');
+      const code = await cli.closed;
+      expect([0, 130]).toContain(code);
+      expect(latestRun(db).status).not.toBe('running');
+      const resumed = await new Promise<number | null>((resolve) => {
+        const again = startCli(['eval', 'mock.yaml', '--db', db, '--resume'], { cwd: dir });
+        started.push(again);
+        again.on('close', resolve);
+      });
+      expect(resumed === 0 || (code === 0 && resumed === 2)).toBe(true); // nothing to resume when it had finished
+      const store = openStore(db);
+      try {
+        const runs = store.runs.list(10);
+        expect(runs.map((r) => r.status)).toEqual(['completed']);
+        expect(store.results.finishedCellIds(runs[0]!.id).size).toBe(TESTS);
+      } finally {
+        store.close();
+      }
+    },
+  );
+});
