@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { query, storedCells, waitFor, writeSlowMockSuite } from './fault-helpers.js';
 import { runCli, startCli } from './run-cli.js';
 
 const TESTS = 60;
@@ -17,40 +18,9 @@ let dir: string;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'llmlab-cli-faults-'));
-  const cases = Array.from({ length: TESTS }, (_, i) => `  - vars: { n: ${i} }\n`).join('');
-  writeFileSync(
-    join(dir, 'suite.yaml'),
-    `providers:\n  - id: mock:bot\n    config: { latencyMs: 30, default: "answer" }\nprompts: ["Question {{ n }}"]\n` +
-      `defaultTest:\n  assert: [{ type: contains, value: answer }]\ntests:\n${cases}`,
-  );
-  writeFileSync(join(dir, 'llmlab.config.yaml'), 'concurrency: 2\n');
+  writeSlowMockSuite(dir, TESTS);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-function query<T>(db: string, sql: string): T[] {
-  const conn = new Database(db, { readonly: true, fileMustExist: true });
-  try {
-    return conn.prepare(sql).all() as T[];
-  } finally {
-    conn.close();
-  }
-}
-
-function stored(db: string): number {
-  try {
-    return query<{ n: number }>(db, 'SELECT count(*) AS n FROM results')[0]!.n;
-  } catch {
-    return 0; // the database or its tables are not created yet
-  }
-}
-
-async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function collect(child: ReturnType<typeof startCli>) {
   const out = { stdout: '', stderr: '' };
@@ -80,7 +50,7 @@ describe('a storage fault mid-run', () => {
     const db = join(dir, '.llmlab/llmlab.db');
     const child = startCli(['eval', 'suite.yaml', '-o', 'partial.json'], { cwd: dir, env: { LLMLAB_BUSY_TIMEOUT_MS: '100' } });
     const { out, code } = collect(child);
-    await waitFor(() => stored(db) >= 10);
+    await waitFor(() => storedCells(db) >= 10);
     const other = new Database(db);
     other.exec('BEGIN EXCLUSIVE');
     let exit: number | null;
@@ -139,7 +109,7 @@ describe.skipIf(!canMount)('a full disk mid-run (tmpfs; skipped where mount is n
       const db = join(point, 'llmlab.db');
       const child = startCli(['eval', 'suite.yaml', '--db', db, '-o', 'partial.json'], { cwd: dir });
       const { out, code } = collect(child);
-      await waitFor(() => stored(db) >= 10);
+      await waitFor(() => storedCells(db) >= 10);
       fill(join(point, 'filler'));
       const exit = await code;
       expect(out.stderr).toContain(`llmlab: cannot write to database ${db}: the disk is full`);
@@ -190,7 +160,7 @@ describe('--output-stream after kill -9 and --resume', () => {
     const child = startCli(['eval', 'suite.yaml', '--output-stream', 'out/cells.jsonl'], { cwd: dir });
     const { code } = collect(child);
     // Killed while the stream is ahead of the store (the writer batches): the case that used to duplicate lines.
-    await waitFor(() => stored(db) >= 10 && lines().length > stored(db));
+    await waitFor(() => storedCells(db) >= 10 && lines().length > storedCells(db));
     child.kill('SIGKILL');
     await code;
     const resumed = await runCli(['eval', 'suite.yaml', '--resume', '--output-stream', 'out/cells.jsonl'], { cwd: dir });
