@@ -8,9 +8,10 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LlmlabError, exitCodeFor } from '../../src/errors.js';
+import { exitCodeFor } from '../../src/errors.js';
 import { writeChunked } from '../../src/report/write-chunked.js';
 import { writeAtomic, writeTextAtomic } from '../../src/report/write-atomic.js';
+import { thrownLlmlabError } from '../thrown.js';
 
 let dir: string;
 beforeEach(() => {
@@ -18,15 +19,6 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function caught(f: () => unknown): LlmlabError {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(LlmlabError);
-    return error as LlmlabError;
-  }
-  throw new Error('expected an error');
-}
 
 function* pieces(n: number, failAt?: number): Generator<string> {
   for (let i = 0; i < n; i++) {
@@ -46,7 +38,7 @@ describe('writeAtomic', () => {
   it('a write failing part-way (injected ENOSPC) keeps the old file whole and says what to do: exit 3', () => {
     const path = join(dir, 'report.jsonl');
     writeFileSync(path, 'previous report\n');
-    const error = caught(() => writeChunked(path, pieces(500, 300)));
+    const error = thrownLlmlabError(() => writeChunked(path, pieces(500, 300)));
     expect(error.message).toBe(`cannot write ${path}: the disk is full`);
     expect(error.hint).toMatch(/free space.*llmlab report <run> -o/);
     expect(exitCodeFor(error)).toBe(3);
@@ -57,7 +49,7 @@ describe('writeAtomic', () => {
   it('a folder in the path that is a file: exit 2, naming the path', () => {
     writeFileSync(join(dir, 'afile'), 'x');
     const path = join(dir, 'afile', 'report.md');
-    const error = caught(() => writeTextAtomic(path, 'text'));
+    const error = thrownLlmlabError(() => writeTextAtomic(path, 'text'));
     expect(error.message).toBe(`cannot write ${path}: a folder in its path is a file`);
     expect(exitCodeFor(error)).toBe(2);
   });
@@ -96,7 +88,7 @@ describe.skipIf(!canMount)('on a real full disk (64 KiB tmpfs; skipped where mou
     try {
       const path = join(point, 'report.jsonl');
       writeFileSync(path, 'previous report\n');
-      const error = caught(() => writeChunked(path, pieces(200)));
+      const error = thrownLlmlabError(() => writeChunked(path, pieces(200)));
       expect(error.message).toBe(`cannot write ${path}: the disk is full`);
       expect(readFileSync(path, 'utf8')).toBe('previous report\n');
       expect(readdirSync(point)).toEqual(['report.jsonl']);

@@ -7,10 +7,11 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, trunc
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LlmlabError, exitCodeFor } from '../../src/errors.js';
+import { exitCodeFor } from '../../src/errors.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { makeSuite, provider, tests } from '../engine/make-suite.js';
 import { runInStore } from '../engine/run-in-store.js';
+import { thrownLlmlabError } from '../thrown.js';
 
 let dir: string;
 let path: string;
@@ -31,15 +32,6 @@ function statuses(store: Store): string[] {
   return (store.db.prepare('SELECT status FROM runs').all() as { status: string }[]).map((r) => r.status);
 }
 
-function caught(f: () => unknown): LlmlabError {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(LlmlabError);
-    return error as LlmlabError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('a full disk mid-run', () => {
   it('stops the run as interrupted with a storage fault, and --resume finishes it', async () => {
@@ -79,7 +71,7 @@ describe('a file at the database path that is not an llmlab database', () => {
     ['a text file', () => writeFileSync(path, 'providers:\n  - echo\n'.repeat(200))],
   ])('%s: exit 2, the path, and what to do', (_, make) => {
     make();
-    const error = caught(() => openStore(path));
+    const error = thrownLlmlabError(() => openStore(path));
     expect(error.message).toBe(notLlmlab(path));
     expect(exitCodeFor(error)).toBe(2);
     expect(error.hint).toMatch(/move it aside.*llmlab cache clear.*--db/);
@@ -91,7 +83,7 @@ describe('a file at the database path that is not an llmlab database', () => {
     await runInStore(store, dir, bigSuite());
     store.close();
     truncateSync(path, Math.floor(statSync(path).size / 2));
-    expect(caught(() => openStore(path)).message).toBe(notLlmlab(path));
+    expect(thrownLlmlabError(() => openStore(path)).message).toBe(notLlmlab(path));
   });
 
   it('another program\'s SQLite database', async () => {
@@ -99,7 +91,7 @@ describe('a file at the database path that is not an llmlab database', () => {
     const other = new Database(path);
     other.exec('CREATE TABLE notes (body TEXT)');
     other.close();
-    expect(caught(() => openStore(path)).message).toBe(notLlmlab(path));
+    expect(thrownLlmlabError(() => openStore(path)).message).toBe(notLlmlab(path));
   });
 
   it('after an unclean shutdown, a damaged page fails the quick check', async () => {
@@ -113,7 +105,7 @@ describe('a file at the database path that is not an llmlab database', () => {
     writeSync(fd, Buffer.alloc(pageSize, 0xab), 0, pageSize, pageSize * 5);
     closeSync(fd);
     writeFileSync(`${path}-wal`, Buffer.alloc(4096, 1));
-    const error = caught(() => openStore(path));
+    const error = thrownLlmlabError(() => openStore(path));
     expect(error.message).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} failed its integrity check \\(PRAGMA quick_check\\) after an unclean shutdown: `));
     expect(exitCodeFor(error)).toBe(2);
     expect(error.hint).toMatch(/move it aside/);

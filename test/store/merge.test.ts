@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LlmlabError } from '../../src/errors.js';
 import { SCHEMA_VERSION } from '../../src/store/db.js';
 import { openStore, type RunRecord, type Store } from '../../src/store/index.js';
 import { mergeShards } from '../../src/store/merge.js';
 import { spendBy } from '../../src/store/spend.js';
 import type { CellResult, CellStatus } from '../../src/types.js';
+import { thrownLlmlabError } from '../thrown.js';
 
 let dir: string;
 const open: Store[] = [];
@@ -85,15 +85,6 @@ const dump = (store: Store) => ({
   responses: store.db.prepare('SELECT key, output FROM responses ORDER BY key').all(),
 });
 
-function usageError(run: () => unknown): LlmlabError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(LlmlabError);
-    return error as LlmlabError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('mergeShards', () => {
   it('makes one run of every cell, with the shards present, their caches, and the shards\' options', () => {
@@ -168,13 +159,13 @@ describe('mergeShards', () => {
   it('refuses shards of different suites, versions, partitions or commits: USAGE, exit 2, naming both files', () => {
     const store = target();
     const one = shardFile('s1.db', { index: 1, sha: 'abc' });
-    const other = usageError(() => mergeShards(store, [one, shardFile('other.db', { index: 2, hash: 'other-hash', sha: 'abc' })]));
+    const other = thrownLlmlabError(() => mergeShards(store, [one, shardFile('other.db', { index: 2, hash: 'other-hash', sha: 'abc' })]));
     expect(other.code).toBe('USAGE');
     expect(other.message).toMatch(/s1\.db and .*other\.db hold shards of different runs: different suites or suite versions: \/repo\/s\.yaml \(suite hash h, 9 cells\) and \/repo\/s\.yaml \(suite hash other-hash, 9 cells\)$/);
     expect(other.hint).toMatch(/one suite/);
-    const split = usageError(() => mergeShards(store, [one, shardFile('four.db', { index: 2, count: 4, sha: 'abc' })]));
+    const split = thrownLlmlabError(() => mergeShards(store, [one, shardFile('four.db', { index: 2, count: 4, sha: 'abc' })]));
     expect(split.message).toMatch(/split 3 ways and 4 ways$/);
-    const commit = usageError(() => mergeShards(store, [one, shardFile('later.db', { index: 2, sha: 'def' })]));
+    const commit = thrownLlmlabError(() => mergeShards(store, [one, shardFile('later.db', { index: 2, sha: 'def' })]));
     expect(commit.message).toMatch(/made at commit abc and at def$/);
     // Nothing was written by a refused merge.
     expect(store.runs.list(10)).toEqual([]);
@@ -182,14 +173,14 @@ describe('mergeShards', () => {
 
   it('refuses files that are missing, are not databases, or hold no shard', () => {
     const store = target();
-    expect(usageError(() => mergeShards(store, [join(dir, 'gone.db')])).code).toBe('FILE_NOT_FOUND');
+    expect(thrownLlmlabError(() => mergeShards(store, [join(dir, 'gone.db')])).code).toBe('FILE_NOT_FOUND');
     writeFileSync(join(dir, 'notes.db'), 'not sqlite at all, just some text that is long enough to be a header');
-    const junk = usageError(() => mergeShards(store, [join(dir, 'notes.db')]));
+    const junk = thrownLlmlabError(() => mergeShards(store, [join(dir, 'notes.db')]));
     expect([junk.code, junk.message]).toEqual(['DATABASE_INVALID', expect.stringMatching(/notes\.db is not an llmlab database/)]);
     const whole = openStore(join(dir, 'whole.db'));
     whole.runs.create({ suitePath: '/repo/s.yaml', suiteHash: 'h', totalCells: 1, options: runOptions });
     whole.close();
-    const none = usageError(() => mergeShards(store, [join(dir, 'whole.db')]));
+    const none = thrownLlmlabError(() => mergeShards(store, [join(dir, 'whole.db')]));
     expect([none.code, none.message]).toEqual(['USAGE', expect.stringMatching(/whole\.db holds no shard$/)]);
   });
 });
