@@ -72,8 +72,13 @@ describe('resume after kill -9', () => {
     const child = startCli(['eval', 'suite.yaml', '--no-cache'], { cwd: dir });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
-    await waitFor(() => /run \S+: \d+ cells/.test(stderr));
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => {
+      try {
+        return /run \S+: \d+ cells/.test(stderr) && storedResults() >= 1;
+      } catch {
+        return false; // the database is not created yet
+      }
+    });
     child.kill('SIGINT');
     const code = await new Promise((r) => child.on('close', r));
     expect(code).toBe(130);

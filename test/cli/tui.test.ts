@@ -72,7 +72,9 @@ describe.skipIf(!kind && !ci)('the TUI in a pseudo-terminal', () => {
 
     terminal.type('p');
     await waitFor(() => screen().includes('PAUSED'), 'the paused indicator');
-    await sleep(300); // calls in flight when p was pressed finish
+    // Calls in flight when p was pressed finish; then nothing more is sent.
+    const inFlight = () => Number(/openai:gpt-4o-mini\s+(\d+)\s+\d+\s+0\s+0\s+0/.exec(screen().split('PAUSED').at(-1) ?? '')?.[1] ?? -1);
+    await waitFor(() => inFlight() === 0, 'the calls in flight to finish');
     const held = server.requests.length;
     await sleep(500);
     expect(server.requests.length).toBe(held);

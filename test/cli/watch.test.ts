@@ -82,10 +82,11 @@ describe('llmlab eval --watch', () => {
     // A broken suite: the error with file:line:col, and the watch keeps going.
     before = server.requests.length;
     writeFileSync(join(dir, 'suite.yaml'), `${suiteYaml()}defaultTest: [oops\n`);
-    await w.waitFor(() => /llmlab: suite\.yaml:\d+:\d+: /.test(w.stderr), 'the YAML error');
-    expect(w.stdout).toMatch(/\[watch\] fix the error and save; watching \d+ files/);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(w.child.exitCode).toBeNull();
+    // stderr and stdout are separate pipes: either line may arrive first.
+    await w.waitFor(
+      () => /llmlab: suite\.yaml:\d+:\d+: /.test(w.stderr) && /\[watch\] fix the error and save; watching \d+ files/.test(w.stdout),
+      'the YAML error and the watch going on',
+    );
 
     // Fixed, with prompt a restored: everything comes from the cache and the diff shows the fixes.
     writeFileSync(join(dir, 'prompts/a.txt'), 'Question A: {{ q }}');
@@ -115,15 +116,17 @@ describe('llmlab eval --watch', () => {
     server.setBehaviour({ latencyMs: 60 });
     try {
       const w = start();
-      await w.waitFor(() => /run \S+: 80 cells/.test(w.stderr), 'the first run to start');
-      await new Promise((r) => setTimeout(r, 300));
+      await w.waitFor(() => /run \S+: 80 cells/.test(w.stderr) && server.requests.length >= 4, 'the first run to be under way');
       const before = server.requests.length;
       writeFileSync(join(dir, 'prompts/b.txt'), 'Question B, briefly: {{ q }}');
       await w.waitFor(() => /\[watch\] run \S+ cancelled: a newer change arrived/.test(w.stdout), 'the stale run to be cancelled');
       // Dispatch stopped after the debounce: a handful of calls (2 in flight at a time), not the ~70 left.
       expect(server.requests.length - before).toBeLessThan(20);
-      await w.waitFor(() => /run \S+: 80 cells/.test(w.stderr.slice(w.stderr.indexOf('interrupted in'))), 'the next run to start');
-      await new Promise((r) => setTimeout(r, 300));
+      const cancelledAt = server.requests.length;
+      await w.waitFor(
+        () => /run \S+: 80 cells/.test(w.stderr.slice(w.stderr.indexOf('interrupted in'))) && server.requests.length >= cancelledAt + 4,
+        'the next run to be under way',
+      );
       w.child.kill('SIGINT');
       expect(await w.exited()).toBe(130);
       expect(w.stderr).toMatch(/stopping: finishing calls in flight and saving/);
