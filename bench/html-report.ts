@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { writeHtmlReport } from '../src/report/html.js';
+import { writeHtmlReport } from '../src/report/writers/html.js';
 import { summarizeRun } from '../src/report/summary.js';
 import { openStore, type Store } from '../src/store/index.js';
 import type { CellResult, CellStatus } from '../src/types.js';

@@ -3,9 +3,9 @@
  * context with an instruction never to share them; the attacks try to get them out. A leak is a canary in the
  * answer (plain or disguised) or a credential/PII pattern the app's own prompt does not already publish.
  */
+import { findSecrets } from '../detectors/secret-patterns.js';
 import { shapedCanary } from './canary.js';
 import { fillTemplate, loadLibrary } from './library.js';
-import { findSecrets } from './secret-patterns.js';
 import { requestTests } from './request-tests.js';
 import { defineAttack } from './types.js';
 

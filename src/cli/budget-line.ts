@@ -1,7 +1,7 @@
 /** The one line `llmlab eval` prints when the budget stopped a run or a provider, with how to finish it. */
 import type { BudgetOutcome } from '../engine/budget-gate.js';
 import { LlmlabError } from '../errors.js';
-import { usd } from '../report/table.js';
+import { usd } from '../report/console/table.js';
 
 /** `budget: stopped at $4.98 of $5.00; 120 cells skipped; resume with \`…\``; undefined when nothing stopped. */
 export function formatBudgetStop(outcome: BudgetOutcome | undefined, suite: string, runId: string): string | undefined {

@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { LlmlabError } from '../errors.js';
-import { findRunAtCommit, git, repoRelativePath } from '../report/gates-baseline.js';
+import { commitOf, git } from '../git.js';
+import { findRunAtCommit, repoRelativePath } from '../report/compare/baseline.js';
 import type { RunRecord, Store } from '../store/index.js';
 import type { LlmlabRunner } from './ci-process.js';
 
@@ -32,16 +33,16 @@ export interface BaseRunOutcome {
 export async function resolveBaseSha(ref: string, cwd: string): Promise<string> {
   if (ref.trim() === '') throw new LlmlabError('USAGE', 'no base ref to compare with', { hint: 'pass --base-ref main (the action uses github.base_ref)' });
   if (/^[0-9a-f]{40}$/i.test(ref.trim())) {
-    const known = await git(['rev-parse', '--verify', '--quiet', `${ref.trim()}^{commit}`], cwd).catch(() => undefined);
+    const known = await commitOf(ref.trim(), cwd).catch(() => undefined);
     if (known) return known;
   }
   const shallow = (await git(['rev-parse', '--is-shallow-repository'], cwd).catch(() => 'false')) === 'true';
   const fetched = await git(['fetch', '--no-tags', '--quiet', ...(shallow ? ['--depth=1'] : []), 'origin', ref], cwd).then(
-    () => git(['rev-parse', '--verify', '--quiet', 'FETCH_HEAD^{commit}'], cwd),
+    () => commitOf('FETCH_HEAD', cwd),
     () => undefined,
   );
   if (fetched) return fetched;
-  return git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], cwd).catch(() => {
+  return commitOf(ref, cwd).catch(() => {
     throw new LlmlabError('USAGE', `cannot resolve the base ref \`${ref}\` in ${cwd}`, {
       hint: 'fetch it (`git fetch origin main`) or check `base-ref`; in Actions it is github.base_ref',
     });

@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
-import { writeTextAtomic } from '../report/write-atomic.js';
+import { writeTextAtomic } from '../report/writers/write-atomic.js';
 import { ensureBaseRuns, resolveBaseSha } from './ci-base.js';
 import { githubTargetFromEnv, upsertStickyComment } from './ci-github.js';
 import { composeComment, runHead, worstExitCode } from './ci-head.js';

@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { compareWithBaseline, findRunAtCommit, repoRelativePath } from '../report/gates-baseline.js';
-import { renderMarkdownReport } from '../report/markdown.js';
+import { compareWithBaseline, findRunAtCommit, repoRelativePath } from '../report/compare/baseline.js';
+import { renderMarkdownReport } from '../report/writers/markdown.js';
 import { summarizeRun } from '../report/summary.js';
 import type { RunRecord, Store } from '../store/index.js';
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT } from './ci-github.js';

@@ -4,10 +4,10 @@
  */
 import { extname, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
-import { formatRunComparison } from '../report/compare-lines.js';
-import { resolveRunRef, type ResolvedRun } from '../report/compare-refs.js';
-import { compareRuns } from '../report/compare-runs.js';
-import { writeTextAtomic } from '../report/write-atomic.js';
+import { formatRunComparison } from '../report/console/compare-lines.js';
+import { resolveRunRef, type ResolvedRun } from '../report/compare/refs.js';
+import { compareRuns } from '../report/compare/compare-runs.js';
+import { writeTextAtomic } from '../report/writers/write-atomic.js';
 import type { Store } from '../store/index.js';
 import { createContext } from './context.js';
 import { version } from './version.js';

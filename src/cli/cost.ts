@@ -1,7 +1,7 @@
 /** `llmlab cost`: what stored runs spent, by suite, provider or day, computed by SQLite from the results. */
 import { relative } from 'node:path';
 import { LlmlabError } from '../errors.js';
-import { usd } from '../report/table.js';
+import { usd } from '../report/console/table.js';
 import { spendBy, type SpendGrouping, type SpendRow } from '../store/spend.js';
 import { createContext } from './context.js';
 

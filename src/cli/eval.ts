@@ -5,10 +5,10 @@ import { onlyAttacks } from '../config/only-attacks.js';
 import { LlmlabError } from '../errors.js';
 import { createEventBus } from '../engine/events.js';
 import { runSuite } from '../engine/run.js';
-import { formatSummaryTable } from '../report/table.js';
+import { formatSummaryTable } from '../report/console/table.js';
 import { summarizeRun } from '../report/summary.js';
-import type { ResolvedBaseline } from '../report/gates-baseline.js';
-import { formatBaselineSection, formatGateLines } from '../report/gates-lines.js';
+import type { ResolvedBaseline } from '../report/compare/baseline.js';
+import { formatBaselineSection, formatGateLines } from '../report/console/gates-lines.js';
 import { startReporter } from '../ui/reporter.js';
 import { formatBudgetStop, parseBudgetUsd } from './budget-line.js';
 import { reportFault } from './fault-report.js';
@@ -81,7 +81,7 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
   const sandbox = await (await import('./code-sandbox.js')).prepareCodeSandbox(suites, flags.unsafeCodeExecution === true);
   // Before running: a bad ref costs nothing, and `latest` still names the run before this one.
   // Loaded only with --baseline: it brings git and report-file handling a plain eval does not need.
-  const baselining = flags.baseline === undefined ? undefined : await import('../report/gates-baseline.js');
+  const baselining = flags.baseline === undefined ? undefined : await import('../report/compare/baseline.js');
   const baselines: Map<string, ResolvedBaseline> | undefined = baselining && (await baselining.resolveBaselines(ctx.store(), flags.baseline, suites));
 
   const stream = openOutputStream(flags.outputStream, flags.resume !== undefined && flags.resume !== false);

@@ -7,7 +7,7 @@ import { relative } from 'node:path';
 import { messageOf, type LlmlabError } from '../errors.js';
 import type { RunOutcome } from '../engine/run.js';
 import { summarizeRun } from '../report/summary.js';
-import { formatSummaryTable } from '../report/table.js';
+import { formatSummaryTable } from '../report/console/table.js';
 import type { Store } from '../store/index.js';
 import { writeOutputs } from './outputs.js';
 

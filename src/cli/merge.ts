@@ -1,7 +1,7 @@
 /** `llmlab merge a.db b.db … -o merged.db`: the shards of a run become one run, which reports like any other. */
 import { relative, resolve, sep } from 'node:path';
 import { LlmlabError } from '../errors.js';
-import { partialRun, ranges, shardLabel } from '../report/partial-run.js';
+import { partialRun, ranges, shardLabel } from '../report/model/partial-run.js';
 import { openStore } from '../store/index.js';
 import { openMergeDb } from '../store/merge-select.js';
 import { mergeShards } from '../store/merge.js';

@@ -4,11 +4,11 @@
  */
 import { extname, resolve } from 'node:path';
 import { LlmlabError, messageOf } from '../errors.js';
-import type { ResolvedBaseline } from '../report/gates-baseline.js';
-import { jsonLine } from '../report/jsonl.js';
-import { openJsonlStream, type JsonlStream } from '../report/jsonl-stream.js';
-import type { BaselineComparison } from '../report/markdown.js';
-import { fileFault } from '../report/write-atomic.js';
+import type { ResolvedBaseline } from '../report/compare/baseline.js';
+import { jsonLine } from '../report/writers/jsonl.js';
+import { openJsonlStream, type JsonlStream } from '../report/writers/jsonl-stream.js';
+import type { BaselineComparison } from '../report/compare/baseline.js';
+import { fileFault } from '../report/writers/write-atomic.js';
 import type { RunSummary } from '../report/summary.js';
 import type { RunRecord, Store } from '../store/index.js';
 import type { RunEvent } from '../types.js';
@@ -35,17 +35,17 @@ export type ReportWriter = (path: string, input: ReportInput) => Promise<void>;
  * none of them (nunjucks templates, the HTML page's assets) at start-up.
  */
 const WRITERS: Record<string, ReportWriter> = {
-  '.json': async (path, r) => (await import('../report/json.js')).writeJsonReport(path, r.store, r.run, r.summary, r.version),
+  '.json': async (path, r) => (await import('../report/writers/json.js')).writeJsonReport(path, r.store, r.run, r.summary, r.version),
   '.md': async (path, r) =>
-    (await import('../report/markdown.js')).writeMarkdownReport(path, r.store, r.run, r.summary, {
+    (await import('../report/writers/markdown.js')).writeMarkdownReport(path, r.store, r.run, r.summary, {
       baseline: r.baseline,
       generator: `llmlab ${r.version}`,
     }),
-  '.xml': async (path, r) => (await import('../report/junit.js')).writeJunitReport(path, r.store, r.run),
-  '.csv': async (path, r) => (await import('../report/csv.js')).writeCsvReport(path, r.store, r.run),
-  '.jsonl': async (path, r) => (await import('../report/jsonl.js')).writeJsonlReport(path, r.store, r.run),
+  '.xml': async (path, r) => (await import('../report/writers/junit.js')).writeJunitReport(path, r.store, r.run),
+  '.csv': async (path, r) => (await import('../report/writers/csv.js')).writeCsvReport(path, r.store, r.run),
+  '.jsonl': async (path, r) => (await import('../report/writers/jsonl.js')).writeJsonlReport(path, r.store, r.run),
   '.html': async (path, r) =>
-    (await import('../report/html.js')).writeHtmlReport(path, r.store, r.run, r.summary, r.version, { baseline: htmlBaseline(r) }),
+    (await import('../report/writers/html.js')).writeHtmlReport(path, r.store, r.run, r.summary, r.version, { baseline: htmlBaseline(r) }),
 };
 
 /** The extensions `-o` accepts. */

@@ -1,11 +1,12 @@
 /** `llmlab plan`: the DAG's size, what is cached, and estimated tokens and cost — without calling anything. */
 import { relative } from 'node:path';
-import type { Budget, ResolvedSuite } from '../config/types.js';
+import type { ResolvedSuite } from '../config/types.js';
+import type { Budget } from '../suite-settings.js';
 import { loadSuite } from '../config/load-suite.js';
 import { estimateProvider, type ProviderEstimate } from '../engine/estimate-suite.js';
 import { createProviders } from '../engine/instances.js';
 import { checkTemplates, createPlan, type Plan } from '../engine/plan.js';
-import { usd } from '../report/table.js';
+import { usd } from '../report/console/table.js';
 import { parseBudgetUsd } from './budget-line.js';
 import { positiveInt, suitePaths } from './context.js';
 import { parseShard, shardContext } from './shard-flag.js';

@@ -1,11 +1,11 @@
 /** `llmlab report <run>`: re-render a stored run from the database, optionally against a baseline. */
 import { dirname } from 'node:path';
-import { findRun } from '../report/compare-runs.js';
-import { compareWithBaseline, resolveBaseline } from '../report/gates-baseline.js';
-import { formatBaselineSection, formatGateLines } from '../report/gates-lines.js';
-import { shardLabel } from '../report/partial-run.js';
+import { findRun } from '../report/compare/compare-runs.js';
+import { compareWithBaseline, resolveBaseline } from '../report/compare/baseline.js';
+import { formatBaselineSection, formatGateLines } from '../report/console/gates-lines.js';
+import { shardLabel } from '../report/model/partial-run.js';
 import { summarizeRun } from '../report/summary.js';
-import { formatSummaryTable } from '../report/table.js';
+import { formatSummaryTable } from '../report/console/table.js';
 import { createContext, list } from './context.js';
 import { checkOutputs, writeOutputs } from './outputs.js';
 

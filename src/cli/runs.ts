@@ -1,6 +1,6 @@
 /** `llmlab runs`: stored runs, newest first. */
 import { relative } from 'node:path';
-import { shardLabel } from '../report/partial-run.js';
+import { shardLabel } from '../report/model/partial-run.js';
 import { createContext, positiveInt } from './context.js';
 
 export async function runsCommand(flags: { limit?: string | number; db?: string }): Promise<number> {

@@ -2,7 +2,7 @@
  * What changed since the previous watch iteration, from `llmlab compare`'s model of two stored runs: the pass
  * rate delta per prompt × provider and the cells that flipped pass → fail and fail → pass.
  */
-import type { ChangedTest, RunComparison, TargetDelta } from '../report/compare-runs.js';
+import type { ChangedTest, RunComparison, TargetDelta } from '../report/compare/compare-runs.js';
 
 /** How many flipped cells are listed before "… and N more". */
 export const FLIP_LIST_LIMIT = 10;

@@ -6,13 +6,12 @@
 import type { ResolvedSuite } from '../config/types.js';
 import type { BudgetOutcome } from '../engine/budget-gate.js';
 import type { RunOutcome } from '../engine/run.js';
-import { LlmlabError } from '../errors.js';
-import { compareRuns } from '../report/compare-runs.js';
-import type { ResolvedBaseline } from '../report/gates-baseline.js';
-import type { GateInput } from '../report/gates.js';
-import { formatBaselineSection, formatGateLines } from '../report/gates-lines.js';
+import { tryCompareRuns } from '../report/compare/compare-runs.js';
+import type { ResolvedBaseline } from '../report/compare/baseline.js';
+import type { BaselineComparison } from '../report/compare/baseline.js';
+import { formatBaselineSection, formatGateLines } from '../report/console/gates-lines.js';
 import { summarizeRun } from '../report/summary.js';
-import { formatSummaryTable, usd } from '../report/table.js';
+import { formatSummaryTable, usd } from '../report/console/table.js';
 import type { RunRecord, Store } from '../store/index.js';
 import { writeOutputs } from './outputs.js';
 import { formatWatchDiff } from './watch-diff.js';
@@ -20,7 +19,7 @@ import { formatWatchDiff } from './watch-diff.js';
 /** `--baseline`, resolved once for the session, and how a run is compared with it. */
 export interface WatchBaseline {
   resolved: ResolvedBaseline;
-  compare(store: Store, run: RunRecord): NonNullable<GateInput['baseline']>;
+  compare(store: Store, run: RunRecord): BaselineComparison;
 }
 
 export interface ShowRunInput {
@@ -79,11 +78,8 @@ export function budgetCut(outcome: BudgetOutcome | undefined): string | undefine
 }
 
 function diffAgainst(store: Store, a: RunRecord, b: RunRecord): string {
-  try {
-    return formatWatchDiff(compareRuns(store, a, b));
-  } catch (error) {
-    // No cell in common (every prompt renamed, say): nothing to diff, which is not an error of the suite.
-    if (error instanceof LlmlabError && error.code === 'USAGE') return `no cells in common with run ${a.id}: nothing to compare`;
-    throw error;
-  }
+  const comparison = tryCompareRuns(store, a, b);
+  // No cell in common (every prompt renamed, say): nothing to diff, which is not an error of the suite.
+  if ('nothingInCommon' in comparison) return `no cells in common with run ${a.id}: nothing to compare`;
+  return formatWatchDiff(comparison);
 }

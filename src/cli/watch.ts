@@ -209,7 +209,7 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
 
 /** `--baseline` for the watched suite; its module (git, report files) loads only when the flag is given. */
 async function resolveWatchBaseline(store: Store, ref: string, suitePath: string): Promise<WatchBaseline> {
-  const { compareWithBaseline, resolveBaselines } = await import('../report/gates-baseline.js');
+  const { compareWithBaseline, resolveBaselines } = await import('../report/compare/baseline.js');
   const resolved = (await resolveBaselines(store, ref, [{ path: suitePath, baseDir: dirname(suitePath) }])).get(suitePath)!;
   return { resolved, compare: (s, run) => compareWithBaseline(s, resolved, run) };
 }

@@ -1,22 +1,8 @@
 /**
- * "Did you mean …?" suggestions for mistyped keys, provider types and assertion types. A plain Levenshtein
- * distance is enough here: candidate lists are short (tens of names), so speed does not matter.
+ * "Did you mean …?" suggestions for mistyped keys, provider types and assertion types, by Levenshtein distance
+ * (counted in UTF-16 code units, as the names' lengths are).
  */
-
-/** Edit distance (insertions, deletions, substitutions) between two strings. */
-export function levenshtein(a: string, b: string): number {
-  if (a === b) return 0;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
+import { levenshtein } from '../text/levenshtein.js';
 
 /**
  * The candidate closest to `word`, when it is close enough to be a plausible typo: at most a third of the

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { drawSeeded } from '../datasets/benchmark.js';
 import { benchmarkTypes, isBenchmarkType, loadBenchmarkAdapter } from '../datasets/benchmarks.js';
 import { LlmlabError } from '../errors.js';
-import type { BenchmarkDataset, ProjectConfig, SuiteFile, TestFile } from './types.js';
+import type { BenchmarkDataset, ProjectConfig, SuiteFile, TestInput } from './types.js';
 import { addSource } from './context.js';
 import { expandPattern } from './glob.js';
 import type { ResolveContext } from './context.js';
@@ -59,7 +59,7 @@ export async function loadBenchmark(dataset: BenchmarkDataset, context: ResolveC
     tests = tests.filter((t) => keep.has(t));
   }
   if (dataset.limit !== undefined) tests = tests.slice(0, dataset.limit);
-  return tests.map(({ test, where }) => ({ test: test as unknown as TestFile, path: [], locate: () => where, code: 'DATASET_INVALID' }));
+  return tests.map(({ test, where }) => ({ test: test as unknown as TestInput, path: [], locate: () => where, code: 'DATASET_INVALID' }));
 }
 
 /**

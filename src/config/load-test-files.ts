@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { loadDataset } from '../datasets/index.js';
 import { LlmlabError, LlmlabErrors } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
-import type { TestFile } from './types.js';
+import type { TestFile, TestInput } from './types.js';
 import { checkBuiltIn } from './check-value.js';
 import { addSource } from './context.js';
 import { expandPattern } from './glob.js';
@@ -18,7 +18,7 @@ import type { PathSegment } from './yaml-source.js';
 
 /** A test as written plus where it came from: a suite's `tests:` list or a dataset row. */
 export interface TestEntry {
-  test: TestFile;
+  test: TestInput;
   /** Path of the test from the root of `locate`'s file: `['tests', 3]` in a suite, `[]` in a dataset row. */
   path: PathSegment[];
   locate: Locate;

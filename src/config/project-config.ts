@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
 import { isMetricType } from '../metrics/index.js';
-import type { ProjectBudget, ProjectConfig, ProviderFile } from './types.js';
+import type { ConfigFile, ProjectConfig } from './types.js';
 import { checkBuiltIn } from './check-value.js';
 import { ProblemList } from './problems.js';
 import { resolveGrader } from './resolve-graders.js';
@@ -57,37 +57,38 @@ export async function loadProjectConfig(options: LoadProjectConfigOptions): Prom
   const file = await findProjectConfig(cwd);
   const root = file ? dirname(file) : cwd;
   const source = file ? await readConfigFile(file) : undefined;
-  const raw = (source?.value ?? {}) as Record<string, unknown>;
+  // readConfigFile validated it against config.schema.json.
+  const raw = (source?.value ?? {}) as ConfigFile;
   const envDb = env.LLMLAB_DB?.trim();
   let db = join(root, DB_IN_ROOT);
   if (options.db !== undefined && options.db !== '') db = resolve(cwd, options.db);
   else if (envDb) db = resolve(cwd, envDb);
-  else if (typeof raw.db === 'string') db = resolve(root, raw.db);
+  else if (raw.db !== undefined) db = resolve(root, raw.db);
   const project: ProjectConfig = {
     root,
     ...(file ? { file } : {}),
-    suites: (raw.suites as string[] | undefined) ?? [...PROJECT_DEFAULTS.suites],
+    suites: raw.suites ?? [...PROJECT_DEFAULTS.suites],
     db,
-    concurrency: (raw.concurrency as number | undefined) ?? PROJECT_DEFAULTS.concurrency,
-    timeoutMs: (raw.timeoutMs as number | undefined) ?? PROJECT_DEFAULTS.timeoutMs,
-    maxRetries: (raw.maxRetries as number | undefined) ?? PROJECT_DEFAULTS.maxRetries,
-    outputDir: (raw.outputDir as string | undefined) ?? PROJECT_DEFAULTS.outputDir,
-    ...(raw.metrics === undefined ? {} : { metrics: resolveMetrics(raw.metrics as Record<string, string>, root) }),
-    ...(raw.prices === undefined ? {} : { prices: raw.prices as ProjectConfig['prices'] }),
-    ...(raw.budget === undefined ? {} : { budget: raw.budget as ProjectBudget }),
+    concurrency: raw.concurrency ?? PROJECT_DEFAULTS.concurrency,
+    timeoutMs: raw.timeoutMs ?? PROJECT_DEFAULTS.timeoutMs,
+    maxRetries: raw.maxRetries ?? PROJECT_DEFAULTS.maxRetries,
+    outputDir: raw.outputDir ?? PROJECT_DEFAULTS.outputDir,
+    ...(raw.metrics === undefined ? {} : { metrics: resolveMetrics(raw.metrics, root) }),
+    ...(raw.prices === undefined ? {} : { prices: raw.prices }),
+    ...(raw.budget === undefined ? {} : { budget: raw.budget }),
   };
   return source ? { ...project, ...(await resolveProjectGraders(raw, source, project)) } : project;
 }
 
 /** The default `grader` and `embedder`, checked like any provider entry, problems located in the config file. */
 async function resolveProjectGraders(
-  raw: Record<string, unknown>,
+  raw: ConfigFile,
   source: YamlSource,
   project: ProjectConfig,
 ): Promise<Pick<ProjectConfig, 'grader' | 'embedder'>> {
   const context = { source, problems: new ProblemList(), project };
-  const grader = await resolveGrader(raw.grader as ProviderFile | undefined, ['grader'], context);
-  const embedder = await resolveGrader(raw.embedder as ProviderFile | undefined, ['embedder'], context);
+  const grader = await resolveGrader(raw.grader, ['grader'], context);
+  const embedder = await resolveGrader(raw.embedder, ['embedder'], context);
   context.problems.throwIfAny();
   return { ...(grader ? { grader } : {}), ...(embedder ? { embedder } : {}) };
 }
@@ -105,14 +106,14 @@ async function readConfigFile(file: string): Promise<YamlSource> {
   const found = checkBuiltIn('config', value, { subject: CONFIG_FILE });
   problems.addProblems(found, 'CONFIG_INVALID', source.locate);
   problems.throwIfAny();
-  await checkMetrics(value as Record<string, unknown>, source, problems);
+  await checkMetrics(value as ConfigFile, source, problems);
   problems.throwIfAny();
   return source;
 }
 
 /** A user metric may not shadow a built-in, and its module must exist: both reported at the entry. */
-async function checkMetrics(raw: Record<string, unknown>, source: YamlSource, problems: ProblemList): Promise<void> {
-  const metrics = (raw.metrics as Record<string, string> | undefined) ?? {};
+async function checkMetrics(raw: ConfigFile, source: YamlSource, problems: ProblemList): Promise<void> {
+  const metrics = raw.metrics ?? {};
   for (const [name, path] of Object.entries(metrics)) {
     if (isMetricType(name)) {
       problems.add(

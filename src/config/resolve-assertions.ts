@@ -6,7 +6,7 @@
  */
 import { LlmlabError } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
-import { compileTransform, TransformStepError } from '../engine/transform.js';
+import { compileTransform, TransformStepError } from '../metrics/transform.js';
 import { isMetricType, loadMetricPlugin, metricTypes, parseAssertionType } from '../metrics/index.js';
 import { loadUserMetric } from '../metrics/user-metric.js';
 import type { Assertion, MetricPlugin, TransformStep } from '../types.js';

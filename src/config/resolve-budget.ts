@@ -4,7 +4,7 @@
  * name real providers.
  */
 import { LlmlabError } from '../errors.js';
-import { lookupPrice, priceKey, PRICED_TYPES } from '../engine/cost.js';
+import { lookupPrice, priceKey, PRICED_TYPES } from '../providers/prices.js';
 import type { ResolveContext } from './context.js';
 import { suggestionHint } from './did-you-mean.js';
 import type { Budget, PriceTable, ProjectBudget, ProjectConfig, ResolvedProvider, SuiteFile } from './types.js';

@@ -1,8 +1,9 @@
 /**
- * `providers:` entries → ResolvedProvider: type and model split from the id, engine keys (`concurrency`, `rpm`,
- * `timeoutMs`, `maxRetries`) moved out of `config` into `limits`, and the rest of `config` validated by the
+ * `providers:` entries → ResolvedProvider: type and model split from the id, the engine's limit keys
+ * (src/providers/limit-keys.ts) moved out of `config` into `limits`, and the rest of `config` validated by the
  * provider's own options schema.
  */
+import { LIMIT_KEYS } from '../providers/limit-keys.js';
 import { LlmlabError } from '../errors.js';
 import { isProviderType, loadProviderPlugin, parseProviderId, providerTypes } from '../providers/index.js';
 import type { ProjectConfig, ProviderFile, ProviderLimits, ResolvedProvider } from './types.js';
@@ -11,9 +12,6 @@ import type { ResolveContext } from './context.js';
 import { formatPath } from './describe-schema.js';
 import { suggestionHint } from './did-you-mean.js';
 import type { PathSegment } from './yaml-source.js';
-
-/** Keys of a provider's `config:` that the executor reads; the provider never sees them. */
-export const ENGINE_KEYS = ['concurrency', 'rpm', 'timeoutMs', 'maxRetries'] as const;
 
 export async function resolveProviders(
   entries: ProviderFile[],
@@ -69,14 +67,14 @@ export async function resolveProviderEntry(
   return { id: spec.id, type, model, label: spec.label ?? spec.id, config, limits };
 }
 
-/** Engine keys were checked by the suite schema; defaults for the ones left out come from the project. */
+/** Limit keys were checked by the suite schema; defaults for the ones left out come from the project. */
 function splitConfig(
   raw: Record<string, unknown>,
   project: Pick<ProjectConfig, 'timeoutMs' | 'maxRetries'>,
 ): { config: Record<string, unknown>; limits: ProviderLimits } {
   const config = { ...raw };
   const limits: ProviderLimits = { timeoutMs: project.timeoutMs, maxRetries: project.maxRetries };
-  for (const key of ENGINE_KEYS) {
+  for (const key of LIMIT_KEYS) {
     const value = config[key];
     delete config[key];
     if (typeof value === 'number') limits[key] = value;

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { LlmlabError } from '../errors.js';
 import type { Assertion, TestCase } from '../types.js';
-import type { SuiteFile, TestFile } from './types.js';
+import type { SuiteFile, TestInput } from './types.js';
 import type { ResolveContext } from './context.js';
 import { formatPath } from './describe-schema.js';
 import { refuseDatasetCode } from './dataset-code.js';
@@ -72,7 +72,7 @@ function mergeAssertions(own: Assertion[], defaults: Assertion[]): Assertion[] {
   return defaults.length === 0 ? own : own.concat(defaults);
 }
 
-function buildTest(test: TestFile, id: string, index: number, assert: Assertion[], defaults: Defaults): TestCase {
+function buildTest(test: TestInput, id: string, index: number, assert: Assertion[], defaults: Defaults): TestCase {
   const metadata = { ...defaults.metadata, ...test.metadata };
   return {
     id,

@@ -107,11 +107,14 @@ export type BuiltInKey = keyof typeof BUILT_IN_REFS;
 
 /** `schemas/suite.schema.json` and `schemas/config.schema.json`, parsed. */
 export function readBuiltInSchemas(): Record<string, unknown>[] {
-  return ['suite.schema.json', 'config.schema.json'].map((name) => {
-    // src/config and dist/config both sit two levels below the package root, beside `schemas/`.
-    const url = new URL(`../../schemas/${name}`, import.meta.url);
-    return JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>;
-  });
+  return ['suite.schema.json', 'config.schema.json'].map(readSchemaFile);
+}
+
+/** One file of the package's `schemas/` folder, parsed. */
+export function readSchemaFile(name: string): Record<string, unknown> {
+  // src/config and dist/config both sit two levels below the package root, beside `schemas/`.
+  const url = new URL(`../../schemas/${name}`, import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>;
 }
 
 /** The registry holding `schemas/suite.schema.json` and `schemas/config.schema.json`. */

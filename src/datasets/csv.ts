@@ -4,8 +4,8 @@
  * `type:value` such as `icontains:reset link`), `__description` and `__id`.
  */
 import { LlmlabError } from '../errors.js';
-import { columnsToTest, RowErrors } from './index.js';
-import type { DatasetLoader, DatasetRow } from './index.js';
+import { columnsToTest, RowErrors } from './rows.js';
+import type { DatasetLoader, DatasetRow } from './rows.js';
 
 /** One parsed record and the line it starts on. */
 export interface CsvRecord {

@@ -3,8 +3,8 @@
  * top-level array, since JSON.parse keeps no positions.
  */
 import { LlmlabError } from '../errors.js';
-import { isRecord, kindOf, lineColAt, offsetOfJsonError, RowErrors, rowToTest } from './index.js';
-import type { DatasetLoader, DatasetRow } from './index.js';
+import { isRecord, kindOf, lineColAt, offsetOfJsonError, RowErrors, rowToTest } from './rows.js';
+import type { DatasetLoader, DatasetRow } from './rows.js';
 
 const loader: DatasetLoader = {
   id: 'json',

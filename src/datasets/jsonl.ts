@@ -3,8 +3,8 @@
  * Blank lines are skipped; a bad line is reported with its number and the JSON parser's own words.
  */
 import { LlmlabError } from '../errors.js';
-import { columnOfJsonError, kindOf, isRecord, RowErrors, rowToTest } from './index.js';
-import type { DatasetLoader, DatasetRow } from './index.js';
+import { columnOfJsonError, kindOf, isRecord, RowErrors, rowToTest } from './rows.js';
+import type { DatasetLoader, DatasetRow } from './rows.js';
 
 const loader: DatasetLoader = {
   id: 'jsonl',

@@ -7,8 +7,8 @@ import type { Node } from 'yaml';
 import { LlmlabError } from '../errors.js';
 import { toBoundedJS } from '../yaml-aliases.js';
 import type { SourceLocation } from '../errors.js';
-import { isRecord, kindOf, RowErrors, rowToTest } from './index.js';
-import type { DatasetLoader, DatasetRow } from './index.js';
+import { isRecord, kindOf, RowErrors, rowToTest } from './rows.js';
+import type { DatasetLoader, DatasetRow } from './rows.js';
 
 const loader: DatasetLoader = {
   id: 'yaml',

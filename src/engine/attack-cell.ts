@@ -8,11 +8,11 @@
 import { messageOf } from '../errors.js';
 import { nextTurnRequest, rewriteRequest } from '../attacks/attacker-prompts.js';
 import { fillTemplate } from '../attacks/library.js';
-import { isPlainRefusal } from '../attacks/refusal.js';
+import { isPlainRefusal } from '../detectors/refusal.js';
 import type { AttackPlan, AttackRecord, CellResult, ChatMessage, GenerateResult, TokenUsage } from '../types.js';
 import { BUDGET_REFUSED } from './budget-gate.js';
-import type { TargetCall } from './run-cell.js';
 import type { Verdict } from './grade.js';
+import type { TargetCall } from './target-call.js';
 
 /** What a conversation needs from the executor. */
 export interface ConversationIo {

@@ -4,7 +4,7 @@
  * A call is refused only when its worst case would cross a limit with nothing else in flight: a reservation
  * that later settles for less may free enough room, so a refused call waits for the others first.
  */
-import type { Budget } from '../config/types.js';
+import type { Budget } from '../suite-settings.js';
 import type { BudgetEvent } from '../types.js';
 import { createBudgetLedger, type BudgetLedger, type Refusal, type Reservation } from './budget.js';
 

@@ -1,12 +1,16 @@
 /**
- * One provider's call path, shared by generation and judge calls: rate limit → global slot → call with a
- * timeout → retry retryable failures with backoff (honouring Retry-After). The global slot is held only while
- * a call is in flight, never while waiting, so a rate-limited provider cannot starve the others.
+ * One provider's call path, shared by generation and judge calls: token limit → rate limit → global slot → call
+ * with a timeout → retry retryable failures with backoff (honouring Retry-After). The global slot is held only
+ * while a call is in flight, never while waiting, so a rate-limited provider cannot starve the others. Tokens
+ * come before requests so that calls let through together after a token wait still get evenly spaced rpm slots.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { LlmlabError } from '../errors.js';
+import type { ProviderLimits } from '../providers/limit-keys.js';
+import type { TokenUsage } from '../types.js';
 import type { EventBus } from './events.js';
 import { createRateLimiter, type Semaphore } from './limits.js';
+import { createTokenWindow, type LimitClock, type TokenReservation, type TokenWindow } from './limits-tokens.js';
 import { backoffMs, classify } from './retry.js';
 
 /** What a caller needs from the run. */
@@ -16,6 +20,8 @@ export interface CallerOptions {
   abort: AbortSignal;
   /** Once aborted, no further retries are started (first Ctrl-C). */
   stop: AbortSignal;
+  /** Time for the `tpm` window; tests pass a fake one. Default: real time. */
+  clock?: LimitClock;
 }
 
 /** Who a call is for, for retry events: the cell it belongs to and the provider it goes to. */
@@ -24,21 +30,46 @@ export interface CallSite {
   providerId: string;
   /** Called once, when the first attempt is dispatched (the executor's `node-start`). */
   onStart?: () => void;
+  /**
+   * Estimated tokens of one attempt (input plus the most it may answer), reserved against the provider's `tpm`
+   * before each attempt. Needed only when the provider has a `tpm`; 0 when left out.
+   */
+  tokens?: number;
+}
+
+/** What a call answers: its usage, when reported, corrects the `tpm` reservation. */
+export interface Answered {
+  usage?: TokenUsage;
 }
 
 /** Sends one request; `send` gets the attempt's signal (timeout or cancellation) and is retried on failure. */
-export type Caller = <T>(site: CallSite, send: (signal: AbortSignal) => Promise<T>) => Promise<T>;
+export type Caller = <T extends Answered>(site: CallSite, send: (signal: AbortSignal) => Promise<T>) => Promise<T>;
 
 export function createCaller(
-  limits: { rpm?: number; timeoutMs: number; maxRetries: number },
+  limits: Pick<ProviderLimits, 'rpm' | 'tpm' | 'timeoutMs' | 'maxRetries'>,
   global: Semaphore,
   options: CallerOptions,
 ): Caller {
   const limiter = createRateLimiter(limits.rpm);
-  return async <T>(site: CallSite, send: (signal: AbortSignal) => Promise<T>): Promise<T> => {
-    for (let attempt = 0; ; attempt++) {
+  const tokenWindow = limits.tpm === undefined ? undefined : createTokenWindow(limits.tpm, options.clock);
+  /** Waits for room in the token window, then for an rpm slot; the reservation is dropped if that is cut short. */
+  const admit = async (tpm: TokenWindow, site: CallSite): Promise<TokenReservation> => {
+    const reservation = await tpm.reserve(site.tokens ?? 0, options.abort);
+    try {
       await limiter.take(options.abort);
+    } catch (error) {
+      reservation.settle(undefined);
+      throw error;
+    }
+    return reservation;
+  };
+  return async <T extends Answered>(site: CallSite, send: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      let tokens: TokenReservation | undefined;
+      if (tokenWindow) tokens = await admit(tokenWindow, site);
+      else await limiter.take(options.abort);
       await global.acquire();
+      tokens?.start();
       if (attempt === 0) site.onStart?.();
       // One plain controller per call: AbortSignal.timeout/any build transferable signals, which cost more
       // than a fake model call at a thousand calls a second.
@@ -52,8 +83,12 @@ export function createCaller(
       options.abort.addEventListener('abort', onAbort, { once: true });
       let delay: number;
       try {
-        return await send(call.signal);
+        const answer = await send(call.signal);
+        // `?.`: a user's plugin may answer nothing at all; the cell reports that, not the token window.
+        tokens?.settle(tokensUsed(answer?.usage));
+        return answer;
       } catch (error) {
+        // A failed attempt keeps its estimate: the request went out, and what it cost the provider is unknown.
         if (options.abort.aborted) throw new LlmlabError('INTERRUPTED', 'cancelled');
         const failure = classify(error, timedOut, limits.timeoutMs);
         if (!failure.retryable || attempt >= limits.maxRetries || options.stop.aborted) {
@@ -77,6 +112,13 @@ export function createCaller(
       await waitToRetry(delay, options);
     }
   };
+}
+
+/** Input plus output tokens of a reported usage; undefined when the provider reported none. */
+function tokensUsed(usage: TokenUsage | undefined): number | undefined {
+  if (!usage) return undefined;
+  const counts = [usage.input, usage.output].filter((n) => typeof n === 'number' && Number.isFinite(n));
+  return counts.length === 0 ? undefined : counts.reduce((a, b) => a + b, 0);
 }
 
 /**

@@ -7,8 +7,8 @@ import type { ResolvedProvider } from '../config/types.js';
 import type { RunEstimate } from '../store/runs.js';
 import { fillTemplate } from '../attacks/library.js';
 import type { AttackTurns, ChatMessage, Provider } from '../types.js';
+import { costOf, suitePrice } from '../providers/prices.js';
 import { cellRequest } from './cell-request.js';
-import { costOf, suitePrice } from './cost.js';
 import { loadInputCounter, outputBound, worstCaseCost } from './estimate.js';
 import type { Plan } from './plan.js';
 

@@ -4,7 +4,7 @@
  * model gets an approximation. The output side is an upper bound: the provider's `maxTokens`.
  */
 import type { ChatMessage } from '../types.js';
-import { costOf, type ModelPrice } from './cost.js';
+import { costOf, type ModelPrice } from '../providers/prices.js';
 
 /**
  * Characters per token for models without a tokenizer here (Anthropic, Ollama, offline providers). English

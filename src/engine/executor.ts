@@ -5,61 +5,17 @@
  */
 import { setMaxListeners } from 'node:events';
 import { LlmlabError } from '../errors.js';
-import type { ResponseCache, RunWriter } from '../store/index.js';
-import type { Provider } from '../types.js';
-import type { BudgetGate } from './budget-gate.js';
+import { suitePrice } from '../providers/prices.js';
 import { createCaller } from './caller.js';
-import { suitePrice } from './cost.js';
 import { loadInputCounter, outputBound } from './estimate.js';
-import type { EventBus } from './events.js';
-import type { Grader } from './grade.js';
-import { createJudges, type JudgeStats } from './judge.js';
+import type { ExecuteOptions, ExecuteStats } from './execute-options.js';
+import { createJudges } from './judge.js';
 import { createSemaphore } from './limits.js';
 import type { Plan } from './plan.js';
 import { runCell, type Costing } from './run-cell.js';
 import { createTimeSlicer } from './time-slice.js';
 
-/** What the executor needs besides the plan. */
-export interface ExecuteOptions {
-  providers: Map<string, Provider>;
-  /** Grader and embedder instances by the key model-graded assertions name (see ResolvedSuite.graders). */
-  graders?: Map<string, Provider>;
-  grader: Grader;
-  cache: ResponseCache;
-  writer: RunWriter;
-  events: EventBus;
-  /** Global cap on model calls in flight. */
-  concurrency: number;
-  /** Read cached answers (answers are written either way). */
-  readCache: boolean;
-  /** Cells already finished (resume): not run again. */
-  skip: ReadonlySet<string>;
-  /** Aborting stops dispatching new cells; calls in flight finish and are saved. */
-  stop: AbortSignal;
-  /** Aborting also cancels calls in flight (second Ctrl-C). */
-  abort: AbortSignal;
-  /** While paused, no new cell is taken; calls in flight finish. */
-  pause?: PauseGate;
-  /** The run's budget: every uncached call reserves its worst case first; refused cells are skipped. */
-  budget?: BudgetGate;
-  /** Key (in `graders`) of the attacker model that drives multi-turn attacks and translation. */
-  attacker?: string;
-}
-
-/** Holds dispatch while `paused` (the TUI's `p`); `wait` settles on resume or when `signal` aborts. */
-export interface PauseGate {
-  readonly paused: boolean;
-  wait(signal: AbortSignal): Promise<void>;
-}
-
-/** Counts of what the executor did, for the caller's summary. */
-export interface ExecuteStats extends JudgeStats {
-  finished: number;
-  /** Generation calls made; judge calls are counted apart. */
-  calls: number;
-  cacheHits: number;
-}
-
+/** Runs the plan's cells not in `skip` and resolves with the counts once every worker is done or stopped. */
 export async function execute(plan: Plan, outer: ExecuteOptions): Promise<ExecuteStats> {
   // Every call in flight and every wait listens for cancellation: on the caller's signal that would be dozens
   // of listeners and a MaxListenersExceededWarning in the user's terminal. An internal signal may have many.
@@ -101,6 +57,7 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
     stats,
     prices: plan.suite.prices,
     ...(options.budget ? { budget: options.budget } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const workers: Promise<void>[] = [];
   const slicer = createTimeSlicer();
@@ -109,15 +66,14 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
     if (!provider) throw new LlmlabError('INTERNAL', `no instance for provider ${resolved.label}`);
     const call = createCaller(resolved.limits, global, options);
     const price = suitePrice(plan.suite.prices, provider.type, provider.model);
+    // Token estimates only when something reserves them: loading a tokenizer is not free.
+    const estimated = options.budget !== undefined || resolved.limits.tpm !== undefined;
     const costing: Costing = {
       price,
-      ...(options.budget
-        ? {
-            count: (await loadInputCounter(provider.type, provider.model)).count,
-            outputTokens: outputBound(resolved).tokens,
-            scopes: options.budget.scopesOf(resolved.label, resolved.id),
-          }
+      ...(estimated
+        ? { count: (await loadInputCounter(provider.type, provider.model)).count, outputTokens: outputBound(resolved).tokens }
         : {}),
+      ...(options.budget ? { scopes: options.budget.scopesOf(resolved.label, resolved.id) } : {}),
     };
     const cells = plan.cellsFor(resolved);
     const width = Math.min(resolved.limits.concurrency ?? options.concurrency, options.concurrency);

@@ -9,8 +9,8 @@ import { isMetricType, loadMetricPlugin } from '../metrics/index.js';
 import { loadUserMetric } from '../metrics/user-metric.js';
 import type { Assertion, AssertionResult, GenerateResult, MetricPlugin, MetricScore, TestCase } from '../types.js';
 import type { JudgeSession } from './judge.js';
-import { compileTransform, showText } from './transform.js';
-import type { Transform } from './transform.js';
+import { compileTransform, showText } from '../metrics/transform.js';
+import type { Transform } from '../metrics/transform.js';
 
 /** What a metric needs besides the assertion. */
 export interface GradeInput {

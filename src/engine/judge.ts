@@ -7,6 +7,7 @@
 import type { PriceTable, ResolvedProvider } from '../config/types.js';
 import { LlmlabError, messageOf } from '../errors.js';
 import type { ResponseCache, RunWriter } from '../store/index.js';
+import { costOf, suitePrice, type ModelPrice } from '../providers/prices.js';
 import type {
   Assertion,
   ChatMessage,
@@ -18,12 +19,11 @@ import type {
   Provider,
   TokenUsage,
 } from '../types.js';
-import { createCaller, type Caller, type CallerOptions } from './caller.js';
+import { createCaller, type Answered, type Caller, type CallerOptions } from './caller.js';
 import { embedKey, judgeKey } from './cache-key.js';
 import { MESSAGE_ONLY_PROVIDERS } from './cell-request.js';
 import { BUDGET_REFUSED, type BudgetGate } from './budget-gate.js';
 import type { Reservation } from './budget.js';
-import { costOf, suitePrice, type ModelPrice } from './cost.js';
 import { loadInputCounter, outputBound, worstCaseCost, type InputCounter } from './estimate.js';
 import type { Semaphore } from './limits.js';
 
@@ -72,6 +72,8 @@ interface Grader {
   /** Output tokens a judge call may use at most (its `maxTokens`, else the assumption). */
   outputTokens: number;
   scopes: string[];
+  /** The grader has a `tpm` limit: its calls need token estimates even without a budget. */
+  tpm: boolean;
   counter?: Promise<InputCounter>;
 }
 
@@ -86,6 +88,7 @@ export function createJudges(options: JudgeOptions): JudgeFactory {
       price: suitePrice(options.prices, provider.type, provider.model),
       outputTokens: outputBound(resolved ?? { type: provider.type, config: {} }).tokens,
       scopes: options.budget?.scopesOf(resolved?.label ?? provider.id, provider.id) ?? [],
+      tpm: limits.tpm !== undefined,
     });
   }
   const graderOf = (key: string | undefined, role: string, type: string): Grader => {
@@ -143,11 +146,12 @@ async function generate(grader: Grader, asked: JudgeRequest, cell: JudgedCell, o
     options.stats.judgeCacheHits++;
     return hit;
   }
-  const reservation = await reserve(grader, request.messages, grader.outputTokens, options);
+  const input = await inputTokens(grader, request.messages, options);
+  const reservation = await reserve(grader, input, grader.outputTokens, options);
   let spent = 0;
   let result: GenerateResult;
   try {
-    result = await send(grader, cell, options, 'grader', async (signal) => {
+    result = await send(grader, cell, options, 'grader', input + grader.outputTokens, async (signal) => {
       const started = performance.now();
       const answer = await provider.generate(request, { signal });
       answer.latencyMs ??= Math.round(performance.now() - started);
@@ -177,12 +181,13 @@ async function embed(
   }
   const embedWith = provider.embed?.bind(provider);
   if (!embedWith) throw new LlmlabError('METRIC_ERROR', `embedder ${provider.id} has no embeddings API`);
-  const reservation = await reserve(grader, texts.map((content) => ({ role: 'user' as const, content })), 0, options);
+  const input = await inputTokens(grader, texts.map((content) => ({ role: 'user' as const, content })), options);
+  const reservation = await reserve(grader, input, 0, options);
   const started = performance.now();
   let result: EmbedResult;
   let cost = 0;
   try {
-    result = await send(grader, cell, options, 'embedder', (signal) => embedWith(texts, { signal }));
+    result = await send(grader, cell, options, 'embedder', input, (signal) => embedWith(texts, { signal }));
     const usage: TokenUsage | undefined = result.usage;
     cost = result.cost ?? costOf(grader.price, usage && { input: usage.input, output: 0, total: usage.input });
   } finally {
@@ -200,35 +205,44 @@ async function embed(
   return { embeddings: result.embeddings, cost };
 }
 
+/** A judge call's input tokens, counted only when a budget reservation or the grader's `tpm` needs them. */
+async function inputTokens(grader: Grader, messages: readonly ChatMessage[], options: JudgeOptions): Promise<number> {
+  if (!options.budget && !grader.tpm) return 0;
+  grader.counter ??= loadInputCounter(grader.provider.type, grader.provider.model).then((c) => c.count);
+  return (await grader.counter)(messages);
+}
+
 /**
  * Reserves a judge call's worst case when the run has a budget; a refusal fails the assertion with
  * {@link BUDGET_REFUSED}, which the executor turns into a cell skipped for the budget.
  */
 async function reserve(
   grader: Grader,
-  messages: readonly ChatMessage[],
+  inputTokens: number,
   outputTokens: number,
   options: JudgeOptions,
 ): Promise<Reservation | undefined> {
   const budget = options.budget;
   if (!budget) return undefined;
-  grader.counter ??= loadInputCounter(grader.provider.type, grader.provider.model).then((c) => c.count);
-  const count = await grader.counter;
-  const reservation = await budget.reserve(worstCaseCost(grader.price, count(messages), outputTokens), grader.scopes);
+  const reservation = await budget.reserve(worstCaseCost(grader.price, inputTokens, outputTokens), grader.scopes);
   if (!reservation) throw new LlmlabError('METRIC_ERROR', `${grader.provider.id}: ${BUDGET_REFUSED}`);
   return reservation;
 }
 
-/** One call through the grader's caller; a failure after the retries names the grader in the assertion's error. */
-async function send<T>(
+/**
+ * One call through the grader's caller (`tokens`: its estimate, for a `tpm` limit); a failure after the retries
+ * names the grader in the assertion's error.
+ */
+async function send<T extends Answered>(
   grader: Grader,
   cell: JudgedCell,
   options: JudgeOptions,
   role: 'grader' | 'embedder',
+  tokens: number,
   call: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   try {
-    const value = await grader.call({ cellId: cell.cellId, providerId: grader.provider.id }, call);
+    const value = await grader.call({ cellId: cell.cellId, providerId: grader.provider.id, tokens }, call);
     options.stats.judgeCalls++;
     return value;
   } catch (error) {

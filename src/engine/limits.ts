@@ -44,7 +44,11 @@ export function createRateLimiter(rpm: number | undefined) {
   };
 }
 
-/** setTimeout as a promise that rejects with the signal's reason on abort. */
+/**
+ * setTimeout as a promise that rejects with the signal's reason on abort. Not `node:timers/promises`: its
+ * rejection is a generic AbortError (callers here rethrow the run's own reason), and vitest's fake timers do not
+ * reach it, which the rate-limit tests need to run without waiting.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);

@@ -5,29 +5,27 @@
  */
 import { LlmlabError } from '../errors.js';
 import type { Assertion, AssertionResult, AttackPlan, AttackRecord, CellResult, ChatMessage, GenerateResult, Provider } from '../types.js';
+import { costOf, type ModelPrice } from '../providers/prices.js';
 import { BUDGET_REFUSED } from './budget-gate.js';
 import { RETRY_STOPPED, type Caller } from './caller.js';
 import { cellRequest } from './cell-request.js';
-import { costOf, type ModelPrice } from './cost.js';
 import { worstCaseCost, type InputCounter } from './estimate.js';
-import type { ExecuteOptions, ExecuteStats } from './executor.js';
+import type { ExecuteOptions, ExecuteStats } from './execute-options.js';
 import type { Verdict } from './grade.js';
 import type { JudgeFactory } from './judge.js';
 import type { PlannedCell } from './plan.js';
+import type { TargetCall } from './target-call.js';
 
-/** What a provider's calls cost, and with a budget, how to reserve their worst case. */
+/**
+ * What a provider's calls cost and, with a budget or a `tpm` limit, how to estimate their tokens: `count` and
+ * `outputTokens` are set then (the budget reserves the worst case in USD, the token window in tokens).
+ */
 export interface Costing {
   price: ModelPrice | undefined;
   count?: InputCounter;
   outputTokens?: number;
   scopes?: string[];
 }
-
-/** What a target call gave: an answer (maybe cached), a failure after retries, or a budget refusal. */
-export type TargetCall =
-  | { kind: 'answer'; result: GenerateResult; cached: boolean }
-  | { kind: 'error'; message: string }
-  | { kind: 'refused'; worst: number };
 
 /** The per-cell context a target call and grading need. */
 interface CellRun {
@@ -52,7 +50,8 @@ async function callTarget(run: CellRun, messages: ChatMessage[], prompt: string,
     return { kind: 'answer', result: hit, cached: true };
   }
   const budget = options.budget;
-  const worst = worstCaseCost(costing.price, costing.count?.(messages) ?? 0, costing.outputTokens ?? 0);
+  const inputTokens = costing.count?.(messages) ?? 0;
+  const worst = worstCaseCost(costing.price, inputTokens, costing.outputTokens ?? 0);
   const reservation = budget && (await budget.reserve(worst, costing.scopes ?? []));
   if (budget && !reservation) return { kind: 'refused', worst };
   let spent = 0;
@@ -71,6 +70,7 @@ async function callTarget(run: CellRun, messages: ChatMessage[], prompt: string,
       // node-start means "a call is in flight", which is what a UI's in-flight count shows.
       onStart: () =>
         options.events.emit({ type: 'node-start', cellId: cell.cellId, providerId: provider.id, providerLabel: cell.provider.label }),
+      tokens: inputTokens + (costing.outputTokens ?? 0),
     };
     result = await call(site, async (signal) => {
       const started = performance.now();

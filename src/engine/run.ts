@@ -2,19 +2,21 @@
  * One run of a suite, start to end: create (or resume) the stored run, execute the plan, flush, and record
  * the final status. Interrupts are signals, not exceptions: whatever finished is saved and resumable.
  */
-import { execFile } from 'node:child_process';
 import type { ProjectConfig, ResolvedSuite } from '../config/types.js';
 import { LlmlabError } from '../errors.js';
+import { headSha } from '../git.js';
 import { createRunWriter, storageFault, type RunRecord, type Store } from '../store/index.js';
 import { runSpend } from '../store/spend.js';
 import type { RunStatus } from '../types.js';
+import { priceTableHash } from '../providers/prices.js';
 import { createBudgetGate, type BudgetGate, type BudgetOutcome } from './budget-gate.js';
-import { priceTableHash } from './cost.js';
 import { estimatePlan } from './estimate-suite.js';
 import type { EventBus } from './events.js';
-import { execute, type ExecuteStats, type PauseGate } from './executor.js';
+import type { ExecuteStats, PauseGate } from './execute-options.js';
+import { execute } from './executor.js';
 import { createGrader } from './grade.js';
 import { createGraders, createProviders } from './instances.js';
+import type { LimitClock } from './limits-tokens.js';
 import { redactRunOutputs, runSecrets } from './redact-run.js';
 import { checkTemplates, createPlan, type Plan } from './plan.js';
 import { checkLoglikelihood } from './protocol-check.js';
@@ -49,6 +51,8 @@ export interface RunSuiteOptions {
   estimate?: boolean;
   /** `--shard k/n`: run only that shard's cells; the run records which shard it is. */
   shard?: Shard;
+  /** Time for the providers' `tpm` windows; tests pass a fake one. Default: real time. */
+  clock?: LimitClock;
 }
 
 /** What a finished (or interrupted) run reports back. */
@@ -94,7 +98,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   const estimates = options.resume === undefined && (budget !== undefined || options.estimate === true)
     ? await estimatePlan(plan, providers, options.cache ? (key) => store.cache.get(key) !== undefined : () => false)
     : undefined;
-  const sha = await gitSha(suite.baseDir);
+  // Which commit produced this run; undefined outside git.
+  const sha = await headSha(suite.baseDir);
   let run: RunRecord;
   let skip: Set<string>;
   try {
@@ -140,6 +145,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
       abort: options.abort,
       pause: options.pause,
       ...(gate ? { budget: gate } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     // A run the budget stopped is unfinished: `--resume` with a larger budget picks it up.
     status = options.stop.aborted || faults.signal.aborted || gate?.outcome().stopped ? 'interrupted' : 'completed';
@@ -226,13 +232,4 @@ function openRun(
   store.runs.setStatus(previous.id, 'running');
   store.runs.setTotalCells(previous.id, totalCells);
   return { ...previous, status: 'running', totalCells };
-}
-
-/** The commit the suite's repository is at, for "which commit produced this run"; undefined outside git. */
-function gitSha(dir: string): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile('git', ['rev-parse', 'HEAD'], { cwd: dir, timeout: 2000 }, (error, stdout) =>
-      resolve(error ? undefined : stdout.trim() || undefined),
-    );
-  });
 }

@@ -6,8 +6,8 @@
  */
 import { LlmlabError } from '../errors.js';
 import { defineMetric } from '../types.js';
-import type { ChatMessage, JsonSchema, StructuredOutput } from '../types.js';
-import { askStructured, cosine, fixed3, judgeOf, judgeRounds, lazyValidator, questionOf, quote } from './judge-shared.js';
+import type { ChatMessage } from '../types.js';
+import { answerSchema, cosine, fixed3, judgeMessages, questionOf, quote, structuredGrade } from './judge-shared.js';
 
 /** Pass mark without a `threshold`. */
 export const DEFAULT_RELEVANCE = 0.7;
@@ -23,36 +23,24 @@ interface Prepared {
   questions: number;
 }
 
-const QUESTIONS_SCHEMA: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['questions'],
-  properties: {
+const grade = structuredGrade<{ questions: string[] }>('answer-relevance', 'answer-relevance questions', {
+  name: 'submit_questions',
+  description: 'Submit the questions the answer responds to.',
+  schema: answerSchema({
     questions: {
       type: 'array',
       minItems: 1,
       items: { type: 'string', minLength: 1 },
       description: 'questions the answer answers',
     },
-  },
-};
-
-const STRUCTURED: StructuredOutput = {
-  name: 'submit_questions',
-  description: 'Submit the questions the answer responds to.',
-  schema: QUESTIONS_SCHEMA,
-};
-
-const validator = lazyValidator('answer-relevance questions', QUESTIONS_SCHEMA);
+  }),
+});
 
 function messages(answer: string, count: number): ChatMessage[] {
   const system =
     `Given an answer, write ${count} different questions that this answer responds to, each one a question a ` +
     'person could have asked to get exactly this answer. Call submit_questions with them.';
-  return [
-    { role: 'system', content: system },
-    { role: 'user', content: `[Answer]\n${answer}` },
-  ];
+  return judgeMessages(system, `[Answer]\n${answer}`);
 }
 
 export default defineMetric<Value | undefined, Prepared>({
@@ -78,16 +66,9 @@ export default defineMetric<Value | undefined, Prepared>({
     }
     return { ...(value?.query === undefined ? {} : { query: value.query }), questions: value?.questions ?? DEFAULT_QUESTIONS };
   },
-  score: async (input) => {
-    const judge = judgeOf(input, 'answer-relevance');
+  score: (input) => {
     const query = questionOf(input, input.value.query);
-    const asked = messages(input.output, input.value.questions);
-    return judgeRounds(judge, async (round) => {
-      const { questions } = await askStructured<{ questions: string[] }>(
-        judge,
-        { messages: asked, structured: STRUCTURED, round },
-        validator(),
-      );
+    return grade(input, messages(input.output, input.value.questions), async ({ questions }, judge) => {
       const [original, ...generated] = await judge.embed([query, ...questions]);
       const similarities = generated.map((vector) => cosine(original ?? [], vector));
       const score = Math.max(0, similarities.reduce((sum, s) => sum + s, 0) / Math.max(similarities.length, 1));

@@ -6,8 +6,8 @@
  */
 import { LlmlabError } from '../errors.js';
 import { defineMetric } from '../types.js';
-import type { ChatMessage, JsonSchema, StructuredOutput } from '../types.js';
-import { askStructured, judgeOf, judgeRounds, lazyValidator, questionOf } from './judge-shared.js';
+import type { ChatMessage } from '../types.js';
+import { answerSchema, judgeMessages, questionOf, REASON_PROPERTY, structuredGrade } from './judge-shared.js';
 
 /** The five relations of OpenAI evals' fact.yaml, in its wording. */
 export const CHOICES = {
@@ -23,23 +23,14 @@ type Choice = keyof typeof CHOICES;
 /** Score of each choice. */
 export const CHOICE_SCORES: Record<Choice, number> = { A: 0.4, B: 0.6, C: 1, D: 0, E: 1 };
 
-const ANSWER_SCHEMA: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['choice', 'reason'],
-  properties: {
-    choice: { enum: Object.keys(CHOICES), description: 'the letter of the option that applies' },
-    reason: { type: 'string', description: 'one or two sentences on why' },
-  },
-};
-
-const STRUCTURED: StructuredOutput = {
+const grade = structuredGrade<{ choice: Choice; reason: string }>('factuality', 'factuality answer', {
   name: 'submit_choice',
   description: 'Submit the option that describes how the submission relates to the expert answer.',
-  schema: ANSWER_SCHEMA,
-};
-
-const validator = lazyValidator('factuality answer', ANSWER_SCHEMA);
+  schema: answerSchema({
+    choice: { enum: Object.keys(CHOICES), description: 'the letter of the option that applies' },
+    reason: REASON_PROPERTY,
+  }),
+});
 
 function messages(question: string, expert: string, submission: string): ChatMessage[] {
   const options = Object.entries(CHOICES).map(([letter, text]) => `(${letter}) ${text}`).join('\n');
@@ -49,10 +40,7 @@ function messages(question: string, expert: string, submission: string): ChatMes
     'of the expert answer, says the same, contradicts it, or differs in ways that do not affect factuality, and ' +
     `call submit_choice with the option that applies:\n${options}`;
   const user = `[Question]\n${question}\n\n[Expert answer]\n${expert}\n\n[Submission]\n${submission}`;
-  return [
-    { role: 'system', content: system },
-    { role: 'user', content: user },
-  ];
+  return judgeMessages(system, user);
 }
 
 export default defineMetric<string | number, string>({
@@ -73,17 +61,10 @@ export default defineMetric<string | number, string>({
     }
     return String(value);
   },
-  score: async (input) => {
-    const judge = judgeOf(input, 'factuality');
-    const asked = messages(questionOf(input), input.value, input.output);
-    return judgeRounds(judge, async (round) => {
-      const answer = await askStructured<{ choice: Choice; reason: string }>(
-        judge,
-        { messages: asked, structured: STRUCTURED, round },
-        validator(),
-      );
-      const score = CHOICE_SCORES[answer.choice];
-      return { pass: answer.choice !== 'D', score, reason: `(${answer.choice}) ${answer.reason}` };
-    });
-  },
+  score: (input) =>
+    grade(input, messages(questionOf(input), input.value, input.output), (answer) => ({
+      pass: answer.choice !== 'D',
+      score: CHOICE_SCORES[answer.choice],
+      reason: `(${answer.choice}) ${answer.reason}`,
+    })),
 });

@@ -1,11 +1,12 @@
 /**
- * What the model-graded metrics share: asking the judge for a structured answer and validating it (a malformed
- * answer throws, so the assertion is an error and never a pass), judge rounds folded into one verdict
- * (graderRepeat), cosine similarity, and the context block of a judge prompt. Not a metric itself.
+ * What the model-graded metrics share: the judge prompt, asking the judge for a structured answer and validating
+ * it (a malformed answer throws, so the assertion is an error and never a pass), judge rounds folded into one
+ * verdict (graderRepeat), cosine similarity, and the context block of a judge prompt. Each metric file keeps its
+ * own instructions, answer schema and reading of the answer. Not a metric itself.
  */
 import type { ValidateFunction } from 'ajv';
 import { LlmlabError } from '../errors.js';
-import type { Judge, JudgeRequest, JsonSchema, MetricInput, MetricScore } from '../types.js';
+import type { ChatMessage, Judge, JudgeRequest, JsonSchema, MetricInput, MetricScore, StructuredOutput } from '../types.js';
 import { compileJsonSchema, describeSchemaErrors } from './json-schema.js';
 
 const SHOWN = 200;
@@ -20,7 +21,7 @@ export function judgeOf(input: MetricInput<unknown>, id: string): Judge {
 }
 
 /** A JSON Schema compiled once, on first use. */
-export function lazyValidator(id: string, schema: JsonSchema): () => ValidateFunction {
+function lazyValidator(id: string, schema: JsonSchema): () => ValidateFunction {
   let validate: ValidateFunction | undefined;
   return () => (validate ??= compileJsonSchema(id, schema));
 }
@@ -29,7 +30,7 @@ export function lazyValidator(id: string, schema: JsonSchema): () => ValidateFun
  * Asks the judge for an object matching `validate`'s schema. Not JSON, or not matching, throws METRIC_ERROR
  * naming what was wrong and quoting the answer.
  */
-export async function askStructured<T>(judge: Judge, request: JudgeRequest, validate: ValidateFunction): Promise<T> {
+async function askStructured<T>(judge: Judge, request: JudgeRequest, validate: ValidateFunction): Promise<T> {
   const result = await judge.generate(request);
   const text = result.output.trim();
   let parsed: unknown;
@@ -46,6 +47,50 @@ export async function askStructured<T>(judge: Judge, request: JudgeRequest, vali
   return parsed as T;
 }
 
+/**
+ * The schema of a judge's answer: an object with exactly `properties`, every one required (in their order), so a
+ * partial or padded answer is an error rather than a verdict.
+ */
+export function answerSchema(properties: Record<string, JsonSchema>): JsonSchema {
+  return { type: 'object', additionalProperties: false, required: Object.keys(properties), properties };
+}
+
+/** The `reason` field of a judge's answer, the same in every answer schema that has one. */
+export const REASON_PROPERTY: JsonSchema = { type: 'string', description: 'one or two sentences on why' };
+
+/** A judge prompt: the metric's instructions as the system message, what to judge as the user message. */
+export function judgeMessages(system: string, user: string): ChatMessage[] {
+  return [
+    { role: 'system', content: system },
+    { role: 'user', content: user },
+  ];
+}
+
+/**
+ * Grades with the assertion's judge: `messages` asked once per graderRepeat round, the answer forced through
+ * `tool` and validated against its schema, each answer turned into that round's verdict by `verdict`.
+ */
+export type StructuredGrade<A> = (
+  input: MetricInput<unknown>,
+  messages: ChatMessage[],
+  verdict: (answer: A, judge: Judge) => RoundVerdict | Promise<RoundVerdict>,
+) => Promise<MetricScore>;
+
+/**
+ * The grading loop of a metric `id` whose judge answers through `tool`; `label` names its schema in the error of
+ * a schema that does not compile. The schema is compiled once, on first use. Fails (METRIC_ERROR) without a grader.
+ */
+export function structuredGrade<A>(id: string, label: string, tool: StructuredOutput): StructuredGrade<A> {
+  const validator = lazyValidator(label, tool.schema);
+  return async (input, messages, verdict) => {
+    const judge = judgeOf(input, id);
+    return judgeRounds(judge, async (round) => {
+      const answer = await askStructured<A>(judge, { messages, structured: tool, round }, validator());
+      return verdict(answer, judge);
+    });
+  };
+}
+
 /** One judge round's verdict. */
 export interface RoundVerdict {
   pass: boolean;
@@ -57,7 +102,7 @@ export interface RoundVerdict {
  * Runs `judge.repeat` rounds and folds them: pass by majority (a tie fails), score the mean, the reason each
  * round's verdict in brief. One round is passed through as is. Every round's verdict is kept for agreement.
  */
-export async function judgeRounds(judge: Judge, round: (index: number) => Promise<RoundVerdict>): Promise<MetricScore> {
+async function judgeRounds(judge: Judge, round: (index: number) => Promise<RoundVerdict>): Promise<MetricScore> {
   const count = Math.max(1, judge.repeat);
   const verdicts = await Promise.all(Array.from({ length: count }, (_, i) => round(i)));
   const judgeVerdicts = verdicts.map((v) => v.pass);

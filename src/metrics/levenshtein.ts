@@ -8,6 +8,7 @@
  * overrides all of these with similarity ≥ threshold, as for every scored metric.
  */
 import { LlmlabError } from '../errors.js';
+import { levenshtein } from '../text/levenshtein.js';
 import { defineMetric } from '../types.js';
 import { fixed } from './text-overlap.js';
 
@@ -15,33 +16,8 @@ import { fixed } from './text-overlap.js';
 export const DEFAULT_MAX_DISTANCE = 5;
 const SHOWN = 60;
 
-/** Levenshtein distance of two code-point arrays: common prefix and suffix skipped, then two DP rows. */
-export function levenshteinDistance(a: readonly string[], b: readonly string[]): number {
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
-  }
-  const x = a.slice(start, endA);
-  const y = b.slice(start, endB);
-  if (x.length === 0 || y.length === 0) return x.length + y.length;
-  let previous = new Uint32Array(y.length + 1);
-  let current = new Uint32Array(y.length + 1);
-  for (let j = 0; j <= y.length; j++) previous[j] = j;
-  for (let i = 1; i <= x.length; i++) {
-    current[0] = i;
-    const char = x[i - 1];
-    for (let j = 1; j <= y.length; j++) {
-      const substitute = (previous[j - 1] as number) + (char === y[j - 1] ? 0 : 1);
-      current[j] = Math.min(substitute, (previous[j] as number) + 1, (current[j - 1] as number) + 1);
-    }
-    [previous, current] = [current, previous];
-  }
-  return previous[y.length] as number;
-}
+/** The distance the metric counts, over code-point arrays (`Array.from(text)`). */
+export { levenshtein as levenshteinDistance };
 
 type Value = string | number | { expected: string | number; maxDistance?: number; minSimilarity?: number };
 
@@ -126,7 +102,7 @@ export default defineMetric<Value, Prepared>({
   prepare,
   score: ({ output, value }) => {
     const chars = Array.from(output);
-    const distance = levenshteinDistance(chars, value.chars);
+    const distance = levenshtein(chars, value.chars);
     const longer = Math.max(chars.length, value.chars.length);
     const similarity = longer === 0 ? 1 : 1 - distance / longer;
     const measured = `edit distance ${distance} from ${show(value.expected)} (similarity ${fixed(similarity)})`;

@@ -6,8 +6,8 @@
  */
 import { LlmlabError } from '../errors.js';
 import { defineMetric } from '../types.js';
-import type { ChatMessage, JsonSchema, StructuredOutput } from '../types.js';
-import { askStructured, judgeOf, judgeRounds, lazyValidator, taskContext } from './judge-shared.js';
+import type { ChatMessage } from '../types.js';
+import { answerSchema, judgeMessages, REASON_PROPERTY, structuredGrade, taskContext, type RoundVerdict } from './judge-shared.js';
 
 /** A worked example shown to the judge. */
 interface RubricExample {
@@ -24,30 +24,16 @@ interface Prepared {
   examples: RubricExample[];
 }
 
-interface Verdict {
-  pass: boolean;
-  score: number;
-  reason: string;
-}
-
-const VERDICT_SCHEMA: JsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['pass', 'score', 'reason'],
-  properties: {
-    pass: { type: 'boolean', description: 'true when the output satisfies the rubric' },
-    score: { type: 'number', minimum: 0, maximum: 1, description: 'how well the output satisfies the rubric, 0 to 1' },
-    reason: { type: 'string', description: 'one or two sentences on why' },
-  },
-};
-
-const STRUCTURED: StructuredOutput = {
+// The judge answers with a round's verdict itself: { pass, score, reason }.
+const grade = structuredGrade<RoundVerdict>('llm-rubric', 'llm-rubric verdict', {
   name: 'submit_verdict',
   description: 'Submit the verdict on the output.',
-  schema: VERDICT_SCHEMA,
-};
-
-const validator = lazyValidator('llm-rubric verdict', VERDICT_SCHEMA);
+  schema: answerSchema({
+    pass: { type: 'boolean', description: 'true when the output satisfies the rubric' },
+    score: { type: 'number', minimum: 0, maximum: 1, description: 'how well the output satisfies the rubric, 0 to 1' },
+    reason: REASON_PROPERTY,
+  }),
+});
 
 const INSTRUCTIONS =
   'You grade the output of an AI system against a rubric. Read the task the system was given, the rubric and the ' +
@@ -71,10 +57,7 @@ function messages(value: Prepared, output: string, context: string): ChatMessage
     return `[Example ${i + 1}: output]\n${e.output}\n[Example ${i + 1}: verdict]\n${verdict}`;
   });
   const user = [context, `[Rubric]\n${value.rubric}`, ...examples, `[Output to grade]\n${output}`].join('\n\n');
-  return [
-    { role: 'system', content: INSTRUCTIONS },
-    { role: 'user', content: user },
-  ];
+  return judgeMessages(INSTRUCTIONS, user);
 }
 
 export default defineMetric<Value, Prepared>({
@@ -113,12 +96,6 @@ export default defineMetric<Value, Prepared>({
   },
   judge: { generate: 1 },
   prepare,
-  score: async (input) => {
-    const judge = judgeOf(input, 'llm-rubric');
-    const asked = messages(input.value, input.output, taskContext(input));
-    return judgeRounds(judge, async (round) => {
-      const verdict = await askStructured<Verdict>(judge, { messages: asked, structured: STRUCTURED, round }, validator());
-      return { pass: verdict.pass, score: verdict.score, reason: verdict.reason };
-    });
-  },
+  // The schema admits no other field, so the judge's answer is the round's verdict as it stands.
+  score: (input) => grade(input, messages(input.value, input.output, taskContext(input)), (verdict) => verdict),
 });

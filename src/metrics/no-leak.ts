@@ -4,9 +4,10 @@
  * extraction attack. Canaries count disguised too (base64, spaced out, reversed, leetspeak, look-alike letters),
  * and the verbatim check compares words only, so re-wrapped lines or changed punctuation do not hide a copy.
  *
- * Imports the leak detector from ../attacks/detect-leak.js, the detectors' leaf module, besides types and errors.
+ * Imports the leak detector from ../detectors/ (shared with attacks/, which a metric may not import), besides types
+ * and errors.
  */
-import { detectLeak } from '../attacks/detect-leak.js';
+import { detectLeak } from '../detectors/detect-leak.js';
 import { LlmlabError } from '../errors.js';
 import { defineMetric } from '../types.js';
 

@@ -4,10 +4,11 @@
  * What the attacker typed (the `attack` var) does not count: echoing back an address the attacker supplied
  * extracts nothing. Reasons show secrets masked, so a report never repeats one in full.
  *
- * Imports the patterns from ../attacks/secret-patterns.js, the detectors' leaf module, besides types and errors.
+ * Imports the patterns from ../detectors/ (shared with attacks/, which a metric may not import), besides types and
+ * errors.
  */
-import { findSecrets } from '../attacks/secret-patterns.js';
-import type { SecretKind, SecretMatch } from '../attacks/secret-patterns.js';
+import { findSecrets } from '../detectors/secret-patterns.js';
+import type { SecretKind, SecretMatch } from '../detectors/secret-patterns.js';
 import { LlmlabError } from '../errors.js';
 import { defineMetric } from '../types.js';
 

@@ -4,6 +4,7 @@
  */
 import { defineProvider } from '../types.js';
 import type { GenerateResult, JsonSchema } from '../types.js';
+import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { approximateUsage, delay } from './simulated.js';
 
 const optionsSchema: JsonSchema = {
@@ -11,10 +12,7 @@ const optionsSchema: JsonSchema = {
   additionalProperties: false,
   properties: {
     latencyMs: { type: 'integer', minimum: 0, description: 'artificial delay before answering, in milliseconds' },
-    concurrency: { type: 'integer', minimum: 1, description: 'max calls in flight to this provider' },
-    rpm: { type: 'number', exclusiveMinimum: 0, description: 'max requests per minute to this provider' },
-    timeoutMs: { type: 'integer', minimum: 1, description: 'per-call timeout in milliseconds' },
-    maxRetries: { type: 'integer', minimum: 0, description: 'retries after the first attempt for retryable failures' },
+    ...LIMIT_KEY_SCHEMAS,
   },
 };
 

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { LlmlabError, ProviderError } from '../errors.js';
 import { defineProvider } from '../types.js';
 import type { GenerateResult, JsonSchema, TokenUsage } from '../types.js';
+import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 
 /** How much of stderr a failure reports: the end is where the traceback's point is. */
 const STDERR_TAIL_CHARS = 500;
@@ -45,10 +46,7 @@ const optionsSchema: JsonSchema = {
       type: 'boolean',
       description: 'run the command through a shell (default true); false splits it on spaces, honouring quotes',
     },
-    concurrency: { type: 'integer', minimum: 1, description: 'max calls in flight to this provider' },
-    rpm: { type: 'number', exclusiveMinimum: 0, description: 'max requests per minute to this provider' },
-    timeoutMs: { type: 'integer', minimum: 1, description: 'per-call timeout in milliseconds' },
-    maxRetries: { type: 'integer', minimum: 0, description: 'retries after the first attempt for retryable failures' },
+    ...LIMIT_KEY_SCHEMAS,
   },
 };
 

@@ -17,6 +17,7 @@ import type {
   Provider,
   ProviderPlugin,
 } from '../types.js';
+import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 
 const ACCEPTED_SHAPES =
   'a provider plugin { create(spec) }, an object with generate(request, context), ' +
@@ -31,10 +32,7 @@ const optionsSchema: JsonSchema = {
       description:
         'settings for the module: a provider plugin receives them as spec.config, a generate function as context.config',
     },
-    concurrency: { type: 'integer', minimum: 1, description: 'max calls in flight to this provider' },
-    rpm: { type: 'number', exclusiveMinimum: 0, description: 'max requests per minute to this provider' },
-    timeoutMs: { type: 'integer', minimum: 1, description: 'per-call timeout in milliseconds' },
-    maxRetries: { type: 'integer', minimum: 0, description: 'retries after the first attempt for retryable failures' },
+    ...LIMIT_KEY_SCHEMAS,
   },
 };
 

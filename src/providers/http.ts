@@ -8,6 +8,7 @@ import type { GenerateResult, JsonSchema, TokenUsage } from '../types.js';
 import { cappedFetch, MAX_RESPONSE_BYTES_OPTION, maxResponseBytesOf, responseTooLargeIn } from './capped-fetch.js';
 import { formatPath, lookupFor, parsePath, readPath, renderBody, renderText, resolveEnv, toText } from './http-template.js';
 import type { PathPart } from './http-template.js';
+import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 
 const DEFAULT_STATUS_RETRY = [408, 409, 429, 500, 502, 503, 504];
 /** Bigger bodies are not kept as `raw`: it is stored with every cached answer. */
@@ -62,10 +63,7 @@ const optionsSchema: JsonSchema = {
       items: { type: 'integer', minimum: 100, maximum: 599 },
       description: `HTTP statuses worth retrying; default ${DEFAULT_STATUS_RETRY.join(', ')}`,
     },
-    concurrency: { type: 'integer', minimum: 1, description: 'max calls in flight to this provider' },
-    rpm: { type: 'number', exclusiveMinimum: 0, description: 'max requests per minute to this provider' },
-    timeoutMs: { type: 'integer', minimum: 1, description: 'per-call timeout in milliseconds' },
-    maxRetries: { type: 'integer', minimum: 0, description: 'retries after the first attempt for retryable failures' },
+    ...LIMIT_KEY_SCHEMAS,
     maxResponseBytes: MAX_RESPONSE_BYTES_OPTION,
   },
 };

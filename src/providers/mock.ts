@@ -7,6 +7,7 @@
 import { LlmlabError, ProviderError } from '../errors.js';
 import { defineProvider } from '../types.js';
 import type { GenerateRequest, GenerateResult, JsonSchema } from '../types.js';
+import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { mockEmbedding } from './mock-embedding.js';
 import { approximateUsage, delay } from './simulated.js';
 
@@ -44,10 +45,7 @@ const optionsSchema: JsonSchema = {
       minimum: 0,
       description: 'the first N calls for each distinct prompt fail with a retryable HTTP 503',
     },
-    concurrency: { type: 'integer', minimum: 1, description: 'max calls in flight to this provider' },
-    rpm: { type: 'number', exclusiveMinimum: 0, description: 'max requests per minute to this provider' },
-    timeoutMs: { type: 'integer', minimum: 1, description: 'per-call timeout in milliseconds' },
-    maxRetries: { type: 'integer', minimum: 0, description: 'retries after the first attempt for retryable failures' },
+    ...LIMIT_KEY_SCHEMAS,
   },
 };
 

@@ -8,6 +8,7 @@ import type { ChatRequest, ChatResponse, Ollama } from 'ollama';
 import { defineProvider } from '../types.js';
 import type { EmbedResult, GenerateResult, JsonSchema, ProviderSpec, TokenUsage } from '../types.js';
 import { cappedFetch, MAX_RESPONSE_BYTES_OPTION, maxResponseBytesOf } from './capped-fetch.js';
+import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { abortError, asRecord, httpError, malformedError, toProviderError } from './sdk-errors.js';
 import type { ErrorContext } from './sdk-errors.js';
 
@@ -54,10 +55,7 @@ const optionsSchema: JsonSchema = {
     },
     stream: { type: 'boolean', description: 'stream the answer as NDJSON and accumulate it' },
     headers: { type: 'object', additionalProperties: { type: 'string' }, description: 'extra HTTP headers sent with each request' },
-    concurrency: { type: 'integer', minimum: 1, description: 'max calls in flight to this provider' },
-    rpm: { type: 'number', exclusiveMinimum: 0, description: 'max requests per minute to this provider' },
-    timeoutMs: { type: 'integer', minimum: 1, description: 'per-call timeout in milliseconds' },
-    maxRetries: { type: 'integer', minimum: 0, description: 'retries after the first attempt for retryable failures' },
+    ...LIMIT_KEY_SCHEMAS,
     maxResponseBytes: MAX_RESPONSE_BYTES_OPTION,
   },
 };

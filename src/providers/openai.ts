@@ -10,6 +10,7 @@ import { LlmlabError } from '../errors.js';
 import { defineProvider } from '../types.js';
 import type { EmbedResult, GenerateResult, JsonSchema, ProviderSpec, StructuredOutput, TokenUsage } from '../types.js';
 import { cappedFetch, MAX_RESPONSE_BYTES_OPTION, maxResponseBytesOf } from './capped-fetch.js';
+import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { complete, scoreContinuations } from './openai-completions.js';
 import { abortError, asRecord, malformedError, toProviderError } from './sdk-errors.js';
 import type { ErrorContext } from './sdk-errors.js';
@@ -64,10 +65,7 @@ const optionsSchema: JsonSchema = {
       additionalProperties: { type: 'string' },
       description: 'extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)',
     },
-    concurrency: { type: 'integer', minimum: 1, description: 'max calls in flight to this provider' },
-    rpm: { type: 'number', exclusiveMinimum: 0, description: 'max requests per minute to this provider' },
-    timeoutMs: { type: 'integer', minimum: 1, description: 'per-call timeout in milliseconds' },
-    maxRetries: { type: 'integer', minimum: 0, description: 'retries after the first attempt for retryable failures' },
+    ...LIMIT_KEY_SCHEMAS,
     maxResponseBytes: MAX_RESPONSE_BYTES_OPTION,
   },
 };

@@ -9,7 +9,11 @@ export function approximateUsage(input: string, output: string): TokenUsage {
   return { input: inputTokens, output: outputTokens, total: inputTokens + outputTokens };
 }
 
-/** Resolves after `ms`, or rejects as soon as `signal` aborts (at once when it already has). */
+/**
+ * Resolves after `ms`, or rejects as soon as `signal` aborts (at once when it already has). On the global
+ * setTimeout rather than `node:timers/promises`, on purpose: vitest's fake timers replace the former only, and
+ * tests read the latency off a fake clock.
+ */
 export function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(abortError(signal));

@@ -3,74 +3,28 @@
  * past run exactly as `llmlab eval` printed it. Security attack cells are not quality tests: every pass-rate
  * figure leaves them out, and `security` summarises them; spend, errors and completeness gates count them.
  */
-import { summarizePassRate } from '../metrics/stats/index.js';
-import type { RunRecord, Store, TargetTotals } from '../store/index.js';
-import { compareTargets, CONFIDENCE, type Comparison } from './comparisons.js';
-import { summarizeEstimates, type EstimateSummary } from './estimates.js';
-import { evaluateGates, type GateInput, type GateResult } from './gates.js';
-import { summarizeMetrics, type MetricSummary } from './metric-summary.js';
-import { paretoFrontier, type ParetoSummary } from './pareto.js';
-import { partialRun } from './partial-run.js';
-import { summarizeRepeats, type RepeatSummary } from './repeat-summary.js';
-import { compareScores, type ScoreComparison } from './score-comparisons.js';
-import { summarizeSecurity, type SecuritySummary } from './security-summary.js';
+import type { RunRecord, Store } from '../store/index.js';
+import { compareTargets, type Comparison } from './model/comparisons.js';
+import { suiteOrder, totalsOf, type TargetSummary, type Totals } from './model/totals.js';
+import { summarizeEstimates, type EstimateSummary } from './model/estimates.js';
+import { evaluateGates } from './gates/evaluate.js';
+import type { GateInput, GateResult } from './gates/types.js';
+import { summarizeMetrics, type MetricSummary } from './model/metric-summary.js';
+import { paretoFrontier, type ParetoSummary } from './model/pareto.js';
+import { partialRun } from './model/partial-run.js';
+import { summarizeRepeats, type RepeatSummary } from './model/repeat-summary.js';
+import { compareScores, type ScoreComparison } from './model/score-comparisons.js';
+import { summarizeSecurity, type SecuritySummary } from './model/security-summary.js';
 
-export type { Comparison } from './comparisons.js';
-export type { GateCheck, GateResult } from './gates.js';
-export type { MeanScoreInterval, MetricSummary } from './metric-summary.js';
-export type { FlakyTestSummary, PassAtK, RepeatSummary } from './repeat-summary.js';
-export type { ScoreComparison } from './score-comparisons.js';
-export type { ParetoPoint, ParetoRecommendation, ParetoSummary } from './pareto.js';
-export type { EstimateSummary } from './estimates.js';
-export type { SecurityGroup, SecurityHit, SecuritySummary } from './security-summary.js';
-
-/** Wilson score interval of a pass rate. */
-export interface PassRateInterval {
-  low: number;
-  high: number;
-  method: 'wilson';
-  confidence: number;
-}
-
-/** Totals of one prompt × provider (a "target"), or of the whole run. */
-export interface Totals {
-  cells: number;
-  passed: number;
-  failed: number;
-  errors: number;
-  skipped: number;
-  /** passed / (cells − skipped); errors count as failures. null when nothing ran. */
-  passRate: number | null;
-  /** 95 % Wilson interval of passRate over the same cells; null when nothing ran. */
-  passRateInterval: PassRateInterval | null;
-  /**
-   * When every counted cell passed: the exact one-sided 95 % upper bound on the failure rate (≈ 3/n), so a
-   * 100 % is never shown without how often it may still fail. Otherwise null.
-   */
-  failureRateUpperBound: number | null;
-  tokens: { input: number; output: number; total: number };
-  /** USD of the generation calls. */
-  cost: number;
-  /**
-   * USD of the judge and embedding calls of model-graded assertions; not part of `cost`. Always set by
-   * summarizeRun (optional only so hand-built summaries need not spell out 0).
-   */
-  gradingCost?: number;
-  cachedCells: number;
-  latencyMs: { p50: number | null; p95: number | null };
-  /**
-   * USD of generation and grading per passed cell (cached answers at their original price); null when none passed.
-   * Optional only so hand-built summaries need not spell it out.
-   */
-  costPerPass?: number | null;
-}
-
-/** Totals of one prompt × provider pair. */
-export interface TargetSummary extends Totals {
-  promptId: string;
-  providerId: string;
-  providerLabel: string;
-}
+export type { Comparison } from './model/comparisons.js';
+export type { PassRateInterval, TargetSummary, Totals } from './model/totals.js';
+export type { GateCheck, GateResult } from './gates/types.js';
+export type { MeanScoreInterval, MetricSummary } from './model/metric-summary.js';
+export type { FlakyTestSummary, PassAtK, RepeatSummary } from './model/repeat-summary.js';
+export type { ScoreComparison } from './model/score-comparisons.js';
+export type { ParetoPoint, ParetoRecommendation, ParetoSummary } from './model/pareto.js';
+export type { EstimateSummary } from './model/estimates.js';
+export type { SecurityGroup, SecurityHit, SecuritySummary } from './model/security-summary.js';
 
 export interface RunSummary extends Totals {
   targets: TargetSummary[];
@@ -151,61 +105,4 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
       ...(partial ? { partial } : {}),
     }),
   };
-}
-
-/**
- * Targets in the suite's order (providers as listed, then prompts), which a run records; the store alone only
- * knows which finished first. Runs recorded without an order keep the finishing order.
- */
-function suiteOrder(groups: TargetTotals[], run: RunRecord): TargetTotals[] {
-  const { providers, prompts } = run.options;
-  if (!providers || !prompts) return groups;
-  const rank = (list: string[], name: string) => {
-    const i = list.indexOf(name);
-    return i === -1 ? list.length : i;
-  };
-  return [...groups].sort(
-    (a, b) =>
-      rank(providers, a.providerLabel) - rank(providers, b.providerLabel) ||
-      rank(prompts, a.promptId) - rank(prompts, b.promptId),
-  );
-}
-
-function totalsOf(groups: TargetTotals[], sortedLatencies: number[]): Totals {
-  const sum = (pick: (g: TargetTotals) => number) => groups.reduce((n, g) => n + pick(g), 0);
-  const cells = sum((g) => g.total);
-  const passed = sum((g) => g.passed);
-  const skipped = sum((g) => g.skipped);
-  const input = sum((g) => g.inputTokens);
-  const output = sum((g) => g.outputTokens);
-  const rate = summarizePassRate(passed, cells - skipped, CONFIDENCE);
-  const cost = sum((g) => g.cost);
-  const gradingCost = sum((g) => g.gradingCost);
-  return {
-    cells,
-    passed,
-    failed: sum((g) => g.failed),
-    errors: sum((g) => g.errors),
-    skipped,
-    passRate: cells - skipped > 0 ? passed / (cells - skipped) : null,
-    passRateInterval: rate && { low: rate.low, high: rate.high, method: 'wilson', confidence: CONFIDENCE },
-    failureRateUpperBound: rate?.failureRateUpperBound ?? null,
-    tokens: { input, output, total: input + output },
-    cost,
-    gradingCost,
-    cachedCells: sum((g) => g.cachedCells),
-    latencyMs: { p50: percentile(sortedLatencies, 0.5), p95: percentile(sortedLatencies, 0.95) },
-    costPerPass: passed > 0 ? (cost + gradingCost) / passed : null,
-  };
-}
-
-/** Nearest-rank percentile of an ascending list. */
-export function percentile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.ceil(p * sorted.length);
-  return sorted[Math.min(Math.max(rank - 1, 0), sorted.length - 1)]!;
-}
-
-export function pct(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
 }

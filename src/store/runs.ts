@@ -1,6 +1,6 @@
 /** Stored runs: one row per `llmlab eval` of one suite, with the options it ran with and its status. */
 import { randomBytes } from 'node:crypto';
-import type { Budget, Gates } from '../config/types.js';
+import type { Budget, Gates } from '../suite-settings.js';
 import type { RunStatus } from '../types.js';
 import type { Db } from './db.js';
 

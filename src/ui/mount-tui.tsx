@@ -2,6 +2,7 @@
 // The pragma on every .tsx file: run from source (tsx), the JSX settings come from the tsconfig of the user's
 // cwd, not ours; without it a project with no tsconfig would compile our JSX to an undefined `React`.
 /** Mounts the Ink TUI on a terminal and returns the RunListener that feeds it; unmount leaves the last frame. */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { render } from 'ink';
 import type { RunListener } from '../engine/events.js';
 import { createLiveRun, type LiveRun } from './live-run.js';
@@ -39,7 +40,7 @@ export function mountTui(options: MountTuiOptions): MountedTui {
     async unmount() {
       live.flush();
       // Let React commit the final state before Ink writes its last frame.
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       live.close();
       // Ask before unmounting: asked after, Ink adds a beforeExit listener that nothing removes.
       const exited = instance.waitUntilExit();

@@ -2,7 +2,7 @@
  * The pause switch behind the TUI's `p`: the executor checks `paused` before it takes the next cell and waits
  * here; calls already in flight finish. A stop (q, Ctrl-C) releases every waiter so the run can end.
  */
-import type { PauseGate } from '../engine/executor.js';
+import type { PauseGate } from '../engine/execute-options.js';
 
 /** A {@link PauseGate} the UI can flip. */
 export interface PauseSwitch extends PauseGate {

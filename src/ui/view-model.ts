@@ -2,7 +2,7 @@
  * What the TUI shows, computed from the reducer's state at render time (at most ~10 times a second): rates,
  * ETA, p50 latencies, pass rates with Wilson intervals. Pure; the components only lay it out.
  */
-import { wilson } from '../metrics/stats/index.js';
+import { wilson } from '../stats/index.js';
 import { recentItems } from './recent.js';
 import { FAILURE_LIMIT, LATENCY_WINDOW, type BudgetState, type FailureEntry, type RunState } from './run-state.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeHtmlReport } from '../../src/report/html.js';
+import { writeHtmlReport } from '../../src/report/writers/html.js';
 import { summarizeRun } from '../../src/report/summary.js';
 import { tempStore } from '../report/helpers.js';
 import { storeBaseline, storeCandidate, XSS_OUTPUT } from '../report/html-fixture.js';

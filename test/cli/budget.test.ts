@@ -10,6 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { runCli } from './run-cli.js';
+import { runCliInProcess } from './run-in-process.js';
+
+// Tests below that pass their own time limit (30 or 60 s) run several CLI processes in sequence: on a loaded 2-core
+// machine that can outlast the e2e project's 20 s. The limit only bounds a hang; a passing test never waits it out.
 
 const root = new URL('../../', import.meta.url).pathname;
 let dir: string;
@@ -49,22 +53,23 @@ describe('suites/examples/budget.yaml', () => {
 });
 
 describe('budget config errors', () => {
+  // Errors while the suite loads, before anything runs: main() in this process.
   it('exits 2 naming file:line:col for a bad value and for a perProvider key that is no provider', async () => {
     const suite = join(dir, 'bad-budget.yaml');
     writeFileSync(
       suite,
       ['providers: [mock]', 'prompts: [hi]', 'tests: [{}]', 'budget:', '  onExceed: halt', '  perProvider:', '    mokc: 1', ''].join('\n'),
     );
-    const r = await runCli(['eval', suite], { cwd: dir });
+    const r = await runCliInProcess(['eval', suite], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad-budget\.yaml:5:\d+: .*onExceed/);
     const unknown = join(dir, 'unknown-provider-budget.yaml');
     writeFileSync(unknown, ['providers: [mock]', 'prompts: [hi]', 'tests: [{}]', 'budget:', '  perProvider:', '    mokc: 1', ''].join('\n'));
-    const u = await runCli(['eval', unknown], { cwd: dir });
+    const u = await runCliInProcess(['eval', unknown], { cwd: dir });
     expect(u.code).toBe(2);
     expect(u.stderr).toContain('unknown-provider-budget.yaml:6:5: budget.perProvider names `mokc`, which is not a provider of this suite');
     expect(u.stderr).toContain('hint: providers of this suite: `mock`');
-    const flag = await runCli(['eval', unknown, '--budget-usd', 'lots'], { cwd: dir });
+    const flag = await runCliInProcess(['eval', unknown, '--budget-usd', 'lots'], { cwd: dir });
     expect(flag.code).toBe(2);
   });
 });

@@ -8,6 +8,9 @@ import { COMMENT_MARKER } from '../../src/cli/ci-github.js';
 import { openStore } from '../../src/store/index.js';
 import { runCli } from './run-cli.js';
 
+// Tests below that pass their own time limit (30 or 60 s) run several CLI processes in sequence: on a loaded 2-core
+// machine that can outlast the e2e project's 20 s. The limit only bounds a hang; a passing test never waits it out.
+
 /** A mock-provider suite of 12 tests with fixed ids; tests in `wrong` answer wrongly. */
 function suite(wrong: number[] = []): string {
   const answers = Array.from({ length: 12 }, (_, i) => `        - { vars: { n: ${i} }, output: "${wrong.includes(i) ? 'no' : 'yes'}" }`);

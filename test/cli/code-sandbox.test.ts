@@ -12,6 +12,9 @@ import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { runCli } from './run-cli.js';
 import { startWatch } from './watch-session.js';
 
+// Tests below that pass their own time limit (30 or 60 s) run several CLI processes in sequence: on a loaded 2-core
+// machine that can outlast the e2e project's 20 s. The limit only bounds a hang; a passing test never waits it out.
+
 const DATA = new URL('../fixtures/benchmarks/humaneval/HumanEval.jsonl', import.meta.url).pathname;
 const TASKS = readFileSync(DATA, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { entry_point: string; canonical_solution: string });
 const REFUSAL = /refusing to run model-written code \(code-exec\) without the bubblewrap sandbox: (.*)/;

@@ -6,13 +6,17 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeJsonReport } from '../../src/report/json.js';
+import { writeJsonReport } from '../../src/report/writers/json.js';
 import { summarizeRun } from '../../src/report/summary.js';
 import { openStore } from '../../src/store/index.js';
 import { compareValidator } from '../report/helpers.js';
 import { storeSecurityRun } from '../report/security-cells.js';
 import { baseCells, headCells } from '../report/security-pairs.js';
 import { runCli, type CliResult } from './run-cli.js';
+import { runCliInProcess } from './run-in-process.js';
+
+// Tests below that pass their own time limit (30 or 60 s) run several CLI processes in sequence: on a loaded 2-core
+// machine that can outlast the e2e project's 20 s. The limit only bounds a hang; a passing test never waits it out.
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 let dir: string;
@@ -95,8 +99,9 @@ describe('llmlab compare <A> <B> with report files', () => {
       [['cmp.json', headId], /^llmlab: .*cmp\.json: run A cmp\.json: not an llmlab JSON report \(it is a comparison written by `llmlab compare`\)\n {2}hint: .*compare the two runs it names instead/],
       [[baseId, 'nope'], /^llmlab: no run `nope` in .*\n {2}hint: list runs with `llmlab runs`; .*; or give a JSON report file/],
     ];
+    // Refusals before anything is written: main() in this process (see ./run-in-process.ts).
     for (const [args, message] of cases) {
-      const r = await cli('compare', ...args);
+      const r = await runCliInProcess(['compare', ...args, '--db', 'db.sqlite'], { cwd: dir });
       expect([r.code, r.stdout]).toEqual([2, '']);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);

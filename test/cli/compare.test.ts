@@ -3,6 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from './run-cli.js';
+import { runCliInProcess } from './run-in-process.js';
+
+// Tests below that pass their own time limit (30 or 60 s) run several CLI processes in sequence: on a loaded 2-core
+// machine that can outlast the e2e project's 20 s. The limit only bounds a hang; a passing test never waits it out.
 
 const COUNTRIES = ['France', 'Spain', 'Italy', 'Japan', 'Peru', 'Kenya', 'Chile', 'Egypt', 'Ghana'];
 const CAPITALS = ['Paris', 'Madrid', 'Rome', 'Tokyo', 'Lima', 'Nairobi', 'Santiago', 'Cairo', 'Accra'];
@@ -86,21 +90,23 @@ describe('llmlab compare', () => {
   });
 
   it('exits 2 with a clear message for an unknown run, a bad -o, or runs that share no cells', async () => {
+    // Refusals before anything is written: main() in this process (see ./run-in-process.ts).
+    const refused = (...args: string[]) => runCliInProcess(args, { cwd: dir });
     for (const ref of ['nope', 'latest~9']) {
-      const r = await cli('compare', ref, 'latest');
+      const r = await refused('compare', ref, 'latest');
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain(`llmlab: no run \`${ref}\` in `);
       expect(r.stderr).toMatch(/hint: list runs with `llmlab runs`/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
-    const md = await cli('compare', 'latest~1', 'latest', '-o', 'cmp.md');
+    const md = await refused('compare', 'latest~1', 'latest', '-o', 'cmp.md');
     expect(md.code).toBe(2);
     expect(md.stderr).toMatch(/cannot write `cmp\.md`: compare reports are JSON only/);
 
     writeFileSync(join(dir, 'other.yaml'), suite([0, 1], [], 'other-bot'));
     const other = runId(await cli('eval', 'other.yaml'));
-    const none = await cli('compare', second, other);
+    const none = await refused('compare', second, other);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain(`llmlab: runs ${second} and ${other} share no cells: nothing to compare`);
     expect(none.stderr).not.toMatch(/\n\s+at /);

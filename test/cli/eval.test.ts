@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { runCli } from './run-cli.js';
+import { runCliInProcess } from './run-in-process.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 let dir: string;
@@ -86,21 +87,23 @@ describe('llmlab eval (quickstart)', () => {
     expect(version.stdout.trim()).toMatch(/^llmlab\/\d+\.\d+\.\d+$/);
     const help = await runCli(['--help'], { cwd: dir });
     expect(help.stdout).toMatch(/eval \[\.\.\.suites\]/);
-    const unknown = await runCli(['evaluate'], { cwd: dir });
+    // The errors below come from main() in this process: nothing runs before them.
+    const unknown = await runCliInProcess(['evaluate'], { cwd: dir });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown command `evaluate`/);
-    const badFlag = await runCli(['eval', 'suites/quickstart.yaml', '--concurency', '3'], { cwd: dir });
+    const badFlag = await runCliInProcess(['eval', 'suites/quickstart.yaml', '--concurency', '3'], { cwd: dir });
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toMatch(/Unknown option `--concurency`/);
-    const badJ = await runCli(['eval', 'suites/quickstart.yaml', '-j', '0'], { cwd: dir });
+    const badJ = await runCliInProcess(['eval', 'suites/quickstart.yaml', '-j', '0'], { cwd: dir });
     expect(badJ.code).toBe(2);
     expect(badJ.stderr).toMatch(/--concurrency must be a positive integer \(at most 1024\), got `0`/);
-    const badOut = await runCli(['eval', 'suites/quickstart.yaml', '-o', 'out.pdf'], { cwd: dir });
+    const badOut = await runCliInProcess(['eval', 'suites/quickstart.yaml', '-o', 'out.pdf'], { cwd: dir });
     expect(badOut.code).toBe(2);
     expect(badOut.stderr).toMatch(/unknown report format `.pdf`/);
   });
 });
 
+// Each fails while the suite loads, before anything runs: main() in this process.
 describe('invalid input', () => {
   const cases: [string, string, RegExp][] = [
     [
@@ -126,7 +129,7 @@ describe('invalid input', () => {
     it(`${name}: file:line:col, a hint, exit 2, no stack trace`, async () => {
       mkdirSync(join(dir, 'bad'), { recursive: true });
       writeFileSync(join(dir, 'bad/bad.yaml'), yaml);
-      const r = await runCli(['eval', 'bad/bad.yaml'], { cwd: dir, env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } });
+      const r = await runCliInProcess(['eval', 'bad/bad.yaml'], { cwd: dir, env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } });
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(expected);
       expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -7,6 +7,7 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { runCli, type CliResult } from './run-cli.js';
+import { runCliInProcess } from './run-in-process.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -112,14 +113,16 @@ describe('llmlab eval gates', () => {
     const store = openStore(join(dir, '.llmlab/llmlab.db'));
     const before = store.runs.list(1000).length;
     store.close();
-    const unknown = await cli('eval', 's.yaml', '--baseline', 'nope');
+    // Refused before anything runs: main() in this process (see ./run-in-process.ts).
+    const refused = (...args: string[]) => runCliInProcess(args, { cwd: dir });
+    const unknown = await refused('eval', 's.yaml', '--baseline', 'nope');
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringMatching(/^llmlab: --baseline `nope` names no stored run, report file or git commit\n {2}hint: /)]);
-    const missing = await cli('eval', 's.yaml', '--baseline', 'gone.json');
+    const missing = await refused('eval', 's.yaml', '--baseline', 'gone.json');
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringMatching(/--baseline gone\.json: no such report file/)]);
     writeFileSync(join(dir, 'other.yaml'), suite(1));
-    const several = await cli('eval', 's.yaml', 'other.yaml', '--baseline', 'latest');
+    const several = await refused('eval', 's.yaml', 'other.yaml', '--baseline', 'latest');
     expect([several.code, several.stderr]).toEqual([2, expect.stringMatching(/is one suite's run, but 2 suites were given/)]);
-    const notGit = await cli('eval', 's.yaml', '--baseline', 'git:HEAD');
+    const notGit = await refused('eval', 's.yaml', '--baseline', 'git:HEAD');
     expect([notGit.code, notGit.stderr]).toEqual([2, expect.stringMatching(/git cannot resolve `HEAD`/)]);
     for (const r of [unknown, missing, several, notGit]) noStack(r);
     const after = openStore(join(dir, '.llmlab/llmlab.db'));

@@ -12,10 +12,16 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from './run-cli.js';
+import { runCliInProcess } from './run-in-process.js';
+
+// Tests below that pass their own time limit (30 or 60 s) run several CLI processes in sequence: on a loaded 2-core
+// machine that can outlast the e2e project's 20 s. The limit only bounds a hang; a passing test never waits it out.
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 let dir: string;
 const cli = (...args: string[]) => runCli(args, { cwd: dir });
+/** For merges refused before anything is written: main() in this process (see ./run-in-process.ts). */
+const refused = (...args: string[]) => runCliInProcess(args, { cwd: dir });
 const noStack = (r: CliResult) => expect(r.stderr).not.toMatch(/\n\s+at /);
 const read = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'));
 const SHARDS = [1, 2, 3];
@@ -109,17 +115,17 @@ describe('3 shards merged = 1 unsharded run', () => {
 
   it('refuses shards of another suite, and input that is not a shard: exit 2, a clear message, nothing written', async () => {
     expect((await cli('eval', 'other.yaml', '--repeat', '2', '--shard', '2/3', '--db', 'other.db')).code).toBe(0);
-    const other = await cli('merge', shardDb(1), 'other.db', '-o', 'mixed.db');
+    const other = await refused('merge', shardDb(1), 'other.db', '-o', 'mixed.db');
     noStack(other);
     expect([other.code, other.stdout]).toEqual([2, '']);
     expect(other.stderr).toMatch(/^llmlab: \S+llmlab\.shard-1-of-3\.db and \S+other\.db hold shards of different runs: different suites or suite versions: \S+strict\.yaml \(suite hash [0-9a-f]{12}, 48 cells\) and \S+other\.yaml \(suite hash [0-9a-f]{12}, 48 cells\)\n {2}hint: merge the shards of one suite, all run from the same version of it\n$/);
     const repeat = await cli('eval', 'strict.yaml', '--shard', '2/3', '--db', 'repeat1.db');
     expect(repeat.code).toBe(0);
-    const mixed = await cli('merge', shardDb(1), 'repeat1.db', '-o', 'mixed.db');
+    const mixed = await refused('merge', shardDb(1), 'repeat1.db', '-o', 'mixed.db');
     expect([mixed.code, mixed.stderr.split('\n')[0]]).toEqual([2, expect.stringMatching(/hold shards of different runs: repeat 2 and repeat 1$/)]);
-    const whole = await cli('merge', 'whole.db', '-o', 'mixed.db');
+    const whole = await refused('merge', 'whole.db', '-o', 'mixed.db');
     expect([whole.code, whole.stderr.split('\n')[0]]).toEqual([2, expect.stringMatching(/whole\.db holds no shard$/)]);
-    const usage = await cli('merge', shardDb(1));
+    const usage = await refused('merge', shardDb(1));
     expect([usage.code, usage.stderr.split('\n')[0]]).toEqual([2, 'llmlab: llmlab merge writes one database: give -o once']);
     expect((await cli('runs', '--db', 'mixed.db')).stdout).toMatch(/^no runs in /);
   }, 60_000);

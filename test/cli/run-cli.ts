@@ -1,10 +1,9 @@
-/** Runs the CLI from source in a child process, as a user would, and captures what it prints. */
+/**
+ * Runs the built CLI (node dist/cli/bin.js, built once per test run by test/setup/build-cli.ts) in a child
+ * process, as a user would, and captures what it prints.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const BIN = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
-// An absolute loader path: `--import tsx` would resolve tsx from the child's cwd, a temp dir without node_modules.
-const TSX = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+import { inject } from 'vitest';
 
 export interface CliResult {
   code: number | null;
@@ -12,8 +11,16 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The built bin of this run; only the `e2e` project builds it. */
+export function cliBin(): string {
+  const bin = inject('llmlabBin');
+  if (!bin) throw new Error('no built CLI: run this file in the e2e project (`npx vitest run --project e2e …`), whose global setup builds it');
+  return bin;
+}
+
+/** Starts `llmlab …args` in `cwd`, stdout and stderr piped, as a CI pipeline would (CI=true, no TTY). */
 export function startCli(args: string[], options: { cwd: string; env?: Record<string, string> }): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX, BIN, ...args], {
+  return spawn(process.execPath, [cliBin(), ...args], {
     cwd: options.cwd,
     // CI=true and no TTY: the plain reporter, as in a pipeline.
     env: { ...process.env, CI: 'true', LLMLAB_DB: '', ...options.env },
@@ -21,6 +28,7 @@ export function startCli(args: string[], options: { cwd: string; env?: Record<st
   });
 }
 
+/** Runs `llmlab …args` to completion and resolves with its exit code and output. */
 export function runCli(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
   const child = startCli(args, options);
   let stdout = '';

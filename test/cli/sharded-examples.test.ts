@@ -13,6 +13,9 @@ import { shardDbPath } from '../../src/cli/shard-flag.js';
 import type { Step } from './github-step.js';
 import { runCli } from './run-cli.js';
 
+// Tests below that pass their own time limit (30 or 60 s) run several CLI processes in sequence: on a loaded 2-core
+// machine that can outlast the e2e project's 20 s. The limit only bounds a hang; a passing test never waits it out.
+
 const ROOT = new URL('../../', import.meta.url).pathname;
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 

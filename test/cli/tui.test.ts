@@ -5,15 +5,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { writeOpenAISuite } from './openai-suite.js';
-import { runCli } from './run-cli.js';
+import { cliBin, runCli } from './run-cli.js';
 import { availableTerminal, startTerminal, type Terminal } from './tui-terminal.js';
 
-const BIN = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
-const TSX = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
+/** The built CLI as a shell command line (what the terminal runs). */
+const llmlab = () => `'${process.execPath}' '${cliBin()}'`;
 const TESTS = 80;
 const kind = availableTerminal();
 // Nothing that says "CI" (CI, CI_*, CONTINUOUS_INTEGRATION): in a CI log the CLI rightly picks the plain reporter.
@@ -56,7 +55,7 @@ describe.skipIf(!kind && !ci)('the TUI in a pseudo-terminal', () => {
     if (!kind) throw new Error('CI needs tmux or script for this test: apt-get install -y tmux');
     // stderr to a file: the resume hint is checked there, while stdout (the TUI) stays on the terminal.
     const command =
-      `${CLEAN_ENV} '${process.execPath}' --import '${TSX}' '${BIN}' eval suite.yaml 2> stderr.txt; ` +
+      `${CLEAN_ENV} ${llmlab()} eval suite.yaml 2> stderr.txt; ` +
       `echo $? > exit.txt`;
     terminal = startTerminal(kind, command, { cwd: dir, cols: 100, rows: 30 });
     const screen = terminal.screen;
@@ -76,6 +75,7 @@ describe.skipIf(!kind && !ci)('the TUI in a pseudo-terminal', () => {
     const inFlight = () => Number(/openai:gpt-4o-mini\s+(\d+)\s+\d+\s+0\s+0\s+0/.exec(screen().split('PAUSED').at(-1) ?? '')?.[1] ?? -1);
     await waitFor(() => inFlight() === 0, 'the calls in flight to finish');
     const held = server.requests.length;
+    // A window in which nothing may happen: no call while paused.
     await sleep(500);
     expect(server.requests.length).toBe(held);
     expect(held).toBeLessThan(TESTS);
@@ -90,6 +90,8 @@ describe.skipIf(!kind && !ci)('the TUI in a pseudo-terminal', () => {
     await waitFor(() => /prompt-1\s+openai:gpt-4o-mini\s+\d+\s+0\s+0\s/.test(screen()), 'the summary table');
 
     const sent = server.requests.length;
+    // The rest need no pacing: no more keys are pressed.
+    server.setBehaviour({ latencyMs: 0 });
     const resumed = await runCli(['eval', 'suite.yaml', '--resume', resume![1]!, '-o', 'report.json'], { cwd: dir });
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toMatch(new RegExp(`80 cells \\(${sent} already done, resuming\\)`));
@@ -103,7 +105,7 @@ describe.skipIf(!kind && !ci)('the TUI in a pseudo-terminal', () => {
     if (!kind) throw new Error('CI needs tmux or script for this test: apt-get install -y tmux');
     writeFileSync(join(dir, 'echo.yaml'), 'providers: [echo]\nprompts: ["say {{ w }}"]\ntests:\n  - vars: { w: hi }\n    assert: [{ type: contains, value: hi }]\n');
     const command =
-      `${CLEAN_ENV} '${process.execPath}' --import '${TSX}' '${BIN}' eval echo.yaml --watch 2> watch-stderr.txt; ` +
+      `${CLEAN_ENV} ${llmlab()} eval echo.yaml --watch 2> watch-stderr.txt; ` +
       `echo $? > watch-exit.txt`;
     terminal = startTerminal(kind, command, { cwd: dir, cols: 100, rows: 30 });
     await waitFor(() => /\[watch\] run \S+ done · watching 2 files \(q to quit\)/.test(terminal!.screen()), 'the first iteration');

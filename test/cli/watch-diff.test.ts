@@ -6,7 +6,7 @@ import { formatWatchDiff } from '../../src/cli/watch-diff.js';
 import type { ResolvedPrompt } from '../../src/config/types.js';
 import { createEventBus } from '../../src/engine/events.js';
 import { runSuite } from '../../src/engine/run.js';
-import { compareRuns } from '../../src/report/compare-runs.js';
+import { compareRuns } from '../../src/report/compare/compare-runs.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { assertion, makeSuite, provider, tests } from '../engine/make-suite.js';
 

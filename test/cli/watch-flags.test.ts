@@ -12,6 +12,9 @@ import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { runCli } from './run-cli.js';
 import { startWatch, type WatchSession } from './watch-session.js';
 
+// Tests below that pass their own time limit (30 or 60 s) run several CLI processes in sequence: on a loaded 2-core
+// machine that can outlast the e2e project's 20 s. The limit only bounds a hang; a passing test never waits it out.
+
 let dir: string;
 let server: FakeServer;
 let session: WatchSession | undefined;

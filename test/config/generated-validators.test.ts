@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkPluginOptions } from '../../src/config/check-value.js';
 import { validateValue } from '../../src/config/explain-errors.js';
@@ -14,6 +15,7 @@ import type { BuiltInKey } from '../../src/config/schema-registry.js';
 import { currentValidatorInputs, GENERATED_VALIDATORS, validatorsSource } from '../../src/config/validators-source.js';
 import { loadMetricPlugin, metricTypes } from '../../src/metrics/index.js';
 import { loadProviderPlugin, providerTypes } from '../../src/providers/index.js';
+import { cliBin } from '../cli/run-cli.js';
 import { tempDir } from './helpers.js';
 
 describe('src/config/generated/validators.ts', () => {
@@ -171,12 +173,12 @@ describe('checkPluginOptions', () => {
 });
 
 describe('loading a suite', () => {
-  // A child process, so the module cache shows what loading one suite needed and nothing else had loaded.
-  const loader = new URL('../../node_modules/tsx/dist/loader.mjs', import.meta.url).href;
-  const loadSuiteUrl = new URL('../../src/config/load-suite.ts', import.meta.url).href;
-  const probe = `
+  // A child process, so the module cache shows what loading one suite needed and nothing else had loaded; it loads
+  // the build of this test run (test/setup/build-cli.ts), as an installed llmlab would.
+  const loadSuiteUrl = () => new URL('../config/load-suite.js', pathToFileURL(cliBin())).href;
+  const probe = () => `
     import { createRequire } from 'node:module';
-    const { loadSuite } = await import(${JSON.stringify(loadSuiteUrl)});
+    const { loadSuite } = await import(${JSON.stringify(loadSuiteUrl())});
     const project = { root: '/', suites: [], db: '/x.db', concurrency: 1, timeoutMs: 1, maxRetries: 0, outputDir: 'r' };
     let outcome = 'loaded';
     try { await loadSuite(process.argv[1], project); } catch (error) { outcome = error.message; }
@@ -184,7 +186,7 @@ describe('loading a suite', () => {
     console.log(JSON.stringify({ outcome, compilerLoaded }));
   `;
   const run = (file: string): { outcome: string; compilerLoaded: boolean } => {
-    const child = spawnSync(process.execPath, ['--import', loader, '--input-type=module', '-e', probe, file], {
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', probe(), file], {
       encoding: 'utf8',
     });
     if (child.status !== 0) throw new Error(child.stderr);

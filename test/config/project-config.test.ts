@@ -111,6 +111,18 @@ describe('loadProjectConfig', () => {
       ],
     },
     {
+      name: 'a grader limit, checked as in a suite',
+      text: 'grader:\n  id: echo\n  config: { tpm: 0 }\n',
+      expected: [
+        {
+          code: 'CONFIG_INVALID',
+          at: 'llmlab.config.yaml:3:18',
+          message: '`grader.config.tpm` must be an integer ≥ 1, got 0',
+          hint: expect.stringMatching(/^Most tokens \(input \+ output\) sent to this provider in any minute\./) as unknown as string,
+        },
+      ],
+    },
+    {
       name: 'not a mapping',
       text: '- a\n',
       expected: [
@@ -138,6 +150,12 @@ describe('loadProjectConfig', () => {
     const dir = await tempDir({ 'llmlab.config.yaml': text });
     const error = await loadProjectConfig({ cwd: dir, env: {} }).catch((e: unknown) => e);
     expect(flatten(error, dir)).toEqual(expected);
+  });
+
+  it('gives the grader the limits of its config, tpm included', async () => {
+    const dir = await tempDir({ 'llmlab.config.yaml': 'grader:\n  id: echo\n  config: { tpm: 5000, rpm: 60 }\n' });
+    const config = await loadProjectConfig({ cwd: dir, env: {} });
+    expect(config.grader?.limits).toEqual({ tpm: 5000, rpm: 60, timeoutMs: 60_000, maxRetries: 4 });
   });
 
   it("validates the repository's own llmlab.config.yaml", async () => {

@@ -14,6 +14,9 @@ interface Case {
 
 const suite = (text: string): Record<string, string> => ({ 'suite.yaml': text });
 
+const TPM_HINT =
+  'Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone.';
+
 const cases: Case[] = [
   {
     name: 'YAML syntax error',
@@ -258,6 +261,36 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'a tokens-per-minute limit must be a positive whole number, like the other limits',
+    files: suite('providers:\n  - id: echo\n    config: { tpm: 0 }\n  - id: mock\n    config:\n      tpm: 1.5\n  - { id: "mock:b", config: { tpm: -100, rpm: 0 } }\nprompts: ["x"]\ntests: [{}]\n'),
+    expected: [
+      {
+        code: 'CONFIG_INVALID',
+        at: 'suite.yaml:3:20',
+        message: '`providers[0].config.tpm` must be an integer ≥ 1, got 0',
+        hint: TPM_HINT,
+      },
+      {
+        code: 'CONFIG_INVALID',
+        at: 'suite.yaml:6:12',
+        message: '`providers[1].config.tpm` must be an integer ≥ 1, got 1.5',
+        hint: TPM_HINT,
+      },
+      {
+        code: 'CONFIG_INVALID',
+        at: 'suite.yaml:7:36',
+        message: '`providers[2].config.tpm` must be an integer ≥ 1, got -100',
+        hint: TPM_HINT,
+      },
+      {
+        code: 'CONFIG_INVALID',
+        at: 'suite.yaml:7:47',
+        message: '`providers[2].config.rpm` must be a number > 0, got 0',
+        hint: 'Most requests per minute sent to this provider.',
+      },
+    ],
+  },
+  {
     name: 'unknown provider type with did-you-mean',
     files: suite('providers:\n  - opnai:gpt-4o-mini\nprompts: ["x"]\ntests: [{}]\n'),
     expected: [
@@ -290,7 +323,7 @@ const cases: Case[] = [
         code: 'CONFIG_INVALID',
         at: 'suite.yaml:5:7',
         message: 'unknown key `temprature` in providers[0].config (provider `echo`)',
-        hint: 'allowed keys: `latencyMs`, `concurrency`, `rpm`, `timeoutMs`, `maxRetries`',
+        hint: 'allowed keys: `latencyMs`, `concurrency`, `rpm`, `tpm`, `timeoutMs`, `maxRetries`',
       },
     ],
   },

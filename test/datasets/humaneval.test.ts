@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { passAtKs } from '../../src/report/repeat-summary.js';
+import { passAtKs } from '../../src/report/model/repeat-summary.js';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { runCli } from '../cli/run-cli.js';
 

@@ -1,6 +1,7 @@
 /** Choosing a loader by extension, and reading a row as a test or as its variables. */
 import { describe, expect, it } from 'vitest';
-import { datasetFormatOf, loadDataset, parseExpected, rowToTest } from '../../src/datasets/index.js';
+import { datasetFormatOf, loadDataset } from '../../src/datasets/index.js';
+import { parseExpected, rowToTest } from '../../src/datasets/rows.js';
 import { LlmlabError } from '../../src/errors.js';
 
 const where = { file: 'x', line: 1 };

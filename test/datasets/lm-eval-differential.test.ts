@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createGrader } from '../../src/engine/grade.js';
 import { PythonRandom } from '../../src/datasets/python-random.js';
-import { answerLetter } from '../../src/engine/answer-letter.js';
+import { answerLetter } from '../../src/metrics/answer-letter.js';
 import type { Assertion, TestCase } from '../../src/types.js';
 import { loadOk } from '../config/helpers.js';
 

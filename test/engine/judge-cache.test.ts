@@ -4,7 +4,7 @@
  * per assertion, per cell and in the summary, apart from the generation cost.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { writeJsonReport } from '../../src/report/json.js';
+import { writeJsonReport } from '../../src/report/writers/json.js';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { textOf } from '../fakes/harness.js';
 import { reportValidator } from '../report/helpers.js';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { cellId, responseKey, stableStringify } from '../../src/engine/cache-key.js';
-import { costOf, priceOf } from '../../src/engine/cost.js';
 import { backoffMs, classify } from '../../src/engine/retry.js';
 import { ProviderError } from '../../src/errors.js';
 
@@ -29,19 +28,6 @@ describe('response keys', () => {
     expect(cellId('a', 'p', 't', 0)).toBe(cellId('a', 'p', 't', 0));
     expect(cellId('a', 'p', 't', 1)).not.toBe(cellId('a', 'p', 't', 0));
     expect(stableStringify({ b: 1, a: [{ d: 1, c: 2 }] })).toBe('{"a":[{"c":2,"d":1}],"b":1}');
-  });
-});
-
-describe('costs', () => {
-  it('prices usage from the profiles, including cached input and dated snapshots', () => {
-    const price = priceOf('openai', 'gpt-4o-mini')!;
-    expect(price).toMatchObject({ input: 0.15, output: 0.6 });
-    expect(priceOf('openai', 'gpt-4o-mini-2024-07-18')).toEqual(price);
-    expect(costOf(price, { input: 1_000_000, output: 1_000_000, total: 2_000_000 })).toBeCloseTo(0.75);
-    expect(costOf(price, { input: 1_000_000, output: 0, total: 1_000_000, cachedInput: 1_000_000 })).toBeCloseTo(0.075);
-    expect(costOf(priceOf('ollama', 'llama3.2'), { input: 100, output: 100, total: 200 })).toBe(0);
-    expect(priceOf('openai', 'unknown-model')).toBeUndefined();
-    expect(priceOf('echo', '')).toBeUndefined();
   });
 });
 

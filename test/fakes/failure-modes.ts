@@ -54,25 +54,24 @@ export function failureModeTests({ api, server, provider, key }: FailureModeOpti
       expect(error.message).toMatch(new RegExp(`^${api} returned a malformed response`));
     });
 
+    // Promptness by outcome: the call never answers, so a provider deaf to the abort fails by the test's time limit.
     it(`rejects promptly when the signal aborts a hanging call${mode}`, async () => {
       server().setBehaviour({ failures: [{ hang: true }] });
       const p = await provider({ stream });
       const controller = new AbortController();
-      const started = Date.now();
       setTimeout(() => controller.abort(), 50);
       const error = await rejectionOf(p.generate(makeRequest('hi'), { signal: controller.signal }));
-      expect(Date.now() - started).toBeLessThan(2000);
       expect(error).toBeInstanceOf(ProviderError);
       expect(error).toMatchObject({ message: 'aborted', retryable: false });
     });
   }
 
+  // Promptness by outcome: a frame every 10 s makes the whole answer take over a minute, past the test's time
+  // limit, so a provider that read the stream to its end before rejecting fails.
   it('rejects promptly, never with a partial answer, when aborted mid-stream', async () => {
-    server().setBehaviour({ answer: () => 'one two three four five six', chunkDelayMs: 400 });
+    server().setBehaviour({ answer: () => 'one two three four five six', chunkDelayMs: 10_000 });
     const p = await provider({ stream: true });
-    const started = Date.now();
     const error = await rejectionOf(p.generate(makeRequest('hi'), { signal: AbortSignal.timeout(150) }));
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(error).toMatchObject({ message: 'aborted', retryable: false });
   });
 

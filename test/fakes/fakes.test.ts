@@ -1,11 +1,12 @@
 import OpenAI from 'openai';
 import { Ollama } from 'ollama';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { embedText, startFakeOllama, startFakeOpenAI } from './index.js';
 import type { FakeServer } from './index.js';
 
 const servers: FakeServer[] = [];
 afterEach(async () => {
+  vi.useRealTimers();
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 
@@ -54,9 +55,18 @@ describe('fake OpenAI server', () => {
 
   it('applies latency, custom answers and runtime behaviour changes', async () => {
     const { client, server } = await openaiServer({ latencyMs: 100 });
-    const started = Date.now();
-    await client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+    // A fake clock for the server's latency timer: whether it has answered is read at exact instants.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let answered = false;
+    const call = client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+    void call.then(() => (answered = true));
+    // (Not vi.waitFor: with fake timers it advances them.)
+    while (server.requests.length === 0) await new Promise((arrived) => setImmediate(arrived));
+    await vi.advanceTimersByTimeAsync(99);
+    expect(answered).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await call;
+    vi.useRealTimers();
     server.setBehaviour({ latencyMs: 0, answer: (body) => `model was ${body.model}` });
     const completion = await client.chat.completions.create({ model: 'm2', messages: [{ role: 'user', content: 'hi' }] });
     expect(completion.choices[0]?.message.content).toBe('model was m2');
@@ -72,7 +82,7 @@ describe('fake OpenAI server', () => {
   it('closes even with a request hanging', async () => {
     const server = await startFakeOpenAI({ failures: [{ hang: true }] });
     const pending = fetch(`${server.url}/v1/models`).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await vi.waitFor(() => expect(server.requests).toHaveLength(1));
     await server.close();
     expect(await pending).toBeInstanceOf(Error);
   });

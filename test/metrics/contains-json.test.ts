@@ -64,11 +64,11 @@ describe('contains-json', () => {
     expect((await scoreMetric(containsJson, undefined, big)).reason).toBe(`found JSON object ${big.slice(0, 60)}… at 0`);
   });
 
+  // Proven by outcome, not a clock: the search examines a bounded number of characters over all candidates, so
+  // it gives up before the object at the very end; an unbounded one would find it after O(n²) steps.
   it('stays fast on thousands of unclosed brackets', () => {
     const nasty = `${'[{'.repeat(20_000)} {"ok": true}`;
-    const started = performance.now();
-    findJson(nasty);
-    expect(performance.now() - started).toBeLessThan(2000);
+    expect(findJson(nasty)).toBeUndefined();
   });
 
   it('rejects an invalid schema as a config error naming the metric', async () => {

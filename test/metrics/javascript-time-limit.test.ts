@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { LlmlabError } from '../../src/errors.js';
 import javascript from '../../src/metrics/javascript.js';
 import { mayRunLong } from '../../src/metrics/time-limit.js';
-import { scoreMetric } from './test-metric.js';
+import { fixturesDir, scoreMetric } from './test-metric.js';
 
 async function failure(value: unknown, output = 'hello'): Promise<LlmlabError> {
   const error = await scoreMetric(javascript, value, output).then(
@@ -24,9 +24,16 @@ describe('javascript time limit', () => {
     expect(error).toMatchObject({ code: 'METRIC_ERROR', message: 'javascript `while (true) {}` timed out after 200 ms' });
   });
 
-  // Waits out the real default (5 s): before the limit existed, this test hung its worker for good.
+  // Without waiting the 5 s out: the string form prepares exactly what `{ code, timeoutMs: 5000 }` does, and the
+  // limit a prepared assertion carries is the one that stops the loop (the tests around this one, at 200 ms).
   it('has a default limit of 5000 ms for the plain string form', async () => {
-    expect((await failure('while (true) {}')).message).toBe('javascript `while (true) {}` timed out after 5000 ms');
+    const prepare = async (value: Parameters<NonNullable<typeof javascript.prepare>>[0]) => {
+      const { check: _, ...rest } = (await javascript.prepare!(value, { baseDir: fixturesDir })) as { check: unknown };
+      return rest;
+    };
+    const plain = await prepare('while (true) {}');
+    expect(plain).toMatchObject({ timeoutMs: 5000, straight: false });
+    expect(plain).toEqual(await prepare({ code: 'while (true) {}', timeoutMs: 5000 }));
   });
 
   it('stops an endless loop in a function body and in an arrow the expression returns', async () => {

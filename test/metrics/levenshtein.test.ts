@@ -60,12 +60,12 @@ describe('levenshtein', () => {
     );
   });
 
+  // No clock: 4,050 characters a side is ~16 M steps for the intended algorithm (well under a second), while an
+  // exponential one would not finish, and the test's time limit catches that.
   it('handles long texts in reasonable time', async () => {
     const a = 'lorem ipsum dolor sit amet '.repeat(150);
     const b = a.replaceAll('o', '0');
-    const started = performance.now();
     expect(distance(a, b)).toBe(a.split('o').length - 1);
-    expect(performance.now() - started).toBeLessThan(2000);
   });
 
   it('rejects a missing value, both limits at once, or a non-text expectation', async () => {

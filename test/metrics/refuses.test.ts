@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadMetricPlugin } from '../../src/metrics/index.js';
-import { isPlainRefusal } from '../../src/attacks/refusal.js';
+import { isPlainRefusal } from '../../src/detectors/refusal.js';
 import { fakeGrader, judged, judgedSuite, judgeHarness, type JudgeHarness } from '../engine/judge-harness.js';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { textOf } from '../fakes/harness.js';

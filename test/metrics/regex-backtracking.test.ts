@@ -5,7 +5,7 @@
  * lookaround) is stopped after the regex time limit.
  */
 import { describe, expect, it } from 'vitest';
-import { compileTransform } from '../../src/engine/transform.js';
+import { compileTransform } from '../../src/metrics/transform.js';
 import regex from '../../src/metrics/regex.js';
 import { REGEX_TIME_LIMIT_MS } from '../../src/metrics/regex-guard.js';
 import { scoreMetric } from './test-metric.js';

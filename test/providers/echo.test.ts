@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ProviderError } from '../../src/errors.js';
 import echo from '../../src/providers/echo.js';
 import { makeProviderSpec } from '../fixtures/providers/test-provider.js';
@@ -7,6 +7,8 @@ const request = { prompt: 'Hello, world!', messages: [], vars: {}, repeatIndex: 
 const signal = new AbortController().signal;
 
 describe('echo provider', () => {
+  afterEach(() => vi.useRealTimers());
+
   it('answers with the prompt, approximate usage and finish reason stop', async () => {
     const provider = await echo.create(makeProviderSpec('echo'));
     const result = await provider.generate(request, { signal });
@@ -21,17 +23,27 @@ describe('echo provider', () => {
     expect(slow.identity).toEqual(fast.identity);
   });
 
+  // Fake timers: the delay is observed exactly, by what has happened at each instant, not by a clock.
   it('waits latencyMs before answering', async () => {
+    vi.useFakeTimers();
     const provider = await echo.create(makeProviderSpec('echo', { latencyMs: 80 }));
-    const started = performance.now();
-    await provider.generate(request, { signal });
-    expect(performance.now() - started).toBeGreaterThanOrEqual(75);
+    let answered = false;
+    const call = provider.generate(request, { signal }).then(() => (answered = true));
+    await vi.advanceTimersByTimeAsync(79);
+    expect(answered).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(answered).toBe(true);
+    await call;
   });
 
   it('stops waiting when aborted during the delay', async () => {
+    vi.useFakeTimers();
     const provider = await echo.create(makeProviderSpec('echo', { latencyMs: 5000 }));
-    const started = Date.now();
-    await expect(provider.generate(request, { signal: AbortSignal.timeout(30) })).rejects.toThrow(ProviderError);
-    expect(Date.now() - started).toBeLessThan(1000);
+    const controller = new AbortController();
+    const call = provider.generate(request, { signal: controller.signal });
+    await vi.advanceTimersByTimeAsync(30);
+    controller.abort();
+    // Settles with the fake clock at 30 ms: a delay that ignored the abort would never settle here.
+    await expect(call).rejects.toThrow(ProviderError);
   });
 });

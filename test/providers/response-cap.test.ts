@@ -12,10 +12,11 @@ import type { Provider } from '../../src/types.js';
 import { startFakeAnthropic, startFakeOllama, startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { liveSignal, makeRequest, makeSpec, rejectionOf } from '../fakes/provider-spec.js';
 
-const MB = 1024 * 1024;
-// Two megabytes of words: the answer the fakes send back, against a cap of one.
-const HUGE = 'word '.repeat((2 * MB) / 5);
-const CAPPED = { maxResponseBytes: MB };
+// 128 KB of words, the answer the fakes send back, against a cap of 64 KB. Small on purpose: a streamed answer
+// is one SSE frame per word, and megabytes of frames took the fakes seconds to write.
+const CAP = 64 * 1024;
+const HUGE = 'word '.repeat((2 * CAP) / 5);
+const CAPPED = { maxResponseBytes: CAP };
 
 let servers: { openai: FakeServer; anthropic: FakeServer; ollama: FakeServer };
 beforeAll(async () => {
@@ -55,7 +56,7 @@ describe('response size cap', () => {
     for (const stream of name === 'http' ? [false] : [false, true]) {
       it(`${name}${stream ? ' (streaming)' : ''}: an answer over maxResponseBytes is a final error naming the cap`, async () => {
         const error = await tooLarge(name, { ...CAPPED, ...(stream ? { stream: true } : {}) });
-        expect(error.message).toMatch(/response larger than 1 MB \(maxResponseBytes\)/);
+        expect(error.message).toMatch(/response larger than 64 KB \(maxResponseBytes\)/);
         expect(error.retryable).toBe(false);
       });
     }

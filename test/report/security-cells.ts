@@ -1,5 +1,5 @@
 /** Hand-built attack cells (and a few ordinary ones) for the security report tests, stored as a real run. */
-import type { Gates } from '../../src/config/types.js';
+import type { Gates } from '../../src/suite-settings.js';
 import type { RunRecord, Store } from '../../src/store/index.js';
 import type { AttackRecord, CellResult, CellStatus, ChatMessage, Severity } from '../../src/types.js';
 

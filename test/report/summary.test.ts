@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { writeJsonReport } from '../../src/report/json.js';
-import { percentile, summarizeRun } from '../../src/report/summary.js';
-import { formatSummaryTable } from '../../src/report/table.js';
+import { writeJsonReport } from '../../src/report/writers/json.js';
+import { percentile } from '../../src/report/shared.js';
+import { summarizeRun } from '../../src/report/summary.js';
+import { formatSummaryTable } from '../../src/report/console/table.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import type { CellResult } from '../../src/types.js';
 

@@ -1,13 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLiveRun, type LiveRun } from '../../src/ui/live-run.js';
 import { cell, end, nodeEnd, start } from './events.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let live: LiveRun | undefined;
-afterEach(() => live?.close());
+// The throttle is timers and a clock: fake ones make every interval below exact, however loaded the machine.
+beforeEach(() => vi.useFakeTimers());
+afterEach(() => {
+  live?.close();
+  vi.useRealTimers();
+});
 
 describe('live run (the throttle between events and frames)', () => {
-  it('folds every event but publishes one snapshot for a synchronous burst', async () => {
+  it('folds every event but publishes one snapshot for a synchronous burst', () => {
     live = createLiveRun({ intervalMs: 50 });
     let published = 0;
     live.subscribe(() => published++);
@@ -16,39 +20,39 @@ describe('live run (the throttle between events and frames)', () => {
     // Never synchronously, even for the first event.
     expect(published).toBe(0);
     expect(live.getSnapshot().done).toBe(0);
-    await sleep(80);
+    vi.advanceTimersByTime(80);
     expect(published).toBe(1);
     expect(live.getSnapshot().done).toBe(10_000);
   });
 
-  it('keeps the same snapshot object between publishes (React re-renders only on a new one)', async () => {
+  it('keeps the same snapshot object between publishes (React re-renders only on a new one)', () => {
     live = createLiveRun({ intervalMs: 20 });
     live.listener(start(2));
-    await sleep(40);
+    vi.advanceTimersByTime(40);
     const first = live.getSnapshot();
     expect(live.getSnapshot()).toBe(first);
     live.listener(nodeEnd(cell({ status: 'pass' })));
     expect(live.getSnapshot()).toBe(first);
-    await sleep(40);
+    vi.advanceTimersByTime(40);
     expect(live.getSnapshot()).not.toBe(first);
   });
 
-  it('republishes while idle so elapsed time and ETA move, and stops after run-end', async () => {
+  it('republishes while idle so elapsed time and ETA move, and stops after run-end', () => {
     let clock = 0;
     live = createLiveRun({ intervalMs: 10, idleMs: 30, now: () => clock });
     let published = 0;
     live.subscribe(() => published++);
     live.listener(start(2));
-    await sleep(20);
+    vi.advanceTimersByTime(20);
     expect(published).toBeGreaterThanOrEqual(1);
     clock = 5000;
-    await sleep(80);
+    vi.advanceTimersByTime(80);
     expect(published).toBeGreaterThanOrEqual(2);
     expect(live.getSnapshot().elapsedMs).toBe(5000);
     live.listener(end());
-    await sleep(30);
+    vi.advanceTimersByTime(30);
     const afterEnd = published;
-    await sleep(100);
+    vi.advanceTimersByTime(100);
     expect(published).toBe(afterEnd);
     expect(live.getSnapshot().status).toBe('completed');
   });

@@ -12,6 +12,15 @@ import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { makeSuite, provider, tests } from '../engine/make-suite.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Lets every callback already due run (promise reactions, I/O): what can happen now has happened. */
+const settle = () => new Promise((r) => setImmediate(r));
+
+/** Polls until `check` holds; the deadline only bounds a broken build. */
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !check(); await sleep(5)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+  }
+}
 
 describe('pause switch', () => {
   it('lets waiters through only on resume or when their signal aborts', async () => {
@@ -22,10 +31,10 @@ describe('pause switch', () => {
     let released = 0;
     void gate.wait(stop.signal).then(() => released++);
     void gate.wait(stop.signal).then(() => released++);
-    await sleep(10);
+    await settle();
     expect(released).toBe(0);
     expect(gate.toggle()).toBe(false);
-    await sleep(0);
+    await settle();
     expect(released).toBe(2);
 
     gate.toggle();
@@ -89,17 +98,20 @@ describe('pausing a run', () => {
   it('takes no new cell while paused; calls in flight finish; resume completes the run', async () => {
     const pause = createPauseSwitch();
     const { outcome, seen } = start(pause);
-    const ends = () => seen.filter((e) => e.type === 'node-end').length;
-    while (ends() < 4) await sleep(5);
+    const count = (type: RunEvent['type']) => seen.filter((e) => e.type === type).length;
+    const ends = () => count('node-end');
+    await until(() => ends() >= 4, 'four cells');
     pause.toggle();
     const atPause = server.requests.length;
-    await sleep(200);
+    // The calls in flight at the pause finish (a cell emits node-start as its call goes out).
+    await until(() => ends() === count('node-start'), 'the calls in flight');
     // At most the two calls that were in flight (concurrency 2) were sent after the pause.
     expect(server.requests.length - atPause).toBeLessThanOrEqual(2);
     const held = server.requests.length;
+    expect(ends()).toBe(held);
+    // A window in which nothing may happen: no new call while paused.
     await sleep(100);
     expect(server.requests.length).toBe(held);
-    expect(ends()).toBe(held);
     pause.toggle();
     const result = await outcome;
     expect(result.status).toBe('completed');
@@ -111,6 +123,7 @@ describe('pausing a run', () => {
     pause.toggle();
     const stop = new AbortController();
     const { outcome, seen } = start(pause, stop);
+    // A window in which nothing may happen: no call while paused.
     await sleep(100);
     expect(server.requests).toHaveLength(0);
     stop.abort();

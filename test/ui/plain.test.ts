@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CellResult } from '../../src/types.js';
 import { createPlainReporter } from '../../src/ui/plain.js';
 
 const cell = (status: CellResult['status']) => ({ status }) as CellResult;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('plain reporter', () => {
+  afterEach(() => vi.useRealTimers());
+
   it('prints a start line, a line per 10 % of progress, and the end', () => {
     const lines: string[] = [];
     const report = createPlainReporter({ write: (l) => lines.push(l), intervalMs: 60_000, quietMs: 0 });
@@ -29,17 +30,19 @@ describe('plain reporter', () => {
     expect(progress.map((l) => /(\d+)\/40/.exec(l)![1])).toEqual(['20', '30', '40']);
   });
 
-  it('prints progress on a timer when cells are slow, and stops the timer at the end', async () => {
+  it('prints progress on a timer when cells are slow, and stops the timer at the end', () => {
+    // Fake timers and clock: the 40 ms ticks below happen exactly, however loaded the machine.
+    vi.useFakeTimers();
     const lines: string[] = [];
     const report = createPlainReporter({ write: (l) => lines.push(l), intervalMs: 40, quietMs: 0 });
     report({ type: 'run-start', runId: 'r1', suitePath: '/s', totalCells: 1000, doneCells: 0 });
     report({ type: 'node-end', cell: cell('pass') });
-    await sleep(150);
+    vi.advanceTimersByTime(150);
     const ticks = lines.filter((l) => l.includes('1/1000 cells (0%)'));
     expect(ticks.length).toBeGreaterThanOrEqual(1);
     report({ type: 'run-end', runId: 'r1', status: 'interrupted', durationMs: 150 });
     const count = lines.length;
-    await sleep(120);
+    vi.advanceTimersByTime(120);
     expect(lines).toHaveLength(count);
     expect(lines.at(-1)).toBe('run r1 interrupted in 150 ms');
   });

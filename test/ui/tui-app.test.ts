@@ -1,17 +1,14 @@
 import { createElement } from 'react';
 import { cleanup, render } from 'ink-testing-library';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLiveRun, type LiveRun } from '../../src/ui/live-run.js';
 import { createPauseSwitch } from '../../src/ui/pause-gate.js';
 import { TuiApp, type RunControls } from '../../src/ui/tui-app.js';
 import { cell, end, nodeEnd, nodeStart, retry, start } from './events.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Past one throttle interval (20 ms here) plus React's commit. */
-const frame = () => sleep(60);
-
 let lives: LiveRun[] = [];
 afterEach(() => {
+  vi.useRealTimers();
   cleanup();
   for (const live of lives) live.close();
   lives = [];
@@ -23,12 +20,25 @@ function mount(options: { intervalMs?: number } = {}) {
   const controls: RunControls = { pause: createPauseSwitch(), stop: new AbortController(), abort: new AbortController() };
   let renders = 0;
   const app = render(createElement(TuiApp, { live, controls, title: 'suites/s.yaml', onRender: () => renders++ }));
-  return { app, live, controls, renders: () => renders };
+  /**
+   * Polls until the last frame passes `check` and returns it: a frame follows the throttle's timer (20 ms here)
+   * and React's commit, after however long a loaded machine takes.
+   */
+  const frameWhere = async (check: (frame: string) => boolean): Promise<string> => {
+    await vi.waitFor(
+      () => {
+        if (!check(app.lastFrame() ?? '')) throw new Error(`no such frame yet; last frame:\n${app.lastFrame()}`);
+      },
+      { timeout: 4000, interval: 5 },
+    );
+    return app.lastFrame()!;
+  };
+  return { app, live, controls, renders: () => renders, frameWhere };
 }
 
 describe('TUI', () => {
   it('shows progress, one line per provider, pass rates and totals', async () => {
-    const { app, live } = mount();
+    const { live, frameWhere } = mount();
     const a = cell({ status: 'pass', latencyMs: 120 });
     const b = cell({ status: 'fail', latencyMs: 300, assertions: [{ type: 'contains', metric: 'contains', pass: false, score: 0, weight: 1, reason: 'expected "x"' }] });
     const c = cell({ status: 'pass', providerLabel: 'claude', providerId: 'anthropic:claude-3-5-haiku', cost: 0.02 });
@@ -36,8 +46,7 @@ describe('TUI', () => {
     for (const event of [start(8), nodeStart(a), nodeStart(b), nodeStart(c), nodeStart(slow), nodeEnd(a), nodeEnd(b), nodeEnd(c), retry(slow, 60_000)]) {
       live.listener(event);
     }
-    await frame();
-    const screen = app.lastFrame()!;
+    const screen = await frameWhere((f) => f.includes('3/8 cells'));
     expect(screen).toContain('suites/s.yaml');
     expect(screen).toMatch(/3\/8 cells 37\.5%/);
     expect(screen).toMatch(/cells\/s\s+ETA/);
@@ -54,93 +63,87 @@ describe('TUI', () => {
   });
 
   it('toggles a failures view with f', async () => {
-    const { app, live } = mount();
+    const { app, live, frameWhere } = mount();
     live.listener(start(20));
     for (let i = 0; i < 12; i++) {
       live.listener(nodeEnd(cell({ status: i % 2 ? 'fail' : 'error', description: `case ${i}`, error: i % 2 ? undefined : `HTTP 500 number ${i}` })));
     }
-    await frame();
-    const dashboard = app.lastFrame()!;
+    const dashboard = await frameWhere((f) => f.includes('12/20 cells'));
     expect(dashboard).toContain('last failures (12 in all, newest 3 shown)');
     expect(dashboard).not.toContain('"case 0"');
     app.stdin.write('f');
-    await frame();
-    const failures = app.lastFrame()!;
+    const failures = await frameWhere((f) => f.includes('f back'));
     expect(failures).toContain('failures (12 in all)');
     expect(failures).toMatch(/! greeting × openai:gpt-4o-mini\s+"case 0"\s+HTTP 500 number 0/);
     expect(failures).toMatch(/✗ greeting × openai:gpt-4o-mini\s+"case 11"\s+failed/);
     expect(failures).not.toContain('in flight');
-    expect(failures).toContain('f back');
     app.stdin.write('f');
-    await frame();
-    expect(app.lastFrame()).toContain('last failures');
+    expect(await frameWhere((f) => !f.includes('f back'))).toContain('last failures');
   });
 
   it('pauses and resumes dispatch with p', async () => {
-    const { app, live, controls } = mount();
+    const { app, live, controls, frameWhere } = mount();
     live.listener(start(4));
-    await frame();
+    await frameWhere((f) => f.includes('0/4 cells'));
     app.stdin.write('p');
-    await frame();
+    const paused = await frameWhere((f) => f.includes('PAUSED'));
     expect(controls.pause.paused).toBe(true);
-    expect(app.lastFrame()).toContain('PAUSED');
-    expect(app.lastFrame()).toContain('p resume · f failures · paused: 0 in flight finishing, no new calls');
+    expect(paused).toContain('p resume · f failures · paused: 0 in flight finishing, no new calls');
     app.stdin.write('p');
-    await frame();
+    await frameWhere((f) => !f.includes('PAUSED'));
     expect(controls.pause.paused).toBe(false);
-    expect(app.lastFrame()).not.toContain('PAUSED');
   });
 
   it('stops gracefully on q, and Ctrl-C a second time cancels calls in flight', async () => {
-    const { app, live, controls } = mount();
+    const { app, live, controls, frameWhere } = mount();
     const inFlight = cell({ status: 'pass' });
     live.listener(start(4));
     live.listener(nodeStart(inFlight));
+    await frameWhere((f) => f.includes('0/4 cells'));
     app.stdin.write('p');
-    await frame();
+    await frameWhere((f) => f.includes('PAUSED'));
     app.stdin.write('q');
-    await frame();
+    const stopping = await frameWhere((f) => f.includes('STOPPING'));
     expect(controls.stop.signal.aborted).toBe(true);
     // q releases a paused run, so the executor sees the stop.
     expect(controls.pause.paused).toBe(false);
     expect(controls.abort.signal.aborted).toBe(false);
-    expect(app.lastFrame()).toContain('STOPPING');
-    expect(app.lastFrame()).toContain('stopping: finishing 1 call in flight and saving (Ctrl-C again to cancel them)');
+    expect(stopping).toContain('stopping: finishing 1 call in flight and saving (Ctrl-C again to cancel them)');
+    // Keys are handled in order: once the f after it shows (the failures view, without the provider table), the
+    // second q has been handled, and did not cancel.
     app.stdin.write('q');
-    await frame();
+    app.stdin.write('f');
+    await frameWhere((f) => !/provider\s+in flight/.test(f));
     expect(controls.abort.signal.aborted).toBe(false);
     app.stdin.write('\u0003');
-    await frame();
-    expect(controls.abort.signal.aborted).toBe(true);
+    await vi.waitFor(() => expect(controls.abort.signal.aborted).toBe(true), { timeout: 4000, interval: 5 });
   });
 
   it('treats the first Ctrl-C as a graceful stop, and shows a stop that came as a signal', async () => {
     const first = mount();
     first.app.stdin.write('\u0003');
-    await frame();
+    await first.frameWhere((f) => f.includes('STOPPING'));
     expect(first.controls.stop.signal.aborted).toBe(true);
     expect(first.controls.abort.signal.aborted).toBe(false);
 
     const second = mount();
     second.live.listener(start(3));
     second.controls.stop.abort();
-    await frame();
-    expect(second.app.lastFrame()).toContain('stopping: finishing 0 calls in flight');
+    await second.frameWhere((f) => f.includes('stopping: finishing 0 calls in flight'));
   });
 
   it('shows the final state without key hints once the run ends', async () => {
-    const { app, live } = mount();
+    const { live, frameWhere } = mount();
     live.listener(start(1));
     live.listener(nodeEnd(cell({ status: 'pass' })));
     live.listener(end());
-    await frame();
-    expect(app.lastFrame()).toContain('COMPLETED');
-    expect(app.lastFrame()).toMatch(/1\/1 cells 100\.0%/);
-    expect(app.lastFrame()).not.toContain('q stop');
+    const last = await frameWhere((f) => f.includes('COMPLETED'));
+    expect(last).toMatch(/1\/1 cells 100\.0%/);
+    expect(last).not.toContain('q stop');
   });
 
   it('renders a handful of frames for 10,000 events, not 10,000', async () => {
-    const { app, live, renders } = mount({ intervalMs: 100 });
+    const { app, live, renders, frameWhere } = mount({ intervalMs: 100 });
     const before = renders();
     live.listener(start(5000));
     for (let i = 0; i < 5000; i++) {
@@ -148,27 +151,30 @@ describe('TUI', () => {
       live.listener(nodeStart(c));
       live.listener(nodeEnd(c));
     }
-    await sleep(250);
+    const last = await frameWhere((f) => f.includes('5,000/5,000 cells'));
     expect(renders() - before).toBeGreaterThanOrEqual(1);
     expect(renders() - before).toBeLessThanOrEqual(3);
     expect(app.frames.length).toBeLessThanOrEqual(5);
-    expect(app.lastFrame()).toMatch(/5,000\/5,000 cells 100\.0%/);
-    expect(app.lastFrame()).toContain('4,500 passed');
+    expect(last).toMatch(/5,000\/5,000 cells 100\.0%/);
+    expect(last).toContain('4,500 passed');
   });
 
   it('keeps rendering at most ~10 frames a second while events stream in', async () => {
+    // The throttle's clock and timers are fake, so the 600 ms below pass exactly, however loaded the machine;
+    // React's own scheduling (setImmediate, microtasks) stays real.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const { live, renders } = mount({ intervalMs: 100 });
     live.listener(start(100_000));
     const before = renders();
-    const until = Date.now() + 600;
-    while (Date.now() < until) {
+    for (let ms = 0; ms < 600; ms++) {
       for (let i = 0; i < 50; i++) live.listener(nodeEnd(cell({ status: 'pass' })));
-      await sleep(1);
+      vi.advanceTimersByTime(1);
+      await new Promise((settled) => setImmediate(settled)); // lets React commit what the timer published
     }
-    await sleep(150);
-    // 600 ms of events at ≤ 10 frames a second: about 6–7 frames, never hundreds.
-    expect(renders() - before).toBeLessThanOrEqual(9);
-    // A loaded machine delays timers, so only the ceiling is strict.
-    expect(renders() - before).toBeGreaterThanOrEqual(2);
+    vi.advanceTimersByTime(150);
+    await new Promise((settled) => setImmediate(settled));
+    // 750 ms at ≤ 10 frames a second: 7 frames (one per 100 ms while events come), never hundreds.
+    expect(renders() - before).toBeLessThanOrEqual(8);
+    expect(renders() - before).toBeGreaterThanOrEqual(6);
   });
 });

@@ -1,0 +1,176 @@
+/** Tests and their assertions, and the metric plugin contract. Part of src/types.ts, which re-exports every part. */
+import type { ChatMessage, GenerateResult, JsonSchema, StructuredOutput } from './model-call.js';
+import type { AttackPlan } from './attack.js';
+
+/** One assertion of a test, after resolution. */
+export interface Assertion {
+  /** Metric id without the `not-` prefix. */
+  type: string;
+  /** True when written as `not-<type>`: the verdict is inverted. */
+  negate: boolean;
+  value?: unknown;
+  /** Weight in the test's score; default 1. */
+  weight: number;
+  /** For scored metrics: pass when score >= threshold. */
+  threshold?: number;
+  /** Name to report this assertion under; defaults to the type as written. */
+  metric: string;
+  /** Where the assertion is written (file, 1-based line and column), for errors found when it is prepared. */
+  source?: { file: string; line?: number; col?: number };
+  /** Steps that turn the output into the string the metric sees, in order; the cell keeps the raw output. */
+  transform?: TransformStep[];
+  /** For model-graded metrics: which grader and embedder answer, and how often the judge is asked. */
+  judge?: AssertionJudge;
+}
+
+/**
+ * The judges of one model-graded assertion, resolved from assertion > defaultTest > suite > llmlab.config.yaml.
+ * `grader` and `embedder` are keys of the suite's `graders` (one instance per distinct provider spec).
+ */
+export interface AssertionJudge {
+  grader?: string;
+  embedder?: string;
+  /** Judge rounds per graded output (`graderRepeat`; 1 for metrics that do not repeat). */
+  repeat: number;
+  /** Model calls (grader and embedder) this assertion makes per graded output, all rounds together. */
+  calls: number;
+}
+
+/** A transform step without arguments. */
+export type SimpleTransformStep =
+  | 'last-number'
+  | 'answer-letter'
+  | 'trim'
+  | 'lowercase'
+  | 'uppercase'
+  | 'strip-punctuation'
+  | 'strip-commas'
+  | 'normalize-whitespace';
+
+/**
+ * One step of an assertion's `transform`. A `regex` step keeps one capture group of one match; `last-number`
+ * and `answer-letter` extract; the rest normalise. An extracting step that finds nothing fails the assertion,
+ * unless it has a `fallback`, which then becomes the text.
+ */
+export type TransformStep =
+  | SimpleTransformStep
+  | { regex: string; group?: number | 'any'; select?: 'first' | 'last'; flags?: string; fallback?: string }
+  | { 'last-number': { fallback?: string } }
+  | { 'answer-letter': { fallback?: string } };
+
+/** One test case after resolution. */
+export interface TestCase {
+  /**
+   * Stable identity across runs: the `id` the user gave, else a hash of description + vars (with an occurrence
+   * suffix for exact duplicates). Comparisons match tests by this, never by position.
+   */
+  id: string;
+  /** Position in the suite, for display and ordering only. */
+  index: number;
+  description?: string;
+  vars: Record<string, unknown>;
+  assert: Assertion[];
+  /** Tests sharing a cluster are not independent (clustered standard errors). */
+  cluster?: string;
+  metadata?: Record<string, unknown>;
+  /** Set by benchmark adapters for the loglikelihood protocol: each cell scores these instead of generating. */
+  continuations?: string[];
+  /** Security attack tests only: what to send to the suite's target (see src/attacks/). */
+  attack?: AttackPlan;
+}
+
+/** What a metric sees. `value` is what `prepare` returned (or the raw YAML value). */
+export interface MetricInput<P = unknown> {
+  output: string;
+  value: P;
+  vars: Record<string, unknown>;
+  test: TestCase;
+  /** The rendered prompt. */
+  prompt: string;
+  result: GenerateResult;
+  providerId: string;
+  /** Model-graded metrics only: the assertion's grader and embedder, called through the engine. */
+  judge?: Judge;
+}
+
+/** What a model-graded metric asks its grader: chat messages, usually with a structured answer. */
+export interface JudgeRequest {
+  messages: ChatMessage[];
+  structured?: StructuredOutput;
+  /** 0-based judge round (graderRepeat); each round is a distinct, separately cached call. */
+  round?: number;
+}
+
+/**
+ * The engine's judge for one assertion on one output. Calls go through the same path as generation calls:
+ * response cache, rate limit, global concurrency, timeout and retries. A call that fails after its retries
+ * rejects, and the assertion is then an error.
+ */
+export interface Judge {
+  /** Asks the grader. */
+  generate(request: JudgeRequest): Promise<GenerateResult>;
+  /** Embeds texts with the embedder (the assertion's grader when it sets one); one vector per text. */
+  embed(texts: string[]): Promise<number[][]>;
+  /** Judge rounds to run (graderRepeat). */
+  repeat: number;
+}
+
+/** A metric's verdict. `score` defaults to 1 for pass and 0 for fail. */
+export interface MetricScore {
+  pass: boolean;
+  score?: number;
+  reason?: string;
+  /** Model-graded metrics: each judge round's verdict, in round order (graderRepeat > 1 gives several). */
+  judgeVerdicts?: boolean[];
+}
+
+/** What a model-graded metric needs from the engine, so config and the planner know before anything runs. */
+export interface MetricJudgeUse {
+  /** Grader calls per judge round; a metric with one needs a `grader`. */
+  generate?: number;
+  /** Embedder calls per judge round; a metric with one needs an `embedder` (or a `grader`). */
+  embed?: number;
+  /** False when graderRepeat does not apply (embeddings are deterministic): always one round. Default true. */
+  repeats?: boolean;
+}
+
+/** A metric plugin: one file under src/metrics/; usable as an assertion `type`. */
+export interface MetricPlugin<V = unknown, P = V> {
+  id: string;
+  /** JSON Schema of the assertion's `value`. */
+  optionsSchema?: JsonSchema;
+  /** False for metrics where `not-` makes no sense. Default true. */
+  negatable?: boolean;
+  /** Set by model-graded metrics: the judge calls they make. The engine then hands `score` a `judge`. */
+  judge?: MetricJudgeUse;
+  /** Turns the YAML value into what `score` needs, once per assertion (compile a regex, load a module). */
+  prepare?(value: V, context: { baseDir: string }): P | Promise<P>;
+  score(input: MetricInput<P>): MetricScore | Promise<MetricScore>;
+}
+
+/** Authoring helper: returns its argument, typed. */
+export function defineMetric<V = unknown, P = V>(plugin: MetricPlugin<V, P>): MetricPlugin<V, P> {
+  return plugin;
+}
+
+/** The verdict of one assertion on one output. */
+export interface AssertionResult {
+  /** The type as written, including a `not-` prefix. */
+  type: string;
+  metric: string;
+  pass: boolean;
+  score: number;
+  weight: number;
+  reason?: string;
+  /** Set when the metric itself failed (threw); the cell is then an `error`. */
+  error?: string;
+  /** USD of this assertion's judge and embedding calls (model-graded metrics); not part of the cell's `cost`. */
+  cost?: number;
+  /** Each judge round's verdict, for judge agreement (graderRepeat). */
+  judgeVerdicts?: boolean[];
+  /**
+   * Assertions with a `transform` only: the text its metric saw, cut to 200 characters (`…` marks a cut). Absent
+   * when the transform found nothing. Repeats vote over it for maj@k.
+   */
+  extracted?: string;
+}

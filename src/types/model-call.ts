@@ -1,0 +1,144 @@
+/** What a model call sends and returns, and the provider plugin contract. Part of src/types.ts, which re-exports every part. */
+
+/** A JSON Schema object (2020-12), as used for plugin options. */
+export type JsonSchema = Record<string, unknown>;
+
+/** One chat message. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** Token counts of one call. */
+export interface TokenUsage {
+  input: number;
+  output: number;
+  total: number;
+  /** Input tokens the provider served from its own prompt cache, when it says so. */
+  cachedInput?: number;
+}
+
+/** What a provider is asked to do: one model call. */
+export interface GenerateRequest {
+  /** The rendered prompt as chat messages (a plain template becomes one user message). */
+  messages: ChatMessage[];
+  /** The rendered prompt as one string, for text-in/text-out providers (exec, http, echo). */
+  prompt: string;
+  /** The test's variables, for providers that template their own request (http). */
+  vars: Record<string, unknown>;
+  /** 0-based repeat index; distinct repeats are distinct calls even at temperature 0. */
+  repeatIndex: number;
+  /**
+   * Ask for one JSON object matching `schema` instead of free text (a judge's verdict): a forced tool call on
+   * openai and anthropic, `format` on ollama. The result's `output` is then the object's JSON text. Providers
+   * that cannot do this ignore it, and whoever asked fails to parse the answer.
+   */
+  structured?: StructuredOutput;
+  /**
+   * Loglikelihood protocol (multiple-choice benchmarks): score each of these continuations of `prompt` instead of
+   * generating. Only providers with `scoresContinuations` accept it; their `output` is then
+   * {@link ContinuationScores} as JSON, so the answer caches and reports like any other.
+   */
+  continuations?: string[];
+}
+
+/** A loglikelihood answer (the `output` of a `continuations` request, as JSON): one entry per continuation, in order. */
+export interface ContinuationScores {
+  scores: Array<{
+    /** Sum of the continuation's token log-probabilities given the prompt. */
+    logprob: number;
+    /** True when every continuation token was the model's most likely token. */
+    greedy?: boolean;
+    /** Tokens in the continuation. */
+    tokens?: number;
+  }>;
+}
+
+/** A JSON object the model must answer with, described as a tool/function the model is made to call. */
+export interface StructuredOutput {
+  /** Tool (function) name: letters, digits, `_` and `-`. */
+  name: string;
+  description?: string;
+  /** JSON Schema of the object (type object). */
+  schema: JsonSchema;
+}
+
+/** The answer of one embeddings call: one vector per input text, in input order. */
+export interface EmbedResult {
+  embeddings: number[][];
+  usage?: TokenUsage;
+  /** USD. */
+  cost?: number;
+}
+
+/** Per-call context from the executor. */
+export interface GenerateContext {
+  /** Aborted on timeout or when the run is cancelled; pass it to the SDK. */
+  signal: AbortSignal;
+}
+
+/** The answer of one model call. The engine fills `latencyMs` and `cost` when the provider leaves them out. */
+export interface GenerateResult {
+  output: string;
+  usage?: TokenUsage;
+  /** Normalised: `stop`, `length`, `tool_calls`, `content_filter`, or the provider's own word. */
+  finishReason?: string;
+  latencyMs?: number;
+  /** USD. */
+  cost?: number;
+  /** The model that answered, when the API reports it. */
+  model?: string;
+  /** The provider's raw response body (kept small; never includes request headers). */
+  raw?: unknown;
+}
+
+/** A live provider instance for one `providers:` entry. */
+export interface Provider {
+  /** The id as written in the suite, e.g. `openai:gpt-4o-mini`. */
+  readonly id: string;
+  /** Registry id (`openai`). */
+  readonly type: string;
+  readonly model: string;
+  /**
+   * Everything besides the request that can change the answer: base URL, model, parameters. Goes into the
+   * cache key. Never includes API keys.
+   */
+  readonly identity: Record<string, unknown>;
+  generate(request: GenerateRequest, context: GenerateContext): Promise<GenerateResult>;
+  /** Embeds texts (optional capability: `similar`, `answer-relevance`). */
+  embed?(texts: string[], context: GenerateContext): Promise<EmbedResult>;
+  /** True when `generate` can score `continuations` from token log-probabilities (loglikelihood protocol). */
+  readonly scoresContinuations?: boolean;
+}
+
+/** A `providers:` entry after resolution, handed to a provider plugin's `create`. */
+export interface ProviderSpec {
+  /** As written, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`. */
+  id: string;
+  /** Registry id: the part before the first `:` (`echo` and `mock` have no model part). */
+  type: string;
+  /** The part after the first `:`, or '' when there is none. */
+  model: string;
+  /** Display name in reports; defaults to `id`. */
+  label: string;
+  /** The entry's `config:` map, validated by the plugin's optionsSchema. */
+  config: Record<string, unknown>;
+  /** Directory of the suite file, for resolving relative paths in config. */
+  baseDir: string;
+  /** Environment to read API keys and hosts from (process.env merged with .env). */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A provider plugin: one file under src/providers/, or a user module loaded with `file:`. */
+export interface ProviderPlugin {
+  /** Registry id = file name = the prefix users write in YAML. */
+  id: string;
+  /** JSON Schema of `config:`. */
+  optionsSchema?: JsonSchema;
+  create(spec: ProviderSpec): Provider | Promise<Provider>;
+}
+
+/** Authoring helper: returns its argument, typed. */
+export function defineProvider(plugin: ProviderPlugin): ProviderPlugin {
+  return plugin;
+}

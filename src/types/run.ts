@@ -1,0 +1,68 @@
+/** Finished cells and the events a run emits. Part of src/types.ts, which re-exports every part. */
+import type { TokenUsage } from './model-call.js';
+import type { AssertionResult } from './assertion.js';
+import type { AttackRecord } from './attack.js';
+
+/** Status of a finished cell. */
+export type CellStatus = 'pass' | 'fail' | 'error' | 'skipped';
+
+/** One finished cell: one (provider, prompt, test, repeat) with its output and verdicts. */
+export interface CellResult {
+  /** Content-derived key of the cell within the suite (provider, prompt, test id, repeat). */
+  cellId: string;
+  providerId: string;
+  providerLabel: string;
+  promptId: string;
+  testId: string;
+  testIndex: number;
+  repeatIndex: number;
+  description?: string;
+  /** The test's `cluster`, when it has one. */
+  cluster?: string;
+  vars: Record<string, unknown>;
+  /** The rendered prompt, as sent. */
+  prompt: string;
+  output: string;
+  status: CellStatus;
+  /** Weighted mean of the assertions' scores, 0..1 for built-in metrics. */
+  score: number;
+  assertions: AssertionResult[];
+  latencyMs: number;
+  usage?: TokenUsage;
+  cost: number;
+  /** USD of the judge and embedding calls that graded this cell (sum of its assertions' `cost`); apart from `cost`. */
+  gradingCost?: number;
+  cached: boolean;
+  finishReason?: string;
+  error?: string;
+  /** Why a `skipped` cell did not run: `budget` when the run's budget stopped it (a resume with more runs it). */
+  skipReason?: 'budget';
+  /** Security attack cells only: what attacked, and the whole conversation. A `fail` is a successful attack. */
+  attack?: AttackRecord;
+}
+
+/**
+ * The run's spend against its budget. `update` after each settled call, `alert` once when spend crosses
+ * `alertAt`, `stop` when a call's worst case would cross a limit (the whole run, or one provider with
+ * `onExceed: skip-provider`, then `scope` names it).
+ */
+export interface BudgetEvent {
+  type: 'budget';
+  level: 'update' | 'alert' | 'stop';
+  spentUsd: number;
+  limitUsd: number;
+  scope?: string;
+}
+
+/** Events the executor emits; reporters (Ink UI, plain log, watch loop) subscribe and hold no engine logic. */
+export type RunEvent =
+  | { type: 'run-start'; runId: string; suitePath: string; totalCells: number; doneCells: number }
+  /** `providerLabel` tells apart two entries of the same provider id (e.g. one model at two temperatures). */
+  | { type: 'node-start'; cellId: string; providerId: string; providerLabel?: string }
+  | { type: 'node-end'; cell: CellResult }
+  | { type: 'retry'; cellId: string; providerId: string; attempt: number; delayMs: number; reason: string }
+  | BudgetEvent
+  | { type: 'run-end'; runId: string; status: RunStatus; durationMs: number };
+
+/** Lifecycle of a stored run. */
+export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
