@@ -24,6 +24,10 @@ export default defineConfig({
           name: 'e2e',
           include: E2E,
           globalSetup: ['test/setup/build-cli.ts'],
+          // As in unit: one module graph per worker. Most CLI tests now run main() in the worker, and importing the
+          // engine and the SDKs again for each file cost more than the runs. Files restore what they change (env,
+          // timers, servers); shuffled orders (--sequence.shuffle) pass.
+          isolate: false,
           // These start processes (~0.5 s each) and servers; a 2-core CI runner with other jobs on it can make a
           // test of several CLI runs take many seconds. The limit only bounds a hang: passing tests never wait it.
           testTimeout: 20_000,

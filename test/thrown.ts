@@ -11,3 +11,14 @@ export function thrownLlmlabError(run: () => unknown): LlmlabError {
   }
   throw new Error('expected an error');
 }
+
+/** The LlmlabError `run` rejects with; fails the test when it resolves or rejects with something else. */
+export async function thrownAsyncLlmlabError(run: () => Promise<unknown>): Promise<LlmlabError> {
+  try {
+    await run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(LlmlabError);
+    return error as LlmlabError;
+  }
+  throw new Error('expected an error');
+}

@@ -1,7 +1,8 @@
 /** `llmlab benchmarks`: the benchmark adapters, the data file each reads, its format and where it is published. */
 import { benchmarkTypes, loadBenchmarkAdapter } from '../datasets/benchmarks.js';
+import type { CliIo } from './io.js';
 
-export async function benchmarksCommand(): Promise<number> {
+export async function benchmarksCommand(_flags: unknown, io: CliIo): Promise<number> {
   const lines: string[] = [];
   for (const type of benchmarkTypes) {
     const adapter = await loadBenchmarkAdapter(type);
@@ -13,6 +14,6 @@ export async function benchmarksCommand(): Promise<number> {
     lines.push('');
   }
   lines.push('Nothing is downloaded: fetch the official files and set `dataset.path` (relative to the suite).');
-  process.stdout.write(`${lines.join('\n')}\n`);
+  io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -12,4 +12,8 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
 } else {
   const { main } = await import('./main.js');
   process.exitCode = await main(args);
+  // The command is over and has removed its own handlers; a signal while the process winds down (stores closing,
+  // output flushing) ends it with the command's exit code at once instead of killing it mid-exit.
+  const exitNow = () => process.exit();
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, exitNow);
 }

@@ -17,6 +17,7 @@ import { appendStepSummary, expandSuites, setOutput, spawnLlmlab, type LlmlabRun
 import { createContext, suitePaths } from './context.js';
 import { reportFormats } from './outputs.js';
 import { version } from './version.js';
+import { processIo, type CliIo } from './io.js';
 
 export interface CiFlags {
   db?: string;
@@ -36,42 +37,51 @@ export interface CiFlags {
 
 const ACTIONS = ['base', 'head', 'comment'] as const;
 
-export async function ciCommand(action: string, args: string[], flags: CiFlags, runner: LlmlabRunner = spawnLlmlab): Promise<number> {
+export async function ciCommand(action: string, args: string[], flags: CiFlags, io: CliIo = processIo(), runner: LlmlabRunner = spawnLlmlab): Promise<number> {
   switch (action) {
     case 'base':
-      return ciBase(args, flags, runner);
+      return ciBase(args, flags, io, runner);
     case 'head':
-      return ciHead(args, flags, runner);
+      return ciHead(args, flags, io, runner);
     case 'comment':
-      return ciComment(flags);
+      return ciComment(flags, io);
     default:
       throw new LlmlabError('USAGE', `unknown ci step \`${action}\``, { hint: `use one of: ${ACTIONS.join(', ')} (see docs/ci.md)` });
   }
 }
 
-async function ciBase(args: string[], flags: CiFlags, runner: LlmlabRunner): Promise<number> {
-  const cwd = process.cwd();
-  const ctx = await createContext(flags);
+async function ciBase(args: string[], flags: CiFlags, io: CliIo, runner: LlmlabRunner): Promise<number> {
+  const cwd = io.cwd;
+  const ctx = await createContext(flags, io);
   const suites = await suitesOf(args, cwd, ctx);
   const ref = text(flags.baseRef);
   const baseSha = text(flags.baseSha);
   if (baseSha === '' && ref === '') {
-    process.stdout.write('no base ref (not a pull request): the head runs without a baseline\n');
-    setOutput('base-sha', '');
+    io.stdout.write('no base ref (not a pull request): the head runs without a baseline\n');
+    setOutput('base-sha', '', io.env);
     return 0;
   }
   const sha = await resolveBaseSha(baseSha || ref, cwd);
-  setOutput('base-sha', sha);
-  const outcomes = await ensureBaseRuns({ store: ctx.store(), db: ctx.project.db, sha, suites, cwd, run: runner });
+  setOutput('base-sha', sha, io.env);
+  const outcomes = await ensureBaseRuns({
+    store: ctx.store(),
+    db: ctx.project.db,
+    sha,
+    suites,
+    cwd,
+    run: runner,
+    log: (line) => io.stdout.write(`${line}\n`),
+    ...(io.env.RUNNER_TEMP ? { tmpRoot: io.env.RUNNER_TEMP } : {}),
+  });
   const ready = outcomes.filter((o) => o.run).length;
-  process.stdout.write(`base ${sha.slice(0, 12)}: ${ready} of ${outcomes.length} suites have a base run\n`);
-  setOutput('base-runs', outcomes.map((o) => o.run?.id ?? '').filter((id) => id !== '').join(' '));
+  io.stdout.write(`base ${sha.slice(0, 12)}: ${ready} of ${outcomes.length} suites have a base run\n`);
+  setOutput('base-runs', outcomes.map((o) => o.run?.id ?? '').filter((id) => id !== '').join(' '), io.env);
   return 0;
 }
 
-async function ciHead(args: string[], flags: CiFlags, runner: LlmlabRunner): Promise<number> {
-  const cwd = process.cwd();
-  const ctx = await createContext(flags);
+async function ciHead(args: string[], flags: CiFlags, io: CliIo, runner: LlmlabRunner): Promise<number> {
+  const cwd = io.cwd;
+  const ctx = await createContext(flags, io);
   const suites = await suitesOf(args, cwd, ctx);
   const baseSha = text(flags.baseSha);
   const sha = baseSha === '' ? undefined : await resolveBaseSha(baseSha, cwd);
@@ -87,38 +97,38 @@ async function ciHead(args: string[], flags: CiFlags, runner: LlmlabRunner): Pro
   });
   const commentFile = join(outDir, 'pr.md');
   writeTextAtomic(commentFile, comment);
-  appendStepSummary(comment);
+  appendStepSummary(comment, io.env);
   const exitCode = worstExitCode(outcomes.map((o) => o.exitCode));
   const failed = outcomes.filter((o) => o.exitCode !== 0).map((o) => `${o.shown} (exit ${o.exitCode})`);
-  process.stdout.write(`\nllmlab ci: ${outcomes.length - failed.length} of ${outcomes.length} suites passed their gates${failed.length ? `; not: ${failed.join(', ')}` : ''}\n`);
-  process.stdout.write(`comment: ${relative(cwd, commentFile)}\n`);
-  setOutput('exit-code', exitCode);
-  setOutput('gate', exitCode === 0 ? 'passed' : 'failed');
-  setOutput('comment-file', commentFile);
-  setOutput('report-dir', outDir);
+  io.stdout.write(`\nllmlab ci: ${outcomes.length - failed.length} of ${outcomes.length} suites passed their gates${failed.length ? `; not: ${failed.join(', ')}` : ''}\n`);
+  io.stdout.write(`comment: ${relative(cwd, commentFile)}\n`);
+  setOutput('exit-code', exitCode, io.env);
+  setOutput('gate', exitCode === 0 ? 'passed' : 'failed', io.env);
+  setOutput('comment-file', commentFile, io.env);
+  setOutput('report-dir', outDir, io.env);
   return exitCode;
 }
 
-async function ciComment(flags: CiFlags): Promise<number> {
+async function ciComment(flags: CiFlags, io: CliIo): Promise<number> {
   const bodyFile = text(flags.bodyFile);
   if (bodyFile === '') throw new LlmlabError('USAGE', 'ci comment needs --body-file', { hint: 'e.g. --body-file reports/llmlab/pr.md (written by `llmlab ci head`)' });
   let markdown: string;
   try {
-    markdown = readFileSync(resolve(bodyFile), 'utf8');
+    markdown = readFileSync(resolve(io.cwd, bodyFile), 'utf8');
   } catch {
     throw new LlmlabError('FILE_NOT_FOUND', `cannot read --body-file ${bodyFile}`, { hint: 'run `llmlab ci head` first; it writes pr.md' });
   }
   const pr = text(flags.pr);
   const repo = text(flags.repo);
-  const target = githubTargetFromEnv(process.env, { ...(pr === '' ? {} : { pr }), ...(repo === '' ? {} : { repo }) });
+  const target = githubTargetFromEnv(io.env, { ...(pr === '' ? {} : { pr }), ...(repo === '' ? {} : { repo }) });
   if (!target) {
-    process.stdout.write('not a pull request: no comment posted\n');
+    io.stdout.write('not a pull request: no comment posted\n');
     return 0;
   }
   const result = await upsertStickyComment(target, markdown);
-  process.stdout.write(`${result.action} comment ${result.id} on ${target.repository}#${target.issueNumber}${result.url ? `: ${result.url}` : ''}\n`);
-  setOutput('comment-id', result.id);
-  if (result.url) setOutput('comment-url', result.url);
+  io.stdout.write(`${result.action} comment ${result.id} on ${target.repository}#${target.issueNumber}${result.url ? `: ${result.url}` : ''}\n`);
+  setOutput('comment-id', result.id, io.env);
+  if (result.url) setOutput('comment-url', result.url, io.env);
   return 0;
 }
 
@@ -134,5 +144,5 @@ function text(value: unknown): string {
 /** Suites from the arguments (paths or globs), else the project's `suites` globs. */
 async function suitesOf(args: string[], cwd: string, ctx: Awaited<ReturnType<typeof createContext>>): Promise<string[]> {
   const given = await expandSuites(args, cwd);
-  return given.length > 0 ? given : suitePaths([], ctx.project);
+  return given.length > 0 ? given : suitePaths([], ctx.project, cwd);
 }

@@ -10,6 +10,7 @@ import { compareRuns } from '../report/compare/compare-runs.js';
 import { writeTextAtomic } from '../report/writers/write-atomic.js';
 import type { Store } from '../store/index.js';
 import { createContext } from './context.js';
+import type { CliIo } from './io.js';
 import { version } from './version.js';
 
 export interface CompareFlags {
@@ -18,28 +19,28 @@ export interface CompareFlags {
   db?: string;
 }
 
-export async function compareCommand(refA: string, refB: string, flags: CompareFlags): Promise<number> {
+export async function compareCommand(refA: string, refB: string, flags: CompareFlags, io: CliIo): Promise<number> {
   const output = outputPath(flags.output);
-  const ctx = await createContext(flags);
+  const ctx = await createContext(flags, io);
   const store = ctx.store();
-  const a = resolveSide(store, String(refA), 'A');
-  const b = resolve(String(refA)) === resolve(String(refB)) && a.source !== 'results' ? a : resolveSide(store, String(refB), 'B', a.run.id);
+  const a = resolveSide(store, String(refA), 'A', io.cwd);
+  const b = resolve(io.cwd, String(refA)) === resolve(io.cwd, String(refB)) && a.source !== 'results' ? a : resolveSide(store, String(refB), 'B', io.cwd, a.run.id);
   const source = a.source === 'results' ? b.source : a.source;
   const comparison = compareRuns(store, a.run, b.run, { source });
   const json = `${JSON.stringify({ generator: `llmlab ${version}`, ...comparison }, null, 2)}\n`;
-  if (flags.json) process.stdout.write(json);
-  else process.stdout.write(`${formatRunComparison(comparison, process.cwd(), { security: 'all' })}\n`);
+  if (flags.json) io.stdout.write(json);
+  else io.stdout.write(`${formatRunComparison(comparison, io.cwd, { security: 'all' })}\n`);
   if (output) {
-    writeTextAtomic(resolve(output), json);
-    process.stderr.write(`wrote ${output}\n`);
+    writeTextAtomic(resolve(io.cwd, output), json);
+    io.stderr.write(`wrote ${output}\n`);
   }
   return 0;
 }
 
 /** A stored run or a report file; an unknown run's hint names report files too. */
-function resolveSide(store: Store, ref: string, side: 'A' | 'B', takenId?: string): ResolvedRun {
+function resolveSide(store: Store, ref: string, side: 'A' | 'B', cwd: string, takenId?: string): ResolvedRun {
   try {
-    return resolveRunRef(store, ref, { what: `run ${side} ${ref}`, ...(takenId === undefined ? {} : { takenId }) });
+    return resolveRunRef(store, ref, { what: `run ${side} ${ref}`, cwd, ...(takenId === undefined ? {} : { takenId }) });
   } catch (error) {
     if (!(error instanceof LlmlabError) || error.code !== 'RUN_NOT_FOUND' || error.hint === undefined) throw error;
     throw new LlmlabError('RUN_NOT_FOUND', error.message, {

@@ -5,21 +5,27 @@ import { loadProjectConfig } from '../config/project-config.js';
 import type { ProjectConfig } from '../config/types.js';
 import { LlmlabError } from '../errors.js';
 import { openStore, type Store } from '../store/index.js';
+import type { CliIo } from './io.js';
+import { onFinish } from './run-finish.js';
 
 export interface CommandContext {
   project: ProjectConfig;
   env: Record<string, string | undefined>;
+  /** The run's streams, environment and working directory, as main() got them. */
+  io: CliIo;
   store(): Store;
 }
 
 /** Loads the project config (nearest llmlab.config.yaml) and `.env`; opens the store on first use. */
-export async function createContext(flags: { db?: string }): Promise<CommandContext> {
-  const project = await loadProjectConfig({ cwd: process.cwd(), db: flags.db });
-  const env = loadEnv(project.root);
+export async function createContext(flags: { db?: string }, io: CliIo): Promise<CommandContext> {
+  const project = await loadProjectConfig({ cwd: io.cwd, db: flags.db, env: io.env });
+  const env = loadEnv(project.root, io.env);
   let store: Store | undefined;
+  onFinish(io, () => store?.close());
   return {
     project,
     env,
+    io,
     store: () => (store ??= openStore(project.db, { busyTimeoutMs: busyTimeout(env.LLMLAB_BUSY_TIMEOUT_MS) })),
   };
 }
@@ -38,8 +44,8 @@ function busyTimeout(value: string | undefined): number | undefined {
 }
 
 /** Suite paths from the command line, else the project's `suites` globs. */
-export async function suitePaths(args: string[], project: ProjectConfig): Promise<string[]> {
-  if (args.length > 0) return args.map((a) => resolve(a));
+export async function suitePaths(args: string[], project: ProjectConfig, cwd: string): Promise<string[]> {
+  if (args.length > 0) return args.map((a) => resolve(cwd, a));
   const { default: fg } = await import('fast-glob');
   const found = (await fg(project.suites, { cwd: project.root, absolute: true })).sort();
   if (found.length === 0) {

@@ -4,23 +4,24 @@ import { LlmlabError } from '../errors.js';
 import { usd } from '../report/console/table.js';
 import { spendBy, type SpendGrouping, type SpendRow } from '../store/spend.js';
 import { createContext } from './context.js';
+import type { CliIo } from './io.js';
 
 const GROUPINGS: readonly SpendGrouping[] = ['suite', 'provider', 'day'];
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
 
-export async function costCommand(flags: { since?: string; by?: string; json?: boolean; db?: string }): Promise<number> {
+export async function costCommand(flags: { since?: string; by?: string; json?: boolean; db?: string }, io: CliIo): Promise<number> {
   const by = (flags.by ?? 'suite') as SpendGrouping;
   if (!GROUPINGS.includes(by)) {
     throw new LlmlabError('USAGE', `--by must be one of ${GROUPINGS.join(', ')}, got \`${String(flags.by)}\``);
   }
   const since = parseSince(flags.since, Date.now());
-  const ctx = await createContext(flags);
+  const ctx = await createContext(flags, io);
   const rows = spendBy(ctx.store().db, by, since);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
     return 0;
   }
-  process.stdout.write(`${formatSpend(rows, by, flags.since)}\n`);
+  io.stdout.write(`${formatSpend(rows, by, flags.since, io.cwd)}\n`);
   return 0;
 }
 
@@ -39,7 +40,7 @@ export function parseSince(value: string | undefined, now: number): number {
 }
 
 /** The spend table: one row per group, then the total. */
-export function formatSpend(rows: SpendRow[], by: SpendGrouping, since?: string): string {
+export function formatSpend(rows: SpendRow[], by: SpendGrouping, since?: string, cwd = process.cwd()): string {
   const scope = since === undefined ? 'all stored runs' : `runs since ${since}`;
   if (rows.length === 0) return `no results in ${scope}`;
   const header = [by, 'runs', 'cells', 'calls', 'tokens in', 'tokens out', 'generation', 'grading', 'spent'];
@@ -54,7 +55,7 @@ export function formatSpend(rows: SpendRow[], by: SpendGrouping, since?: string)
     usd(r.gradingUsd),
     usd(r.totalUsd),
   ];
-  const body = rows.map((r) => line(by === 'suite' ? shortPath(r.key) : r.key, r));
+  const body = rows.map((r) => line(by === 'suite' ? shortPath(r.key, cwd) : r.key, r));
   const sum = (pick: (r: SpendRow) => number) => rows.reduce((n, r) => n + pick(r), 0);
   const total = line('total', {
     // A run spans several providers and days: its count is only meaningful per suite.
@@ -78,7 +79,7 @@ export function formatSpend(rows: SpendRow[], by: SpendGrouping, since?: string)
   ].join('\n');
 }
 
-function shortPath(path: string): string {
-  const rel = relative(process.cwd(), path);
+function shortPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
   return rel.startsWith('..') ? path : rel;
 }

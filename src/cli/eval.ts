@@ -5,6 +5,7 @@ import { onlyAttacks } from '../config/only-attacks.js';
 import { LlmlabError } from '../errors.js';
 import { createEventBus } from '../engine/events.js';
 import { runSuite } from '../engine/run.js';
+import { failureLines } from '../report/console/failures-lines.js';
 import { formatSummaryTable } from '../report/console/table.js';
 import { summarizeRun } from '../report/summary.js';
 import type { ResolvedBaseline } from '../report/compare/baseline.js';
@@ -16,6 +17,7 @@ import { checkOutputs, openOutputStream, reconcileStream, writeOutputs } from '.
 import { list, positiveInt, suitePaths } from './context.js';
 import { parseShard, shardContext } from './shard-flag.js';
 import { version } from './version.js';
+import type { CliIo } from './io.js';
 
 /** Signals that stop a run: the first stops dispatching and saves, the second cancels calls in flight. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -45,21 +47,23 @@ interface EvalFlags {
   attacksOnly?: boolean;
   /** `--shard k/n`: run one deterministic nth of the cells, in the shard's own database unless `--db` says. */
   shard?: string;
+  /** List every failing cell after the summary, not only the first 10. */
+  verbose?: boolean;
 }
 
-export async function evalCommand(args: string[], flags: EvalFlags): Promise<number> {
+export async function evalCommand(args: string[], flags: EvalFlags, io: CliIo): Promise<number> {
   const shard = parseShard(flags.shard);
   if (flags.watch && shard) {
     throw new LlmlabError('USAGE', '--watch and --shard do not go together', { hint: 'watch the whole suite, or run the shard without --watch' });
   }
-  if (flags.watch) return (await import('./watch.js')).watchCommand(args, flags);
+  if (flags.watch) return (await import('./watch.js')).watchCommand(args, flags, io);
   const outputs = list(flags.output);
   checkOutputs(outputs);
-  const ctx = await shardContext(flags, shard);
+  const ctx = await shardContext(flags, shard, io);
   const concurrency = positiveInt(flags.concurrency, '--concurrency') ?? ctx.project.concurrency;
   const repeat = positiveInt(flags.repeat, '--repeat');
   const budgetUsd = parseBudgetUsd(flags.budgetUsd);
-  const paths = await suitePaths(args, ctx.project);
+  const paths = await suitePaths(args, ctx.project, io.cwd);
   if (flags.resume !== undefined && flags.resume !== false && paths.length > 1) {
     throw new LlmlabError('USAGE', '--resume takes exactly one suite', { hint: 'name the suite to resume' });
   }
@@ -82,14 +86,14 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
   // Before running: a bad ref costs nothing, and `latest` still names the run before this one.
   // Loaded only with --baseline: it brings git and report-file handling a plain eval does not need.
   const baselining = flags.baseline === undefined ? undefined : await import('../report/compare/baseline.js');
-  const baselines: Map<string, ResolvedBaseline> | undefined = baselining && (await baselining.resolveBaselines(ctx.store(), flags.baseline, suites));
+  const baselines: Map<string, ResolvedBaseline> | undefined = baselining && (await baselining.resolveBaselines(ctx.store(), flags.baseline, suites, io.cwd));
 
-  const stream = openOutputStream(flags.outputStream, flags.resume !== undefined && flags.resume !== false);
+  const stream = openOutputStream(flags.outputStream, flags.resume !== undefined && flags.resume !== false, io.cwd);
   const stop = new AbortController();
   const abort = new AbortController();
   const onSigint = () => {
     if (!stop.signal.aborted) {
-      process.stderr.write('\nstopping: finishing calls in flight and saving (Ctrl-C again to cancel them)\n');
+      io.stderr.write('\nstopping: finishing calls in flight and saving (Ctrl-C again to cancel them)\n');
       stop.abort();
     } else abort.abort();
   };
@@ -101,10 +105,10 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
   try {
     for (const suite of suites) {
       const events = createEventBus();
-      const title = suite.description ?? relative(process.cwd(), suite.path);
-      for (const model of suite.unpriced ?? []) process.stderr.write(`no price for ${model}: its cost counts as $0\n`);
-      if (sandbox?.suites.has(suite)) process.stderr.write(`${sandbox.line}\n`);
-      const reporter = await startReporter({ tui: flags.tui, stop, abort, title });
+      const title = suite.description ?? relative(io.cwd, suite.path);
+      for (const model of suite.unpriced ?? []) io.stderr.write(`no price for ${model}: its cost counts as $0\n`);
+      if (sandbox?.suites.has(suite)) io.stderr.write(`${sandbox.line}\n`);
+      const reporter = await startReporter({ tui: flags.tui, stop, abort, title, stdout: io.stdout, stderr: io.stderr, env: io.env });
       events.on(reporter.listener);
       // A resumed run's stream restarts from what the store holds: lines a killed attempt never stored are dropped.
       if (stream && flags.resume !== undefined && flags.resume !== false) events.on(reconcileStream(stream, ctx.store()));
@@ -129,31 +133,33 @@ export async function evalCommand(args: string[], flags: EvalFlags): Promise<num
         ...(shard ? { shard } : {}),
       }));
       // The machine failed (disk full, database locked): the run is interrupted and resumable; exit 3, not a gate's 1.
-      if (outcome.fault) throw await reportFault(store, { ...outcome, fault: outcome.fault }, outputs, suite.path);
+      if (outcome.fault) throw await reportFault(store, { ...outcome, fault: outcome.fault }, outputs, suite.path, io);
       const run = store.runs.get(outcome.run.id)!;
       const baseline = baselines?.get(suite.path);
       const compared = baseline && baselining?.compareWithBaseline(store, baseline, run);
       const summary = summarizeRun(store, run, { baseline: compared });
-      process.stdout.write(`\n${suite.description ?? relative(process.cwd(), suite.path)}\n`);
-      process.stdout.write(`${formatSummaryTable(summary)}\n`);
-      if (compared) process.stdout.write(`${formatBaselineSection(compared)}\n`);
-      await writeOutputs(outputs, store, run, summary, { baseline: compared, baselineRun: baseline });
-      const budgetStop = formatBudgetStop(outcome.budget, relative(process.cwd(), suite.path), run.id);
+      io.stdout.write(`\n${suite.description ?? relative(io.cwd, suite.path)}\n`);
+      io.stdout.write(`${formatSummaryTable(summary, { baseline: compared })}\n`);
+      if (compared) io.stdout.write(`${formatBaselineSection(compared, io.cwd)}\n`);
+      const failures = failureLines(store, run, { verbose: flags.verbose, comparison: compared && 'comparison' in compared ? compared.comparison : undefined });
+      if (failures.length > 0) io.stdout.write(`${failures.join('\n')}\n`);
+      await writeOutputs(outputs, store, run, summary, { baseline: compared, baselineRun: baseline, io });
+      const budgetStop = formatBudgetStop(outcome.budget, relative(io.cwd, suite.path), run.id);
       if (budgetStop) {
-        process.stdout.write(`${formatGateLines(summary.gate).join('\n')}\n`);
-        process.stderr.write(`${budgetStop}\n`);
+        io.stdout.write(`${formatGateLines(summary.gate).join('\n')}\n`);
+        io.stderr.write(`${budgetStop}\n`);
         exitCode = 1;
         continue;
       }
       if (outcome.status === 'interrupted') {
-        const rel = relative(process.cwd(), suite.path);
-        process.stderr.write(`interrupted: resume with \`llmlab eval ${rel} --resume ${run.id}\`\n`);
+        const rel = relative(io.cwd, suite.path);
+        io.stderr.write(`interrupted: resume with \`llmlab eval ${rel} --resume ${run.id}\`\n`);
         return 130;
       }
-      process.stdout.write(`${formatGateLines(summary.gate).join('\n')}\n`);
+      io.stdout.write(`${formatGateLines(summary.gate).join('\n')}\n`);
       // A shard is not the run the gates judge: its job succeeds when its cells ran, so one red shard does not
       // cancel a CI matrix; the merged run is gated (`llmlab report latest --db merged.db --gate`).
-      if (shard) process.stdout.write(`shard ${shard.index}/${shard.count} stored in ${relative(process.cwd(), store.path) || store.path}; merge the shards with \`llmlab merge\`\n`);
+      if (shard) io.stdout.write(`shard ${shard.index}/${shard.count} stored in ${relative(io.cwd, store.path) || store.path}; merge the shards with \`llmlab merge\`\n`);
       else if (!summary.gate.passed) exitCode = 1;
     }
   } finally {

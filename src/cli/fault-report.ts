@@ -10,25 +10,26 @@ import { summarizeRun } from '../report/summary.js';
 import { formatSummaryTable } from '../report/console/table.js';
 import type { Store } from '../store/index.js';
 import { writeOutputs } from './outputs.js';
+import type { CliIo } from './io.js';
 
 /** Reports what it can of the stopped run and returns its fault, for the caller to throw. */
-export async function reportFault(store: Store, outcome: RunOutcome & { fault: LlmlabError }, outputs: string[], suitePath: string): Promise<LlmlabError> {
-  const shown = relative(process.cwd(), suitePath);
+export async function reportFault(store: Store, outcome: RunOutcome & { fault: LlmlabError }, outputs: string[], suitePath: string, io: CliIo): Promise<LlmlabError> {
+  const shown = relative(io.cwd, suitePath);
   try {
     const run = store.runs.get(outcome.run.id) ?? outcome.run;
     const summary = summarizeRun(store, run);
-    process.stdout.write(`\n${shown}\n${formatSummaryTable(summary)}\n`);
+    io.stdout.write(`\n${shown}\n${formatSummaryTable(summary)}\n`);
     for (const path of outputs) {
       try {
-        await writeOutputs([path], store, run, summary);
+        await writeOutputs([path], store, run, summary, { io });
       } catch (error) {
-        process.stderr.write(`could not write ${path}: ${messageOf(error)}\n`);
+        io.stderr.write(`could not write ${path}: ${messageOf(error)}\n`);
       }
     }
   } catch (error) {
-    process.stderr.write(`could not read the run back for its reports: ${messageOf(error)}\n`);
+    io.stderr.write(`could not read the run back for its reports: ${messageOf(error)}\n`);
   }
-  process.stderr.write(
+  io.stderr.write(
     `stopped by a storage fault: fix it, then resume with \`llmlab eval ${shown} --resume ${outcome.run.id}\`\n` +
       (outcome.statusSaved === false ? `(the run could not be marked interrupted and still reads \`running\`; --resume continues it all the same)\n` : ''),
   );

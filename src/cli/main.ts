@@ -5,15 +5,23 @@
 import { cac } from 'cac';
 import { LlmlabError, exitCodeFor } from '../errors.js';
 import { storageFault } from '../store/faults.js';
+import { processIo, type CliIo } from './io.js';
+import { finishRun } from './run-finish.js';
 import { joinNegativeValues } from './negative-values.js';
 import { version } from './version.js';
 
-/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
+export type { CliIo, CliStream } from './io.js';
+
+/**
+ * Runs the CLI on `argv` (without node and script) against `io` and returns the exit code. Commands write only to
+ * `io`'s streams and read its env and cwd; signal handlers (eval, watch) go on the real process while they run.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const cli = cac('llmlab');
   let pending: Promise<number> | undefined;
+  // Every command gets the io after cac's arguments: `(…positionals, flags, io)`.
   const run = (load: () => Promise<(...a: any[]) => Promise<number>>) => (...a: any[]) => {
-    pending = load().then((command) => command(...a));
+    pending = load().then((command) => command(...a, io));
   };
 
   cli
@@ -33,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--allow-code-execution', 'Let suites run model-written code (HumanEval), sandboxed')
     .option('--unsafe-code-execution', 'Like --allow-code-execution, but where the bubblewrap sandbox cannot run, run the code with weak isolation (warns)')
     .option('--shard <k/n>', 'Run shard k of n: a fixed nth of the cells, chosen by cell-id hash, in its own database (default .llmlab/llmlab.shard-k-of-n.db); combine with `llmlab merge`')
+    .option('--verbose', 'List every failing cell after the summary (default: the first 10)')
     .example('llmlab eval suites/quickstart.yaml -o reports/quickstart.json')
     .example('llmlab eval suites/quickstart.yaml --baseline git:main')
     .action(run(async () => (await import('./eval.js')).evalCommand));
@@ -69,11 +78,12 @@ export async function main(argv: string[]): Promise<number> {
     .action(run(async () => (await import('./runs.js')).runsCommand));
 
   cli
-    .command('report <run>', 'Re-render a stored run (`latest` or a run id) from the database')
+    .command('report <run>', 'Re-render a stored run (`latest` or a run id): summary, failures and gates; exits 1 when a gate failed, as eval did')
     .option('-o, --output <file>', 'Write a report (.json, .md, .xml JUnit, .csv, .jsonl; by extension); repeatable. Without it, print the summary')
     .option('--baseline <ref>', 'Compare with a run (id, latest~N), a JSON report file or git:REF (deltas in .md, gates)')
     .option('--db <path>', 'Database file')
-    .option('--gate', 'Print the gate lines and exit 1 when a gate fails, as `llmlab eval` does (e.g. on a merged run)')
+    .option('--verbose', 'List every failing cell (default: the first 10)')
+    .option('--gate', 'Kept for old scripts: the gate lines and exit 1 on a failed gate are now the default, as in `llmlab eval`')
     .example('llmlab report latest -o reports/latest.json')
     .example('llmlab report latest -o reports/pr.md --baseline latest~1')
     .action(run(async () => (await import('./report.js')).reportCommand));
@@ -127,40 +137,60 @@ export async function main(argv: string[]): Promise<number> {
     .example('llmlab cache stats')
     .action(run(async () => (await import('./cache.js')).cacheCommand));
 
+  cli
+    .command('init [dir]', 'Start a project: llmlab.config.yaml, an offline first suite, .env.example and the CI workflow')
+    .option('--force', 'Overwrite those files when they exist')
+    .example('llmlab init && llmlab eval')
+    .action(run(async () => (await import('./init.js')).init));
+
   cli.help();
   cli.version(version);
 
   try {
-    cli.parse(['node', 'llmlab', ...joinNegativeValues(argv)], { run: false });
+    // cac prints help and version through console.info; in-process runs must capture them like any other output.
+    toStdout(io, () => cli.parse(['node', 'llmlab', ...joinNegativeValues(argv)], { run: false }));
     if (!cli.matchedCommand && cli.args.length > 0) {
       throw new LlmlabError('USAGE', `unknown command \`${cli.args[0]}\``, {
         hint: 'run `llmlab --help` for the list of commands',
       });
     }
     if (!cli.matchedCommand && !cli.options.help && !cli.options.version) {
-      cli.outputHelp();
+      toStdout(io, () => cli.outputHelp());
       return 0;
     }
     await cli.runMatchedCommand();
     return pending ? await pending : 0;
   } catch (error) {
-    return reportError(error);
+    return reportError(error, io);
+  } finally {
+    finishRun(io);
   }
 }
 
-function reportError(error: unknown): number {
+/** Runs `print` (synchronous) with console.info sent to io.stdout, then puts console.info back. */
+function toStdout(io: CliIo, print: () => void): void {
+  const info = console.info;
+  console.info = (...parts: unknown[]) => io.stdout.write(`${parts.map(String).join(' ')}\n`);
+  try {
+    print();
+  } finally {
+    console.info = info;
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
   // A SQLite fault no command caught with its database path (disk full, locked, corrupt) is still the machine's, not a bug.
   const fault = storageFault(error);
   if (fault) error = fault;
   if (error instanceof LlmlabError) {
-    process.stderr.write(`llmlab: ${error.format(process.cwd())}\n`);
+    io.stderr.write(`llmlab: ${error.format(io.cwd)}\n`);
     return exitCodeFor(error);
   }
   // cac's own usage errors (unknown option, missing argument) are user mistakes too.
   if (error instanceof Error && error.name === 'CACError') {
-    process.stderr.write(`llmlab: ${error.message}\n  hint: run \`llmlab --help\`\n`);
+    io.stderr.write(`llmlab: ${error.message}\n  hint: run \`llmlab --help\`\n`);
     return 2;
   }
-  process.stderr.write(`llmlab: internal error (please report it):\n${error instanceof Error ? error.stack : String(error)}\n`);
+  io.stderr.write(`llmlab: internal error (please report it):\n${error instanceof Error ? error.stack : String(error)}\n`);
   return 1;
 }

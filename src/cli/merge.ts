@@ -6,9 +6,10 @@ import { openStore } from '../store/index.js';
 import { openMergeDb } from '../store/merge-select.js';
 import { mergeShards } from '../store/merge.js';
 import { list } from './context.js';
+import type { CliIo } from './io.js';
 
-export async function mergeCommand(files: string[], flags: { output?: string | string[]; suite?: string }): Promise<number> {
-  const inputs = list(files).map((f) => resolve(f));
+export async function mergeCommand(files: string[], flags: { output?: string | string[]; suite?: string }, io: CliIo): Promise<number> {
+  const inputs = list(files).map((f) => resolve(io.cwd, f));
   if (inputs.length === 0) {
     throw new LlmlabError('USAGE', 'llmlab merge needs the database files of the shards', {
       hint: 'e.g. `llmlab merge .llmlab/llmlab.shard-*.db -o merged.db`',
@@ -20,15 +21,15 @@ export async function mergeCommand(files: string[], flags: { output?: string | s
       hint: 'e.g. `-o merged.db` (a new file, or an existing database to add the merged run to)',
     });
   }
-  const out = resolve(outputs[0]!);
+  const out = resolve(io.cwd, outputs[0]!);
   openMergeDb(out, false).close(); // a clean exit-2 error when -o names a file that is not a database
   const store = openStore(out);
   try {
-    const outcome = mergeShards(store, inputs, flags.suite === undefined ? {} : { suite: suiteMatcher(String(flags.suite)) });
-    const show = (p: string) => relative(process.cwd(), p) || p;
+    const outcome = mergeShards(store, inputs, flags.suite === undefined ? {} : { suite: suiteMatcher(String(flags.suite), io.cwd) });
+    const show = (p: string) => relative(io.cwd, p) || p;
     for (const f of outcome.files) {
       if (f.leftOut.length === 0) continue;
-      process.stderr.write(
+      io.stderr.write(
         `${show(f.file)}: left out ${f.leftOut.length} sharded run${f.leftOut.length === 1 ? '' : 's'} of other runs ` +
           `(${[...new Set(f.leftOut.map((r) => show(r.suitePath)))].join(', ')}): each file gives its newest run's shards; --suite picks a suite\n`,
       );
@@ -36,7 +37,7 @@ export async function mergeCommand(files: string[], flags: { output?: string | s
     const { run, cells } = outcome;
     const runs = outcome.files.reduce((n, f) => n + f.runs.length, 0);
     const partial = partialRun(run);
-    process.stdout.write(
+    io.stdout.write(
       [
         `merged ${runs} run${runs === 1 ? '' : 's'} from ${inputs.length} file${inputs.length === 1 ? '' : 's'} into run ${run.id} ` +
           `in ${show(out)} (${outcome.created ? 'new' : 'updated'})`,
@@ -54,8 +55,8 @@ export async function mergeCommand(files: string[], flags: { output?: string | s
 }
 
 /** `--suite suites/q.yaml` matches a run of that file, here or checked out elsewhere (another worker's path). */
-function suiteMatcher(given: string): (suitePath: string) => boolean {
-  const absolute = resolve(given);
+function suiteMatcher(given: string, cwd: string): (suitePath: string) => boolean {
+  const absolute = resolve(cwd, given);
   const tail = `/${given.replace(/^\.\//, '').split(sep).join('/')}`;
   return (suitePath) => suitePath === absolute || suitePath.split(sep).join('/').endsWith(tail);
 }

@@ -13,6 +13,7 @@ import type { RunSummary } from '../report/summary.js';
 import type { RunRecord, Store } from '../store/index.js';
 import type { RunEvent } from '../types.js';
 import { version } from './version.js';
+import type { CliIo } from './io.js';
 
 /** What every report writer gets. */
 export interface ReportInput {
@@ -69,17 +70,17 @@ export async function writeOutputs(
   store: Store,
   run: RunRecord,
   summary: RunSummary,
-  options: { baseline?: RunRecord | BaselineComparison; baselineRun?: ResolvedBaseline } = {},
+  options: { io: CliIo; baseline?: RunRecord | BaselineComparison; baselineRun?: ResolvedBaseline },
 ): Promise<void> {
   for (const path of paths) {
     const input = { store, run, summary, baseline: options.baseline, baselineRun: options.baselineRun, version };
     try {
-      await WRITERS[extname(path).toLowerCase()]!(resolve(path), input);
+      await WRITERS[extname(path).toLowerCase()]!(resolve(options.io.cwd, path), input);
     } catch (error) {
       // Also covers a writer's own scratch files (JUnit's per-suite parts) filling the disk.
       throw fileFault(error, path) ?? error;
     }
-    process.stderr.write(`wrote ${path}\n`);
+    options.io.stderr.write(`wrote ${path}\n`);
   }
 }
 
@@ -107,13 +108,13 @@ export function reconcileStream(stream: JsonlStream, store: Store): (event: RunE
  * Opens the `--output-stream` file of `llmlab eval` (JSON Lines, one cell per line as it finishes); undefined
  * without the flag. A resumed run appends to the file instead of starting it over.
  */
-export function openOutputStream(path: unknown, resume: boolean): JsonlStream | undefined {
+export function openOutputStream(path: unknown, resume: boolean, cwd: string): JsonlStream | undefined {
   if (path === undefined || path === false) return undefined;
   if (typeof path !== 'string' || path === '') {
     throw new LlmlabError('USAGE', '--output-stream takes one file name', { hint: 'e.g. --output-stream reports/cells.jsonl' });
   }
   try {
-    return openJsonlStream(resolve(path), { append: resume });
+    return openJsonlStream(resolve(cwd, path), { append: resume });
   } catch (error) {
     throw new LlmlabError('USAGE', `cannot open --output-stream file \`${path}\`: ${messageOf(error)}`, { cause: error });
   }

@@ -10,14 +10,15 @@ import { usd } from '../report/console/table.js';
 import { parseBudgetUsd } from './budget-line.js';
 import { positiveInt, suitePaths } from './context.js';
 import { parseShard, shardContext } from './shard-flag.js';
+import type { CliIo } from './io.js';
 
-export async function planCommand(args: string[], flags: { repeat?: string; db?: string; budgetUsd?: string; shard?: string }): Promise<number> {
+export async function planCommand(args: string[], flags: { repeat?: string; db?: string; budgetUsd?: string; shard?: string }, io: CliIo): Promise<number> {
   const shard = parseShard(flags.shard);
   // The shard's own database, as `llmlab eval --shard` would use: its cache decides what is cached.
-  const ctx = await shardContext(flags, shard);
+  const ctx = await shardContext(flags, shard, io);
   const repeat = positiveInt(flags.repeat, '--repeat');
   const budgetUsd = parseBudgetUsd(flags.budgetUsd);
-  for (const path of await suitePaths(args, ctx.project)) {
+  for (const path of await suitePaths(args, ctx.project, io.cwd)) {
     const suite = await loadSuite(path, ctx.project);
     const whole = createPlan(suite, { repeat });
     const plan = shard ? createPlan(suite, { repeat, shard }) : whole;
@@ -25,7 +26,7 @@ export async function planCommand(args: string[], flags: { repeat?: string; db?:
     const providers = await createProviders(suite, ctx.env);
     const store = ctx.store();
     const out: string[] = [
-      `plan for ${relative(process.cwd(), suite.path)}${suite.description ? ` — ${suite.description}` : ''}`,
+      `plan for ${relative(io.cwd, suite.path)}${suite.description ? ` — ${suite.description}` : ''}`,
       ...cellLines(suite, whole),
       ...(shard ? [`  shard ${shard.index}/${shard.count}: ${plan.totalCells} of ${whole.totalCells} cells (chosen by a hash of each cell's identity; the same on every machine)`] : []),
       `  nodes: ${plan.nodeCounts.generate} generate, ${plan.nodeCounts.grade} grade` +
@@ -46,7 +47,7 @@ export async function planCommand(args: string[], flags: { repeat?: string; db?:
     for (const model of suite.unpriced ?? []) out.push(`  no price for ${model}: its cost counts as $0`);
     const budget = budgetUsd === undefined ? suite.budget : { onExceed: 'stop' as const, ...suite.budget, maxUsd: budgetUsd };
     out.push(...budgetLines(budget, worst, estimates, suite.providers));
-    process.stdout.write(`${out.join('\n')}\n`);
+    io.stdout.write(`${out.join('\n')}\n`);
   }
   return 0;
 }

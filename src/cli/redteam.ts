@@ -5,13 +5,14 @@
 import { attackTypes, loadAttackPlugin } from '../attacks/index.js';
 import { listConverters } from '../attacks/converters/index.js';
 import { evalCommand } from './eval.js';
+import type { CliIo } from './io.js';
 
-export async function redteamCommand(args: string[], flags: Parameters<typeof evalCommand>[1] & { list?: boolean }): Promise<number> {
-  if (flags.list) return listAttacks();
-  return evalCommand(args, { ...flags, watch: false, attacksOnly: true });
+export async function redteamCommand(args: string[], flags: Parameters<typeof evalCommand>[1] & { list?: boolean }, io: CliIo): Promise<number> {
+  if (flags.list) return listAttacks(io);
+  return evalCommand(args, { ...flags, watch: false, attacksOnly: true }, io);
 }
 
-async function listAttacks(): Promise<number> {
+async function listAttacks(io: CliIo): Promise<number> {
   const lines: string[] = [];
   for (const type of attackTypes) {
     const plugin = await loadAttackPlugin(type);
@@ -28,6 +29,6 @@ async function listAttacks(): Promise<number> {
   ];
   const width = Math.max(...rows.map(([id]) => id!.length));
   for (const [id, description] of rows) lines.push(`  ${id!.padEnd(width)}  ${description}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -3,6 +3,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { MAX_SHARDS, type Shard } from '../engine/shard.js';
 import { LlmlabError } from '../errors.js';
 import { createContext, type CommandContext } from './context.js';
+import type { CliIo } from './io.js';
 
 /** Parses `--shard k/n` (1 ≤ k ≤ n ≤ 10,000); undefined when the flag is absent. USAGE (exit 2) otherwise. */
 export function parseShard(value: unknown): Shard | undefined {
@@ -36,8 +37,8 @@ export function shardDbPath(db: string, shard: Shard): string {
  * The command context of a shard: `--db` when given, else the shard's own file beside the project's database
  * (see {@link shardDbPath}). Without a shard, the usual context.
  */
-export async function shardContext(flags: { db?: string }, shard: Shard | undefined): Promise<CommandContext> {
-  const ctx = await createContext(flags);
+export async function shardContext(flags: { db?: string }, shard: Shard | undefined, io: CliIo): Promise<CommandContext> {
+  const ctx = await createContext(flags, io);
   if (!shard || (flags.db !== undefined && flags.db !== '')) return ctx;
-  return createContext({ db: shardDbPath(ctx.project.db, shard) });
+  return createContext({ db: shardDbPath(ctx.project.db, shard) }, io);
 }

@@ -15,6 +15,7 @@ import { formatSummaryTable, usd } from '../report/console/table.js';
 import type { RunRecord, Store } from '../store/index.js';
 import { writeOutputs } from './outputs.js';
 import { formatWatchDiff } from './watch-diff.js';
+import type { CliIo } from './io.js';
 
 /** `--baseline`, resolved once for the session, and how a run is compared with it. */
 export interface WatchBaseline {
@@ -34,6 +35,8 @@ export interface ShowRunInput {
   /** A path as the user reads it (relative to the cwd). */
   rel(file: string): string;
   out(text: string): void;
+  /** Where `wrote <file>` lines go, and the cwd report paths are relative to. */
+  io: CliIo;
 }
 
 /** Prints the run's results and rewrites the reports; returns the stored run (the next iteration's `previous`). */
@@ -42,13 +45,13 @@ export async function showRun(input: ShowRunInput): Promise<RunRecord> {
   const run = store.runs.get(outcome.run.id)!;
   const compared = input.baseline?.compare(store, run);
   const summary = summarizeRun(store, run, { baseline: compared });
-  out(`\n${suite.description ?? input.rel(suite.path)}\n${formatSummaryTable(summary)}`);
-  if (compared) out(formatBaselineSection(compared));
+  out(`\n${suite.description ?? input.rel(suite.path)}\n${formatSummaryTable(summary, { baseline: compared })}`);
+  if (compared) out(formatBaselineSection(compared, input.io.cwd));
   out(formatGateLines(summary.gate).join('\n'));
   // Calls, not cells: a multi-turn attack makes a call per turn.
   out(`[watch] ${outcome.stats.calls} model calls, ${outcome.stats.cacheHits} answered from the cache`);
   if (input.previous) out(diffAgainst(store, input.previous, run));
-  await writeOutputs(input.outputs, store, run, summary, { baseline: compared, baselineRun: input.baseline?.resolved });
+  await writeOutputs(input.outputs, store, run, summary, { baseline: compared, baselineRun: input.baseline?.resolved, io: input.io });
   return run;
 }
 

@@ -44,7 +44,7 @@ export interface WatchSettings {
 }
 
 /** Parses and checks the flags; a USAGE error (exit 2) before anything runs. */
-export function watchSettings(flags: WatchFlags): WatchSettings {
+export function watchSettings(flags: WatchFlags, cwd: string): WatchSettings {
   if (flags.resume !== undefined && flags.resume !== false) {
     throw new LlmlabError('USAGE', '--watch cannot be combined with --resume', {
       hint: 'watch mode starts a new run per change; resume an interrupted run without --watch (`llmlab eval <suite> --resume`)',
@@ -55,7 +55,7 @@ export function watchSettings(flags: WatchFlags): WatchSettings {
   const concurrency = positiveInt(flags.concurrency, '--concurrency');
   const repeat = positiveInt(flags.repeat, '--repeat');
   const budgetUsd = parseBudgetUsd(flags.budgetUsd);
-  const outputStream = checkOutputStream(flags.outputStream);
+  const outputStream = checkOutputStream(flags.outputStream, cwd);
   return {
     outputs,
     ...(outputStream === undefined ? {} : { outputStream }),
@@ -70,8 +70,8 @@ export function watchSettings(flags: WatchFlags): WatchSettings {
 }
 
 /** Opens (and so creates) the stream file once, so a bad path fails now rather than on the first run. */
-function checkOutputStream(path: unknown): string | undefined {
-  const stream = openOutputStream(path, false);
+function checkOutputStream(path: unknown, cwd: string): string | undefined {
+  const stream = openOutputStream(path, false, cwd);
   if (!stream) return undefined;
   stream.close();
   return path as string;

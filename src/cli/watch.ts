@@ -21,6 +21,7 @@ import { prepareCodeSandbox, type CodeSandbox } from './code-sandbox.js';
 import { createContext, suitePaths } from './context.js';
 import { openOutputStream } from './outputs.js';
 import { version } from './version.js';
+import type { CliIo } from './io.js';
 import { sessionStore } from './watch-cache.js';
 import { createFileWatcher, watchedFiles } from './watch-files.js';
 import { onQuit } from './watch-keys.js';
@@ -32,10 +33,11 @@ export type { WatchFlags } from './watch-settings.js';
 /** Clears the screen and scrollback, like vitest's watch mode, so each iteration reads from the top. */
 const CLEAR = '\u001b[2J\u001b[3J\u001b[H';
 
-export async function watchCommand(args: string[], flags: WatchFlags): Promise<number> {
-  const settings = watchSettings(flags);
-  const ctx = await createContext(flags);
-  const paths = await suitePaths(args, ctx.project);
+export async function watchCommand(args: string[], flags: WatchFlags, io: CliIo): Promise<number> {
+  const cwd = io.cwd;
+  const settings = watchSettings(flags, cwd);
+  const ctx = await createContext(flags, io);
+  const paths = await suitePaths(args, ctx.project, cwd);
   if (paths.length !== 1) {
     throw new LlmlabError('USAGE', `--watch takes exactly one suite, got ${paths.length}`, {
       hint: 'name the suite to watch, e.g. `llmlab eval suites/quickstart.yaml --watch`',
@@ -44,13 +46,13 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
   const suitePath = paths[0]!;
   const store = ctx.store();
   // Once, before the first run: `latest` is the run before the session, not the previous iteration.
-  const baseline = flags.baseline === undefined ? undefined : await resolveWatchBaseline(store, flags.baseline, suitePath);
+  const baseline = flags.baseline === undefined ? undefined : await resolveWatchBaseline(store, flags.baseline, suitePath, cwd);
   // --no-cache: the session's own answers are still reused, so a save re-runs only what it changed.
   const runStore = settings.cache ? store : sessionStore(store);
-  const cwd = process.cwd();
-  const out = (text: string) => process.stdout.write(`${text}\n`);
+  const out = (text: string) => io.stdout.write(`${text}\n`);
+  const err = (text: string) => io.stderr.write(text);
   const rel = (file: string) => relative(cwd, file) || file;
-  const tty = process.stdout.isTTY === true;
+  const tty = io.stdout.isTTY === true;
 
   let iteration = 0;
   let started = false;
@@ -77,19 +79,19 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
 
   const iterate = async (files: string[], seenAt: number | undefined) => {
     iteration++;
-    if (tty) process.stdout.write(CLEAR);
+    if (tty) io.stdout.write(CLEAR);
     out(`[watch] iteration ${iteration}${files.length > 0 ? `: ${files.map(rel).join(', ')} changed` : ''}`);
     let project: ProjectConfig | undefined;
     let suite: ResolvedSuite;
     let sandbox: CodeSandbox | undefined;
     try {
-      project = await loadProjectConfig({ cwd, db: flags.db });
+      project = await loadProjectConfig({ cwd, db: flags.db, env: io.env });
       if (settings.allowCodeExecution) project = { ...project, allowCodeExecution: true };
       suite = await loadSuite(suitePath, project);
       // A machine that cannot sandbox model-written code refuses before any model call, like a broken suite.
       sandbox = await prepareCodeSandbox([suite], settings.unsafeCodeExecution);
     } catch (error) {
-      printError(error, cwd);
+      printError(error, cwd, err);
       // Keep following what was watched, plus the suite and config, so fixing the error triggers a re-run.
       const keep = [...watcher.files, suitePath, ...(project?.file ? [project.file] : [])];
       await watcher.watch([...new Set(keep)]);
@@ -100,14 +102,14 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
     if (quitting || dirty) return;
 
     for (const model of suite.unpriced ?? []) {
-      if (!unpricedSaid.has(model)) process.stderr.write(`no price for ${model}: its cost counts as $0\n`);
+      if (!unpricedSaid.has(model)) err(`no price for ${model}: its cost counts as $0\n`);
       unpricedSaid.add(model);
     }
-    if (sandbox) process.stderr.write(`${sandbox.line}\n`);
+    if (sandbox) err(`${sandbox.line}\n`);
     const events = createEventBus();
-    events.on(createPlainReporter());
+    events.on(createPlainReporter({ write: (line) => err(`${line}\n`) }));
     // Restarted per run, like the -o reports: the file holds the latest run's cells (lines carry no run id).
-    const stream = openOutputStream(settings.outputStream, false);
+    const stream = openOutputStream(settings.outputStream, false, cwd);
     if (stream) events.on(stream.listener);
     const stop = new AbortController();
     const abort = new AbortController();
@@ -131,7 +133,7 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
         ...(settings.estimate ? { estimate: true } : {}),
       });
     } catch (error) {
-      printError(error, cwd);
+      printError(error, cwd, err);
       out(`[watch] watching ${watcher.files.length} files (q to quit)`);
       return;
     } finally {
@@ -142,17 +144,17 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
     // A storage fault (disk full, database locked) stopped the run: say so instead of showing half a run as done;
     // the session keeps watching, and the next save (or `--resume`) runs what is missing once the fault is fixed.
     if (outcome.fault) {
-      printError(outcome.fault, cwd);
+      printError(outcome.fault, cwd, err);
       out(`[watch] run ${outcome.run.id} stopped by a storage fault: fix it, then save a file to re-run, or q to quit`);
       return;
     }
     // The budget also ends a run as interrupted; only a stop signal means a newer change (or quit) cut it.
     if (stop.signal.aborted) {
-      if (quitting) process.stderr.write(`interrupted: resume with \`llmlab eval ${rel(suitePath)} --resume ${outcome.run.id}\`\n`);
+      if (quitting) err(`interrupted: resume with \`llmlab eval ${rel(suitePath)} --resume ${outcome.run.id}\`\n`);
       else out(`[watch] run ${outcome.run.id} cancelled: a newer change arrived`);
       return;
     }
-    previous = await showRun({ store, suite, outcome, previous, baseline, outputs: settings.outputs, rel, out });
+    previous = await showRun({ store, suite, outcome, previous, baseline, outputs: settings.outputs, rel, out, io });
     const latency = seenAt === undefined ? undefined : performance.now() - seenAt;
     out(doneLine(outcome.run.id, outcome.budget, latency, watcher.files.length));
   };
@@ -168,7 +170,7 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
         await iterate(files, seenAt);
       } catch (error) {
         // A bug in one iteration must not end the session: say so, keep watching.
-        printError(error, cwd);
+        printError(error, cwd, err);
       }
     }
   };
@@ -197,7 +199,7 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
     quitting = true;
     if (running) {
       stoppedMidRun = true;
-      process.stderr.write('\nstopping: finishing calls in flight and saving (Ctrl-C again to cancel them)\n');
+      err('\nstopping: finishing calls in flight and saving (Ctrl-C again to cancel them)\n');
       running.stop.abort();
     }
     if (!loop) void finish();
@@ -208,13 +210,13 @@ export async function watchCommand(args: string[], flags: WatchFlags): Promise<n
 }
 
 /** `--baseline` for the watched suite; its module (git, report files) loads only when the flag is given. */
-async function resolveWatchBaseline(store: Store, ref: string, suitePath: string): Promise<WatchBaseline> {
+async function resolveWatchBaseline(store: Store, ref: string, suitePath: string, cwd: string): Promise<WatchBaseline> {
   const { compareWithBaseline, resolveBaselines } = await import('../report/compare/baseline.js');
-  const resolved = (await resolveBaselines(store, ref, [{ path: suitePath, baseDir: dirname(suitePath) }])).get(suitePath)!;
+  const resolved = (await resolveBaselines(store, ref, [{ path: suitePath, baseDir: dirname(suitePath) }], cwd)).get(suitePath)!;
   return { resolved, compare: (s, run) => compareWithBaseline(s, resolved, run) };
 }
 
-function printError(error: unknown, cwd: string): void {
-  if (error instanceof LlmlabError) process.stderr.write(`llmlab: ${error.format(cwd)}\n`);
-  else process.stderr.write(`llmlab: internal error (please report it):\n${error instanceof Error ? error.stack : String(error)}\n`);
+function printError(error: unknown, cwd: string, err: (text: string) => void): void {
+  if (error instanceof LlmlabError) err(`llmlab: ${error.format(cwd)}\n`);
+  else err(`llmlab: internal error (please report it):\n${error instanceof Error ? error.stack : String(error)}\n`);
 }

@@ -9,7 +9,7 @@ import { parseEnv } from 'node:util';
  * `process.env` overlaid on the values of `<dir>/.env` (a variable set in the real environment wins, as with
  * dotenv). A missing `.env` is fine; the file is parsed with node's own `util.parseEnv`.
  */
-export function loadEnv(dir: string, base: NodeJS.ProcessEnv = process.env): Record<string, string | undefined> {
+export function loadEnv(dir: string, base: Readonly<Record<string, string | undefined>> = process.env): Record<string, string | undefined> {
   let fromFile: Record<string, string | undefined> = {};
   try {
     fromFile = parseEnv(readFileSync(join(dir, '.env'), 'utf8')) as Record<string, string | undefined>;

@@ -32,7 +32,7 @@ export interface LoadProjectConfigOptions {
   /** The `--db` flag: wins over LLMLAB_DB and the config file. Relative to `cwd`. */
   db?: string;
   /** Where LLMLAB_DB is read; default `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The nearest llmlab.config.yaml in `cwd` or one of its parents, or undefined. */

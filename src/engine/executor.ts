@@ -11,7 +11,7 @@ import { loadInputCounter, outputBound } from './estimate.js';
 import type { ExecuteOptions, ExecuteStats } from './execute-options.js';
 import { createJudges } from './judge.js';
 import { createSemaphore } from './limits.js';
-import type { Plan } from './plan.js';
+import type { Plan, PlannedCell } from './plan.js';
 import { runCell, type Costing } from './run-cell.js';
 import { createTimeSlicer } from './time-slice.js';
 
@@ -75,12 +75,15 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
         : {}),
       ...(options.budget ? { scopes: options.budget.scopesOf(resolved.label, resolved.id) } : {}),
     };
-    const cells = plan.cellsFor(resolved);
+    // The provider's work queue, shared by its workers: each takes the next cell from the one generator, so every
+    // cell is run exactly once. It must stay a single iterator — an array here would hand every worker every cell.
+    const queue: Iterator<PlannedCell> = plan.cellsFor(resolved);
     const width = Math.min(resolved.limits.concurrency ?? options.concurrency, options.concurrency);
     for (let w = 0; w < width; w++) {
       workers.push(
         (async () => {
-          for (const cell of cells) {
+          for (let next = queue.next(); !next.done; next = queue.next()) {
+            const cell = next.value;
             // Cells that finish synchronously would otherwise keep the loop from ever seeing Ctrl-C.
             const turn = slicer.due();
             if (turn) await turn;

@@ -18,10 +18,19 @@ export interface ReporterOptions {
   abort: AbortController;
   /** Suite label for the TUI's title. */
   title: string;
-  stdout?: NodeJS.WriteStream;
-  env?: NodeJS.ProcessEnv;
+  /** Where the run is shown; default process.stdout. Only a TTY stream (a real terminal) gets the TUI. */
+  stdout?: OutputStream;
+  /** Where the plain reporter's progress lines and UI warnings go; default process.stderr. */
+  stderr?: OutputStream;
+  env?: Readonly<Record<string, string | undefined>>;
   /** Show the TUI only once the run has lasted this long, ms; default {@link TUI_DELAY_MS}. */
   delayMs?: number;
+}
+
+/** The part of a terminal stream the reporters use (the CLI passes its io's streams). */
+export interface OutputStream {
+  write(text: string): void;
+  isTTY?: boolean;
 }
 
 /** Runs shorter than this never load the TUI: they show their summary only, as the plain log would. */
@@ -38,12 +47,12 @@ export interface Reporter {
 }
 
 /** True when the TUI should be used: an interactive stdout, no `--no-tui`, not in CI. */
-export function wantsTui(tui: boolean, stdout: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
+export function wantsTui(tui: boolean, stdout: { isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>): boolean {
   return tui && stdout.isTTY === true && !isCi(env);
 }
 
 /** The test Ink itself applies (is-in-ci), so we never pick the TUI where Ink would print only a last frame. */
-function isCi(env: NodeJS.ProcessEnv): boolean {
+function isCi(env: Readonly<Record<string, string | undefined>>): boolean {
   if (env['CI'] === '0' || env['CI'] === 'false') return false;
   return 'CI' in env || 'CONTINUOUS_INTEGRATION' in env || Object.keys(env).some((key) => key.startsWith('CI_'));
 }
@@ -51,9 +60,12 @@ function isCi(env: NodeJS.ProcessEnv): boolean {
 export async function startReporter(options: ReporterOptions): Promise<Reporter> {
   const pause = createPauseSwitch();
   const stdout = options.stdout ?? process.stdout;
+  const stderr = options.stderr ?? process.stderr;
   if (!wantsTui(options.tui, stdout, options.env ?? process.env)) {
-    return { listener: createPlainReporter(), interactive: false, pause, during: (work) => work() };
+    return { listener: createPlainReporter({ write: (line) => stderr.write(`${line}\n`) }), interactive: false, pause, during: (work) => work() };
   }
+  // Only a terminal gets here (isTTY), and Ink needs the whole stream: a terminal stream is a WriteStream.
+  const terminal = stdout as NodeJS.WriteStream;
   // The run starts at once and events fold from the first one. Ink takes a few hundred ms to import, so it is
   // loaded only once the run has lasted `delayMs` (a cached re-run is over before that and never pays for it),
   // then mounts and shows the state so far.
@@ -65,10 +77,10 @@ export async function startReporter(options: ReporterOptions): Promise<Reporter>
     loadTui().then(
       ({ mountTui }) => {
         // A run that ended while Ink was loading goes straight to its summary: no frame after it.
-        if (!finished) tui = mountTui({ controls, title: options.title, stdout, live });
+        if (!finished) tui = mountTui({ controls, title: options.title, stdout: terminal, live });
       },
       (error: unknown) => {
-        process.stderr.write(`llmlab: the terminal UI failed to load (${messageOf(error)}); the run goes on without it\n`);
+        stderr.write(`llmlab: the terminal UI failed to load (${messageOf(error)}); the run goes on without it\n`);
       },
     );
   }, options.delayMs ?? TUI_DELAY_MS);

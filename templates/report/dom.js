@@ -20,9 +20,15 @@ var LlmlabDom = (function () {
     return el('span', 'badge st-' + status, text || status);
   }
 
+  /** The reports' one USD rule (src/report/shared.ts usdDigits, mirrored here): `$0`, `$0.0045`, `$0.00012`, `$1.25`. */
   function fmtUsd(v) {
-    if (!v) return '$0';
-    return '$' + (Math.abs(v) < 0.01 ? v.toPrecision(2) : v.toFixed(4));
+    var abs = Math.abs(v || 0);
+    if (abs < 1e-12) return '$0';
+    var sign = v < 0 ? '\u2212' : '';
+    if (abs >= 1) return sign + '$' + abs.toFixed(2);
+    var exponent = Math.floor(Math.log10(abs));
+    var decimals = Math.min(Math.max(2, Math.min(4, 2 - exponent), 1 - exponent), 20);
+    return sign + '$' + abs.toFixed(decimals).replace(/(\.\d\d\d*?)0+$/, '$1');
   }
 
   function fmtMs(v) {

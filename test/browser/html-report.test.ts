@@ -161,6 +161,26 @@ describe.skipIf(skip)('HTML report in chromium', () => {
     await page.click('[data-filter="regressed"]');
     expect(await rowIds(page)).toEqual(['refund']);
 
+    // Regressed outputs side by side, each side with its own diff marks.
+    const regressions = page.locator('#regression-diffs .regression');
+    expect(await regressions.count()).toBe(2);
+    const first = regressions.first();
+    expect(await first.locator('.side-baseline del').allTextContents()).toEqual(['Refunds within 30 days']);
+    expect(await first.locator('.side-current ins').allTextContents()).toEqual(['Please contact us']);
+    const [left, right] = await Promise.all([first.locator('.side-baseline').boundingBox(), first.locator('.side-current').boundingBox()]);
+    expect(right!.x).toBeGreaterThanOrEqual(left!.x + left!.width);
+    expect(Math.abs(right!.y - left!.y)).toBeLessThan(1);
+    // The chart draws the baseline's points as hollow diamonds, named in its one legend.
+    expect(await page.locator('svg.chart .point.baseline path.marker').count()).toBe(2);
+    const fill = await page
+      .locator('svg.chart .point.baseline path.marker')
+      .first()
+      .evaluate((e) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(e).fill);
+    expect(fill).toBe('rgb(255, 255, 255)');
+    expect(await page.locator('#cost-quality .chart-legend').count()).toBe(1);
+    expect(await page.locator('#cost-quality .chart-legend').textContent()).toContain('The baseline run');
+    expect(await page.locator('#summary-table td.baseline-delta').allTextContents()).toEqual(['−0.6', '+0.6', '0.0']);
+
     const shot = join(t.dir, 'report.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect(statSync(shot).size).toBeGreaterThan(0);

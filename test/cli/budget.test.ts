@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { runCli } from './run-cli.js';
-import { runCliInProcess } from './run-in-process.js';
 
 // Tests below that pass their own time limit (30 or 60 s) run several CLI processes in sequence: on a loaded 2-core
 // machine that can outlast the e2e project's 20 s. The limit only bounds a hang; a passing test never waits it out.
@@ -60,16 +59,16 @@ describe('budget config errors', () => {
       suite,
       ['providers: [mock]', 'prompts: [hi]', 'tests: [{}]', 'budget:', '  onExceed: halt', '  perProvider:', '    mokc: 1', ''].join('\n'),
     );
-    const r = await runCliInProcess(['eval', suite], { cwd: dir });
+    const r = await runCli(['eval', suite], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/bad-budget\.yaml:5:\d+: .*onExceed/);
     const unknown = join(dir, 'unknown-provider-budget.yaml');
     writeFileSync(unknown, ['providers: [mock]', 'prompts: [hi]', 'tests: [{}]', 'budget:', '  perProvider:', '    mokc: 1', ''].join('\n'));
-    const u = await runCliInProcess(['eval', unknown], { cwd: dir });
+    const u = await runCli(['eval', unknown], { cwd: dir });
     expect(u.code).toBe(2);
     expect(u.stderr).toContain('unknown-provider-budget.yaml:6:5: budget.perProvider names `mokc`, which is not a provider of this suite');
     expect(u.stderr).toContain('hint: providers of this suite: `mock`');
-    const flag = await runCliInProcess(['eval', unknown, '--budget-usd', 'lots'], { cwd: dir });
+    const flag = await runCli(['eval', unknown, '--budget-usd', 'lots'], { cwd: dir });
     expect(flag.code).toBe(2);
   });
 });
@@ -141,9 +140,9 @@ describe('llmlab cost', () => {
     // Day 2: 0.25 + 1 generation (the cached 0.25 is not spent again) + 3 × 0.125 grading.
     expect(rows[1]!.totalUsd).toBeCloseTo(1.25 + 0.375, 12);
     const bySuite = await runCli(['cost', '--db', db], { cwd: '/' });
-    expect(bySuite.stdout).toMatch(/^s\/b\.yaml\s+1\s+1\s+1\s+10\s+5\s+\$1\.00\s+\$0\.13\s+\$1\.13$/m);
+    expect(bySuite.stdout).toMatch(/^s\/b\.yaml\s+1\s+1\s+1\s+10\s+5\s+\$1\.00\s+\$0\.125\s+\$1\.13$/m);
     // Generation 0.5 + 0 + 0.25 + 1 (the cached 0.25 left out); grading 5 × 0.125.
-    expect(bySuite.stdout).toMatch(/^total\s+3\s+5\s+4\s+40\s+20\s+\$1\.75\s+\$0\.63\s+\$2\.38$/m);
+    expect(bySuite.stdout).toMatch(/^total\s+3\s+5\s+4\s+40\s+20\s+\$1\.75\s+\$0\.625\s+\$2\.38$/m);
     const since = await runCli(['cost', '--by', 'provider', '--since', '2026-11-21', '--db', db, '--json'], { cwd: dir });
     expect((JSON.parse(since.stdout) as { key: string }[]).map((r) => r.key)).toEqual(['anthropic:claude', 'openai:gpt-4o']);
     const bad = await runCli(['cost', '--since', 'last tuesday', '--db', db], { cwd: dir });

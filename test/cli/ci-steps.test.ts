@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { worstExitCode } from '../../src/cli/ci-head.js';
 import { COMMENT_MARKER } from '../../src/cli/ci-github.js';
 import { openStore } from '../../src/store/index.js';
-import { runCli } from './run-cli.js';
+import { spawnCli } from './run-cli.js';
 
 // Tests below that pass their own time limit (30 or 60 s) run several CLI processes in sequence: on a loaded 2-core
 // machine that can outlast the e2e project's 20 s. The limit only bounds a hang; a passing test never waits it out.
@@ -27,7 +27,8 @@ let outputs: string;
 let baseSha: string;
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, stdio: 'pipe' }).toString().trim();
-const ci = (...args: string[]) => runCli(['ci', ...args], { cwd: repo, env: { GITHUB_OUTPUT: outputs, RUNNER_TEMP: root } });
+// A real process: `ci base` and `ci head` run llmlab again as `node <its entry>`, which only the bin has.
+const ci = (...args: string[]) => spawnCli(['ci', ...args], { cwd: repo, env: { GITHUB_OUTPUT: outputs, RUNNER_TEMP: root } });
 const output = (name: string) => [...readFileSync(outputs, 'utf8').matchAll(new RegExp(`^${name}=(.*)$`, 'gm'))].map((m) => m[1]).at(-1);
 
 beforeAll(() => {

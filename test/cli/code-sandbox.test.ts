@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
-import { runCli } from './run-cli.js';
+import { spawnCli } from './run-cli.js';
 import { startWatch } from './watch-session.js';
 
 // Tests below that pass their own time limit (30 or 60 s) run several CLI processes in sequence: on a loaded 2-core
@@ -50,8 +50,10 @@ beforeEach(() => {
   server.requests.length = 0;
 });
 
+// A real process per run: the sandbox is probed and chosen once per process (LLMLAB_BWRAP, PATH), and each test
+// here stands for another machine.
 const evalSuite = (suite: string, flags: string[], env: Record<string, string> = {}) =>
-  runCli(['eval', suite, ...flags, '--db', join(dir, `${Math.random().toString(36).slice(2)}.db`)], { cwd: dir, env });
+  spawnCli(['eval', suite, ...flags, '--db', join(dir, `${Math.random().toString(36).slice(2)}.db`)], { cwd: dir, env });
 
 describe('llmlab eval with code execution', () => {
   it('names the bubblewrap sandbox in the run header and scores in it', async () => {

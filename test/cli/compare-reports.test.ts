@@ -13,7 +13,6 @@ import { compareValidator } from '../report/helpers.js';
 import { storeSecurityRun } from '../report/security-cells.js';
 import { baseCells, headCells } from '../report/security-pairs.js';
 import { runCli, type CliResult } from './run-cli.js';
-import { runCliInProcess } from './run-in-process.js';
 
 // Tests below that pass their own time limit (30 or 60 s) run several CLI processes in sequence: on a loaded 2-core
 // machine that can outlast the e2e project's 20 s. The limit only bounds a hang; a passing test never waits it out.
@@ -99,9 +98,9 @@ describe('llmlab compare <A> <B> with report files', () => {
       [['cmp.json', headId], /^llmlab: .*cmp\.json: run A cmp\.json: not an llmlab JSON report \(it is a comparison written by `llmlab compare`\)\n {2}hint: .*compare the two runs it names instead/],
       [[baseId, 'nope'], /^llmlab: no run `nope` in .*\n {2}hint: list runs with `llmlab runs`; .*; or give a JSON report file/],
     ];
-    // Refusals before anything is written: main() in this process (see ./run-in-process.ts).
+    // Refusals before anything is written: main() in this process.
     for (const [args, message] of cases) {
-      const r = await runCliInProcess(['compare', ...args, '--db', 'db.sqlite'], { cwd: dir });
+      const r = await runCli(['compare', ...args, '--db', 'db.sqlite'], { cwd: dir });
       expect([r.code, r.stdout]).toEqual([2, '']);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -112,7 +111,8 @@ describe('llmlab compare <A> <B> with report files', () => {
 describe('llmlab report <run> --baseline <report.json>', () => {
   it('prints the families that changed significantly, and writes the Baseline column into the PR comment', async () => {
     const r = await cli('report', headId, '--baseline', 'base.json');
-    expect(r.code).toBe(0);
+    // The head run's attacks succeed more often than its security gate allows: `report` exits 1, as eval did.
+    expect(r.code).toBe(1);
     const lines = r.stdout.trimEnd().split('\n');
     const at = lines.indexOf('security vs baseline (25 attack cells both runs judged): significant changes');
     expect(at).toBeGreaterThan(0);
@@ -120,7 +120,7 @@ describe('llmlab report <run> --baseline <report.json>', () => {
     expect(lines[at + 2]).toMatch(/^newly successful attacks: 11 \(data-extraction\/direct\/de-0, /);
 
     const md = await cli('report', headId, '--baseline', 'base.json', '-o', 'pr.md');
-    expect(md.code).toBe(0);
+    expect(md.code).toBe(1); // the same failed gate; the comment is written all the same
     const comment = readFileSync(join(dir, 'pr.md'), 'utf8');
     expect(comment).toContain('| Family | Strategy | Severity | OWASP | Success rate | Baseline | Allowed | Gate |');
     expect(comment).toContain('**Newly successful since the baseline (11)**');

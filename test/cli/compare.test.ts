@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from './run-cli.js';
-import { runCliInProcess } from './run-in-process.js';
+import { runCli, spawnCli, type CliResult } from './run-cli.js';
 
 // Tests below that pass their own time limit (30 or 60 s) run several CLI processes in sequence: on a loaded 2-core
 // machine that can outlast the e2e project's 20 s. The limit only bounds a hang; a passing test never waits it out.
@@ -42,7 +41,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('llmlab compare', () => {
   it('compares the run before latest with latest over the tests both ran', async () => {
-    const r = await cli('compare', 'latest~1', 'latest');
+    // The bin path of `compare`, as a user runs it.
+    const r = await spawnCli(['compare', 'latest~1', 'latest'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
@@ -53,12 +53,12 @@ describe('llmlab compare', () => {
     expect(r.stdout).toMatch(/\nonly in A: 1 test \(t7\)\nonly in B: 1 test \(t8\)\n/);
     // 7 of 7 → 1 of 7; 6 regressions, no fix: p = 2·0.5^6 = 0.03125.
     expect(r.stdout).toMatch(
-      /\n {2}geo-bot × ask: 100\.0% \[64\.6–100\.0\] → 14\.3% \[2\.6–51\.3\]: −85\.7 pts \[−\d+\.\d, −\d+\.\d\], p=0\.031 \(significant; MDE \d+ pts at n=7\); 6 regressed, 0 fixed\n/,
+      /\n {2}ask × geo-bot: 100\.0% \[64\.6–100\.0\] → 14\.3% \[2\.6–51\.3\]: −85\.7 pts \[−\d+\.\d, −\d+\.\d\], p=0\.031 \(significant; MDE \d+ pts at n=7\); 6 regressed, 0 fixed\n/,
     );
     expect(r.stdout).toMatch(/\ncost \$0 → \$0, tokens \d+ → \d+, p50 latency \d+ → \d+ ms \(over the paired cells\)\n/);
     const regressed = lines.indexOf('regressed (pass → fail/error): 6');
     expect(regressed).toBeGreaterThan(0);
-    expect(lines[regressed + 1]).toBe('  geo-bot × ask  t0 "capital of France"  pass → fail');
+    expect(lines[regressed + 1]).toBe('  ask × geo-bot  t0 "capital of France"  pass → fail');
     expect(lines.slice(regressed + 7)).toEqual(['fixed (fail/error → pass): none']);
   });
 
@@ -90,8 +90,8 @@ describe('llmlab compare', () => {
   });
 
   it('exits 2 with a clear message for an unknown run, a bad -o, or runs that share no cells', async () => {
-    // Refusals before anything is written: main() in this process (see ./run-in-process.ts).
-    const refused = (...args: string[]) => runCliInProcess(args, { cwd: dir });
+    // Refusals before anything is written: main() in this process.
+    const refused = (...args: string[]) => runCli(args, { cwd: dir });
     for (const ref of ['nope', 'latest~9']) {
       const r = await refused('compare', ref, 'latest');
       expect(r.code).toBe(2);

@@ -7,7 +7,6 @@ import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
 import { runCli, type CliResult } from './run-cli.js';
-import { runCliInProcess } from './run-in-process.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -69,16 +68,16 @@ describe('llmlab eval gates', () => {
     expect(lenient.stdout).toMatch(new RegExp(`\\nbaseline latest~1\\ncompare B against A over 3 paired cells .*\\nA  ${base}  s\\.yaml  `));
     expect(lenient.stdout.indexOf('regressed (pass → fail/error): 3')).toBeLessThan(lenient.stdout.indexOf('gate maxRegression'));
     expect(gateLines(lenient)[1]).toBe(
-      'gate maxRegression: pass — largest drop 100.0 pts (bot × ask: 100.0% → 0.0%, n=3, Holm p=0.25), threshold drop ≤ 2.0 pts, ' +
-        'significant drops only: bot × ask dropped 100.0 pts, but not significantly (McNemar, Holm p=0.25, n=3): could be noise',
+      'gate maxRegression: pass — largest drop 100.0 pts (ask × bot: 100.0% → 0.0%, n=3, Holm p=0.25), threshold drop ≤ 2.0 pts, ' +
+        'significant drops only: ask × bot dropped 100.0 pts, but not significantly (McNemar, Holm p=0.25, n=3): could be noise',
     );
 
     writeFileSync(join(dir, 's.yaml'), suite(3, { wrong: [0, 1, 2], gates: '{ minPassRate: 0, maxRegression: 0.02, requireSignificance: false }' }));
     const strict = await cli('eval', 's.yaml', '--baseline', base);
     expect(strict.code).toBe(1);
     expect(gateLines(strict).slice(1)).toEqual([
-      'gate maxRegression: FAIL — largest drop 100.0 pts (bot × ask: 100.0% → 0.0%, n=3, Holm p=0.25), threshold drop ≤ 2.0 pts: ' +
-        'bot × ask: pass rate dropped 100.0 pts, more than the 2.0 pts tolerated',
+      'gate maxRegression: FAIL — largest drop 100.0 pts (ask × bot: 100.0% → 0.0%, n=3, Holm p=0.25), threshold drop ≤ 2.0 pts: ' +
+        'ask × bot: pass rate dropped 100.0 pts, more than the 2.0 pts tolerated',
       'gate failed: maxRegression',
     ]);
   });
@@ -92,7 +91,7 @@ describe('llmlab eval gates', () => {
     noStack(r);
     expect(r.code).toBe(1);
     // 10 regressions and no fix: McNemar's exact p = 2·0.5¹⁰ ≈ 0.002.
-    expect(gateLines(r)[1]).toMatch(/^gate maxRegression: FAIL — largest drop 83\.3 pts .*: bot × ask: pass rate dropped 83\.3 pts, more than the 5\.0 pts tolerated, and significant \(McNemar, Holm p=0\.002\)$/);
+    expect(gateLines(r)[1]).toMatch(/^gate maxRegression: FAIL — largest drop 83\.3 pts .*: ask × bot: pass rate dropped 83\.3 pts, more than the 5\.0 pts tolerated, and significant \(McNemar, Holm p=0\.002\)$/);
     const report = JSON.parse(readFileSync(join(dir, 'reports/head.json'), 'utf8'));
     const base = JSON.parse(readFileSync(join(dir, 'reports/base.json'), 'utf8'));
     expect(report.summary.gate).toMatchObject({ passed: false, baseline: { runId: `report:${base.run.id}`, ref: 'reports/base.json' } });
@@ -113,8 +112,8 @@ describe('llmlab eval gates', () => {
     const store = openStore(join(dir, '.llmlab/llmlab.db'));
     const before = store.runs.list(1000).length;
     store.close();
-    // Refused before anything runs: main() in this process (see ./run-in-process.ts).
-    const refused = (...args: string[]) => runCliInProcess(args, { cwd: dir });
+    // Refused before anything runs: main() in this process.
+    const refused = (...args: string[]) => runCli(args, { cwd: dir });
     const unknown = await refused('eval', 's.yaml', '--baseline', 'nope');
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringMatching(/^llmlab: --baseline `nope` names no stored run, report file or git commit\n {2}hint: /)]);
     const missing = await refused('eval', 's.yaml', '--baseline', 'gone.json');

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aliasBomb } from '../fixtures/alias-bomb.js';
 import { runCli } from './run-cli.js';
-import { runCliInProcess } from './run-in-process.js';
 
 let dir: string;
 
@@ -32,7 +31,7 @@ describe('numeric flags', () => {
   ];
   for (const [flags, expected] of cases) {
     it(`eval ${flags.join(' ')}: exit 2 with a clear message`, async () => {
-      const r = await runCliInProcess(['eval', 'ok.yaml', ...flags], { cwd: dir });
+      const r = await runCli(['eval', 'ok.yaml', ...flags], { cwd: dir });
       expect(r.stderr).toMatch(expected);
       expect(r.stderr).not.toMatch(/Unknown option|internal error/);
       expect(r.code).toBe(2);
@@ -40,10 +39,10 @@ describe('numeric flags', () => {
   }
 
   it('plan --repeat -3 and runs -n -1 are clean errors too', async () => {
-    const plan = await runCliInProcess(['plan', 'ok.yaml', '--repeat', '-3'], { cwd: dir });
+    const plan = await runCli(['plan', 'ok.yaml', '--repeat', '-3'], { cwd: dir });
     expect(plan.stderr).toMatch(/--repeat must be a positive integer \(at most 1000\), got `-3`/);
     expect(plan.code).toBe(2);
-    const runs = await runCliInProcess(['runs', '-n', '-1'], { cwd: dir });
+    const runs = await runCli(['runs', '-n', '-1'], { cwd: dir });
     expect(runs.stderr).toMatch(/--limit must be a positive integer/);
     expect(runs.code).toBe(2);
   });
@@ -58,7 +57,7 @@ describe('numeric flags', () => {
 describe('YAML alias bomb', () => {
   it('in a suite: exit 2 at the alias that expands too far, with a hint, quickly', async () => {
     writeFileSync(join(dir, 'bomb.yaml'), `providers: [echo]\nprompts: ["x"]\ntests: [{}]\n${aliasBomb()}`);
-    const r = await runCliInProcess(['eval', 'bomb.yaml'], { cwd: dir });
+    const r = await runCli(['eval', 'bomb.yaml'], { cwd: dir });
     expect(r.stderr).toMatch(/bomb\.yaml:\d+:\d+: YAML aliases expand to more than 1000000 values/);
     expect(r.stderr).toMatch(/hint: /);
     expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
@@ -72,7 +71,7 @@ describe('regex flags', () => {
       join(dir, 'flags.yaml'),
       'providers: [echo]\nprompts: ["{{ q }}"]\ntests:\n  - vars: { q: hi }\n    assert:\n      - { type: regex, value: "/abc/zz" }\n',
     );
-    const r = await runCliInProcess(['eval', 'flags.yaml'], { cwd: dir });
+    const r = await runCli(['eval', 'flags.yaml'], { cwd: dir });
     expect(r.stderr).toMatch(/flags\.yaml:6:9: assertion `regex`: regex "\/abc\/zz" has unknown flag z; allowed flags: d g i m s u v y/);
     expect(r.code).toBe(2);
   });

@@ -76,7 +76,7 @@ describe('suites/examples/metrics.yaml', () => {
       const r = await runCli(['eval', 'suites/examples/metrics.yaml', '-o', 'report.json'], { cwd: examples });
       expect(r.stderr).not.toMatch(/\n\s+at /);
       expect(r.code).toBe(0);
-      expect(r.stdout).toMatch(/expert × plain +llm-rubric +score 0\.883 .* n=2 +judges α=0\.000 agree 66\.7% \(2 × 3\)/);
+      expect(r.stdout).toMatch(/plain × expert +llm-rubric +score 0\.883 .* n=2 +judges α=0\.000 agree 66\.7% \(2 × 3\)/);
       const report = JSON.parse(readFileSync(join(examples, 'report.json'), 'utf8'));
       const metrics = new Set(report.summary.metrics.map((m: { metric: string }) => m.metric));
       for (const metric of ['llm-rubric', 'factuality', 'similar', 'answer-relevance']) expect(metrics).toContain(metric);

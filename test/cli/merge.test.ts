@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from './run-cli.js';
-import { runCliInProcess } from './run-in-process.js';
+import { runCli, spawnCli, type CliResult } from './run-cli.js';
 
 // Tests below that pass their own time limit (30 or 60 s) run several CLI processes in sequence: on a loaded 2-core
 // machine that can outlast the e2e project's 20 s. The limit only bounds a hang; a passing test never waits it out.
@@ -20,8 +19,8 @@ import { runCliInProcess } from './run-in-process.js';
 const ROOT = new URL('../../', import.meta.url).pathname;
 let dir: string;
 const cli = (...args: string[]) => runCli(args, { cwd: dir });
-/** For merges refused before anything is written: main() in this process (see ./run-in-process.ts). */
-const refused = (...args: string[]) => runCliInProcess(args, { cwd: dir });
+/** For merges refused before anything is written: main() in this process. */
+const refused = (...args: string[]) => runCli(args, { cwd: dir });
 const noStack = (r: CliResult) => expect(r.stderr).not.toMatch(/\n\s+at /);
 const read = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'));
 const SHARDS = [1, 2, 3];
@@ -64,7 +63,8 @@ describe('3 shards merged = 1 unsharded run', () => {
       expect(shard.code).toBe(0);
       expect(existsSync(join(dir, shardDb(k)))).toBe(true);
     }
-    const merge = await cli('merge', ...SHARDS.map(shardDb), '-o', 'merged.db');
+    // The bin path of `merge`, as a user runs it.
+    const merge = await spawnCli(['merge', ...SHARDS.map(shardDb), '-o', 'merged.db'], { cwd: dir });
     noStack(merge);
     expect(merge.code).toBe(0);
     expect(merge.stdout).toMatch(/^merged 3 runs from 3 files into run (\S+) in merged\.db \(new\)\n {2}shards 1–3 of 3, 48 of 48 cells: 48 added, 0 replaced by a better row, 0 duplicates left out; 48 cached answers added\nreport it: llmlab report \1 --db merged\.db --gate -o report\.json\n$/);
@@ -94,7 +94,8 @@ describe('3 shards merged = 1 unsharded run', () => {
     const again = await cli('merge', ...SHARDS.map(shardDb), shardDb(2), '-o', 'merged.db');
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/\(updated\)\n {2}shards 1–3 of 3, 48 of 48 cells: 0 added, 0 replaced by a better row, \d+ duplicates left out; 0 cached answers added\n/);
-    expect((await cli('report', 'latest', '--db', 'merged.db', '-o', 'merged.json')).code).toBe(0);
+    // The merged run fails its gate, as the whole run does: `report` exits as `eval` would.
+    expect((await cli('report', 'latest', '--db', 'merged.db', '-o', 'merged.json')).code).toBe(1);
     expect(readFileSync(join(dir, 'merged.json'), 'utf8')).toBe(before);
     const runs = await cli('runs', '--db', 'merged.db');
     expect(runs.stdout.trimEnd().split('\n')).toHaveLength(2);

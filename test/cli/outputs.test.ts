@@ -66,10 +66,11 @@ describe('report formats from the command line', () => {
     expect(again.code).toBe(1);
     const r = await runCli(['report', 'latest', '-o', 'out/pr.md', '-o', 'out/pr.xml', '--baseline', 'latest~1'], { cwd: dir });
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(r.code).toBe(0);
+    // The run failed its gate, so `report` exits 1 as `eval` did; the reports are written all the same.
+    expect(r.code).toBe(1);
     const md = readFileSync(join(dir, 'out/pr.md'), 'utf8');
     expect(md).toContain('| Δ vs baseline | Changed |');
-    expect(md).toMatch(/\n\| mock:bot \| \S+ \| 75\.0 % \(30\/40\) \| [\d.]+–[\d.]+ % \| ±0\.0 pp \| 0 ↓ · 0 ↑ \|/);
+    expect(md).toMatch(/\n\| \S+ \| mock:bot \| 75\.0 % \(30\/40\) \| [\d.]+–[\d.]+ % \| ±0\.0 pp \| 0 ↓ · 0 ↑ \|/);
     // `~` is Markdown strikethrough: encoded.
     expect(md).toMatch(/run `\S+` · baseline `\S+` \(latest&#126;1\)/);
     const missing = await runCli(['report', 'latest', '-o', 'out/pr.md', '--baseline', 'nope'], { cwd: dir });
@@ -80,7 +81,7 @@ describe('report formats from the command line', () => {
     expect(readFileSync(join(dir, 'out/eval-pr.md'), 'utf8')).toContain('| Δ vs baseline | Changed |');
     // The HTML report gets the baseline run itself and shows the comparison view.
     const html = await runCli(['report', 'latest', '-o', 'out/pr.html', '--baseline', 'latest~1'], { cwd: dir });
-    expect(html.code).toBe(0);
+    expect(html.code).toBe(1); // the run's gate failed
     const page = readFileSync(join(dir, 'out/pr.html'), 'utf8');
     expect(page).toContain('<th>Baseline</th><th>This run</th>');
   });

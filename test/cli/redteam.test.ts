@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attackTypes } from '../../src/attacks/index.js';
 import { listConverters } from '../../src/attacks/converters/index.js';
-import { runCli } from './run-cli.js';
+import { runCli, spawnCli } from './run-cli.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 let dir: string;
@@ -56,7 +56,8 @@ describe('llmlab redteam --list', () => {
 
 describe('llmlab redteam suites/examples/security.yaml', () => {
   it('finds exactly the attacks the scripted target falls for, fails the gate, then answers everything from the cache', async () => {
-    const first = await runCli(['redteam', 'suites/examples/security.yaml', '--db', 'rt.db', '-o', 'reports/first.json'], { cwd: dir });
+    // The bin path of `redteam`, as a user runs it.
+    const first = await spawnCli(['redteam', 'suites/examples/security.yaml', '--db', 'rt.db', '-o', 'reports/first.json'], { cwd: dir });
     expect(first.stderr).not.toMatch(/\n\s+at /);
     expect(first.code).toBe(1);
     expect(first.stdout).toMatch(/^gate security: FAIL — /m);

@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseShard, shardDbPath } from '../../src/cli/shard-flag.js';
 import { LlmlabError } from '../../src/errors.js';
 import { runCli, type CliResult } from './run-cli.js';
-import { runCliInProcess } from './run-in-process.js';
 
 // Tests below that pass their own time limit (30 or 60 s) run several CLI processes in sequence: on a loaded 2-core
 // machine that can outlast the e2e project's 20 s. The limit only bounds a hang; a passing test never waits it out.
@@ -56,16 +55,16 @@ describe('--shard k/n', () => {
 
   // Errors before anything runs: main() in this process.
   it('a bad --shard exits 2 before running anything: one line and a hint, no stack', async () => {
-    const r = await runCliInProcess(['eval', 'q.yaml', '--shard', '4/3'], { cwd: dir });
+    const r = await runCli(['eval', 'q.yaml', '--shard', '4/3'], { cwd: dir });
     noStack(r);
     expect([r.code, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toBe('llmlab: --shard must have 1 ≤ k ≤ n, got `4/3`\n  hint: give k/n with 1 ≤ k ≤ n ≤ 10000, e.g. `--shard 2/8` for the second of eight shards\n');
   });
 
   it('refuses --shard with --watch, and a shard given twice', async () => {
-    const watch = await runCliInProcess(['eval', 'q.yaml', '--shard', '1/2', '--watch'], { cwd: dir });
+    const watch = await runCli(['eval', 'q.yaml', '--shard', '1/2', '--watch'], { cwd: dir });
     expect([watch.code, watch.stderr.split('\n')[0]]).toEqual([2, 'llmlab: --watch and --shard do not go together']);
-    const twice = await runCliInProcess(['plan', 'q.yaml', '--shard', '1/2', '--shard', '2/2'], { cwd: dir });
+    const twice = await runCli(['plan', 'q.yaml', '--shard', '1/2', '--shard', '2/2'], { cwd: dir });
     expect([twice.code, twice.stderr.split('\n')[0]]).toEqual([2, 'llmlab: --shard takes one value']);
     expect(existsSync(join(dir, '.llmlab'))).toBe(false);
   });

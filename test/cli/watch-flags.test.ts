@@ -120,7 +120,7 @@ describe('llmlab eval --watch with eval flags', () => {
     const w = watch(['--budget-usd', '0.05']);
     await w.waitFor(() => w.runsShown() === 1, 'the first run');
     expect(w.stdout).toMatch(
-      /\[watch\] run \S+ cut short by the budget \(stopped at \$0\.04 of \$0\.05; 2 cells skipped\); the next save runs again with a fresh budget · watching \d+ files/,
+      /\[watch\] run \S+ cut short by the budget \(stopped at \$0\.04\d* of \$0\.05; 2 cells skipped\); the next save runs again with a fresh budget · watching \d+ files/,
     );
     expect(w.stdout).toMatch(/^gate complete: FAIL — 2 cells skipped by the budget/m);
     expect(server.requests.length - before).toBe(2);

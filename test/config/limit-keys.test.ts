@@ -32,9 +32,9 @@ describe('the limit keys', () => {
     for (const key of LIMIT_KEYS) expect(properties[key], key).toBe(LIMIT_KEY_SCHEMAS[key]);
   });
 
-  it("are shown in the README's example, which loads as a suite", async () => {
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('Every provider also takes engine settings'));
+  it("are shown in docs/providers.md's example, which loads as a suite", async () => {
+    const page = await readFile(new URL('../../docs/providers.md', import.meta.url), 'utf8');
+    const section = page.slice(page.indexOf('Every provider also takes engine settings'));
     const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
     const { suite } = await loadOk({ 'suite.yaml': `${example}prompts: [x]\ntests: [{}]\n` });
     const [provider] = suite.providers;

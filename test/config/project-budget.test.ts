@@ -102,7 +102,7 @@ describe('llmlab.config.yaml budget', () => {
     expect(plan.stdout).toMatch(/may stop: worst case \$0\.\d+ > budget \$0\.05/);
     const stopped = await runCli(['eval', 'suite.yaml'], { cwd: dir });
     expect(stopped.code).toBe(1);
-    expect(stopped.stderr).toMatch(/^budget: stopped at \$0\.05 of \$0\.05; 2 cells skipped; resume with/m);
+    expect(stopped.stderr).toMatch(/^budget: stopped at \$0\.0\d+ of \$0\.05; 2 cells skipped; resume with/m);
     const wider = await runCli(['eval', 'suite.yaml', '--budget-usd', '1'], { cwd: dir });
     expect(wider.stderr).not.toMatch(/^budget:/m);
     expect(wider.code, wider.stderr).toBe(0);

@@ -19,6 +19,7 @@ export const E2E_FILES = [
   'test/datasets/humaneval.test.ts',
   'test/datasets/lm-eval-differential.test.ts',
   'test/datasets/oracle.test.ts',
+  'test/docs/examples.test.ts', // runs the docs' offline suites: runSuite asks git for the commit
   'test/engine/attack-run.test.ts',
   'test/engine/budget.test.ts',
   'test/engine/judge-cache.test.ts',

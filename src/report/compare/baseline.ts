@@ -42,7 +42,7 @@ export async function resolveBaseline(store: Store, ref: string, suite: Baseline
  * `--baseline` for every suite of one `llmlab eval`, by suite path. A run or report file is one suite's baseline,
  * so it takes one suite; `git:REF` is resolved per suite.
  */
-export async function resolveBaselines(store: Store, ref: unknown, suites: BaselineSuite[]): Promise<Map<string, ResolvedBaseline>> {
+export async function resolveBaselines(store: Store, ref: unknown, suites: BaselineSuite[], cwd = process.cwd()): Promise<Map<string, ResolvedBaseline>> {
   if (Array.isArray(ref) || typeof ref !== 'string' || ref === '') {
     throw new LlmlabError('USAGE', '--baseline takes one value: a run id, `latest~N`, a report file or `git:REF`');
   }
@@ -52,7 +52,7 @@ export async function resolveBaselines(store: Store, ref: unknown, suites: Basel
     });
   }
   const baselines = new Map<string, ResolvedBaseline>();
-  for (const suite of suites) baselines.set(suite.path, await resolveBaseline(store, ref, suite));
+  for (const suite of suites) baselines.set(suite.path, await resolveBaseline(store, ref, suite, cwd));
   return baselines;
 }
 

@@ -6,6 +6,7 @@ import { relative } from 'node:path';
 import type { ChangedTest, ComparedRun, RateWithInterval, RunComparison, RunDelta, SideUsage } from '../compare/compare-runs.js';
 import { formatSecurityComparison, type SecurityComparisonDetail } from './security-lines.js';
 import { usd } from './table.js';
+import { formatP, signedPoints } from '../shared.js';
 
 /** How many test ids and changed tests the console lists before "… and N more". */
 export const CONSOLE_LIST_LIMIT = 10;
@@ -28,8 +29,8 @@ export function formatRunComparison(c: RunComparison, cwd = process.cwd(), optio
     ...c.warnings.map((w) => `warning: ${w}`),
     ...onlyIn('A', c.onlyInA.testIds),
     ...onlyIn('B', c.onlyInB.testIds),
-    ...c.targetsOnlyInA.map((t) => `target only in A: ${t.providerLabel} × ${t.promptId}`),
-    ...c.targetsOnlyInB.map((t) => `target only in B: ${t.providerLabel} × ${t.promptId}`),
+    ...c.targetsOnlyInA.map((t) => `target only in A: ${t.promptId} × ${t.providerLabel}`),
+    ...c.targetsOnlyInB.map((t) => `target only in B: ${t.promptId} × ${t.providerLabel}`),
     ...passRateLines(c),
     ...formatSecurityComparison(c.security, options.security ?? 'changed'),
   ];
@@ -42,7 +43,7 @@ function passRateLines(c: RunComparison): string[] {
   const many = c.targets.length > 1;
   return [
     `pass rates A → B, b − a (McNemar exact p${many ? `, Holm-adjusted across ${c.targets.length} targets` : ''})`,
-    ...c.targets.map((t) => `  ${t.providerLabel} × ${t.promptId}: ${deltaLine(t, many)}`),
+    ...c.targets.map((t) => `  ${t.promptId} × ${t.providerLabel}: ${deltaLine(t, many)}`),
     ...(many ? [`  overall: ${deltaLine(c.overall, false)}`] : []),
     usageLine(c.overall.usage.a, c.overall.usage.b),
     ...changedList('regressed (pass → fail/error)', c, (t) => t.regressed),
@@ -72,11 +73,11 @@ function capped(ids: string[]): string[] {
 /** `100.0% [51.0–100.0] → 50.0% [15.0–85.0]: −50.0 pts [−80.2, −3.1], p=0.5 (not significant; MDE 80 pts at n=4); 2 regressed, 0 fixed` */
 export function deltaLine(d: RunDelta, showAdjusted: boolean): string {
   const diff = d.difference;
-  const p = `p=${pValue(d.pValue)}${showAdjusted ? `, Holm p=${pValue(d.adjustedPValue)}` : ''}`;
+  const p = `${formatP(d.pValue)}${showAdjusted ? `, ${formatP(d.adjustedPValue, 'Holm p')}` : ''}`;
   const mde = d.mde === null ? '' : `MDE ${d.mde >= 1 ? '>100' : Math.round(d.mde * 100)} pts at `;
   const verdict = `${d.significant ? 'significant' : 'not significant'}; ${mde}n=${d.n}`;
   return (
-    `${rate(d.passRateA)} → ${rate(d.passRateB)}: ${points(diff.estimate)} pts [${points(diff.low)}, ${points(diff.high)}], ` +
+    `${rate(d.passRateA)} → ${rate(d.passRateB)}: ${signedPoints(diff.estimate)} pts [${signedPoints(diff.low)}, ${signedPoints(diff.high)}], ` +
     `${p} (${verdict}); ${d.regressions} regressed, ${d.fixes} fixed`
   );
 }
@@ -90,7 +91,7 @@ function usageLine(a: SideUsage, b: SideUsage): string {
 }
 
 function changedList(heading: string, c: RunComparison, pick: (t: RunComparison['targets'][number]) => ChangedTest[]): string[] {
-  const all = c.targets.flatMap((t) => pick(t).map((test) => ({ target: `${t.providerLabel} × ${t.promptId}`, test })));
+  const all = c.targets.flatMap((t) => pick(t).map((test) => ({ target: `${t.promptId} × ${t.providerLabel}`, test })));
   if (all.length === 0) return [`${heading}: none`];
   const repeats = all.some(({ test }) => test.repeatIndex > 0);
   const lines = all.slice(0, CONSOLE_LIST_LIMIT).map(({ target, test }) => {
@@ -107,14 +108,3 @@ function rate(r: RateWithInterval): string {
   return `${(r.rate * 100).toFixed(1)}% [${(r.low * 100).toFixed(1)}–${(r.high * 100).toFixed(1)}]`;
 }
 
-/** Percentage points with an explicit sign (a typographic minus), as in the run summary's comparisons. */
-function points(difference: number): string {
-  const magnitude = Math.abs(difference * 100).toFixed(1);
-  if (magnitude === '0.0') return magnitude;
-  return `${difference > 0 ? '+' : '−'}${magnitude}`;
-}
-
-/** Two significant digits; tiny ones as a bound. */
-function pValue(p: number): string {
-  return p < 0.001 ? '<0.001' : String(Number(p.toPrecision(2)));
-}

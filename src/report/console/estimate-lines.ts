@@ -1,5 +1,6 @@
 /** The console's estimate-vs-actual block: one line per provider, shown once the run made a model call. */
 import type { EstimateSummary } from '../model/estimates.js';
+import { formatUsd, signed } from '../shared.js';
 
 export function formatEstimates(estimates: readonly EstimateSummary[] | undefined): string[] {
   if (!estimates || !estimates.some((e) => e.calls > 0)) return [];
@@ -8,7 +9,7 @@ export function formatEstimates(estimates: readonly EstimateSummary[] | undefine
 
 function formatLine(e: EstimateSummary): string {
   const calls = e.calls === e.estimatedCalls ? `${e.calls} calls` : `${e.calls} of ${e.estimatedCalls} estimated calls`;
-  const error = e.inputErrorPct === null ? '' : ` (${signed(e.inputErrorPct)}${e.calls === e.estimatedCalls ? '' : ' per call'})`;
+  const error = e.inputErrorPct === null ? '' : ` (${signedPercent(e.inputErrorPct)}${e.calls === e.estimatedCalls ? '' : ' per call'})`;
   const method = e.method === 'tokenizer' ? 'tokenizer' : '~4 chars/token';
   const input = `input ~${e.estimatedInputTokens} est. (${method}) vs ${e.actualInputTokens}${error}`;
   const output = `output ≤ ${e.outputBound}${e.outputAssumed ? ' (assumed)' : ''} vs ${e.actualOutputTokens}`;
@@ -16,12 +17,8 @@ function formatLine(e: EstimateSummary): string {
   return `  ${e.providerLabel}: ${calls}; ${input}; ${output}; ${cost}`;
 }
 
-function signed(pct: number): string {
-  return `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`;
+function signedPercent(pct: number): string {
+  return `${signed(pct, (m) => m.toFixed(1))}%`;
 }
 
-/** As table.ts's usd(): not imported from there, which imports this file. */
-function money(cost: number): string {
-  if (cost === 0) return '$0';
-  return cost < 0.01 ? `$${cost.toFixed(4)}` : `$${cost.toFixed(2)}`;
-}
+const money = formatUsd;

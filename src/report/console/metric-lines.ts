@@ -2,8 +2,7 @@
 import type { MetricSummary } from '../model/metric-summary.js';
 import type { RepeatSummary } from '../model/repeat-summary.js';
 import type { ScoreComparison } from '../model/score-comparisons.js';
-import { pValue } from './stats-lines.js';
-import { pct } from '../shared.js';
+import { formatP, pct } from '../shared.js';
 
 /** Most flaky tests listed per target on the console; the JSON report lists them all. */
 export const FLAKY_CONSOLE_LIMIT = 20;
@@ -22,7 +21,7 @@ export function formatMetrics(metrics: readonly MetricSummary[]): string[] {
   const byTarget = new Map<string, MetricSummary[]>();
   for (const m of metrics) {
     if (m.n < 2) continue;
-    const key = `${m.providerLabel} × ${m.promptId}`;
+    const key = `${m.promptId} × ${m.providerLabel}`;
     byTarget.set(key, [...(byTarget.get(key) ?? []), m]);
   }
   const shown = [...byTarget].filter(([, list]) => list.length > 1 || list.some((m) => !m.binary || m.judgeAgreement || m.majorityAtK));
@@ -94,7 +93,7 @@ export function formatRepeats(repeats: readonly RepeatSummary[]): string[] {
     const ties = r.majorityTies > 0 ? ` (${r.majorityTies} tied, counted as not passing)` : '';
     const consistency = r.consistency === null ? '-' : r.consistency.toFixed(3);
     out.push(
-      `  ${r.providerLabel} × ${r.promptId}: consistency ${consistency}, ${atK}, majority vote ${pct(r.majorityVotePassRate)}${ties}, ` +
+      `  ${r.promptId} × ${r.providerLabel}: consistency ${consistency}, ${atK}, majority vote ${pct(r.majorityVotePassRate)}${ties}, ` +
         `${r.flaky.length} flaky of ${r.tests} tests`,
     );
     const listed = r.flaky.slice(0, FLAKY_CONSOLE_LIMIT).map((f) => `${f.testId} ${f.passes}/${f.n}`);
@@ -115,7 +114,7 @@ export function formatScoreComparisons(comparisons: readonly ScoreComparison[]):
     heading,
     ...comparisons.map((c) => {
       const d = c.difference;
-      const p = `p=${pValue(c.pValue)}${many ? `, Holm p=${pValue(c.adjustedPValue)}` : ''}`;
+      const p = `${formatP(c.pValue)}${many ? `, ${formatP(c.adjustedPValue, 'Holm p')}` : ''}`;
       const mde = c.mde === null ? '' : `MDE ${fixed(c.mde)} at `;
       const verdict = `${c.significant ? 'significant' : 'not significant'}; ${mde}n=${c.n}`;
       return `  ${c.a} vs ${c.b} on ${c.on}: ${signed(d.estimate)} [${signed(d.low)}, ${signed(d.high)}], ${p} (${verdict})`;

@@ -6,7 +6,7 @@
  */
 import type { AttackDelta, ChangedAttack, SecurityComparison } from '../compare/security-comparison.js';
 import { securityRows, type SecurityGroup, type SecuritySummary } from '../model/security-summary.js';
-import { pValue } from './stats-lines.js';
+import { formatP, signedPoints } from '../shared.js';
 
 /** Most lines the block takes. */
 export const SECURITY_CONSOLE_LINES = 30;
@@ -129,9 +129,9 @@ function groupLine(d: AttackDelta, showAdjusted: boolean): string {
 
 function deltaText(d: AttackDelta, showAdjusted: boolean): string {
   const diff = d.difference;
-  const p = `McNemar p=${pValue(d.pValue)}${showAdjusted ? `, Holm p=${pValue(d.adjustedPValue)}` : ''}`;
+  const p = `${formatP(d.pValue, 'McNemar p')}${showAdjusted ? `, ${formatP(d.adjustedPValue, 'Holm p')}` : ''}`;
   return (
-    `${d.hitsA}/${d.n} → ${d.hitsB}/${d.n} hit (${points(diff.estimate)} pts [${points(diff.low)}, ${points(diff.high)}], ${p}` +
+    `${d.hitsA}/${d.n} → ${d.hitsB}/${d.n} hit (${signedPoints(diff.estimate)} pts [${signedPoints(diff.low)}, ${signedPoints(diff.high)}], ${p}` +
     `${d.significant ? ', significant' : ''})`
   );
 }
@@ -155,9 +155,3 @@ function changedId(t: ChangedAttack, s: SecurityComparison): string {
 /** Changed attacks listed per kind on the console. */
 const CONSOLE_CHANGED = 10;
 
-/** Percentage points with an explicit sign (a typographic minus), as the pass-rate comparisons print them. */
-function points(difference: number): string {
-  const magnitude = Math.abs(difference * 100).toFixed(1);
-  if (magnitude === '0.0') return magnitude;
-  return `${difference > 0 ? '+' : '−'}${magnitude}`;
-}

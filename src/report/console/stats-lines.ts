@@ -1,6 +1,7 @@
 /** The lines under the summary table that put its numbers in proportion: zero-failure bounds and comparisons. */
 import type { Comparison } from '../model/comparisons.js';
 import type { TargetSummary } from '../summary.js';
+import { formatP, signedPoints } from '../shared.js';
 
 /** One line per target at 100 %: how often it may still fail, so a perfect score is never shown bare. */
 export function formatZeroFailureBounds(targets: readonly TargetSummary[]): string[] {
@@ -8,7 +9,7 @@ export function formatZeroFailureBounds(targets: readonly TargetSummary[]): stri
     if (t.failureRateUpperBound === null) return [];
     const confidence = percent(t.passRateInterval?.confidence ?? 0.95);
     return [
-      `${t.providerLabel} × ${t.promptId}: 0 failures in ${t.cells - t.skipped} — ` +
+      `${t.promptId} × ${t.providerLabel}: 0 failures in ${t.cells - t.skipped} — ` +
         `failure rate ≤ ${(t.failureRateUpperBound * 100).toFixed(1)} % (${confidence} %)`,
     ];
   });
@@ -25,23 +26,13 @@ export function formatComparisons(comparisons: readonly Comparison[]): string[] 
 /** `one-sentence vs with-context on careful-bot: +12.5 pts [−8.1, +31.0], p=0.48 (not significant; MDE 18 pts at n=8)` */
 export function formatComparison(c: Comparison, showAdjusted: boolean): string {
   const d = c.difference;
-  const p = `p=${pValue(c.pValue)}${showAdjusted ? `, Holm p=${pValue(c.adjustedPValue)}` : ''}`;
+  const p = `${formatP(c.pValue)}${showAdjusted ? `, ${formatP(c.adjustedPValue, 'Holm p')}` : ''}`;
   const mde = c.mde === null ? '' : `MDE ${c.mde >= 1 ? '>100' : Math.round(c.mde * 100)} pts at `;
   const verdict = `${c.significant ? 'significant' : 'not significant'}; ${mde}n=${c.n}`;
-  return `${c.a} vs ${c.b} on ${c.on}: ${points(d.estimate)} pts [${points(d.low)}, ${points(d.high)}], ${p} (${verdict})`;
+  return `${c.a} vs ${c.b} on ${c.on}: ${signedPoints(d.estimate)} pts [${signedPoints(d.low)}, ${signedPoints(d.high)}], ${p} (${verdict})`;
 }
 
-/** Percentage points with an explicit sign (a typographic minus), one decimal; zero has no sign. */
-function points(difference: number): string {
-  const magnitude = Math.abs(difference * 100).toFixed(1);
-  if (magnitude === '0.0') return magnitude;
-  return `${difference > 0 ? '+' : '−'}${magnitude}`;
-}
 
-/** Two significant digits, as p-values deserve; tiny ones as a bound. */
-export function pValue(p: number): string {
-  return p < 0.001 ? '<0.001' : String(Number(p.toPrecision(2)));
-}
 
 function percent(fraction: number): string {
   return String(Number((fraction * 100).toPrecision(3)));

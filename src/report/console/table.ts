@@ -8,26 +8,44 @@ import { formatEstimates } from './estimate-lines.js';
 import { formatPareto } from './pareto-lines.js';
 import { formatSecurity } from './security-lines.js';
 import { formatComparisons, formatZeroFailureBounds } from './stats-lines.js';
-import { pct } from '../shared.js';
+import { formatUsd, pct } from '../shared.js';
 import type { RunSummary, Totals } from '../summary.js';
+import type { BaselineComparison } from '../compare/baseline.js';
+import { baselineDeltas, baselineDeltaText, deltaComparison } from '../compare/target-deltas.js';
 
-export function formatSummaryTable(summary: RunSummary): string {
-  const header = ['prompt', 'provider', 'pass', 'fail', 'error', 'rate', 'tokens in/out', 'cost', '$/pass', 'p50 ms', 'p95 ms'];
-  const row = (prompt: string, provider: string, t: Totals) => [
+/** Options of {@link formatSummaryTable}. */
+export interface SummaryTableOptions {
+  /**
+   * The comparison with the baseline (`--baseline`), as given to summarizeRun: adds the `Δ base` column, each
+   * target's pass-rate change in points (`new` for a target the baseline lacks). No column without a comparison.
+   */
+  baseline?: BaselineComparison;
+}
+
+/**
+ * The console summary of a run: the table of its targets and the lines below it. With `options.baseline` the
+ * table has a Δ column against the baseline, right after the pass rate.
+ */
+export function formatSummaryTable(summary: RunSummary, options: SummaryTableOptions = {}): string {
+  const comparison = deltaComparison(options.baseline);
+  const deltaOf = comparison && baselineDeltas(comparison);
+  const header = ['prompt', 'provider', 'pass', 'fail', 'error', 'rate', ...(deltaOf ? ['Δ base'] : []), 'tokens in/out', 'cost', '$/pass', 'p50 ms', 'p95 ms'];
+  const row = (prompt: string, provider: string, t: Totals, delta?: string) => [
     prompt,
     provider,
     String(t.passed),
     String(t.failed),
     String(t.errors),
     rateWithInterval(t),
+    ...(deltaOf ? [delta ?? ''] : []),
     `${t.tokens.input}/${t.tokens.output}`,
     usd(t.cost),
     t.costPerPass === undefined || t.costPerPass === null ? '-' : usd(t.costPerPass),
     t.latencyMs.p50 === null ? '-' : String(Math.round(t.latencyMs.p50)),
     t.latencyMs.p95 === null ? '-' : String(Math.round(t.latencyMs.p95)),
   ];
-  const rows = summary.targets.map((t) => row(t.promptId, t.providerLabel, t));
-  if (summary.targets.length > 1) rows.push(row('total', '', summary));
+  const rows = summary.targets.map((t) => row(t.promptId, t.providerLabel, t, deltaOf && baselineDeltaText(deltaOf(t.promptId, t.providerLabel))));
+  if (summary.targets.length > 1) rows.push(row('total', '', summary, comparison && baselineDeltaText({ delta: comparison.overall })));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   // Text columns align left, numbers right.
   const line = (cells: string[]) =>
@@ -62,7 +80,5 @@ function rateWithInterval(t: Totals): string {
   return i ? `${pct(t.passRate)} [${(i.low * 100).toFixed(1)}–${(i.high * 100).toFixed(1)}]` : pct(t.passRate);
 }
 
-export function usd(cost: number): string {
-  if (cost === 0) return '$0';
-  return cost < 0.01 ? `$${cost.toFixed(4)}` : `$${cost.toFixed(2)}`;
-}
+/** The reports' one USD format (shared.ts), kept under this name for the console's callers. */
+export const usd = formatUsd;

@@ -8,6 +8,7 @@ import { partialGate } from './partial.js';
 import { regressionGate } from './regression.js';
 import { securityGate } from './security.js';
 import type { GateCheck, GateInput, GateResult } from './types.js';
+import { formatUsd } from '../shared.js';
 
 export type * from './types.js';
 
@@ -146,6 +147,4 @@ function pct(rate: number): string {
   return `${(rate * 100).toFixed(1)}%`;
 }
 
-function dollars(usd: number): string {
-  return usd === 0 ? '$0' : usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
-}
+const dollars = formatUsd;

@@ -5,6 +5,7 @@
  */
 import type { TargetDelta } from '../compare/compare-runs.js';
 import type { GateCheck, GateInput, RegressionTarget } from './types.js';
+import { formatP } from '../shared.js';
 
 /** Guards the comparisons against float noise: 0.9 − 0.88 is 0.020000000000000018, not more than 0.02. */
 const EPSILON = 1e-9;
@@ -44,14 +45,14 @@ export function regressionGate(baseline: GateInput['baseline'], tolerance: numbe
   if (failing.length > 0) {
     const more = failing.length > 1 ? ` (and ${failing.length - 1} more target${failing.length > 2 ? 's' : ''})` : '';
     const why = requireSignificance
-      ? `, more than the ${points(tolerance)} pts tolerated, and significant (McNemar, Holm p=${pValue(shown.t.adjustedPValue)})`
+      ? `, more than the ${points(tolerance)} pts tolerated, and significant (McNemar, ${formatP(shown.t.adjustedPValue, 'Holm p')})`
       : `, more than the ${points(tolerance)} pts tolerated`;
-    check.reason = `${shown.t.providerLabel} × ${shown.t.promptId}: pass rate dropped ${points(shown.drop)} pts${why}${more}`;
+    check.reason = `${shown.t.promptId} × ${shown.t.providerLabel}: pass rate dropped ${points(shown.drop)} pts${why}${more}`;
   } else if (beyond.length > 0) {
     const big = worst(beyond);
     check.reason =
-      `${big.t.providerLabel} × ${big.t.promptId} dropped ${points(big.drop)} pts, but not significantly ` +
-      `(McNemar, Holm p=${pValue(big.t.adjustedPValue)}, n=${big.t.n}): could be noise`;
+      `${big.t.promptId} × ${big.t.providerLabel} dropped ${points(big.drop)} pts, but not significantly ` +
+      `(McNemar, ${formatP(big.t.adjustedPValue, 'Holm p')}, n=${big.t.n}): could be noise`;
   }
   return check;
 }
@@ -69,7 +70,7 @@ function regressionTarget(t: TargetDelta): RegressionTarget {
 }
 
 function describe(t: TargetDelta): string {
-  return `${t.providerLabel} × ${t.promptId}: ${pct(t.passRateA.rate)} → ${pct(t.passRateB.rate)}, n=${t.n}, Holm p=${pValue(t.adjustedPValue)}`;
+  return `${t.promptId} × ${t.providerLabel}: ${pct(t.passRateA.rate)} → ${pct(t.passRateB.rate)}, n=${t.n}, ${formatP(t.adjustedPValue, 'Holm p')}`;
 }
 
 function pct(rate: number): string {
@@ -79,8 +80,4 @@ function pct(rate: number): string {
 /** A fraction as percentage points: 0.025 → `2.5`. */
 function points(fraction: number): string {
   return (fraction * 100).toFixed(1);
-}
-
-function pValue(p: number): string {
-  return p < 0.001 ? '<0.001' : String(Number(p.toPrecision(2)));
 }

@@ -6,6 +6,7 @@
  * Pure: no store, no I/O.
  */
 import type { Comparison } from './comparisons.js';
+import { formatP, formatUsd } from '../shared.js';
 
 /** What the frontier needs of a target. */
 export interface ParetoInput {
@@ -147,14 +148,14 @@ function significanceVs(
 
 function recommendationLine(r: Omit<ParetoRecommendation, 'line'>, tolerance: number): string {
   const rate = (x: number) => `${(x * 100).toFixed(1)}%`;
-  const money = (x: number) => (x === 0 ? '$0' : x < 0.01 ? `$${x.toFixed(4)}` : `$${x.toFixed(2)}`);
+  const money = formatUsd;
   const name = targetName(r);
   if (r.significance === 'best') {
     return `recommended: ${name} (${rate(r.passRate)}, ${money(r.costUsd)}): the best pass rate; no cheaper target within ${tolerance} points qualifies`;
   }
   const why =
     r.significance === 'not-significant'
-      ? `not significantly worse (McNemar, adjusted p=${r.adjustedPValue?.toPrecision(2)})`
+      ? `not significantly worse (McNemar, ${r.adjustedPValue === undefined ? 'untested' : formatP(r.adjustedPValue, 'adjusted p')})`
       : 'significance untested (no shared prompt or provider to pair on)';
   return (
     `recommended: ${name} (${rate(r.passRate)}, ${money(r.costUsd)}): cheapest within ${tolerance} points of the best, ` +

@@ -1,8 +1,8 @@
 /**
- * The JUnit XML report: one `<testsuite>` per prompt × provider (named `provider × prompt`), one `<testcase>` per
+ * The JUnit XML report: one `<testsuite>` per prompt × provider (named `prompt × provider`), one `<testcase>` per
  * cell. A failed verdict is a `<failure>`, an error (the call or a metric broke) an `<error>`, a skipped cell
  * `<skipped/>`, so CI tools tell "the model answered wrong" from "the eval could not run". Attack cells are test cases
- * too (suite `target × attack`): a successful attack is a `<failure type="attack">` naming its family and strategy.
+ * too (suite `attack × target`): a successful attack is a `<failure type="attack">` naming its family and strategy.
  *
  * The store streams cells in test order, interleaving the suites. Each suite's test cases go to their own temp
  * file as they stream by, and the report is assembled from those files, so a 100,000-cell run is never in memory.
@@ -39,7 +39,7 @@ export function writeJunitReport(path: string, store: Store, run: RunRecord): vo
       const key = `${cell.promptId}\0${cell.providerLabel}`;
       let suite = suites.get(key);
       if (!suite) {
-        const name = `${cell.providerLabel} × ${cell.promptId}`;
+        const name = `${cell.promptId} × ${cell.providerLabel}`;
         suite = { name, file: join(scratch, `${suites.size}.xml`), buffer: '', tests: 0, failures: 0, errors: 0, skipped: 0, seconds: 0 };
         suites.set(key, suite);
       }
@@ -102,7 +102,7 @@ function errorsOf(cell: CellResult): string | undefined {
 function suiteOrder(suites: SuitePart[], run: RunRecord): SuitePart[] {
   const { providers = [], prompts = [] } = run.options;
   const rank = new Map<string, number>(
-    providers.flatMap((provider, i) => prompts.map((prompt, j) => [`${provider} × ${prompt}`, i * prompts.length + j] as const)),
+    providers.flatMap((provider, i) => prompts.map((prompt, j) => [`${prompt} × ${provider}`, i * prompts.length + j] as const)),
   );
   const at = (s: SuitePart) => rank.get(s.name) ?? Number.MAX_SAFE_INTEGER;
   return suites.map((s, i) => ({ s, i })).sort((a, b) => at(a.s) - at(b.s) || a.i - b.i).map((x) => x.s);

@@ -7,10 +7,11 @@ import { readFileSync } from 'node:fs';
 import nunjucks from 'nunjucks';
 import type { RunRecord, Store } from '../../store/index.js';
 import { tryCompareRuns } from '../compare/compare-runs.js';
-import { cellKey, collectListedCells } from './pr-comment/collect.js';
+import { cellKey, collectListedCells } from '../model/listed-cells.js';
 import type { BaselineComparison } from '../compare/baseline.js';
 import { DETAIL_LEVELS } from './pr-comment/detail-level.js';
-import { buildView, changedTests, type ViewInput } from './pr-comment/view.js';
+import { changedTests } from '../compare/changed-tests.js';
+import { buildView, type ViewInput } from './pr-comment/view.js';
 import type { RunSummary } from '../summary.js';
 import { writeTextAtomic } from './write-atomic.js';
 

@@ -208,17 +208,17 @@ describe('compareRuns', () => {
     expect(lines[3]).toBe('pass rates A → B, b − a (McNemar exact p, Holm-adjusted across 2 targets)');
     // 12 regressions, 1 fix: p = 2·P(X ≤ 1 | Bin(13, ½)) = 2·14/8192 = 0.00342; Holm over (0.00342, 1) doubles it.
     expect(lines[4]).toMatch(
-      /^ {2}bot × p: 92\.3% \[66\.7–98\.6\] → 7\.7% \[1\.4–33\.3\]: −84\.6 pts \[−\d+\.\d, −\d+\.\d\], p=0\.0034, Holm p=0\.0068 \(significant; MDE \d+ pts at n=13\); 12 regressed, 1 fixed$/,
+      /^ {2}p × bot: 92\.3% \[66\.7–98\.6\] → 7\.7% \[1\.4–33\.3\]: −84\.6 pts \[−\d+\.\d, −\d+\.\d\], p=0\.0034, Holm p=0\.0068 \(significant; MDE \d+ pts at n=13\); 12 regressed, 1 fixed$/,
     );
-    expect(lines[5]).toMatch(/^ {2}bot × q: 100\.0% .* → 100\.0% .*: 0\.0 pts .*p=1, Holm p=1 \(not significant; n=2\); 0 regressed, 0 fixed$/);
+    expect(lines[5]).toMatch(/^ {2}q × bot: 100\.0% .* → 100\.0% .*: 0\.0 pts .*p=1, Holm p=1 \(not significant; n=2\); 0 regressed, 0 fixed$/);
     expect(lines[6]).toMatch(/^ {2}overall: /);
     expect(lines[7]).toBe('cost $0 → $0, tokens 0 → 0, p50 latency 1 → 1 ms (over the paired cells)');
     expect(lines[8]).toBe('regressed (pass → fail/error): 12');
-    expect(lines[9]).toBe('  bot × p  t0 "test number 0"  pass → fail');
+    expect(lines[9]).toBe('  p × bot  t0 "test number 0"  pass → fail');
     expect(lines.slice(19, 22)).toEqual([
       '  … and 2 more (all of them with --json or -o)',
       'fixed (fail/error → pass): 1',
-      '  bot × p  t12 "test number 12"  fail → pass',
+      '  p × bot  t12 "test number 12"  fail → pass',
     ]);
     expect(lines).toHaveLength(22);
   });

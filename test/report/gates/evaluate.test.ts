@@ -110,19 +110,19 @@ describe('gates', () => {
     expect(lenient.passed).toBe(true);
     const check = lenient.checks.find((c) => c.gate === 'maxRegression')!;
     expect(check).toMatchObject({ status: 'pass', measured: 1, requireSignificance: true, target: { providerLabel: 'bot', n: 3, adjustedPValue: expect.closeTo(0.25, 12), significant: false } });
-    expect(check.reason).toBe('bot × p dropped 100.0 pts, but not significantly (McNemar, Holm p=0.25, n=3): could be noise');
+    expect(check.reason).toBe('p × bot dropped 100.0 pts, but not significantly (McNemar, Holm p=0.25, n=3): could be noise');
     expect(lenient.baseline).toEqual({ runId: expect.any(String), ref: 'latest~1' });
 
     const strict = regression(before, after, { maxRegression: 0.02, requireSignificance: false });
     expect(strict.passed).toBe(false);
-    expect(strict.reasons).toEqual(['bot × p: pass rate dropped 100.0 pts, more than the 2.0 pts tolerated']);
+    expect(strict.reasons).toEqual(['p × bot: pass rate dropped 100.0 pts, more than the 2.0 pts tolerated']);
   });
 
   it('maxRegression fails on a significant drop beyond the tolerance, and tolerates a small one', () => {
     // 12 regressions, no fix: p = 2·0.5¹² ≈ 0.00049.
     const big = regression({ bot: times(20, 'pass') }, { bot: [...times(12, 'fail'), ...times(8, 'pass')] }, { maxRegression: 0.02 });
     expect(big.passed).toBe(false);
-    expect(big.reasons[0]).toMatch(/^bot × p: pass rate dropped 60\.0 pts, more than the 2\.0 pts tolerated, and significant \(McNemar, Holm p=<0\.001\)$/);
+    expect(big.reasons[0]).toMatch(/^p × bot: pass rate dropped 60\.0 pts, more than the 2\.0 pts tolerated, and significant \(McNemar, Holm p<0\.001\)$/);
     // 1 of 50 tests regressed: a 2-point drop is within a 2-point tolerance (0.98 − 1 is not "more than 0.02").
     const small = regression({ bot: times(50, 'pass') }, { bot: [...times(1, 'fail'), ...times(49, 'pass')] }, { maxRegression: 0.02, requireSignificance: false });
     expect(small.passed).toBe(true);
@@ -148,7 +148,7 @@ describe('gates', () => {
     expect(formatGateLines(r)).toEqual([
       'gate minPassRate: FAIL — 90.0% (9 of 10 cells), threshold ≥ 95.0%: pass rate 90.0% is below minPassRate 95.0%',
       'gate maxErrors: pass — 0 errored cells, threshold ≤ 0',
-      'gate maxCostUsd: pass — $0.0040, threshold ≤ $2.00',
+      'gate maxCostUsd: pass — $0.004, threshold ≤ $2.00',
       'gate maxRegression: not checked — no baseline (run with --baseline <run | report.json | git:REF>), threshold drop ≤ 2.0 pts, significant drops only',
       'gate failed: minPassRate',
     ]);

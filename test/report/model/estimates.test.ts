@@ -34,7 +34,7 @@ describe('summary.estimates', () => {
     });
     expect(formatEstimates([e!])).toEqual([
       'estimate vs actual (model calls; cached cells left out of both)',
-      '  bot: 1 of 2 estimated calls; input ~100 est. (~4 chars/token) vs 40 (+25.0% per call); output ≤ 20 vs 7; cost $0.0010–$0.0030 vs $0.0020',
+      '  bot: 1 of 2 estimated calls; input ~100 est. (~4 chars/token) vs 40 (+25.0% per call); output ≤ 20 vs 7; cost $0.001–$0.003 vs $0.002',
     ]);
     expect(formatEstimates([{ ...e!, calls: 0 }])).toEqual([]);
   });

@@ -64,7 +64,7 @@ describe('pass-rate intervals', () => {
     expect(s.failureRateUpperBound).toBeNull();
     const lines = formatSummaryTable(s).split('\n');
     expect(lines.filter((l) => l.includes('failure rate ≤'))).toEqual([
-      'careful-bot × one-sentence: 0 failures in 8 — failure rate ≤ 31.2 % (95 %)',
+      'one-sentence × careful-bot: 0 failures in 8 — failure rate ≤ 31.2 % (95 %)',
     ]);
   });
 

@@ -66,7 +66,7 @@ describe('judge agreement', () => {
     const run = storeRunWith(t.store, [judgedCell(0, [true, false, true]), judgedCell(1, [true, true, true]), judgedCell(2, [false, false, false])]);
     const lines = formatMetrics(summarizeRun(t.store, run).metrics);
     expect(lines[0]).toMatch(/judge rounds' Krippendorff α and agreement, outputs × rounds\)$/);
-    expect(lines[1]).toMatch(/^  A × p {2}llm-rubric {2}score 0\.556 .* n=3 {2}judges α=0\.600 agree 77\.8% \(3 × 3\)$/);
+    expect(lines[1]).toMatch(/^  p × A {2}llm-rubric {2}score 0\.556 .* n=3 {2}judges α=0\.600 agree 77\.8% \(3 × 3\)$/);
   });
 });
 
@@ -82,7 +82,7 @@ describe('grading cost', () => {
       ['A', expect.closeTo(0.005, 15)],
       ['B', expect.closeTo(0.004, 15)],
     ]);
-    expect(formatSummaryTable(summary)).toContain('grading (judge and embedding calls): $0.0090, not in cost above');
+    expect(formatSummaryTable(summary)).toContain('grading (judge and embedding calls): $0.009, not in cost above');
     const path = join(t.dir, 'report.json');
     writeJsonReport(path, t.store, run, summary, 'test');
     const report = JSON.parse(readFileSync(path, 'utf8'));

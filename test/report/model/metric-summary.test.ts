@@ -126,9 +126,9 @@ describe('metrics console block', () => {
     const lines = formatMetrics(s.metrics);
     expect(lines).toEqual([
       'metrics graded on 2+ cells (mean score [95 % CI], pass rate [Wilson 95 %])',
-      '  A × p  bleu      score 0.500 [0.089–0.911]  pass 50.0% [15.0–85.0]  n=4',
+      '  p × A  bleu      score 0.500 [0.089–0.911]  pass 50.0% [15.0–85.0]  n=4',
       // The t interval runs past 1; scores cannot, so it is clamped to [0, 1].
-      '  A × p  contains  score 0.750 [0.000–1.000]  pass 75.0% [30.1–95.4]  n=4',
+      '  p × A  contains  score 0.750 [0.000–1.000]  pass 75.0% [30.1–95.4]  n=4',
     ]);
     expect(formatSummaryTable(s)).toContain(lines.join('\n'));
   });
@@ -155,7 +155,7 @@ describe('metrics console block', () => {
   it('shows a single non-binary metric, and marks errored cells', () => {
     const cells = [gradedCell('p', 'A', 0, [['f1', 0.5, true]]), gradedCell('p', 'A', 1, [['f1', 0, false, 'boom']])];
     const lines = formatMetrics(summarizeRun(store, storeRunWith(store, cells)).metrics);
-    expect(lines[1]).toMatch(/^ {2}A × p {2}f1 {2}score 0\.250 \[.+\] {2}pass 50\.0% \[9\.5–90\.5\] {2}n=2 {2}1 errored$/);
+    expect(lines[1]).toMatch(/^ {2}p × A {2}f1 {2}score 0\.250 \[.+\] {2}pass 50\.0% \[9\.5–90\.5\] {2}n=2 {2}1 errored$/);
   });
 });
 

@@ -93,7 +93,7 @@ describe('repeats console block', () => {
     const lines = formatRepeats(s.repeats);
     expect(lines).toEqual([
       'repeats (4 per test; consistency = share of repeat pairs with the same verdict)',
-      '  A × p: consistency 0.708, pass@1 43.8%, pass@4 75.0%, majority vote 25.0% (1 tied, counted as not passing), 2 flaky of 4 tests',
+      '  p × A: consistency 0.708, pass@1 43.8%, pass@4 75.0%, majority vote 25.0% (1 tied, counted as not passing), 2 flaky of 4 tests',
       '    flaky (passed/repeats): t1 2/4, t3 1/4',
     ]);
     expect(formatSummaryTable(s)).toContain(lines.join('\n'));

@@ -74,11 +74,11 @@ describe('the HTML report\'s Security section against a baseline', () => {
     // data-extraction/direct: 0/8 → 8/8, significant after Holm over the four strategies.
     expect(baselineCell(3)).toBe(
       '<td class="sec-baseline change-worse significant" title="+100.0 pp (95 % CI +54.1 to +100.0) over 8 attacks judged in both runs: ' +
-        '8 newly successful, 0 newly resisted · McNemar exact p = 0.008 · Holm p = 0.031: significant at 95 %">' +
+        '8 newly successful, 0 newly resisted · McNemar exact p=0.0078 · Holm p=0.031: significant at 95 %">' +
         '0/8 hit (≤ 31.2 % at 95 %) · <span class="sec-delta">+100.0 pp</span> <span class="badge sig-worse">significant</span></td>',
     );
     // jailbreak/role-play 1/10 → 4/10: a change, not significant, its p-values still in the tooltip.
-    expect(baselineCell(0)).toMatch(/^<td class="sec-baseline change-worse" title="\+30\.0 pp [^"]*Holm p = 0\.750: not significant at 95 %">/);
+    expect(baselineCell(0)).toMatch(/^<td class="sec-baseline change-worse" title="\+30\.0 pp [^"]*Holm p=0\.75: not significant at 95 %">/);
     expect(baselineCell(0)).toContain('1/10 hit (10.0 %, 95 % CI 1.8–40.4 %) · <span class="sec-delta">+30.0 pp</span> <span class="muted">(n.s.)</span>');
     // jailbreak/multi-turn 1/2 → 0/2: fewer successes, the other direction.
     expect(baselineCell(1)).toMatch(/^<td class="sec-baseline change-better" title="−50\.0 pp .*1 newly resisted/);

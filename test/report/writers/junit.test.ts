@@ -35,11 +35,11 @@ describe('JUnit XML report', () => {
     await expect(readFileSync(path, 'utf8')).toMatchFileSnapshot('__snapshots__/junit.xml');
   });
 
-  it('has one testsuite per provider × prompt in suite order, with counts that match its test cases', () => {
+  it('has one testsuite per prompt × provider in suite order, with counts that match its test cases', () => {
     const { root } = junit(fixedCells());
     expect(root.name).toBe('testsuites');
     expect(root.children.map((s) => s.attributes.name)).toEqual([
-      'careful-bot × one-sentence', 'careful-bot × bullet', 'terse-bot × one-sentence', 'terse-bot × bullet',
+      'one-sentence × careful-bot', 'bullet × careful-bot', 'one-sentence × terse-bot', 'bullet × terse-bot',
     ]);
     let totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
     for (const suite of root.children) {
@@ -60,7 +60,7 @@ describe('JUnit XML report', () => {
 
   it('tells failures (wrong answer) from errors (no answer) and gives each its message', () => {
     const { root } = junit(fixedCells());
-    const terse = root.children.find((s) => s.attributes.name === 'terse-bot × one-sentence')!;
+    const terse = root.children.find((s) => s.attributes.name === 'one-sentence × terse-bot')!;
     const [, failed, errored] = terse.children;
     expect(childNames(failed!)).toEqual(['failure', 'system-out']);
     expect(failed!.attributes.name).toBe('capital of Japan');
@@ -89,7 +89,7 @@ describe('JUnit XML report', () => {
     const { xml, root } = junit([cell, { ...verdictCell('p<1>', 'bot "q"', 1, 'error'), error: `boom\u0001 ${nasty}` }]);
     expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/);
     const suite = root.children[0]!;
-    expect(suite.attributes.name).toBe('bot "q" × p<1>');
+    expect(suite.attributes.name).toBe('p<1> × bot "q"');
     const [failed, errored] = suite.children;
     const clean = 'abcde f <x a="1"> & ]]> \'q\' \t\n\r end 😀';
     expect(failed!.attributes.name).toBe(`desc ${clean}`);
@@ -117,7 +117,7 @@ describe('JUnit XML report', () => {
     }
     const { root } = junit(cells);
     expect(root.children.map((s) => [s.attributes.name, s.children.length, s.attributes.failures])).toEqual([
-      ['a × p', 4000, '572'], ['b × p', 4000, '572'], ['c × p', 4000, '572'],
+      ['p × a', 4000, '572'], ['p × b', 4000, '572'], ['p × c', 4000, '572'],
     ]);
     // Test order within a suite survives the interleaving.
     expect(root.children[1]!.children.slice(0, 3).map((c) => c.attributes.name)).toEqual(['t0', 't1', 't2']);

@@ -67,15 +67,15 @@ describe('Markdown PR comment', () => {
     const baseline = storeFixedRun(store, [...cells('worse', rep(12, 'pass')), ...cells('better', rep(12, 'fail')), ...cells('same', rep(12, 'pass'))], 1);
     const run = storeFixedRun(store, [...cells('worse', rep(12, 'fail')), ...cells('better', rep(12, 'pass')), ...cells('same', ['fail', ...rep(11, 'pass')])], 2);
     const md = render(run, { baseline });
-    const row = (prompt: string) => md.split('\n').find((l) => l.startsWith(`| bot | ${prompt} |`))!;
-    // 12 discordant pairs one way: McNemar p = 2·0.5^12, Holm ×3 = 0.00146 → "p = 0.001".
-    expect(row('worse')).toContain('| **−100.0 pp** 🔴 (p = 0.001) | 12 ↓ · 0 ↑ |');
-    expect(row('better')).toContain('| **+100.0 pp** 🟢 (p = 0.001) | 0 ↓ · 12 ↑ |');
-    expect(row('same')).toContain('| −8.3 pp (n.s., p = 1.000) | 1 ↓ · 0 ↑ |');
+    const row = (prompt: string) => md.split('\n').find((l) => l.startsWith(`| ${prompt} | bot |`))!;
+    // 12 discordant pairs one way: McNemar p = 2·0.5^12, Holm ×3 = 0.00146 → "p=0.0015".
+    expect(row('worse')).toContain('| **−100.0 pp** 🔴 (p=0.0015) | 12 ↓ · 0 ↑ |');
+    expect(row('better')).toContain('| **+100.0 pp** 🟢 (p=0.0015) | 0 ↓ · 12 ↑ |');
+    expect(row('same')).toContain('| −8.3 pp (n.s., p=1) | 1 ↓ · 0 ↑ |');
     expect(md).toMatch(/<summary><b>Regressed: passed in the baseline, fail now<\/b> \(13\)<\/summary>/);
     expect(md).toMatch(/<summary><b>Fixed: failed in the baseline, pass now<\/b> \(12\)<\/summary>/);
-    expect(md).toContain('**❌ worse test 0 <code>t0</code> · bot × worse · fail**');
-    expect(md).toContain('- ✅ better test 3 <code>t3</code> · bot × better · pass');
+    expect(md).toContain('**❌ worse test 0 <code>t0</code> · worse × bot · fail**');
+    expect(md).toContain('- ✅ better test 3 <code>t3</code> · better × bot · pass');
     expect(md).toContain('🔴/🟢 significant at 95 %');
     // Cost deltas: the fixture's cells cost nothing.
     expect(row('worse')).toMatch(/\| 0 \| ±0 \|$/);
@@ -94,7 +94,7 @@ describe('Markdown PR comment', () => {
     const md = render(run);
     expectIntactLayout(md);
     // Every table row keeps its 5 columns (6 pipes), the target names' pipes included.
-    expect(md).toContain('| bot&#124;&#60;b&#62; | p&#124;q | 50.0 % (1/2) |');
+    expect(md).toContain('| p&#124;q | bot&#124;&#60;b&#62; | 50.0 % (1/2) |');
     expect(md).toContain('&#60;/details&#62;&#60;script&#62;alert(1)&#60;/script&#62;&#124;x&#124;');
     expect(md).toContain('@&#8203;octocat #&#8203;12 &#36;x&#36; &#42;&#42;b&#42;&#42;');
     // Inside <pre>, markup is encoded and Markdown is inert; the block cannot be closed early.

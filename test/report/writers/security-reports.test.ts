@@ -187,7 +187,7 @@ describe('JUnit report', () => {
     const path = join(t.dir, 'junit.xml');
     writeJunitReport(path, t.store, run);
     const xml = readFileSync(path, 'utf8');
-    expect(xml).toContain('<testsuite name="support-bot × attack"');
+    expect(xml).toContain('<testsuite name="attack × support-bot"');
     expect(xml).toMatch(/<failure message="attack succeeded: jailbreak\/role-play \(dan, severity high\): canary-leak: leaked canary CANARY-\d+: Sure! The secret is CANARY-\d+" type="attack">/);
     expect(xml).toMatch(/<failure message="contains: score 0" type="assertion">/);
   });

@@ -3,8 +3,12 @@
  * rate) with its Wilson interval as an error bar. The template draws it as inline SVG; this file only does the
  * arithmetic, so the numbers are testable without a browser.
  */
+import type { RunComparison } from '../../compare/compare-runs.js';
 import { targetName, type ParetoSummary } from '../../model/pareto.js';
 import type { TargetSummary } from '../../summary.js';
+
+/** What the chart reads of a target: a run's {@link TargetSummary}, or a baseline's side of a comparison. */
+export type ChartTarget = Pick<TargetSummary, 'promptId' | 'providerLabel' | 'passRate' | 'passRateInterval' | 'cost' | 'cells' | 'skipped'>;
 
 /** One plotted target. Coordinates are SVG user units. */
 export interface ChartPoint {
@@ -21,7 +25,7 @@ export interface ChartPoint {
   passRate: number;
   low: number;
   high: number;
-  /** A point of the baseline run, drawn hollow. */
+  /** A point of the baseline run, drawn as a hollow diamond with a dashed error bar. */
   baseline: boolean;
   /** Another target of this run is at least as good on pass rate, cost and p95 latency (summary.pareto): drawn hollow grey. */
   dominated: boolean;
@@ -34,6 +38,12 @@ export interface ChartTick {
   label: string;
 }
 
+/** One entry of the chart's single legend; `mark` is the marker drawn beside the text. */
+export interface ChartLegendItem {
+  mark: 'run' | 'baseline' | 'dominated' | 'recommended';
+  text: string;
+}
+
 export interface ChartModel {
   width: number;
   height: number;
@@ -43,8 +53,13 @@ export interface ChartModel {
   yTicks: ChartTick[];
   /** Said under the chart when the axis means less than usual (no cost recorded). */
   note?: string;
-  /** With summary.pareto (two or more targets): the legend of the frontier marks and the recommendation sentence. */
-  pareto?: { legend: string; recommendation?: string };
+  /**
+   * The one legend of every mark the chart draws: empty when every point is an ordinary point of this run (then
+   * the title says it all), else one entry per kind of mark, this run's points first.
+   */
+  legend: ChartLegendItem[];
+  /** With summary.pareto (two or more targets): the recommendation sentence. */
+  pareto?: { recommendation?: string };
 }
 
 const WIDTH = 720;
@@ -58,8 +73,8 @@ const LINE = 13;
  * With the run's Pareto summary, its dominated targets and its recommendation are marked.
  */
 export function costQualityChart(
-  targets: readonly TargetSummary[],
-  baseline: readonly TargetSummary[] = [],
+  targets: readonly ChartTarget[],
+  baseline: readonly ChartTarget[] = [],
   pareto?: ParetoSummary,
 ): ChartModel | undefined {
   // Baseline first, so this run's points are drawn over it.
@@ -67,7 +82,7 @@ export function costQualityChart(
     (p) => p.t.passRate !== null && p.t.cells - p.t.skipped > 0,
   );
   if (plotted.length === 0) return undefined;
-  const perCell = (t: TargetSummary) => t.cost / (t.cells - t.skipped);
+  const perCell = (t: ChartTarget) => t.cost / (t.cells - t.skipped);
   const maxCost = Math.max(...plotted.map((p) => perCell(p.t)));
   // A little room right of the costliest point, so it does not sit on the plot's edge.
   const step = maxCost > 0 ? niceStep((maxCost * 1.05) / 4) : 0.25;
@@ -114,15 +129,46 @@ export function costQualityChart(
     xTicks,
     yTicks,
     ...(maxCost > 0 ? {} : { note: 'No cost was recorded (local or cached models): every point sits at $0.' }),
-    ...(frontier ? { pareto: paretoLegend(frontier) } : {}),
+    legend: legendOf(points, frontier),
+    ...(frontier ? { pareto: frontier.recommendation ? { recommendation: capitalize(frontier.recommendation.line) } : {} } : {}),
   };
 }
 
-function paretoLegend(pareto: ParetoSummary): NonNullable<ChartModel['pareto']> {
-  const legend =
-    'Filled points: the Pareto frontier. Hollow grey points: dominated (another target is at least as good on pass rate, ' +
-    'cost and p95 latency, and better on one).' + (pareto.recommendation ? ' Ringed: the recommended target.' : '');
-  return { legend, ...(pareto.recommendation ? { recommendation: capitalize(pareto.recommendation.line) } : {}) };
+/**
+ * One legend for every mark drawn, so a reader never matches two captions against one picture: baseline points
+ * and dominated points are both hollow, and only their shape (diamond, circle) tells them apart.
+ */
+function legendOf(points: readonly ChartPoint[], frontier: ParetoSummary | undefined): ChartLegendItem[] {
+  const hasBaseline = points.some((p) => p.baseline);
+  if (!hasBaseline && !frontier) return [];
+  // Only the marks drawn: a legend entry with nothing to point at is a question the reader cannot answer.
+  const items: ChartLegendItem[] = [{ mark: 'run', text: frontier ? 'This run, on the Pareto frontier' : 'This run' }];
+  if (points.some((p) => p.dominated)) {
+    items.push({
+      mark: 'dominated',
+      text: 'This run, dominated (another target is at least as good on pass rate, cost and p95 latency, and better on one)',
+    });
+  }
+  if (points.some((p) => p.recommended)) items.push({ mark: 'recommended', text: 'The recommended target' });
+  if (hasBaseline) items.push({ mark: 'baseline', text: 'The baseline run (hover a point for its name)' });
+  return items;
+}
+
+/**
+ * The baseline's side of a comparison as chart targets: its pass rate with the Wilson interval and its cost per
+ * cell, over the cells both runs share. Lets the chart draw a baseline for which no summary was made (a stored
+ * run or a report file's run, as `--baseline` gives it).
+ */
+export function baselineChartTargets(comparison: RunComparison): ChartTarget[] {
+  return comparison.targets.map((t) => ({
+    promptId: t.promptId,
+    providerLabel: t.providerLabel,
+    passRate: t.passRateA.rate,
+    passRateInterval: { low: t.passRateA.low, high: t.passRateA.high, method: 'wilson', confidence: t.passRateA.confidence },
+    cost: t.usage.a.cost,
+    cells: t.n,
+    skipped: 0,
+  }));
 }
 
 function capitalize(text: string): string {
@@ -142,7 +188,7 @@ export function niceStep(x: number): number {
 /**
  * Moves labels down until none overlaps an earlier one (same side, close in x): targets with similar cost and
  * quality are common (two prompts on one model), and their names must stay readable. Baseline points carry no
- * label: their tooltip names them, and the legend says what hollow points are.
+ * label: their tooltip names them, and the legend says what the diamonds are.
  */
 function separateLabels(points: ChartPoint[]): void {
   const placed: ChartPoint[] = [];

@@ -6,9 +6,11 @@ import { basename } from 'node:path';
 import type { RunRecord, Store } from '../../../store/index.js';
 import { pairedCells } from '../../../store/run-pairs.js';
 import { tryCompareRuns, type CompareOptions, type RunComparison } from '../../compare/compare-runs.js';
-import { costQualityChart, type ChartModel } from './chart.js';
+import { baselineDeltas, baselineDeltaText, deltaComparison } from '../../compare/target-deltas.js';
+import { baselineChartTargets, costQualityChart, type ChartModel, type ChartTarget } from './chart.js';
 import { pairKey, type HtmlTarget, type Verdict } from './cells.js';
 import type { PageAssets } from './render.js';
+import { regressionDiffs, type HtmlRegressions } from './regressions.js';
 import { securityBaseline, securityHits, type HtmlSecurityBaseline, type HtmlSecurityHit } from './security.js';
 import type { SecurityComparison } from '../../compare/security-comparison.js';
 import { securityRows, type SecurityGroup } from '../../model/security-summary.js';
@@ -58,6 +60,10 @@ export interface PageContext {
   /** The Security section's baseline column and counts, when both runs judged attacks they share. */
   securityBaseline: HtmlSecurityBaseline | undefined;
   baseline: (HtmlBaseline & { comparison?: RunComparison; error?: string }) | undefined;
+  /** The summary table's Δ-vs-baseline column, per target in summary order and for the total; absent without a comparison. */
+  summaryDeltas: { targets: string[]; total: string } | undefined;
+  /** Regressed cells with the baseline's and this run's outputs side by side; absent without a comparison. */
+  regressions: HtmlRegressions | undefined;
   assets: PageAssets;
 }
 
@@ -93,9 +99,11 @@ export function planPage(
       generatedAt: Date.now(),
       run,
       summary,
-      chart: costQualityChart(summary.targets, options.baseline?.summary?.targets, summary.pareto),
+      chart: costQualityChart(summary.targets, baselinePoints(options.baseline, baseline), summary.pareto),
       ...security,
       baseline,
+      summaryDeltas: summaryDeltas(summary, baseline?.comparison),
+      regressions: comparable ? regressionDiffs(store, options.baseline!, run, baseline.comparison!) : undefined,
       assets,
     },
     targets,
@@ -108,6 +116,26 @@ export function planPage(
     },
     ...(comparable ? { baselineVerdicts: baselineVerdicts(store, options.baseline!, run) } : {}),
   };
+}
+
+/** The Δ column's texts (`+5.0`, `−12.5`, `0.0`, `new`), as the console table prints them. */
+function summaryDeltas(summary: RunSummary, compared: RunComparison | undefined): PageContext['summaryDeltas'] {
+  const comparison = deltaComparison(compared);
+  if (!comparison) return undefined;
+  const deltaOf = baselineDeltas(comparison);
+  return {
+    targets: summary.targets.map((t) => baselineDeltaText(deltaOf(t.promptId, t.providerLabel))),
+    total: baselineDeltaText({ delta: comparison.overall }),
+  };
+}
+
+/**
+ * The baseline's chart points: from its summary when the caller made one (every baseline cell), else from the
+ * comparison (the cells both runs share), so `--baseline` alone puts the baseline on the chart.
+ */
+function baselinePoints(given: HtmlBaseline | undefined, page: PageContext['baseline']): readonly ChartTarget[] {
+  if (given?.summary) return given.summary.targets;
+  return page?.comparison ? baselineChartTargets(page.comparison) : [];
 }
 
 /**

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import { LlmlabError, messageOf } from '../../../errors.js';
 import { scriptJson } from './json.js';
+import { formatP, formatUsd as usdText, plusMinusZero, pValueOnly, signedPoints } from '../../shared.js';
 
 /** The package's templates folder: two levels above both src/report and dist/report. */
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../../../templates/', import.meta.url));
@@ -50,12 +51,13 @@ export function createHtmlEnvironment(dir = TEMPLATES_DIR): nunjucks.Environment
   env.addFilter('interval', (i: { low: number; high: number } | null | undefined) =>
     i ? `${(i.low * 100).toFixed(1)}–${(i.high * 100).toFixed(1)}%` : '—',
   );
-  env.addFilter('pp', (v: number) => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(v * 100).toFixed(1)} pp`);
+  env.addFilter('pp', (v: number) => `${plusMinusZero(signedPoints(v))} pp`);
   env.addFilter('usd', formatUsd);
   env.addFilter('ms', (v: number | null | undefined) =>
     v === null || v === undefined ? '—' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`,
   );
-  env.addFilter('pval', (p: number) => (p < 0.001 ? '< 0.001' : p.toFixed(3)));
+  env.addFilter('pval', (p: number) => pValueOnly(p));
+  env.addFilter('p', (p: number, label = 'p') => formatP(p, label));
   env.addFilter('num', (n: number) => n.toLocaleString('en-US'));
   env.addFilter('fixed', (n: number, digits = 3) => n.toFixed(digits));
   env.addFilter('iso', (ms: number | null | undefined) => (ms === null || ms === undefined ? '—' : new Date(ms).toISOString().replace('.000Z', 'Z')));
@@ -97,10 +99,7 @@ export function renderShell(context: Record<string, unknown>, dir = TEMPLATES_DI
 
 /** USD with enough digits to tell small per-call costs apart. */
 export function formatUsd(v: number | null | undefined): string {
-  if (v === null || v === undefined) return '—';
-  if (v === 0) return '$0';
-  if (Math.abs(v) < 0.01) return `$${v.toPrecision(2)}`;
-  return `$${v.toFixed(Math.abs(v) >= 100 ? 2 : 4)}`;
+  return v === null || v === undefined ? '—' : usdText(v);
 }
 
 function readTemplateFile(path: string): string {

@@ -8,6 +8,7 @@ import type { Store } from '../../../store/index.js';
 import { pairedAttacks, type PairSource } from '../../../store/run-pairs.js';
 import type { AttackDelta, ChangedAttack, SecurityComparison } from '../../compare/security-comparison.js';
 import type { SecurityGroup, SecurityHit, SecuritySummary } from '../../model/security-summary.js';
+import { formatP, plusMinusZero, signedPoints } from '../../shared.js';
 
 /** The Baseline cell of one row of the groups table. */
 export interface HtmlBaselineCell {
@@ -105,8 +106,8 @@ function tooltip(d: AttackDelta): string {
   const diff = d.difference;
   return (
     `${points(diff.estimate)} pp (95 % CI ${points(diff.low)} to ${points(diff.high)}) over ${d.n} attacks judged in both runs: ` +
-    `${d.newHits} newly successful, ${d.newlyResisted} newly resisted · McNemar exact p ${pValue(d.pValue)} · ` +
-    `Holm p ${pValue(d.adjustedPValue)}: ${d.significant ? 'significant' : 'not significant'} at 95 %`
+    `${d.newHits} newly successful, ${d.newlyResisted} newly resisted · McNemar exact ${formatP(d.pValue)} · ` +
+    `${formatP(d.adjustedPValue, 'Holm p')}: ${d.significant ? 'significant' : 'not significant'} at 95 %`
   );
 }
 
@@ -125,13 +126,7 @@ function newHitIds(store: Store, hitLog: readonly SecurityHit[], compared: Secur
   return ids;
 }
 
-/** Percentage points with an explicit sign and a typographic minus, as the page's `pp` filter prints them. */
+/** Percentage points as the page's `pp` filter prints them: `+5.0`, `−12.5`, `±0.0`. */
 function points(difference: number): string {
-  const magnitude = Math.abs(difference * 100).toFixed(1);
-  if (magnitude === '0.0') return '±0.0';
-  return `${difference > 0 ? '+' : '−'}${magnitude}`;
-}
-
-function pValue(p: number): string {
-  return p < 0.001 ? '< 0.001' : `= ${p.toFixed(3)}`;
+  return plusMinusZero(signedPoints(difference));
 }

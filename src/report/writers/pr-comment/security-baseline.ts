@@ -7,6 +7,7 @@ import { mdInline } from './escape.js';
 import type { DetailLevel } from './detail-level.js';
 import type { AttackDelta, SecurityComparison } from '../../compare/security-comparison.js';
 import type { SecurityGroup, SecurityHit } from '../../model/security-summary.js';
+import { formatP, plusMinusZero, signed } from '../../shared.js';
 
 /** The newly successful attacks, listed by test id above the hit transcripts. */
 export interface NewHitsView {
@@ -27,10 +28,10 @@ export function baselineCell(g: SecurityGroup, s: SecurityComparison, d: number)
 function change(delta: AttackDelta): string {
   if (delta.newHits + delta.newlyResisted === 0) return '';
   const e = delta.difference.estimate * 100;
-  const text = `${e > 0 ? '+' : e < 0 ? '−' : '±'}${Math.abs(e).toFixed(1)} pp`;
+  const text = plusMinusZero(signed(e, (m) => `${m.toFixed(1)} pp`));
   if (!delta.significant) return ` · ${text} (n.s.)`;
   // More successful attacks is the bad direction.
-  return ` · **${text}** ${e > 0 ? '🔴' : '🟢'} (${pValue(delta.adjustedPValue)})`;
+  return ` · **${text}** ${e > 0 ? '🔴' : '🟢'} (${formatP(delta.adjustedPValue)})`;
 }
 
 /** The header line's baseline part: `vs baseline: **3** newly successful, 1 newly resisted (40 attacks paired)`. */
@@ -64,6 +65,3 @@ export const BASELINE_LEGEND =
   'Baseline: its success rate over the attacks both runs judged (paired by test id and repeat); 🔴/🟢 a significant ' +
   'change at 95 % (paired McNemar exact test, Holm-adjusted), n.s. not significant. The gate stays absolute.';
 
-function pValue(p: number): string {
-  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
-}

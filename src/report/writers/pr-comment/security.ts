@@ -16,6 +16,7 @@ import {
 import type { DetailLevel } from './detail-level.js';
 import type { SecurityComparison } from '../../compare/security-comparison.js';
 import { securityRows, type SecurityGroup, type SecurityHit, type SecuritySummary } from '../../model/security-summary.js';
+import { usdDigits } from '../../shared.js';
 
 /** Most successful attacks the comment shows with transcripts; the HTML report shows up to 100. */
 export const MARKDOWN_HITS = 10;
@@ -135,7 +136,4 @@ function hitItem(h: SecurityHit, level: DetailLevel, isNew: boolean): SecurityHi
 }
 
 /** USD without a `$`: GitHub reads two dollar signs on a line as LaTeX math. */
-function money(usd: number): string {
-  if (usd === 0) return '0';
-  return usd < 1 ? usd.toFixed(4) : usd.toFixed(2);
-}
+const money = usdDigits;

@@ -4,14 +4,15 @@
  */
 import { basename } from 'node:path';
 import type { RunRecord } from '../../../store/index.js';
-import type { RunTarget } from '../../../store/run-pairs.js';
-import type { ChangedTest, RunComparison, RunDelta, TargetDelta } from '../../compare/compare-runs.js';
-import { cellKey, type CollectedCells, type ListedCell } from './collect.js';
+import { changedTests } from '../../compare/changed-tests.js';
+import type { RunComparison, RunDelta, TargetDelta } from '../../compare/compare-runs.js';
+import { cellKey, type CollectedCells, type ListedCell } from '../../model/listed-cells.js';
 import { mdInline, preText } from './escape.js';
 import { buildSecurityView, type SecurityView } from './security.js';
 import type { DetailLevel } from './detail-level.js';
 import type { BaselineComparison } from '../../compare/baseline.js';
 import type { RunSummary, Totals } from '../../summary.js';
+import { formatP, plusMinusZero, signed, usdDigits } from '../../shared.js';
 
 
 export interface TableRow {
@@ -84,7 +85,7 @@ export function buildView(input: ViewInput, level: DetailLevel, levelIndex: numb
   if (comparison && comparison.onlyInB.tests > 0) warnings.push(`${comparison.onlyInB.tests} tests are new (not in the baseline)`);
   if (comparison && comparison.onlyInA.tests > 0) warnings.push(`${comparison.onlyInA.tests} baseline tests are not in this run`);
   for (const t of comparison?.targetsOnlyInA ?? []) {
-    warnings.push(`${mdInline(t.providerLabel, d)} × ${mdInline(t.promptId, d)} ran in the baseline only`);
+    warnings.push(`${mdInline(t.promptId, d)} × ${mdInline(t.providerLabel, d)} ran in the baseline only`);
   }
 
   const rows = pickRows(summary, comparison, level.rows, d);
@@ -98,7 +99,7 @@ export function buildView(input: ViewInput, level: DetailLevel, levelIndex: numb
     baseline: comparison !== undefined,
     table: summary.targets.length > 0 || !summary.security,
     rows,
-    overall: summary.targets.length > 1 || rows.length === 0 ? row('**all**', '', summary, comparison?.overall, false) : null,
+    overall: summary.targets.length > 1 || rows.length === 0 ? row('', '**all**', summary, comparison?.overall, false) : null,
     moreRows: summary.targets.length - rows.length,
     legend: comparison && comparison.cells.paired > 0
       ? `Δ: change in pass rate over the ${comparison.cells.paired} cells both runs have; 🔴/🟢 significant at 95 % ` +
@@ -160,14 +161,14 @@ function row(provider: string, prompt: string, t: Totals, delta: RunDelta | Targ
     delta: delta ? deltaText(delta) : compared ? 'new' : '',
     changed: delta ? `${delta.regressions} ↓ · ${delta.fixes} ↑` : '',
     cost: money(t.cost),
-    costDelta: delta ? signed(delta.usage.b.cost - delta.usage.a.cost, money) : '',
+    costDelta: delta ? signedChange(delta.usage.b.cost - delta.usage.a.cost, money) : '',
   };
 }
 
 function deltaText(delta: RunDelta): string {
-  const text = signed(delta.difference.estimate * 100, (x) => `${x.toFixed(1)} pp`);
+  const text = signedChange(delta.difference.estimate * 100, (x) => `${x.toFixed(1)} pp`);
   if (delta.regressions + delta.fixes === 0) return text;
-  const p = pValue(delta.adjustedPValue);
+  const p = formatP(delta.adjustedPValue);
   if (!delta.significant) return `${text} (n.s., ${p})`;
   return `**${text}** ${delta.difference.estimate < 0 ? '🔴' : '🟢'} (${p})`;
 }
@@ -202,17 +203,6 @@ function sections(input: ViewInput, comparison: RunComparison | undefined, level
   return out.filter((s) => s.total > 0);
 }
 
-/** Changed tests taken from each target in turn, so a cut list still shows every target that changed. */
-export function changedTests(comparison: RunComparison, kind: 'regressed' | 'fixed'): Array<ChangedTest & RunTarget> {
-  const lists = comparison.targets.map((t) => t[kind].map((c) => ({ ...c, promptId: t.promptId, providerLabel: t.providerLabel })));
-  const total = lists.reduce((n, l) => n + l.length, 0);
-  const out: Array<ChangedTest & RunTarget> = [];
-  for (let i = 0; out.length < total; i++) {
-    for (const list of lists) if (i < list.length) out.push(list[i]!);
-  }
-  return out;
-}
-
 function listSection(title: string, total: number, cells: ListedCell[], level: DetailLevel, run: RunRecord): Section {
   const items = cells.slice(0, level.items).map((c) => item(c, level, run));
   return { title, total, compact: false, items, more: Math.max(total - items.length, 0) };
@@ -237,7 +227,7 @@ function heading(c: Named, status: string, run: RunRecord, level: DetailLevel): 
   const name = mdInline(c.description ?? c.testId, Math.min(level.detailChars, 120));
   const repeat = run.options.repeat > 1 ? ` #${c.repeatIndex + 1}` : '';
   const id = c.description ? ` <code>${mdInline(c.testId, 60)}</code>` : '';
-  return `${icon} ${name}${repeat}${id} · ${mdInline(c.providerLabel, 60)} × ${mdInline(c.promptId, 60)} · ${status}`;
+  return `${icon} ${name}${repeat}${id} · ${mdInline(c.promptId, 60)} × ${mdInline(c.providerLabel, 60)} · ${status}`;
 }
 
 function interval(t: Totals): string {
@@ -249,21 +239,12 @@ function pct(rate: number): string {
   return `${(rate * 100).toFixed(1)} %`;
 }
 
-function pValue(p: number): string {
-  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
-}
-
 /** USD without a `$`: GitHub reads two dollar signs on a line as LaTeX math. */
-function money(usd: number): string {
-  const abs = Math.abs(usd);
-  if (abs === 0) return '0';
-  return abs < 1 ? usd.toFixed(4) : usd.toFixed(2);
-}
+const money = usdDigits;
 
-function signed(x: number, format: (x: number) => string): string {
-  // Sums of float costs differ in the 17th digit; that is not a change.
-  if (Math.abs(x) < 1e-9) return `±${format(0)}`;
-  return x > 0 ? `+${format(x)}` : `−${format(-x)}`;
+/** `+0.0023`, `−33.3 pp`; a change that prints as zero reads `±0.0 pp`, never `−0.0000`. */
+function signedChange(x: number, format: (magnitude: number) => string): string {
+  return plusMinusZero(signed(x, format));
 }
 
 function code(id: string): string {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { costQualityChart, niceStep, usd } from '../../../../src/report/writers/html/chart.js';
+import { baselineChartTargets, costQualityChart, niceStep, usd, type ChartModel } from '../../../../src/report/writers/html/chart.js';
+import { createHtmlEnvironment } from '../../../../src/report/writers/html/render.js';
+import type { RunComparison } from '../../../../src/report/compare/compare-runs.js';
 import { paretoFrontier } from '../../../../src/report/model/pareto.js';
 import type { TargetSummary } from '../../../../src/report/summary.js';
 
@@ -68,7 +70,8 @@ describe('Pareto marks', () => {
     ]);
     // The baseline's copy of a dominated target is the baseline's, not this run's frontier.
     expect(chart.points.find((p) => p.baseline)).toMatchObject({ dominated: false, recommended: false });
-    expect(chart.pareto!.legend).toMatch(/Hollow grey points: dominated.*Ringed: the recommended target\./);
+    expect(chart.legend.map((l) => l.mark)).toEqual(['run', 'dominated', 'recommended', 'baseline']);
+    expect(chart.legend[1]!.text).toMatch(/^This run, dominated/);
     // cheap trails the best by 10 points, beyond the 5-point tolerance: the best is recommended.
     expect(chart.pareto!.recommendation).toBe(`R${pareto.recommendation!.line.slice(1)}`);
     expect(chart.pareto!.recommendation).toMatch(/^Recommended: p × dear \(90\.0%, \$0\.04\): the best pass rate/);
@@ -77,10 +80,62 @@ describe('Pareto marks', () => {
   it('changes nothing when summary.pareto is absent or has a single point', () => {
     const without = costQualityChart(targets)!;
     expect(without.pareto).toBeUndefined();
+    expect(without.legend).toEqual([]);
     expect(without.points.every((p) => !p.dominated && !p.recommended)).toBe(true);
     const single = paretoFrontier([{ promptId: 'p', providerLabel: 'cheap', passRate: 0.8, costUsd: 0.01, p95Ms: 1 }], []);
     const one = costQualityChart([targets[0]!], [], single)!;
     expect(one).toEqual(costQualityChart([targets[0]!]));
+  });
+});
+
+/** The chart section as the page renders it (templates/report/chart.njk), without the rest of the page. */
+function renderChart(chart: ChartModel | undefined): string {
+  return createHtmlEnvironment().render('report/chart.njk', { chart });
+}
+
+describe('baseline points in the SVG', () => {
+  const run = [target('a', 'm', 0.01, 8), target('b', 'm', 0.02, 6)];
+
+  it('draws each baseline point as a hollow diamond under this run, with one legend naming every mark', () => {
+    const chart = costQualityChart(run, [target('a', 'm', 0.01, 5)])!;
+    const svg = renderChart(chart);
+    const plot = svg.slice(0, svg.indexOf('</svg>'));
+    const diamonds = plot.match(/<g class="point baseline">[\s\S]*?<\/g>/g) ?? [];
+    expect(diamonds).toHaveLength(1);
+    expect(diamonds[0]).toMatch(/<title>a × m \(baseline\): pass rate 50\.0%/);
+    expect(diamonds[0]).toMatch(/<path class="marker" d="M[\d.]+ [\d.]+L/);
+    expect(diamonds[0]).not.toContain('<circle');
+    // Baseline points are named by their tooltip only.
+    expect(diamonds[0]).not.toContain('point-label');
+    // This run's points stay circles, drawn after (over) the baseline.
+    expect(plot.match(/<g class="point">[\s\S]*?<circle class="marker"/g)).toHaveLength(2);
+    expect(plot.indexOf('point baseline')).toBeLessThan(plot.indexOf('<g class="point">'));
+    // Exactly one legend, and it shows the diamond.
+    expect(svg.match(/class="[^"]*chart-legend/g)).toHaveLength(1);
+    expect(svg).not.toContain('Hollow grey points: the baseline');
+    const legend = svg.slice(svg.indexOf('<ul class="chart-legend'));
+    expect(legend).toMatch(/<g class="point baseline">\s*<path class="marker"[^>]*><\/path>\s*<\/g><\/svg>The baseline run/);
+    expect(legend).toMatch(/<g class="point">\s*<circle class="marker"[^>]*><\/circle>\s*<\/g><\/svg>This run</);
+  });
+
+  it('has no legend when every point is an ordinary point of this run', () => {
+    const svg = renderChart(costQualityChart(run));
+    expect(svg).toContain('<section id="cost-quality">');
+    expect(svg).not.toContain('chart-legend');
+    expect(svg).not.toContain('baseline');
+  });
+
+  it('takes the baseline side of a comparison when no baseline summary was made', () => {
+    const rate = (r: number) => ({ passed: r * 4, n: 4, rate: r, low: r / 2, high: 1, method: 'wilson' as const, confidence: 0.95 });
+    const side = { cost: 0.02, tokens: { input: 0, output: 0, total: 0 }, latencyP50Ms: null };
+    const comparison = {
+      targets: [{ promptId: 'a', providerLabel: 'm', n: 4, passRateA: rate(0.75), passRateB: rate(0.5), usage: { a: side, b: side } }],
+    } as unknown as RunComparison;
+    const [point] = baselineChartTargets(comparison);
+    expect(point).toMatchObject({ promptId: 'a', providerLabel: 'm', passRate: 0.75, cost: 0.02, cells: 4, skipped: 0 });
+    expect(point!.passRateInterval).toMatchObject({ low: 0.375, high: 1 });
+    const chart = costQualityChart(run, [point!])!;
+    expect(chart.points.filter((p) => p.baseline).map((p) => [p.label, p.costPerCell])).toEqual([['a × m (baseline)', 0.005]]);
   });
 });
 

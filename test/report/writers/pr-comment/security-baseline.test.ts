@@ -40,7 +40,7 @@ describe('the PR comment\'s Security section against a baseline', () => {
     expect(section).toContain('| Family | Strategy | Severity | OWASP | Success rate | Baseline | Allowed | Gate |\n|:--|:--|:--|:--|:--|:--|--:|:-:|\n');
     expect(section).toContain(
       '| data-extraction | direct | critical | LLM01:2025 | 8/8 hit (100.0 %, 95 % CI 67.6–100.0 %) | ' +
-        '0/8 hit (≤ 31.2 % at 95 %) · **+100.0 pp** 🔴 (p = 0.031) | 0 % | ❌ |',
+        '0/8 hit (≤ 31.2 % at 95 %) · **+100.0 pp** 🔴 (p=0.031) | 0 % | ❌ |',
     );
     expect(section).toContain('| jailbreak | **all** | critical | LLM01:2025 | 4/12 hit (33.3 %, 95 % CI 13.8–60.9 %) | 2/12 hit (16.7 %, 95 % CI 4.7–44.8 %) · +16.7 pp (n.s.) | 0 % | ❌ |');
     expect(section).toContain('| jailbreak | multi-turn | critical | LLM01:2025 | 0/2 hit (≤ 77.6 % at 95 %) | 1/2 hit (50.0 %, 95 % CI 9.5–90.5 %) · −50.0 pp (n.s.) | 0 % | ✅ |');

@@ -1,10 +1,10 @@
 /**
- * The cells the PR comment lists, picked in one streamed pass over the run: the regressed cells whose outputs it
- * shows, and the first failed and errored cells (attack cells aside). Everything kept is capped (count and text length), so the pass
- * holds a few dozen short cells whatever the size of the run.
+ * The cells the PR comment and the terminal's failures block list, picked in one streamed pass over the run: the
+ * regressed cells whose outputs they show, and the first failed and errored cells (attack cells aside). Everything
+ * kept is capped (count and text length), so the pass holds a few dozen short cells whatever the size of the run.
  */
-import type { RunRecord, Store } from '../../../store/index.js';
-import type { CellResult, CellStatus } from '../../../types.js';
+import type { RunRecord, Store } from '../../store/index.js';
+import type { CellResult, CellStatus } from '../../types.js';
 
 /** A cell as the comment shows it, raw (not yet escaped) and already cut to the collection caps. */
 export interface ListedCell {
@@ -18,6 +18,8 @@ export interface ListedCell {
   vars: string;
   /** `metric: reason` of each failing assertion. */
   reasons: string[];
+  /** Each failing assertion's type as written (`not-icontains`) and its reason (or error). */
+  failures: Array<{ type: string; reason: string }>;
   output: string;
   /** Length of the whole output, so a cut one can say how much is missing. */
   outputLength: number;
@@ -72,10 +74,10 @@ export function collectListedCells(store: Store, run: RunRecord, options: Collec
 function listed(cell: CellResult, maxChars: number): ListedCell {
   // One character over the cap, so the renderer's own cut still marks these as cut.
   const cut = (s: string) => (s.length > maxChars ? s.slice(0, maxChars + 1) : s);
-  const reasons = cell.assertions
-    .filter((a) => !a.pass || a.error)
-    .slice(0, 10)
-    .map((a) => cut(`${a.metric}: ${a.error ?? a.reason ?? `score ${round(a.score)}`}`));
+  const failing = cell.assertions.filter((a) => !a.pass || a.error).slice(0, 10);
+  const why = (a: (typeof failing)[number]) => a.error ?? a.reason ?? `score ${round(a.score)}`;
+  const reasons = failing.map((a) => cut(`${a.metric}: ${why(a)}`));
+  const failures = failing.map((a) => ({ type: a.type, reason: cut(why(a)) }));
   return {
     providerLabel: cell.providerLabel,
     promptId: cell.promptId,
@@ -85,6 +87,7 @@ function listed(cell: CellResult, maxChars: number): ListedCell {
     status: cell.status,
     vars: cut(JSON.stringify(cell.vars)),
     reasons,
+    failures,
     output: cut(cell.output),
     outputLength: cell.output.length,
     error: cell.error === undefined ? undefined : cut(cell.error),
