@@ -27,6 +27,9 @@ export interface FailureOptions {
 
 /** The block's lines; empty when no ordinary cell failed or errored. */
 export function failureLines(store: Store, run: RunRecord, options: FailureOptions = {}): string[] {
+  // Counted first: a run where everything passed is common, and its cells need not be read at all.
+  const total = countFailing(store, run);
+  if (total === 0) return [];
   const limit = options.verbose ? Number.MAX_SAFE_INTEGER : FAILURES_SHOWN;
   const regressedOrder = options.comparison ? changedTests(options.comparison, 'regressed').map(cellKey) : [];
   const collected = collectListedCells(store, run, {
@@ -40,7 +43,6 @@ export function failureLines(store: Store, run: RunRecord, options: FailureOptio
   const rest = [...collected.failed, ...collected.errored].filter((c) => !shownKeys.has(cellKey(c)));
   const cells = [...regressed, ...rest].slice(0, limit);
   if (cells.length === 0) return [];
-  const total = countFailing(store, run);
   const shown = cells.length < total ? ` (the first ${cells.length}; --verbose lists every one)` : '';
   return [`failures: ${total} cell${total === 1 ? '' : 's'} failed or errored${shown}`, ...cells.flatMap((c) => cellLines(c, shownKeys.has(cellKey(c))))];
 }
