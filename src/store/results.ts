@@ -191,6 +191,12 @@ export function createResultStore(db: Db) {
         .prepare<[string, string], { n: number }>(`SELECT count(*) AS n FROM results WHERE run_id = ? AND status = 'skipped' AND skip_reason = ?`)
         .get(runId, reason)!.n;
     },
+    /** Ordinary cells (attack cells aside) that failed or errored. */
+    countFailing(runId: string): number {
+      return db
+        .prepare<[string], { n: number }>(`SELECT count(*) AS n FROM results WHERE run_id = ? AND status IN ('fail', 'error') AND attack IS NULL`)
+        .get(runId)!.n;
+    },
     /** Per (prompt, provider) totals of the ordinary cells; attack cells have their own summary (attack-rows.ts). */
     totals(runId: string): TargetTotals[] {
       const groups = db

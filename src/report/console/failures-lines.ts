@@ -28,7 +28,7 @@ export interface FailureOptions {
 /** The block's lines; empty when no ordinary cell failed or errored. */
 export function failureLines(store: Store, run: RunRecord, options: FailureOptions = {}): string[] {
   // Counted first: a run where everything passed is common, and its cells need not be read at all.
-  const total = countFailing(store, run);
+  const total = store.results.countFailing(run.id);
   if (total === 0) return [];
   const limit = options.verbose ? Number.MAX_SAFE_INTEGER : FAILURES_SHOWN;
   const regressedOrder = options.comparison ? changedTests(options.comparison, 'regressed').map(cellKey) : [];
@@ -61,11 +61,6 @@ function cellLines(cell: ListedCell, regressed: boolean): string[] {
   const lines = [`  ${verdict}  ${name}${repeat}  ${target}  ${what}`];
   for (const f of cell.failures) lines.push(`      ${oneLine(f.type, 80)}: ${oneLine(f.reason, DETAIL_CHARS)}`);
   return lines;
-}
-
-/** Failed and errored ordinary cells of the run. */
-function countFailing(store: Store, run: RunRecord): number {
-  return store.results.totals(run.id).reduce((n, t) => n + t.failed + t.errors, 0);
 }
 
 /** The output's start in quotes, escaped, with how much is missing when cut. */
