@@ -19,8 +19,11 @@ export interface BaseRunOutcome {
   suite: string;
   /** Its path inside the repository, e.g. `suites/quickstart.yaml`. */
   inRepo: string;
-  /** cached: a stored run was reused; ran: run now; missing: the suite is new at head; failed: the base run did not finish. */
-  status: 'cached' | 'ran' | 'missing' | 'failed';
+  /**
+   * cached: a stored run was reused; ran: run now; missing: the suite is new at head; failed: the base run did not
+   * finish; no-keys: not run, for want of the API keys its providers need.
+   */
+  status: 'cached' | 'ran' | 'missing' | 'failed' | 'no-keys';
   run?: RunRecord;
   /** Exit code of the base `llmlab eval`, when one ran. */
   exitCode?: number;
@@ -63,6 +66,8 @@ export interface EnsureBaseOptions {
   /** Where the worktree goes; default RUNNER_TEMP or the OS temp folder. */
   tmpRoot?: string;
   log?: (line: string) => void;
+  /** The keys a suite needs that this job lacks: a base run without them would only fail, so it is not started. */
+  missingKeys?: (suite: string) => Promise<string[]>;
 }
 
 /** Reuses or makes a base run of every suite; a suite that cannot be run at base just has no baseline. */
@@ -80,6 +85,12 @@ export async function ensureBaseRuns(options: EnsureBaseOptions): Promise<BaseRu
       if (cached) {
         log(`base ${inRepo}: reusing run ${cached.id} at ${options.sha.slice(0, 12)}`);
         outcomes.push({ suite, inRepo, status: 'cached', run: cached });
+        continue;
+      }
+      const lacking = (await options.missingKeys?.(suite)) ?? [];
+      if (lacking.length > 0) {
+        log(`base ${inRepo}: needs ${lacking.join(', ')}, which this job does not have: no base run`);
+        outcomes.push({ suite, inRepo, status: 'no-keys' });
         continue;
       }
       worktree ??= await addWorktree(top, options);

@@ -4,15 +4,18 @@
  *
  *   llmlab ci base [suites] --base-ref main     a stored run of each suite at the base commit (reused or run)
  *   llmlab ci head [suites] --base-sha <sha>    run the head against it; reports and pr.md in --out-dir
+ *                                               (a suite whose API key GitHub withheld is skipped, and says so)
  *   llmlab ci comment --body-file pr.md         create or update the one sticky pull-request comment
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
 import { writeTextAtomic } from '../report/writers/write-atomic.js';
+import { artifactName, commentKey } from './ci-artifact.js';
 import { ensureBaseRuns, resolveBaseSha } from './ci-base.js';
-import { githubTargetFromEnv, upsertStickyComment } from './ci-github.js';
-import { composeComment, runHead, worstExitCode } from './ci-head.js';
+import { commentMarker, githubTargetFromEnv, upsertStickyComment } from './ci-github.js';
+import { composeComment, missingKeysNotice, runHead, worstExitCode } from './ci-head.js';
+import { missingKeys, secretsWithheld, type MissingKey } from './ci-keys.js';
 import { appendStepSummary, expandSuites, setOutput, spawnLlmlab, type LlmlabRunner } from './ci-process.js';
 import { createContext, suitePaths } from './context.js';
 import { reportFormats } from './outputs.js';
@@ -27,8 +30,10 @@ export interface CiFlags {
   baseSha?: string | number;
   /** head: where reports and pr.md go; default reports/llmlab. */
   outDir?: string | number;
-  /** head: the artifact name the footer points to. */
+  /** head: the artifact name the footer points to; default derived from the job (see ci-artifact.ts). */
   artifact?: string | number;
+  /** head: `skip` (default) or `fail`, when GitHub withheld the keys the suites need (a fork's pull request). */
+  onMissingKeys?: string | number;
   /** comment: the Markdown to post. */
   bodyFile?: string | number;
   pr?: string | number;
@@ -72,6 +77,7 @@ async function ciBase(args: string[], flags: CiFlags, io: CliIo, runner: LlmlabR
     run: runner,
     log: (line) => io.stdout.write(`${line}\n`),
     ...(io.env.RUNNER_TEMP ? { tmpRoot: io.env.RUNNER_TEMP } : {}),
+    missingKeys: async (suite) => (await missingKeys(suite, ctx.project, ctx.env)).map((k) => k.name),
   });
   const ready = outcomes.filter((o) => o.run).length;
   io.stdout.write(`base ${sha.slice(0, 12)}: ${ready} of ${outcomes.length} suites have a base run\n`);
@@ -81,18 +87,33 @@ async function ciBase(args: string[], flags: CiFlags, io: CliIo, runner: LlmlabR
 
 async function ciHead(args: string[], flags: CiFlags, io: CliIo, runner: LlmlabRunner): Promise<number> {
   const cwd = io.cwd;
+  // Before anything can fail: the upload step names the artifact with it whatever happens next.
+  const artifact = artifactName(text(flags.artifact), io.env, cwd);
+  setOutput('artifact-name', artifact, io.env);
+  const onMissing = missingKeysMode(flags.onMissingKeys);
   const ctx = await createContext(flags, io);
   const suites = await suitesOf(args, cwd, ctx);
   const baseSha = text(flags.baseSha);
   const sha = baseSha === '' ? undefined : await resolveBaseSha(baseSha, cwd);
   const outDir = resolve(cwd, text(flags.outDir) || 'reports/llmlab');
   mkdirSync(outDir, { recursive: true });
+  const withheld = secretsWithheld(io.env);
+  const missing = new Map<string, MissingKey[]>();
+  for (const suite of suites) {
+    const keys = await missingKeys(suite, ctx.project, ctx.env);
+    if (keys.length > 0) missing.set(suite, keys);
+  }
+  // Skipped only where no key could have been given; elsewhere a missing key is a setup mistake and fails.
+  const skip = new Set(onMissing === 'skip' && withheld ? missing.keys() : []);
   const store = ctx.store();
-  const outcomes = await runHead({ store, db: ctx.project.db, sha, suites, cwd, outDir, run: runner, formats: reportFormats() });
+  const outcomes = await runHead({ store, db: ctx.project.db, sha, suites, cwd, outDir, run: runner, formats: reportFormats(), missing, skip });
   const comment = composeComment(store, outcomes, {
     ...(sha ? { sha } : {}),
     ...(text(flags.baseRef) ? { baseRef: text(flags.baseRef) } : {}),
-    ...(text(flags.artifact) ? { artifact: text(flags.artifact) } : {}),
+    // Outside Actions there is no artifact to point to, unless one was named.
+    ...(text(flags.artifact) || io.env.GITHUB_ACTIONS === 'true' ? { artifact } : {}),
+    ...(withheld ? { withheld } : {}),
+    marker: commentMarker(commentKey(io.env, cwd)),
     generator: `llmlab ${version}`,
   });
   const commentFile = join(outDir, 'pr.md');
@@ -100,10 +121,22 @@ async function ciHead(args: string[], flags: CiFlags, io: CliIo, runner: LlmlabR
   appendStepSummary(comment, io.env);
   const exitCode = worstExitCode(outcomes.map((o) => o.exitCode));
   const failed = outcomes.filter((o) => o.exitCode !== 0).map((o) => `${o.shown} (exit ${o.exitCode})`);
-  io.stdout.write(`\nllmlab ci: ${outcomes.length - failed.length} of ${outcomes.length} suites passed their gates${failed.length ? `; not: ${failed.join(', ')}` : ''}\n`);
+  const skipped = outcomes.filter((o) => o.skipped);
+  const notice = missingKeysNotice(outcomes, withheld, false);
+  if (notice) {
+    io.stdout.write(`\n${notice}\n`);
+    // An annotation on the run's page; a skip is neutral (notice), keys missing where they should not be, a warning.
+    if (io.env.GITHUB_ACTIONS === 'true') io.stdout.write(`::${skipped.length > 0 ? 'notice' : 'warning'} title=llmlab::${notice.replace(/%/g, '%25')}\n`);
+  }
+  const passed = outcomes.length - failed.length - skipped.length;
+  io.stdout.write(
+    `\nllmlab ci: ${passed} of ${outcomes.length} suites passed their gates${failed.length ? `; not: ${failed.join(', ')}` : ''}` +
+      `${skipped.length ? `; skipped: ${skipped.map((o) => o.shown).join(', ')}` : ''}\n`,
+  );
   io.stdout.write(`comment: ${relative(cwd, commentFile)}\n`);
   setOutput('exit-code', exitCode, io.env);
-  setOutput('gate', exitCode === 0 ? 'passed' : 'failed', io.env);
+  setOutput('gate', exitCode !== 0 ? 'failed' : skipped.length > 0 ? 'skipped' : 'passed', io.env);
+  setOutput('missing-keys', [...new Set([...missing.values()].flat().map((k) => k.name))].join(' '), io.env);
   setOutput('comment-file', commentFile, io.env);
   setOutput('report-dir', outDir, io.env);
   return exitCode;
@@ -125,7 +158,15 @@ async function ciComment(flags: CiFlags, io: CliIo): Promise<number> {
     io.stdout.write('not a pull request: no comment posted\n');
     return 0;
   }
-  const result = await upsertStickyComment(target, markdown);
+  let result: Awaited<ReturnType<typeof upsertStickyComment>>;
+  try {
+    result = await upsertStickyComment(target, markdown);
+  } catch (error) {
+    // A fork's pull_request token is read-only: expected, not a failure; the job summary has the same text.
+    if (!(error instanceof LlmlabError && / answered 403: /.test(error.message) && secretsWithheld(io.env) === 'fork')) throw error;
+    io.stdout.write('no comment posted: a pull request from a fork gets a read-only token; the job summary has the same text\n');
+    return 0;
+  }
   io.stdout.write(`${result.action} comment ${result.id} on ${target.repository}#${target.issueNumber}${result.url ? `: ${result.url}` : ''}\n`);
   setOutput('comment-id', result.id, io.env);
   if (result.url) setOutput('comment-url', result.url, io.env);
@@ -139,6 +180,15 @@ async function ciComment(flags: CiFlags, io: CliIo): Promise<number> {
 function text(value: unknown): string {
   if (value === undefined || value === null || value === false || value === 0) return '';
   return String(value).trim();
+}
+
+/** `--on-missing-keys`: what to do when GitHub withheld the suites' keys. */
+function missingKeysMode(value: unknown): 'skip' | 'fail' {
+  const mode = text(value) || 'skip';
+  if (mode === 'skip' || mode === 'fail') return mode;
+  throw new LlmlabError('USAGE', `--on-missing-keys must be skip or fail, got \`${mode}\``, {
+    hint: 'skip (the default) passes a fork\'s pull request with a note; fail fails it (see docs/ci.md)',
+  });
 }
 
 /** Suites from the arguments (paths or globs), else the project's `suites` globs. */

@@ -9,6 +9,22 @@ import { LlmlabError, messageOf } from '../errors.js';
 /** First line of the comment; how the next run finds it. Invisible in the rendered comment. */
 export const COMMENT_MARKER = '<!-- llmlab-report -->';
 
+/** A leading marker line: the plain one, or one keyed to a matrix job (`<!-- llmlab-report:eval-billing -->`). */
+const MARKER_LINE = /^\s*(<!-- llmlab-report(?::[\w.-]+)? -->)[ \t]*(?:\n|$)/;
+
+/**
+ * The marker of one job's comment. Matrix jobs each keep their own sticky comment (a shared one would show
+ * whichever job finished last); a plain job keeps the plain marker, so its existing comment is still found.
+ */
+export function commentMarker(key?: string): string {
+  return key ? `<!-- llmlab-report:${key} -->` : COMMENT_MARKER;
+}
+
+/** The marker the Markdown starts with (`llmlab ci head` writes it), else the plain one. */
+export function markerOf(markdown: string): string {
+  return MARKER_LINE.exec(markdown)?.[1] ?? COMMENT_MARKER;
+}
+
 /** GitHub rejects an issue comment longer than this (in characters). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
@@ -33,19 +49,20 @@ export interface IssueComment {
 
 /** The comment body: the marker, then the Markdown, cut to GitHub's limit with a note when it is longer. */
 export function buildCommentBody(markdown: string, limit = GITHUB_COMMENT_LIMIT): string {
-  const body = `${COMMENT_MARKER}\n${markdown.replace(/^\s*<!-- llmlab-report -->\n?/, '').trimEnd()}\n`;
+  const marker = markerOf(markdown);
+  const body = `${marker}\n${markdown.replace(MARKER_LINE, '').trimEnd()}\n`;
   if (body.length <= limit) return body;
   const note = '\n\n… (cut to fit GitHub\'s comment limit: see the full report in the workflow artifact)\n';
   const cut = body.lastIndexOf('\n', limit - note.length);
-  return `${body.slice(0, cut > COMMENT_MARKER.length ? cut : limit - note.length)}${note}`;
+  return `${body.slice(0, cut > marker.length ? cut : limit - note.length)}${note}`;
 }
 
 /**
  * The comment to update: the oldest one carrying the marker, preferring one a bot wrote (a person quoting the
  * marker in a reply should not have their comment overwritten). Undefined when there is none: create one.
  */
-export function findStickyComment(comments: IssueComment[]): IssueComment | undefined {
-  const marked = comments.filter((c) => typeof c.body === 'string' && c.body.includes(COMMENT_MARKER));
+export function findStickyComment(comments: IssueComment[], marker = COMMENT_MARKER): IssueComment | undefined {
+  const marked = comments.filter((c) => typeof c.body === 'string' && c.body.includes(marker));
   return marked.find((c) => c.user?.type === 'Bot') ?? marked[0];
 }
 
@@ -61,7 +78,7 @@ export async function upsertStickyComment(target: GitHubTarget, markdown: string
   const body = buildCommentBody(markdown);
   const api = createApi(target, fetchImpl);
   const issue = `/repos/${target.repository}/issues/${target.issueNumber}/comments`;
-  const existing = findStickyComment(await listAll(api, issue));
+  const existing = findStickyComment(await listAll(api, issue), markerOf(body));
   if (existing) {
     const updated = (await api('PATCH', `/repos/${target.repository}/issues/comments/${existing.id}`, { body })) as IssueComment;
     return { action: 'updated', id: updated.id ?? existing.id, ...(updated.html_url ? { url: updated.html_url } : {}) };

@@ -10,6 +10,7 @@ import { renderMarkdownReport } from '../report/writers/markdown.js';
 import { summarizeRun } from '../report/summary.js';
 import type { RunRecord, Store } from '../store/index.js';
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT } from './ci-github.js';
+import { missingReason, type MissingKey, type SecretsWithheld } from './ci-keys.js';
 import type { LlmlabRunner } from './ci-process.js';
 
 /** One suite's head run. */
@@ -22,6 +23,10 @@ export interface HeadOutcome {
   baseRun?: RunRecord;
   /** Report files written, relative to the working directory. */
   files: string[];
+  /** Keys the suite needs that this job lacks (checked before it ran). */
+  missing?: MissingKey[];
+  /** True when it was not run for want of those keys (`--on-missing-keys skip` where secrets are withheld). */
+  skipped?: boolean;
 }
 
 /** Options of {@link runHead}. */
@@ -37,6 +42,10 @@ export interface RunHeadOptions {
   run: LlmlabRunner;
   /** Extensions `-o` accepts in this llmlab; `.html` is written when present. */
   formats: string[];
+  /** Missing keys by suite path; a suite listed here with a non-empty list is run, and reported, as lacking them. */
+  missing?: Map<string, MissingKey[]>;
+  /** Suites not to run for want of their keys. */
+  skip?: Set<string>;
 }
 
 /** Runs each suite at head, in order; a suite that fails to run does not stop the others. */
@@ -45,6 +54,12 @@ export async function runHead(options: RunHeadOptions): Promise<HeadOutcome[]> {
   for (const suite of options.suites) {
     const inRepo = await repoRelativePath({ path: suite, baseDir: dirname(suite) });
     const shown = inRepo ?? relative(options.cwd, suite);
+    const missing = options.missing?.get(suite) ?? [];
+    const noted = missing.length > 0 ? { missing } : {};
+    if (options.skip?.has(suite)) {
+      outcomes.push({ suite, shown, exitCode: 0, files: [], ...noted, skipped: true });
+      continue;
+    }
     const base = options.sha === undefined ? undefined : findRunAtCommit(options.store, options.sha, suite, inRepo);
     const slug = shown.replace(/\.[^./]+$/, '').replace(/[^\w.-]+/g, '-');
     const json = join(options.outDir, `${slug}.json`);
@@ -55,7 +70,7 @@ export async function runHead(options: RunHeadOptions): Promise<HeadOutcome[]> {
     const runId = existsSync(json) ? (JSON.parse(readFileSync(json, 'utf8')) as { run?: { id?: string } }).run?.id : undefined;
     const run = runId === undefined ? undefined : options.store.runs.get(runId);
     const files = [json, ...extra].filter((f) => existsSync(f)).map((f) => relative(options.cwd, f));
-    outcomes.push({ suite, shown, exitCode, ...(run ? { run } : {}), ...(base ? { baseRun: base } : {}), files });
+    outcomes.push({ suite, shown, exitCode, ...(run ? { run } : {}), ...(base ? { baseRun: base } : {}), files, ...noted });
   }
   return outcomes;
 }
@@ -71,8 +86,11 @@ export function worstExitCode(codes: number[]): number {
  * A suite that did not run gets a line saying so rather than nothing.
  */
 export function suiteMarkdown(store: Store, outcome: HeadOutcome, options: { sha?: string; maxChars?: number; generator: string }): string {
+  const needs = outcome.missing?.length ? `needs ${outcome.missing.map((m) => `\`${m.name}\` (${m.provider})`).join(', ')}, which this job does not have` : '';
+  if (outcome.skipped) return `## ⏭️ llmlab · ${outcome.shown} · skipped\n\nIt ${needs}.\n`;
   if (!outcome.run) {
-    return `## ⚠️ llmlab · ${outcome.shown} · did not run (exit ${outcome.exitCode})\n\nThe suite could not be run; the job log says why.\n`;
+    const why = needs ? `it ${needs}` : 'the job log says why';
+    return `## ⚠️ llmlab · ${outcome.shown} · did not run (exit ${outcome.exitCode})\n\nThe suite could not be run: ${why}.\n`;
   }
   const baseline =
     outcome.baseRun && options.sha
@@ -96,7 +114,11 @@ export function suiteMarkdown(store: Store, outcome: HeadOutcome, options: { sha
  * The whole comment: the marker, one section per suite (each within an equal share of GitHub's limit), and a
  * footer naming the base commit and the artifact with the full reports.
  */
-export function composeComment(store: Store, outcomes: HeadOutcome[], options: { sha?: string; baseRef?: string; artifact?: string; generator: string }): string {
+export function composeComment(
+  store: Store,
+  outcomes: HeadOutcome[],
+  options: { sha?: string; baseRef?: string; artifact?: string; generator: string; withheld?: SecretsWithheld; marker?: string },
+): string {
   const footerParts = [
     options.sha ? `base ${options.baseRef ? `\`${options.baseRef}\` ` : ''}\`${options.sha.slice(0, 12)}\`` : 'no base commit',
     options.generator,
@@ -107,5 +129,28 @@ export function composeComment(store: Store, outcomes: HeadOutcome[], options: {
   const share = Math.floor((GITHUB_COMMENT_LIMIT - 2_000 - footer.length) / Math.max(outcomes.length, 1));
   const sections = outcomes.map((o) => suiteMarkdown(store, o, { ...options, maxChars: Math.max(share, 2_000) }).trimEnd());
   if (sections.length === 0) sections.push('## llmlab\n\nNo suite ran.');
-  return `${COMMENT_MARKER}\n${sections.join('\n\n---\n\n')}\n\n${footer}\n`;
+  const notice = missingKeysNotice(outcomes, options.withheld);
+  return `${options.marker ?? COMMENT_MARKER}\n${notice ? `${notice}\n\n` : ''}${sections.join('\n\n---\n\n')}\n\n${footer}\n`;
+}
+
+/**
+ * The line that goes first in the comment and the job summary when keys were missing: why, and what the gate
+ * did about it. Empty when every suite had its keys.
+ */
+export function missingKeysNotice(outcomes: HeadOutcome[], withheld: SecretsWithheld | undefined, markdown = true): string {
+  const lacking = outcomes.filter((o) => o.missing?.length);
+  if (lacking.length === 0) return '';
+  const names = [...new Set(lacking.flatMap((o) => o.missing!.map((m) => m.name)))];
+  const reason = missingReason(names, withheld, markdown);
+  const skipped = lacking.filter((o) => o.skipped).map((o) => (markdown ? `\`${o.shown}\`` : o.shown));
+  const sentence = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
+  if (skipped.length === 0) {
+    const it = names.length === 1 ? 'it' : 'them';
+    const fix = withheld ? '' : ` Pass ${it} to the action step from ${names.length === 1 ? 'a secret' : 'secrets'} (\`env:\`, see docs/ci.md).`;
+    const text = `${sentence(reason)}; suites that need ${it} cannot run.`;
+    return markdown ? `> ⚠️ **${text}**${fix}` : text;
+  }
+  const which = skipped.length === outcomes.length ? '' : ` for ${skipped.join(', ')} (the other suites ran)`;
+  const text = `Skipped: ${reason}; the gate did not run${which}.`;
+  return markdown ? `> ⏭️ **${text}** Run the suites with the keys (a branch of this repository, or \`llmlab eval\` locally) to evaluate this change.` : text;
 }

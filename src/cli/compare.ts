@@ -2,11 +2,11 @@
  * `llmlab compare <A> <B>`: run B against run A over the cells both ran, matched by test identity. Either side is a
  * stored run (`latest`, `latest~N`, a run id) or a JSON report file, as `--baseline` takes them.
  */
-import { extname, resolve } from 'node:path';
+import { extname, relative, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
 import { formatRunComparison } from '../report/console/compare-lines.js';
 import { resolveRunRef, type ResolvedRun } from '../report/compare/refs.js';
-import { compareRuns } from '../report/compare/compare-runs.js';
+import { tryCompareRuns, type RunComparison } from '../report/compare/compare-runs.js';
 import { writeTextAtomic } from '../report/writers/write-atomic.js';
 import type { Store } from '../store/index.js';
 import { createContext } from './context.js';
@@ -26,7 +26,7 @@ export async function compareCommand(refA: string, refB: string, flags: CompareF
   const a = resolveSide(store, String(refA), 'A', io.cwd);
   const b = resolve(io.cwd, String(refA)) === resolve(io.cwd, String(refB)) && a.source !== 'results' ? a : resolveSide(store, String(refB), 'B', io.cwd, a.run.id);
   const source = a.source === 'results' ? b.source : a.source;
-  const comparison = compareRuns(store, a.run, b.run, { source });
+  const comparison = compareOrRefuse(store, a, b, source, io.cwd);
   const json = `${JSON.stringify({ generator: `llmlab ${version}`, ...comparison }, null, 2)}\n`;
   if (flags.json) io.stdout.write(json);
   else io.stdout.write(`${formatRunComparison(comparison, io.cwd, { security: 'all' })}\n`);
@@ -35,6 +35,20 @@ export async function compareCommand(refA: string, refB: string, flags: CompareF
     io.stderr.write(`wrote ${output}\n`);
   }
   return 0;
+}
+
+/**
+ * Runs of different suites are compared over the tests both ran, and the comparison's warnings say so in one
+ * line; when they share no test, the refusal says that they are of different suites (exit 2).
+ */
+function compareOrRefuse(store: Store, a: ResolvedRun, b: ResolvedRun, source: ResolvedRun['source'], cwd: string): RunComparison {
+  const result = tryCompareRuns(store, a.run, b.run, { source });
+  if (!('nothingInCommon' in result)) return result;
+  if (a.run.suitePath === b.run.suitePath) throw new LlmlabError('USAGE', result.nothingInCommon, { hint: result.hint });
+  const path = (p: string) => relative(cwd, p) || p;
+  throw new LlmlabError('USAGE', `runs ${a.run.id} and ${b.run.id} are of different suites (${path(a.run.suitePath)} and ${path(b.run.suitePath)}) and share no test: nothing to compare`, {
+    hint: 'compare two runs of the same suite (`llmlab runs` lists them)',
+  });
 }
 
 /** A stored run or a report file; an unknown run's hint names report files too. */

@@ -6,7 +6,7 @@ import { LlmlabError } from '../errors.js';
 import { createEventBus } from '../engine/events.js';
 import { runSuite } from '../engine/run.js';
 import { failureLines } from '../report/console/failures-lines.js';
-import { formatSummaryTable } from '../report/console/table.js';
+import { formatSummaryTable, tableWidth } from '../report/console/table.js';
 import { summarizeRun } from '../report/summary.js';
 import type { ResolvedBaseline } from '../report/compare/baseline.js';
 import { formatBaselineSection, formatGateLines } from '../report/console/gates-lines.js';
@@ -16,13 +16,15 @@ import { reportFault } from './fault-report.js';
 import { checkOutputs, openOutputStream, reconcileStream, writeOutputs } from './outputs.js';
 import { list, positiveInt, suitePaths } from './context.js';
 import { parseShard, shardContext } from './shard-flag.js';
+import { checkSubset, parseSubsetFlags, type SubsetFlagValues } from './subset-flags.js';
+import { gateVerdict, rollupLine, type SuiteVerdict } from './suite-rollup.js';
 import { version } from './version.js';
 import type { CliIo } from './io.js';
 
 /** Signals that stop a run: the first stops dispatching and saves, the second cancels calls in flight. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-interface EvalFlags {
+interface EvalFlags extends SubsetFlagValues {
   concurrency?: string;
   output?: string | string[];
   repeat?: string;
@@ -49,10 +51,18 @@ interface EvalFlags {
   shard?: string;
   /** List every failing cell after the summary, not only the first 10. */
   verbose?: boolean;
+  /** `--wide`: every column of the summary table, however narrow the terminal. */
+  wide?: boolean;
 }
 
 export async function evalCommand(args: string[], flags: EvalFlags, io: CliIo): Promise<number> {
   const shard = parseShard(flags.shard);
+  const subset = parseSubsetFlags(flags);
+  if (subset && (shard || flags.watch)) {
+    throw new LlmlabError('USAGE', `${shard ? '--shard' : '--watch'} does not take a subset (--filter, --first, --failing, …)`, {
+      hint: shard ? 'run the subset whole: it is part of the suite already' : 'watch the whole suite, or run the subset without --watch',
+    });
+  }
   if (flags.watch && shard) {
     throw new LlmlabError('USAGE', '--watch and --shard do not go together', { hint: 'watch the whole suite, or run the shard without --watch' });
   }
@@ -81,6 +91,8 @@ export async function evalCommand(args: string[], flags: EvalFlags, io: CliIo): 
       hint: 'name a suite with `target` and `attacks` (e.g. `llmlab redteam suites/examples/security.yaml`)',
     });
   }
+  // A subset that selects nothing, or names an unknown provider, fails before the first suite runs.
+  if (subset && !(flags.resume !== undefined && flags.resume !== false)) checkSubset(suites, subset, repeat, () => ctx.store());
   // Before any model call: a machine that cannot sandbox model-written code refuses now (exit 2).
   const sandbox = await (await import('./code-sandbox.js')).prepareCodeSandbox(suites, flags.unsafeCodeExecution === true);
   // Before running: a bad ref costs nothing, and `latest` still names the run before this one.
@@ -102,6 +114,8 @@ export async function evalCommand(args: string[], flags: EvalFlags, io: CliIo): 
   for (const signal of STOP_SIGNALS) process.on(signal, onSigint);
 
   let exitCode = 0;
+  // Per suite, for the roll-up line that ends a multi-suite run.
+  const verdicts: SuiteVerdict[] = [];
   try {
     for (const suite of suites) {
       const events = createEventBus();
@@ -131,24 +145,26 @@ export async function evalCommand(args: string[], flags: EvalFlags, io: CliIo): 
         ...(budgetUsd === undefined ? {} : { budgetUsd }),
         ...(flags.estimate ? { estimate: true } : {}),
         ...(shard ? { shard } : {}),
+        ...(subset ? { subset } : {}),
       }));
       // The machine failed (disk full, database locked): the run is interrupted and resumable; exit 3, not a gate's 1.
-      if (outcome.fault) throw await reportFault(store, { ...outcome, fault: outcome.fault }, outputs, suite.path, io);
+      if (outcome.fault) throw await reportFault(store, { ...outcome, fault: outcome.fault }, outputs, suite.path, io, ctx.project.outputDir);
       const run = store.runs.get(outcome.run.id)!;
       const baseline = baselines?.get(suite.path);
       const compared = baseline && baselining?.compareWithBaseline(store, baseline, run);
       const summary = summarizeRun(store, run, { baseline: compared });
       io.stdout.write(`\n${suite.description ?? relative(io.cwd, suite.path)}\n`);
-      io.stdout.write(`${formatSummaryTable(summary, { baseline: compared })}\n`);
+      io.stdout.write(`${formatSummaryTable(summary, { baseline: compared, width: tableWidth(io.stdout, flags.wide) })}\n`);
       if (compared) io.stdout.write(`${formatBaselineSection(compared, io.cwd)}\n`);
       const failures = failureLines(store, run, { verbose: flags.verbose, comparison: compared && 'comparison' in compared ? compared.comparison : undefined });
       if (failures.length > 0) io.stdout.write(`${failures.join('\n')}\n`);
-      await writeOutputs(outputs, store, run, summary, { baseline: compared, baselineRun: baseline, io });
+      await writeOutputs(outputs, store, run, summary, { baseline: compared, baselineRun: baseline, io, outputDir: ctx.project.outputDir });
       const budgetStop = formatBudgetStop(outcome.budget, relative(io.cwd, suite.path), run.id);
       if (budgetStop) {
         io.stdout.write(`${formatGateLines(summary.gate).join('\n')}\n`);
         io.stderr.write(`${budgetStop}\n`);
         exitCode = 1;
+        verdicts.push({ suite: relative(io.cwd, suite.path), failed: ['budget'] });
         continue;
       }
       if (outcome.status === 'interrupted') {
@@ -161,7 +177,10 @@ export async function evalCommand(args: string[], flags: EvalFlags, io: CliIo): 
       // cancel a CI matrix; the merged run is gated (`llmlab report latest --db merged.db --gate`).
       if (shard) io.stdout.write(`shard ${shard.index}/${shard.count} stored in ${relative(io.cwd, store.path) || store.path}; merge the shards with \`llmlab merge\`\n`);
       else if (!summary.gate.passed) exitCode = 1;
+      if (!shard) verdicts.push(gateVerdict(relative(io.cwd, suite.path), summary.gate));
     }
+    const rollup = rollupLine(verdicts, exitCode);
+    if (rollup) io.stdout.write(`\n${rollup}\n`);
   } finally {
     stream?.close();
     for (const signal of STOP_SIGNALS) process.off(signal, onSigint);

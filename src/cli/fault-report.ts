@@ -13,7 +13,14 @@ import { writeOutputs } from './outputs.js';
 import type { CliIo } from './io.js';
 
 /** Reports what it can of the stopped run and returns its fault, for the caller to throw. */
-export async function reportFault(store: Store, outcome: RunOutcome & { fault: LlmlabError }, outputs: string[], suitePath: string, io: CliIo): Promise<LlmlabError> {
+export async function reportFault(
+  store: Store,
+  outcome: RunOutcome & { fault: LlmlabError },
+  outputs: string[],
+  suitePath: string,
+  io: CliIo,
+  outputDir?: string,
+): Promise<LlmlabError> {
   const shown = relative(io.cwd, suitePath);
   try {
     const run = store.runs.get(outcome.run.id) ?? outcome.run;
@@ -21,7 +28,7 @@ export async function reportFault(store: Store, outcome: RunOutcome & { fault: L
     io.stdout.write(`\n${shown}\n${formatSummaryTable(summary)}\n`);
     for (const path of outputs) {
       try {
-        await writeOutputs([path], store, run, summary, { io });
+        await writeOutputs([path], store, run, summary, { io, outputDir });
       } catch (error) {
         io.stderr.write(`could not write ${path}: ${messageOf(error)}\n`);
       }

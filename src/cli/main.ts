@@ -8,6 +8,8 @@ import { storageFault } from '../store/faults.js';
 import { processIo, type CliIo } from './io.js';
 import { finishRun } from './run-finish.js';
 import { joinNegativeValues } from './negative-values.js';
+import { tidyHelp, unknownOptionAsTyped, unknownOptionHint } from './usage-text.js';
+import { addSubsetOptions } from './subset-flags.js';
 import { version } from './version.js';
 
 export type { CliIo, CliStream } from './io.js';
@@ -24,15 +26,16 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     pending = load().then((command) => command(...a, io));
   };
 
-  cli
+  addSubsetOptions(cli
     .command('eval [...suites]', 'Run suites (default: the suites globs in llmlab.config.yaml)')
     .option('-j, --concurrency <n>', 'Model calls in flight in total (default 8, or llmlab.config.yaml)')
-    .option('-o, --output <file>', 'Write a report (.json, .md, .xml JUnit, .csv, .jsonl; by extension); repeatable')
+    .option('-o, --output <file>', 'Write a report (.json, .md, .html, .xml JUnit, .csv, .jsonl; by extension); repeatable')
     .option('--output-stream <file>', 'Append each cell to a JSON Lines file as soon as it finishes')
     .option('--repeat <n>', 'Run every cell n times (overrides the suite)')
     .option('--resume [runId]', 'Continue the latest unfinished run of the suite, or the run given')
-    .option('--no-cache', 'Do not read cached answers (fresh answers are still cached)')
-    .option('--no-tui', 'Plain log output (the default when not on a TTY or with CI=true)')
+    .option('--no-cache', 'Do not use the response cache: call every model again (fresh answers are still cached)')
+    .option('--no-tui', 'Plain log output instead of the live view (the default when not on a TTY or with CI=true)')
+    .option('--wide', 'Keep every column of the summary table (on a narrow terminal, $/pass, p95 and tokens are dropped to fit)')
     .option('--watch', 'Re-run on every save of the suite or a file it reads; unchanged cells come from the cache')
     .option('--db <path>', 'Database file (default .llmlab/llmlab.db beside llmlab.config.yaml)')
     .option('--baseline <ref>', 'Compare with a run (id, latest~N), a JSON report file or git:REF; gates.maxRegression checks it')
@@ -41,33 +44,34 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--allow-code-execution', 'Let suites run model-written code (HumanEval), sandboxed')
     .option('--unsafe-code-execution', 'Like --allow-code-execution, but where the bubblewrap sandbox cannot run, run the code with weak isolation (warns)')
     .option('--shard <k/n>', 'Run shard k of n: a fixed nth of the cells, chosen by cell-id hash, in its own database (default .llmlab/llmlab.shard-k-of-n.db); combine with `llmlab merge`')
-    .option('--verbose', 'List every failing cell after the summary (default: the first 10)')
+    .option('--verbose', 'List every failing cell after the summary (default: the first 10)'), 'Run')
     .example('llmlab eval suites/quickstart.yaml -o reports/quickstart.json')
     .example('llmlab eval suites/quickstart.yaml --baseline git:main')
     .action(run(async () => (await import('./eval.js')).evalCommand));
 
-  cli
+  addSubsetOptions(cli
     .command('redteam [...suites]', 'Run only the suites\' security attacks (`target` + `attacks`) against the target; same flags as eval')
     .option('--list', 'List the attack families, their strategies and the converters')
     .option('-j, --concurrency <n>', 'Model calls in flight in total (default 8, or llmlab.config.yaml)')
     .option('-o, --output <file>', 'Write a report (.json, .md, .html, .xml JUnit, .csv, .jsonl; by extension); repeatable')
     .option('--repeat <n>', 'Send every attack n times (sampling targets: more n, tighter intervals)')
     .option('--resume [runId]', 'Continue the latest unfinished run of the suite, or the run given')
-    .option('--no-cache', 'Do not read cached answers (fresh answers are still cached)')
-    .option('--no-tui', 'Plain log output (the default when not on a TTY or with CI=true)')
+    .option('--no-cache', 'Do not use the response cache: call every model again (fresh answers are still cached)')
+    .option('--no-tui', 'Plain log output instead of the live view (the default when not on a TTY or with CI=true)')
+    .option('--wide', 'Keep every column of the summary table (on a narrow terminal, $/pass, p95 and tokens are dropped to fit)')
     .option('--db <path>', 'Database file (default .llmlab/llmlab.db beside llmlab.config.yaml)')
-    .option('--budget-usd <usd>', 'Hard spending limit for the run in USD (attacker and judge calls included)')
+    .option('--budget-usd <usd>', 'Hard spending limit for the run in USD (attacker and judge calls included)'), 'Run')
     .option('--baseline <ref>', 'Compare attack success with a run (id, latest~N), a JSON report file or git:REF (in the console and .md)')
     .example('llmlab redteam suites/examples/security.yaml -o reports/security.html')
     .example('llmlab redteam --list')
     .action(run(async () => (await import('./redteam.js')).redteamCommand));
 
-  cli
+  addSubsetOptions(cli
     .command('plan [...suites]', 'Show the plan: cells, cached, estimated tokens and cost; calls nothing')
     .option('--repeat <n>', 'Plan every cell n times (overrides the suite)')
     .option('--budget-usd <usd>', 'Check the worst case against this budget (overrides budget.maxUsd)')
     .option('--db <path>', 'Database file')
-    .option('--shard <k/n>', 'Plan only shard k of n (the cells `llmlab eval --shard k/n` runs)')
+    .option('--shard <k/n>', 'Plan only shard k of n (the cells `llmlab eval --shard k/n` runs)'), 'Plan')
     .example('llmlab plan suites/quickstart.yaml')
     .action(run(async () => (await import('./plan.js')).planCommand));
 
@@ -79,14 +83,25 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
 
   cli
     .command('report <run>', 'Re-render a stored run (`latest` or a run id): summary, failures and gates; exits 1 when a gate failed, as eval did')
-    .option('-o, --output <file>', 'Write a report (.json, .md, .xml JUnit, .csv, .jsonl; by extension); repeatable. Without it, print the summary')
+    .option('-o, --output <file>', 'Write a report (.json, .md, .html, .xml JUnit, .csv, .jsonl; by extension); repeatable. Without it, print the summary')
     .option('--baseline <ref>', 'Compare with a run (id, latest~N), a JSON report file or git:REF (deltas in .md, gates)')
     .option('--db <path>', 'Database file')
     .option('--verbose', 'List every failing cell (default: the first 10)')
+    .option('--wide', 'Keep every column of the summary table (on a narrow terminal, $/pass, p95 and tokens are dropped to fit)')
     .option('--gate', 'Kept for old scripts: the gate lines and exit 1 on a failed gate are now the default, as in `llmlab eval`')
     .example('llmlab report latest -o reports/latest.json')
     .example('llmlab report latest -o reports/pr.md --baseline latest~1')
     .action(run(async () => (await import('./report.js')).reportCommand));
+
+  cli
+    .command('show <run> [...test]', 'One test of a run, every prompt × provider side by side: prompt, output, assertions; without a test, list the tests')
+    .usage('show <run> [test id or description]')
+    .option('--baseline <ref>', 'Also show the output of a run (id, latest~N) or git:REF for the same test, and a word diff')
+    .option('--all', 'List every test, not only the first 50')
+    .option('--db <path>', 'Database file')
+    .example('llmlab show latest')
+    .example('llmlab show latest "password reset" --baseline latest~1')
+    .action(run(async () => (await import('./show.js')).showCommand));
 
   cli
     .command('merge [...dbs]', 'Merge shards (`llmlab eval --shard k/n`) into one run: its cells, and the response caches')
@@ -109,7 +124,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .option('--base-ref <ref>', 'base: the branch the pull request merges into (github.base_ref)')
     .option('--base-sha <sha>', 'base/head: the base commit, once known (ci base prints it)')
     .option('--out-dir <dir>', 'head: folder for the reports and pr.md', { default: 'reports/llmlab' })
-    .option('--artifact <name>', 'head: artifact name the comment points to')
+    .option('--artifact <name>', 'head: artifact name the comment points to (default: from the job and its matrix)')
+    .option('--on-missing-keys <mode>', 'head: skip or fail when a fork\'s pull request lacks the API keys the suites need', { default: 'skip' })
     .option('--body-file <file>', 'comment: the Markdown to post (pr.md)')
     .option('--pr <number>', 'comment: pull request number (default: from GITHUB_EVENT_PATH)')
     .option('--repo <owner/name>', 'comment: repository (default: GITHUB_REPOSITORY)')
@@ -143,12 +159,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .example('llmlab init && llmlab eval')
     .action(run(async () => (await import('./init.js')).init));
 
-  cli.help();
+  cli.help(tidyHelp);
   cli.version(version);
 
   try {
     // cac prints help and version through console.info; in-process runs must capture them like any other output.
     toStdout(io, () => cli.parse(['node', 'llmlab', ...joinNegativeValues(argv)], { run: false }));
+    // cac printed the help (`llmlab ci head --help` too, whose `head` it leaves in args): nothing else to do.
+    if (cli.options.help) return 0;
     if (!cli.matchedCommand && cli.args.length > 0) {
       throw new LlmlabError('USAGE', `unknown command \`${cli.args[0]}\``, {
         hint: 'run `llmlab --help` for the list of commands',
@@ -161,7 +179,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     await cli.runMatchedCommand();
     return pending ? await pending : 0;
   } catch (error) {
-    return reportError(error, io);
+    return reportError(error, io, argv, cli.matchedCommand);
   } finally {
     finishRun(io);
   }
@@ -178,7 +196,7 @@ function toStdout(io: CliIo, print: () => void): void {
   }
 }
 
-function reportError(error: unknown, io: CliIo): number {
+function reportError(error: unknown, io: CliIo, argv: string[], command?: Parameters<typeof unknownOptionHint>[1]): number {
   // A SQLite fault no command caught with its database path (disk full, locked, corrupt) is still the machine's, not a bug.
   const fault = storageFault(error);
   if (fault) error = fault;
@@ -188,7 +206,8 @@ function reportError(error: unknown, io: CliIo): number {
   }
   // cac's own usage errors (unknown option, missing argument) are user mistakes too.
   if (error instanceof Error && error.name === 'CACError') {
-    io.stderr.write(`llmlab: ${error.message}\n  hint: run \`llmlab --help\`\n`);
+    const message = unknownOptionAsTyped(error.message, argv);
+    io.stderr.write(`llmlab: ${message}\n  hint: ${unknownOptionHint(message, command)}\n`);
     return 2;
   }
   io.stderr.write(`llmlab: internal error (please report it):\n${error instanceof Error ? error.stack : String(error)}\n`);

@@ -2,7 +2,7 @@
  * Writes the `-o` report files of a run, and opens the `--output-stream` file. The format follows the file
  * extension; {@link WRITERS} is the one table to extend with a new format.
  */
-import { extname, resolve } from 'node:path';
+import { basename, extname, join, relative, resolve } from 'node:path';
 import { LlmlabError, messageOf } from '../errors.js';
 import type { ResolvedBaseline } from '../report/compare/baseline.js';
 import { jsonLine } from '../report/writers/jsonl.js';
@@ -70,18 +70,37 @@ export async function writeOutputs(
   store: Store,
   run: RunRecord,
   summary: RunSummary,
-  options: { io: CliIo; baseline?: RunRecord | BaselineComparison; baselineRun?: ResolvedBaseline },
+  options: {
+    io: CliIo;
+    baseline?: RunRecord | BaselineComparison;
+    baselineRun?: ResolvedBaseline;
+    /** The project's `outputDir` (absolute), where a bare file name goes; see {@link outputPath}. */
+    outputDir?: string;
+  },
 ): Promise<void> {
-  for (const path of paths) {
+  for (const given of paths) {
     const input = { store, run, summary, baseline: options.baseline, baselineRun: options.baselineRun, version };
+    const absolute = outputPath(given, options.io.cwd, options.outputDir);
+    // Named as the user can open it: as typed, or where outputDir put it.
+    const path = absolute === resolve(options.io.cwd, given) ? given : relative(options.io.cwd, absolute) || absolute;
     try {
-      await WRITERS[extname(path).toLowerCase()]!(resolve(options.io.cwd, path), input);
+      await WRITERS[extname(path).toLowerCase()]!(absolute, input);
     } catch (error) {
       // Also covers a writer's own scratch files (JUnit's per-suite parts) filling the disk.
       throw fileFault(error, path) ?? error;
     }
     options.io.stderr.write(`wrote ${path}\n`);
   }
+}
+
+/**
+ * Where `-o <given>` is written: a bare file name (`report.html`) into the project's `outputDir` when
+ * llmlab.config.yaml sets one, anything else (`./report.html`, `out/report.html`, an absolute path) as given
+ * from the working directory.
+ */
+export function outputPath(given: string, cwd: string, outputDir: string | undefined): string {
+  const bare = basename(given) === given && given !== '.' && given !== '..';
+  return outputDir !== undefined && bare ? join(outputDir, given) : resolve(cwd, given);
 }
 
 /** The HTML report pairs cells itself, so it needs the baseline run and its source, not only the comparison. */

@@ -6,14 +6,30 @@ import { loadSuite } from '../config/load-suite.js';
 import { estimateProvider, type ProviderEstimate } from '../engine/estimate-suite.js';
 import { createProviders } from '../engine/instances.js';
 import { checkTemplates, createPlan, type Plan } from '../engine/plan.js';
+import { LlmlabError } from '../errors.js';
 import { usd } from '../report/console/table.js';
 import { parseBudgetUsd } from './budget-line.js';
 import { positiveInt, suitePaths } from './context.js';
 import { parseShard, shardContext } from './shard-flag.js';
+import { resolveSubset } from '../engine/subset.js';
+import { parseSubsetFlags, type SubsetFlagValues } from './subset-flags.js';
+import { subsetLine } from '../report/model/subset.js';
 import type { CliIo } from './io.js';
 
-export async function planCommand(args: string[], flags: { repeat?: string; db?: string; budgetUsd?: string; shard?: string }, io: CliIo): Promise<number> {
+/** `llmlab plan`'s flags: the subset flags, as `llmlab eval` takes them, select the same cells. */
+interface PlanFlags extends SubsetFlagValues {
+  repeat?: string;
+  db?: string;
+  budgetUsd?: string;
+  shard?: string;
+}
+
+export async function planCommand(args: string[], flags: PlanFlags, io: CliIo): Promise<number> {
   const shard = parseShard(flags.shard);
+  const subsetFlags = parseSubsetFlags(flags);
+  if (subsetFlags && shard) {
+    throw new LlmlabError('USAGE', '--shard does not take a subset (--filter, --first, --failing, …)', { hint: 'plan the subset whole: it is part of the suite already' });
+  }
   // The shard's own database, as `llmlab eval --shard` would use: its cache decides what is cached.
   const ctx = await shardContext(flags, shard, io);
   const repeat = positiveInt(flags.repeat, '--repeat');
@@ -21,13 +37,16 @@ export async function planCommand(args: string[], flags: { repeat?: string; db?:
   for (const path of await suitePaths(args, ctx.project, io.cwd)) {
     const suite = await loadSuite(path, ctx.project);
     const whole = createPlan(suite, { repeat });
-    const plan = shard ? createPlan(suite, { repeat, shard }) : whole;
+    // Only --failing reads the database.
+    const subset = subsetFlags && resolveSubset(whole, subsetFlags, subsetFlags.failing === undefined ? undefined : ctx.store());
+    const plan = shard ? createPlan(suite, { repeat, shard }) : subset ? createPlan(suite, { repeat, subset }) : whole;
     checkTemplates(plan);
     const providers = await createProviders(suite, ctx.env);
     const store = ctx.store();
     const out: string[] = [
       `plan for ${relative(io.cwd, suite.path)}${suite.description ? ` — ${suite.description}` : ''}`,
       ...cellLines(suite, whole),
+      ...(subset ? [`  ${subsetLine({ flags: subset.flags, cells: plan.totalCells, suiteCells: whole.totalCells })}`] : []),
       ...(shard ? [`  shard ${shard.index}/${shard.count}: ${plan.totalCells} of ${whole.totalCells} cells (chosen by a hash of each cell's identity; the same on every machine)`] : []),
       `  nodes: ${plan.nodeCounts.generate} generate, ${plan.nodeCounts.grade} grade` +
         (plan.nodeCounts.judge > 0 ? `, ${plan.nodeCounts.judge} judge (grader and embedder calls, after the generation they grade)` : ''),

@@ -15,7 +15,7 @@ export async function runsCommand(flags: { limit?: string | number; db?: string 
   const rows = runs.map((r) => [
     r.id,
     new Date(r.createdAt).toISOString().replace('T', ' ').slice(0, 19),
-    r.shard ? `${r.status}, ${shardLabel(r.shard)}${r.shard.merged ? ' merged' : ''}` : r.status,
+    r.shard ? `${r.status}, ${shardLabel(r.shard)}${r.shard.merged ? ' merged' : ''}` : r.options.subset ? `${r.status}, subset` : r.status,
     `${store.results.count(r.id)}/${r.totalCells}`,
     relative(io.cwd, r.suitePath) || r.suitePath,
   ]);

@@ -1,8 +1,11 @@
 /**
  * What `--watch` follows and how: every file a suite depends on (the suite, prompt files, datasets, `file:`
  * providers and javascript-metric modules, llmlab.config.yaml and the user metrics it registers), watched with
- * chokidar; a burst of saves becomes one change after a quiet `debounceMs`.
+ * chokidar; a burst of saves becomes one change after a quiet `debounceMs`. A change is a change of content:
+ * `touch`, or a save that writes the same bytes, changes nothing and re-runs nothing.
  */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { ProjectConfig, ResolvedSuite } from '../config/types.js';
@@ -38,7 +41,7 @@ export interface FileWatcher {
   close(): Promise<void>;
 }
 
-/** Called once per burst of changes with the files touched and when the first of them was seen. */
+/** Called once per burst of changes with the files whose content changed and when the first event was seen. */
 export type OnFilesChanged = (files: string[], firstSeenAt: number) => void;
 
 export function createFileWatcher(onChange: OnFilesChanged, options: { debounceMs?: number } = {}): FileWatcher {
@@ -48,14 +51,29 @@ export function createFileWatcher(onChange: OnFilesChanged, options: { debounceM
   let watcher: FSWatcher | undefined;
   let current: string[] = [];
   const pending = new Set<string>();
+  // The content each watched file had when last seen: mtimes move on `touch`, a checkout or a formatter that
+  // rewrites a file unchanged, and none of those should spend a model call.
+  const hashes = new Map<string, string>();
   let firstSeenAt = 0;
   let timer: NodeJS.Timeout | undefined;
+  // Bursts are hashed one after another, so a later burst compares with what an earlier one recorded.
+  let hashing = Promise.resolve();
+  let closed = false;
 
   const fire = () => {
     timer = undefined;
     const files = [...pending];
+    const seenAt = firstSeenAt;
     pending.clear();
-    onChange(files, firstSeenAt);
+    hashing = hashing.then(async () => {
+      const changed: string[] = [];
+      for (const file of files) {
+        const hash = await contentHash(file);
+        if (hashes.get(file) !== hash) changed.push(file);
+        hashes.set(file, hash);
+      }
+      if (changed.length > 0 && !closed) onChange(changed, seenAt);
+    });
   };
   const seen = (path: string) => {
     if (pending.size === 0) firstSeenAt = performance.now();
@@ -63,12 +81,17 @@ export function createFileWatcher(onChange: OnFilesChanged, options: { debounceM
     if (timer) clearTimeout(timer);
     timer = setTimeout(fire, debounceMs);
   };
+  const remember = async (files: string[]) => {
+    for (const file of files) if (!hashes.has(file)) hashes.set(file, await contentHash(file));
+  };
 
   return {
     get files() {
       return current;
     },
     async watch(files) {
+      // Before the watcher attaches, so the first event of a file compares with the content the run read.
+      await remember(files.map((f) => resolve(f)));
       if (!watcher) {
         const { watch } = await import('chokidar');
         watcher = watch(files, { ignoreInitial: true });
@@ -84,12 +107,23 @@ export function createFileWatcher(onChange: OnFilesChanged, options: { debounceM
       const added = files.filter((f) => !current.includes(f));
       if (gone.length > 0) watcher.unwatch(gone);
       if (added.length > 0) watcher.add(added);
+      for (const file of gone) hashes.delete(resolve(file));
       current = [...files];
     },
     async close() {
+      closed = true;
       if (timer) clearTimeout(timer);
       timer = undefined;
       await watcher?.close();
     },
   };
+}
+
+/** sha256 of a file's bytes; a file that cannot be read (deleted mid-save) hashes as its error code. */
+async function contentHash(file: string): Promise<string> {
+  try {
+    return createHash('sha256').update(await readFile(file)).digest('hex');
+  } catch (error) {
+    return `unreadable:${(error as NodeJS.ErrnoException).code ?? 'error'}`;
+  }
 }

@@ -24,6 +24,8 @@ export interface WatchFlags {
   estimate?: boolean;
   allowCodeExecution?: boolean;
   unsafeCodeExecution?: boolean;
+  /** `--wide`: every column of the summary table, however narrow the terminal. */
+  wide?: boolean;
 }
 
 /** What each re-run of a watch session is given. */

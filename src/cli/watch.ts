@@ -1,9 +1,12 @@
 /**
- * `llmlab eval <suite> --watch`: run, then re-run on every save of the suite or a file it reads. Each iteration
- * is a stored run with the cache on, so only cells whose key changed call a model; after it, the summary, the
- * gates (against `--baseline` when given) and what changed since the previous run shown. A change during a run
- * stops its dispatch (calls in flight finish and land in the cache) and starts over. A broken edit prints the
- * error and keeps watching. Every eval flag applies to each run (see watch-settings.ts); a budget is per run.
+ * `llmlab eval <suite> --watch`: run, then re-run on every save that changes the content of the suite or a file it
+ * reads. Each iteration is a stored run with the cache on, so only cells whose key changed call a model; its
+ * results start (on a cleared screen, on a terminal) with what changed and how many cells re-ran, then the summary,
+ * the gates (against `--baseline` when given) and what changed since the previous run, edited tests included.
+ * On a terminal, `a` re-runs every cell and `f` the cells that failed, both with fresh answers (cache not read).
+ * A change during a run stops its dispatch (calls in flight finish and land in the cache) and starts over. A
+ * broken edit prints the error and keeps watching. Every eval flag applies to each run (see watch-settings.ts);
+ * a budget is per run.
  *
  * Exit codes: 0 after `q` / Ctrl-C while idle; 130 when that stopped an iteration mid-run (what finished is
  * saved; a second Ctrl-C cancels the calls in flight).
@@ -14,6 +17,7 @@ import { loadProjectConfig } from '../config/project-config.js';
 import type { ProjectConfig, ResolvedSuite } from '../config/types.js';
 import { createEventBus } from '../engine/events.js';
 import { runSuite } from '../engine/run.js';
+import { failingCells } from '../engine/subset.js';
 import { LlmlabError } from '../errors.js';
 import type { RunRecord, Store } from '../store/index.js';
 import { createPlainReporter } from '../ui/plain.js';
@@ -23,17 +27,24 @@ import { openOutputStream } from './outputs.js';
 import { version } from './version.js';
 import type { CliIo } from './io.js';
 import { sessionStore } from './watch-cache.js';
+import type { TestRef } from './watch-edits.js';
 import { createFileWatcher, watchedFiles } from './watch-files.js';
-import { onQuit } from './watch-keys.js';
-import { doneLine, showRun, type WatchBaseline } from './watch-report.js';
+import { onKeys, type KeyInput } from './watch-keys.js';
+import { doneLine, KEY_HINTS, quitHint, showRun, type WatchBaseline } from './watch-report.js';
 import { watchSettings, type WatchFlags } from './watch-settings.js';
+import { cellCounts, headline, startLine, type WatchTrigger } from './watch-trigger.js';
 
 export type { WatchFlags } from './watch-settings.js';
 
-/** Clears the screen and scrollback, like vitest's watch mode, so each iteration reads from the top. */
-const CLEAR = '\u001b[2J\u001b[3J\u001b[H';
+/**
+ * Clears the screen, not the scrollback (no `ESC[3J`): each iteration reads from the top, and what the user ran
+ * before the session, or scrolled past, is still there to scroll back to. Terminals that keep a cleared screen in
+ * the scrollback (VTE, iTerm2, kitty, Windows Terminal) keep the previous iterations there too.
+ */
+const CLEAR = '\u001b[2J\u001b[H';
 
-export async function watchCommand(args: string[], flags: WatchFlags, io: CliIo): Promise<number> {
+/** `keyInput`: where the keys come from (process.stdin; a test passes a stand-in). */
+export async function watchCommand(args: string[], flags: WatchFlags, io: CliIo, keyInput?: KeyInput): Promise<number> {
   const cwd = io.cwd;
   const settings = watchSettings(flags, cwd);
   const ctx = await createContext(flags, io);
@@ -57,10 +68,14 @@ export async function watchCommand(args: string[], flags: WatchFlags, io: CliIo)
   let iteration = 0;
   let started = false;
   const unpricedSaid = new Set<string>();
-  let previous: RunRecord | undefined;
+  // The last whole run shown (what the next one is compared with) and the last run shown at all (what `f` reads).
+  let previous: { run: RunRecord; tests: readonly TestRef[] } | undefined;
+  let lastShown: RunRecord | undefined;
   let running: { stop: AbortController; abort: AbortController } | undefined;
   let dirty = true;
   let changed: string[] = [];
+  // A key pressed since the last iteration started; a save after it wins (the user went back to editing).
+  let key: 'all' | 'failing' | undefined;
   let changeSeenAt: number | undefined;
   let loop: Promise<void> | undefined;
   let quitting = false;
@@ -71,16 +86,36 @@ export async function watchCommand(args: string[], flags: WatchFlags, io: CliIo)
   const watcher = createFileWatcher((files, seenAt) => {
     changed.push(...files.filter((f) => !changed.includes(f)));
     changeSeenAt ??= seenAt;
+    key = undefined;
+    restart();
+  });
+  /** Marks the session dirty and stops the running iteration, which is stale: its calls in flight still fill the cache. */
+  function restart(): void {
     dirty = true;
-    // The running iteration is stale: stop dispatching; its calls in flight still fill the cache.
     running?.stop.abort();
     kick();
-  });
+  }
+  const waiting = (line: string) => {
+    out(`${line}${quitHint(keys.live)}`);
+    if (keys.live) out(KEY_HINTS);
+  };
 
-  const iterate = async (files: string[], seenAt: number | undefined) => {
+  /** What the next iteration runs for; undefined (and a line saying why) when `f` finds nothing to re-run. */
+  const nextTrigger = (files: string[], pressed: typeof key): WatchTrigger | undefined => {
+    if (pressed === 'all') return { kind: 'all' };
+    if (pressed === 'failing') {
+      const failing = lastShown && failingCells(store, lastShown.id).size;
+      if (lastShown && failing) return { kind: 'failing', runId: lastShown.id, cells: failing };
+      waiting(lastShown ? `[watch] f: no cell failed in run ${lastShown.id}, nothing to re-run` : '[watch] f: no run shown yet, nothing to re-run');
+      return undefined;
+    }
+    return iteration === 0 ? { kind: 'first' } : { kind: 'files', files: files.map(rel) };
+  };
+
+  const iterate = async (trigger: WatchTrigger, seenAt: number | undefined) => {
     iteration++;
     if (tty) io.stdout.write(CLEAR);
-    out(`[watch] iteration ${iteration}${files.length > 0 ? `: ${files.map(rel).join(', ')} changed` : ''}`);
+    out(startLine(iteration, trigger));
     let project: ProjectConfig | undefined;
     let suite: ResolvedSuite;
     let sandbox: CodeSandbox | undefined;
@@ -95,17 +130,19 @@ export async function watchCommand(args: string[], flags: WatchFlags, io: CliIo)
       // Keep following what was watched, plus the suite and config, so fixing the error triggers a re-run.
       const keep = [...watcher.files, suitePath, ...(project?.file ? [project.file] : [])];
       await watcher.watch([...new Set(keep)]);
-      out(`[watch] fix the error and save; watching ${watcher.files.length} files (q to quit)`);
+      waiting(`[watch] fix the error and save; watching ${watcher.files.length} files`);
       return;
     }
     await watcher.watch(watchedFiles(suite, project));
     if (quitting || dirty) return;
 
+    // Said after the results' clear screen, where they stay readable.
+    const notes: string[] = [];
     for (const model of suite.unpriced ?? []) {
-      if (!unpricedSaid.has(model)) err(`no price for ${model}: its cost counts as $0\n`);
+      if (!unpricedSaid.has(model)) notes.push(`no price for ${model}: its cost counts as $0`);
       unpricedSaid.add(model);
     }
-    if (sandbox) err(`${sandbox.line}\n`);
+    if (sandbox) notes.push(sandbox.line);
     const events = createEventBus();
     events.on(createPlainReporter({ write: (line) => err(`${line}\n`) }));
     // Restarted per run, like the -o reports: the file holds the latest run's cells (lines carry no run id).
@@ -125,7 +162,9 @@ export async function watchCommand(args: string[], flags: WatchFlags, io: CliIo)
         concurrency: settings.concurrency ?? project.concurrency,
         repeat: settings.repeat,
         // With --no-cache the first run reads nothing; later ones read only this session's answers (runStore).
-        cache: settings.cache || started,
+        // `a` and `f` ask for fresh answers: a user re-checking flaky outputs wants the models asked again.
+        cache: (settings.cache || started) && (trigger.kind === 'first' || trigger.kind === 'files'),
+        ...(trigger.kind === 'failing' ? { subset: { failing: trigger.runId } } : {}),
         stop: stop.signal,
         abort: abort.signal,
         llmlabVersion: version,
@@ -134,7 +173,7 @@ export async function watchCommand(args: string[], flags: WatchFlags, io: CliIo)
       });
     } catch (error) {
       printError(error, cwd, err);
-      out(`[watch] watching ${watcher.files.length} files (q to quit)`);
+      waiting(`[watch] watching ${watcher.files.length} files`);
       return;
     } finally {
       started = true;
@@ -145,18 +184,23 @@ export async function watchCommand(args: string[], flags: WatchFlags, io: CliIo)
     // the session keeps watching, and the next save (or `--resume`) runs what is missing once the fault is fixed.
     if (outcome.fault) {
       printError(outcome.fault, cwd, err);
-      out(`[watch] run ${outcome.run.id} stopped by a storage fault: fix it, then save a file to re-run, or q to quit`);
+      waiting(`[watch] run ${outcome.run.id} stopped by a storage fault: fix it, then save a file to re-run`);
       return;
     }
     // The budget also ends a run as interrupted; only a stop signal means a newer change (or quit) cut it.
     if (stop.signal.aborted) {
       if (quitting) err(`interrupted: resume with \`llmlab eval ${rel(suitePath)} --resume ${outcome.run.id}\`\n`);
-      else out(`[watch] run ${outcome.run.id} cancelled: a newer change arrived`);
+      else out(`[watch] run ${outcome.run.id} cancelled: ${key ? `${key === 'all' ? 'a' : 'f'} was pressed` : 'a newer change arrived'}`);
       return;
     }
-    previous = await showRun({ store, suite, outcome, previous, baseline, outputs: settings.outputs, rel, out, io });
+    if (tty) io.stdout.write(CLEAR);
+    out(headline(trigger, cellCounts(store, outcome.run.id)));
+    for (const note of notes) err(`${note}\n`);
+    lastShown = await showRun({ store, suite, outcome, previous, baseline, outputs: settings.outputs, rel, out, io, wide: flags.wide === true });
+    // A run of the failing cells is a part of the suite: the next run is compared with the last whole one.
+    if (trigger.kind !== 'failing') previous = { run: lastShown, tests: suite.tests };
     const latency = seenAt === undefined ? undefined : performance.now() - seenAt;
-    out(doneLine(outcome.run.id, outcome.budget, latency, watcher.files.length));
+    waiting(doneLine(outcome.run.id, outcome.budget, latency, watcher.files.length, keys.live));
   };
 
   const drain = async () => {
@@ -164,10 +208,13 @@ export async function watchCommand(args: string[], flags: WatchFlags, io: CliIo)
       dirty = false;
       const files = changed;
       const seenAt = changeSeenAt;
+      const pressed = key;
       changed = [];
       changeSeenAt = undefined;
+      key = undefined;
       try {
-        await iterate(files, seenAt);
+        const trigger = nextTrigger(files, pressed);
+        if (trigger) await iterate(trigger, trigger.kind === 'files' ? seenAt : undefined);
       } catch (error) {
         // A bug in one iteration must not end the session: say so, keep watching.
         printError(error, cwd, err);
@@ -185,12 +232,12 @@ export async function watchCommand(args: string[], flags: WatchFlags, io: CliIo)
   }
 
   const finish = async () => {
-    stopKeys();
+    keys.stop();
     await watcher.close();
     done(stoppedMidRun ? 130 : 0);
   };
 
-  const stopKeys = onQuit(() => {
+  const quit = () => {
     if (quitting) {
       // Second Ctrl-C: cancel the calls in flight too.
       running?.abort.abort();
@@ -203,7 +250,13 @@ export async function watchCommand(args: string[], flags: WatchFlags, io: CliIo)
       running.stop.abort();
     }
     if (!loop) void finish();
-  });
+  };
+  const press = (which: 'all' | 'failing') => {
+    if (quitting) return;
+    key = which;
+    restart();
+  };
+  const keys = onKeys({ quit, all: () => press('all'), failing: () => press('failing') }, keyInput);
 
   kick();
   return exited;

@@ -22,7 +22,6 @@ export const PROJECT_DEFAULTS = {
   concurrency: 8,
   timeoutMs: 60_000,
   maxRetries: 4,
-  outputDir: 'reports',
 } as const;
 
 const DB_IN_ROOT = join('.llmlab', 'llmlab.db');
@@ -72,7 +71,7 @@ export async function loadProjectConfig(options: LoadProjectConfigOptions): Prom
     concurrency: raw.concurrency ?? PROJECT_DEFAULTS.concurrency,
     timeoutMs: raw.timeoutMs ?? PROJECT_DEFAULTS.timeoutMs,
     maxRetries: raw.maxRetries ?? PROJECT_DEFAULTS.maxRetries,
-    outputDir: raw.outputDir ?? PROJECT_DEFAULTS.outputDir,
+    ...(raw.outputDir === undefined ? {} : { outputDir: resolve(root, raw.outputDir) }),
     ...(raw.metrics === undefined ? {} : { metrics: resolveMetrics(raw.metrics, root) }),
     ...(raw.prices === undefined ? {} : { prices: raw.prices }),
     ...(raw.budget === undefined ? {} : { budget: raw.budget }),

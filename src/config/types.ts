@@ -111,13 +111,15 @@ export interface ResolvedSuite extends Pick<SuiteFile, 'description'>, Required<
 }
 
 /** Keys of llmlab.config.yaml that resolution fills with a default and otherwise keeps as written. */
-type DefaultedConfigKeys = 'suites' | 'concurrency' | 'timeoutMs' | 'maxRetries' | 'outputDir';
+type DefaultedConfigKeys = 'suites' | 'concurrency' | 'timeoutMs' | 'maxRetries';
 
 /**
  * llmlab.config.yaml, resolved: the keys in DefaultedConfigKeys defaulted, `prices` and `budget` as written (a
  * suite's own are merged over them when it loads), paths made absolute.
  */
 export interface ProjectConfig extends Required<Pick<ConfigFile, DefaultedConfigKeys>>, Pick<ConfigFile, 'prices' | 'budget'> {
+  /** Absolute folder a bare `-o` file name is written to, when the config file sets `outputDir`. */
+  outputDir?: string;
   /** Directory holding llmlab.config.yaml, or the cwd when there is none. */
   root: string;
   /** Path of the config file, when one was found. */

@@ -11,7 +11,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 export async function createProviders(suite: ResolvedSuite, env: Env): Promise<Map<string, Provider>> {
   const entries = await Promise.all(
-    suite.providers.map(async (p) => [p.label, await createInstance(p, suite.baseDir, env)] as const),
+    suite.providers.map(async (p) => [p.label, await createInstance(p, suite, env)] as const),
   );
   return new Map(entries);
 }
@@ -26,7 +26,7 @@ export async function createGraders(suite: ResolvedSuite, env: Env): Promise<Map
   for (const test of suite.tests) for (const a of test.assert) if (a.judge?.embedder) embedders.add(a.judge.embedder);
   const entries = await Promise.all(
     Object.entries(graders).map(async ([key, resolved]) => {
-      const provider = await createInstance(resolved, suite.baseDir, env);
+      const provider = await createInstance(resolved, suite, env);
       if (embedders.has(key) && !provider.embed) {
         throw new LlmlabError('CONFIG_INVALID', `embedder \`${resolved.id}\` has no embeddings API`, {
           hint: 'use an openai, ollama or mock provider as `embedder` (e.g. openai:text-embedding-3-small, ollama:nomic-embed-text)',
@@ -38,10 +38,18 @@ export async function createGraders(suite: ResolvedSuite, env: Env): Promise<Map
   return new Map(entries);
 }
 
-async function createInstance(p: ResolvedProvider, baseDir: string, env: Env): Promise<Provider> {
+async function createInstance(p: ResolvedProvider, suite: ResolvedSuite, env: Env): Promise<Provider> {
   if (!isProviderType(p.type)) {
     throw new LlmlabError('UNKNOWN_PROVIDER', `unknown provider type \`${p.type}\` in \`${p.id}\``);
   }
   const plugin = await loadProviderPlugin(p.type);
-  return plugin.create({ id: p.id, type: p.type, model: p.model, label: p.label, config: p.config, baseDir, env });
+  try {
+    return await plugin.create({ id: p.id, type: p.type, model: p.model, label: p.label, config: p.config, baseDir: suite.baseDir, env });
+  } catch (error) {
+    // Providers start suite by suite, after earlier suites ran: a missing key must say which suite needs it.
+    if (error instanceof LlmlabError && error.where === undefined) {
+      throw new LlmlabError(error.code, error.message, { where: { file: suite.path }, hint: error.hint, cause: error.cause ?? error });
+    }
+    throw error;
+  }
 }

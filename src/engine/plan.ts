@@ -24,11 +24,13 @@ export interface Plan {
   suite: ResolvedSuite;
   prompts: CompiledPrompt[];
   repeat: number;
-  /** providers × prompts × tests × repeat (plus attack cells); with a shard, the shard's cells only. */
+  /** providers × prompts × tests × repeat (plus attack cells); with a shard or a subset, their cells only. */
   totalCells: number;
   /** `--shard k/n`: the plan holds only the cells of that shard. */
   shard?: Shard;
-  /** Cells of the whole suite, every shard together (equal to totalCells without a shard). */
+  /** `--filter`, `--first`, `--failing`, …: the plan holds only the cells of that subset. */
+  subset?: CellFilter;
+  /** Cells of the whole suite, every shard and every cell together (equal to totalCells without a shard or subset). */
   suiteCells: number;
   /** `judge`: grader and embedder calls of model-graded assertions, each depending on the output it grades. */
   nodeCounts: { generate: number; grade: number; judge: number };
@@ -43,6 +45,13 @@ export interface PlanOptions {
   repeat?: number;
   /** Keep only this shard's cells (`--shard k/n`). */
   shard?: Shard;
+  /** Keep only the cells this subset includes (see subset.ts, which makes one from the flags). */
+  subset?: CellFilter;
+}
+
+/** Which cells a subset keeps: the same for every repeat of a cell, so a cell's coordinates are enough. */
+export interface CellFilter {
+  includes(cell: { providerLabel: string; promptId: string; testId: string }): boolean;
 }
 
 /** The prompt of attack cells: what the attack's plan says to send (the app's own prompt is in the plan). */
@@ -65,10 +74,13 @@ export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Pla
   const assertionsPerPrompt = suite.tests.reduce((n, t) => n + t.assert.length, 0);
   const judgeCallsPerPrompt = suite.tests.reduce((n, t) => n + t.assert.reduce((m, a) => m + (a.judge?.calls ?? 0), 0), 0);
   const attacks = attackNodes(security?.tests ?? [], security?.attacker !== undefined);
-  const shard = options.shard;
+  const { shard, subset } = options;
+  const kept = (cell: PlannedCell) =>
+    (!shard || inShard(cell.cellId, shard)) &&
+    (!subset || subset.includes({ providerLabel: cell.provider.label, promptId: cell.prompt.id, testId: cell.test.id }));
 
   function* cellsFor(provider: ResolvedProvider): Generator<PlannedCell> {
-    for (const cell of allCellsFor(provider)) if (!shard || inShard(cell.cellId, shard)) yield cell;
+    for (const cell of allCellsFor(provider)) if (kept(cell)) yield cell;
   }
 
   function* allCellsFor(provider: ResolvedProvider): Generator<PlannedCell> {
@@ -96,14 +108,16 @@ export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Pla
     grade: assertionsPerPrompt * prompts.length * repeat * testedBy + attacks.grade * repeat,
     judge: judgeCallsPerPrompt * prompts.length * repeat * testedBy + attacks.judge * repeat,
   };
-  // A shard's size is counted cell by cell: which cells it holds is a matter of their hashes, not of arithmetic.
-  const sharded = shard && sizeOf(suite.providers, cellsFor, security?.attacker !== undefined);
+  // A shard's or a subset's size is counted cell by cell: which cells it holds is a matter of their hashes (or of
+  // the flags), not of arithmetic.
+  const sharded = (shard || subset) && sizeOf(suite.providers, cellsFor, security?.attacker !== undefined);
   return {
     suite,
     prompts,
     repeat,
     totalCells: sharded ? sharded.cells : suiteCells,
     ...(shard ? { shard } : {}),
+    ...(subset ? { subset } : {}),
     suiteCells,
     nodeCounts: sharded ? sharded.nodes : whole,
     cellsFor,

@@ -7,7 +7,7 @@ import { LlmlabError } from '../errors.js';
 import { headSha } from '../git.js';
 import { createRunWriter, storageFault, type RunRecord, type Store } from '../store/index.js';
 import { runSpend } from '../store/spend.js';
-import type { RunStatus } from '../types.js';
+import type { EarlierTargetTotals, RunStatus } from '../types.js';
 import { priceTableHash } from '../providers/prices.js';
 import { createBudgetGate, type BudgetGate, type BudgetOutcome } from './budget-gate.js';
 import { estimatePlan } from './estimate-suite.js';
@@ -22,6 +22,7 @@ import { checkTemplates, createPlan, type Plan } from './plan.js';
 import { checkLoglikelihood } from './protocol-check.js';
 import { createFaultLatch, outcomeFault, saveStatus } from './run-fault.js';
 import { checkResumedShard, runShardOf, type Shard } from './shard.js';
+import { isSubset, resolveSubset, resumedSubset, runSubsetOf, type SubsetFlags } from './subset.js';
 
 /** Options of {@link runSuite}; mostly CLI flags. */
 export interface RunSuiteOptions {
@@ -51,6 +52,11 @@ export interface RunSuiteOptions {
   estimate?: boolean;
   /** `--shard k/n`: run only that shard's cells; the run records which shard it is. */
   shard?: Shard;
+  /**
+   * `--filter`, `--first`, `--sample`, `--provider`, `--prompt`, `--failing`: run only the cells they select; the
+   * run records the subset. A resumed subset re-applies what it stored (see resumedSubset).
+   */
+  subset?: SubsetFlags;
   /** Time for the providers' `tpm` windows; tests pass a fake one. Default: real time. */
   clock?: LimitClock;
 }
@@ -74,7 +80,11 @@ export interface RunOutcome {
 export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   const { suite, store } = options;
   const started = performance.now();
-  const plan = createPlan(suite, { repeat: options.repeat, ...(options.shard ? { shard: options.shard } : {}) });
+  // The run to resume is found first: a subset's run plans its own subset again.
+  const previous = options.resume === undefined ? undefined : resumable(options);
+  const subsetFlags = previous ? resumedSubset(previous, options.subset) : options.subset;
+  const subset = isSubset(subsetFlags) ? resolveSubset(createPlan(suite, { repeat: options.repeat }), subsetFlags, store) : undefined;
+  const plan = createPlan(suite, { repeat: options.repeat, ...(options.shard ? { shard: options.shard } : {}), ...(subset ? { subset } : {}) });
   checkTemplates(plan);
   const grader = createGrader(suite.baseDir, { metrics: suite.metrics ?? {} });
   // Config mistakes in assertions (bad regex, missing module) and providers (missing key) surface now,
@@ -103,7 +113,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   let run: RunRecord;
   let skip: Set<string>;
   try {
-    run = openRun(options, plan, sha, { budget, estimates }, (id) => {
+    run = openRun(options, previous, plan, sha, { budget, estimates }, (id) => {
       if (budget) spentBefore = runSpend(store.db, id);
     });
     skip = store.results.finishedCellIds(run.id);
@@ -118,6 +128,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     suitePath: suite.path,
     totalCells: plan.totalCells,
     doneCells: skip.size,
+    ...(skip.size > 0 ? { earlier: earlierTotals(store, run.id) } : {}),
   });
   const gate: BudgetGate | undefined = budget && createBudgetGate({
     budget,
@@ -177,9 +188,37 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   };
 }
 
+/** The run `--resume` names, checked to be of this very suite and shard. */
+function resumable(options: RunSuiteOptions): RunRecord {
+  const { suite, store, shard } = options;
+  let previous: RunRecord | undefined;
+  try {
+    previous = options.resume === true ? store.runs.latestUnfinished(suite.path, shard) : store.runs.get(options.resume!);
+  } catch (error) {
+    throw storageFault(error, store.path) ?? error;
+  }
+  if (!previous) {
+    throw new LlmlabError(
+      'RUN_NOT_FOUND',
+      options.resume === true
+        ? `no unfinished run of ${suite.path}${shard ? ` (shard ${shard.index}/${shard.count})` : ''} to resume`
+        : `no run \`${options.resume}\` in ${store.path}`,
+      { hint: 'list runs with `llmlab runs`, or run without --resume to start a new one' },
+    );
+  }
+  if (previous.suiteHash !== suite.hash || previous.suitePath !== suite.path) {
+    throw new LlmlabError('USAGE', `run ${previous.id} was made from a different version of this suite`, {
+      hint: 'resume only continues an identical suite; run without --resume to start a new run',
+    });
+  }
+  checkResumedShard(previous, shard);
+  return previous;
+}
+
 function openRun(
   options: RunSuiteOptions,
-  plan: Pick<Plan, 'totalCells' | 'suiteCells' | 'shard'>,
+  previous: RunRecord | undefined,
+  plan: Pick<Plan, 'totalCells' | 'suiteCells' | 'shard' | 'subset'>,
   sha: string | undefined,
   { budget, estimates }: Pick<RunRecord['options'], 'budget' | 'estimates'>,
   beforeResume: (runId: string) => void,
@@ -198,8 +237,9 @@ function openRun(
     ...(suite.prices ? { priceTableHash: priceTableHash(suite.prices) } : {}),
     ...(budget ? { budget } : {}),
     ...(estimates ? { estimates } : {}),
+    ...(plan.subset ? { subset: runSubsetOf(plan) } : {}),
   };
-  if (options.resume === undefined) {
+  if (!previous) {
     return store.runs.create({
       suitePath: suite.path,
       suiteHash: suite.hash,
@@ -210,26 +250,24 @@ function openRun(
       ...(plan.shard ? { shard: runShardOf(plan) } : {}),
     });
   }
-  const previous =
-    options.resume === true ? store.runs.latestUnfinished(suite.path, plan.shard) : store.runs.get(options.resume);
-  if (!previous) {
-    throw new LlmlabError(
-      'RUN_NOT_FOUND',
-      options.resume === true
-        ? `no unfinished run of ${suite.path}${plan.shard ? ` (shard ${plan.shard.index}/${plan.shard.count})` : ''} to resume`
-        : `no run \`${options.resume}\` in ${store.path}`,
-      { hint: 'list runs with `llmlab runs`, or run without --resume to start a new one' },
-    );
-  }
-  if (previous.suiteHash !== suite.hash || previous.suitePath !== suite.path) {
-    throw new LlmlabError('USAGE', `run ${previous.id} was made from a different version of this suite`, {
-      hint: 'resume only continues an identical suite; run without --resume to start a new run',
-    });
-  }
-  checkResumedShard(previous, plan.shard);
   beforeResume(previous.id);
   store.results.forgetUnfinished(previous.id);
   store.runs.setStatus(previous.id, 'running');
   store.runs.setTotalCells(previous.id, totalCells);
   return { ...previous, status: 'running', totalCells };
+}
+
+/** A resumed run's stored verdicts per prompt × provider, for the live view's counts (run-start). */
+function earlierTotals(store: Store, runId: string): EarlierTargetTotals[] {
+  return store.results.totals(runId).map((t) => ({
+    promptId: t.promptId,
+    providerId: t.providerId,
+    providerLabel: t.providerLabel,
+    passed: t.passed,
+    failed: t.failed,
+    inputTokens: t.inputTokens,
+    outputTokens: t.outputTokens,
+    cost: t.cost + t.gradingCost,
+    cachedCells: t.cachedCells,
+  }));
 }

@@ -70,7 +70,7 @@ export default defineProvider({
     const baseUrl = (customBase || DEFAULT_BASE_URL).replace(/\/+$/, '');
     const apiKey = spec.env[keyEnv];
     if (!apiKey && !customBase) {
-      throw new LlmlabError('CONFIG_INVALID', `${keyEnv} is not set (needed by provider ${spec.id})`, {
+      throw new LlmlabError('CONFIG_INVALID', `${keyEnv} is not set (needed by provider ${spec.label === spec.id ? spec.id : `${spec.label}, ${spec.id}`})`, {
         hint: `set ${keyEnv} in the environment or .env, or set config.baseUrl to an Anthropic-compatible server`,
       });
     }

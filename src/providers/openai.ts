@@ -82,7 +82,7 @@ export default defineProvider({
     const baseUrl = stripSlash(customBase || DEFAULT_BASE_URL);
     const apiKey = spec.env[keyEnv];
     if (!apiKey && !customBase) {
-      throw new LlmlabError('CONFIG_INVALID', `${keyEnv} is not set (needed by provider ${spec.id})`, {
+      throw new LlmlabError('CONFIG_INVALID', `${keyEnv} is not set (needed by provider ${spec.label === spec.id ? spec.id : `${spec.label}, ${spec.id}`})`, {
         hint: `set ${keyEnv} in the environment or .env, or set config.baseUrl to a local OpenAI-compatible server`,
       });
     }

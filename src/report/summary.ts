@@ -12,6 +12,7 @@ import type { GateInput, GateResult } from './gates/types.js';
 import { summarizeMetrics, type MetricSummary } from './model/metric-summary.js';
 import { paretoFrontier, type ParetoSummary } from './model/pareto.js';
 import { partialRun } from './model/partial-run.js';
+import { subsetOf, type SubsetSummary } from './model/subset.js';
 import { summarizeRepeats, type RepeatSummary } from './model/repeat-summary.js';
 import { compareScores, type ScoreComparison } from './model/score-comparisons.js';
 import { summarizeSecurity, type SecuritySummary } from './model/security-summary.js';
@@ -24,6 +25,7 @@ export type { FlakyTestSummary, PassAtK, RepeatSummary } from './model/repeat-su
 export type { ScoreComparison } from './model/score-comparisons.js';
 export type { ParetoPoint, ParetoRecommendation, ParetoSummary } from './model/pareto.js';
 export type { EstimateSummary } from './model/estimates.js';
+export type { SubsetSummary } from './model/subset.js';
 export type { SecurityGroup, SecurityHit, SecuritySummary } from './model/security-summary.js';
 
 export interface RunSummary extends Totals {
@@ -48,6 +50,8 @@ export interface RunSummary extends Totals {
   estimates?: EstimateSummary[];
   /** Security attacks (attack cells): success rates per family and strategy, and the hit log. Absent without attacks. */
   security?: SecuritySummary;
+  /** Set on a subset's run (`--filter`, `--first`, `--failing`, …): which cells of the suite's it holds. */
+  subset?: SubsetSummary;
   gate: GateResult;
 }
 
@@ -75,6 +79,7 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
   const repeat = run.options.repeat;
   const estimates = summarizeEstimates(store, run);
   const partial = partialRun(run);
+  const subset = subsetOf(run);
   return {
     ...totals,
     targets,
@@ -94,6 +99,7 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
     ),
     ...(estimates ? { estimates } : {}),
     ...(security ? { security: security.summary } : {}),
+    ...(subset ? { subset } : {}),
     gate: evaluateGates({
       totals,
       missing,
@@ -103,6 +109,7 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
       baseline: options.baseline,
       ...(security ? { security: security.gate } : {}),
       ...(partial ? { partial } : {}),
+      ...(subset ? { subset: subset.line } : {}),
     }),
   };
 }

@@ -37,7 +37,10 @@ export interface ConfigFile {
    * suite's `embedder` overrides it.
    */
   embedder?: ProjectGraderFile;
-  /** Folder for reports, relative to this file. Default: reports. */
+  /**
+   * Folder, relative to this file, that a report named by a bare file name goes into (`-o report.html` writes
+   * <outputDir>/report.html; a path with a folder is taken as given). Unset: the current directory.
+   */
   outputDir?: string;
   /**
    * Prices of models in USD per million tokens, by `type:model`, for every suite of the project: they override the

@@ -7,7 +7,7 @@ import { createResultStore } from './results.js';
 import { createRunStore } from './runs.js';
 
 export type { CachedResponse, CacheStats, ResponseCache } from './cache.js';
-export type { RunEstimate, RunOptions, RunRecord, RunShard, RunStore } from './runs.js';
+export type { RunEstimate, RunOptions, RunRecord, RunShard, RunStore, RunSubset, SubsetSelection } from './runs.js';
 export type { ResultStore, TargetTotals } from './results.js';
 export type { OpenDbOptions } from './db.js';
 export { storageFault } from './faults.js';

@@ -105,6 +105,16 @@ export interface CellVerdict {
   status: 'pass' | 'fail' | 'error';
 }
 
+/** One cell's test, target and verdict, as {@link createResultStore}'s `testVerdicts` streams them. */
+export interface TestVerdictRow {
+  testId: string;
+  description: string | null;
+  promptId: string;
+  providerLabel: string;
+  repeatIndex: number;
+  status: CellStatus;
+}
+
 export function createResultStore(db: Db) {
   const upsert = db.prepare(
     `INSERT INTO results (run_id, cell_id, provider_id, provider_label, prompt_id, test_id, test_index,
@@ -178,6 +188,28 @@ export function createResultStore(db: Db) {
            repeat_index AS repeatIndex, status
          FROM results WHERE run_id = ? AND status IN ('pass', 'fail', 'error') AND attack IS NULL
          ORDER BY test_id, repeat_index`,
+      );
+      yield* stmt.iterate(runId);
+    },
+    /** The cells of one test of a run (every prompt, provider and repeat), in suite order; for `llmlab show`. */
+    ofTest(runId: string, testId: string): CellResult[] {
+      return db
+        .prepare<[string, string], ResultRow>(
+          'SELECT * FROM results WHERE run_id = ? AND test_id = ? ORDER BY prompt_id, provider_label, repeat_index',
+        )
+        .all(runId, testId)
+        .map(fromRow);
+    },
+    /**
+     * Each ordinary cell's test, target and status in suite order, without outputs or assertions: what a list of
+     * a run's tests needs (`llmlab show <run>`), read in one light pass.
+     */
+    *testVerdicts(runId: string): Generator<TestVerdictRow> {
+      const stmt = db.prepare<[string], TestVerdictRow>(
+        `SELECT test_id AS testId, description, prompt_id AS promptId, provider_label AS providerLabel,
+           repeat_index AS repeatIndex, status
+         FROM results WHERE run_id = ? AND attack IS NULL
+         ORDER BY test_index, test_id, prompt_id, provider_label, repeat_index`,
       );
       yield* stmt.iterate(runId);
     },

@@ -25,6 +25,38 @@ export interface RunOptions {
    * it beside the calls' real usage. A resume keeps the first attempt's estimate. Runs stored before have none.
    */
   estimates?: RunEstimate[];
+  /** Set when the run holds a chosen part of the suite's cells (`--filter`, `--first`, `--failing`, …). */
+  subset?: RunSubset;
+}
+
+/**
+ * What picked a subset of a suite's cells, as stored so that a resume plans the very same cells: every flag as
+ * given, except `--failing`, which holds the id of the run whose failing cells were taken.
+ */
+export interface SubsetSelection {
+  /** `--filter`: a JavaScript regex (case-sensitive) tried on each test's description and on its id. */
+  filter?: string;
+  /** `--first N`: the first N tests in suite order. */
+  first?: number;
+  /** `--sample N`: N tests drawn by `seed` (always stored, so the draw can be repeated). */
+  sample?: number;
+  seed?: number;
+  /** `--provider`: labels or ids. */
+  providers?: string[];
+  /** `--prompt`: prompt ids. */
+  prompts?: string[];
+  /** `--failing`: the run whose failed or errored cells were selected. */
+  failing?: string;
+}
+
+/** A run of a subset: how it was chosen, and how many cells it holds of the suite's. */
+export interface RunSubset {
+  /** The flags as a command line repeats them: `--filter refund --sample 40 --seed 1`. */
+  flags: string;
+  select: SubsetSelection;
+  /** Cells the subset planned, and cells the whole suite plans (`subset: 40 of 2,000 cells`). */
+  cells: number;
+  suiteCells: number;
 }
 
 /** One provider's estimate before a run: the model calls it would make (cached cells excluded) and their cost. */
@@ -91,10 +123,10 @@ interface RunRow {
 }
 
 /**
- * SQL: the run is a whole run or a merged one, not a lone shard. A shard is a part of a run, so `latest` and
- * `git:REF` never pick one as a baseline.
+ * SQL: the run is a whole run or a merged one, not a lone shard nor a subset. Both are a part of a run, so
+ * `latest~N` and `git:REF` never pick one as a baseline; an explicit run id still names one.
  */
-const NOT_A_LONE_SHARD = `(shard IS NULL OR json_extract(shard, '$.merged') = 1)`;
+const WHOLE_RUN = `((shard IS NULL OR json_extract(shard, '$.merged') = 1) AND json_extract(options, '$.subset') IS NULL)`;
 
 function fromRow(row: RunRow): RunRecord {
   return {
@@ -172,23 +204,28 @@ export function createRunStore(db: Db) {
     },
     /**
      * Runs made at a git commit, completed ones first, then newest first (what `--baseline git:REF` picks from).
-     * A lone shard is not a run to compare with; a merged one is.
+     * A lone shard or a subset is not a run to compare with; a merged one is.
      */
     atCommit(gitSha: string): RunRecord[] {
       return db
         .prepare<[string], RunRow>(
-          `SELECT * FROM runs WHERE git_sha = ? AND ${NOT_A_LONE_SHARD}
+          `SELECT * FROM runs WHERE git_sha = ? AND ${WHOLE_RUN}
            ORDER BY status = 'completed' DESC, created_at DESC, id DESC`,
         )
         .all(gitSha)
         .map(fromRow);
     },
-    /** Newest first; `wholeRuns` leaves lone shards out (what `latest~N` means for a baseline). */
-    list(limit = 20, options: { wholeRuns?: boolean } = {}): RunRecord[] {
-      const where = options.wholeRuns ? `WHERE ${NOT_A_LONE_SHARD}` : '';
+    /**
+     * Newest first. `wholeRuns` leaves lone shards and subsets out (what `latest~N` means for a baseline);
+     * `suitePath` keeps one suite's runs (what `latest` means when a suite is named or implied).
+     */
+    list(limit = 20, options: { wholeRuns?: boolean; suitePath?: string } = {}): RunRecord[] {
+      const where = [...(options.wholeRuns ? [WHOLE_RUN] : []), ...(options.suitePath === undefined ? [] : ['suite_path = @suitePath'])];
       return db
-        .prepare<[number], RunRow>(`SELECT * FROM runs ${where} ORDER BY created_at DESC, id DESC LIMIT ?`)
-        .all(limit)
+        .prepare<[Record<string, string | number>], RunRow>(
+          `SELECT * FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT @limit`,
+        )
+        .all({ limit, ...(options.suitePath === undefined ? {} : { suitePath: options.suitePath }) })
         .map(fromRow);
     },
     /** Shards' runs and merged runs, newest first: what `llmlab merge` reads from a file. */

@@ -54,9 +54,24 @@ export interface BudgetEvent {
   scope?: string;
 }
 
+/** What the earlier attempts of a resumed run finished for one prompt × provider (ordinary cells, not attacks). */
+export interface EarlierTargetTotals {
+  promptId: string;
+  providerId: string;
+  providerLabel: string;
+  passed: number;
+  failed: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** USD, judge calls included. */
+  cost: number;
+  cachedCells: number;
+}
+
 /** Events the executor emits; reporters (Ink UI, plain log, watch loop) subscribe and hold no engine logic. */
 export type RunEvent =
-  | { type: 'run-start'; runId: string; suitePath: string; totalCells: number; doneCells: number }
+  /** `earlier`: on a resume, what the earlier attempts finished, so live counts start from the stored cells. */
+  | { type: 'run-start'; runId: string; suitePath: string; totalCells: number; doneCells: number; earlier?: EarlierTargetTotals[] }
   /** `providerLabel` tells apart two entries of the same provider id (e.g. one model at two temperatures). */
   | { type: 'node-start'; cellId: string; providerId: string; providerLabel?: string }
   | { type: 'node-end'; cell: CellResult }

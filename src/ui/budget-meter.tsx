@@ -1,7 +1,9 @@
 /** @jsxRuntime automatic @jsxImportSource react */
 /** One line: spend against the budget as a bar, yellow past the alert, red once it stopped the run or a provider. */
 import { Text } from 'ink';
-import { formatUsd, progressBar } from './format.js';
+import { Paint } from './paint.js';
+import { formatUsd } from '../report/shared.js';
+import { progressBar } from './format.js';
 import type { BudgetLine } from './view-model.js';
 
 const BAR_WIDTH = 20;
@@ -19,9 +21,9 @@ export function BudgetMeter({ budget }: { budget: BudgetLine | null }) {
   return (
     <Text wrap="truncate-end">
       {'budget '}
-      <Text color={color}>{progressBar(budget.fraction, BAR_WIDTH)}</Text>
+      <Paint color={color}>{progressBar(budget.fraction, BAR_WIDTH)}</Paint>
       {` ${formatUsd(budget.spentUsd)} of ${formatUsd(budget.limitUsd)} (${Math.round(budget.fraction * 100)}%)`}
-      <Text color={color}>{state}</Text>
+      <Paint color={color}>{state}</Paint>
     </Text>
   );
 }

@@ -20,11 +20,6 @@ export function formatPercent(fraction: number): string {
   return `${(fraction * 100).toFixed(1)}%`;
 }
 
-/** `$0.0123` below a dollar, `$12.34` above. */
-export function formatUsd(cost: number): string {
-  return cost < 1 ? `$${cost.toFixed(4)}` : `$${cost.toFixed(2)}`;
-}
-
 /** A progress bar of `width` cells. */
 export function progressBar(fraction: number, width: number): string {
   const full = Math.round(Math.min(Math.max(fraction, 0), 1) * width);

@@ -6,6 +6,7 @@
  */
 import type { RunListener } from '../engine/events.js';
 import { createRunState, reduceRun } from './run-state.js';
+import type { PauseSwitch } from './pause-gate.js';
 import { toViewModel, type ViewModel } from './view-model.js';
 
 export interface LiveRunOptions {
@@ -13,6 +14,8 @@ export interface LiveRunOptions {
   /** Publish at least this often while a run is going, ms. */
   idleMs?: number;
   now?: () => number;
+  /** The run's pause switch, on the same clock as `now`: paused time is left out of throughput and ETA. */
+  pause?: Pick<PauseSwitch, 'pausedMs'>;
 }
 
 export interface LiveRun {
@@ -29,7 +32,8 @@ export function createLiveRun(options: LiveRunOptions = {}): LiveRun {
   const idleMs = options.idleMs ?? 1000;
   const now = options.now ?? (() => performance.now());
   let state = createRunState();
-  let snapshot = toViewModel(state, now());
+  const view = (at: number) => toViewModel(state, at, options.pause?.pausedMs(at) ?? 0);
+  let snapshot = view(now());
   let lastPublish = -Infinity;
   let timer: NodeJS.Timeout | undefined;
   /** When the armed timer fires; Infinity when none is armed. */
@@ -48,7 +52,7 @@ export function createLiveRun(options: LiveRunOptions = {}): LiveRun {
     timer = undefined;
     armedAt = Infinity;
     lastPublish = now();
-    snapshot = toViewModel(state, lastPublish);
+    snapshot = view(lastPublish);
     for (const onChange of subscribers) onChange();
     if (state.status === 'running') arm(lastPublish + idleMs);
   };

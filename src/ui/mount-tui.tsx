@@ -17,6 +17,8 @@ export interface MountTuiOptions {
   intervalMs?: number;
   /** A live run already folding events (mounted late, the TUI shows what happened so far). */
   live?: LiveRun;
+  /** False draws no colour (NO_COLOR); default true. */
+  color?: boolean;
 }
 
 export interface MountedTui {
@@ -26,8 +28,8 @@ export interface MountedTui {
 }
 
 export function mountTui(options: MountTuiOptions): MountedTui {
-  const live = options.live ?? createLiveRun({ intervalMs: options.intervalMs });
-  const instance = render(<TuiApp live={live} controls={options.controls} title={options.title} />, {
+  const live = options.live ?? createLiveRun({ intervalMs: options.intervalMs, pause: options.controls.pause });
+  const instance = render(<TuiApp live={live} controls={options.controls} title={options.title} color={options.color ?? true} />, {
     stdout: options.stdout ?? process.stdout,
     stdin: options.stdin ?? process.stdin,
     // Ctrl-C is ours: the first one stops gracefully, like SIGINT in the plain mode.

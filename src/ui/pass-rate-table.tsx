@@ -1,35 +1,47 @@
 /** @jsxRuntime automatic @jsxImportSource react */
-/** Live pass rate per prompt × provider with its 95 % Wilson interval; long lists are capped. */
+/**
+ * Live pass rate per prompt × provider with its 95 % Wilson interval; `limit` caps the lines (frame-budget.ts)
+ * and every line fits the width: the label gives way, then the `n` column.
+ */
 import { Box, Text } from 'ink';
-import { cell, formatPercent } from './format.js';
+import { fitList } from './frame-budget.js';
+import { cell, formatPercent, truncate } from './format.js';
+import { Paint } from './paint.js';
 import type { PassRateLine } from './view-model.js';
 
 export interface PassRateTableProps {
   rates: PassRateLine[];
   width: number;
-  /** Lines to show at most; the rest are summed up in one line. */
+  /** Lines under the heading at most, a `… N more` line included. */
   limit: number;
 }
 
+const RATE_WIDTH = 24;
+const N_WIDTH = 8;
+const MIN_LABEL = 16;
+
 export function PassRateTable({ rates, width, limit }: PassRateTableProps) {
-  if (rates.length === 0) return null;
-  const shown = rates.length > limit ? rates.slice(0, Math.max(limit - 1, 1)) : rates;
-  const labelWidth = Math.max(Math.min(width - 36, 56), 16);
+  if (rates.length === 0 || limit <= 0) return null;
+  const { shown, more } = fitList(rates, limit);
+  const nWidth = width >= 2 + MIN_LABEL + RATE_WIDTH + N_WIDTH ? N_WIDTH : 0;
+  const labelWidth = Math.max(Math.min(width - 2 - RATE_WIDTH - nWidth, 56), 8);
+  // What is left for the rate once the label has its minimum: the three nodes of a row never exceed the width.
+  const rateWidth = Math.max(Math.min(RATE_WIDTH, width - 2 - labelWidth - nWidth), 0);
   return (
     <Box flexDirection="column">
-      <Text dimColor wrap="truncate-end">
-        {`  ${cell('prompt × provider', labelWidth)}${'pass rate [95% CI]'.padStart(24)}${'n'.padStart(8)}`}
-      </Text>
+      <Paint dimColor wrap="truncate-end">
+        {`  ${cell('prompt × provider', labelWidth)}${'pass rate [95% CI]'.padStart(RATE_WIDTH)}${nWidth ? 'n'.padStart(nWidth) : ''}`}
+      </Paint>
       {shown.map((r) => (
         // Label and numbers in separate text nodes: the label never changes (Ink caches its width) and the
         // numbers, which change every frame, are ASCII (measuring non-ASCII text costs ~100× more).
         <Box key={`${r.promptId}\0${r.providerLabel}`}>
           <Text>{`  ${cell(`${r.promptId} × ${r.providerLabel}`, labelWidth)}`}</Text>
-          <Text color={color(r)}>{rate(r).padStart(24)}</Text>
-          <Text>{String(r.n).padStart(8)}</Text>
+          {rateWidth > 0 ? <Paint color={color(r)}>{truncate(rate(r), rateWidth).padStart(rateWidth)}</Paint> : null}
+          {nWidth ? <Text>{String(r.n).padStart(nWidth)}</Text> : null}
         </Box>
       ))}
-      {shown.length < rates.length ? <Text dimColor>{`  … ${rates.length - shown.length} more`}</Text> : null}
+      {more > 0 ? <Paint dimColor wrap="truncate-end">{`  … ${more} more`}</Paint> : null}
     </Box>
   );
 }

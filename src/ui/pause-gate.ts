@@ -4,20 +4,48 @@
  */
 import type { PauseGate } from '../engine/execute-options.js';
 
-/** A {@link PauseGate} the UI can flip. */
+/** A {@link PauseGate} the UI can flip, and that knows how long dispatch has been held. */
 export interface PauseSwitch extends PauseGate {
   /** Flips the state; returns true when now paused. */
   toggle(): boolean;
   resume(): void;
+  /**
+   * Milliseconds spent paused up to `now` (the ongoing pause included), on the clock given to
+   * {@link createPauseSwitch}: the live view leaves them out of throughput, so the ETA holds still while paused.
+   */
+  pausedMs(now: number): number;
 }
 
-export function createPauseSwitch(): PauseSwitch {
+/** Options of {@link createPauseSwitch}. */
+export interface PauseSwitchOptions {
+  /** The clock {@link PauseSwitch.pausedMs} is measured on; default `performance.now`. */
+  now?: () => number;
+}
+
+export function createPauseSwitch(options: PauseSwitchOptions = {}): PauseSwitch {
+  const now = options.now ?? (() => performance.now());
   let paused = false;
-  let waiters: (() => void)[] = [];
+  let pausedAt = 0;
+  let heldMs = 0;
+  // Waiters by the signal that may release them. Every worker of a run waits on the same stop signal: one abort
+  // listener per signal, not one per waiter (16 workers would pass Node's limit of 10 and print a warning).
+  const waiters = new Map<AbortSignal, { wakes: (() => void)[]; onAbort: () => void }>();
   const release = () => {
-    const pending = waiters;
-    waiters = [];
-    for (const wake of pending) wake();
+    const pending = [...waiters.entries()];
+    waiters.clear();
+    for (const [signal, group] of pending) {
+      signal.removeEventListener('abort', group.onAbort);
+      for (const wake of group.wakes) wake();
+    }
+  };
+  const setPaused = (next: boolean) => {
+    if (next === paused) return;
+    paused = next;
+    if (paused) pausedAt = now();
+    else {
+      heldMs += now() - pausedAt;
+      release();
+    }
   };
   return {
     get paused() {
@@ -26,22 +54,31 @@ export function createPauseSwitch(): PauseSwitch {
     wait(signal) {
       if (!paused || signal.aborted) return Promise.resolve();
       return new Promise<void>((resolve) => {
-        const wake = () => {
-          signal.removeEventListener('abort', wake);
-          resolve();
-        };
-        signal.addEventListener('abort', wake, { once: true });
-        waiters.push(wake);
+        let group = waiters.get(signal);
+        if (!group) {
+          const created = {
+            wakes: [] as (() => void)[],
+            onAbort: () => {
+              waiters.delete(signal);
+              for (const wake of created.wakes) wake();
+            },
+          };
+          signal.addEventListener('abort', created.onAbort, { once: true });
+          waiters.set(signal, created);
+          group = created;
+        }
+        group.wakes.push(resolve);
       });
     },
     toggle() {
-      paused = !paused;
-      if (!paused) release();
+      setPaused(!paused);
       return paused;
     },
     resume() {
-      paused = false;
-      release();
+      setPaused(false);
+    },
+    pausedMs(at) {
+      return heldMs + (paused ? Math.max(at - pausedAt, 0) : 0);
     },
   };
 }

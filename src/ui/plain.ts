@@ -4,7 +4,8 @@
  * retries in brief, and nothing that needs a terminal.
  */
 import type { RunListener } from '../engine/events.js';
-import { formatUsd as usd } from './format.js';
+// The reports' one money format: the log and the summary under it print the same figure.
+import { formatUsd as usd } from '../report/shared.js';
 
 export interface PlainReporterOptions {
   write?: (line: string) => void;
@@ -52,6 +53,9 @@ export function createPlainReporter(options: PlainReporterOptions = {}): RunList
       case 'run-start':
         total = event.totalCells;
         done = resumed = event.doneCells;
+        // A resumed run's failures so far are the earlier attempts' (their errors are re-run, so none is left).
+        failed = (event.earlier ?? []).reduce((n, t) => n + t.failed, 0);
+        errors = 0;
         started = lastPrint = performance.now();
         nextStep = stepAfter(done);
         clearInterval(timer);

@@ -7,6 +7,7 @@ import type { RunListener } from '../engine/events.js';
 import { messageOf } from '../errors.js';
 import { createLiveRun } from './live-run.js';
 import type { MountedTui } from './mount-tui.js';
+import { colourAllowed } from './paint.js';
 import { createPauseSwitch, type PauseSwitch } from './pause-gate.js';
 import { createPlainReporter } from './plain.js';
 
@@ -46,9 +47,12 @@ export interface Reporter {
   during<T>(work: () => Promise<T>): Promise<T>;
 }
 
-/** True when the TUI should be used: an interactive stdout, no `--no-tui`, not in CI. */
+/**
+ * True when the TUI should be used: an interactive stdout, no `--no-tui`, not in CI, and a terminal that can move
+ * its cursor (`TERM=dumb`, as in Emacs shells, cannot redraw a frame).
+ */
 export function wantsTui(tui: boolean, stdout: { isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>): boolean {
-  return tui && stdout.isTTY === true && !isCi(env);
+  return tui && stdout.isTTY === true && !isCi(env) && env['TERM'] !== 'dumb';
 }
 
 /** The test Ink itself applies (is-in-ci), so we never pick the TUI where Ink would print only a last frame. */
@@ -61,7 +65,8 @@ export async function startReporter(options: ReporterOptions): Promise<Reporter>
   const pause = createPauseSwitch();
   const stdout = options.stdout ?? process.stdout;
   const stderr = options.stderr ?? process.stderr;
-  if (!wantsTui(options.tui, stdout, options.env ?? process.env)) {
+  const env = options.env ?? process.env;
+  if (!wantsTui(options.tui, stdout, env)) {
     return { listener: createPlainReporter({ write: (line) => stderr.write(`${line}\n`) }), interactive: false, pause, during: (work) => work() };
   }
   // Only a terminal gets here (isTTY), and Ink needs the whole stream: a terminal stream is a WriteStream.
@@ -69,7 +74,7 @@ export async function startReporter(options: ReporterOptions): Promise<Reporter>
   // The run starts at once and events fold from the first one. Ink takes a few hundred ms to import, so it is
   // loaded only once the run has lasted `delayMs` (a cached re-run is over before that and never pays for it),
   // then mounts and shows the state so far.
-  const live = createLiveRun();
+  const live = createLiveRun({ pause });
   const controls = { pause, stop: options.stop, abort: options.abort };
   let tui: MountedTui | undefined;
   let finished = false;
@@ -77,7 +82,7 @@ export async function startReporter(options: ReporterOptions): Promise<Reporter>
     loadTui().then(
       ({ mountTui }) => {
         // A run that ended while Ink was loading goes straight to its summary: no frame after it.
-        if (!finished) tui = mountTui({ controls, title: options.title, stdout: terminal, live });
+        if (!finished) tui = mountTui({ controls, title: options.title, stdout: terminal, live, color: colourAllowed(env) });
       },
       (error: unknown) => {
         stderr.write(`llmlab: the terminal UI failed to load (${messageOf(error)}); the run goes on without it\n`);

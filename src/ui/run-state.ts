@@ -4,103 +4,11 @@
  * costs O(1) and well under a microsecond: counters, not a map of cells in flight, and copies made by
  * {@link copyState} (a fixed-shape literal; `{ ...state }` is some 30 times slower in V8).
  */
-import type { CellResult, RunEvent, RunStatus } from '../types.js';
-import { addRecent, type Recent } from './recent.js';
+import type { CellResult, EarlierTargetTotals, RunEvent } from '../types.js';
+import { addRecent } from './recent.js';
+import { FAILURE_LIMIT, LATENCY_WINDOW, type FailureEntry, type ProviderState, type RunState } from './run-state-types.js';
 
-/** How many recent call latencies a provider keeps for its live p50. */
-export const LATENCY_WINDOW = 200;
-/** How many recent failures the state keeps (the failures view shows them). */
-export const FAILURE_LIMIT = 50;
-
-/** One provider entry of the suite, by label. */
-export interface ProviderState {
-  label: string;
-  /** Its provider id, to attribute retry events (which name only the id). */
-  id: string;
-  /** Calls dispatched (node-start). */
-  started: number;
-  /** Cells answered (any status), cached or not. */
-  completed: number;
-  /** Cells answered by a call (not the cache): each had a node-start. */
-  called: number;
-  errors: number;
-  /** Retry events so far (a cell retried twice counts twice). */
-  retries: number;
-  cached: number;
-  /** Latencies of recent calls (cache hits excluded: they took no time now); read the newest {@link LATENCY_WINDOW}. */
-  latencies: Recent<number>;
-}
-
-/** One prompt × provider: its verdicts so far. */
-export interface TargetState {
-  promptId: string;
-  providerLabel: string;
-  passed: number;
-  failed: number;
-  errors: number;
-  skipped: number;
-}
-
-/** A failed or errored cell, as the failures list shows it. */
-export interface FailureEntry {
-  cellId: string;
-  providerLabel: string;
-  promptId: string;
-  testId: string;
-  description?: string;
-  status: 'fail' | 'error';
-  /** One line: the error, or the first failing assertion and its reason. */
-  reason: string;
-}
-
-/** The run's spend against its budget, from the latest `budget` event. */
-export interface BudgetState {
-  spentUsd: number;
-  limitUsd: number;
-  /** Set once the alert fired; `stopped` once the budget stopped the run or a provider (sticky). */
-  alerted: boolean;
-  stopped: boolean;
-  /** The provider skipped, or `run`. */
-  stoppedScope?: string;
-}
-
-/** A cell waiting out a retry backoff. */
-export interface RetryingCell {
-  providerLabel: string;
-  until: number;
-}
-
-export interface RunState {
-  status: 'waiting' | RunStatus;
-  runId: string | undefined;
-  suitePath: string | undefined;
-  totalCells: number;
-  /** Finished cells, including those a resumed run found already done. */
-  doneCells: number;
-  /** Finished by an earlier attempt (resume); excluded from throughput. */
-  resumedCells: number;
-  startedAt: number | undefined;
-  endedAt: number | undefined;
-  passed: number;
-  failed: number;
-  errors: number;
-  skipped: number;
-  cachedCells: number;
-  tokens: { input: number; output: number };
-  /** USD of the calls made by this run (cache hits cost nothing now). */
-  cost: number;
-  /** By label, in order of first appearance. */
-  providers: ReadonlyMap<string, ProviderState>;
-  /** Keyed by `prompt\0provider`, in order of first verdict. */
-  targets: ReadonlyMap<string, TargetState>;
-  /** Cells that were retried and have not finished, by cell id (few: only retried ones). */
-  retrying: ReadonlyMap<string, RetryingCell>;
-  /** Read the newest {@link FAILURE_LIMIT}. */
-  failures: Recent<FailureEntry>;
-  failureCount: number;
-  /** Undefined when the run has no budget. */
-  budget: BudgetState | undefined;
-}
+export * from './run-state-types.js';
 
 export function createRunState(): RunState {
   return {
@@ -132,16 +40,19 @@ export function createRunState(): RunState {
 export function reduceRun(state: RunState, event: RunEvent, now: number): RunState {
   switch (event.type) {
     case 'run-start':
-      return {
-        ...createRunState(),
-        status: 'running',
-        runId: event.runId,
-        suitePath: event.suitePath,
-        totalCells: event.totalCells,
-        doneCells: event.doneCells,
-        resumedCells: event.doneCells,
-        startedAt: now,
-      };
+      return withEarlier(
+        {
+          ...createRunState(),
+          status: 'running',
+          runId: event.runId,
+          suitePath: event.suitePath,
+          totalCells: event.totalCells,
+          doneCells: event.doneCells,
+          resumedCells: event.doneCells,
+          startedAt: now,
+        },
+        event.earlier ?? [],
+      );
     case 'node-start': {
       const next = copyState(state);
       next.providers = withProvider(state.providers, event.providerLabel ?? event.providerId, event.providerId, (p) => {
@@ -233,6 +144,39 @@ function finishCell(state: RunState, cell: CellResult): RunState {
   if (fail + error > 0) {
     next.failures = addRecent(state.failures, failureOf(cell, status as 'fail' | 'error'), FAILURE_LIMIT);
     next.failureCount++;
+  }
+  return next;
+}
+
+/**
+ * A resumed run starts from what its earlier attempts finished: verdicts, tokens and cost per prompt × provider
+ * and per provider, so the live counts match the summary printed at the end. Their latencies are not this
+ * attempt's and stay out of the p50.
+ */
+function withEarlier(state: RunState, earlier: readonly EarlierTargetTotals[]): RunState {
+  let next = state;
+  for (const t of earlier) {
+    const done = t.passed + t.failed;
+    next = copyState(next);
+    next.passed += t.passed;
+    next.failed += t.failed;
+    // Counted, not listed: the failures list shows this attempt's, under a heading that counts them all.
+    next.failureCount += t.failed;
+    next.cachedCells += t.cachedCells;
+    next.tokens = { input: next.tokens.input + t.inputTokens, output: next.tokens.output + t.outputTokens };
+    next.cost += t.cost;
+    next.providers = withProvider(next.providers, t.providerLabel, t.providerId, (p) => {
+      p.completed += done;
+      p.cached += t.cachedCells;
+    });
+    next.targets = withEntry(next.targets, `${t.promptId}\0${t.providerLabel}`, {
+      promptId: t.promptId,
+      providerLabel: t.providerLabel,
+      passed: t.passed,
+      failed: t.failed,
+      errors: 0,
+      skipped: 0,
+    });
   }
   return next;
 }

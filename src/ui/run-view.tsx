@@ -1,9 +1,14 @@
 /** @jsxRuntime automatic @jsxImportSource react */
-/** The whole TUI screen for one view-model: the live dashboard, or the failures view (`f`). Props in, text out. */
+/**
+ * The whole TUI screen for one view-model: the live dashboard, or the failures view (`f`). Props in, text out.
+ * Every line is cut to `width` and the frame stays below `height` rows (frame-budget.ts says what goes first).
+ */
 import { Box, Text } from 'ink';
 import { BudgetMeter } from './budget-meter.js';
 import { FailureList } from './failure-list.js';
+import { failuresViewRows, planDashboard } from './frame-budget.js';
 import { KeyHints } from './key-hints.js';
+import { Paint } from './paint.js';
 import { PassRateTable } from './pass-rate-table.js';
 import { ProgressHeader } from './progress-header.js';
 import { ProviderTable } from './provider-table.js';
@@ -16,47 +21,57 @@ export interface RunViewProps {
   paused: boolean;
   stopping: boolean;
   showFailures: boolean;
+  /** Terminal columns: every line is cut to them. */
   width: number;
-  /** Terminal rows: caps the long lists so a frame never scrolls. */
+  /** Terminal rows: the frame keeps below them, so Ink never clears the screen and nothing scrolls. */
   height: number;
 }
-
-/** Failures on the dashboard; the failures view shows as many as fit. */
-const DASHBOARD_FAILURES = 3;
 
 export function RunView({ vm, title, paused, stopping, showFailures, width, height }: RunViewProps) {
   const inFlight = vm.providers.reduce((n, p) => n + p.inFlight, 0);
   const finished = vm.status !== 'running' && vm.status !== 'waiting';
   const hints = (
-    <KeyHints paused={paused} stopping={stopping} showFailures={showFailures} inFlight={inFlight} finished={finished} />
+    <KeyHints
+      paused={paused}
+      stopping={stopping}
+      showFailures={showFailures}
+      inFlight={inFlight}
+      finished={finished}
+      width={width}
+      {...(vm.runId === undefined ? {} : { runId: vm.runId })}
+    />
   );
   const header = <ProgressHeader vm={vm} title={title} paused={paused} stopping={stopping} width={width} />;
   if (showFailures) {
     return (
-      <Box flexDirection="column">
+      <Box flexDirection="column" width={width}>
         {header}
-        <TotalsLine vm={vm} />
+        <TotalsLine vm={vm} width={width} />
         <BudgetMeter budget={vm.budget} />
         <Text> </Text>
-        {vm.failureCount === 0 ? <Text dimColor>no failures so far</Text> : null}
-        <FailureList failures={vm.failures} total={vm.failureCount} limit={Math.max(height - 7, 3)} width={width} title="failures" />
+        {vm.failureCount === 0 ? <Paint dimColor>no failures so far</Paint> : null}
+        <FailureList failures={vm.failures} total={vm.failureCount} limit={failuresViewRows(height, vm.budget !== null)} width={width} title="failures" />
         {hints}
       </Box>
     );
   }
-  // Header, blank lines, totals, failures and hints take about 12 rows; provider lines come first.
-  const rateLimit = Math.max(height - 12 - vm.providers.length - Math.min(vm.failureCount, DASHBOARD_FAILURES), 3);
+  const plan = planDashboard(
+    { providers: vm.providers.length, passRates: vm.passRates.length, failures: Math.min(vm.failures.length, vm.failureCount), budget: vm.budget !== null },
+    height,
+  );
+  const gap = (shown: boolean) => (shown ? <Text> </Text> : null);
   return (
-    <Box flexDirection="column">
+    // Ink lays out to the terminal's width anyway; saying so lets a test render any width on any stream.
+    <Box flexDirection="column" width={width}>
       {header}
-      <Text> </Text>
-      <ProviderTable providers={vm.providers} width={width} />
-      {vm.passRates.length > 0 ? <Text> </Text> : null}
-      <PassRateTable rates={vm.passRates} width={width} limit={rateLimit} />
-      <Text> </Text>
-      <TotalsLine vm={vm} />
+      {gap(plan.gaps[0])}
+      <ProviderTable providers={vm.providers} width={width} limit={plan.providers} />
+      {gap(plan.gaps[1])}
+      <PassRateTable rates={vm.passRates} width={width} limit={plan.passRates} />
+      {gap(plan.gaps[2])}
+      <TotalsLine vm={vm} width={width} />
       <BudgetMeter budget={vm.budget} />
-      <FailureList failures={vm.failures} total={vm.failureCount} limit={DASHBOARD_FAILURES} width={width} title="last failures" />
+      <FailureList failures={vm.failures} total={vm.failureCount} limit={plan.failures} width={width} title="last failures" />
       {hints}
     </Box>
   );

@@ -7,6 +7,7 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useInput, useStdin, useStdout } from 'ink';
 import type { LiveRun } from './live-run.js';
 import type { PauseSwitch } from './pause-gate.js';
+import { ColorContext } from './paint.js';
 import { RunView } from './run-view.js';
 
 export interface RunControls {
@@ -23,9 +24,11 @@ export interface TuiAppProps {
   title: string;
   /** Called on every React render of the app (tests count frames with it). */
   onRender?: () => void;
+  /** False draws no colour or text style at all (NO_COLOR); default true. */
+  color?: boolean;
 }
 
-export function TuiApp({ live, controls, title, onRender }: TuiAppProps) {
+export function TuiApp({ live, controls, title, onRender, color = true }: TuiAppProps) {
   const vm = useSyncExternalStore(live.subscribe, live.getSnapshot);
   const [paused, setPaused] = useState(controls.pause.paused);
   const [stopping, setStopping] = useState(controls.stop.signal.aborted);
@@ -61,14 +64,16 @@ export function TuiApp({ live, controls, title, onRender }: TuiAppProps) {
   );
 
   return (
-    <RunView
-      vm={vm}
-      title={title}
-      paused={paused}
-      stopping={stopping}
-      showFailures={showFailures}
-      width={stdout.columns || 100}
-      height={stdout.rows || 30}
-    />
+    <ColorContext.Provider value={color}>
+      <RunView
+        vm={vm}
+        title={title}
+        paused={paused}
+        stopping={stopping}
+        showFailures={showFailures}
+        width={stdout.columns || 100}
+        height={stdout.rows || 30}
+      />
+    </ColorContext.Provider>
   );
 }

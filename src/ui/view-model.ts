@@ -64,11 +64,16 @@ export interface BudgetLine extends BudgetState {
   fraction: number;
 }
 
-export function toViewModel(state: RunState, now: number): ViewModel {
+/**
+ * The view-model at `now`. `pausedMs` is the time the run spent paused so far (`p`): throughput counts only the
+ * time cells could be taken, so the ETA holds still while paused instead of growing.
+ */
+export function toViewModel(state: RunState, now: number, pausedMs = 0): ViewModel {
   const end = state.endedAt ?? now;
   const elapsedMs = state.startedAt === undefined ? 0 : Math.max(end - state.startedAt, 0);
+  const activeMs = Math.max(elapsedMs - pausedMs, 0);
   const sessionDone = state.doneCells - state.resumedCells;
-  const cellsPerSec = sessionDone > 0 && elapsedMs > 0 ? sessionDone / (elapsedMs / 1000) : null;
+  const cellsPerSec = sessionDone > 0 && activeMs > 0 ? sessionDone / (activeMs / 1000) : null;
   const remaining = Math.max(state.totalCells - state.doneCells, 0);
   return {
     status: state.status,

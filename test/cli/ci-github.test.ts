@@ -78,6 +78,21 @@ describe('the sticky comment', () => {
     expect(github.requests.every((r) => r.authorization === `Bearer ${TOKEN}` && r.apiVersion === '2022-11-28')).toBe(true);
   });
 
+  it('keeps one comment per matrix job, told apart by a keyed marker', async () => {
+    expect(buildCommentBody('<!-- llmlab-report:eval-billing -->\n## billing\n')).toBe('<!-- llmlab-report:eval-billing -->\n## billing\n');
+    github.comments.set('acme/app#7', [{ id: 1, body: `${COMMENT_MARKER}\n## plain`, user: { login: 'github-actions[bot]', type: 'Bot' }, html_url: 'x' }]);
+    const support = await upsertStickyComment(target(), '<!-- llmlab-report:eval-support -->\n## support, first\n');
+    const billing = await upsertStickyComment(target(), '<!-- llmlab-report:eval-billing -->\n## billing\n');
+    const again = await upsertStickyComment(target(), '<!-- llmlab-report:eval-support -->\n## support, second\n');
+    expect([support.action, billing.action, again.action]).toEqual(['created', 'created', 'updated']);
+    expect(again.id).toBe(support.id);
+    expect(github.comments.get('acme/app#7')!.map((c) => c.body)).toEqual([
+      `${COMMENT_MARKER}\n## plain`,
+      '<!-- llmlab-report:eval-support -->\n## support, second\n',
+      '<!-- llmlab-report:eval-billing -->\n## billing\n',
+    ]);
+  });
+
   it('finds its comment past the first page of a long discussion', async () => {
     const many = Array.from({ length: 150 }, (_, i) => humanComment(i + 1, `comment ${i}`));
     many[120] = { ...many[120]!, body: `${COMMENT_MARKER}\nold`, user: { login: 'github-actions[bot]', type: 'Bot' } };

@@ -28,7 +28,8 @@ let baseSha: string;
 const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd, stdio: 'pipe' }).toString().trim();
 // A real process: `ci base` and `ci head` run llmlab again as `node <its entry>`, which only the bin has.
-const ci = (...args: string[]) => spawnCli(['ci', ...args], { cwd: repo, env: { GITHUB_OUTPUT: outputs, RUNNER_TEMP: root } });
+// GITHUB_ACTIONS cleared: run inside Actions, the footer would name the job's artifact.
+const ci = (...args: string[]) => spawnCli(['ci', ...args], { cwd: repo, env: { GITHUB_OUTPUT: outputs, RUNNER_TEMP: root, GITHUB_ACTIONS: '' } });
 const output = (name: string) => [...readFileSync(outputs, 'utf8').matchAll(new RegExp(`^${name}=(.*)$`, 'gm'))].map((m) => m[1]).at(-1);
 
 beforeAll(() => {
@@ -80,7 +81,7 @@ describe('llmlab ci base / head', () => {
     const again = await ci('base', '--base-ref', 'main', 'evals/a.yaml');
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(`base evals/a.yaml: reusing run ${baseRun!.id} at ${baseSha.slice(0, 12)}\nbase ${baseSha.slice(0, 12)}: 1 of 1 suites have a base run\n`);
-  });
+  }, 60_000);
 
   it('runs the head against the base, writes the reports and one comment, and exits with the gate', async () => {
     const r = await ci('head', '--base-sha', baseSha, '--base-ref', 'main', '--artifact', 'llmlab-report');
@@ -101,7 +102,7 @@ describe('llmlab ci base / head', () => {
     expect(comment.length).toBeLessThan(65_536);
     const report = JSON.parse(readFileSync(join(repo, 'reports/llmlab/evals-a.json'), 'utf8'));
     expect(report.summary.gate.baseline).toEqual({ runId: expect.any(String), ref: `git:${baseSha}` });
-  });
+  }, 60_000);
 
   it('runs without a baseline outside a pull request', async () => {
     const base = await ci('base', '--base-ref', '');
@@ -110,7 +111,7 @@ describe('llmlab ci base / head', () => {
     const head = await ci('head', 'evals/b.yaml', '--out-dir', 'reports/push');
     expect(head.code).toBe(0);
     expect(readFileSync(join(repo, 'reports/push/pr.md'), 'utf8')).toMatch(/<sub>no base commit · llmlab \S+<\/sub>\n$/);
-  });
+  }, 60_000);
 
   it('fails clearly for a base ref that does not exist', async () => {
     const r = await ci('base', '--base-ref', 'no-such-branch');

@@ -108,7 +108,8 @@ describe('llmlab compare', () => {
     const other = runId(await cli('eval', 'other.yaml'));
     const none = await refused('compare', second, other);
     expect(none.code).toBe(2);
-    expect(none.stderr).toContain(`llmlab: runs ${second} and ${other} share no cells: nothing to compare`);
+    // Of different suites, which the refusal says.
+    expect(none.stderr).toContain(`llmlab: runs ${second} and ${other} are of different suites (capitals.yaml and other.yaml) and share no test: nothing to compare`);
     expect(none.stderr).not.toMatch(/\n\s+at /);
   }, 30_000);
 });

@@ -4,7 +4,7 @@
  * types keys.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -13,6 +13,8 @@ export interface Terminal {
   screen(): string;
   /** Types keys (tmux key names are not used: plain text only). */
   type(text: string): void;
+  /** Every byte the command wrote, escape codes included (with `record`, or under `script`). */
+  raw(): string;
   close(): void;
 }
 
@@ -27,24 +29,37 @@ export function availableTerminal(): TerminalKind | undefined {
   return undefined;
 }
 
-/** Starts `command` (a shell command line) in a `cols`×`rows` terminal in `cwd`. */
-export function startTerminal(kind: TerminalKind, command: string, options: { cwd: string; cols?: number; rows?: number }): Terminal {
+/**
+ * Starts `command` (a shell command line) in a `cols`×`rows` terminal in `cwd`. `record` keeps the raw bytes
+ * under tmux too (the command runs inside util-linux `script`, whose pty takes the pane's size), for checks on the
+ * escape codes themselves.
+ */
+export function startTerminal(
+  kind: TerminalKind,
+  command: string,
+  options: { cwd: string; cols?: number; rows?: number; record?: boolean },
+): Terminal {
   const cols = options.cols ?? 100;
   const rows = options.rows ?? 30;
-  return kind === 'tmux' ? startTmux(command, options.cwd, cols, rows) : startScript(command, options.cwd, cols, rows);
+  return kind === 'tmux' ? startTmux(command, options.cwd, cols, rows, options.record === true) : startScript(command, options.cwd, cols, rows);
 }
 
-function startTmux(command: string, cwd: string, cols: number, rows: number): Terminal {
+const shellQuote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+function startTmux(command: string, cwd: string, cols: number, rows: number, record: boolean): Terminal {
   // A socket file of our own (not tmux's shared directory), removed on close.
   const socket = join(mkdtempSync(join(tmpdir(), 'llmlab-tmux-')), 'socket');
+  const recording = join(dirname(socket), 'raw.log');
   const tmux = (...args: string[]) => spawnSync('tmux', ['-S', socket, '-f', '/dev/null', ...args], { cwd, encoding: 'utf8' });
-  const started = tmux('new-session', '-d', '-s', 'main', '-x', String(cols), '-y', String(rows), '-c', cwd, command);
+  const run = record ? `script -qfec ${shellQuote(command)} ${shellQuote(recording)}` : command;
+  const started = tmux('new-session', '-d', '-s', 'main', '-x', String(cols), '-y', String(rows), '-c', cwd, run);
   if (started.status !== 0) throw new Error(`tmux failed: ${started.stderr}`);
   // Keep the last screen readable after the command exits.
   tmux('set-option', '-t', 'main', 'remain-on-exit', 'on');
   return {
     screen: () => tmux('capture-pane', '-p', '-t', 'main').stdout ?? '',
     type: (text) => void tmux('send-keys', '-t', 'main', '-l', text),
+    raw: () => (record && existsSync(recording) ? readFileSync(recording, 'utf8') : ''),
     close: () => {
       tmux('kill-server');
       rmSync(dirname(socket), { recursive: true, force: true });
@@ -64,6 +79,7 @@ function startScript(command: string, cwd: string, cols: number, rows: number): 
     // eslint-disable-next-line no-control-regex
     screen: () => output.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ''),
     type: (text) => void child.stdin!.write(text),
+    raw: () => output,
     close: () => {
       if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
     },

@@ -108,7 +108,7 @@ describe.skipIf(!kind && !ci)('the TUI in a pseudo-terminal', () => {
       `${CLEAN_ENV} ${llmlab()} eval echo.yaml --watch 2> watch-stderr.txt; ` +
       `echo $? > watch-exit.txt`;
     terminal = startTerminal(kind, command, { cwd: dir, cols: 100, rows: 30 });
-    await waitFor(() => /\[watch\] run \S+ done · watching 2 files \(q to quit\)/.test(terminal!.screen()), 'the first iteration');
+    await waitFor(() => /\[watch\] run \S+ done · watching 2 files\s+press a to re-run all, f failing, q to quit/.test(terminal!.screen()), 'the first iteration');
     terminal.type('q');
     await waitFor(() => existsSync(join(dir, 'watch-exit.txt')), 'watch mode to exit');
     expect(readFileSync(join(dir, 'watch-exit.txt'), 'utf8').trim()).toBe('0');

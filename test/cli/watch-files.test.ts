@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -85,6 +85,29 @@ describe('file watcher', () => {
     await sleep(200);
     expect(changes.slice(seen)).toEqual([['c.txt']]);
     expect(watcher.files.map((f) => f.slice(dir.length + 1))).toEqual(['a.txt', 'c.txt']);
+  });
+});
+
+describe('file watcher and content', () => {
+  it('takes a touch or a save of the same bytes for no change: only content changes fire', async () => {
+    write('a.txt', 'same');
+    write('b.txt', '1');
+    const changes: string[][] = [];
+    watcher = createFileWatcher((files) => changes.push(files.map((f) => f.slice(dir.length + 1)).sort()));
+    await watcher.watch([join(dir, 'a.txt'), join(dir, 'b.txt')]);
+
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(dir, 'a.txt'), later, later); // touch
+    write('a.txt', 'same'); // a formatter rewriting a file unchanged
+    // The positive signal: a real edit. Whether a's events landed in its burst or in one of their own, a is not in it.
+    write('b.txt', '2');
+    await waitFor(() => changes.length >= 1);
+    expect(changes).toEqual([['b.txt']]);
+
+    // a's events were all seen by now (a real edit of a fires alone, once): a real change of a still counts.
+    write('a.txt', 'different');
+    await waitFor(() => changes.length >= 2);
+    expect(changes).toEqual([['b.txt'], ['a.txt']]);
   });
 });
 

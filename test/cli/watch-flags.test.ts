@@ -123,6 +123,7 @@ describe('llmlab eval --watch with eval flags', () => {
       /\[watch\] run \S+ cut short by the budget \(stopped at \$0\.04\d* of \$0\.05; 2 cells skipped\); the next save runs again with a fresh budget · watching \d+ files/,
     );
     expect(w.stdout).toMatch(/^gate complete: FAIL — 2 cells skipped by the budget/m);
+    expect(w.stdout).toMatch(/^\[watch\] first run: 2 of 4 cells run \(0 cached, 2 skipped by the budget\)$/m);
     expect(server.requests.length - before).toBe(2);
 
     // A save: the two answered cells come from the cache (free), the fresh $0.05 pays for the other two.

@@ -4,13 +4,13 @@
  * error with line:col and the watch goes on, and a change during a run cancels the stale iteration. The eval
  * flags in watch mode are in watch-flags.test.ts.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { runCli } from './run-cli.js';
-import { startWatch, type WatchSession } from './watch-session.js';
+import { count, startWatch, type WatchSession } from './watch-session.js';
 
 let dir: string;
 let server: FakeServer;
@@ -61,8 +61,9 @@ describe('llmlab eval --watch', () => {
     const w = start();
     await w.waitFor(() => w.runsShown() === 1, 'the first iteration');
     expect(server.requests).toHaveLength(2 * TESTS);
+    expect(w.stdout).toMatch(/^\[watch\] first run: 10 of 10 cells run \(0 cached\)$/m);
     expect(w.stdout).toMatch(/\[watch\] 10 model calls, 0 answered from the cache/);
-    expect(w.stdout).toMatch(/\[watch\] run \S+ done · watching 5 files \(q to quit\)/);
+    expect(w.stdout).toMatch(/\[watch\] run \S+ done · watching 5 files \(Ctrl-C to quit\)/);
     // suite.yaml, both prompt files, cases.jsonl and llmlab.config.yaml.
 
     let before = server.requests.length;
@@ -72,6 +73,8 @@ describe('llmlab eval --watch', () => {
     expect(server.requests.length - before).toBe(TESTS);
     expect(server.requests.slice(before).every((r) => JSON.stringify(r.body.messages).includes('Answer A'))).toBe(true);
     expect(w.stdout).toMatch(/\[watch\] iteration 2: prompts\/a\.txt changed/);
+    // The first line of the results: what changed and how many cells called a model.
+    expect(w.stdout).toMatch(/^\[watch\] prompts\/a\.txt changed: 5 of 10 cells re-run \(5 cached\)$/m);
     expect(w.stdout).toMatch(/\[watch\] 5 model calls, 5 answered from the cache/);
     expect(w.stdout).toMatch(/since run \S+: 5 pass → fail, 0 fail → pass \(10 cells compared\)/);
     expect(w.stdout).toMatch(/ {2}a × openai:gpt-4o-mini {2}100\.0% → 0\.0% {2}\(−100\.0 pts\)/);
@@ -104,11 +107,42 @@ describe('llmlab eval --watch', () => {
 
     w.child.kill('SIGINT');
     expect(await w.exited()).toBe(0);
+    // Not a terminal: no screen clearing, no key hints (keys are read on a terminal only).
+    expect(w.stdout).not.toContain('\u001b');
+    expect(w.stdout).not.toContain('press a to re-run all');
 
     // Every iteration is a stored run: llmlab compare works across them.
     const compared = await runCli(['compare', 'latest~3', 'latest~2'], { cwd: dir });
     expect(compared.code, compared.stderr).toBe(0);
     expect(compared.stdout).toMatch(/regressed \(pass → fail\/error\): 5/);
+  });
+
+  it('re-runs nothing for a touch, and shows an edited test’s new verdict although its id changed', async () => {
+    writeProject();
+    const w = start();
+    await w.waitFor(() => w.runsShown() === 1, 'the first iteration');
+    const before = server.requests.length;
+
+    // A touch and a save of the same bytes: no content changed.
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(dir, 'suite.yaml'), later, later);
+    writeFileSync(join(dir, 'prompts/b.txt'), 'Question B: {{ q }}');
+    // The positive signal: a real edit of case 1 (new vars, so a new test id) that makes it fail.
+    const cases = readFileSync(join(dir, 'cases.jsonl'), 'utf8').split('\n');
+    cases[1] = JSON.stringify({ description: 'case 1', vars: { q: 'number one' }, assert: [{ type: 'contains', value: 'zzz' }] });
+    writeFileSync(join(dir, 'cases.jsonl'), cases.join('\n'));
+    await w.waitFor(() => w.runsShown() === 2, 'the iteration after editing case 1');
+
+    // One iteration for the edit, none for the touch, and it names only the edited file.
+    expect(count(w.stdout, /\[watch\] iteration \d+/)).toBe(2);
+    expect(w.stdout).toMatch(/^\[watch\] cases\.jsonl changed: 2 of 10 cells re-run \(8 cached\)$/m);
+    expect(server.requests.length - before).toBe(2);
+    // Its cells pair with no cell of the run before (new id), so the edit is shown as an edit with old → new verdicts.
+    expect(w.stdout).toMatch(/^no verdict changed since run \S+ \(8 cells compared\)$/m);
+    expect(w.stdout).toMatch(/^tests changed: 1 edited$/m);
+    expect(w.stdout).toMatch(/^ {2}edited {2}a × openai:gpt-4o-mini {2}\S+ "case 1" {2}\(pass → fail\)$/m);
+    expect(w.stdout).toMatch(/^ {2}edited {2}b × openai:gpt-4o-mini {2}\S+ "case 1" {2}\(pass → fail\)$/m);
+    expect(w.stdout).not.toMatch(/removed|added/);
   });
 
   it('cancels a stale iteration when a change lands mid-run, and a quit mid-run saves it and exits 130', async () => {

@@ -15,7 +15,6 @@ describe('loadProjectConfig', () => {
       concurrency: 8,
       timeoutMs: 60_000,
       maxRetries: 4,
-      outputDir: 'reports',
     });
   });
 
@@ -51,7 +50,8 @@ describe('loadProjectConfig', () => {
       concurrency: 3,
       timeoutMs: 500,
       maxRetries: 0,
-      outputDir: 'out',
+      // Absolute, like db: a bare `-o` file name goes there.
+      outputDir: `${dir}/out`,
     });
   });
 
@@ -159,8 +159,9 @@ describe('loadProjectConfig', () => {
   });
 
   it("validates the repository's own llmlab.config.yaml", async () => {
-    const config = await loadProjectConfig({ cwd: new URL('../..', import.meta.url).pathname, env: {} });
+    const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+    const config = await loadProjectConfig({ cwd: root, env: {} });
     expect(config.file?.endsWith('/llmlab.config.yaml')).toBe(true);
-    expect([config.concurrency, config.timeoutMs, config.maxRetries, config.outputDir]).toEqual([8, 60_000, 4, 'reports']);
+    expect([config.concurrency, config.timeoutMs, config.maxRetries, config.outputDir]).toEqual([8, 60_000, 4, `${root}/reports`]);
   });
 });

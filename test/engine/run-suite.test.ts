@@ -8,6 +8,7 @@ import type { ProjectConfig, ResolvedSuite } from '../../src/config/types.js';
 import { createEventBus } from '../../src/engine/events.js';
 import { runSuite } from '../../src/engine/run.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import type { RunEvent } from '../../src/types.js';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { assertion, makeSuite, provider, tests } from './make-suite.js';
 import { runInStore, testProject } from './run-in-store.js';
@@ -220,9 +221,16 @@ describe('runSuite', () => {
     const callsBefore = server.requests.length;
 
     store.cache.clear(); // prove the resume skips finished cells by the results, not by luck of the cache
-    const resumed = await run(suite, { resume: true });
+    const resumedEvents = createEventBus();
+    const starts: RunEvent[] = [];
+    resumedEvents.on((e) => void (e.type === 'run-start' && starts.push(e)));
+    const resumed = await run(suite, { resume: true, events: resumedEvents });
     expect(resumed.outcome.run.id).toBe(first.run.id);
     expect(resumed.outcome.resumedCells).toBe(saved);
+    // The live view starts from the stored verdicts: run-start carries them per prompt × provider.
+    expect(starts).toMatchObject([{ doneCells: saved, earlier: [{ providerLabel: 'openai:gpt-4o-mini' }] }]);
+    const earlier = starts[0]!.type === 'run-start' ? starts[0]!.earlier ?? [] : [];
+    expect(earlier.reduce((n, t) => n + t.passed + t.failed, 0)).toBe(saved);
     expect(resumed.cells).toHaveLength(20);
     expect(server.requests.length - callsBefore).toBe(20 - saved);
     expect(store.runs.get(first.run.id)?.status).toBe('completed');

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLiveRun, type LiveRun } from '../../src/ui/live-run.js';
+import { createPauseSwitch } from '../../src/ui/pause-gate.js';
+import { fakeClock } from '../engine/fake-clock.js';
 import { cell, end, nodeEnd, start } from './events.js';
 
 let live: LiveRun | undefined;
@@ -35,6 +37,29 @@ describe('live run (the throttle between events and frames)', () => {
     expect(live.getSnapshot()).toBe(first);
     vi.advanceTimersByTime(40);
     expect(live.getSnapshot()).not.toBe(first);
+  });
+
+  it('holds the ETA still while paused, and counts only unpaused time for throughput after a resume', () => {
+    const clock = fakeClock(0);
+    const pause = createPauseSwitch({ now: clock.now });
+    live = createLiveRun({ now: clock.now, pause });
+    live.listener(start(100));
+    clock.advance(10_000);
+    for (let i = 0; i < 10; i++) live.listener(nodeEnd(cell({ status: 'pass' })));
+    live.flush();
+    // 10 cells in 10 s: 1 cell/s, 90 to go.
+    expect(live.getSnapshot().etaMs).toBe(90_000);
+    pause.toggle();
+    clock.advance(60_000);
+    live.flush();
+    expect(live.getSnapshot().etaMs).toBe(90_000);
+    expect(live.getSnapshot().cellsPerSec).toBe(1);
+    pause.toggle();
+    clock.advance(10_000);
+    live.flush();
+    // 10 cells in 20 s of dispatch (the minute paused left out): 0.5 cell/s.
+    expect(live.getSnapshot().cellsPerSec).toBe(0.5);
+    expect(live.getSnapshot().etaMs).toBe(180_000);
   });
 
   it('republishes while idle so elapsed time and ETA move, and stops after run-end', () => {

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,36 @@ describe('pause switch', () => {
     expect(await stopped).toBe('released');
     expect(gate.paused).toBe(true);
     await gate.wait(stop.signal); // an aborted signal never waits
+  });
+});
+
+describe('pause switch listeners', () => {
+  it('adds one abort listener to a stop signal however many workers wait on it (no MaxListenersExceededWarning)', async () => {
+    const gate = createPauseSwitch();
+    const stop = new AbortController();
+    gate.toggle();
+    const waits = Array.from({ length: 16 }, () => gate.wait(stop.signal));
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(1);
+    gate.toggle();
+    await Promise.all(waits);
+    // Released on resume: nothing left behind on a signal that lives as long as the run.
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
+    gate.toggle();
+    const again = Array.from({ length: 16 }, () => gate.wait(stop.signal));
+    stop.abort();
+    await Promise.all(again);
+  });
+
+  it('measures the time spent paused on its clock', () => {
+    let now = 0;
+    const gate = createPauseSwitch({ now: () => now });
+    now = 100;
+    gate.toggle();
+    now = 350;
+    expect(gate.pausedMs(now)).toBe(250);
+    gate.resume();
+    now = 1000;
+    expect(gate.pausedMs(now)).toBe(250);
   });
 });
 

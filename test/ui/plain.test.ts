@@ -65,4 +65,14 @@ describe('plain reporter', () => {
     expect(lines[0]).toBe('run r2: 10 cells (4 already done, resuming)');
     expect(lines.filter((l) => l.includes('retrying'))).toHaveLength(1);
   });
+
+  it('counts a resumed run\'s earlier failures in its progress lines', () => {
+    const lines: string[] = [];
+    const report = createPlainReporter({ write: (l) => lines.push(l), intervalMs: 60_000, quietMs: 0, stepPercent: 50 });
+    const earlier = [{ promptId: 'p', providerId: 'echo', providerLabel: 'echo', passed: 1, failed: 3, inputTokens: 0, outputTokens: 0, cost: 0, cachedCells: 0 }];
+    report({ type: 'run-start', runId: 'r3', suitePath: '/s', totalCells: 10, doneCells: 4, earlier });
+    report({ type: 'node-end', cell: cell('pass') });
+    expect(lines.at(-1)).toMatch(/^ {2}5\/10 cells \(50%\) {2}3 failed {2}0 errors/);
+    report({ type: 'run-end', runId: 'r3', status: 'completed', durationMs: 5 });
+  });
 });

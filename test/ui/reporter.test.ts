@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ColorSupportLevel as ChalkLevel } from 'chalk';
 
 // Ink reads CI at import (is-in-ci) and then draws only a final frame; these tests watch live frames, so they run
 // as on a developer's terminal even under CI=true. (The product never mounts Ink in CI: see wantsTui.)
@@ -35,6 +36,9 @@ describe('choosing the UI', () => {
     // As Ink decides: any other CI value, or a CI_* variable, means a CI log.
     expect(wantsTui(true, { isTTY: true }, { CI: '' })).toBe(false);
     expect(wantsTui(true, { isTTY: true }, { CI_PIPELINE_ID: '7' })).toBe(false);
+    // A terminal that cannot move its cursor (Emacs shell, some CI runners) gets the plain log.
+    expect(wantsTui(true, { isTTY: true }, { TERM: 'dumb' })).toBe(false);
+    expect(wantsTui(true, { isTTY: true }, { TERM: 'xterm-256color' })).toBe(true);
   });
 
   it('gives the plain reporter (and a pause switch) when not interactive', async () => {
@@ -108,5 +112,50 @@ describe('mounting the TUI', () => {
       fast.listener(end());
     });
     expect(quiet.output()).toBe('');
+  });
+});
+
+describe('NO_COLOR', () => {
+  /** SGR sequences: colours and text styles (Ink's cursor moves and line erases are not SGR). */
+  // eslint-disable-next-line no-control-regex
+  const SGR = /\u001b\[[0-9;]*m/;
+
+  // Ink colours through chalk, whose level comes from the test process's own stdout (a pipe: no colour). Give it
+  // colour, so leaving it out is the TUI's doing. (chalk is Ink's dependency: the same instance.)
+  let savedLevel: ChalkLevel = 0;
+  beforeAll(async () => {
+    const chalk = (await import('chalk')).default;
+    savedLevel = chalk.level;
+    chalk.level = 1;
+  });
+  afterAll(async () => {
+    (await import('chalk')).default.level = savedLevel;
+  });
+
+  async function draw(env: Record<string, string>): Promise<string> {
+    const stdout = fakeTty();
+    const reporter = await startReporter({ tui: true, stop: new AbortController(), abort: new AbortController(), title: 's', stdout, env, delayMs: 0 });
+    await reporter.during(async () => {
+      reporter.listener(start(2));
+      reporter.listener(nodeEnd(cell({ status: 'pass' })));
+      reporter.listener(nodeEnd(cell({ status: 'fail' })));
+      await vi.waitFor(() => expect(stdout.output()).toMatch(/2\/2 cells/), { timeout: 10_000, interval: 20 });
+      reporter.listener(end());
+    });
+    return stdout.output();
+  }
+
+  it('draws the live view without a colour or style escape when set, even to an empty string', async () => {
+    for (const value of ['1', '']) {
+      const output = await draw({ NO_COLOR: value });
+      expect(output).toContain('COMPLETED');
+      expect(output).not.toMatch(SGR);
+    }
+  });
+
+  it('draws in colour when not set', async () => {
+    const output = await draw({});
+    expect(output).toContain('COMPLETED');
+    expect(output).toMatch(SGR);
   });
 });

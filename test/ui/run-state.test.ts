@@ -16,6 +16,27 @@ describe('run state reducer', () => {
     expect(state).toMatchObject({ status: 'running', runId: 'r1', totalCells: 10, doneCells: 4, resumedCells: 4 });
   });
 
+  it('starts a resumed run from what its earlier attempts finished, and adds this attempt to it', () => {
+    const resumed: RunEvent = {
+      type: 'run-start',
+      runId: 'r1',
+      suitePath: '/suites/s.yaml',
+      totalCells: 10,
+      doneCells: 4,
+      earlier: [
+        { promptId: 'greeting', providerId: 'openai:gpt-4o-mini', providerLabel: 'openai:gpt-4o-mini', passed: 3, failed: 1, inputTokens: 40, outputTokens: 20, cost: 0.004, cachedCells: 1 },
+      ],
+    };
+    const state = fold([resumed, nodeEnd(cell({ status: 'pass' }))]);
+    expect(state).toMatchObject({ doneCells: 5, resumedCells: 4, passed: 4, failed: 1, failureCount: 1, cachedCells: 1, tokens: { input: 50, output: 25 } });
+    expect(state.cost).toBeCloseTo(0.005);
+    const vm = toViewModel(state, 1000);
+    expect(vm.providers).toMatchObject([{ label: 'openai:gpt-4o-mini', completed: 5, inFlight: 0, cached: 1 }]);
+    expect(vm.passRates).toMatchObject([{ promptId: 'greeting', passed: 4, n: 5 }]);
+    // Throughput counts this attempt's cell only.
+    expect(vm.cellsPerSec).toBe(1);
+  });
+
   it('tracks calls in flight per provider from node-start to node-end; cache hits were never in flight', () => {
     const a = cell({ status: 'pass' });
     const b = cell({ status: 'fail', providerLabel: 'claude', providerId: 'anthropic:claude' });

@@ -57,7 +57,8 @@ describe('TUI', () => {
     expect(screen).toMatch(/claude\s+0\s+1\s+0\s+1\s+1\s+100 ms/);
     expect(screen).toMatch(/greeting × openai:gpt-4o-mini\s+50\.0% \[9\.5-90\.5\]\s+2/);
     expect(screen).toMatch(/greeting × claude\s+100\.0% \[20\.7-100\.0\]\s+1/);
-    expect(screen).toMatch(/2 passed\s+1 failed\s+0 errors\s+tokens 45 \(in 30, out 15\)\s+cost \$0\.0220/);
+    // Cost before tokens (an 80-column terminal keeps it), in the reports' money format: $0.022, not $0.0220.
+    expect(screen).toMatch(/2 passed\s+1 failed\s+0 errors\s+cost \$0\.022\s+tokens 45 \(in 30, out 15\)\s+cached 0/);
     expect(screen).toMatch(/last failures \(1 in all\)\n\s+✗ greeting × openai:gpt-4o-mini\s+t\d+\s+contains: expected "x"/);
     expect(screen).toContain('q stop · p pause · f failures');
   });
@@ -140,6 +141,9 @@ describe('TUI', () => {
     const last = await frameWhere((f) => f.includes('COMPLETED'));
     expect(last).toMatch(/1\/1 cells 100\.0%/);
     expect(last).not.toContain('q stop');
+    // The last frame stays in the scrollback above the summary: it names the run and how to open its report.
+    expect(last).toMatch(/^llmlab suites\/s\.yaml run r1\s+COMPLETED$/m);
+    expect(last.split('\n').at(-1)).toBe('open the report: llmlab report r1 -o report.html');
   });
 
   it('renders a handful of frames for 10,000 events, not 10,000', async () => {

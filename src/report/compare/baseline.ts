@@ -28,8 +28,9 @@ export interface BaselineSuite {
 export async function resolveBaseline(store: Store, ref: string, suite: BaselineSuite, cwd = process.cwd()): Promise<ResolvedBaseline> {
   if (ref.startsWith('git:')) return gitBaseline(store, ref, suite);
   try {
-    // A lone shard is part of a run: `latest` skips it (a merged run counts); an explicit id still names it.
-    return { ...resolveRunRef(store, ref, { what: `--baseline ${ref}`, cwd, wholeRuns: true }), sameSuite: false };
+    // A lone shard or a subset is part of a run: `latest` skips it (a merged run counts); an explicit id still
+    // names it. `latest` is the suite's own: another suite's newest run is no baseline.
+    return { ...resolveRunRef(store, ref, { what: `--baseline ${ref}`, cwd, wholeRuns: true, suitePath: suite.path }), sameSuite: false };
   } catch (error) {
     if (!(error instanceof LlmlabError) || error.code !== 'RUN_NOT_FOUND') throw error;
     throw new LlmlabError('RUN_NOT_FOUND', `--baseline \`${ref}\` names no stored run, report file or git commit`, {

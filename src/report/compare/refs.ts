@@ -21,16 +21,28 @@ export interface ResolvedRun {
   label: string;
 }
 
+/** Which runs `latest` and `latest~N` count (see {@link findRun}). */
+export interface FindRunOptions {
+  /** A baseline: count only whole and merged runs, never a lone shard or a subset (both are part of a run). */
+  wholeRuns?: boolean;
+  /** The suite named or implied (eval's suite, a report's run): count only its runs. Else every run. */
+  suitePath?: string;
+}
+
 /**
- * Resolves `latest`, `latest~N` (the N-th run before the newest) or a run id; RUN_NOT_FOUND otherwise. With
- * `wholeRuns` (a baseline), `latest` counts only whole and merged runs: a lone shard is part of a run.
+ * Resolves `latest`, `latest~N` (the N-th run before the newest) or a run id; RUN_NOT_FOUND otherwise. `latest`
+ * means the same everywhere: the newest run of the suite when one is named or implied, of all runs otherwise;
+ * a baseline's skips lone shards and subsets. A run id names any run, subsets and shards included.
  */
-export function findRun(store: Store, ref: string, options: { wholeRuns?: boolean } = {}): RunRecord {
+export function findRun(store: Store, ref: string, options: FindRunOptions = {}): RunRecord {
   const back = /^latest(?:~(\d+))?$/.exec(ref);
   const n = Number(back?.[1] ?? 0);
-  const run = back ? store.runs.list(n + 1, { wholeRuns: options.wholeRuns === true })[n] : store.runs.get(ref);
+  const which = { wholeRuns: options.wholeRuns === true, ...(options.suitePath === undefined ? {} : { suitePath: options.suitePath }) };
+  const run = back ? store.runs.list(n + 1, which)[n] : store.runs.get(ref);
   if (!run) {
-    throw new LlmlabError('RUN_NOT_FOUND', `no run \`${ref}\` in ${store.path}`, {
+    const narrowed = back !== null && (options.wholeRuns === true || options.suitePath !== undefined);
+    const among = narrowed ? ` among ${options.wholeRuns ? 'the whole runs' : 'the runs'}${options.suitePath ? ` of ${options.suitePath}` : ''}` : '';
+    throw new LlmlabError('RUN_NOT_FOUND', `no run \`${ref}\`${among} in ${store.path}`, {
       hint: 'list runs with `llmlab runs`; `latest` names the newest, `latest~1` the one before',
     });
   }
@@ -51,8 +63,10 @@ export interface RunRefOptions {
   cwd?: string;
   /** An id already loaded from another report (two reports of one run, e.g. before and after `--resume`). */
   takenId?: string;
-  /** `latest~N` skips lone shards (see {@link findRun}). */
+  /** `latest~N` skips lone shards and subsets (see {@link findRun}). */
   wholeRuns?: boolean;
+  /** `latest~N` counts this suite's runs only (see {@link findRun}). */
+  suitePath?: string;
 }
 
 /**
@@ -62,7 +76,7 @@ export interface RunRefOptions {
 export function resolveRunRef(store: Store, ref: string, options: RunRefOptions): ResolvedRun {
   const cwd = options.cwd ?? process.cwd();
   if (isReportRef(ref, cwd)) return reportRun(store, ref, resolve(cwd, ref), options);
-  const run = findRun(store, ref, { wholeRuns: options.wholeRuns === true });
+  const run = findRun(store, ref, { wholeRuns: options.wholeRuns === true, ...(options.suitePath === undefined ? {} : { suitePath: options.suitePath }) });
   return { ref, run, source: 'results', label: `run ${run.id}${run.id === ref ? '' : ` (${ref})`}` };
 }
 

@@ -2,6 +2,7 @@
 import type { RunRecord, Store } from '../../store/index.js';
 import { attackVerdictCount, type PairSource } from '../../store/run-pairs.js';
 import type { SecurityComparison } from './security-comparison.js';
+import { subsetLine } from '../model/subset.js';
 
 /** Warnings about the runs themselves; `sameSuite` silences "different suites" (a base commit checked out elsewhere). */
 export function warningsFor(a: RunRecord, b: RunRecord, sameSuite: boolean): string[] {
@@ -14,6 +15,8 @@ export function warningsFor(a: RunRecord, b: RunRecord, sameSuite: boolean): str
   }
   for (const [side, run] of [['A', a], ['B', b]] as const) {
     if (run.status !== 'completed') warnings.push(`run ${side} (${run.id}) is ${run.status}: cells it did not finish are not compared`);
+    // Tests only in the other run are then left out by choice, not missing.
+    if (run.options.subset) warnings.push(`run ${side} (${run.id}) is a ${subsetLine(run.options.subset)}: only the cells they share are compared`);
   }
   return warnings;
 }

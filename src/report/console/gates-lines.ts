@@ -15,6 +15,8 @@ export function formatGateLines(result: GateResult): string[] {
   const failed = result.checks.filter((c) => c.status === 'fail').map((c) => c.gate);
   if (result.partial) lines.push(`gate not decided: ${result.partial}; the gates judge the merged run of all shards`);
   else lines.push(failed.length === 0 ? `gate passed (${countOf(result.checks)})` : `gate failed: ${failed.join(', ')}`);
+  // A verdict on part of the suite says so where it is read, so a green subset is not taken for a green suite.
+  if (result.subset) lines[lines.length - 1] += ` — judged a ${result.subset}`;
   return lines;
 }
 

@@ -20,6 +20,26 @@ export interface SummaryTableOptions {
    * target's pass-rate change in points (`new` for a target the baseline lacks). No column without a comparison.
    */
   baseline?: BaselineComparison;
+  /**
+   * Columns the table may take (a terminal's width); none: no limit. Too wide, it drops whole columns in a fixed
+   * order ({@link DROP_ORDER}: `$/pass`, then `p95 ms`, then `tokens in/out`), then cuts the prompt and provider
+   * names, rather than wrap. The lines under the table are not cut.
+   */
+  width?: number;
+}
+
+/** The columns a narrow terminal loses, first to last. */
+export const DROP_ORDER = ['$/pass', 'p95 ms', 'tokens in/out'] as const;
+
+/** Prompt and provider names are cut to no fewer columns than this. */
+const MIN_LABEL = 8;
+
+/**
+ * The width to give {@link formatSummaryTable} on a stream: a terminal's columns, or no limit for piped output
+ * (a file or a CI log keeps every column) and with `--wide`.
+ */
+export function tableWidth(stream: { isTTY?: boolean; columns?: number }, wide = false): number | undefined {
+  return !wide && stream.isTTY === true && stream.columns !== undefined && stream.columns > 0 ? stream.columns : undefined;
 }
 
 /**
@@ -46,13 +66,11 @@ export function formatSummaryTable(summary: RunSummary, options: SummaryTableOpt
   ];
   const rows = summary.targets.map((t) => row(t.promptId, t.providerLabel, t, deltaOf && baselineDeltaText(deltaOf(t.promptId, t.providerLabel))));
   if (summary.targets.length > 1) rows.push(row('total', '', summary, comparison && baselineDeltaText({ delta: comparison.overall })));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  // Text columns align left, numbers right.
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   // An attacks-only run has no test to tabulate: an empty table would only be noise above the security block.
   const tabulated = summary.targets.length > 0 || !summary.security;
-  const out = tabulated ? [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)] : [];
+  const out = tabulated ? fitTable(header, rows, options.width ?? Infinity) : [];
+  // Right under the table: its figures are of these cells, not of the suite.
+  if (summary.subset) out.push(summary.subset.line);
   const skipped = summary.skipped + (summary.security?.skipped ?? 0);
   if (skipped > 0) out.push(`${skipped} cells skipped`);
   // Attack cells are counted apart from the test cells (see summary.security), but a re-run is cached as a whole.
@@ -71,6 +89,35 @@ export function formatSummaryTable(summary: RunSummary, options: SummaryTableOpt
     ...formatSecurity(summary.security),
   );
   return out.join('\n');
+}
+
+/**
+ * The table's lines within `width` columns: whole columns dropped in {@link DROP_ORDER}, then the two name columns
+ * (prompt, provider; left-aligned, the rest right-aligned) cut, the longer one first, down to {@link MIN_LABEL}.
+ */
+function fitTable(header: string[], rows: string[][], width: number): string[] {
+  let keep = header.map((_, i) => i);
+  const widthOf = (i: number) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length));
+  const widths = new Map(keep.map((i) => [i, widthOf(i)]));
+  const total = () => keep.reduce((sum, i) => sum + widths.get(i)!, 0) + 2 * (keep.length - 1);
+  for (const name of DROP_ORDER) {
+    if (total() <= width) break;
+    keep = keep.filter((i) => header[i] !== name);
+  }
+  // One column at a time, the longer name first: both end up about as long.
+  while (total() > width) {
+    const label = widths.get(0)! >= widths.get(1)! ? 0 : 1;
+    if (widths.get(label)! <= MIN_LABEL) break;
+    widths.set(label, widths.get(label)! - 1);
+  }
+  const fit = (text: string, w: number) => (text.length <= w ? text : `${text.slice(0, w - 1)}…`);
+  // Text columns align left, numbers right.
+  const line = (cells: string[]) =>
+    keep
+      .map((i) => (i < 2 ? fit(cells[i]!, widths.get(i)!).padEnd(widths.get(i)!) : cells[i]!.padStart(widths.get(i)!)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), keep.map((i) => '─'.repeat(widths.get(i)!)).join('  '), ...rows.map(line)];
 }
 
 /** `75.0% [62.1–84.6]`: the rate and its 95 % Wilson interval, in percent. */

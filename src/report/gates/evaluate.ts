@@ -43,6 +43,7 @@ export function evaluateGates(input: GateInput): GateResult {
     checks,
     baseline: baseline === undefined ? null : { runId: baseline, ...(input.baseline?.ref ? { ref: input.baseline.ref } : {}) },
     ...(input.partial ? { partial: input.partial.label } : {}),
+    ...(input.subset ? { subset: input.subset } : {}),
   };
 }
 

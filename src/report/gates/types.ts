@@ -69,6 +69,8 @@ export interface GateResult {
   baseline: { runId: string; ref?: string } | null;
   /** Set when the run holds only some shards (`shard 2/8: partial`): the gates cannot pass it. */
   partial?: string;
+  /** Set on a subset's run (`subset: 40 of 2,000 cells (--filter refund)`): the gates judged those cells only. */
+  subset?: string;
 }
 
 /** What the gates measure. */
@@ -96,4 +98,6 @@ export interface GateInput {
   security?: SecurityGateInput;
   /** A shard's run, or a merge missing shards: the other gates still measure its cells, but it cannot pass. */
   partial?: PartialRun;
+  /** A subset's run: the gates apply to its cells as to any run's, and the verdict says it judged a subset. */
+  subset?: string;
 }

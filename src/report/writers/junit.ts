@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { RunRecord, Store } from '../../store/index.js';
 import type { CellResult } from '../../types.js';
+import { subsetOf } from '../model/subset.js';
 import { xmlAttr, xmlText } from './junit-xml.js';
 import { writeAtomic } from './write-atomic.js';
 
@@ -112,6 +113,7 @@ function assemble(path: string, run: RunRecord, suites: SuitePart[]): void {
   const sum = (pick: (s: SuitePart) => number) => suites.reduce((n, s) => n + pick(s), 0);
   const timestamp = new Date(run.createdAt).toISOString().slice(0, 19);
   const name = run.description ?? run.suitePath;
+  const subset = subsetOf(run);
   // Atomic: a disk that fills mid-report leaves the previous report, not a cut XML file CI would fail to parse.
   writeAtomic(path, (write) => {
     write(
@@ -125,6 +127,8 @@ function assemble(path: string, run: RunRecord, suites: SuitePart[]): void {
         `  <testsuite name="${xmlAttr(s.name)}" id="${id}" tests="${s.tests}" failures="${s.failures}" errors="${s.errors}" ` +
           `skipped="${s.skipped}" time="${seconds(s.seconds)}" timestamp="${timestamp}">\n`,
       );
+      // A subset's verdicts are of its cells only: CI dashboards show properties beside the suite.
+      if (subset) write(`    <properties>\n      <property name="llmlab.subset" value="${xmlAttr(subset.line)}"/>\n    </properties>\n`);
       const part = openSync(s.file, 'r');
       try {
         for (let n = readSync(part, chunk); n > 0; n = readSync(part, chunk)) write(chunk.subarray(0, n));

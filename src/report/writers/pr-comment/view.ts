@@ -80,6 +80,8 @@ export function buildView(input: ViewInput, level: DetailLevel, levelIndex: numb
   const d = level.detailChars;
   const reasons = summary.gate.reasons.slice(0, 20);
   const warnings: string[] = [];
+  // First: a green subset must not read as a green suite.
+  if (summary.subset) warnings.push(mdInline(`${summary.subset.line}; the gate judged these cells only`, 300));
   if (input.baseline && 'unavailable' in input.baseline) warnings.push(mdInline(input.baseline.unavailable, 300));
   for (const w of comparison?.warnings ?? []) warnings.push(mdInline(w, 300));
   if (comparison && comparison.onlyInB.tests > 0) warnings.push(`${comparison.onlyInB.tests} tests are new (not in the baseline)`);
