@@ -14,7 +14,7 @@ import { startCli } from './run-cli.js';
 
 // Enough cells that a run deaf to the signal would still be busy seconds after it lands (and then finish them all,
 // failing on `saved`); few enough that loading and planning them stays cheap.
-const CELLS = 20_000;
+const CELLS = 10_000;
 let dir: string;
 
 beforeAll(() => {
@@ -73,7 +73,7 @@ describe('signals stop a run whose cells never wait', () => {
     const child = startCli(['eval', 'echo.yaml', '--no-cache', '--db', db], { cwd: dir });
     const cli = watchStderr(child);
     // Printed at run-start, right before the executor dispatches (synchronously, for echo) its first cell.
-    await cli.waitFor(/run \S+: 20000 cells/);
+    await cli.waitFor(/run \S+: 10000 cells/);
     child.kill(signal);
     expect(await cli.closed).toBe(130);
     expect(cli.text()).toMatch(/interrupted: resume with `llmlab eval echo\.yaml --resume \S+`/);

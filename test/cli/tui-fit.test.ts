@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { cliBin } from './run-cli.js';
-import { availableTerminal, startTerminal, type Terminal } from './tui-terminal.js';
+import { availableTerminal, startTerminal, type Terminal, waitForScreen } from './tui-terminal.js';
 
 const TESTS = 40;
 const kind = availableTerminal();
@@ -47,13 +47,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function waitFor(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; screen:\n${terminal?.screen()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = (check: () => boolean, what: string, ms?: number) => waitForScreen(check, what, () => terminal?.screen(), ms);
 
 /** Runs the suite in a cols×rows terminal; resolves once the live view shows cells done and failures. */
 async function startRun(cols: number, rows: number, name: string, flags = ''): Promise<Terminal> {

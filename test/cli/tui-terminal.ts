@@ -85,3 +85,15 @@ function startScript(command: string, cwd: string, cols: number, rows: number): 
     },
   };
 }
+
+/**
+ * Resolves once `check` holds, polling every 50 ms; after `ms` it throws with what it waited for and the screen as
+ * it was (the pane's text, or the recording), so a failure shows what the terminal showed.
+ */
+export async function waitForScreen(check: () => boolean, what: string, screen: () => string | undefined, ms = 15_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; screen:\n${screen()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeServer } from '../fakes/index.js';
 import { writeOpenAISuite } from './openai-suite.js';
 import { cliBin, runCli } from './run-cli.js';
-import { availableTerminal, startTerminal, type Terminal } from './tui-terminal.js';
+import { availableTerminal, startTerminal, type Terminal, waitForScreen } from './tui-terminal.js';
 
 /** The built CLI as a shell command line (what the terminal runs). */
 const llmlab = () => `'${process.execPath}' '${cliBin()}'`;
@@ -41,13 +41,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function waitFor(check: () => boolean, what: string, ms = 15_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; screen:\n${terminal?.screen()}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const waitFor = (check: () => boolean, what: string, ms?: number) => waitForScreen(check, what, () => terminal?.screen(), ms);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(!kind && !ci)('the TUI in a pseudo-terminal', () => {

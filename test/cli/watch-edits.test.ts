@@ -9,11 +9,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatEdits } from '../../src/cli/watch-diff.js';
 import { editedCells, pairEditedTests, type TestRef } from '../../src/cli/watch-edits.js';
-import { createEventBus } from '../../src/engine/events.js';
-import { runSuite } from '../../src/engine/run.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import type { TestCase } from '../../src/types.js';
 import { assertion, makeSuite, provider } from '../engine/make-suite.js';
+import { runInStore } from '../engine/run-in-store.js';
 
 const ref = (id: string, description?: string): TestRef => ({ id, ...(description === undefined ? {} : { description }) });
 const ids = (pairs: Array<[TestRef, TestRef]>) => pairs.map(([a, b]) => `${a.id}→${b.id}`);
@@ -62,18 +61,7 @@ describe('edited tests in the watch diff', () => {
   /** One run of `tests` through the echo provider, whose answer is the prompt: a test passes when its question says yes. */
   async function run(tests: TestCase[]) {
     const suite = makeSuite({ providers: [provider('echo')], tests });
-    const outcome = await runSuite({
-      suite,
-      project: { root: dir, suites: [], db: store.path, concurrency: 2, timeoutMs: 1000, maxRetries: 0, outputDir: 'reports' },
-      store,
-      env: {},
-      events: createEventBus(),
-      concurrency: 2,
-      cache: true,
-      stop: new AbortController().signal,
-      abort: new AbortController().signal,
-      llmlabVersion: 'test',
-    });
+    const { outcome } = await runInStore(store, dir, suite, { concurrency: 2 });
     return outcome.run.id;
   }
   const test = (id: string, index: number, description: string, question: string): TestCase => ({
