@@ -17,11 +17,3 @@ export function Paint(props: TextProps) {
   const { color: _c, backgroundColor: _b, dimColor: _d, bold: _w, italic: _i, underline: _u, strikethrough: _s, inverse: _v, ...plain } = props;
   return <Text {...plain} />;
 }
-
-/**
- * Whether a run's env allows colour. The issue asks for NO_COLOR with any value, even empty (no-color.org reads
- * "present and not empty"; an exported empty NO_COLOR is still someone asking for no colour).
- */
-export function colourAllowed(env: Readonly<Record<string, string | undefined>>): boolean {
-  return env['NO_COLOR'] === undefined;
-}

@@ -7,7 +7,7 @@ import type { RunListener } from '../engine/events.js';
 import { messageOf } from '../errors.js';
 import { createLiveRun } from './live-run.js';
 import type { MountedTui } from './mount-tui.js';
-import { colourAllowed } from './paint.js';
+import { colourAllowed } from './colour.js';
 import { createPauseSwitch, type PauseSwitch } from './pause-gate.js';
 import { createPlainReporter } from './plain.js';
 
