@@ -11,7 +11,7 @@ export default defineConfig({
           name: 'unit',
           include: ALL,
           exclude: E2E,
-          setupFiles: ['test/setup/unit-guard.ts'],
+          setupFiles: ['test/setup/unit-guard.ts', 'test/setup/ink-interactive.ts'],
           // One module graph per worker instead of one per file: importing src/ again for each of ~120 files was
           // more than half the project's CPU time. Every file restores what it changes (timers, env); shuffled
           // orders (--sequence.shuffle) pass.
