@@ -57,8 +57,7 @@ export function failingCells(store: Store, runId: string): CellFilter & { size: 
  */
 export function failingRun(store: Store, ref: true | string, suitePath: string): RunRecord {
   const name = ref === true ? 'latest' : ref;
-  const back = /^latest(?:~(\d+))?$/.exec(name);
-  const run = back ? store.runs.list(Number(back[1] ?? 0) + 1, { suitePath })[Number(back[1] ?? 0)] : store.runs.get(name);
+  const run = store.runs.byRef(name, { suitePath });
   if (!run) {
     throw new LlmlabError('RUN_NOT_FOUND', `--failing: no run \`${name}\` of this suite in ${store.path}`, {
       where: { file: suitePath },

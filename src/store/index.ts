@@ -11,6 +11,7 @@ export type { RunEstimate, RunOptions, RunRecord, RunShard, RunStore, RunSubset,
 export type { ResultStore, TargetTotals } from './results.js';
 export type { OpenDbOptions } from './db.js';
 export { storageFault } from './faults.js';
+export { isLatestRef } from './runs.js';
 
 export interface Store {
   readonly db: Db;

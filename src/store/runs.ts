@@ -144,6 +144,12 @@ function fromRow(row: RunRow): RunRecord {
   };
 }
 
+/** `latest` → n 0, `latest~N` → n N; undefined for anything else (a run id). */
+export function isLatestRef(ref: string): { n: number } | undefined {
+  const back = /^latest(?:~(\d+))?$/.exec(ref);
+  return back ? { n: Number(back[1] ?? 0) } : undefined;
+}
+
 /** A sortable, human-readable run id: `20261126-233512-9f3a`. */
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -227,6 +233,15 @@ export function createRunStore(db: Db) {
         )
         .all({ limit, ...(options.suitePath === undefined ? {} : { suitePath: options.suitePath }) })
         .map(fromRow);
+    },
+    /**
+     * The run a ref names: `latest` / `latest~N` (the N-th run before the newest, among the runs `options`
+     * narrows to) or a run id. Undefined when there is none; callers word the error for their flag.
+     */
+    byRef(ref: string, options: { wholeRuns?: boolean; suitePath?: string } = {}): RunRecord | undefined {
+      const back = isLatestRef(ref);
+      if (!back) return this.get(ref);
+      return this.list(back.n + 1, options)[back.n];
     },
     /** Shards' runs and merged runs, newest first: what `llmlab merge` reads from a file. */
     sharded(): RunRecord[] {

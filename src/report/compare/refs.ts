@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LlmlabError, messageOf } from '../../errors.js';
-import type { RunRecord, Store } from '../../store/index.js';
+import { isLatestRef, type RunRecord, type Store } from '../../store/index.js';
 import { importReportCells, type ImportedCell, type PairSource } from '../../store/run-pairs.js';
 import type { RunStatus } from '../../types.js';
 import { REPORT_SCHEMA_VERSION } from '../shared.js';
@@ -35,12 +35,10 @@ export interface FindRunOptions {
  * a baseline's skips lone shards and subsets. A run id names any run, subsets and shards included.
  */
 export function findRun(store: Store, ref: string, options: FindRunOptions = {}): RunRecord {
-  const back = /^latest(?:~(\d+))?$/.exec(ref);
-  const n = Number(back?.[1] ?? 0);
   const which = { wholeRuns: options.wholeRuns === true, ...(options.suitePath === undefined ? {} : { suitePath: options.suitePath }) };
-  const run = back ? store.runs.list(n + 1, which)[n] : store.runs.get(ref);
+  const run = store.runs.byRef(ref, which);
   if (!run) {
-    const narrowed = back !== null && (options.wholeRuns === true || options.suitePath !== undefined);
+    const narrowed = isLatestRef(ref) !== undefined && (options.wholeRuns === true || options.suitePath !== undefined);
     const among = narrowed ? ` among ${options.wholeRuns ? 'the whole runs' : 'the runs'}${options.suitePath ? ` of ${options.suitePath}` : ''}` : '';
     throw new LlmlabError('RUN_NOT_FOUND', `no run \`${ref}\`${among} in ${store.path}`, {
       hint: 'list runs with `llmlab runs`; `latest` names the newest, `latest~1` the one before',
@@ -51,7 +49,7 @@ export function findRun(store: Store, ref: string, options: FindRunOptions = {})
 
 /** True when `ref` names a report file rather than a stored run: a `.json` name, or a file that exists. */
 export function isReportRef(ref: string, cwd = process.cwd()): boolean {
-  if (/^latest(~\d+)?$/.test(ref)) return false;
+  if (isLatestRef(ref)) return false;
   return /\.json$/i.test(ref) || existsSync(resolve(cwd, ref));
 }
 
