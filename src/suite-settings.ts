@@ -27,3 +27,10 @@ export interface Gates extends GatesFile {
    */
   severityThreshold?: SuiteFile['severityThreshold'];
 }
+
+/**
+ * One of a suite's `derivedMetrics:`: a name and an arithmetic expression (src/text/arithmetic.ts) over the sums
+ * of named metrics' scores per prompt × provider, and over derived metrics defined before it. Kept with the run, so
+ * `llmlab report` computes them again from the stored scores.
+ */
+export type DerivedMetric = NonNullable<SuiteFile['derivedMetrics']>[number];

@@ -20,6 +20,7 @@ import { checkSubset, parseSubsetFlags, type SubsetFlagValues } from './subset-f
 import { gateVerdict, rollupLine, type SuiteVerdict } from './suite-rollup.js';
 import { version } from './version.js';
 import type { CliIo } from './io.js';
+import { printNotices } from './suite-notices.js';
 
 /** Signals that stop a run: the first stops dispatching and saves, the second cancels calls in flight. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -70,7 +71,7 @@ export async function evalCommand(args: string[], flags: EvalFlags, io: CliIo): 
   const outputs = list(flags.output);
   checkOutputs(outputs);
   const ctx = await shardContext(flags, shard, io);
-  const concurrency = positiveInt(flags.concurrency, '--concurrency') ?? ctx.project.concurrency;
+  const concurrencyFlag = positiveInt(flags.concurrency, '--concurrency');
   const repeat = positiveInt(flags.repeat, '--repeat');
   const budgetUsd = parseBudgetUsd(flags.budgetUsd);
   const paths = await suitePaths(args, ctx.project, io.cwd);
@@ -82,6 +83,9 @@ export async function evalCommand(args: string[], flags: EvalFlags, io: CliIo): 
   const project = flags.allowCodeExecution || flags.unsafeCodeExecution ? { ...ctx.project, allowCodeExecution: true } : ctx.project;
   for (const path of paths) {
     const suite = await loadSuite(path, project);
+    printNotices(suite, io);
+    // A promptfoo config's `outputPath` is checked now, like -o: a bad format fails before any call.
+    if (outputs.length === 0) checkOutputs(suite.runSettings?.outputs ?? []);
     // `llmlab redteam` without suites runs the configured suites that declare attacks, and skips the others.
     if (flags.attacksOnly && args.length === 0 && !suite.security) continue;
     suites.push(flags.attacksOnly ? onlyAttacks(suite) : suite);
@@ -128,15 +132,17 @@ export async function evalCommand(args: string[], flags: EvalFlags, io: CliIo): 
       if (stream && flags.resume !== undefined && flags.resume !== false) events.on(reconcileStream(stream, ctx.store()));
       if (stream) events.on(stream.listener);
       const store = ctx.store();
+      // Flags win over what a promptfoo config carries (evaluateOptions, outputPath).
+      const suiteOutputs = outputs.length > 0 ? outputs : (suite.runSettings?.outputs ?? []);
       const outcome = await reporter.during(() => runSuite({
         suite,
         project: ctx.project,
         store,
         env: ctx.env,
         events,
-        concurrency,
+        concurrency: concurrencyFlag ?? suite.runSettings?.concurrency ?? ctx.project.concurrency,
         repeat,
-        cache: flags.cache,
+        cache: flags.cache && suite.runSettings?.noCache !== true,
         resume: flags.resume === true || flags.resume === '' ? true : flags.resume || undefined,
         stop: stop.signal,
         abort: abort.signal,
@@ -148,7 +154,7 @@ export async function evalCommand(args: string[], flags: EvalFlags, io: CliIo): 
         ...(subset ? { subset } : {}),
       }));
       // The machine failed (disk full, database locked): the run is interrupted and resumable; exit 3, not a gate's 1.
-      if (outcome.fault) throw await reportFault(store, { ...outcome, fault: outcome.fault }, outputs, suite.path, io, ctx.project.outputDir);
+      if (outcome.fault) throw await reportFault(store, { ...outcome, fault: outcome.fault }, suiteOutputs, suite.path, io, ctx.project.outputDir);
       const run = store.runs.get(outcome.run.id)!;
       const baseline = baselines?.get(suite.path);
       const compared = baseline && baselining?.compareWithBaseline(store, baseline, run);
@@ -158,7 +164,7 @@ export async function evalCommand(args: string[], flags: EvalFlags, io: CliIo): 
       if (compared) io.stdout.write(`${formatBaselineSection(compared, io.cwd)}\n`);
       const failures = failureLines(store, run, { verbose: flags.verbose, comparison: compared && 'comparison' in compared ? compared.comparison : undefined });
       if (failures.length > 0) io.stdout.write(`${failures.join('\n')}\n`);
-      await writeOutputs(outputs, store, run, summary, { baseline: compared, baselineRun: baseline, io, outputDir: ctx.project.outputDir });
+      await writeOutputs(suiteOutputs, store, run, summary, { baseline: compared, baselineRun: baseline, io, outputDir: ctx.project.outputDir });
       const budgetStop = formatBudgetStop(outcome.budget, relative(io.cwd, suite.path), run.id);
       if (budgetStop) {
         io.stdout.write(`${formatGateLines(summary.gate).join('\n')}\n`);

@@ -159,6 +159,13 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .example('llmlab init && llmlab eval')
     .action(run(async () => (await import('./init.js')).init));
 
+  cli
+    .command('import <dialect> [config]', 'Translate another tool\'s config into an llmlab suite (`promptfoo`): writes the suite, lists what did not translate')
+    .option('-o, --output <file>', 'Write the suite here (default: stdout)')
+    .option('--force', 'Overwrite the output file when it exists')
+    .example('llmlab import promptfoo promptfooconfig.yaml -o suites/support.yaml')
+    .action(run(async () => (await import('./import.js')).importCommand));
+
   cli.help(tidyHelp);
   cli.version(version);
 

@@ -4,6 +4,7 @@ import type { ResolvedSuite } from '../config/types.js';
 import type { Budget } from '../suite-settings.js';
 import { loadSuite } from '../config/load-suite.js';
 import { estimateProvider, type ProviderEstimate } from '../engine/estimate-suite.js';
+import { estimateJudges, JUDGE_INSTRUCTION_TOKENS } from '../engine/estimate-judges.js';
 import { createProviders } from '../engine/instances.js';
 import { checkTemplates, createPlan, type Plan } from '../engine/plan.js';
 import { LlmlabError } from '../errors.js';
@@ -15,6 +16,7 @@ import { resolveSubset } from '../engine/subset.js';
 import { parseSubsetFlags, type SubsetFlagValues } from './subset-flags.js';
 import { subsetLine } from '../report/model/subset.js';
 import type { CliIo } from './io.js';
+import { printNotices } from './suite-notices.js';
 
 /** `llmlab plan`'s flags: the subset flags, as `llmlab eval` takes them, select the same cells. */
 interface PlanFlags extends SubsetFlagValues {
@@ -36,6 +38,7 @@ export async function planCommand(args: string[], flags: PlanFlags, io: CliIo): 
   const budgetUsd = parseBudgetUsd(flags.budgetUsd);
   for (const path of await suitePaths(args, ctx.project, io.cwd)) {
     const suite = await loadSuite(path, ctx.project);
+    printNotices(suite, io);
     const whole = createPlan(suite, { repeat });
     // Only --failing reads the database.
     const subset = subsetFlags && resolveSubset(whole, subsetFlags, subsetFlags.failing === undefined ? undefined : ctx.store());
@@ -62,7 +65,13 @@ export async function planCommand(args: string[], flags: PlanFlags, io: CliIo): 
     const low = estimates.reduce((n, e) => n + e.lowUsd, 0);
     const worst = estimates.reduce((n, e) => n + e.worstUsd, 0);
     out.push(`  cached: ${cached} of ${plan.totalCells} cells (excluded from the estimate)`);
-    out.push(`  estimated cost: ${usd(low)}–${usd(worst)}` + (plan.nodeCounts.judge > 0 ? ' (judge calls not included: they depend on the answers)' : ''));
+    // Judges are billed too: their calls and a worst case, since their input depends on the answers.
+    const judges = plan.nodeCounts.judge > 0 ? estimateJudges(plan) : [];
+    for (const judge of judges) {
+      out.push(`  judge ${judge.id}: ${judge.calls} calls; ≤ ${usd(judge.worstUsd)}${judge.priced ? '' : ' (no price: counts as $0)'} (assumed: each answer at its output bound + ${JUDGE_INSTRUCTION_TOKENS} tokens of instructions)`);
+    }
+    const judgeWorst = judges.reduce((n, j) => n + j.worstUsd, 0);
+    out.push(`  estimated cost: ${usd(low)}–${usd(worst)}` + (judges.length > 0 ? ` for generation, plus ≤ ${usd(judgeWorst)} for judge calls` : ''));
     for (const model of suite.unpriced ?? []) out.push(`  no price for ${model}: its cost counts as $0`);
     const budget = budgetUsd === undefined ? suite.budget : { onExceed: 'stop' as const, ...suite.budget, maxUsd: budgetUsd };
     out.push(...budgetLines(budget, worst, estimates, suite.providers));

@@ -18,7 +18,7 @@ import type { ProjectConfig, ResolvedSuite } from '../config/types.js';
 import { createEventBus } from '../engine/events.js';
 import { runSuite } from '../engine/run.js';
 import { failingCells } from '../engine/subset.js';
-import { LlmlabError } from '../errors.js';
+import { formatLocation, LlmlabError } from '../errors.js';
 import type { RunRecord, Store } from '../store/index.js';
 import { createPlainReporter } from '../ui/plain.js';
 import { prepareCodeSandbox, type CodeSandbox } from './code-sandbox.js';
@@ -68,6 +68,7 @@ export async function watchCommand(args: string[], flags: WatchFlags, io: CliIo,
   let iteration = 0;
   let started = false;
   const unpricedSaid = new Set<string>();
+  const noticesSaid = new Set<string>();
   // The last whole run shown (what the next one is compared with) and the last run shown at all (what `f` reads).
   let previous: { run: RunRecord; tests: readonly TestRef[] } | undefined;
   let lastShown: RunRecord | undefined;
@@ -143,6 +144,12 @@ export async function watchCommand(args: string[], flags: WatchFlags, io: CliIo,
       unpricedSaid.add(model);
     }
     if (sandbox) notes.push(sandbox.line);
+    // A translated suite's notices, once per session like the price lines.
+    for (const notice of suite.notices ?? []) {
+      const line = `note: ${formatLocation(notice.where, cwd)}: ${notice.text}`;
+      if (!noticesSaid.has(line)) notes.push(line);
+      noticesSaid.add(line);
+    }
     const events = createEventBus();
     events.on(createPlainReporter({ write: (line) => err(`${line}\n`) }));
     // Restarted per run, like the -o reports: the file holds the latest run's cells (lines carry no run id).
@@ -159,7 +166,7 @@ export async function watchCommand(args: string[], flags: WatchFlags, io: CliIo,
         store: runStore,
         env: ctx.env,
         events,
-        concurrency: settings.concurrency ?? project.concurrency,
+        concurrency: settings.concurrency ?? suite.runSettings?.concurrency ?? project.concurrency,
         repeat: settings.repeat,
         // With --no-cache the first run reads nothing; later ones read only this session's answers (runStore).
         // `a` and `f` ask for fresh answers: a user re-checking flaky outputs wants the models asked again.

@@ -1,6 +1,7 @@
 /**
- * Loads a suite file: parse (positions kept) → validate against schemas/suite.schema.json → resolve providers,
- * prompts and tests (reading every referenced file) → ResolvedSuite. Problems are collected and thrown together.
+ * Loads a suite file: parse (positions kept; a promptfoo config is translated first, see suite-source.ts) →
+ * validate against schemas/suite.schema.json → resolve providers, prompts and tests (reading every referenced
+ * file) → ResolvedSuite. Problems are collected and thrown together.
  */
 import { dirname, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
@@ -11,13 +12,15 @@ import type { ResolveContext } from './context.js';
 import { checkBuiltIn } from './check-value.js';
 import { ProblemList } from './problems.js';
 import { resolveBudget, resolvePrices } from './resolve-budget.js';
+import { resolveDerivedMetrics } from './resolve-derived-metrics.js';
 import { resolvePrompts } from './resolve-prompts.js';
 import { GraderSet, resolveJudgeDefaults } from './resolve-graders.js';
 import { resolveProviders } from './resolve-providers.js';
 import { resolveTests } from './resolve-tests.js';
 import { checkCodeExecution } from './load-benchmark.js';
 import { suiteHash } from './suite-hash.js';
-import { readYamlFile } from './yaml-source.js';
+import { readSuiteSource, translationNotices } from './suite-source.js';
+import type { ReadSuiteOptions } from './suite-source.js';
 import type { YamlSource } from './yaml-source.js';
 
 /**
@@ -28,17 +31,19 @@ import type { YamlSource } from './yaml-source.js';
  * Resolution reads no environment variables, so a suite resolves (and hashes) the same on every machine;
  * providers read theirs when they are created.
  */
-export async function loadSuite(path: string, project: ProjectConfig): Promise<ResolvedSuite> {
+export async function loadSuite(path: string, project: ProjectConfig, options: ReadSuiteOptions = {}): Promise<ResolvedSuite> {
   const file = resolve(path);
-  const source = await readYamlFile(file, { what: 'suite' });
-  const suite = checkShape(source);
+  const problems = new ProblemList();
+  const read = await readSuiteSource(file, problems, options);
+  const { source } = read;
+  const suite = checkShape(source, problems);
   const context: ResolveContext = {
     file,
     baseDir: dirname(file),
     source,
-    problems: new ProblemList(),
+    problems,
     metrics: project.metrics ?? {},
-    sources: [file],
+    sources: [file, ...(read.translation?.sources ?? [])],
   };
   const providers = await resolveProviders(suite.providers ?? [], project, context);
   const prompts = await resolvePrompts(suite.prompts ?? [], context);
@@ -53,11 +58,13 @@ export async function loadSuite(path: string, project: ProjectConfig): Promise<R
   const everyTest = security ? [...tests, ...security.tests] : tests;
   checkCodeExecution(suite, everyTest.some((t) => t.assert.some((a) => a.type === 'code-exec')), project, context);
   const budget = resolveBudget(suite.budget, providers, Object.values(graders.byKey), context, project.budget);
+  const derivedMetrics = resolveDerivedMetrics(suite.derivedMetrics, everyTest, context);
   context.problems.throwIfAny();
   const { prices, unpriced } = resolvePrices(suite, project, [...providers, ...Object.values(graders.byKey)]);
   const metrics = usedMetrics(everyTest, context.metrics);
   for (const module of Object.values(metrics)) addSource(context, module);
   const repeat = suite.repeat ?? 1;
+  const notices = translationNotices(read);
   return {
     path: file,
     baseDir: context.baseDir,
@@ -72,8 +79,11 @@ export async function loadSuite(path: string, project: ProjectConfig): Promise<R
     prices,
     ...(unpriced.length === 0 ? {} : { unpriced }),
     ...(budget ? { budget } : {}),
+    ...(derivedMetrics ? { derivedMetrics } : {}),
     ...(security ? { security } : {}),
     sources: context.sources,
+    ...(notices.length === 0 ? {} : { notices }),
+    ...(read.translation && Object.keys(read.translation.settings).length > 0 ? { runSettings: read.translation.settings } : {}),
     hash: suiteHash({ providers, prompts, tests: everyTest, repeat }),
   };
 }
@@ -124,14 +134,13 @@ function missingKeys(source: YamlSource, problems: ProblemList): void {
 }
 
 /** Validates the suite's structure; everything after this may trust the SuiteFile type. */
-function checkShape(source: YamlSource): SuiteFile {
+function checkShape(source: YamlSource, problems: ProblemList): SuiteFile {
   if (source.value === null) {
     throw new LlmlabError('CONFIG_INVALID', 'the suite file is empty', {
       where: { file: source.file, line: 1, col: 1 },
       hint: 'a suite needs `providers`, `prompts` and `tests`; see suites/quickstart.yaml',
     });
   }
-  const problems = new ProblemList();
   const found = checkBuiltIn('suite', source.value, { subject: 'the suite file' });
   problems.addProblems(found, 'CONFIG_INVALID', source.locate);
   missingKeys(source, problems);

@@ -18,6 +18,9 @@ export class ProblemList {
   private dropped = 0;
 
   add(error: LlmlabError): void {
+    // The same problem at the same place once: the tests a promptfoo array var expands into share its
+    // assertions, and their messages differ only in the test's index.
+    if (this.errors.some((e) => e.code === error.code && sameWhere(e, error) && unindexed(e.message) === unindexed(error.message))) return;
     if (this.errors.length < SHOWN) this.errors.push(error);
     else this.dropped++;
   }
@@ -54,6 +57,14 @@ export class ProblemList {
     }
     throw sorted.length === 1 ? sorted[0] : new LlmlabErrors(sorted);
   }
+}
+
+function unindexed(message: string): string {
+  return message.replace(/\[\d+\]/g, '[]');
+}
+
+function sameWhere(a: LlmlabError, b: LlmlabError): boolean {
+  return a.where?.file === b.where?.file && a.where?.line === b.where?.line && a.where?.col === b.where?.col;
 }
 
 function compareKeys(a: number[], b: number[]): number {

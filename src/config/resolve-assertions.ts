@@ -139,6 +139,7 @@ export class AssertionResolver {
       source: site.locate(path),
       ...(transform ? { transform } : {}),
       ...(judge ? { judge } : {}),
+      ...(metric.needs?.logprobs ? { needs: { logprobs: true } } : {}),
     };
   }
 

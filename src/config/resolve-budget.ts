@@ -21,10 +21,10 @@ export function resolvePrices(
   const overrides: PriceTable = { ...project.prices, ...suite.prices };
   const prices: PriceTable = {};
   const unpriced: string[] = [];
-  for (const { type, model } of used) {
+  for (const { type, model, pricedAs } of used) {
     const key = priceKey(type, model);
     if (Object.hasOwn(prices, key) || unpriced.includes(key)) continue;
-    const price = lookupPrice(type, model, overrides);
+    const price = lookupPrice(type, model, overrides) ?? (pricedAs && lookupPrice(pricedAs.type, pricedAs.model, overrides));
     if (price) prices[key] = price;
     else if (PRICED_TYPES.has(type)) unpriced.push(key);
   }

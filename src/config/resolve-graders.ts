@@ -116,6 +116,7 @@ export async function judgeOfAssertion(
     ...(needsEmbedder && embedder ? { embedder: graders.add(embedder) } : {}),
     repeat,
     calls,
+    ...(use.perGroup ? { perGroup: true } : {}),
   };
 }
 
@@ -125,7 +126,7 @@ export function unusedJudgeProblem(written: JudgedAssertion, path: PathSegment[]
   if (key === undefined) return undefined;
   return new LlmlabError('CONFIG_INVALID', `\`${key}\` on assertion \`${written.type}\`, which calls no model`, {
     where: locate([...path, key], { key: true }),
-    hint: `\`${key}\` applies to model-graded metrics (llm-rubric, factuality, similar, answer-relevance): remove it`,
+    hint: `\`${key}\` applies to model-graded metrics (llm-rubric, factuality, g-eval, context-*, select-best, ...): remove it`,
   });
 }
 

@@ -1,6 +1,7 @@
 /**
  * `prompts:` entries → ResolvedPrompt: inline templates, chat messages, and `file:` references (relative to the
- * suite; a `.json` file holding a list is chat messages, any other file a template).
+ * suite; a `.json` file holding a list is chat messages, any other file a template), with the `tools` the model
+ * may call (resolve-tools.ts).
  */
 import { basename, extname } from 'node:path';
 import { LlmlabError } from '../errors.js';
@@ -8,6 +9,7 @@ import type { ChatMessage } from '../types.js';
 import type { PromptFile, ResolvedPrompt } from './types.js';
 import { checkBuiltIn } from './check-value.js';
 import { readReferenced } from './context.js';
+import { resolveTools } from './resolve-tools.js';
 import type { ResolveContext } from './context.js';
 import { parseYaml } from './yaml-source.js';
 import type { PathSegment } from './yaml-source.js';
@@ -37,6 +39,17 @@ export async function resolvePrompts(entries: PromptFile[], context: ResolveCont
 }
 
 async function resolvePrompt(entry: PromptFile, i: number, context: ResolveContext): Promise<ResolvedPrompt | undefined> {
+  const prompt = await resolveText(entry, i, context);
+  if (!prompt || typeof entry === 'string') return prompt;
+  const tools = await resolveTools(entry.tools, ['prompts', i, 'tools'], context);
+  return {
+    ...prompt,
+    ...(tools ? { tools } : {}),
+    ...(entry.toolChoice === undefined ? {} : { toolChoice: entry.toolChoice }),
+  };
+}
+
+async function resolveText(entry: PromptFile, i: number, context: ResolveContext): Promise<ResolvedPrompt | undefined> {
   const fallbackId = `prompt-${i + 1}`;
   const inline = (path: PathSegment[]) => ({ file: context.file, line: context.source.contentLine(path) });
   if (typeof entry === 'string') {

@@ -64,7 +64,21 @@ export async function resolveProviderEntry(
     });
     context.problems.addProblems(problems, 'CONFIG_INVALID', context.source.locate);
   }
-  return { id: spec.id, type, model, label: spec.label ?? spec.id, config, limits };
+  const parsed = plugin.parseModel ? plugin.parseModel(model, config) : { model };
+  if ('error' in parsed) {
+    context.problems.add(
+      new LlmlabError('CONFIG_INVALID', `${parsed.error} (${formatPath(idPath)})`, {
+        where: context.source.locate(idPath),
+        hint: parsed.hint,
+      }),
+    );
+    return undefined;
+  }
+  const label = spec.label ?? spec.id;
+  // The id stays as written (label, reports); the model sent, and so the cache identity, is the normalised one.
+  const resolved: ResolvedProvider = { id: spec.id, type, model: parsed.model, label, config, limits };
+  if (parsed.pricedAs) resolved.pricedAs = parsed.pricedAs;
+  return resolved;
 }
 
 /** Limit keys were checked by the suite schema; defaults for the ones left out come from the project. */

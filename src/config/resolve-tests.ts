@@ -1,6 +1,7 @@
 /**
  * Tests → TestCase: `defaultTest` merged in (its vars under each test's, its assertions after each test's),
- * assertions resolved, and a stable id given to every test.
+ * assertions resolved, `transform` / `transformVars` applied (test-transforms.ts), and a stable id given to every
+ * test.
  */
 import { createHash } from 'node:crypto';
 import { LlmlabError } from '../errors.js';
@@ -12,9 +13,11 @@ import { refuseDatasetCode } from './dataset-code.js';
 import { loadBenchmark } from './load-benchmark.js';
 import { loadTestFiles } from './load-test-files.js';
 import type { TestEntry } from './load-test-files.js';
+import { renderAssertionValues } from './assertion-templates.js';
 import { AssertionResolver } from './resolve-assertions.js';
 import type { JudgeSetup } from './resolve-assertions.js';
 import { canonicalJson } from './suite-hash.js';
+import { testTransformSteps, VarsTransformer, withTestTransform } from './test-transforms.js';
 
 interface Defaults {
   vars: Record<string, unknown>;
@@ -50,6 +53,9 @@ export async function resolveTests(suite: SuiteFile, context: ResolveContext, ju
       : (suite.tests ?? []).map((test, i) => ({ test, path: ['tests', i], locate: context.source.locate, code: 'CONFIG_INVALID' }));
   const ids = new TestIds(context);
   const tests: TestCase[] = [];
+  const defaultSite = { locate: context.source.locate, code: 'CONFIG_INVALID' as const };
+  const defaultSteps = testTransformSteps(defaultTest.transform, { ...defaultSite, path: ['defaultTest', 'transform'] }, context.problems);
+  const varsTransformer = new VarsTransformer(context.problems, context.baseDir);
   for (const entry of entries) {
     const own = await assertions.resolveAll(entry.test.assert, {
       path: [...entry.path, 'assert'],
@@ -58,7 +64,17 @@ export async function resolveTests(suite: SuiteFile, context: ResolveContext, ju
       baseDir: context.baseDir,
     });
     const id = ids.next(entry);
-    tests.push(buildTest(entry.test, id, tests.length, mergeAssertions(own, defaults.assert), defaults));
+    const site = { locate: entry.locate, code: entry.code };
+    const steps =
+      entry.test.transform === undefined ? defaultSteps : testTransformSteps(entry.test.transform, { ...site, path: [...entry.path, 'transform'] }, context.problems);
+    const test = buildTest(entry.test, id, tests.length, withTestTransform(mergeAssertions(own, defaults.assert), steps), defaults);
+    const code = entry.test.transformVars ?? defaultTest.transformVars;
+    if (code !== undefined) {
+      const at = entry.test.transformVars === undefined ? { ...defaultSite, path: ['defaultTest', 'transformVars'] } : { ...site, path: [...entry.path, 'transformVars'] };
+      test.vars = await varsTransformer.apply(code, test.vars, at);
+    }
+    test.assert = renderAssertionValues(test.assert, test.vars, context.problems);
+    tests.push(test);
   }
   return tests;
 }

@@ -92,7 +92,8 @@ export const CONFIG_SCHEMA = 'https://llmlab.dev/schemas/config.schema.json';
 
 /**
  * Every ref into llmlab's own schemas that the loaders validate a value against, by precompiled-validator key:
- * the suite and config files, one dataset row, a `.json` prompt's messages list and a jailbreak goals file.
+ * the suite and config files, one dataset row, a `.json` prompt's messages list, a jailbreak goals file and a
+ * prompt's `tools` file.
  */
 export const BUILT_IN_REFS = {
   suite: SUITE_SCHEMA,
@@ -100,6 +101,7 @@ export const BUILT_IN_REFS = {
   'suite:test': `${SUITE_SCHEMA}#/$defs/test`,
   'suite:messages': `${SUITE_SCHEMA}#/$defs/prompt/oneOf/2/properties/messages`,
   'suite:attackGoals': `${SUITE_SCHEMA}#/$defs/attack/properties/goals/oneOf/1`,
+  'suite:tools': `${SUITE_SCHEMA}#/$defs/toolList`,
 } as const;
 
 /** A key of BUILT_IN_REFS. */

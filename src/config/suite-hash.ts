@@ -24,7 +24,7 @@ export function suiteHash(suite: Pick<ResolvedSuite, 'providers' | 'prompts' | '
   hash.update(
     canonicalJson({
       providers: suite.providers.map(({ id, type, model, label, config }) => ({ id, type, model, label, config })),
-      prompts: suite.prompts.map(({ id, template, messages }) => ({ id, template, messages })),
+      prompts: suite.prompts.map(({ id, template, messages, tools, toolChoice }) => ({ id, template, messages, tools, toolChoice })),
       repeat: suite.repeat,
     }),
   );

@@ -7,11 +7,13 @@
  * src/schema-types/, and this module re-exports them. What is written here is the resolved side, restating a
  * file's field only by reference to its derived type.
  */
+import type { RunSettings } from '../dialects/promptfoo/index.js';
+import type { SourceLocation } from '../errors.js';
 import type { ProviderLimits } from '../providers/limit-keys.js';
 import type { ConfigFile } from '../schema-types/config-file.js';
 import type { PriceTable, SuiteFile, TestFile } from '../schema-types/suite-file.js';
-import type { Budget, Gates } from '../suite-settings.js';
-import type { ChatMessage, TestCase } from '../types.js';
+import type { Budget, DerivedMetric, Gates } from '../suite-settings.js';
+import type { ChatMessage, TestCase, ToolChoice, ToolDefinition } from '../types.js';
 
 export type {
   AssertionFile,
@@ -32,7 +34,7 @@ export type {
   TransformFile,
 } from '../schema-types/suite-file.js';
 export type { ConfigFile, ProjectBudget } from '../schema-types/config-file.js';
-export type { Budget, Gates } from '../suite-settings.js';
+export type { Budget, DerivedMetric, Gates } from '../suite-settings.js';
 
 /**
  * A test on its way to resolution: as written in a suite or a dataset row, or made by a benchmark adapter, the
@@ -59,10 +61,13 @@ export type { ProviderLimits };
 export interface ResolvedProvider {
   id: string;
   type: string;
+  /** The model to call: the id's model part, less an accepted API infix (`openai:chat:X` → `X`). */
   model: string;
   label: string;
   config: Record<string, unknown>;
   limits: ProviderLimits;
+  /** Whose price applies when `type:model` has none (an Azure deployment serving a named OpenAI model). */
+  pricedAs?: { type: string; model: string };
 }
 
 /** A prompt after resolution: exactly one of `template` (one user message) or `messages`. */
@@ -72,6 +77,10 @@ export interface ResolvedPrompt {
   messages?: ChatMessage[];
   /** Where the prompt text came from, for template error messages. */
   source: { file: string; line?: number };
+  /** Functions the model may call (`tools:`, loaded and checked); sent with every cell of this prompt. */
+  tools?: ToolDefinition[];
+  /** `toolChoice:` as written; unset = the API's default. */
+  toolChoice?: ToolChoice;
 }
 
 /**
@@ -102,10 +111,19 @@ export interface ResolvedSuite extends Pick<SuiteFile, 'description'>, Required<
   /** Models of a priced provider type (openai, anthropic) that have no price: their calls count as $0. */
   unpriced?: string[];
   budget?: Budget;
+  /** `derivedMetrics:`, checked: every name an expression reads is a metric of the suite or an earlier derived one. */
+  derivedMetrics?: DerivedMetric[];
   /** Security testing (`target` + `attacks`), when the suite has it. */
   security?: ResolvedSecurity;
   /** Every file the suite read (itself, prompt files, datasets, modules), for watch mode and the suite hash. */
   sources: string[];
+  /**
+   * What a translated suite (a promptfoo config) tells the user once, each at its promptfoo line: the dialect,
+   * defaults written in, keys ignored or not translated. eval, plan and watch print them on stderr.
+   */
+  notices?: Array<{ where: SourceLocation; text: string }>;
+  /** Run options a promptfoo config carries (`evaluateOptions`, `outputPath`); command-line flags win over them. */
+  runSettings?: RunSettings;
   /** Hash of the resolved content; identifies "the same suite" across runs. */
   hash: string;
 }

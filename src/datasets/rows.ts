@@ -61,10 +61,13 @@ export function columnsToTest(
       if (value !== '' && value !== null && value !== undefined) assert.push(parseExpected(value, options));
     } else if (key === '__id' || key === '__description') {
       if (value !== '' && value !== null && value !== undefined) test[key.slice(2)] = value;
+    } else if (key.startsWith('__metadata:') && key.length > '__metadata:'.length) {
+      // promptfoo's column for test metadata: `__metadata:category` → metadata.category.
+      if (value !== '' && value !== null && value !== undefined) test.metadata = { ...(test.metadata as object), [key.slice('__metadata:'.length)]: value };
     } else {
       throw new LlmlabError('DATASET_INVALID', `unknown special column \`${key}\``, {
         where,
-        hint: 'special columns are __expected (or __expected1, __expected2, …), __description and __id',
+        hint: 'special columns are __expected (or __expected1, __expected2, …), __description, __id and __metadata:<name>',
       });
     }
   }

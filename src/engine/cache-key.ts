@@ -4,7 +4,7 @@
  * and resumed runs agree on identity without counters.
  */
 import { createHash } from 'node:crypto';
-import type { ChatMessage } from '../types.js';
+import type { ChatMessage, ToolChoice, ToolDefinition } from '../types.js';
 
 const KEY_VERSION = 1;
 
@@ -20,6 +20,11 @@ export function responseKey(input: {
   varsMatter: boolean;
   /** Loglikelihood requests score these instead of generating: a different answer for the same prompt. */
   continuations?: string[];
+  /** The functions the model may call, and whether it must: they change the answer. */
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  /** Token log-probabilities asked for: the cached answer must carry them. */
+  logprobs?: boolean;
 }): string {
   const hash = createHash('sha256');
   hash.update(`${KEY_VERSION}\u0000${input.providerType}\u0000${identityJson(input.identity)}\u0000`);
@@ -27,6 +32,10 @@ export function responseKey(input: {
   hash.update(`\u0000${input.prompt}\u0000${input.repeatIndex}\u0000`);
   if (input.varsMatter) hash.update(stableStringify(input.vars));
   if (input.continuations) hash.update(`\u0000continuations\u0000${JSON.stringify(input.continuations)}`);
+  // Left out entirely when unset, so a request without tools keeps the key it always had.
+  if (input.tools) hash.update(`\u0000tools\u0000${identityJson(input.tools)}`);
+  if (input.toolChoice !== undefined) hash.update(`\u0000toolChoice\u0000${stableStringify(input.toolChoice)}`);
+  if (input.logprobs) hash.update('\u0000logprobs');
   return hash.digest('hex');
 }
 
@@ -49,9 +58,9 @@ export function embedKey(input: { providerType: string; identity: Record<string,
   return hash.digest('hex');
 }
 
-/** A provider's identity is the same object for every cell it answers: serialise it once. */
+/** A provider's identity (and a prompt's tools) is the same object for every cell: serialise it once. */
 const identityCache = new WeakMap<object, string>();
-function identityJson(identity: Record<string, unknown>): string {
+function identityJson(identity: object): string {
   let json = identityCache.get(identity);
   if (json === undefined) {
     json = stableStringify(identity);

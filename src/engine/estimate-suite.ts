@@ -8,7 +8,7 @@ import type { RunEstimate } from '../store/runs.js';
 import { fillTemplate } from '../attacks/library.js';
 import type { AttackTurns, ChatMessage, Provider } from '../types.js';
 import { costOf, suitePrice } from '../providers/prices.js';
-import { cellRequest } from './cell-request.js';
+import { cellRequest, countedMessages } from './cell-request.js';
 import { loadInputCounter, outputBound, worstCaseCost } from './estimate.js';
 import type { Plan } from './plan.js';
 
@@ -46,11 +46,11 @@ export async function estimateProvider(
       }
       continue;
     }
-    const { messages, key } = cellRequest(cell, provider);
+    const { messages, key, tools } = cellRequest(cell, provider);
     if (isCached(key)) estimate.cached++;
     else {
       estimate.calls++;
-      estimate.inputTokens += countInput(messages);
+      estimate.inputTokens += countInput(countedMessages(messages, tools));
     }
   }
   estimate.lowUsd = costOf(price, { input: estimate.inputTokens, output: 0, total: estimate.inputTokens });

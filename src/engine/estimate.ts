@@ -81,7 +81,8 @@ function encoderFor(encoding: Encoding): Promise<(text: string) => number> {
  * (anthropic), else {@link ASSUMED_OUTPUT_TOKENS}.
  */
 export function outputBound(provider: { type: string; config: Record<string, unknown> }): { tokens: number; assumed: boolean } {
-  const max = provider.config['maxTokens'];
+  // The spellings adapters accept for the same bound: Bedrock's `max_tokens`, Gemini's `maxOutputTokens`.
+  const max = provider.config['maxTokens'] ?? provider.config['max_tokens'] ?? provider.config['maxOutputTokens'];
   if (typeof max === 'number' && max > 0) return { tokens: max, assumed: false };
   if (provider.type === 'anthropic') return { tokens: ANTHROPIC_DEFAULT_MAX_TOKENS, assumed: false };
   return { tokens: ASSUMED_OUTPUT_TOKENS, assumed: true };

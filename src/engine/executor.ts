@@ -7,6 +7,7 @@ import { setMaxListeners } from 'node:events';
 import { LlmlabError } from '../errors.js';
 import { suitePrice } from '../providers/prices.js';
 import { createCaller } from './caller.js';
+import { createComparisons } from './compare.js';
 import { loadInputCounter, outputBound } from './estimate.js';
 import type { ExecuteOptions, ExecuteStats } from './execute-options.js';
 import { createJudges } from './judge.js';
@@ -59,6 +60,8 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
     ...(options.budget ? { budget: options.budget } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
   });
+  // Tests with select-best or max-score: their cells are written a group at a time, once the group is graded.
+  const comparisons = createComparisons(plan, { grader: options.grader, judges, skip: options.skip, abort: options.abort });
   const workers: Promise<void>[] = [];
   const slicer = createTimeSlicer();
   for (const resolved of plan.suite.providers) {
@@ -96,9 +99,11 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
             const result = await runCell(cell, provider, costing, call, judges, options, stats);
             // A call cancelled by a second Ctrl-C has no answer and no verdict: leave the cell for --resume.
             if (!result) return;
-            stats.finished++;
-            options.writer.addResult(result);
-            options.events.emit({ type: 'node-end', cell: result });
+            for (const done of comparisons ? await comparisons.settle(cell, result) : [result]) {
+              stats.finished++;
+              options.writer.addResult(done);
+              options.events.emit({ type: 'node-end', cell: done });
+            }
           }
         })(),
       );

@@ -7,9 +7,9 @@
 import { LlmlabError, messageOf } from '../errors.js';
 import { isMetricType, loadMetricPlugin } from '../metrics/index.js';
 import { loadUserMetric } from '../metrics/user-metric.js';
-import type { Assertion, AssertionResult, GenerateResult, MetricPlugin, MetricScore, TestCase } from '../types.js';
+import type { Assertion, AssertionResult, CompareInput, GenerateResult, MetricPlugin, MetricScore, TestCase, ToolDefinition } from '../types.js';
 import type { JudgeSession } from './judge.js';
-import { compileTransform, showText } from '../metrics/transform.js';
+import { compileTransform, loadTransformModules, showText } from '../metrics/transform.js';
 import type { Transform } from '../metrics/transform.js';
 
 /** What a metric needs besides the assertion. */
@@ -19,6 +19,8 @@ export interface GradeInput {
   prompt: string;
   result: GenerateResult;
   providerId: string;
+  /** The tools the cell's prompt declared (for `is-valid-openai-tools-call`). */
+  tools?: ToolDefinition[];
   /** Opens a judge session for a model-graded assertion (the executor's judges, bound to this cell). */
   judges?: (assertion: Assertion) => JudgeSession | undefined;
 }
@@ -65,7 +67,8 @@ export function createGrader(baseDir: string, options: GraderOptions = {}) {
         const plugin = await pluginOf(assertion);
         try {
           const value = plugin.prepare ? await plugin.prepare(assertion.value, { baseDir }) : assertion.value;
-          const transform = assertion.transform?.length ? compileTransform(assertion.transform) : undefined;
+          const steps = assertion.transform;
+          const transform = steps?.length ? compileTransform(steps, await loadTransformModules(steps, baseDir)) : undefined;
           return transform ? { plugin, value, transform } : { plugin, value };
         } catch (error) {
           throw located(error, assertion);
@@ -112,8 +115,16 @@ export function createGrader(baseDir: string, options: GraderOptions = {}) {
   function gradeOne(assertion: Assertion, input: GradeInput): AssertionResult | Promise<AssertionResult> {
     const prepared = ready.get(assertion);
     if (!prepared) return prepare(assertion).then(() => gradeOne(assertion, input), (e: unknown) => failed(assertion, e));
+    // Comparative metrics grade every output of the test at once, after this (src/engine/compare.ts).
+    if (prepared.plugin.compare) return { ...identity(assertion), pass: false, score: 0, reason: COMPARE_PENDING };
     if (!prepared.transform) return scoreOutput(assertion, prepared, input, input.output, undefined);
-    const outcome = prepared.transform(input.output);
+    let outcome: ReturnType<Transform>;
+    try {
+      outcome = prepared.transform(input.output, { vars: input.test.vars, prompt: input.prompt });
+    } catch (error) {
+      // A JavaScript step that threw: the text the metric should see is unknown, so the cell is an error.
+      return failed(assertion, error);
+    }
     // Nothing to extract: the assertion fails whatever its metric or `not-`; a `fallback` hands the metric a value.
     if (!outcome.ok) return { ...identity(assertion), pass: false, score: 0, reason: outcome.reason };
     const note = outcome.text !== input.output ? `after transform: ${showText(outcome.text)} — ` : undefined;
@@ -183,10 +194,32 @@ export function createGrader(baseDir: string, options: GraderOptions = {}) {
       const results = graded.some((r) => r instanceof Promise) ? await Promise.all(graded) : (graded as AssertionResult[]);
       return verdictOf(results);
     },
+
+    /**
+     * Grades a comparative assertion once for a group of outputs of one test: one result per output, in order.
+     * A metric that throws gives every output the error; the judge's cost is shared out among the outputs.
+     */
+    async compare(assertion: Assertion, input: Omit<CompareInput, 'value' | 'judge'>, session?: JudgeSession): Promise<AssertionResult[]> {
+      let results: AssertionResult[];
+      try {
+        const { plugin, value } = await prepare(assertion);
+        const raw = await plugin.compare!({ ...input, value, ...(session ? { judge: session.judge } : {}) });
+        results = raw.map((r) => judge(assertion, r));
+      } catch (error) {
+        results = input.outputs.map(() => failed(assertion, error));
+      }
+      const cost = session?.cost();
+      if (cost !== undefined) for (const r of results) r.cost = cost / results.length;
+      return results;
+    },
   };
 }
 
-function verdictOf(results: AssertionResult[]): Verdict {
+/** The reason a comparative assertion carries until its group is graded. */
+const COMPARE_PENDING = 'graded once every output of the test is in';
+
+/** A test's verdict from its assertions' results: every one passes (weight 0 aside); the first error wins. */
+export function verdictOf(results: AssertionResult[]): Verdict {
   const failure = results.find((r) => r.error !== undefined);
   let weightSum = 0;
   let weighted = 0;

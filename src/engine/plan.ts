@@ -7,6 +7,7 @@
 import type { ResolvedProvider, ResolvedSuite } from '../config/types.js';
 import type { TestCase } from '../types.js';
 import { cellId } from './cache-key.js';
+import { checkComparisons } from './comparative.js';
 import { compilePrompt, type CompiledPrompt } from './render.js';
 import { inShard, type Shard } from './shard.js';
 
@@ -72,7 +73,10 @@ export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Pla
   const testedBy = suite.providers.length - (security?.targetOnly ? 1 : 0);
   const perProvider = prompts.length * suite.tests.length * repeat;
   const assertionsPerPrompt = suite.tests.reduce((n, t) => n + t.assert.length, 0);
-  const judgeCallsPerPrompt = suite.tests.reduce((n, t) => n + t.assert.reduce((m, a) => m + (a.judge?.calls ?? 0), 0), 0);
+  const judgeCallsPerPrompt = suite.tests.reduce((n, t) => n + cellJudgeCalls(t), 0);
+  // select-best asks its grader once per test and repeat, for all of the test's outputs together.
+  const groupJudgeCalls = suite.tests.reduce((n, t) => n + groupJudgeCallsOf(t), 0);
+  checkComparisons(suite.tests, prompts.length * testedBy);
   const attacks = attackNodes(security?.tests ?? [], security?.attacker !== undefined);
   const { shard, subset } = options;
   const kept = (cell: PlannedCell) =>
@@ -106,7 +110,7 @@ export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Pla
   const whole = {
     generate: perProvider * testedBy + attacks.generate * repeat,
     grade: assertionsPerPrompt * prompts.length * repeat * testedBy + attacks.grade * repeat,
-    judge: judgeCallsPerPrompt * prompts.length * repeat * testedBy + attacks.judge * repeat,
+    judge: judgeCallsPerPrompt * prompts.length * repeat * testedBy + groupJudgeCalls * repeat + attacks.judge * repeat,
   };
   // A shard's or a subset's size is counted cell by cell: which cells it holds is a matter of their hashes (or of
   // the flags), not of arithmetic.
@@ -156,18 +160,33 @@ function sizeOf(
 ): { cells: number; nodes: Plan['nodeCounts'] } {
   const nodes = { generate: 0, grade: 0, judge: 0 };
   let cells = 0;
+  // Groups of comparative assertions counted so far: their judge calls are made once per group.
+  const groups = new Set<string>();
   for (const provider of providers) {
     for (const cell of cellsFor(provider)) {
       cells++;
+      const group = `${cell.test.id}\u0000${cell.repeatIndex}`;
+      const perGroup = cell.prompt === ATTACK_PROMPT || groups.has(group) ? 0 : groupJudgeCallsOf(cell.test);
+      if (perGroup > 0) groups.add(group);
       const add = cell.prompt === ATTACK_PROMPT
         ? attackNodes([cell.test], hasAttacker)
-        : { generate: 1, grade: cell.test.assert.length, judge: cell.test.assert.reduce((m, a) => m + (a.judge?.calls ?? 0), 0) };
+        : { generate: 1, grade: cell.test.assert.length, judge: cellJudgeCalls(cell.test) + perGroup };
       nodes.generate += add.generate;
       nodes.grade += add.grade;
       nodes.judge += add.judge;
     }
   }
   return { cells, nodes };
+}
+
+/** Judge calls one cell of `test` makes for its own output. */
+function cellJudgeCalls(test: TestCase): number {
+  return test.assert.reduce((m, a) => m + (a.judge && !a.judge.perGroup ? a.judge.calls : 0), 0);
+}
+
+/** Judge calls of `test`'s comparative assertions, made once for all of its outputs of one repeat. */
+function groupJudgeCallsOf(test: TestCase): number {
+  return test.assert.reduce((m, a) => m + (a.judge?.perGroup ? a.judge.calls : 0), 0);
 }
 
 /**

@@ -5,12 +5,15 @@
 import nunjucks from 'nunjucks';
 import { LlmlabError } from '../errors.js';
 import type { ResolvedPrompt } from '../config/types.js';
-import type { ChatMessage, TestCase } from '../types.js';
+import type { ChatMessage, TestCase, ToolChoice, ToolDefinition } from '../types.js';
 
 /** A prompt compiled for rendering. */
 export interface CompiledPrompt {
   id: string;
   render(test: TestCase): { messages: ChatMessage[]; prompt: string };
+  /** The prompt's tools, sent as they are (never rendered: a schema is data, not a template). */
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
 }
 
 const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
@@ -47,6 +50,13 @@ function templateError(error: unknown, prompt: ResolvedPrompt, part: string, tes
 
 /** Compiles a resolved prompt. Throws TEMPLATE_ERROR naming the prompt and line on a syntax error. */
 export function compilePrompt(prompt: ResolvedPrompt): CompiledPrompt {
+  const compiled = compileText(prompt);
+  if (prompt.tools) compiled.tools = prompt.tools;
+  if (prompt.toolChoice !== undefined) compiled.toolChoice = prompt.toolChoice;
+  return compiled;
+}
+
+function compileText(prompt: ResolvedPrompt): CompiledPrompt {
   if (prompt.messages) {
     const parts = prompt.messages.map((m, i) => ({
       role: m.role,

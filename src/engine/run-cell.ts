@@ -4,11 +4,11 @@
  * are data (`status: error`), and a cell cancelled by a second Ctrl-C gives undefined (left for --resume).
  */
 import { LlmlabError } from '../errors.js';
-import type { Assertion, AssertionResult, AttackPlan, AttackRecord, CellResult, ChatMessage, GenerateResult, Provider } from '../types.js';
+import type { Assertion, AssertionResult, AttackPlan, AttackRecord, CellResult, ChatMessage, GenerateRequest, GenerateResult, Provider } from '../types.js';
 import { costOf, type ModelPrice } from '../providers/prices.js';
 import { BUDGET_REFUSED } from './budget-gate.js';
 import { RETRY_STOPPED, type Caller } from './caller.js';
-import { cellRequest } from './cell-request.js';
+import { cellRequest, countedMessages } from './cell-request.js';
 import { worstCaseCost, type InputCounter } from './estimate.js';
 import type { ExecuteOptions, ExecuteStats } from './execute-options.js';
 import type { Verdict } from './grade.js';
@@ -42,7 +42,13 @@ interface CellRun {
  * One call to the cell's provider with `messages`: answered from the cache, else sent (budget reserved first,
  * retries through the caller) and cached. Undefined when a second Ctrl-C cancelled it.
  */
-async function callTarget(run: CellRun, messages: ChatMessage[], prompt: string, key: string): Promise<TargetCall | undefined> {
+async function callTarget(
+  run: CellRun,
+  messages: ChatMessage[],
+  prompt: string,
+  key: string,
+  tools: Pick<GenerateRequest, 'tools' | 'toolChoice'> = {},
+): Promise<TargetCall | undefined> {
   const { cell, provider, costing, call, options, stats } = run;
   const hit = options.readCache ? options.cache.get(key) : undefined;
   if (hit) {
@@ -50,7 +56,7 @@ async function callTarget(run: CellRun, messages: ChatMessage[], prompt: string,
     return { kind: 'answer', result: hit, cached: true };
   }
   const budget = options.budget;
-  const inputTokens = costing.count?.(messages) ?? 0;
+  const inputTokens = costing.count?.(countedMessages(messages, tools.tools)) ?? 0;
   const worst = worstCaseCost(costing.price, inputTokens, costing.outputTokens ?? 0);
   const reservation = budget && (await budget.reserve(worst, costing.scopes ?? []));
   if (budget && !reservation) return { kind: 'refused', worst };
@@ -63,6 +69,7 @@ async function callTarget(run: CellRun, messages: ChatMessage[], prompt: string,
       vars: cell.test.vars,
       repeatIndex: cell.repeatIndex,
       ...(cell.test.continuations ? { continuations: cell.test.continuations } : {}),
+      ...tools,
     };
     const site = {
       cellId: cell.cellId,
@@ -103,6 +110,7 @@ function gradeAnswer(run: CellRun, output: string, prompt: string, result: Gener
     prompt,
     result,
     providerId: cell.provider.id,
+    ...(cell.prompt.tools ? { tools: cell.prompt.tools } : {}),
     ...(judged ? { judges: (assertion: Assertion) => judges(assertion, judged) } : {}),
   });
 }
@@ -117,7 +125,7 @@ export async function runCell(
   stats: ExecuteStats,
 ): Promise<CellResult | undefined> {
   const run: CellRun = { cell, provider, costing, call, judges, options, stats };
-  const { messages, prompt, key } = cellRequest(cell, provider);
+  const { messages, prompt, key, ...tools } = cellRequest(cell, provider);
   const base = {
     cellId: cell.cellId,
     providerId: cell.provider.id,
@@ -149,15 +157,15 @@ export async function runCell(
       skipped,
       attacker: options.attacker === undefined ? undefined : (request) => attackerCall(run, options.attacker!, request),
       send: (sent) => {
-        const request = cellRequest(cell, provider, sent);
-        return callTarget(run, sent, request.prompt, request.key);
+        const { prompt: text, key: sentKey, messages: _sent, ...sentTools } = cellRequest(cell, provider, sent);
+        return callTarget(run, sent, text, sentKey, sentTools);
       },
       grade: (output, sent, result) => gradeAnswer(run, output, sent, result),
       aborted: () => options.abort.aborted,
     });
   }
 
-  const answer = await callTarget(run, messages, prompt, key);
+  const answer = await callTarget(run, messages, prompt, key, tools);
   if (!answer) return undefined;
   if (answer.kind === 'refused') return skipped({}, answer.worst);
   if (answer.kind === 'error') {
@@ -170,6 +178,7 @@ export async function runCell(
   const gradingCost = gradingCostOf(verdict.assertions);
   const answered = {
     output: result.output,
+    ...(result.toolCalls?.length ? { toolCalls: result.toolCalls } : {}),
     assertions: verdict.assertions,
     latencyMs: result.latencyMs ?? 0,
     usage: result.usage,

@@ -232,6 +232,7 @@ function openRun(
     llmlabVersion: options.llmlabVersion,
     minPassRate: suite.gates.minPassRate,
     ...(Object.keys(suite.gates).length === 0 ? {} : { gates: suite.gates }),
+    ...(suite.derivedMetrics ? { derivedMetrics: suite.derivedMetrics } : {}),
     providers: suite.providers.map((p) => p.label),
     prompts: suite.prompts.map((p) => p.id),
     ...(suite.prices ? { priceTableHash: priceTableHash(suite.prices) } : {}),

@@ -7,7 +7,8 @@
 import { LlmlabError } from '../errors.js';
 import { defineMetric } from '../types.js';
 
-function fold(text: string): string {
+/** The case folding `icontains` (and `icontains-any` / `icontains-all`) compares under. */
+export function fold(text: string): string {
   return text.normalize('NFC').toUpperCase().toLowerCase().replaceAll('ς', 'σ');
 }
 

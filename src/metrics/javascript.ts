@@ -2,7 +2,7 @@
  * `javascript`: user code decides. The value is inline code — an expression (`output.length < 200`) or a
  * function body with `return` — or `file:path/to/module.js[:fnName]` (relative to the suite; default export
  * unless a name is given). Code is compiled or loaded once per assertion, never per cell: a run may grade
- * 100,000 cells. It sees `output`, `context` ({ vars, test, prompt, providerId, result }) and `vars`, and returns
+ * 100,000 cells. It sees `output`, `context` ({ vars, test, prompt, providerId, result, toolCalls }) and `vars`, and returns
  * a boolean, a number (the score; pass when > 0 unless the assertion sets a threshold), or
  * { pass, score?, reason? }, possibly through a promise. An expression that yields a function is called with
  * (output, context), so `(output) => ...` works too. An error thrown while scoring is the assertion's error.
@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
 import { loadModule } from '../load-module.js';
 import { defineMetric } from '../types.js';
-import type { GenerateResult, MetricScore, TestCase } from '../types.js';
+import type { GenerateResult, MetricScore, TestCase, ToolCall } from '../types.js';
 // Loaded for its V8 flag: a regex in inline code falls back to the linear engine instead of backtracking forever.
 import './regex-guard.js';
 import { callWithTimeLimit, DEFAULT_TIME_LIMIT_MS, mayRunLong } from './time-limit.js';
@@ -24,6 +24,8 @@ export interface JavascriptContext {
   prompt: string;
   providerId: string;
   result: GenerateResult;
+  /** The tools the model called (`result.toolCalls`), [] when none: `context.toolCalls[0]?.name === 'get_weather'`. */
+  toolCalls: ToolCall[];
 }
 
 type Check = (output: string, context: JavascriptContext, vars: Record<string, unknown>) => unknown;
@@ -190,7 +192,7 @@ export default defineMetric<JavascriptValue, Prepared>({
     return { ...prepared, timeoutMs };
   },
   score: ({ output, value, vars, test, prompt, providerId, result }) => {
-    const context: JavascriptContext = { vars, test, prompt, providerId, result };
+    const context: JavascriptContext = { vars, test, prompt, providerId, result, toolCalls: result.toolCalls ?? [] };
     const { check, label, timeoutMs, straight } = value;
     const run = () => {
       const first = check(output, context, vars);

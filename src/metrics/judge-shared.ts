@@ -13,7 +13,7 @@ const SHOWN = 200;
 const REASON_SHOWN = 80;
 
 /** The judge the engine handed a model-graded metric; an error when there is none (no grader configured). */
-export function judgeOf(input: MetricInput<unknown>, id: string): Judge {
+export function judgeOf(input: { judge?: Judge }, id: string): Judge {
   if (input.judge) return input.judge;
   throw new LlmlabError('METRIC_ERROR', `${id} needs a grader, and none was given`, {
     hint: 'set `grader:` (and `embedder:` for embedding metrics) in the suite or llmlab.config.yaml',
@@ -73,7 +73,7 @@ export function judgeMessages(system: string, user: string): ChatMessage[] {
 export type StructuredGrade<A> = (
   input: MetricInput<unknown>,
   messages: ChatMessage[],
-  verdict: (answer: A, judge: Judge) => RoundVerdict | Promise<RoundVerdict>,
+  verdict: (answer: A, judge: Judge, round: number) => RoundVerdict | Promise<RoundVerdict>,
 ) => Promise<MetricScore>;
 
 /**
@@ -86,9 +86,21 @@ export function structuredGrade<A>(id: string, label: string, tool: StructuredOu
     const judge = judgeOf(input, id);
     return judgeRounds(judge, async (round) => {
       const answer = await askStructured<A>(judge, { messages, structured: tool, round }, validator());
-      return verdict(answer, judge);
+      return verdict(answer, judge, round);
     });
   };
+}
+
+/**
+ * One more structured question within a judge round, for metrics that ask twice per round (g-eval's steps then
+ * score, context-faithfulness's claims then verdicts): answered through `tool`, validated like the first.
+ */
+export type StructuredAsk<A> = (judge: Judge, messages: ChatMessage[], round: number) => Promise<A>;
+
+/** A {@link StructuredAsk} for `tool`, whose schema (named `label` in errors) is compiled once, on first use. */
+export function structuredAsk<A>(label: string, tool: StructuredOutput): StructuredAsk<A> {
+  const validator = lazyValidator(label, tool.schema);
+  return (judge, messages, round) => askStructured<A>(judge, { messages, structured: tool, round }, validator());
 }
 
 /** One judge round's verdict. */

@@ -39,6 +39,8 @@ interface RougeSpec<R> {
   minTokens: number;
   /** What the YAML description adds about this variant. */
   explain: string;
+  /** Pass mark for F1 without a `threshold`; default {@link ROUGE_PASS}. */
+  pass?: number;
   prepareReference(tokens: string[]): R;
   count(candidate: string[], reference: R): RougeCount;
 }
@@ -51,12 +53,13 @@ export interface RougeReferences<R> {
 /** Builds one ROUGE metric plugin. */
 export function defineRouge<R>(spec: RougeSpec<R>): MetricPlugin<string | string[], RougeReferences<R>> {
   const example = `{ type: ${spec.id}, value: "the reference summary" }`;
+  const passMark = spec.pass ?? ROUGE_PASS;
   return defineMetric<string | string[], RougeReferences<R>>({
     id: spec.id,
     optionsSchema: referencesSchema(
       `Reference text, or a list of references (the best F1 over them counts). ${spec.explain} Tokens: lowercase ` +
         'runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, ' +
-        `or ≥ ${ROUGE_PASS} without one.`,
+        `or ≥ ${passMark} without one.`,
     ),
     prepare: (value) => {
       const texts = referencesOf(spec.id, value, example);
@@ -89,7 +92,7 @@ export function defineRouge<R>(spec: RougeSpec<R>): MetricPlugin<string | string
       const reason =
         `${spec.label} F1 ${fixed(bestF1.f1)} (P ${fixed(bestF1.precision)} = ${matches}/${candidateTotal}, ` +
         `R ${fixed(bestF1.recall)} = ${matches}/${referenceTotal} ${spec.units})${against}`;
-      return { pass: bestF1.f1 >= ROUGE_PASS, score: bestF1.f1, reason };
+      return { pass: bestF1.f1 >= passMark, score: bestF1.f1, reason };
     },
   });
 }

@@ -3,19 +3,28 @@
  * the model output into the string its metric sees — e.g. GSM8K "strict" (`regex: "#### (\-?[0-9\.\,]+)"`) or
  * "flexible" (`last-number`) extraction. Steps are compiled once per assertion (regexes included), then applied
  * to every cell. An extracting step that finds nothing stops the chain with a reason, unless it has a
- * `fallback`, which becomes the text (lm-eval's "[invalid]").
+ * `fallback`, which becomes the text (lm-eval's "[invalid]"). A `{ javascript }` step (promptfoo's transform)
+ * runs suite code over the text and its context: see transform-javascript.ts.
  */
 import { LlmlabError } from '../errors.js';
 import { lastNumber } from './number-extract.js';
 import { regexGuard, type RegexGuard } from './regex-guard.js';
 import { answerLetter } from './answer-letter.js';
+import { compileJavascriptStep } from './transform-javascript.js';
+import type { TransformContext, TransformModules } from './transform-javascript.js';
 import type { SimpleTransformStep, TransformStep } from '../types.js';
+
+export type { TransformContext, TransformModules } from './transform-javascript.js';
+export { loadTransformModules } from './transform-javascript.js';
 
 /** The text a metric should see, or why there is none. */
 export type TransformOutcome = { ok: true; text: string } | { ok: false; reason: string };
 
-/** A compiled transform: apply it to each output. */
-export type Transform = (output: string) => TransformOutcome;
+/**
+ * A compiled transform: apply it to each output. `context` is what a JavaScript step sees besides the text (empty
+ * vars and prompt when not given). A JavaScript step that throws throws METRIC_ERROR: the assertion's error.
+ */
+export type Transform = (output: string, context?: TransformContext) => TransformOutcome;
 
 /**
  * A step that cannot be compiled. `path` points into the transform list (`[1, 'regex']`) so the config loader
@@ -31,7 +40,7 @@ export class TransformStepError extends LlmlabError {
   }
 }
 
-type Step = (text: string) => TransformOutcome;
+type Step = (text: string, context: TransformContext) => TransformOutcome;
 
 const SHOWN = 40;
 const ALLOWED_FLAGS = /^[imsu]*$/;
@@ -56,13 +65,16 @@ const SIMPLE: Record<SimpleTransformStep, Step> = {
 /** Every step name written as a bare string. */
 export const SIMPLE_TRANSFORM_STEPS = Object.keys(SIMPLE) as SimpleTransformStep[];
 
-/** Compiles the steps, in order. Throws {@link TransformStepError} for a step that cannot work. */
-export function compileTransform(steps: readonly TransformStep[]): Transform {
-  const compiled = steps.map((step, index) => compileStep(step, index));
-  return (output) => {
+/**
+ * Compiles the steps, in order. Throws {@link TransformStepError} for a step that cannot work. `modules` holds
+ * the functions of `file:` JavaScript steps (loadTransformModules); without them such a step only validates.
+ */
+export function compileTransform(steps: readonly TransformStep[], modules?: TransformModules): Transform {
+  const compiled = steps.map((step, index) => compileStep(step, index, modules));
+  return (output, context = NO_CONTEXT) => {
     let text = output;
     for (const step of compiled) {
-      const outcome = step(text);
+      const outcome = step(text, context);
       if (!outcome.ok) return outcome;
       text = outcome.text;
     }
@@ -75,19 +87,31 @@ export function showText(text: string): string {
   return JSON.stringify(text.length > SHOWN ? `${text.slice(0, SHOWN)}…` : text);
 }
 
-function compileStep(step: TransformStep, index: number): Step {
+function compileStep(step: TransformStep, index: number, modules: TransformModules | undefined): Step {
   if (typeof step === 'string') {
     const simple = Object.hasOwn(SIMPLE, step) ? SIMPLE[step] : undefined;
     if (!simple) throw new TransformStepError([index], `unknown transform step \`${String(step)}\``);
     return simple;
   }
   if ('regex' in step) return compileRegex(step, index);
+  if ('javascript' in step) return compileJavascript(step.javascript, index, modules);
   if ('last-number' in step) {
     const fallback = step['last-number'].fallback;
     return (text) => numberOf(text, fallback);
   }
   const fallback = step['answer-letter'].fallback;
   return (text) => letterOf(text, fallback);
+}
+
+const NO_CONTEXT: TransformContext = { vars: {}, prompt: '' };
+
+function compileJavascript(code: string, index: number, modules: TransformModules | undefined): Step {
+  try {
+    return compileJavascriptStep(code, modules);
+  } catch (error) {
+    if (!(error instanceof LlmlabError)) throw error;
+    throw new TransformStepError([index, 'javascript'], error.message, error.hint);
+  }
 }
 
 function compileRegex(step: Extract<TransformStep, { regex: string }>, index: number): Step {
@@ -146,9 +170,9 @@ function compileRegex(step: Extract<TransformStep, { regex: string }>, index: nu
  * fallback: the text was not examined). One guarded call per step, not per match, keeps the watchdog's cost low.
  */
 function guarded(guard: RegexGuard, step: Step): Step {
-  return (text) => {
+  return (text, context) => {
     try {
-      return guard(() => step(text));
+      return guard(() => step(text, context));
     } catch (error) {
       if (error instanceof LlmlabError && error.code === 'METRIC_ERROR') return { ok: false, reason: error.message };
       throw error;

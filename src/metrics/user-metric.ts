@@ -48,7 +48,7 @@ function fromFunction(name: string, fn: UserFunction): MetricPlugin<unknown, unk
     id: name,
     score: ({ output, value, vars, test, prompt, providerId, result }) => {
       // The same time limit as the `javascript` metric's `file:` form, whose contract this form shares.
-      const returned = callWithTimeLimit(() => fn(output, { vars, test, prompt, providerId, result, value }), DEFAULT_TIME_LIMIT_MS, `metric ${name}`);
+      const returned = callWithTimeLimit(() => fn(output, { vars, test, prompt, providerId, result, toolCalls: result.toolCalls ?? [], value }), DEFAULT_TIME_LIMIT_MS, `metric ${name}`);
       return isThenable(returned)
         ? Promise.resolve(returned).then((settled) => verdict(settled, name))
         : verdict(returned, name);

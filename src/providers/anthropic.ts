@@ -1,7 +1,8 @@
 /**
  * `anthropic:<model>`: the Messages API through the official SDK. System messages move to the top-level
  * `system` field; `max_tokens` is required by the API, so it defaults to 1024. The SDK never retries: the executor
- * does, honouring Retry-After. A `structured` request (a judge's verdict) forces one tool call and answers with
+ * does, honouring Retry-After. A prompt's `tools` are translated to Anthropic's (tool-calls.ts) and the tool_use
+ * blocks come back as `toolCalls`. A `structured` request (a judge's verdict) forces one tool call and answers with
  * the tool input as JSON.
  */
 import type Anthropic from '@anthropic-ai/sdk';
@@ -10,8 +11,10 @@ import { defineProvider } from '../types.js';
 import type { ChatMessage, GenerateResult, JsonSchema, ProviderSpec, StructuredOutput, TokenUsage } from '../types.js';
 import { cappedFetch, MAX_RESPONSE_BYTES_OPTION, maxResponseBytesOf } from './capped-fetch.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
+import { extraBodyOf, parseOpenAIModel } from './openai-model.js';
 import { abortError, asRecord, malformedError, toProviderError } from './sdk-errors.js';
 import type { ErrorContext } from './sdk-errors.js';
+import { anthropicToolFields, toolUseCallsOf } from './tool-calls.js';
 
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 const DEFAULT_MAX_TOKENS = 1024;
@@ -31,6 +34,7 @@ interface AnthropicConfig {
   stop?: string | string[];
   stream?: boolean;
   headers?: Record<string, string>;
+  extraBody?: Record<string, unknown>;
 }
 
 const optionsSchema: JsonSchema = {
@@ -53,6 +57,11 @@ const optionsSchema: JsonSchema = {
       additionalProperties: { type: 'string' },
       description: 'extra HTTP headers sent with each request, e.g. anthropic-beta (not for secrets: use apiKeyEnv)',
     },
+    extraBody: {
+      type: 'object',
+      description:
+        'more Messages API fields sent as written, e.g. `thinking: { type: enabled, budget_tokens: 2048 }`; part of the cache key; never `model` or `messages`',
+    },
     ...LIMIT_KEY_SCHEMAS,
     maxResponseBytes: MAX_RESPONSE_BYTES_OPTION,
   },
@@ -63,6 +72,8 @@ type MessageParams = Anthropic.MessageCreateParamsNonStreaming;
 export default defineProvider({
   id: 'anthropic',
   optionsSchema,
+  parseModel: (model, config) =>
+    parseOpenAIModel('anthropic', model, config, { colonsOk: () => false, looksLike: '`anthropic:claude-3-5-haiku-latest`' }),
   async create(spec: ProviderSpec) {
     const config = spec.config as AnthropicConfig;
     const keyEnv = config.apiKeyEnv ?? 'ANTHROPIC_API_KEY';
@@ -84,7 +95,7 @@ export default defineProvider({
       defaultHeaders: config.headers,
       logLevel: 'off',
     });
-    const params = samplingParams(config);
+    const params = { ...samplingParams(config), ...extraBodyOf(config) } as Omit<MessageParams, 'model' | 'messages'>;
     const errors: ErrorContext = { api: API, secrets: [apiKey] };
     return {
       id: spec.id,
@@ -92,7 +103,7 @@ export default defineProvider({
       model: spec.model,
       identity: compact({ baseUrl, model: spec.model, ...params }),
       async generate(request, { signal }) {
-        const body: MessageParams = { model: spec.model, ...splitSystem(request.messages), ...params };
+        const body: MessageParams = { model: spec.model, ...splitSystem(request.messages), ...params, ...anthropicToolFields(request) };
         try {
           if (request.structured) return await structuredMessage(client, body, request.structured, signal);
           return config.stream ? await streamMessage(client, body, signal) : await message(client, body, signal);
@@ -153,8 +164,11 @@ async function message(
   if (!record || !Array.isArray(record['content'])) throw malformedError(API, 'expected a message with a content array');
   const usage = asRecord(record['usage']);
   const forced = toolName === undefined ? undefined : toolInputOf(record['content'], toolName);
+  // Declared tools: the tool_use blocks are the cell's toolCalls and `output` stays the text.
+  const calls = toolName === undefined && body.tools ? toolUseCallsOf(record['content']) : undefined;
   return {
-    output: forced ?? outputOf(record['content']),
+    output: forced ?? outputOf(record['content'], body.tools !== undefined),
+    ...(calls ? { toolCalls: calls } : {}),
     usage: usage ? usageOf(usage) : undefined,
     finishReason: normaliseStopReason(record['stop_reason']),
     model: typeof record['model'] === 'string' ? record['model'] : undefined,
@@ -193,8 +207,10 @@ async function streamMessage(client: Anthropic, body: MessageParams, signal: Abo
   // The SDK ends a stream quietly when it is aborted; a partial answer must not pass as a whole one.
   if (signal.aborted) throw abortError(signal);
   if (!started) throw malformedError(API, 'the stream had no message_start event');
+  const calls = body.tools ? toolUseCallsOf(blocks.filter(Boolean)) : undefined;
   return {
-    output: outputOf(blocks.filter(Boolean)),
+    output: outputOf(blocks.filter(Boolean), body.tools !== undefined),
+    ...(calls ? { toolCalls: calls } : {}),
     usage: usageOf(usage),
     finishReason: normaliseStopReason(stopReason),
     model: typeof started['model'] === 'string' ? started['model'] : undefined,
@@ -217,14 +233,14 @@ function toolInputOf(content: unknown[], name: string): string | undefined {
   return typeof block['input'] === 'string' ? block['input'] : JSON.stringify(block['input']);
 }
 
-/** Text blocks joined; when the model only used tools, the tool_use blocks as JSON. */
-function outputOf(content: unknown[]): string {
+/** Text blocks joined; when the model only used tools it was not given by the prompt, the tool_use blocks as JSON. */
+function outputOf(content: unknown[], declaredTools = false): string {
   const blocks = content.map((block) => asRecord(block) ?? {});
   const text = blocks
     .filter((b) => b['type'] === 'text' && typeof b['text'] === 'string')
     .map((b) => b['text'] as string)
     .join('');
-  if (text !== '') return text;
+  if (text !== '' || declaredTools) return text;
   const tools = blocks.filter((b) => b['type'] === 'tool_use').map(toolUseOf);
   return tools.length > 0 ? JSON.stringify(tools) : '';
 }

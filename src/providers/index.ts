@@ -4,18 +4,30 @@
  * only inside `create`, so validation and cached runs never load an SDK.
  */
 import type { ProviderPlugin } from '../types.js';
+import { openaiVendorTypes } from './openai-vendors.js';
+import type { OpenAIVendorType } from './openai-vendors.js';
 
 type Loader = () => Promise<{ default: ProviderPlugin }>;
 
+/** The OpenAI-compatible vendors (`groq:`, `openrouter:`, …) share one module, the openai plugin under their type. */
+const vendors = Object.fromEntries(
+  openaiVendorTypes.map((type) => [type, async () => ({ default: (await import('./openai-vendor.js')).vendorPlugin(type) })]),
+) as Record<OpenAIVendorType, Loader>;
+
 const registry = {
   openai: () => import('./openai.js'),
+  azure: () => import('./azure.js'),
   anthropic: () => import('./anthropic.js'),
   ollama: () => import('./ollama.js'),
+  bedrock: () => import('./bedrock.js'),
+  google: () => import('./google.js'),
+  vertex: () => import('./vertex.js'),
   http: () => import('./http.js'),
   exec: () => import('./exec.js'),
   file: () => import('./file.js'),
   echo: () => import('./echo.js'),
   mock: () => import('./mock.js'),
+  ...vendors,
 } satisfies Record<string, Loader>;
 
 /** Every built-in provider id. */

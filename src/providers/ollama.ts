@@ -2,15 +2,19 @@
  * `ollama:<model>`: a local model through the `ollama` client's /api/chat. No key. The client has no per-request
  * signal and turns HTTP errors into bare messages, so each call gets a client whose `fetch` adds the call's signal
  * and raises HTTP errors itself, keeping the status and Retry-After the executor needs. A `structured` request
- * (a judge's verdict) sends its schema as `format`; `embed` calls /api/embed with the provider's model.
+ * (a judge's verdict) sends its schema as `format`; a prompt's `tools` go out as `tools` and the calls come back
+ * as `toolCalls`; `embed` calls /api/embed with the provider's model.
  */
 import type { ChatRequest, ChatResponse, Ollama } from 'ollama';
 import { defineProvider } from '../types.js';
 import type { EmbedResult, GenerateResult, JsonSchema, ProviderSpec, TokenUsage } from '../types.js';
 import { cappedFetch, MAX_RESPONSE_BYTES_OPTION, maxResponseBytesOf } from './capped-fetch.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
+import { parseModelPart } from './provider-infixes.js';
 import { abortError, asRecord, httpError, malformedError, toProviderError } from './sdk-errors.js';
 import type { ErrorContext } from './sdk-errors.js';
+import { ollamaTools, toolCallsOf } from './tool-calls.js';
+import { tokenLogprobsOf } from './token-logprobs.js';
 
 const DEFAULT_HOST = 'http://127.0.0.1:11434';
 const API = 'Ollama';
@@ -63,6 +67,12 @@ const optionsSchema: JsonSchema = {
 export default defineProvider({
   id: 'ollama',
   optionsSchema,
+  parseModel: (model, config) =>
+    parseModelPart('ollama', model, config, {
+      // One `:` separates a tag (`llama3:8b`); a second one is a misread id.
+      colonsOk: (name) => name.indexOf(':') === name.lastIndexOf(':'),
+      looksLike: '`ollama:llama3.2` or `ollama:llama3:8b` (name:tag)',
+    }),
   async create(spec: ProviderSpec) {
     const config = spec.config as OllamaConfig;
     const host = (config.host || spec.env['OLLAMA_HOST'] || DEFAULT_HOST).replace(/\/+$/, '');
@@ -91,6 +101,8 @@ export default defineProvider({
           options: Object.keys(options).length > 0 ? options : undefined,
           format: request.structured ? request.structured.schema : config.format,
           keep_alive: config.keepAlive,
+          tools: request.structured ? undefined : ollamaTools(request),
+          logprobs: request.logprobs && !request.structured ? true : undefined,
         });
         try {
           // A verdict is only useful whole: structured requests are never streamed.
@@ -171,7 +183,7 @@ async function chat(client: Ollama, body: ChatRequest): Promise<GenerateResult> 
   const record = asRecord(response);
   const message = asRecord(record?.['message']);
   if (!record || !message) throw malformedError(API, 'expected a chat response with a message');
-  return resultOf(record, message['content'], message['tool_calls']);
+  return resultOf(record, message['content'], message['tool_calls'], body.tools !== undefined);
 }
 
 async function streamChat(client: Ollama, body: ChatRequest, signal: AbortSignal): Promise<GenerateResult> {
@@ -179,7 +191,9 @@ async function streamChat(client: Ollama, body: ChatRequest, signal: AbortSignal
   let text = '';
   let final: ChatResponse | undefined;
   const toolCalls: unknown[] = [];
+  const logprobs: unknown[] = [];
   for await (const chunk of stream) {
+    if (Array.isArray(chunk.logprobs)) logprobs.push(...chunk.logprobs);
     const message = asRecord(chunk.message);
     if (typeof message?.['content'] === 'string') text += message['content'];
     if (Array.isArray(message?.['tool_calls'])) toolCalls.push(...message['tool_calls']);
@@ -187,14 +201,20 @@ async function streamChat(client: Ollama, body: ChatRequest, signal: AbortSignal
   }
   if (signal.aborted) throw abortError(signal);
   if (!final) throw malformedError(API, 'the stream ended without a final "done" message');
-  return resultOf(final as unknown as Record<string, unknown>, text, toolCalls);
+  // Each chunk carries its own tokens' log-probabilities; the answer's are all of them, in order.
+  const record = { ...(final as unknown as Record<string, unknown>), logprobs };
+  return resultOf(record, text, toolCalls, body.tools !== undefined);
 }
 
-function resultOf(record: Record<string, unknown>, content: unknown, toolCalls: unknown): GenerateResult {
+/** With declared tools the calls are the cell's `toolCalls` and `output` stays the text; else calls show as JSON. */
+function resultOf(record: Record<string, unknown>, content: unknown, toolCalls: unknown, declared: boolean): GenerateResult {
   const text = typeof content === 'string' ? content : '';
   const tools = Array.isArray(toolCalls) && toolCalls.length > 0 ? toolCalls : undefined;
+  const calls = declared ? toolCallsOf(tools) : undefined;
   return {
-    output: text === '' && tools ? JSON.stringify(tools) : text,
+    output: text === '' && tools && !declared ? JSON.stringify(tools) : text,
+    ...(calls ? { toolCalls: calls } : {}),
+    ...logprobsOf(record['logprobs']),
     usage: usageOf(record),
     finishReason: typeof record['done_reason'] === 'string' ? record['done_reason'] : undefined,
     model: typeof record['model'] === 'string' ? record['model'] : undefined,
@@ -237,4 +257,10 @@ function parseOr(text: string): unknown {
 
 function compact<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
+}
+
+/** The answer's token log-probabilities, present only when Ollama sent them (the request asked). */
+function logprobsOf(list: unknown): Pick<GenerateResult, 'logprobs'> {
+  const logprobs = tokenLogprobsOf(list);
+  return logprobs ? { logprobs } : {};
 }

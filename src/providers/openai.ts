@@ -2,25 +2,28 @@
  * `openai:<model>`: chat completions through the official SDK. `baseUrl` (or OPENAI_BASE_URL) turns it into a
  * client for any OpenAI-compatible server (vLLM, LM Studio, llama.cpp, a gateway). The SDK never retries: the
  * executor does, honouring Retry-After, so one failed attempt surfaces at once as a ProviderError.
+ * A prompt's `tools` go out as `tools`/`tool_choice` and the calls come back as `toolCalls` (tool-calls.ts).
  * A `structured` request (a judge's verdict) forces one function call and answers with its arguments; `embed`
  * calls /v1/embeddings with the provider's model (`openai:text-embedding-3-small`).
  */
 import type OpenAI from 'openai';
-import { LlmlabError } from '../errors.js';
 import { defineProvider } from '../types.js';
 import type { EmbedResult, GenerateResult, JsonSchema, ProviderSpec, StructuredOutput, TokenUsage } from '../types.js';
-import { cappedFetch, MAX_RESPONSE_BYTES_OPTION, maxResponseBytesOf } from './capped-fetch.js';
+import { MAX_RESPONSE_BYTES_OPTION } from './capped-fetch.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { complete, scoreContinuations } from './openai-completions.js';
+import { connectOpenAI } from './openai-connect.js';
+import { extraBodyOf, parseOpenAIModel } from './openai-model.js';
+import { isFineTune } from './provider-infixes.js';
 import { abortError, asRecord, malformedError, toProviderError } from './sdk-errors.js';
 import type { ErrorContext } from './sdk-errors.js';
+import { mergeToolCalls, openaiToolFields, toolCallsOf } from './tool-calls.js';
+import type { ToolCallParts } from './tool-calls.js';
+import { openaiChatLogprobs, tokenLogprobsOf } from './token-logprobs.js';
 
-const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
-/** Local servers ignore the key, but the SDK refuses to run without one. */
-const PLACEHOLDER_KEY = 'llmlab-no-key';
 const API = 'OpenAI';
 
-interface OpenAIConfig {
+export interface OpenAIConfig {
   baseUrl?: string;
   apiKeyEnv?: string;
   organization?: string;
@@ -35,9 +38,11 @@ interface OpenAIConfig {
   stream?: boolean;
   headers?: Record<string, string>;
   api?: 'chat' | 'completions';
+  extraBody?: Record<string, unknown>;
 }
 
-const optionsSchema: JsonSchema = {
+/** The options of openai; the vendors and Azure derive theirs from it. */
+export const optionsSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -65,6 +70,11 @@ const optionsSchema: JsonSchema = {
       additionalProperties: { type: 'string' },
       description: 'extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)',
     },
+    extraBody: {
+      type: 'object',
+      description:
+        'more request body fields, sent as written after llmlab\'s own (so they can set any API parameter, e.g. { reasoning_effort: low }); model and messages are refused (llmlab sets them); part of the cache key',
+    },
     ...LIMIT_KEY_SCHEMAS,
     maxResponseBytes: MAX_RESPONSE_BYTES_OPTION,
   },
@@ -72,43 +82,34 @@ const optionsSchema: JsonSchema = {
 
 type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
 
+/**
+ * The openai plugin. The OpenAI-compatible vendors (./openai-vendor.ts) and Azure (./azure.ts) reuse its `create`:
+ * only their connection differs (./openai-connect.ts, by `spec.type`).
+ */
 export default defineProvider({
   id: 'openai',
   optionsSchema,
+  parseModel: (model, config) =>
+    parseOpenAIModel('openai', model, config, {
+      // A local server behind baseUrl serves whatever names it likes (`llama3:8b` through Ollama's /v1).
+      colonsOk: (name, options) => isFineTune(name) || typeof options['baseUrl'] === 'string',
+      looksLike: '`openai:gpt-4o-mini` (fine-tunes `openai:ft:gpt-4o-mini-2024-07-18:my-org::abc123`; any name with config.baseUrl)',
+    }),
   async create(spec: ProviderSpec) {
     const config = spec.config as OpenAIConfig;
-    const keyEnv = config.apiKeyEnv ?? 'OPENAI_API_KEY';
-    const customBase = config.baseUrl ?? spec.env['OPENAI_BASE_URL'];
-    const baseUrl = stripSlash(customBase || DEFAULT_BASE_URL);
-    const apiKey = spec.env[keyEnv];
-    if (!apiKey && !customBase) {
-      throw new LlmlabError('CONFIG_INVALID', `${keyEnv} is not set (needed by provider ${spec.label === spec.id ? spec.id : `${spec.label}, ${spec.id}`})`, {
-        hint: `set ${keyEnv} in the environment or .env, or set config.baseUrl to a local OpenAI-compatible server`,
-      });
-    }
-    const { default: OpenAIClient } = await import('openai');
-    const client = new OpenAIClient({
-      apiKey: apiKey || PLACEHOLDER_KEY,
-      baseURL: baseUrl,
-      // null (not undefined) stops the SDK from reading process.env behind spec.env's back.
-      organization: config.organization ?? spec.env['OPENAI_ORG_ID'] ?? null,
-      project: spec.env['OPENAI_PROJECT_ID'] ?? null,
-      maxRetries: 0,
-      fetch: cappedFetch(maxResponseBytesOf(spec.config)),
-      defaultHeaders: config.headers,
-      logLevel: 'off',
-    });
-    const params = samplingParams(config);
-    const errors: ErrorContext = { api: API, secrets: [apiKey] };
+    const { client, api, baseUrl, secrets, identity: endpoint } = await connectOpenAI(spec);
+    // extraBody after llmlab's own fields, so it can set any API parameter; model and messages always win (below).
+    const params = { ...samplingParams(config), ...extraBodyOf(config) };
+    const errors: ErrorContext = { api, secrets };
     const completions = config.api === 'completions';
     return {
       id: spec.id,
-      type: 'openai',
+      type: spec.type,
       model: spec.model,
-      identity: compact({ baseUrl, model: spec.model, ...params, api: completions ? 'completions' : undefined }),
+      identity: compact({ baseUrl, ...endpoint, model: spec.model, ...params, api: completions ? 'completions' : undefined }),
       scoresContinuations: completions,
       async generate(request, { signal }) {
-        const body: ChatParams = { model: spec.model, messages: request.messages, ...params };
+        const body: ChatParams = { model: spec.model, messages: request.messages, ...params, ...openaiToolFields(request) };
         try {
           if (completions) {
             if (request.continuations) return await scoreContinuations(client, spec.model, request.prompt, request.continuations, signal);
@@ -116,7 +117,8 @@ export default defineProvider({
             return await complete(client, rest, request.prompt, signal);
           }
           if (request.structured) return await structuredChat(client, body, request.structured, signal);
-          return config.stream ? await streamChat(client, body, signal) : await chat(client, body, signal);
+          const chatBody: ChatParams = request.logprobs ? { ...body, logprobs: true } : body;
+          return config.stream ? await streamChat(client, chatBody, signal) : await chat(client, chatBody, signal);
         } catch (error) {
           throw toProviderError(error, { ...errors, signal });
         }
@@ -154,8 +156,13 @@ async function chat(client: OpenAI, body: ChatParams, signal: AbortSignal, toolN
   if (!record || !choice || !message) throw malformedError(API, 'expected a chat completion with choices[0].message');
   const usage = asRecord(record['usage']);
   const forced = toolName === undefined ? undefined : argumentsOf(message['tool_calls'], toolName);
+  // Declared tools: the calls are the cell's toolCalls and `output` stays the text.
+  const calls = toolName === undefined && body.tools ? toolCallsOf(message['tool_calls']) : undefined;
+  const logprobs = body.logprobs ? openaiChatLogprobs(choice['logprobs']) : undefined;
   return {
-    output: forced ?? outputOf(message['content'], message['tool_calls'], message['refusal']),
+    output: forced ?? outputOf(message['content'], body.tools ? undefined : message['tool_calls'], message['refusal']),
+    ...(calls ? { toolCalls: calls } : {}),
+    ...(logprobs ? { logprobs } : {}),
     usage: usage ? usageOf(usage) : undefined,
     finishReason: stringOr(choice['finish_reason']),
     model: stringOr(record['model']),
@@ -200,12 +207,6 @@ async function embed(client: OpenAI, model: string, texts: string[], signal: Abo
   return usage ? { embeddings, usage: { input, output: 0, total: input } } : { embeddings };
 }
 
-interface ToolCallParts {
-  id?: string;
-  type?: string;
-  function: { name: string; arguments: string };
-}
-
 async function streamChat(client: OpenAI, body: ChatParams, signal: AbortSignal): Promise<GenerateResult> {
   const stream = await client.chat.completions.create(
     { ...body, stream: true, stream_options: { include_usage: true } },
@@ -218,6 +219,7 @@ async function streamChat(client: OpenAI, body: ChatParams, signal: AbortSignal)
   let finishReason: unknown;
   let usage: Record<string, unknown> | undefined;
   const toolCalls: ToolCallParts[] = [];
+  const tokenParts: unknown[] = [];
   for await (const chunk of stream as AsyncIterable<unknown>) {
     const record = asRecord(chunk);
     if (!record) throw malformedError(API, 'stream chunk is not an object');
@@ -231,30 +233,23 @@ async function streamChat(client: OpenAI, body: ChatParams, signal: AbortSignal)
     const delta = asRecord(choice['delta']);
     if (typeof delta?.['content'] === 'string') text += delta['content'];
     if (Array.isArray(delta?.['tool_calls'])) mergeToolCalls(toolCalls, delta['tool_calls']);
+    const parts = asRecord(choice['logprobs'])?.['content'];
+    if (Array.isArray(parts)) tokenParts.push(...parts);
   }
   // The SDK ends a stream quietly when it is aborted; a partial answer must not pass as a whole one.
   if (signal.aborted) throw abortError(signal);
   if (chunks === 0) throw malformedError(API, 'the stream carried no chunks');
+  const calls = body.tools ? toolCallsOf(toolCalls) : undefined;
+  const logprobs = body.logprobs ? tokenLogprobsOf(tokenParts) : undefined;
   return {
-    output: outputOf(text || null, toolCalls.length > 0 ? toolCalls : undefined, undefined),
+    output: outputOf(text || null, toolCalls.length > 0 && !body.tools ? toolCalls : undefined, undefined),
+    ...(calls ? { toolCalls: calls } : {}),
+    ...(logprobs ? { logprobs } : {}),
     usage: usage ? usageOf(usage) : undefined,
     finishReason: stringOr(finishReason),
     model: stringOr(model),
     raw: compact({ id, model, finish_reason: finishReason, usage }),
   };
-}
-
-function mergeToolCalls(calls: ToolCallParts[], deltas: unknown[]): void {
-  for (const item of deltas) {
-    const delta = asRecord(item);
-    const index = typeof delta?.['index'] === 'number' ? delta['index'] : calls.length;
-    const call = (calls[index] ??= { function: { name: '', arguments: '' } });
-    if (typeof delta?.['id'] === 'string') call.id = delta['id'];
-    if (typeof delta?.['type'] === 'string') call.type = delta['type'];
-    const fn = asRecord(delta?.['function']);
-    if (typeof fn?.['name'] === 'string') call.function.name += fn['name'];
-    if (typeof fn?.['arguments'] === 'string') call.function.arguments += fn['arguments'];
-  }
 }
 
 /** The arguments text of the call to `name` (or of the only call), as the model wrote it. */
@@ -283,10 +278,6 @@ function usageOf(usage: Record<string, unknown>): TokenUsage {
 
 function compact<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
-}
-
-function stripSlash(url: string): string {
-  return url.replace(/\/+$/, '');
 }
 
 function stringOr(value: unknown): string | undefined {

@@ -6,12 +6,22 @@
 import { createHash } from 'node:crypto';
 import type { ModelPrice, PriceTable } from '../schema-types/suite-file.js';
 import type { TokenUsage } from '../types.js';
+import { OPENAI_VENDORS } from './openai-vendors.js';
+import type { OpenAIVendor } from './openai-vendors.js';
 import { builtInProfiles } from './price-profiles.js';
 
 export type { ModelPrice, PriceTable } from '../schema-types/suite-file.js';
 
 /** Provider types billed per token: a model of theirs without a price is worth a warning. Others run locally. */
-export const PRICED_TYPES: ReadonlySet<string> = new Set(['openai', 'anthropic']);
+export const PRICED_TYPES: ReadonlySet<string> = new Set([
+  'openai',
+  'anthropic',
+  'azure',
+  'bedrock',
+  'google',
+  'vertex',
+  ...Object.entries(OPENAI_VENDORS as Record<string, OpenAIVendor>).filter(([, v]) => !v.local).map(([type]) => type),
+]);
 
 /** The price of `model` under provider `type`, if known. Dated snapshots (`gpt-4o-2024-08-06`) match their base. */
 export function priceOf(type: string, model: string): ModelPrice | undefined {

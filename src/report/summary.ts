@@ -10,6 +10,7 @@ import { summarizeEstimates, type EstimateSummary } from './model/estimates.js';
 import { evaluateGates } from './gates/evaluate.js';
 import type { GateInput, GateResult } from './gates/types.js';
 import { summarizeMetrics, type MetricSummary } from './model/metric-summary.js';
+import { summarizeDerivedMetrics, type DerivedMetricValue } from './model/derived-metrics.js';
 import { paretoFrontier, type ParetoSummary } from './model/pareto.js';
 import { partialRun } from './model/partial-run.js';
 import { subsetOf, type SubsetSummary } from './model/subset.js';
@@ -21,6 +22,7 @@ export type { Comparison } from './model/comparisons.js';
 export type { PassRateInterval, TargetSummary, Totals } from './model/totals.js';
 export type { GateCheck, GateResult } from './gates/types.js';
 export type { MeanScoreInterval, MetricSummary } from './model/metric-summary.js';
+export type { DerivedMetricValue } from './model/derived-metrics.js';
 export type { FlakyTestSummary, PassAtK, RepeatSummary } from './model/repeat-summary.js';
 export type { ScoreComparison } from './model/score-comparisons.js';
 export type { ParetoPoint, ParetoRecommendation, ParetoSummary } from './model/pareto.js';
@@ -34,6 +36,8 @@ export interface RunSummary extends Totals {
   comparisons: Comparison[];
   /** Per prompt × provider × assertion metric name: pass rate and mean score, each with its interval. */
   metrics: MetricSummary[];
+  /** The suite's `derivedMetrics:` per prompt × provider; absent when the suite has none. */
+  derivedMetrics?: DerivedMetricValue[];
   /** Per target, when the run has repeat > 1: consistency, pass@k, majority vote, flaky tests. Else empty. */
   repeats: RepeatSummary[];
   /** Paired t-tests of mean cell scores over the same pairs as `comparisons`; empty when every score is 0/1. */
@@ -77,6 +81,7 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
   const skipped = totals.skipped + (security?.summary.skipped ?? 0);
   const comparisons = compareTargets(store, run.id, targets);
   const repeat = run.options.repeat;
+  const metrics = summarizeMetrics(store, run.id, targets, repeat);
   const estimates = summarizeEstimates(store, run);
   const partial = partialRun(run);
   const subset = subsetOf(run);
@@ -84,7 +89,8 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
     ...totals,
     targets,
     comparisons,
-    metrics: summarizeMetrics(store, run.id, targets, repeat),
+    metrics,
+    ...(run.options.derivedMetrics ? { derivedMetrics: summarizeDerivedMetrics(run.options.derivedMetrics, targets, metrics) } : {}),
     repeats: summarizeRepeats(store, run.id, targets, repeat),
     scoreComparisons: compareScores(store, run.id, targets),
     pareto: paretoFrontier(

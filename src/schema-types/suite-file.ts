@@ -64,6 +64,20 @@ export interface SuiteFile {
    */
   repeat?: number;
   /**
+   * Metrics computed per prompt × provider from the named metrics after the run, in order (a later one may use an
+   * earlier one), e.g. `{ name: f1, value: "2 * tp / (2 * tp + fp + fn)" }`. A name in `value` is the sum of that
+   * metric's scores over the target's cells.
+   */
+  derivedMetrics?: Array<{
+    /** The derived metric's name: letters, digits and `_`, not starting with a digit. */
+    name: string;
+    /**
+     * An arithmetic expression over metric names and earlier derived metrics: numbers, `+ - * / % ^`, parentheses, and
+     * abs, sqrt, log, exp, round, floor, ceil, min, max, pow.
+     */
+    value: string;
+  }>;
+  /**
    * A standard benchmark instead of `tests`: its adapter reads the official files and makes tests that carry their own
    * assertions. `llmlab benchmarks` lists adapters and where the data is published.
    */
@@ -166,18 +180,48 @@ export type PromptFile =
       id?: PromptIdFile;
       /** A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars. */
       template: string;
+      /**
+       * Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file
+       * holding the list. The calls come back as the cell's `toolCalls`.
+       */
+      tools?: PromptToolsFile;
+      /**
+       * Whether the model must call a tool: `auto` (the API's default), `none`, `required`, or `{ name }` for exactly
+       * that function.
+       */
+      toolChoice?: ToolChoiceFile;
     }
   | {
       /** Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique. */
       id?: PromptIdFile;
       /** Chat messages; each `content` is a nunjucks template. */
       messages: MessageFile[];
+      /**
+       * Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file
+       * holding the list. The calls come back as the cell's `toolCalls`.
+       */
+      tools?: PromptToolsFile;
+      /**
+       * Whether the model must call a tool: `auto` (the API's default), `none`, `required`, or `{ name }` for exactly
+       * that function.
+       */
+      toolChoice?: ToolChoiceFile;
     }
   | {
       /** Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique. */
       id?: PromptIdFile;
       /** Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk). */
       file: string;
+      /**
+       * Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file
+       * holding the list. The calls come back as the cell's `toolCalls`.
+       */
+      tools?: PromptToolsFile;
+      /**
+       * Whether the model must call a tool: `auto` (the API's default), `none`, `required`, or `{ name }` for exactly
+       * that function.
+       */
+      toolChoice?: ToolChoiceFile;
     };
 
 /** Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique. */
@@ -190,6 +234,46 @@ export interface MessageFile {
   /** The message text, a nunjucks template. */
   content: string;
 }
+
+/**
+ * Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file
+ * holding the list. The calls come back as the cell's `toolCalls`.
+ */
+export type PromptToolsFile = ToolListFile | string;
+
+/** Tools in OpenAI's function-tool format. */
+export type ToolListFile = ToolFile[];
+
+/** One function the model may call: `{ type: function, function: { name, description, parameters } }`. */
+export interface ToolFile {
+  /** Always `function`. */
+  type: 'function';
+  /** The function: its name, what it does, and the JSON Schema of its arguments. */
+  function: {
+    /** Function name: 1 to 64 letters, digits, `_` or `-`. */
+    name: string;
+    /** What the function does; the model reads it. */
+    description?: string;
+    /**
+     * JSON Schema of the arguments object, e.g. { type: object, properties: { city: { type: string } }, required:
+     * [city] }.
+     */
+    parameters?: Record<string, unknown>;
+    /** OpenAI structured outputs for the arguments (passed through). */
+    strict?: boolean;
+  };
+}
+
+/**
+ * Whether the model must call a tool: `auto` (the API's default), `none`, `required`, or `{ name }` for exactly that
+ * function.
+ */
+export type ToolChoiceFile =
+  | 'auto' | 'none' | 'required'
+  | {
+      /** The function the model must call. */
+      name: string;
+    };
 
 /** One test case: variables for the prompt and assertions on the output. */
 export interface TestFile {
@@ -211,6 +295,19 @@ export interface TestFile {
   cluster?: string | number;
   /** Free-form data kept with the test in reports. */
   metadata?: Record<string, unknown>;
+  /**
+   * Steps applied to the output before every assertion of this test, ahead of each assertion's own `transform`
+   * (promptfoo's `options.transform`); the report keeps the raw output. Replaces defaultTest's `transform`.
+   */
+  transform?: TransformFile;
+  /**
+   * JavaScript run once per test when the suite loads, after defaultTest's vars are merged (promptfoo's
+   * `transformVars`): `vars` (and `context.vars`) are in scope; it returns an object whose keys are added to or replace
+   * the test's vars before the prompt renders. One line is an expression (`({ n: vars.items.length })`), several lines
+   * a function body with `return`; `file:path.js[:exportName]` calls that module's function (vars, context). Trusted
+   * code, as the `javascript` assertion; 5 s at most. A test's own replaces defaultTest's.
+   */
+  transformVars?: TransformVarsFile;
 }
 
 /** Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's. */
@@ -227,6 +324,16 @@ export interface DefaultTestFile {
    * Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`.
    */
   embedder?: GraderFile;
+  /** Steps applied to the output before every assertion of every test that has no `transform` of its own. */
+  transform?: TransformFile;
+  /**
+   * JavaScript run once per test when the suite loads, after defaultTest's vars are merged (promptfoo's
+   * `transformVars`): `vars` (and `context.vars`) are in scope; it returns an object whose keys are added to or replace
+   * the test's vars before the prompt renders. One line is an expression (`({ n: vars.items.length })`), several lines
+   * a function body with `return`; `file:path.js[:exportName]` calls that module's function (vars, context). Trusted
+   * code, as the `javascript` assertion; 5 s at most. A test's own replaces defaultTest's.
+   */
+  transformVars?: TransformVarsFile;
 }
 
 /** One check on the output, e.g. `{ type: icontains, value: "reset link" }`. */
@@ -272,7 +379,8 @@ export type TransformFile =
   | TransformNameFile
   | TransformRegexFile
   | TransformLastNumberFile
-  | TransformAnswerLetterFile;
+  | TransformAnswerLetterFile
+  | TransformJavascriptFile;
 
 /** Transform steps, applied in order: each one's result is the next one's input. */
 export type TransformStepsFile = TransformStepFile[];
@@ -280,13 +388,14 @@ export type TransformStepsFile = TransformStepFile[];
 /**
  * One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`,
  * `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }`
- * object, or `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`.
+ * object, `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`, or `{ javascript: ... }`.
  */
 export type TransformStepFile =
   | TransformNameFile
   | TransformRegexFile
   | TransformLastNumberFile
-  | TransformAnswerLetterFile;
+  | TransformAnswerLetterFile
+  | TransformJavascriptFile;
 
 /**
  * A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and %
@@ -357,6 +466,28 @@ export interface TransformAnswerLetterFile {
     fallback?: string;
   };
 }
+
+/**
+ * JavaScript that turns the text into what the next step (or the metric) sees, as promptfoo's `transform`: `output`
+ * (the text) and `context` ({ vars, prompt }) are in scope. One line is an expression (`output.toUpperCase()`,
+ * `JSON.parse(output).answer`); several lines are a function body that must `return`. A string result is the text;
+ * anything else becomes its JSON (`{ a: 1 }` → `{"a":1}`, 42 → `42`); undefined or null fails the assertion.
+ * `file:path.js[:exportName]` (or promptfoo's `file://`) calls that module's function (output, context) instead,
+ * relative to the suite. The suite is trusted code, as for the `javascript` assertion; each call may run 5 s.
+ */
+export interface TransformJavascriptFile {
+  /** The expression, a function body with `return`, or `file:path.js[:exportName]`. */
+  javascript: string;
+}
+
+/**
+ * JavaScript run once per test when the suite loads, after defaultTest's vars are merged (promptfoo's `transformVars`):
+ * `vars` (and `context.vars`) are in scope; it returns an object whose keys are added to or replace the test's vars
+ * before the prompt renders. One line is an expression (`({ n: vars.items.length })`), several lines a function body
+ * with `return`; `file:path.js[:exportName]` calls that module's function (vars, context). Trusted code, as the
+ * `javascript` assertion; 5 s at most. A test's own replaces defaultTest's.
+ */
+export type TransformVarsFile = string;
 
 /**
  * Prices of models in USD per million tokens, by `type:model`: they override llmlab.config.yaml's `prices` and the

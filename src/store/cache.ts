@@ -2,7 +2,7 @@
  * The response cache: one row per model call, keyed by a hash of everything that can change the answer.
  * Only successful answers are stored; errors are never cached.
  */
-import type { GenerateResult, TokenUsage } from '../types.js';
+import type { GenerateResult, TokenUsage, ToolCall } from '../types.js';
 import type { Db } from './db.js';
 
 /** A cached answer, as stored. */
@@ -13,6 +13,8 @@ export interface CachedResponse {
   model?: string;
   latencyMs: number;
   cost?: number;
+  toolCalls?: ToolCall[];
+  logprobs?: number[];
 }
 
 export interface CacheStats {
@@ -30,16 +32,18 @@ interface ResponseRow {
   model: string | null;
   latency_ms: number;
   cost: number | null;
+  tool_calls: string | null;
+  logprobs: string | null;
 }
 
 /** Read/write access to the response cache. */
 export function createResponseCache(db: Db) {
   const get = db.prepare<[string], ResponseRow>(
-    'SELECT output, usage, finish_reason, model, latency_ms, cost FROM responses WHERE key = ?',
+    'SELECT output, usage, finish_reason, model, latency_ms, cost, tool_calls, logprobs FROM responses WHERE key = ?',
   );
   const put = db.prepare(
-    `INSERT OR REPLACE INTO responses (key, provider_id, output, usage, finish_reason, model, latency_ms, cost, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO responses (key, provider_id, output, usage, finish_reason, model, latency_ms, cost, created_at, tool_calls, logprobs)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return {
     get(key: string): CachedResponse | undefined {
@@ -52,6 +56,8 @@ export function createResponseCache(db: Db) {
         model: row.model ?? undefined,
         latencyMs: row.latency_ms,
         cost: row.cost ?? undefined,
+        ...(row.tool_calls === null ? {} : { toolCalls: JSON.parse(row.tool_calls) as ToolCall[] }),
+        ...(row.logprobs === null ? {} : { logprobs: JSON.parse(row.logprobs) as number[] }),
       };
     },
     /** Stores a successful answer. Call inside the results writer's transaction when batching. */
@@ -66,6 +72,8 @@ export function createResponseCache(db: Db) {
         result.latencyMs ?? 0,
         result.cost ?? null,
         Date.now(),
+        result.toolCalls?.length ? JSON.stringify(result.toolCalls) : null,
+        result.logprobs?.length ? JSON.stringify(result.logprobs) : null,
       );
     },
     stats(): CacheStats {

@@ -81,6 +81,13 @@ const MIGRATIONS: readonly string[] = [
   // A shard's run (`--shard k/n`) or a run `llmlab merge` made of shards: JSON (see RunShard); NULL for a whole run.
   // A column rather than a key in `options`: `latest` and resume filter on it.
   `ALTER TABLE runs ADD COLUMN shard TEXT;`,
+  // The tool calls of an answer (JSON ToolCall[]; NULL when the model called none), cached and per cell, so a
+  // cached re-run and a report show the same calls.
+  `ALTER TABLE responses ADD COLUMN tool_calls TEXT;
+  ALTER TABLE results ADD COLUMN tool_calls TEXT;`,
+  // The answer's token log-probabilities (JSON number[]; NULL unless the request asked for them, for `perplexity`),
+  // so a cached answer can still be graded by a metric that reads them.
+  `ALTER TABLE responses ADD COLUMN logprobs TEXT;`,
 ];
 
 /** The schema version this build writes. */

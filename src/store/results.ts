@@ -2,7 +2,7 @@
  * Cell results of a run. Results stream in as cells finish and are written in batched transactions, so a run
  * never holds all its results in memory and a killed run loses at most the last unflushed batch.
  */
-import type { AssertionResult, AttackRecord, CellResult, CellStatus, TokenUsage } from '../types.js';
+import type { AssertionResult, AttackRecord, CellResult, CellStatus, TokenUsage, ToolCall } from '../types.js';
 import type { Db } from './db.js';
 
 interface ResultRow {
@@ -29,6 +29,7 @@ interface ResultRow {
   cluster: string | null;
   skip_reason: string | null;
   attack: string | null;
+  tool_calls: string | null;
 }
 
 function fromRow(row: ResultRow): CellResult {
@@ -46,6 +47,7 @@ function fromRow(row: ResultRow): CellResult {
     vars: JSON.parse(row.vars) as Record<string, unknown>,
     prompt: row.prompt,
     output: row.output,
+    ...(row.tool_calls === null ? {} : { toolCalls: JSON.parse(row.tool_calls) as ToolCall[] }),
     status: row.status as CellStatus,
     score: row.score,
     assertions,
@@ -119,8 +121,8 @@ export function createResultStore(db: Db) {
   const upsert = db.prepare(
     `INSERT INTO results (run_id, cell_id, provider_id, provider_label, prompt_id, test_id, test_index,
        repeat_index, description, vars, prompt, output, status, score, assertions, latency_ms, usage, cost, cached,
-       finish_reason, error, seq, cluster, skip_reason, attack)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       finish_reason, error, seq, cluster, skip_reason, attack, tool_calls)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return {
     /** Writes one result; call inside a transaction when writing many. */
@@ -151,6 +153,7 @@ export function createResultStore(db: Db) {
         cell.cluster ?? null,
         cell.skipReason ?? null,
         cell.attack ? JSON.stringify(cell.attack) : null,
+        cell.toolCalls?.length ? JSON.stringify(cell.toolCalls) : null,
       );
     },
     /** Drops a run's rows without a verdict (errors, skips) before a resume runs those cells again. */

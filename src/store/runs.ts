@@ -1,6 +1,6 @@
 /** Stored runs: one row per `llmlab eval` of one suite, with the options it ran with and its status. */
 import { randomBytes } from 'node:crypto';
-import type { Budget, Gates } from '../suite-settings.js';
+import type { Budget, DerivedMetric, Gates } from '../suite-settings.js';
 import type { RunStatus } from '../types.js';
 import type { Db } from './db.js';
 
@@ -13,6 +13,8 @@ export interface RunOptions {
   minPassRate?: number;
   /** The suite's `gates:` as written, so `llmlab report` re-checks them; runs stored before hold only minPassRate. */
   gates?: Gates;
+  /** The suite's `derivedMetrics:`, so `llmlab report` computes them again from the stored scores. */
+  derivedMetrics?: DerivedMetric[];
   /** Provider labels and prompt ids in suite order, so reports list targets as the suite does. */
   providers?: string[];
   prompts?: string[];

@@ -1,5 +1,5 @@
 /** Tests and their assertions, and the metric plugin contract. Part of src/types.ts, which re-exports every part. */
-import type { ChatMessage, GenerateResult, JsonSchema, StructuredOutput } from './model-call.js';
+import type { ChatMessage, GenerateResult, JsonSchema, StructuredOutput, ToolDefinition } from './model-call.js';
 import type { AttackPlan } from './attack.js';
 
 /** One assertion of a test, after resolution. */
@@ -21,6 +21,14 @@ export interface Assertion {
   transform?: TransformStep[];
   /** For model-graded metrics: which grader and embedder answer, and how often the judge is asked. */
   judge?: AssertionJudge;
+  /** What the metric needs from the model call besides the text (copied from its plugin's `needs`). */
+  needs?: MetricNeeds;
+}
+
+/** What a metric reads from the model call besides the text, so the engine asks the provider for it. */
+export interface MetricNeeds {
+  /** The output's token log-probabilities (`GenerateResult.logprobs`): the request then sets `logprobs`. */
+  logprobs?: boolean;
 }
 
 /**
@@ -34,6 +42,8 @@ export interface AssertionJudge {
   repeat: number;
   /** Model calls (grader and embedder) this assertion makes per graded output, all rounds together. */
   calls: number;
+  /** Comparative metrics (select-best): `calls` are made once per group of outputs of one test, not per output. */
+  perGroup?: boolean;
 }
 
 /** A transform step without arguments. */
@@ -56,7 +66,9 @@ export type TransformStep =
   | SimpleTransformStep
   | { regex: string; group?: number | 'any'; select?: 'first' | 'last'; flags?: string; fallback?: string }
   | { 'last-number': { fallback?: string } }
-  | { 'answer-letter': { fallback?: string } };
+  | { 'answer-letter': { fallback?: string } }
+  /** JavaScript over `output` and `context` ({ vars, prompt }): one line an expression, several a function body. */
+  | { javascript: string };
 
 /** One test case after resolution. */
 export interface TestCase {
@@ -89,6 +101,11 @@ export interface MetricInput<P = unknown> {
   prompt: string;
   result: GenerateResult;
   providerId: string;
+  /**
+   * The functions the cell's prompt let the model call (its `tools:`), when it declared any; the calls the model
+   * made are in `result.toolCalls`.
+   */
+  tools?: ToolDefinition[];
   /** Model-graded metrics only: the assertion's grader and embedder, called through the engine. */
   judge?: Judge;
 }
@@ -132,6 +149,27 @@ export interface MetricJudgeUse {
   embed?: number;
   /** False when graderRepeat does not apply (embeddings are deterministic): always one round. Default true. */
   repeats?: boolean;
+  /** True for comparative metrics: the calls are made once per group of outputs of one test, not per output. */
+  perGroup?: boolean;
+}
+
+/** One output of a comparison group (every prompt × provider of one test and repeat), in plan order. */
+export interface ComparedOutput {
+  output: string;
+  prompt: string;
+  /** The label of the provider that gave it. */
+  provider: string;
+  /** The verdicts of the cell's other (non-comparative) assertions on this output. */
+  assertions: AssertionResult[];
+}
+
+/** What a comparative metric sees: every output of one test and repeat, at once. */
+export interface CompareInput<P = unknown> {
+  outputs: ComparedOutput[];
+  value: P;
+  test: TestCase;
+  /** Model-graded comparative metrics only: the assertion's grader, called once for the group. */
+  judge?: Judge;
 }
 
 /** A metric plugin: one file under src/metrics/; usable as an assertion `type`. */
@@ -143,9 +181,17 @@ export interface MetricPlugin<V = unknown, P = V> {
   negatable?: boolean;
   /** Set by model-graded metrics: the judge calls they make. The engine then hands `score` a `judge`. */
   judge?: MetricJudgeUse;
+  /** What the metric reads from the model call besides the text (token log-probabilities). */
+  needs?: MetricNeeds;
   /** Turns the YAML value into what `score` needs, once per assertion (compile a regex, load a module). */
   prepare?(value: V, context: { baseDir: string }): P | Promise<P>;
   score(input: MetricInput<P>): MetricScore | Promise<MetricScore>;
+  /**
+   * Set by comparative metrics (select-best, max-score): grades every output of one test and repeat together,
+   * one verdict per output in the order given. The engine calls it once all of the group's cells are graded;
+   * their `score` is never called.
+   */
+  compare?(input: CompareInput<P>): MetricScore[] | Promise<MetricScore[]>;
 }
 
 /** Authoring helper: returns its argument, typed. */

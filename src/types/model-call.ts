@@ -40,6 +40,49 @@ export interface GenerateRequest {
    * {@link ContinuationScores} as JSON, so the answer caches and reports like any other.
    */
   continuations?: string[];
+  /**
+   * Functions the model may call, in OpenAI's function-tool format (declared on the prompt as `tools:`).
+   * Providers translate them to their own API (Anthropic tools, Gemini function declarations, Bedrock toolSpec,
+   * Ollama tools); the calls the model makes come back in {@link GenerateResult.toolCalls}.
+   */
+  tools?: ToolDefinition[];
+  /** Whether and which tool the model must call (OpenAI's `tool_choice` words); unset = the API's default (auto). */
+  toolChoice?: ToolChoice;
+  /**
+   * Return the log-probability of each output token in {@link GenerateResult.logprobs}. The engine sets it when
+   * one of the test's assertions reads them (`perplexity`); it is part of the response-cache key. Providers that
+   * cannot return them ignore it, and the assertion that needed them is then an error.
+   */
+  logprobs?: boolean;
+}
+
+/** One function the model may call, in OpenAI's function-tool format. */
+export interface ToolDefinition {
+  type: 'function';
+  function: {
+    /** Letters, digits, `_` and `-`. */
+    name: string;
+    description?: string;
+    /** JSON Schema of the arguments object. */
+    parameters?: JsonSchema;
+    strict?: boolean;
+  };
+}
+
+/** `auto`: the model decides; `none`: no calls; `required`: at least one call; `{ name }`: exactly that function. */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+/** One tool call a model made, normalised across providers. */
+export interface ToolCall {
+  /** The provider's call id, when it gives one. */
+  id?: string;
+  /** The function's name. */
+  name: string;
+  /**
+   * The arguments as the model wrote them: JSON text. Kept as text because a model can write invalid JSON, and
+   * `is-valid-openai-tools-call` must be able to say so. Providers whose APIs return an object serialise it.
+   */
+  arguments: string;
 }
 
 /** A loglikelihood answer (the `output` of a `continuations` request, as JSON): one entry per continuation, in order. */
@@ -90,6 +133,16 @@ export interface GenerateResult {
   model?: string;
   /** The provider's raw response body (kept small; never includes request headers). */
   raw?: unknown;
+  /**
+   * The tool calls the model made, in order, when the request declared `tools`. `output` stays the text part of
+   * the answer (often empty when the model only called tools).
+   */
+  toolCalls?: ToolCall[];
+  /**
+   * The natural-log probability of each generated token, in order, when the request asked for `logprobs` and the
+   * provider returns them (openai chat, ollama).
+   */
+  logprobs?: number[];
 }
 
 /** A live provider instance for one `providers:` entry. */
@@ -135,8 +188,34 @@ export interface ProviderPlugin {
   id: string;
   /** JSON Schema of `config:`. */
   optionsSchema?: JsonSchema;
+  /**
+   * Checks the model part of an id before anything runs, so a misread id (`openai:chat:gpt-4o` sent as model
+   * `chat:gpt-4o`) is a config error at its line instead of a wrong API call. Returns the model to call (an
+   * accepted infix stripped), or why the id is wrong and what to write instead. `config` is the entry's
+   * validated `config:` (some models are only valid with a base URL). Without it the model part is taken as is.
+   * Read for built-in providers only: a `file:` provider's model part is its module path.
+   */
+  parseModel?(model: string, config: Record<string, unknown>): ParsedModel;
   create(spec: ProviderSpec): Provider | Promise<Provider>;
 }
+
+/** What {@link ProviderPlugin.parseModel} makes of a model part. */
+export type ParsedModel =
+  | {
+      /** The model to call (ProviderSpec.model); the id as written stays the provider's id and label. */
+      model: string;
+      /**
+       * The provider type and model whose price applies when this provider's own `type:model` has none (an Azure
+       * deployment priced as the OpenAI model it serves).
+       */
+      pricedAs?: { type: string; model: string };
+    }
+  | {
+      /** Why the id cannot be used, e.g. "llmlab does not call OpenAI's Responses API". */
+      error: string;
+      /** What to write instead. */
+      hint: string;
+    };
 
 /** Authoring helper: returns its argument, typed. */
 export function defineProvider(plugin: ProviderPlugin): ProviderPlugin {

@@ -1,5 +1,5 @@
 /** Finished cells and the events a run emits. Part of src/types.ts, which re-exports every part. */
-import type { TokenUsage } from './model-call.js';
+import type { TokenUsage, ToolCall } from './model-call.js';
 import type { AssertionResult } from './assertion.js';
 import type { AttackRecord } from './attack.js';
 
@@ -23,6 +23,8 @@ export interface CellResult {
   /** The rendered prompt, as sent. */
   prompt: string;
   output: string;
+  /** The tools the model called, in order, when the prompt declared `tools` and the model called any. */
+  toolCalls?: ToolCall[];
   status: CellStatus;
   /** Weighted mean of the assertions' scores, 0..1 for built-in metrics. */
   score: number;

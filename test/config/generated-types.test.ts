@@ -13,10 +13,12 @@ import type {
   GoalFile,
   MessageFile,
   SuiteFile,
+  ToolChoiceFile,
+  ToolFile,
   TransformNameFile,
   TransformStepFile,
 } from '../../src/schema-types/suite-file.js';
-import type { ChatMessage, Severity, SimpleTransformStep, TransformStep } from '../../src/types.js';
+import type { ChatMessage, Severity, SimpleTransformStep, ToolChoice, ToolDefinition, TransformStep } from '../../src/types.js';
 
 describe.each(SCHEMA_TYPES_FILES.map((file) => [file.output.pathname.replace(/.*\/src\//, 'src/'), file] as const))('%s', (path, file) => {
   it('is what `npm run generate` writes from the current schema', async () => {
@@ -97,6 +99,8 @@ describe('domain types that restate the suite schema', () => {
     expectTypeOf<TransformStepFile>().toEqualTypeOf<TransformStep>();
     expectTypeOf<TransformNameFile>().toEqualTypeOf<SimpleTransformStep>();
     expectTypeOf<MessageFile>().toEqualTypeOf<ChatMessage>();
+    expectTypeOf<ToolFile>().toEqualTypeOf<ToolDefinition>();
+    expectTypeOf<ToolChoiceFile>().toEqualTypeOf<ToolChoice>();
     expectTypeOf<NonNullable<SuiteFile['severityThreshold']>>().toEqualTypeOf<Severity>();
     expectTypeOf<NonNullable<AttackFile['severity']>>().toEqualTypeOf<Severity>();
     expectTypeOf<NonNullable<GoalFile['severity']>>().toEqualTypeOf<Severity>();

@@ -105,6 +105,13 @@ const BUILT_IN_CASES: Record<BuiltInKey, { valid: unknown[]; invalid: unknown[] 
     valid: [[{ role: 'system', content: 'be brief' }, { role: 'user', content: '{{ q }}' }]],
     invalid: [[], [{ role: 'robot', content: 'x' }], [{ role: 'user' }]],
   },
+  'suite:tools': {
+    valid: [
+      [{ type: 'function', function: { name: 'get_weather', description: 'd', parameters: { type: 'object' }, strict: true } }],
+      [{ type: 'function', function: { name: 'a-b_1' } }],
+    ],
+    invalid: [[], [{ type: 'tool', function: { name: 'x' } }], [{ type: 'function', function: { name: 'has space' } }], [{ type: 'function', function: {} }], { type: 'function' }],
+  },
 };
 
 /** Values of one built-in plugin's options, valid and invalid. */

@@ -21,6 +21,8 @@ const OPEN_MAPS = new Set([
   // Maps keyed by model (`type:model`) and by provider.
   '/properties/prices',
   '/properties/perProvider',
+  // A tool's `parameters`: a JSON Schema of the arguments, any keyword allowed (ajv checks it when the suite loads).
+  '/properties/parameters',
 ]);
 
 function walk(node: unknown, pointer: string, visit: (schema: Record<string, unknown>, pointer: string) => void): void {

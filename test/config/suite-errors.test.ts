@@ -81,7 +81,7 @@ const cases: Case[] = [
         code: 'CONFIG_INVALID',
         at: 'suite.yaml:4:1',
         message: 'unknown key `whatever` at the top level',
-        hint: 'allowed keys: `$schema`, `description`, `providers`, `prompts`, `tests`, `defaultTest`, `grader`, `embedder`, `graderRepeat`, `prices`, `budget`, `repeat`, `dataset`, `allowCodeExecution`, `trustDatasetCode`, `gates`, `target`, `attacks`, `attacker`, `severityThreshold`',
+        hint: 'allowed keys: `$schema`, `description`, `providers`, `prompts`, `tests`, `defaultTest`, `grader`, `embedder`, `graderRepeat`, `prices`, `budget`, `repeat`, `derivedMetrics`, `dataset`, `allowCodeExecution`, `trustDatasetCode`, `gates`, `target`, `attacks`, `attacker`, `severityThreshold`',
       },
     ],
   },
@@ -191,7 +191,7 @@ const cases: Case[] = [
     name: 'prompt union: two forms at once',
     files: suite('providers: [echo]\nprompts:\n  - { template: "x", file: y.txt }\ntests: [{}]\n'),
     expected: [
-      { code: 'CONFIG_INVALID', at: 'suite.yaml:3:22', message: 'unknown key `file` in prompts[0]', hint: 'allowed keys: `id`, `template`' },
+      { code: 'CONFIG_INVALID', at: 'suite.yaml:3:22', message: 'unknown key `file` in prompts[0]', hint: 'allowed keys: `id`, `template`, `tools`, `toolChoice`' },
     ],
   },
   {
@@ -305,7 +305,8 @@ const cases: Case[] = [
         code: 'UNKNOWN_PROVIDER',
         at: 'suite.yaml:2:9',
         message: 'unknown provider type `gpt-4o` in providers[0].id',
-        hint: 'known provider types: `openai`, `anthropic`, `ollama`, `http`, `exec`, `file`, `echo`, `mock`; a provider id is `<type>:<model>`, e.g. `openai:gpt-4o-mini`',
+        hint:
+          'known provider types: `openai`, `azure`, `anthropic`, `ollama`, `bedrock`, `google`, `vertex`, `http`, `exec`, `file`, `echo`, `mock`, `openrouter`, `groq`, `mistral`, `togetherai`, `deepseek`, `xai`, `perplexity`, `fireworks`, `cerebras`, `lmstudio`, `vllm`, `llamacpp`; a provider id is `<type>:<model>`, e.g. `openai:gpt-4o-mini`',
       },
     ],
   },

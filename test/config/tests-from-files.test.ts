@@ -53,6 +53,7 @@ describe('tests from files', () => {
       'data/d.jsonl': [
         '{"vars": {"q": "a"}, "assert": [{"type": "javascript", "value": "file:evil.mjs"}]}',
         '{"vars": {"q": "b"}, "assert": [{"type": "icontains", "value": "x"}, {"type": "not-javascript", "value": "true"}]}',
+        '{"vars": {"q": "c"}, "assert": [{"type": "python", "value": "__import__(\'os\').system(\'id\') == 0"}]}',
       ].join('\n'),
     };
     const hint =
@@ -64,6 +65,7 @@ describe('tests from files', () => {
         { code: 'DATASET_INVALID', at: 'data/c.csv:3:', message: 'a dataset row may not run code: its `javascript` assertion is refused', hint },
         { code: 'DATASET_INVALID', at: 'data/d.jsonl:1:', message: 'a dataset row may not run code: its `javascript` assertion is refused', hint },
         { code: 'DATASET_INVALID', at: 'data/d.jsonl:2:', message: 'a dataset row may not run code: its `javascript` assertion is refused', hint },
+        { code: 'DATASET_INVALID', at: 'data/d.jsonl:3:', message: 'a dataset row may not run code: its `python` assertion is refused', hint },
       ]);
     });
 
@@ -74,6 +76,7 @@ describe('tests from files', () => {
         ['javascript'],
         ['javascript'],
         ['icontains', 'not-javascript'],
+        ['python'],
       ]);
       const { suite: own } = await loadOk({
         'suite.yaml': `${HEAD}tests: file:data/e.jsonl\ndefaultTest:\n  assert: [{ type: javascript, value: "output.length < 99" }]\n`,
@@ -226,7 +229,7 @@ describe('tests from files', () => {
           code: 'DATASET_INVALID',
           at: 'cases.csv:2:',
           message: 'unknown special column `__expect`',
-          hint: 'special columns are __expected (or __expected1, __expected2, …), __description and __id',
+          hint: 'special columns are __expected (or __expected1, __expected2, …), __description, __id and __metadata:<name>',
         },
       ],
     },

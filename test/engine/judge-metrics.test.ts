@@ -19,6 +19,8 @@ function judgeAnswer(body: any): string {
   const all = JSON.stringify(body);
   const user = textOf(body.messages.at(-1)?.content);
   const paris = /\]\s*Paris\s*$/.test(user);
+  const promptfooJudge = promptfooJudgeAnswer(all, user, paris);
+  if (promptfooJudge !== undefined) return promptfooJudge;
   if (all.includes('submit_verdict')) return JSON.stringify({ pass: paris, score: paris ? 0.9 : 0.1, reason: paris ? 'names Paris' : 'wrong city' });
   if (all.includes('submit_choice')) return JSON.stringify({ choice: paris ? 'A' : 'D', reason: paris ? 'subset' : 'disagrees' });
   if (all.includes('submit_questions')) {
@@ -26,6 +28,18 @@ function judgeAnswer(body: any): string {
     return JSON.stringify({ questions });
   }
   return 'not a judge request';
+}
+
+/** The judges promptfoo suites name (g-eval, closedqa, the RAG metrics): passes what names Paris, by tool. */
+function promptfooJudgeAnswer(all: string, user: string, paris: boolean): string | undefined {
+  if (all.includes('submit_steps')) return JSON.stringify({ steps: ['Check which city is named'] });
+  if (all.includes('submit_score')) return JSON.stringify({ reason: paris ? 'right city' : 'wrong city', score: paris ? 9 : 1 });
+  if (all.includes('submit_verdict') && all.includes('"Y"')) return JSON.stringify({ reason: 'checked', verdict: paris ? 'Y' : 'N' });
+  if (all.includes('submit_claims')) return JSON.stringify({ claims: [paris ? 'Paris is the capital.' : 'Lyon is the capital.'] });
+  if (all.includes('submit_verdicts')) return JSON.stringify({ verdicts: [{ supported: /1\. Paris/.test(user), reason: 'checked' }] });
+  if (all.includes('submit_statements')) return JSON.stringify({ statements: [{ statement: 'Paris is the capital of France.', attributed: true }] });
+  if (all.includes('submit_needed_sentences')) return JSON.stringify({ needed: [1], reason: 'the first sentence says it' });
+  return undefined;
 }
 
 beforeAll(async () => {
@@ -75,6 +89,34 @@ describe.each(apis)('model-graded metrics judged by the fake %s server', (api, g
       similar: { pass: false },
     });
     for (const cell of cells) for (const a of cell.assertions) expect(a.error, `${api} ${a.type}`).toBeUndefined();
+  });
+
+  it("grades promptfoo's judges (g-eval, closedqa, context-*) through the real adapter", async () => {
+    const context = 'Paris is the capital of France. France is in Europe.';
+    const promptfoo = [
+      judged('g-eval', 'Names the right capital city', { calls: 2 }),
+      judged('model-graded-closedqa', 'Names the right capital city'),
+      judged('context-faithfulness', { context }, { calls: 2 }, { threshold: 0.9 }),
+      judged('context-recall', { reference: 'Paris is the capital of France.', context }, {}, { threshold: 1 }),
+      judged('context-relevance', { context }, {}, { threshold: 0.5 }),
+    ];
+    const { cells } = await h.run(judgedSuite(QUESTIONS, promptfoo, { g: grader() }));
+    const byType = (i: number) => Object.fromEntries(cells[i]!.assertions.map((a) => [a.type, [a.pass, a.score, a.error]]));
+    expect(byType(0)).toEqual({
+      'g-eval': [true, 0.9, undefined],
+      'model-graded-closedqa': [true, 1, undefined],
+      'context-faithfulness': [true, 1, undefined],
+      'context-recall': [true, 1, undefined],
+      'context-relevance': [true, 0.5, undefined],
+    });
+    expect(byType(1)).toEqual({
+      'g-eval': [false, 0.1, undefined],
+      'model-graded-closedqa': [false, 0, undefined],
+      'context-faithfulness': [false, 0, undefined],
+      // Recall and relevance judge the retrieval, not the output.
+      'context-recall': [true, 1, undefined],
+      'context-relevance': [true, 0.5, undefined],
+    });
   });
 
   it('shows the judge the rubric, the task and the output', async () => {

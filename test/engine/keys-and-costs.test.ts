@@ -24,6 +24,24 @@ describe('response keys', () => {
     expect(responseKey({ ...base, varsMatter: true, vars: { q: 2 } })).not.toBe(responseKey({ ...base, varsMatter: true }));
   });
 
+  it('change with the tools and toolChoice, and are as before for a request without tools', () => {
+    const tool = { type: 'function' as const, function: { name: 'f', parameters: { type: 'object', properties: {} } } };
+    const k = responseKey(base);
+    // Pinned: a request without tools keeps the key it had before tools existed, so old caches stay valid.
+    expect(k).toBe('0597ed97d78b0843d03695382e9bbac45659b1414f84949d2ff2ae5168d717b2');
+    const withTools = responseKey({ ...base, tools: [tool] });
+    expect(withTools).not.toBe(k);
+    expect(responseKey({ ...base, tools: [{ ...tool, function: { ...tool.function, name: 'g' } }] })).not.toBe(withTools);
+    expect(responseKey({ ...base, tools: [tool], toolChoice: 'required' })).not.toBe(withTools);
+    expect(responseKey({ ...base, tools: [tool], toolChoice: { name: 'f' } })).not.toBe(responseKey({ ...base, tools: [tool], toolChoice: 'required' }));
+  });
+
+  it('change when token log-probabilities are asked for, and stay as before when they are not', () => {
+    const k = responseKey(base);
+    expect(responseKey({ ...base, logprobs: false })).toBe(k);
+    expect(responseKey({ ...base, logprobs: true })).not.toBe(k);
+  });
+
   it('cell ids depend on coordinates only', () => {
     expect(cellId('a', 'p', 't', 0)).toBe(cellId('a', 'p', 't', 0));
     expect(cellId('a', 'p', 't', 1)).not.toBe(cellId('a', 'p', 't', 0));

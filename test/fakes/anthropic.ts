@@ -3,7 +3,8 @@
  * `@anthropic-ai/sdk`. Point the SDK at `server.url` (no /v1). Accepts the key as `x-api-key` or Bearer. A request
  * that forces a tool (`tool_choice: { type: tool, name }`) gets a tool_use block whose input is the behaviour's
  * answer parsed as JSON; an answer that is not a JSON object comes back as a text block instead (the real API
- * only sends objects, so a model that ignores the tool is the nearest garbage).
+ * only sends objects, so a model that ignores the tool is the nearest garbage). A request with `tools` answers
+ * `call <name> <json object>` lines of its answer with tool_use blocks (tool-script.ts; not streamed).
  */
 import {
   countTokens,
@@ -17,6 +18,7 @@ import {
   truncateWords,
 } from './harness.js';
 import type { FakeApi, FakeBehaviour, FakeContext, FakeServer } from './harness.js';
+import { declaredNames, scriptedCalls } from './tool-script.js';
 
 export type { FakeBehaviour, FakeFailure, FakeServer, RecordedRequest } from './harness.js';
 
@@ -71,6 +73,21 @@ function messages(context: FakeContext): void {
       role: 'assistant',
       model: answer.model,
       content: [{ type: 'tool_use', id: `toolu_fake${sequence}`, name: forced, input }],
+      stop_reason: 'tool_use',
+      stop_sequence: null,
+      usage: usage(answer.inputTokens, answer.outputTokens),
+    });
+    return;
+  }
+  // Anthropic sends tool input as an object: a scripted call whose arguments are not one stays text.
+  const calls = scriptedCalls(text, declaredNames(body.tools)).filter((call) => jsonObjectOr(call.arguments) !== undefined);
+  if (calls.length > 0 && body.tool_choice?.type !== 'none' && body.stream !== true) {
+    sendJson(res, 200, {
+      id: answer.id,
+      type: 'message',
+      role: 'assistant',
+      model: answer.model,
+      content: calls.map((call, i) => ({ type: 'tool_use', id: `toolu_fake${sequence}_${i}`, name: call.name, input: jsonObjectOr(call.arguments) })),
       stop_reason: 'tool_use',
       stop_sequence: null,
       usage: usage(answer.inputTokens, answer.outputTokens),

@@ -2,6 +2,7 @@
  * A fake Ollama server on 127.0.0.1: POST /api/chat (JSON, or NDJSON when `stream` is not false — Ollama's own
  * default), POST /api/embed and GET /api/tags, faithful enough for the `ollama` client. Use `server.url` as host.
  * A `format` (JSON Schema) request is answered with the behaviour's answer text as the message content, as is.
+ * A request with `tools` answers `call <name> <json>` lines of its answer with `tool_calls` (tool-script.ts).
  */
 import {
   countTokens,
@@ -16,6 +17,7 @@ import {
   truncateWords,
 } from './harness.js';
 import type { FakeApi, FakeBehaviour, FakeContext, FakeServer } from './harness.js';
+import { declaredNames, scriptedCalls } from './tool-script.js';
 
 export type { FakeBehaviour, FakeFailure, FakeServer, RecordedRequest } from './harness.js';
 
@@ -76,11 +78,32 @@ function chat(context: FakeContext): void {
     eval_count: countTokens(text),
     eval_duration: 1000,
   };
+  // Ollama sends arguments as an object: a scripted call whose arguments are not JSON stays text.
+  const calls = scriptedCalls(text, declaredNames(body.tools)).flatMap((call) => {
+    try {
+      return [{ function: { name: call.name, arguments: JSON.parse(call.arguments) as unknown } }];
+    } catch {
+      return [];
+    }
+  });
+  if (calls.length > 0) {
+    const message = { role: 'assistant', content: '', tool_calls: calls };
+    if (body.stream === false) sendJson(res, 200, { ...final, message });
+    else sendStream(context, 'application/x-ndjson', [`${JSON.stringify({ model: body.model, created_at: createdAt, message, done: false })}\n`, `${JSON.stringify(final)}\n`]);
+    return;
+  }
   if (body.stream === false) {
-    sendJson(res, 200, { ...final, message: { role: 'assistant', content: text } });
+    sendJson(res, 200, { ...final, message: { role: 'assistant', content: text }, ...logprobsOf(body, text, behaviour) });
     return;
   }
   sendStream(context, 'application/x-ndjson', streamFrames(body.model, createdAt, text, final));
+}
+
+/** `logprobs: true`: one `{ token, logprob }` per whitespace-separated token, `tokenLogprob` each (default −1). */
+function logprobsOf(body: any, text: string, behaviour: FakeContext['behaviour']): object {
+  if (body.logprobs !== true) return {};
+  const logprobs = [...text.matchAll(/\S+\s*/g)].map((m) => ({ token: m[0], logprob: behaviour.tokenLogprob?.(m[0], m.index, text) ?? -1 }));
+  return { logprobs };
 }
 
 function streamFrames(model: string, createdAt: string, text: string, final: object): string[] {

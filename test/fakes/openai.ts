@@ -2,7 +2,8 @@
  * A fake OpenAI API on 127.0.0.1: chat completions (JSON and SSE streaming), embeddings and the model list,
  * faithful enough for the official `openai` SDK. Point the SDK at `${server.url}/v1`. A request that forces a
  * function call (`tool_choice: { type: function, function: { name } }`) is answered with that call, its
- * `arguments` being the behaviour's answer text as is — so a test scripts a judge's JSON, or garbage.
+ * `arguments` being the behaviour's answer text as is — so a test scripts a judge's JSON, or garbage. A request
+ * with `tools` answers `call <name> <arguments>` lines of its answer with tool calls (tool-script.ts).
  */
 import {
   countTokens,
@@ -17,6 +18,7 @@ import {
   truncateWords,
 } from './harness.js';
 import type { FakeApi, FakeBehaviour, FakeContext, FakeServer } from './harness.js';
+import { declaredNames, scriptedCalls } from './tool-script.js';
 
 export type { FakeBehaviour, FakeFailure, FakeServer, RecordedRequest } from './harness.js';
 
@@ -29,7 +31,8 @@ export function startFakeOpenAI(options: Partial<FakeBehaviour> = {}): Promise<F
   return startFakeServer(openaiApi, options);
 }
 
-const openaiApi: FakeApi = {
+/** The routes and error shapes of the fake OpenAI API; the fake Azure server (./azure.ts) reuses them. */
+export const openaiApi: FakeApi = {
   routes: {
     'POST /v1/chat/completions': chatCompletions,
     'POST /v1/embeddings': embeddings,
@@ -69,8 +72,9 @@ function chatCompletions(context: FakeContext): void {
   const finishReason = truncated ? 'length' : 'stop';
   const id = `chatcmpl-fake${++sequence}`;
   const created = Math.floor(Date.now() / 1000);
+  const calls = body.tool_choice === 'none' ? [] : scriptedCalls(text, declaredNames(body.tools));
   const forced = forcedFunction(body);
-  if (forced !== undefined && body.stream !== true) {
+  if (forced !== undefined && calls.length === 0 && body.stream !== true) {
     const call = { id: `call_fake${sequence}`, type: 'function', function: { name: forced, arguments: text } };
     sendJson(res, 200, {
       id,
@@ -78,6 +82,23 @@ function chatCompletions(context: FakeContext): void {
       created,
       model: body.model,
       choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [call], refusal: null }, logprobs: null, finish_reason: 'tool_calls' }],
+      usage,
+      system_fingerprint: 'fp_fake',
+    });
+    return;
+  }
+  if (calls.length > 0) {
+    const toolCalls = calls.map((call, index) => ({ id: `call_fake${sequence}_${index}`, type: 'function', function: call }));
+    if (body.stream === true) {
+      sendStream(context, 'text/event-stream', toolCallFrames({ id, created, model: body.model }, toolCalls));
+      return;
+    }
+    sendJson(res, 200, {
+      id,
+      object: 'chat.completion',
+      created,
+      model: body.model,
+      choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: toolCalls, refusal: null }, logprobs: null, finish_reason: 'tool_calls' }],
       usage,
       system_fingerprint: 'fp_fake',
     });
@@ -93,10 +114,27 @@ function chatCompletions(context: FakeContext): void {
     object: 'chat.completion',
     created,
     model: body.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: null, finish_reason: finishReason }],
+    choices: [
+      { index: 0, message: { role: 'assistant', content: text, refusal: null }, logprobs: chatLogprobs(body, text, behaviour), finish_reason: finishReason },
+    ],
     usage,
     system_fingerprint: 'fp_fake',
   });
+}
+
+/**
+ * `logprobs: true` on a chat request: one entry per whitespace-separated token of the answer, each with
+ * `tokenLogprob` (default −1), as the real API shapes `choices[0].logprobs`; null when not asked, as the API does.
+ */
+function chatLogprobs(body: any, text: string, behaviour: FakeContext['behaviour']): object | null {
+  if (body.logprobs !== true) return null;
+  const content: object[] = [];
+  for (const match of text.matchAll(/\S+\s*/g)) {
+    const token = match[0];
+    const logprob = behaviour.tokenLogprob?.(token, match.index, text) ?? -1;
+    content.push({ token, logprob, bytes: [...Buffer.from(token)], top_logprobs: [] });
+  }
+  return { content, refusal: null };
 }
 
 /** The function a request forces the model to call, when it declares it among its tools. */
@@ -125,6 +163,19 @@ function streamFrames(answer: StreamedAnswer, usage: object | undefined): string
   frames.push(frame([{ index: 0, delta: {}, logprobs: null, finish_reason: answer.finishReason }]));
   if (usage) frames.push(`data: ${JSON.stringify({ ...base, choices: [], usage })}\n\n`);
   frames.push('data: [DONE]\n\n');
+  return frames;
+}
+
+/** A streamed answer that only calls tools: each call's name first, then its arguments in pieces, by index. */
+function toolCallFrames(base: { id: string; created: number; model: string }, calls: Array<{ id: string; function: { name: string; arguments: string } }>): string[] {
+  const frame = (delta: object, finish: string | null) =>
+    `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] })}\n\n`;
+  const frames = [frame({ role: 'assistant', content: null }, null)];
+  for (const [index, call] of calls.entries()) {
+    frames.push(frame({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }, null));
+    for (const piece of splitForStream(call.function.arguments)) frames.push(frame({ tool_calls: [{ index, function: { arguments: piece } }] }, null));
+  }
+  frames.push(frame({}, 'tool_calls'), 'data: [DONE]\n\n');
   return frames;
 }
 

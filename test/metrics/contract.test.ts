@@ -1,11 +1,80 @@
+import { afterAll } from 'vitest';
 import { metricTypes } from '../../src/metrics/index.js';
 import type { MetricType } from '../../src/metrics/index.js';
+import type { ToolDefinition } from '../../src/types.js';
 import { scriptedJudge, userText } from './judge-helpers.js';
 import { testMetric } from './test-metric.js';
 import type { MetricContract } from './test-metric.js';
+import { startFakeWebhook } from '../fakes/webhook.js';
+
+// `webhook` needs a service to ask: one fake on 127.0.0.1 for the whole file (this file is in the e2e project).
+const webhook = await startFakeWebhook();
+afterAll(() => webhook.close());
+
+/** A tool with one required string argument. */
+const WEATHER_TOOL: ToolDefinition = {
+  type: 'function',
+  function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+};
 
 // Typed over every id, so a new built-in metric without an entry here fails to compile.
 const contracts: Record<MetricType, MetricContract> = {
+  'icontains-any': {
+    passing: { value: ['refund', 'credit'], output: 'You will get store CREDIT.' },
+    failing: { value: ['refund', 'credit'], output: 'No compensation.' },
+    boolean: true,
+  },
+  'icontains-all': {
+    passing: { value: ['order', 'refund'], output: 'Your ORDER Refund is on its way.' },
+    failing: { value: ['order', 'refund'], output: 'Your order shipped.' },
+    boolean: true,
+  },
+  'rouge-n': {
+    passing: { value: 'the cat sat on the mat', output: 'the cat sat on a mat' },
+    failing: { value: 'the cat sat on the mat', output: 'a dog ran in the park' },
+    boolean: true,
+  },
+  'is-refusal': {
+    passing: { value: null, output: "I'm sorry, but I can't help with that." },
+    failing: { value: null, output: 'Sure: reset it under Settings, then Security.' },
+    boolean: true,
+  },
+  'is-xml': {
+    passing: { value: { requiredElements: ['order.id'] }, output: '<order><id>7</id></order>' },
+    failing: { value: { requiredElements: ['order.id'] }, output: '<order><total>7</total></order>' },
+    boolean: true,
+  },
+  'contains-xml': {
+    passing: { value: 'order.id', output: 'Here it is: <order><id>7</id></order> as asked.' },
+    failing: { value: 'order.id', output: 'Here it is: <order><id>7</order> as asked.' },
+    boolean: true,
+  },
+  'is-sql': {
+    passing: { value: { allowedTables: ['select::null::users'] }, output: 'SELECT id FROM users WHERE active = 1' },
+    failing: { value: { allowedTables: ['select::null::users'] }, output: 'SELECT id FROM orders' },
+    boolean: true,
+  },
+  'contains-sql': {
+    passing: { value: { databaseType: 'PostgreSQL' }, output: 'Try this:\n```sql\nSELECT id FROM users;\n```' },
+    failing: { value: { databaseType: 'PostgreSQL' }, output: 'Try this:\n```sql\nSELECT FROM WHERE;\n```' },
+    boolean: true,
+  },
+  perplexity: {
+    passing: { value: 1.5, output: 'Paris', result: { logprobs: [-0.1, -0.2] } },
+    failing: { value: 1.5, output: 'Paris', result: { logprobs: [-1, -2] } },
+    boolean: true,
+  },
+  'perplexity-score': {
+    // 1 / (1 + e^0.15) ≈ 0.46 passes 0.45; 1 / (1 + e^1.5) ≈ 0.18 does not.
+    passing: { value: 0.45, output: 'Paris', result: { logprobs: [-0.1, -0.2] } },
+    failing: { value: 0.45, output: 'Paris', result: { logprobs: [-1, -2] } },
+    boolean: true,
+  },
+  webhook: {
+    passing: { value: `${webhook.url}/grade`, output: 'a good answer' },
+    failing: { value: `${webhook.url}/grade`, output: 'a bad answer' },
+    boolean: true,
+  },
   equals: {
     passing: { value: 'Paris', output: 'Paris' },
     failing: { value: 'Paris', output: 'Lyon' },
@@ -54,6 +123,12 @@ const contracts: Record<MetricType, MetricContract> = {
   javascript: {
     passing: { value: 'output.length < 20 && vars.lang === "en"', output: 'short', vars: { lang: 'en' } },
     failing: { value: 'output.length < 20 && vars.lang === "en"', output: 'short', vars: { lang: 'fr' } },
+    boolean: false,
+  },
+  // Spawns one python3 for the file (this file is in the e2e project).
+  python: {
+    passing: { value: 'len(output) < 20 and context["vars"]["lang"] == "en"', output: 'short', vars: { lang: 'en' } },
+    failing: { value: 'len(output) < 20 and context["vars"]["lang"] == "en"', output: 'short', vars: { lang: 'fr' } },
     boolean: false,
   },
   levenshtein: {
@@ -187,11 +262,96 @@ const contracts: Record<MetricType, MetricContract> = {
     boolean: true,
     negatable: false,
   },
+  'model-graded-factuality': {
+    passing: { value: 'Paris is the capital of France.', output: 'Paris', judge: parisJudge('{"choice": "A", "reason": "a subset"}') },
+    failing: { value: 'Paris is the capital of France.', output: 'Lyon', judge: parisJudge('{"choice": "A", "reason": "a subset"}') },
+    boolean: true,
+  },
+  'model-graded-closedqa': {
+    passing: { value: 'Names Paris as the capital', output: 'Paris', judge: parisJudge('{"reason": "names Paris", "verdict": "Y"}') },
+    failing: { value: 'Names Paris as the capital', output: 'Lyon', judge: parisJudge('{"reason": "names Paris", "verdict": "Y"}') },
+    boolean: true,
+  },
+  'g-eval': {
+    passing: { value: 'Names Paris as the capital', output: 'Paris', judge: gEvalJudge() },
+    failing: { value: 'Names Paris as the capital', output: 'Lyon', judge: gEvalJudge() },
+    boolean: true,
+  },
+  // The RAG metrics have no pass mark of their own (promptfoo's default threshold is 0): the failing example sets one.
+  'context-faithfulness': {
+    passing: { value: { context: 'Paris is the capital of France.' }, output: 'Paris is the capital.', judge: ragJudge() },
+    failing: { value: { context: 'Paris is the capital of France.' }, output: 'Lyon is the capital.', judge: ragJudge(), threshold: 0.9 },
+    boolean: true,
+  },
+  'context-recall': {
+    passing: { value: 'Paris is the capital of France.', output: 'x', vars: { context: 'Paris is the capital of France.' }, judge: ragJudge() },
+    failing: { value: 'Paris is the capital of France.', output: 'x', vars: { context: 'Lyon is in France.' }, judge: ragJudge(), threshold: 1 },
+    boolean: true,
+  },
+  'context-relevance': {
+    passing: { value: { context: 'Paris is the capital of France.' }, output: 'x', vars: { query: 'capital?' }, judge: ragJudge() },
+    failing: { value: { context: 'Lyon is in France. It has silk.' }, output: 'x', vars: { query: 'capital?' }, judge: ragJudge(), threshold: 0.5 },
+    boolean: true,
+  },
+  'select-best': {
+    passing: { value: 'the most concise answer', output: '' },
+    failing: { value: 'the most concise answer', output: '' },
+    boolean: true,
+    negatable: false,
+    comparative: true,
+  },
+  'max-score': {
+    passing: { value: { method: 'sum', weights: { contains: 2 } }, output: '' },
+    failing: { value: { threshold: 0.5 }, output: '' },
+    boolean: true,
+    negatable: false,
+    comparative: true,
+  },
+  'is-valid-openai-tools-call': {
+    passing: { value: undefined, output: '', tools: [WEATHER_TOOL], result: { toolCalls: [{ name: 'get_weather', arguments: '{"city":"Paris"}' }] } },
+    failing: { value: undefined, output: '', tools: [WEATHER_TOOL], result: { toolCalls: [{ name: 'get_weather', arguments: '{"city":5}' }] } },
+    boolean: true,
+  },
+  'tool-call-f1': {
+    passing: { value: ['get_weather'], output: '', result: { toolCalls: [{ name: 'get_weather', arguments: '{}' }] } },
+    failing: { value: 'get_weather, get_time', output: '', result: { toolCalls: [{ name: 'get_weather', arguments: '{}' }] } },
+    boolean: true,
+  },
 };
+
+/** g-eval's two calls: steps, then a score of 9 for what names Paris and 2 otherwise. */
+function gEvalJudge() {
+  return scriptedJudge((request) => {
+    if (request.structured?.name === 'submit_steps') return '{"steps": ["Check the capital named"]}';
+    return /Output to evaluate\]\s*Paris/.test(userText(request)) ? '{"reason": "names Paris", "score": 9}' : '{"reason": "wrong city", "score": 2}';
+  });
+}
+
+/** A RAG grader for which only what mentions Paris in the claims, statements or context is supported. */
+function ragJudge() {
+  return scriptedJudge((request) => {
+    const text = userText(request);
+    const paris = /Paris/.test(text);
+    switch (request.structured?.name) {
+      case 'submit_claims':
+        return JSON.stringify({ claims: [paris ? 'Paris is the capital.' : 'Lyon is the capital.'] });
+      case 'submit_verdicts':
+        return JSON.stringify({ verdicts: [{ supported: /Claims\]\n1\. Paris/.test(text), reason: 'checked' }] });
+      case 'submit_statements':
+        return JSON.stringify({ statements: [{ statement: 'Paris is the capital of France.', attributed: /Context\]\nParis/.test(text) }] });
+      default:
+        return JSON.stringify({ needed: paris ? [1] : [], reason: 'the capital sentence' });
+    }
+  });
+}
 
 /** A grader that answers `verdict` when the graded output names Paris, and a failing verdict otherwise. */
 function parisJudge(verdict: string) {
-  const failing = verdict.includes('choice') ? '{"choice": "D", "reason": "disagrees"}' : '{"pass": false, "score": 0, "reason": "no Paris"}';
+  const failing = verdict.includes('choice')
+    ? '{"choice": "D", "reason": "disagrees"}'
+    : verdict.includes('"verdict"')
+      ? '{"reason": "no Paris", "verdict": "N"}'
+      : '{"pass": false, "score": 0, "reason": "no Paris"}';
   return scriptedJudge((request) => (/(Output to grade|Submission)\]\s*Paris/.test(userText(request)) ? verdict : failing));
 }
 

@@ -31,6 +31,13 @@ describe('javascript: inline code', () => {
     expect((await scoreMetric(javascript, everything, 'out', run)).pass).toBe(true);
   });
 
+  it('exposes the tool calls as context.toolCalls ([] when the model called none)', async () => {
+    const result = { toolCalls: [{ id: 'c1', name: 'get_weather', arguments: '{"city":"Paris"}' }] };
+    const code = 'context.toolCalls.length === 1 && JSON.parse(context.toolCalls[0].arguments).city === "Paris"';
+    expect((await scoreMetric(javascript, code, '', { result })).pass).toBe(true);
+    expect((await scoreMetric(javascript, 'Array.isArray(context.toolCalls) && context.toolCalls.length === 0', 'text')).pass).toBe(true);
+  });
+
   it('reads a multi-line expression, a trailing semicolon and a trailing comment as an expression', async () => {
     const multiLine = 'output.startsWith("a") &&\n  output.endsWith("z")';
     expect((await scoreMetric(javascript, multiLine, 'abcz')).pass).toBe(true);

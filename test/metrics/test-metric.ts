@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadMetricPlugin } from '../../src/metrics/index.js';
 import type { MetricType } from '../../src/metrics/index.js';
-import type { GenerateResult, Judge, MetricPlugin, MetricScore, TestCase } from '../../src/types.js';
+import type { GenerateResult, Judge, MetricPlugin, MetricScore, TestCase, ToolDefinition } from '../../src/types.js';
 
 /** Where metric fixtures live; `file:` values in tests resolve from here. */
 export const fixturesDir = fileURLToPath(new URL('../fixtures/metrics/', import.meta.url));
@@ -20,6 +20,8 @@ export interface MetricRun {
   result?: Omit<GenerateResult, 'output'>;
   /** For model-graded metrics: the judge the engine would hand them. */
   judge?: Judge;
+  /** The tools the cell's prompt declared. */
+  tools?: ToolDefinition[];
 }
 
 /** Prepares `value` once and returns a scorer for outputs, as the grader does for one assertion. */
@@ -44,6 +46,7 @@ export async function prepareMetric(
       result: { ...run.result, output },
       providerId: 'echo',
       ...(run.judge ? { judge: run.judge } : {}),
+      ...(run.tools ? { tools: run.tools } : {}),
     });
 }
 
@@ -63,6 +66,9 @@ export interface MetricExample {
   vars?: Record<string, unknown>;
   result?: Omit<GenerateResult, 'output'>;
   judge?: Judge;
+  tools?: ToolDefinition[];
+  /** The assertion's `threshold`, applied as the grader does (score ≥ threshold), for metrics with no pass mark of their own. */
+  threshold?: number;
 }
 
 export interface MetricContract {
@@ -74,6 +80,8 @@ export interface MetricContract {
   boolean: boolean;
   /** False for metrics declared `negatable: false` (security detectors have no meaningful opposite). Default true. */
   negatable?: boolean;
+  /** Comparative metrics (select-best, max-score) grade a group of outputs, never one: no single-output examples. */
+  comparative?: boolean;
 }
 
 /** The shared contract every metric plugin satisfies. */
@@ -96,15 +104,22 @@ export function testMetric(id: MetricType, contract: MetricContract): void {
       expect(validate(contract.failing.value), JSON.stringify(validate.errors)).toBe(true);
     });
 
+    if (contract.comparative) {
+      it('grades groups of outputs through compare', async () => {
+        expect(typeof (await loadMetricPlugin(id)).compare).toBe('function');
+      });
+      return;
+    }
     for (const [name, example, expected] of [
       ['passes', contract.passing, true],
       ['fails', contract.failing, false],
     ] as const) {
       it(`${name} the representative example with a reason, the same way twice`, async () => {
         const plugin = await loadMetricPlugin(id);
-        const score = await prepareMetric(plugin, example.value, { vars: example.vars, result: example.result, judge: example.judge });
+        const score = await prepareMetric(plugin, example.value, { vars: example.vars, result: example.result, judge: example.judge, tools: example.tools });
         const first = await score(example.output);
-        expect(first.pass).toBe(expected);
+        const threshold = example.threshold;
+        expect(threshold === undefined ? first.pass : (first.score ?? (first.pass ? 1 : 0)) >= threshold).toBe(expected);
         expect(typeof first.reason).toBe('string');
         expect(first.reason?.length).toBeGreaterThan(0);
         if (contract.boolean && first.score !== undefined) {

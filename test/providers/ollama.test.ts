@@ -39,6 +39,18 @@ describe('ollama provider', () => {
     expect(server.requests[0]?.body).toMatchObject({ stream: false });
   });
 
+  it('asks for token log-probabilities only when the request does, and returns them', async () => {
+    const p = await provider();
+    server.setBehaviour({ tokenLogprob: (token) => (token.startsWith('echo') ? -0.5 : -0.25) });
+    const result = await p.generate({ ...makeRequest('hi there'), logprobs: true }, { signal: liveSignal() });
+    expect(server.requests[0]?.body).toMatchObject({ logprobs: true });
+    expect(result.logprobs).toEqual([-0.5, -0.25, -0.25]);
+    const plain = await p.generate(makeRequest('hi there'), { signal: liveSignal() });
+    expect(server.requests[1]?.body).not.toHaveProperty('logprobs');
+    expect(plain).not.toHaveProperty('logprobs');
+    server.setBehaviour({ tokenLogprob: undefined });
+  });
+
   it('streams NDJSON and accumulates text and usage', async () => {
     server.setBehaviour({ answer: () => 'one two three four' });
     const result = await (await provider({ stream: true })).generate(makeRequest('count to four'), { signal: liveSignal() });

@@ -22,6 +22,7 @@ export const E2E_FILES = [
   'test/docs/examples.test.ts', // runs the docs' offline suites: runSuite asks git for the commit
   'test/engine/attack-run.test.ts',
   'test/engine/budget.test.ts',
+  'test/engine/compare-run.test.ts', // runSuite asks git for the commit
   'test/engine/judge-cache.test.ts',
   'test/engine/judge-metrics.test.ts',
   'test/engine/run-suite.test.ts',
@@ -31,7 +32,9 @@ export const E2E_FILES = [
   'test/metrics/code-exec-sandbox-users.test.ts',
   'test/metrics/contract.test.ts', // code-exec runs python in bubblewrap
   'test/metrics/refuses.test.ts',
+  'test/metrics/python.test.ts', // a real python3 serves the checks
   'test/metrics/user-metric.test.ts', // waits out the real 5 s time limit
+  'test/metrics/webhook.test.ts', // a fake grading service on 127.0.0.1
   'test/report/writers/html-security-baseline.test.ts',
   'test/report/writers/write-atomic.test.ts', // mounts a tmpfs
   'test/store/faults.test.ts', // runSuite asks git for the commit

@@ -222,6 +222,9 @@ describe('upgrading a version-4 database (before shards)', () => {
     old.close();
     // Make the file exactly what version 4 wrote: no shard column.
     const raw = new Database(path);
+    raw.exec('ALTER TABLE responses DROP COLUMN tool_calls');
+    raw.exec('ALTER TABLE results DROP COLUMN tool_calls');
+    raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 4');
     raw.close();

@@ -89,6 +89,9 @@ describe('store', () => {
     raw.exec('ALTER TABLE results DROP COLUMN skip_reason');
     raw.exec('DROP INDEX results_attacks');
     raw.exec('ALTER TABLE results DROP COLUMN attack');
+    raw.exec('ALTER TABLE responses DROP COLUMN tool_calls');
+    raw.exec('ALTER TABLE results DROP COLUMN tool_calls');
+    raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 1');
     raw.close();
@@ -110,6 +113,9 @@ describe('store', () => {
     const raw = new Database(path);
     raw.exec('DROP INDEX results_attacks');
     raw.exec('ALTER TABLE results DROP COLUMN attack');
+    raw.exec('ALTER TABLE responses DROP COLUMN tool_calls');
+    raw.exec('ALTER TABLE results DROP COLUMN tool_calls');
+    raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 3');
     raw.close();
@@ -128,6 +134,46 @@ describe('store', () => {
     // The upgrade also made the partial index that finds a run's attack cells without a scan.
     const plan = store.db.prepare("EXPLAIN QUERY PLAN SELECT 1 FROM results WHERE run_id = ? AND attack IS NOT NULL").all(run.id) as Array<{ detail: string }>;
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING INDEX results_attacks/);
+  });
+
+  it('keeps tool calls in the cache and in results, and upgrades a version-5 database to hold them', () => {
+    const path = join(dir, 'nested', 'llmlab.db');
+    const run = store.runs.create({ suitePath: '/s.yaml', suiteHash: 'h', totalCells: 2, options: runOptions });
+    store.results.put(run.id, cell(0), 0);
+    store.cache.put('old', 'openai:a', { output: 'hi', latencyMs: 1 });
+    store.close();
+    const raw = new Database(path);
+    raw.exec('ALTER TABLE responses DROP COLUMN tool_calls');
+    raw.exec('ALTER TABLE results DROP COLUMN tool_calls');
+    raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
+    raw.pragma('user_version = 5');
+    raw.close();
+    store = openStore(path);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(store.cache.get('old')).not.toHaveProperty('toolCalls');
+    const toolCalls = [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }, { name: 'get_time', arguments: 'not json' }];
+    store.cache.put('k', 'openai:a', { output: '', latencyMs: 2, finishReason: 'tool_calls', toolCalls });
+    expect(store.cache.get('k')).toMatchObject({ output: '', toolCalls });
+    // An empty list is no calls: stored as NULL, read back without the key.
+    store.cache.put('none', 'openai:a', { output: 'x', latencyMs: 2, toolCalls: [] });
+    expect(store.cache.get('none')).not.toHaveProperty('toolCalls');
+    store.results.put(run.id, { ...cell(1), output: '', toolCalls }, 1);
+    expect([...store.results.iterate(run.id)].map((c) => c.toolCalls)).toEqual([undefined, toolCalls]);
+  });
+
+  it('keeps token log-probabilities in the cache, and upgrades a version-6 database to hold them', () => {
+    const path = join(dir, 'nested', 'llmlab.db');
+    store.cache.put('old', 'openai:a', { output: 'hi', latencyMs: 1 });
+    store.close();
+    const raw = new Database(path);
+    raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
+    raw.pragma('user_version = 6');
+    raw.close();
+    store = openStore(path);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(store.cache.get('old')).not.toHaveProperty('logprobs');
+    store.cache.put('k', 'openai:a', { output: 'Paris', latencyMs: 2, logprobs: [-0.25, -0.5] });
+    expect(store.cache.get('k')).toMatchObject({ output: 'Paris', logprobs: [-0.25, -0.5] });
   });
 
   it('round-trips an attack cell with its record and transcript', () => {

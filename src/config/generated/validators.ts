@@ -1092,7 +1092,7 @@ return errors === 0;
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.suite = validate24;
-const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":[],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) of this suite, e.g. `openai:gpt-4o-mini`; overrides llmlab.config.yaml's `grader`. `defaultTest.grader` and an assertion's `grader` override it."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings API serves `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small` or `ollama:nomic-embed-text`; overrides llmlab.config.yaml's `embedder`. An assertion's `grader` overrides it."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"default":1,"description":"How many times the judge grades each output (each a separate, cached call): the verdict is the majority, the score the mean, and the report shows how well the rounds agree. An assertion's `graderRepeat` overrides it. Default 1."},"prices":{"type":"object","description":"Prices of models in USD per million tokens, by `type:model`: they override llmlab.config.yaml's `prices` and the profiles in providers/*.yaml, or add models they lack (including `mock` models, for offline budget demos).","propertyNames":{"minLength":1,"description":"`type:model` as in `providers`, e.g. `openai:my-model`, or `mock` for a provider without a model part."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"number","minimum":0,"description":"USD per million input tokens."},"output":{"type":"number","minimum":0,"description":"USD per million output tokens."},"cachedInput":{"type":"number","minimum":0,"description":"USD per million input tokens served from the provider's prompt cache; default: the input price."},"contextWindow":{"type":"integer","minimum":1,"description":"Context window in tokens."}}}},"budget":{"type":"object","additionalProperties":false,"description":"A hard spending limit for the run. Before each model call (generation, judge or embedding) its worst case is reserved: estimated input tokens plus the provider's `maxTokens` (256 assumed when unset; anthropic 1024) at the model's price. A call whose reservation would cross a limit is not started; the cells left are recorded `skipped` (reason `budget`) and `llmlab eval --resume --budget-usd N` finishes them. Cached answers cost nothing.","properties":{"maxUsd":{"type":"number","exclusiveMinimum":0,"description":"USD for the whole run, generation and grading. `--budget-usd` overrides it."},"perProvider":{"type":"object","description":"USD per provider, keyed by a provider's label or id (a grader's calls count against its id's entry).","propertyNames":{"minLength":1},"additionalProperties":{"type":"number","exclusiveMinimum":0}},"alertAt":{"type":"number","exclusiveMinimum":0,"maximum":1,"description":"Fraction of the limit at which one warning is shown, e.g. 0.8."},"onExceed":{"enum":["stop","skip-provider"],"default":"stop","description":"`stop`: the run stops when any limit is reached. `skip-provider`: a provider that reaches its perProvider limit is skipped and the others go on (reaching maxUsd still stops the run). Default stop."}}},"repeat":{"type":"integer","minimum":1,"maximum":1000,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"dataset":{"type":"object","additionalProperties":false,"required":["type","path"],"description":"A standard benchmark instead of `tests`: its adapter reads the official files and makes tests that carry their own assertions. `llmlab benchmarks` lists adapters and where the data is published.","properties":{"type":{"type":"string","enum":["gsm8k","mmlu","arc","hellaswag","humaneval"],"description":"Benchmark adapter."},"path":{"type":"string","minLength":1,"description":"Data file or glob relative to the suite (MMLU: `data/test/*_test.csv`)."},"fewshot":{"type":"object","additionalProperties":false,"required":["k","path"],"description":"Few-shot examples from another split (GSM8K/ARC/HellaSwag: drawn with `seed`; MMLU: the first k of each subject's dev file).","properties":{"k":{"type":"integer","minimum":0,"maximum":1000,"description":"Number of examples."},"path":{"type":"string","minLength":1,"description":"File or glob of the split to draw from."},"seed":{"type":"integer","description":"Seed of the draw; default 1234."}}},"protocol":{"enum":["generate","loglikelihood"],"description":"Multiple choice: `generate` (the model answers a letter; any chat API) or `loglikelihood` (choices scored by token log-probabilities: acc and acc_norm; needs a provider with logprobs, e.g. openai with `api: completions`). Default generate."},"sample":{"type":"object","additionalProperties":false,"required":["n"],"description":"Run a seeded random subset of n rows (kept in file order).","properties":{"n":{"type":"integer","minimum":1,"maximum":10000000,"description":"Rows to run."},"seed":{"type":"integer","description":"Default 1234."}}},"limit":{"type":"integer","minimum":1,"maximum":10000000,"description":"Run only the first N rows (after `sample`)."},"timeoutMs":{"type":"integer","minimum":100,"description":"HumanEval: time limit of each sandboxed test run, ms (default 10000)."},"memoryMb":{"type":"integer","minimum":64,"description":"HumanEval: memory (address-space) limit of each sandboxed test run, MB (default 1024)."}}},"allowCodeExecution":{"type":"boolean","description":"Allow assertions that run model-written code (HumanEval's code-exec, sandboxed). Off by default; `--allow-code-execution` also allows it."},"trustDatasetCode":{"type":"boolean","description":"Let tests read from dataset files (`tests: file:…` rows: JSONL/JSON/YAML `assert`, CSV `__expected`) run code in-process: `javascript` assertions, inline or `file:` modules. Off by default, because dataset rows are data: such a row is refused with its file and line. Assertions written in the suite itself (and `defaultTest`) are trusted code either way."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0; a failed gate exits 1). Each gate prints one line with its measured value and threshold. Keys left out are not checked, except that without `minPassRate` every cell must pass (errors count as failures); `minPassRate: 0` gates on the other keys only.","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."},"maxRegression":{"type":"number","minimum":0,"maximum":1,"description":"Largest tolerated drop in pass rate against the baseline (`llmlab eval --baseline`), as a fraction: 0.02 tolerates 2 points. Checked per prompt × provider over the tests both runs share; with `requireSignificance` a larger drop fails only when McNemar's paired test is significant at 0.05 after Holm's correction across targets. Without a baseline it is reported as not checked."},"requireSignificance":{"type":"boolean","default":true,"description":"With `maxRegression`: fail only on drops that are statistically significant (paired McNemar test, Holm-adjusted, p < 0.05), so a few flaky tests do not block a merge. Set false to fail on any drop beyond the tolerance. Default true."},"maxCostUsd":{"type":"number","minimum":0,"description":"Most the run's model calls may cost, in USD: generation plus the judge and embedding calls of model-graded assertions. Answers served from the cache count at their original price, so the verdict does not depend on what happened to be cached."},"maxErrors":{"type":"integer","minimum":0,"description":"Most cells that may end in an error (a model call or an assertion that failed to run); 0 tolerates none."}}},"target":{"type":"object","additionalProperties":false,"required":["provider","system"],"description":"What the `attacks` attack: a provider plus the app's system prompt (and context). Attack tests run against it only.","properties":{"provider":{"$ref":"#/$defs/provider","description":"The attacked model: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`. When it names (by id or label) an entry of `providers`, that entry is reused."},"system":{"type":"string","minLength":1,"description":"The app's system prompt, or `file:<path>` relative to the suite. Canaries are planted beside it to detect leaks."},"context":{"type":"string","minLength":1,"description":"Documents or records the app puts in the model's context (text or `file:<path>`), appended to the system prompt; data-extraction plants fake confidential records here."},"prompt":{"type":"string","minLength":1,"description":"The app's user message template, with `{{ input }}` where the user's text goes (e.g. `Customer question: {{ input }}`). Default `{{ input }}`."}}},"attacks":{"type":"array","minItems":1,"description":"Security attacks on `target`: prompt-injection, system-prompt-extraction, data-extraction, jailbreak. Each compiles into attack tests from the built-in library; a test whose detectors fail is a successful attack.","items":{"$ref":"#/$defs/attack"}},"attacker":{"$ref":"#/$defs/grader","description":"Optional model that drives multi-turn escalation and translation (`translate:<language>` converters), e.g. `openai:gpt-4o`. Without it multi-turn attacks follow the library's scripted turns. It also judges refusals when no `grader` is set."},"severityThreshold":{"enum":["low","medium","high","critical"],"description":"Security gate: attacks at or above this severity must not succeed more often than their `maxSuccessRate` (default 0); a failure exits 1. Default `low` (every attack is gated)."}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `tpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."}}},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}},"transform":{"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformSteps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."},"transformStep":{"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, or `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]},"transformName":{"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]},"transformRegex":{"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}},"transformLastNumber":{"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"transformAnswerLetter":{"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"attack":{"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}},"attackGoal":{"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}}}};
+const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":[],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) of this suite, e.g. `openai:gpt-4o-mini`; overrides llmlab.config.yaml's `grader`. `defaultTest.grader` and an assertion's `grader` override it."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings API serves `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small` or `ollama:nomic-embed-text`; overrides llmlab.config.yaml's `embedder`. An assertion's `grader` overrides it."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"default":1,"description":"How many times the judge grades each output (each a separate, cached call): the verdict is the majority, the score the mean, and the report shows how well the rounds agree. An assertion's `graderRepeat` overrides it. Default 1."},"prices":{"type":"object","description":"Prices of models in USD per million tokens, by `type:model`: they override llmlab.config.yaml's `prices` and the profiles in providers/*.yaml, or add models they lack (including `mock` models, for offline budget demos).","propertyNames":{"minLength":1,"description":"`type:model` as in `providers`, e.g. `openai:my-model`, or `mock` for a provider without a model part."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"number","minimum":0,"description":"USD per million input tokens."},"output":{"type":"number","minimum":0,"description":"USD per million output tokens."},"cachedInput":{"type":"number","minimum":0,"description":"USD per million input tokens served from the provider's prompt cache; default: the input price."},"contextWindow":{"type":"integer","minimum":1,"description":"Context window in tokens."}}}},"budget":{"type":"object","additionalProperties":false,"description":"A hard spending limit for the run. Before each model call (generation, judge or embedding) its worst case is reserved: estimated input tokens plus the provider's `maxTokens` (256 assumed when unset; anthropic 1024) at the model's price. A call whose reservation would cross a limit is not started; the cells left are recorded `skipped` (reason `budget`) and `llmlab eval --resume --budget-usd N` finishes them. Cached answers cost nothing.","properties":{"maxUsd":{"type":"number","exclusiveMinimum":0,"description":"USD for the whole run, generation and grading. `--budget-usd` overrides it."},"perProvider":{"type":"object","description":"USD per provider, keyed by a provider's label or id (a grader's calls count against its id's entry).","propertyNames":{"minLength":1},"additionalProperties":{"type":"number","exclusiveMinimum":0}},"alertAt":{"type":"number","exclusiveMinimum":0,"maximum":1,"description":"Fraction of the limit at which one warning is shown, e.g. 0.8."},"onExceed":{"enum":["stop","skip-provider"],"default":"stop","description":"`stop`: the run stops when any limit is reached. `skip-provider`: a provider that reaches its perProvider limit is skipped and the others go on (reaching maxUsd still stops the run). Default stop."}}},"repeat":{"type":"integer","minimum":1,"maximum":1000,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"derivedMetrics":{"type":"array","description":"Metrics computed per prompt × provider from the named metrics after the run, in order (a later one may use an earlier one), e.g. `{ name: f1, value: \"2 * tp / (2 * tp + fp + fn)\" }`. A name in `value` is the sum of that metric's scores over the target's cells.","items":{"type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The derived metric's name: letters, digits and `_`, not starting with a digit."},"value":{"type":"string","minLength":1,"description":"An arithmetic expression over metric names and earlier derived metrics: numbers, `+ - * / % ^`, parentheses, and abs, sqrt, log, exp, round, floor, ceil, min, max, pow."}}}},"dataset":{"type":"object","additionalProperties":false,"required":["type","path"],"description":"A standard benchmark instead of `tests`: its adapter reads the official files and makes tests that carry their own assertions. `llmlab benchmarks` lists adapters and where the data is published.","properties":{"type":{"type":"string","enum":["gsm8k","mmlu","arc","hellaswag","humaneval"],"description":"Benchmark adapter."},"path":{"type":"string","minLength":1,"description":"Data file or glob relative to the suite (MMLU: `data/test/*_test.csv`)."},"fewshot":{"type":"object","additionalProperties":false,"required":["k","path"],"description":"Few-shot examples from another split (GSM8K/ARC/HellaSwag: drawn with `seed`; MMLU: the first k of each subject's dev file).","properties":{"k":{"type":"integer","minimum":0,"maximum":1000,"description":"Number of examples."},"path":{"type":"string","minLength":1,"description":"File or glob of the split to draw from."},"seed":{"type":"integer","description":"Seed of the draw; default 1234."}}},"protocol":{"enum":["generate","loglikelihood"],"description":"Multiple choice: `generate` (the model answers a letter; any chat API) or `loglikelihood` (choices scored by token log-probabilities: acc and acc_norm; needs a provider with logprobs, e.g. openai with `api: completions`). Default generate."},"sample":{"type":"object","additionalProperties":false,"required":["n"],"description":"Run a seeded random subset of n rows (kept in file order).","properties":{"n":{"type":"integer","minimum":1,"maximum":10000000,"description":"Rows to run."},"seed":{"type":"integer","description":"Default 1234."}}},"limit":{"type":"integer","minimum":1,"maximum":10000000,"description":"Run only the first N rows (after `sample`)."},"timeoutMs":{"type":"integer","minimum":100,"description":"HumanEval: time limit of each sandboxed test run, ms (default 10000)."},"memoryMb":{"type":"integer","minimum":64,"description":"HumanEval: memory (address-space) limit of each sandboxed test run, MB (default 1024)."}}},"allowCodeExecution":{"type":"boolean","description":"Allow assertions that run model-written code (HumanEval's code-exec, sandboxed). Off by default; `--allow-code-execution` also allows it."},"trustDatasetCode":{"type":"boolean","description":"Let tests read from dataset files (`tests: file:…` rows: JSONL/JSON/YAML `assert`, CSV `__expected`) run code in-process: `javascript` assertions, inline or `file:` modules. Off by default, because dataset rows are data: such a row is refused with its file and line. Assertions written in the suite itself (and `defaultTest`) are trusted code either way."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0; a failed gate exits 1). Each gate prints one line with its measured value and threshold. Keys left out are not checked, except that without `minPassRate` every cell must pass (errors count as failures); `minPassRate: 0` gates on the other keys only.","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."},"maxRegression":{"type":"number","minimum":0,"maximum":1,"description":"Largest tolerated drop in pass rate against the baseline (`llmlab eval --baseline`), as a fraction: 0.02 tolerates 2 points. Checked per prompt × provider over the tests both runs share; with `requireSignificance` a larger drop fails only when McNemar's paired test is significant at 0.05 after Holm's correction across targets. Without a baseline it is reported as not checked."},"requireSignificance":{"type":"boolean","default":true,"description":"With `maxRegression`: fail only on drops that are statistically significant (paired McNemar test, Holm-adjusted, p < 0.05), so a few flaky tests do not block a merge. Set false to fail on any drop beyond the tolerance. Default true."},"maxCostUsd":{"type":"number","minimum":0,"description":"Most the run's model calls may cost, in USD: generation plus the judge and embedding calls of model-graded assertions. Answers served from the cache count at their original price, so the verdict does not depend on what happened to be cached."},"maxErrors":{"type":"integer","minimum":0,"description":"Most cells that may end in an error (a model call or an assertion that failed to run); 0 tolerates none."}}},"target":{"type":"object","additionalProperties":false,"required":["provider","system"],"description":"What the `attacks` attack: a provider plus the app's system prompt (and context). Attack tests run against it only.","properties":{"provider":{"$ref":"#/$defs/provider","description":"The attacked model: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`. When it names (by id or label) an entry of `providers`, that entry is reused."},"system":{"type":"string","minLength":1,"description":"The app's system prompt, or `file:<path>` relative to the suite. Canaries are planted beside it to detect leaks."},"context":{"type":"string","minLength":1,"description":"Documents or records the app puts in the model's context (text or `file:<path>`), appended to the system prompt; data-extraction plants fake confidential records here."},"prompt":{"type":"string","minLength":1,"description":"The app's user message template, with `{{ input }}` where the user's text goes (e.g. `Customer question: {{ input }}`). Default `{{ input }}`."}}},"attacks":{"type":"array","minItems":1,"description":"Security attacks on `target`: prompt-injection, system-prompt-extraction, data-extraction, jailbreak. Each compiles into attack tests from the built-in library; a test whose detectors fail is a successful attack.","items":{"$ref":"#/$defs/attack"}},"attacker":{"$ref":"#/$defs/grader","description":"Optional model that drives multi-turn escalation and translation (`translate:<language>` converters), e.g. `openai:gpt-4o`. Without it multi-turn attacks follow the library's scripted turns. It also judges refusals when no `grader` is set."},"severityThreshold":{"enum":["low","medium","high","critical"],"description":"Security gate: attacks at or above this severity must not succeed more often than their `maxSuccessRate` (default 0); a failure exits 1. Default `low` (every attack is gated)."}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `tpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}}]},"promptTools":{"description":"Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file holding the list. The calls come back as the cell's `toolCalls`.","oneOf":[{"$ref":"#/$defs/toolList"},{"type":"string","pattern":"^file:\\S","description":"`file:tools.json` or `file:tools.yaml` (relative to the suite), holding a list of tools."}]},"toolList":{"type":"array","minItems":1,"description":"Tools in OpenAI's function-tool format.","items":{"$ref":"#/$defs/tool"}},"tool":{"type":"object","additionalProperties":false,"required":["type","function"],"description":"One function the model may call: `{ type: function, function: { name, description, parameters } }`.","properties":{"type":{"const":"function","description":"Always `function`."},"function":{"type":"object","additionalProperties":false,"required":["name"],"description":"The function: its name, what it does, and the JSON Schema of its arguments.","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"Function name: 1 to 64 letters, digits, `_` or `-`."},"description":{"type":"string","description":"What the function does; the model reads it."},"parameters":{"type":"object","description":"JSON Schema of the arguments object, e.g. { type: object, properties: { city: { type: string } }, required: [city] }."},"strict":{"type":"boolean","description":"OpenAI structured outputs for the arguments (passed through)."}}}}},"toolChoice":{"description":"Whether the model must call a tool: `auto` (the API's default), `none`, `required`, or `{ name }` for exactly that function.","oneOf":[{"enum":["auto","none","required"]},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"The function the model must call."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of this test, ahead of each assertion's own `transform` (promptfoo's `options.transform`); the report keeps the raw output. Replaces defaultTest's `transform`."},"transformVars":{"$ref":"#/$defs/transformVars"}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of every test that has no `transform` of its own."},"transformVars":{"$ref":"#/$defs/transformVars"}}},"transformVars":{"type":"string","minLength":1,"description":"JavaScript run once per test when the suite loads, after defaultTest's vars are merged (promptfoo's `transformVars`): `vars` (and `context.vars`) are in scope; it returns an object whose keys are added to or replace the test's vars before the prompt renders. One line is an expression (`({ n: vars.items.length })`), several lines a function body with `return`; `file:path.js[:exportName]` calls that module's function (vars, context). Trusted code, as the `javascript` assertion; 5 s at most. A test's own replaces defaultTest's."},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}},"transform":{"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]},"transformSteps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."},"transformStep":{"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`, or `{ javascript: ... }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]},"transformJavascript":{"type":"object","additionalProperties":false,"required":["javascript"],"description":"JavaScript that turns the text into what the next step (or the metric) sees, as promptfoo's `transform`: `output` (the text) and `context` ({ vars, prompt }) are in scope. One line is an expression (`output.toUpperCase()`, `JSON.parse(output).answer`); several lines are a function body that must `return`. A string result is the text; anything else becomes its JSON (`{ a: 1 }` → `{\"a\":1}`, 42 → `42`); undefined or null fails the assertion. `file:path.js[:exportName]` (or promptfoo's `file://`) calls that module's function (output, context) instead, relative to the suite. The suite is trusted code, as for the `javascript` assertion; each call may run 5 s.","properties":{"javascript":{"type":"string","minLength":1,"description":"The expression, a function body with `return`, or `file:path.js[:exportName]`."}}},"transformName":{"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]},"transformRegex":{"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}},"transformLastNumber":{"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"transformAnswerLetter":{"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"attack":{"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}},"attackGoal":{"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}}}};
 const schema35 = {"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
 const schema36 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `tpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}};
 
@@ -1519,9 +1519,277 @@ return errors === 0;
 }
 validate25.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema37 = {"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."}}}]};
+const schema37 = {"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}}]};
 const schema38 = {"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."};
-const schema40 = {"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}};
+const schema42 = {"description":"Whether the model must call a tool: `auto` (the API's default), `none`, `required`, or `{ name }` for exactly that function.","oneOf":[{"enum":["auto","none","required"]},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"The function the model must call."}}}]};
+const schema44 = {"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}};
+const schema39 = {"description":"Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file holding the list. The calls come back as the cell's `toolCalls`.","oneOf":[{"$ref":"#/$defs/toolList"},{"type":"string","pattern":"^file:\\S","description":"`file:tools.json` or `file:tools.yaml` (relative to the suite), holding a list of tools."}]};
+const schema40 = {"type":"array","minItems":1,"description":"Tools in OpenAI's function-tool format.","items":{"$ref":"#/$defs/tool"}};
+const schema41 = {"type":"object","additionalProperties":false,"required":["type","function"],"description":"One function the model may call: `{ type: function, function: { name, description, parameters } }`.","properties":{"type":{"const":"function","description":"Always `function`."},"function":{"type":"object","additionalProperties":false,"required":["name"],"description":"The function: its name, what it does, and the JSON Schema of its arguments.","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"Function name: 1 to 64 letters, digits, `_` or `-`."},"description":{"type":"string","description":"What the function does; the model reads it."},"parameters":{"type":"object","description":"JSON Schema of the arguments object, e.g. { type: object, properties: { city: { type: string } }, required: [city] }."},"strict":{"type":"boolean","description":"OpenAI structured outputs for the arguments (passed through)."}}}}};
+const pattern5 = new RegExp("^[A-Za-z0-9_-]{1,64}$", "u");
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate29.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(Array.isArray(data)){
+if(data.length < 1){
+validate29.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if(((data0.type === undefined) && (missing0 = "type")) || ((data0.function === undefined) && (missing0 = "function"))){
+validate29.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs4 = errors;
+for(const key0 in data0){
+if(!((key0 === "type") || (key0 === "function"))){
+validate29.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data0.type !== undefined){
+const _errs5 = errors;
+if("function" !== data0.type){
+validate29.errors = [{instancePath:instancePath+"/" + i0+"/type",schemaPath:"#/$defs/tool/properties/type/const",keyword:"const",params:{allowedValue: "function"},message:"must be equal to constant"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.function !== undefined){
+let data2 = data0.function;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if((data2.name === undefined) && (missing1 = "name")){
+validate29.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs8 = errors;
+for(const key1 in data2){
+if(!((((key1 === "name") || (key1 === "description")) || (key1 === "parameters")) || (key1 === "strict"))){
+validate29.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs8 === errors){
+if(data2.name !== undefined){
+let data3 = data2.name;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(!pattern5.test(data3)){
+validate29.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""}];
+return false;
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs9 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.description !== undefined){
+const _errs11 = errors;
+if(typeof data2.description !== "string"){
+validate29.errors = [{instancePath:instancePath+"/" + i0+"/function/description",schemaPath:"#/$defs/tool/properties/function/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.parameters !== undefined){
+let data5 = data2.parameters;
+const _errs13 = errors;
+if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
+validate29.errors = [{instancePath:instancePath+"/" + i0+"/function/parameters",schemaPath:"#/$defs/tool/properties/function/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.strict !== undefined){
+const _errs15 = errors;
+if(typeof data2.strict !== "boolean"){
+validate29.errors = [{instancePath:instancePath+"/" + i0+"/function/strict",schemaPath:"#/$defs/tool/properties/function/properties/strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate29.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+}
+else {
+validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate29.errors = vErrors;
+return errors === 0;
+}
+validate29.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+
+const pattern6 = new RegExp("^file:\\S", "u");
+
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate28.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs1 = errors;
+if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs1 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+var items0 = true;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data === "string"){
+if(!pattern6.test(data)){
+const err0 = {instancePath,schemaPath:"#/oneOf/1/pattern",keyword:"pattern",params:{pattern: "^file:\\S"},message:"must match pattern \""+"^file:\\S"+"\""};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs2 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+}
+}
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate28.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate28.errors = vErrors;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate28.evaluated = {"dynamicProps":false,"dynamicItems":true};
+
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1583,7 +1851,7 @@ errors++;
 else {
 const _errs5 = errors;
 for(const key0 in data){
-if(!((key0 === "id") || (key0 === "template"))){
+if(!((((key0 === "id") || (key0 === "template")) || (key0 === "tools")) || (key0 === "toolChoice"))){
 const err3 = {instancePath,schemaPath:"#/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err3];
@@ -1662,17 +1930,163 @@ var valid1 = _errs9 === errors;
 else {
 var valid1 = true;
 }
+if(valid1){
+if(data.tools !== undefined){
+const _errs11 = errors;
+if(!(validate28(data.tools, {instancePath:instancePath+"/tools",parentData:data,parentDataProperty:"tools",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
-}
-}
+var valid1 = _errs11 === errors;
 }
 else {
-const err8 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid1 = true;
+}
+if(valid1){
+if(data.toolChoice !== undefined){
+let data3 = data.toolChoice;
+const _errs12 = errors;
+const _errs14 = errors;
+let valid4 = false;
+let passing1 = null;
+const _errs15 = errors;
+if(!(((data3 === "auto") || (data3 === "none")) || (data3 === "required"))){
+const err8 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/0/enum",keyword:"enum",params:{allowedValues: schema42.oneOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
 else {
 vErrors.push(err8);
+}
+errors++;
+}
+var _valid1 = _errs15 === errors;
+if(_valid1){
+valid4 = true;
+passing1 = 0;
+}
+const _errs16 = errors;
+if(errors === _errs16){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing1;
+if((data3.name === undefined) && (missing1 = "name")){
+const err9 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+const _errs18 = errors;
+for(const key1 in data3){
+if(!(key1 === "name")){
+const err10 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+break;
+}
+}
+if(_errs18 === errors){
+if(data3.name !== undefined){
+let data4 = data3.name;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data4 === "string"){
+if(func2(data4) < 1){
+const err11 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var _valid1 = _errs16 === errors;
+if(_valid1 && valid4){
+valid4 = false;
+passing1 = [passing1, 1];
+}
+else {
+if(_valid1){
+valid4 = true;
+passing1 = 1;
+}
+}
+if(!valid4){
+const err14 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
 }
 errors++;
 }
@@ -1686,128 +2100,14 @@ else {
 if(_valid0){
 valid0 = true;
 passing0 = 1;
-var props0 = true;
+var props1 = true;
 }
-const _errs11 = errors;
-if(errors === _errs11){
+const _errs21 = errors;
+if(errors === _errs21){
 if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data.messages === undefined) && (missing1 = "messages")){
-const err9 = {instancePath,schemaPath:"#/oneOf/2/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-else {
-const _errs13 = errors;
-for(const key1 in data){
-if(!((key1 === "id") || (key1 === "messages"))){
-const err10 = {instancePath,schemaPath:"#/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-break;
-}
-}
-if(_errs13 === errors){
-if(data.id !== undefined){
-let data2 = data.id;
-const _errs14 = errors;
-const _errs15 = errors;
-if(errors === _errs15){
-if(typeof data2 === "string"){
-if(func2(data2) < 1){
-const err11 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.messages !== undefined){
-let data3 = data.messages;
-const _errs17 = errors;
-if(errors === _errs17){
-if(Array.isArray(data3)){
-if(data3.length < 1){
-const err13 = {instancePath:instancePath+"/messages",schemaPath:"#/oneOf/2/properties/messages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-else {
-var valid5 = true;
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
-const _errs19 = errors;
-const _errs20 = errors;
-if(errors === _errs20){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 let missing2;
-if(((data4.role === undefined) && (missing2 = "role")) || ((data4.content === undefined) && (missing2 = "content"))){
-const err14 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/$defs/message/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-else {
-const _errs22 = errors;
-for(const key2 in data4){
-if(!((key2 === "role") || (key2 === "content"))){
-const err15 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/$defs/message/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-break;
-}
-}
-if(_errs22 === errors){
-if(data4.role !== undefined){
-let data5 = data4.role;
-const _errs23 = errors;
-if(!(((data5 === "system") || (data5 === "user")) || (data5 === "assistant"))){
-const err16 = {instancePath:instancePath+"/messages/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema40.properties.role.enum},message:"must be equal to one of the allowed values"};
+if((data.messages === undefined) && (missing2 = "messages")){
+const err16 = {instancePath,schemaPath:"#/oneOf/2/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1816,16 +2116,11 @@ vErrors.push(err16);
 }
 errors++;
 }
-var valid7 = _errs23 === errors;
-}
 else {
-var valid7 = true;
-}
-if(valid7){
-if(data4.content !== undefined){
-const _errs24 = errors;
-if(typeof data4.content !== "string"){
-const err17 = {instancePath:instancePath+"/messages/" + i0+"/content",schemaPath:"#/$defs/message/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs23 = errors;
+for(const key2 in data){
+if(!((((key2 === "id") || (key2 === "messages")) || (key2 === "tools")) || (key2 === "toolChoice"))){
+const err17 = {instancePath,schemaPath:"#/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1833,18 +2128,18 @@ else {
 vErrors.push(err17);
 }
 errors++;
-}
-var valid7 = _errs24 === errors;
-}
-else {
-var valid7 = true;
+break;
 }
 }
-}
-}
-}
-else {
-const err18 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/$defs/message/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(_errs23 === errors){
+if(data.id !== undefined){
+let data5 = data.id;
+const _errs24 = errors;
+const _errs25 = errors;
+if(errors === _errs25){
+if(typeof data5 === "string"){
+if(func2(data5) < 1){
+const err18 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1854,15 +2149,8 @@ vErrors.push(err18);
 errors++;
 }
 }
-var valid5 = _errs19 === errors;
-if(!valid5){
-break;
-}
-}
-}
-}
 else {
-const err19 = {instancePath:instancePath+"/messages",schemaPath:"#/oneOf/2/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err19 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1872,17 +2160,19 @@ vErrors.push(err19);
 errors++;
 }
 }
-var valid3 = _errs17 === errors;
+var valid6 = _errs24 === errors;
 }
 else {
-var valid3 = true;
+var valid6 = true;
 }
-}
-}
-}
-}
-else {
-const err20 = {instancePath,schemaPath:"#/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(valid6){
+if(data.messages !== undefined){
+let data6 = data.messages;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data6)){
+if(data6.length < 1){
+const err20 = {instancePath:instancePath+"/messages",schemaPath:"#/oneOf/2/properties/messages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1891,26 +2181,18 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-var _valid0 = _errs11 === errors;
-if(_valid0 && valid0){
-valid0 = false;
-passing0 = [passing0, 2];
-}
 else {
-if(_valid0){
-valid0 = true;
-passing0 = 2;
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs26 = errors;
-if(errors === _errs26){
-if(data && typeof data == "object" && !Array.isArray(data)){
+var valid8 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+const _errs29 = errors;
+const _errs30 = errors;
+if(errors === _errs30){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
 let missing3;
-if((data.file === undefined) && (missing3 = "file")){
-const err21 = {instancePath,schemaPath:"#/oneOf/3/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
+if(((data7.role === undefined) && (missing3 = "role")) || ((data7.content === undefined) && (missing3 = "content"))){
+const err21 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/$defs/message/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1920,10 +2202,10 @@ vErrors.push(err21);
 errors++;
 }
 else {
-const _errs28 = errors;
-for(const key3 in data){
-if(!((key3 === "id") || (key3 === "file"))){
-const err22 = {instancePath,schemaPath:"#/oneOf/3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+const _errs32 = errors;
+for(const key3 in data7){
+if(!((key3 === "role") || (key3 === "content"))){
+const err22 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/$defs/message/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1934,15 +2216,12 @@ errors++;
 break;
 }
 }
-if(_errs28 === errors){
-if(data.id !== undefined){
-let data7 = data.id;
-const _errs29 = errors;
-const _errs30 = errors;
-if(errors === _errs30){
-if(typeof data7 === "string"){
-if(func2(data7) < 1){
-const err23 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(_errs32 === errors){
+if(data7.role !== undefined){
+let data8 = data7.role;
+const _errs33 = errors;
+if(!(((data8 === "system") || (data8 === "user")) || (data8 === "assistant"))){
+const err23 = {instancePath:instancePath+"/messages/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema44.properties.role.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1951,9 +2230,16 @@ vErrors.push(err23);
 }
 errors++;
 }
+var valid10 = _errs33 === errors;
 }
 else {
-const err24 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid10 = true;
+}
+if(valid10){
+if(data7.content !== undefined){
+const _errs34 = errors;
+if(typeof data7.content !== "string"){
+const err24 = {instancePath:instancePath+"/messages/" + i0+"/content",schemaPath:"#/$defs/message/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1962,20 +2248,17 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-var valid8 = _errs29 === errors;
+var valid10 = _errs34 === errors;
 }
 else {
-var valid8 = true;
+var valid10 = true;
 }
-if(valid8){
-if(data.file !== undefined){
-let data8 = data.file;
-const _errs32 = errors;
-if(errors === _errs32){
-if(typeof data8 === "string"){
-if(func2(data8) < 1){
-const err25 = {instancePath:instancePath+"/file",schemaPath:"#/oneOf/3/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/$defs/message/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1985,8 +2268,15 @@ vErrors.push(err25);
 errors++;
 }
 }
+var valid8 = _errs29 === errors;
+if(!valid8){
+break;
+}
+}
+}
+}
 else {
-const err26 = {instancePath:instancePath+"/file",schemaPath:"#/oneOf/3/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err26 = {instancePath:instancePath+"/messages",schemaPath:"#/oneOf/2/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1996,17 +2286,33 @@ vErrors.push(err26);
 errors++;
 }
 }
-var valid8 = _errs32 === errors;
+var valid6 = _errs27 === errors;
 }
 else {
-var valid8 = true;
+var valid6 = true;
 }
+if(valid6){
+if(data.tools !== undefined){
+const _errs36 = errors;
+if(!(validate28(data.tools, {instancePath:instancePath+"/tools",parentData:data,parentDataProperty:"tools",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
 }
-}
-}
+var valid6 = _errs36 === errors;
 }
 else {
-const err27 = {instancePath,schemaPath:"#/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid6 = true;
+}
+if(valid6){
+if(data.toolChoice !== undefined){
+let data11 = data.toolChoice;
+const _errs37 = errors;
+const _errs39 = errors;
+let valid12 = false;
+let passing2 = null;
+const _errs40 = errors;
+if(!(((data11 === "auto") || (data11 === "none")) || (data11 === "required"))){
+const err27 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/0/enum",keyword:"enum",params:{allowedValues: schema42.oneOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2015,8 +2321,408 @@ vErrors.push(err27);
 }
 errors++;
 }
+var _valid2 = _errs40 === errors;
+if(_valid2){
+valid12 = true;
+passing2 = 0;
 }
-var _valid0 = _errs26 === errors;
+const _errs41 = errors;
+if(errors === _errs41){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing4;
+if((data11.name === undefined) && (missing4 = "name")){
+const err28 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+else {
+const _errs43 = errors;
+for(const key4 in data11){
+if(!(key4 === "name")){
+const err29 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+break;
+}
+}
+if(_errs43 === errors){
+if(data11.name !== undefined){
+let data12 = data11.name;
+const _errs44 = errors;
+if(errors === _errs44){
+if(typeof data12 === "string"){
+if(func2(data12) < 1){
+const err30 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+var _valid2 = _errs41 === errors;
+if(_valid2 && valid12){
+valid12 = false;
+passing2 = [passing2, 1];
+}
+else {
+if(_valid2){
+valid12 = true;
+passing2 = 1;
+}
+}
+if(!valid12){
+const err33 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+else {
+errors = _errs39;
+if(vErrors !== null){
+if(_errs39){
+vErrors.length = _errs39;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid6 = _errs37 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err34 = {instancePath,schemaPath:"#/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+var _valid0 = _errs21 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 2];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 2;
+if(props1 !== true){
+props1 = true;
+}
+}
+const _errs46 = errors;
+if(errors === _errs46){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.file === undefined) && (missing5 = "file")){
+const err35 = {instancePath,schemaPath:"#/oneOf/3/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+else {
+const _errs48 = errors;
+for(const key5 in data){
+if(!((((key5 === "id") || (key5 === "file")) || (key5 === "tools")) || (key5 === "toolChoice"))){
+const err36 = {instancePath,schemaPath:"#/oneOf/3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+break;
+}
+}
+if(_errs48 === errors){
+if(data.id !== undefined){
+let data13 = data.id;
+const _errs49 = errors;
+const _errs50 = errors;
+if(errors === _errs50){
+if(typeof data13 === "string"){
+if(func2(data13) < 1){
+const err37 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+var valid14 = _errs49 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data.file !== undefined){
+let data14 = data.file;
+const _errs52 = errors;
+if(errors === _errs52){
+if(typeof data14 === "string"){
+if(func2(data14) < 1){
+const err39 = {instancePath:instancePath+"/file",schemaPath:"#/oneOf/3/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/file",schemaPath:"#/oneOf/3/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+var valid14 = _errs52 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data.tools !== undefined){
+const _errs54 = errors;
+if(!(validate28(data.tools, {instancePath:instancePath+"/tools",parentData:data,parentDataProperty:"tools",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+errors = vErrors.length;
+}
+var valid14 = _errs54 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data.toolChoice !== undefined){
+let data16 = data.toolChoice;
+const _errs55 = errors;
+const _errs57 = errors;
+let valid17 = false;
+let passing3 = null;
+const _errs58 = errors;
+if(!(((data16 === "auto") || (data16 === "none")) || (data16 === "required"))){
+const err41 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/0/enum",keyword:"enum",params:{allowedValues: schema42.oneOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+var _valid3 = _errs58 === errors;
+if(_valid3){
+valid17 = true;
+passing3 = 0;
+}
+const _errs59 = errors;
+if(errors === _errs59){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+let missing6;
+if((data16.name === undefined) && (missing6 = "name")){
+const err42 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+else {
+const _errs61 = errors;
+for(const key6 in data16){
+if(!(key6 === "name")){
+const err43 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+break;
+}
+}
+if(_errs61 === errors){
+if(data16.name !== undefined){
+let data17 = data16.name;
+const _errs62 = errors;
+if(errors === _errs62){
+if(typeof data17 === "string"){
+if(func2(data17) < 1){
+const err44 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+var _valid3 = _errs59 === errors;
+if(_valid3 && valid17){
+valid17 = false;
+passing3 = [passing3, 1];
+}
+else {
+if(_valid3){
+valid17 = true;
+passing3 = 1;
+}
+}
+if(!valid17){
+const err47 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+else {
+errors = _errs57;
+if(vErrors !== null){
+if(_errs57){
+vErrors.length = _errs57;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid14 = _errs55 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err48 = {instancePath,schemaPath:"#/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+var _valid0 = _errs46 === errors;
 if(_valid0 && valid0){
 valid0 = false;
 passing0 = [passing0, 3];
@@ -2025,20 +2731,20 @@ else {
 if(_valid0){
 valid0 = true;
 passing0 = 3;
-if(props0 !== true){
-props0 = true;
+if(props1 !== true){
+props1 = true;
 }
 }
 }
 }
 }
 if(!valid0){
-const err28 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err49 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err28];
+vErrors = [err49];
 }
 else {
-vErrors.push(err28);
+vErrors.push(err49);
 }
 errors++;
 validate27.errors = vErrors;
@@ -2056,26 +2762,28 @@ vErrors = null;
 }
 }
 validate27.errors = vErrors;
-evaluated0.props = props0;
+evaluated0.props = props1;
 return errors === 0;
 }
 validate27.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema42 = {"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."}}};
-const schema43 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}};
-const schema44 = {"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]};
-const schema47 = {"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]};
-const schema48 = {"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}};
-const schema49 = {"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
-const schema50 = {"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
-const schema45 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."};
-const schema46 = {"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, or `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"}]};
-const pattern5 = new RegExp("^[imsu]*$", "u");
+const schema48 = {"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of this test, ahead of each assertion's own `transform` (promptfoo's `options.transform`); the report keeps the raw output. Replaces defaultTest's `transform`."},"transformVars":{"$ref":"#/$defs/transformVars"}}};
+const schema65 = {"type":"string","minLength":1,"description":"JavaScript run once per test when the suite loads, after defaultTest's vars are merged (promptfoo's `transformVars`): `vars` (and `context.vars`) are in scope; it returns an object whose keys are added to or replace the test's vars before the prompt renders. One line is an expression (`({ n: vars.items.length })`), several lines a function body with `return`; `file:path.js[:exportName]` calls that module's function (vars, context). Trusted code, as the `javascript` assertion; 5 s at most. A test's own replaces defaultTest's."};
+const schema49 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}};
+const schema50 = {"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]};
+const schema53 = {"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]};
+const schema54 = {"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}};
+const schema55 = {"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
+const schema56 = {"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
+const schema57 = {"type":"object","additionalProperties":false,"required":["javascript"],"description":"JavaScript that turns the text into what the next step (or the metric) sees, as promptfoo's `transform`: `output` (the text) and `context` ({ vars, prompt }) are in scope. One line is an expression (`output.toUpperCase()`, `JSON.parse(output).answer`); several lines are a function body that must `return`. A string result is the text; anything else becomes its JSON (`{ a: 1 }` → `{\"a\":1}`, 42 → `42`); undefined or null fails the assertion. `file:path.js[:exportName]` (or promptfoo's `file://`) calls that module's function (output, context) instead, relative to the suite. The suite is trusted code, as for the `javascript` assertion; each call may run 5 s.","properties":{"javascript":{"type":"string","minLength":1,"description":"The expression, a function body with `return`, or `file:path.js[:exportName]`."}}};
+const schema51 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."};
+const schema52 = {"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`, or `{ javascript: ... }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]};
+const pattern7 = new RegExp("^[imsu]*$", "u");
 
-function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate33.evaluated;
+const evaluated0 = validate39.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2096,7 +2804,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((((data === "last-number") || (data === "answer-letter")) || (data === "trim")) || (data === "lowercase")) || (data === "uppercase")) || (data === "strip-punctuation")) || (data === "strip-commas")) || (data === "normalize-whitespace"))){
-const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema47.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2260,7 +2968,7 @@ if(data.select !== undefined){
 let data2 = data.select;
 const _errs15 = errors;
 if(!((data2 === "first") || (data2 === "last"))){
-const err10 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema48.properties.select.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema54.properties.select.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2280,7 +2988,7 @@ let data3 = data.flags;
 const _errs16 = errors;
 if(errors === _errs16){
 if(typeof data3 === "string"){
-if(!pattern5.test(data3)){
+if(!pattern7.test(data3)){
 const err11 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -2544,8 +3252,13 @@ if(props0 !== true){
 props0 = true;
 }
 }
-if(!valid0){
-const err27 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const _errs38 = errors;
+const _errs39 = errors;
+if(errors === _errs39){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.javascript === undefined) && (missing3 = "javascript")){
+const err27 = {instancePath,schemaPath:"#/$defs/transformJavascript/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -2553,7 +3266,82 @@ else {
 vErrors.push(err27);
 }
 errors++;
-validate33.errors = vErrors;
+}
+else {
+const _errs41 = errors;
+for(const key5 in data){
+if(!(key5 === "javascript")){
+const err28 = {instancePath,schemaPath:"#/$defs/transformJavascript/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+break;
+}
+}
+if(_errs41 === errors){
+if(data.javascript !== undefined){
+let data9 = data.javascript;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data9 === "string"){
+if(func2(data9) < 1){
+const err29 = {instancePath:instancePath+"/javascript",schemaPath:"#/$defs/transformJavascript/properties/javascript/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/javascript",schemaPath:"#/$defs/transformJavascript/properties/javascript/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err31 = {instancePath,schemaPath:"#/$defs/transformJavascript/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+var _valid0 = _errs38 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = true;
+}
+}
+if(!valid0){
+const err32 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+validate39.errors = vErrors;
 return false;
 }
 else {
@@ -2567,17 +3355,17 @@ vErrors = null;
 }
 }
 }
-validate33.errors = vErrors;
+validate39.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate33.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate39.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate32.evaluated;
+const evaluated0 = validate38.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2587,7 +3375,7 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(Array.isArray(data)){
 if(data.length < 1){
-validate32.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate38.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -2595,8 +3383,8 @@ var valid0 = true;
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 const _errs1 = errors;
-if(!(validate33(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+if(!(validate39(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -2607,20 +3395,20 @@ break;
 }
 }
 else {
-validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate32.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
-validate32.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate38.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate31.evaluated;
+const evaluated0 = validate37.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -2630,8 +3418,8 @@ evaluated0.items = undefined;
 const _errs0 = errors;
 let valid0 = false;
 const _errs1 = errors;
-if(!(validate32(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if(!(validate38(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs1 === errors;
@@ -2651,7 +3439,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((((data === "last-number") || (data === "answer-letter")) || (data === "trim")) || (data === "lowercase")) || (data === "uppercase")) || (data === "strip-punctuation")) || (data === "strip-commas")) || (data === "normalize-whitespace"))){
-const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema47.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2815,7 +3603,7 @@ if(data.select !== undefined){
 let data2 = data.select;
 const _errs16 = errors;
 if(!((data2 === "first") || (data2 === "last"))){
-const err10 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema48.properties.select.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema54.properties.select.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2835,7 +3623,7 @@ let data3 = data.flags;
 const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data3 === "string"){
-if(!pattern5.test(data3)){
+if(!pattern7.test(data3)){
 const err11 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
@@ -3099,8 +3887,13 @@ if(props0 !== true){
 props0 = true;
 }
 }
-if(!valid0){
-const err27 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+const _errs39 = errors;
+const _errs40 = errors;
+if(errors === _errs40){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.javascript === undefined) && (missing3 = "javascript")){
+const err27 = {instancePath,schemaPath:"#/$defs/transformJavascript/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3108,7 +3901,82 @@ else {
 vErrors.push(err27);
 }
 errors++;
-validate31.errors = vErrors;
+}
+else {
+const _errs42 = errors;
+for(const key5 in data){
+if(!(key5 === "javascript")){
+const err28 = {instancePath,schemaPath:"#/$defs/transformJavascript/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+break;
+}
+}
+if(_errs42 === errors){
+if(data.javascript !== undefined){
+let data9 = data.javascript;
+const _errs43 = errors;
+if(errors === _errs43){
+if(typeof data9 === "string"){
+if(func2(data9) < 1){
+const err29 = {instancePath:instancePath+"/javascript",schemaPath:"#/$defs/transformJavascript/properties/javascript/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/javascript",schemaPath:"#/$defs/transformJavascript/properties/javascript/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err31 = {instancePath,schemaPath:"#/$defs/transformJavascript/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+var _valid0 = _errs39 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = true;
+}
+}
+if(!valid0){
+const err32 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+validate37.errors = vErrors;
 return false;
 }
 else {
@@ -3122,19 +3990,19 @@ vErrors = null;
 }
 }
 }
-validate31.errors = vErrors;
+validate37.errors = vErrors;
 evaluated0.props = props0;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate31.evaluated = {"dynamicProps":true,"dynamicItems":true};
+validate37.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
-const schema55 = {"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
+const schema63 = {"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate37.evaluated;
+const evaluated0 = validate43.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3534,7 +4402,7 @@ else {
 vErrors.push(err23);
 }
 errors++;
-validate37.errors = vErrors;
+validate43.errors = vErrors;
 return false;
 }
 else {
@@ -3548,17 +4416,17 @@ vErrors = null;
 }
 }
 }
-validate37.errors = vErrors;
+validate43.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate37.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate43.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate30.evaluated;
+const evaluated0 = validate36.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3569,14 +4437,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.type === undefined) && (missing0 = "type")){
-validate30.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate36.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "type") || (key0 === "value")) || (key0 === "weight")) || (key0 === "threshold")) || (key0 === "metric")) || (key0 === "transform")) || (key0 === "grader")) || (key0 === "graderRepeat"))){
-validate30.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate36.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3588,12 +4456,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-validate30.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate36.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate30.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate36.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3609,12 +4477,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-validate30.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate36.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate30.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate36.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -3628,7 +4496,7 @@ if(data.threshold !== undefined){
 let data2 = data.threshold;
 const _errs6 = errors;
 if(!((typeof data2 == "number") && (isFinite(data2)))){
-validate30.errors = [{instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate36.errors = [{instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3643,12 +4511,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-validate30.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate36.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate30.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate36.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -3660,8 +4528,8 @@ var valid0 = true;
 if(valid0){
 if(data.transform !== undefined){
 const _errs10 = errors;
-if(!(validate31(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+if(!(validate37(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -3672,8 +4540,8 @@ var valid0 = true;
 if(valid0){
 if(data.grader !== undefined){
 const _errs11 = errors;
-if(!(validate37(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate43(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs11 === errors;
@@ -3686,18 +4554,18 @@ if(data.graderRepeat !== undefined){
 let data6 = data.graderRepeat;
 const _errs12 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate30.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate36.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 100 || isNaN(data6)){
-validate30.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+validate36.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
 return false;
 }
 else {
 if(data6 < 1 || isNaN(data6)){
-validate30.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate36.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -3718,20 +4586,20 @@ var valid0 = true;
 }
 }
 else {
-validate30.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate30.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
-validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate29.evaluated;
+const evaluated0 = validate35.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3742,8 +4610,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((((key0 === "id") || (key0 === "description")) || (key0 === "vars")) || (key0 === "assert")) || (key0 === "cluster")) || (key0 === "metadata"))){
-validate29.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!((((((((key0 === "id") || (key0 === "description")) || (key0 === "vars")) || (key0 === "assert")) || (key0 === "cluster")) || (key0 === "metadata")) || (key0 === "transform")) || (key0 === "transformVars"))){
+validate35.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3753,7 +4621,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate29.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema42.properties.id.type},message:"must be string,integer"}];
+validate35.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema48.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -3765,7 +4633,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs4 = errors;
 if(typeof data.description !== "string"){
-validate29.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate35.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -3778,7 +4646,7 @@ if(data.vars !== undefined){
 let data2 = data.vars;
 const _errs6 = errors;
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-validate29.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate35.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -3796,8 +4664,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs10 = errors;
-if(!(validate30(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+if(!(validate36(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs10 === errors;
@@ -3807,7 +4675,7 @@ break;
 }
 }
 else {
-validate29.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate35.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -3821,7 +4689,7 @@ if(data.cluster !== undefined){
 let data5 = data.cluster;
 const _errs11 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate29.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema42.properties.cluster.type},message:"must be string,integer"}];
+validate35.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema48.properties.cluster.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -3834,10 +4702,44 @@ if(data.metadata !== undefined){
 let data6 = data.metadata;
 const _errs13 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate29.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate35.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.transform !== undefined){
+const _errs15 = errors;
+if(!(validate37(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.transformVars !== undefined){
+let data8 = data.transformVars;
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data8 === "string"){
+if(func2(data8) < 1){
+validate35.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
 }
 else {
 var valid0 = true;
@@ -3849,22 +4751,24 @@ var valid0 = true;
 }
 }
 }
+}
+}
 else {
-validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate29.errors = vErrors;
+validate35.errors = vErrors;
 return errors === 0;
 }
-validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema57 = {"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."}}};
+const schema66 = {"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of every test that has no `transform` of its own."},"transformVars":{"$ref":"#/$defs/transformVars"}}};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate48.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3875,8 +4779,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(((((key0 === "vars") || (key0 === "assert")) || (key0 === "metadata")) || (key0 === "grader")) || (key0 === "embedder"))){
-validate41.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(((((((key0 === "vars") || (key0 === "assert")) || (key0 === "metadata")) || (key0 === "grader")) || (key0 === "embedder")) || (key0 === "transform")) || (key0 === "transformVars"))){
+validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -3886,7 +4790,7 @@ if(data.vars !== undefined){
 let data0 = data.vars;
 const _errs2 = errors;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-validate41.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate48.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -3904,8 +4808,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(validate30(data1[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+if(!(validate36(data1[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs6 === errors;
@@ -3915,7 +4819,7 @@ break;
 }
 }
 else {
-validate41.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate48.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -3929,7 +4833,7 @@ if(data.metadata !== undefined){
 let data3 = data.metadata;
 const _errs7 = errors;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate41.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate48.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -3940,8 +4844,8 @@ var valid0 = true;
 if(valid0){
 if(data.grader !== undefined){
 const _errs9 = errors;
-if(!(validate37(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate43(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -3952,11 +4856,45 @@ var valid0 = true;
 if(valid0){
 if(data.embedder !== undefined){
 const _errs10 = errors;
-if(!(validate37(data.embedder, {instancePath:instancePath+"/embedder",parentData:data,parentDataProperty:"embedder",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate43(data.embedder, {instancePath:instancePath+"/embedder",parentData:data,parentDataProperty:"embedder",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.transform !== undefined){
+const _errs11 = errors;
+if(!(validate37(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.transformVars !== undefined){
+let data7 = data.transformVars;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data7 === "string"){
+if(func2(data7) < 1){
+validate48.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate48.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
 }
 else {
 var valid0 = true;
@@ -3967,25 +4905,27 @@ var valid0 = true;
 }
 }
 }
+}
+}
 else {
-validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate41.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema58 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}};
-const pattern8 = new RegExp("^file:", "u");
-const schema59 = {"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}};
-const pattern9 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+const schema68 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}};
+const pattern11 = new RegExp("^file:", "u");
+const schema69 = {"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}};
+const pattern12 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate50.evaluated;
+const evaluated0 = validate58.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3996,14 +4936,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.goal === undefined) && (missing0 = "goal"))){
-validate50.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "id") || (key0 === "goal")) || (key0 === "severity")) || (key0 === "topic")) || (key0 === "detect"))){
-validate50.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate58.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4014,13 +4954,13 @@ let data0 = data.id;
 const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(!pattern9.test(data0)){
-validate50.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\""}];
+if(!pattern12.test(data0)){
+validate58.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate50.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate58.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4036,12 +4976,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func2(data1) < 1){
-validate50.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate58.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate50.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate58.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4055,7 +4995,7 @@ if(data.severity !== undefined){
 let data2 = data.severity;
 const _errs6 = errors;
 if(!((((data2 === "low") || (data2 === "medium")) || (data2 === "high")) || (data2 === "critical"))){
-validate50.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema59.properties.severity.enum},message:"must be equal to one of the allowed values"}];
+validate58.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema69.properties.severity.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -4070,12 +5010,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-validate50.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate58.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate50.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate58.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4091,7 +5031,7 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(Array.isArray(data4)){
 if(data4.length < 1){
-validate50.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate58.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -4099,8 +5039,8 @@ var valid1 = true;
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 const _errs11 = errors;
-if(!(validate30(data4[i0], {instancePath:instancePath+"/detect/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+if(!(validate36(data4[i0], {instancePath:instancePath+"/detect/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs11 === errors;
@@ -4111,7 +5051,7 @@ break;
 }
 }
 else {
-validate50.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate58.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4128,20 +5068,20 @@ var valid0 = true;
 }
 }
 else {
-validate50.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate50.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
-validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate58.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate49.evaluated;
+const evaluated0 = validate57.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4152,14 +5092,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.type === undefined) && (missing0 = "type")){
-validate49.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate57.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema58.properties, key0))){
-validate49.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func1.call(schema68.properties, key0))){
+validate57.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4171,12 +5111,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-validate49.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate57.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate57.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4192,7 +5132,7 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate49.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate57.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -4204,12 +5144,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-validate49.errors = [{instancePath:instancePath+"/strategies/" + i0,schemaPath:"#/properties/strategies/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate57.errors = [{instancePath:instancePath+"/strategies/" + i0,schemaPath:"#/properties/strategies/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/strategies/" + i0,schemaPath:"#/properties/strategies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate57.errors = [{instancePath:instancePath+"/strategies/" + i0,schemaPath:"#/properties/strategies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4230,7 +5170,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate49.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate57.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -4241,7 +5181,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate57.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4260,7 +5200,7 @@ let passing0 = null;
 const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data3 === "string"){
-if(!pattern8.test(data3)){
+if(!pattern11.test(data3)){
 const err0 = {instancePath:instancePath+"/goals",schemaPath:"#/properties/goals/oneOf/0/pattern",keyword:"pattern",params:{pattern: "^file:"},message:"must match pattern \""+"^file:"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -4305,8 +5245,8 @@ var valid4 = true;
 const len1 = data3.length;
 for(let i2=0; i2<len1; i2++){
 const _errs14 = errors;
-if(!(validate50(data3[i2], {instancePath:instancePath+"/goals/" + i2,parentData:data3,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+if(!(validate58(data3[i2], {instancePath:instancePath+"/goals/" + i2,parentData:data3,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
 errors = vErrors.length;
 }
 var valid4 = _errs14 === errors;
@@ -4347,7 +5287,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate49.errors = vErrors;
+validate57.errors = vErrors;
 return false;
 }
 else {
@@ -4373,7 +5313,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(Array.isArray(data5)){
 if(data5.length < 1){
-validate49.errors = [{instancePath:instancePath+"/converters",schemaPath:"#/properties/converters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate57.errors = [{instancePath:instancePath+"/converters",schemaPath:"#/properties/converters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -4496,7 +5436,7 @@ else {
 vErrors.push(err11);
 }
 errors++;
-validate49.errors = vErrors;
+validate57.errors = vErrors;
 return false;
 }
 else {
@@ -4518,7 +5458,7 @@ break;
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/converters",schemaPath:"#/properties/converters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate57.errors = [{instancePath:instancePath+"/converters",schemaPath:"#/properties/converters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4534,18 +5474,18 @@ const _errs25 = errors;
 if(errors === _errs25){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 1 || isNaN(data8)){
-validate49.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate57.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data8 < 0 || isNaN(data8)){
-validate49.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate57.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate57.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -4559,18 +5499,18 @@ if(data.limit !== undefined){
 let data9 = data.limit;
 const _errs27 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate49.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate57.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs27){
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 > 100000 || isNaN(data9)){
-validate49.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"}];
+validate57.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"}];
 return false;
 }
 else {
 if(data9 < 1 || isNaN(data9)){
-validate49.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate57.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -4586,18 +5526,18 @@ if(data.turns !== undefined){
 let data10 = data.turns;
 const _errs29 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate49.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate57.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs29){
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 20 || isNaN(data10)){
-validate49.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20"}];
+validate57.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20"}];
 return false;
 }
 else {
 if(data10 < 1 || isNaN(data10)){
-validate49.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate57.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -4613,7 +5553,7 @@ if(data.severity !== undefined){
 let data11 = data.severity;
 const _errs31 = errors;
 if(!((((data11 === "low") || (data11 === "medium")) || (data11 === "high")) || (data11 === "critical"))){
-validate49.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema58.properties.severity.enum},message:"must be equal to one of the allowed values"}];
+validate57.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema68.properties.severity.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs31 === errors;
@@ -4628,7 +5568,7 @@ const _errs32 = errors;
 if(errors === _errs32){
 if(Array.isArray(data12)){
 if(data12.length < 1){
-validate49.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate57.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -4636,8 +5576,8 @@ var valid8 = true;
 const len4 = data12.length;
 for(let i5=0; i5<len4; i5++){
 const _errs34 = errors;
-if(!(validate30(data12[i5], {instancePath:instancePath+"/detect/" + i5,parentData:data12,parentDataProperty:i5,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+if(!(validate36(data12[i5], {instancePath:instancePath+"/detect/" + i5,parentData:data12,parentDataProperty:i5,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 var valid8 = _errs34 === errors;
@@ -4648,7 +5588,7 @@ break;
 }
 }
 else {
-validate49.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate57.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4669,16 +5609,16 @@ var valid0 = true;
 }
 }
 else {
-validate49.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate57.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate49.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
-validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern7 = new RegExp("^file:\\S", "u");
+const pattern10 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://llmlab.dev/schemas/suite.schema.json" */;
@@ -4822,8 +5762,8 @@ var valid4 = true;
 const len2 = data6.length;
 for(let i2=0; i2<len2; i2++){
 const _errs16 = errors;
-if(!(validate29(data6[i2], {instancePath:instancePath+"/tests/" + i2,parentData:data6,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate35(data6[i2], {instancePath:instancePath+"/tests/" + i2,parentData:data6,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
 var valid4 = _errs16 === errors;
@@ -4852,7 +5792,7 @@ passing0 = 0;
 const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data6 === "string"){
-if(!pattern7.test(data6)){
+if(!pattern6.test(data6)){
 const err2 = {instancePath:instancePath+"/tests",schemaPath:"#/properties/tests/oneOf/1/pattern",keyword:"pattern",params:{pattern: "^file:\\S"},message:"must match pattern \""+"^file:\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -4916,8 +5856,8 @@ var valid0 = true;
 if(valid0){
 if(data.defaultTest !== undefined){
 const _errs19 = errors;
-if(!(validate41(data.defaultTest, {instancePath:instancePath+"/defaultTest",parentData:data,parentDataProperty:"defaultTest",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate48(data.defaultTest, {instancePath:instancePath+"/defaultTest",parentData:data,parentDataProperty:"defaultTest",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs19 === errors;
@@ -4928,8 +5868,8 @@ var valid0 = true;
 if(valid0){
 if(data.grader !== undefined){
 const _errs20 = errors;
-if(!(validate37(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate43(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs20 === errors;
@@ -4940,8 +5880,8 @@ var valid0 = true;
 if(valid0){
 if(data.embedder !== undefined){
 const _errs21 = errors;
-if(!(validate37(data.embedder, {instancePath:instancePath+"/embedder",parentData:data,parentDataProperty:"embedder",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate43(data.embedder, {instancePath:instancePath+"/embedder",parentData:data,parentDataProperty:"embedder",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs21 === errors;
@@ -5329,49 +6269,143 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.dataset !== undefined){
-let data25 = data.dataset;
+if(data.derivedMetrics !== undefined){
+let data25 = data.derivedMetrics;
 const _errs55 = errors;
 if(errors === _errs55){
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+if(Array.isArray(data25)){
+var valid11 = true;
+const len3 = data25.length;
+for(let i3=0; i3<len3; i3++){
+let data26 = data25[i3];
+const _errs57 = errors;
+if(errors === _errs57){
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
 let missing1;
-if(((data25.type === undefined) && (missing1 = "type")) || ((data25.path === undefined) && (missing1 = "path"))){
-validate24.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+if(((data26.name === undefined) && (missing1 = "name")) || ((data26.value === undefined) && (missing1 = "value"))){
+validate24.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3,schemaPath:"#/properties/derivedMetrics/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
-const _errs57 = errors;
-for(const key7 in data25){
-if(!((((((((key7 === "type") || (key7 === "path")) || (key7 === "fewshot")) || (key7 === "protocol")) || (key7 === "sample")) || (key7 === "limit")) || (key7 === "timeoutMs")) || (key7 === "memoryMb"))){
-validate24.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"}];
+const _errs59 = errors;
+for(const key7 in data26){
+if(!((key7 === "name") || (key7 === "value"))){
+validate24.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3,schemaPath:"#/properties/derivedMetrics/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs57 === errors){
-if(data25.type !== undefined){
-let data26 = data25.type;
-const _errs58 = errors;
-if(typeof data26 !== "string"){
-validate24.errors = [{instancePath:instancePath+"/dataset/type",schemaPath:"#/properties/dataset/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((((data26 === "gsm8k") || (data26 === "mmlu")) || (data26 === "arc")) || (data26 === "hellaswag")) || (data26 === "humaneval"))){
-validate24.errors = [{instancePath:instancePath+"/dataset/type",schemaPath:"#/properties/dataset/properties/type/enum",keyword:"enum",params:{allowedValues: schema34.properties.dataset.properties.type.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid11 = _errs58 === errors;
-}
-else {
-var valid11 = true;
-}
-if(valid11){
-if(data25.path !== undefined){
-let data27 = data25.path;
+if(_errs59 === errors){
+if(data26.name !== undefined){
+let data27 = data26.name;
 const _errs60 = errors;
 if(errors === _errs60){
 if(typeof data27 === "string"){
-if(func2(data27) < 1){
+if(!pattern10.test(data27)){
+validate24.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/name",schemaPath:"#/properties/derivedMetrics/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/name",schemaPath:"#/properties/derivedMetrics/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid12 = _errs60 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data26.value !== undefined){
+let data28 = data26.value;
+const _errs62 = errors;
+if(errors === _errs62){
+if(typeof data28 === "string"){
+if(func2(data28) < 1){
+validate24.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/value",schemaPath:"#/properties/derivedMetrics/items/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/value",schemaPath:"#/properties/derivedMetrics/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid12 = _errs62 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3,schemaPath:"#/properties/derivedMetrics/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid11 = _errs57 === errors;
+if(!valid11){
+break;
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/derivedMetrics",schemaPath:"#/properties/derivedMetrics/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs55 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.dataset !== undefined){
+let data29 = data.dataset;
+const _errs64 = errors;
+if(errors === _errs64){
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+let missing2;
+if(((data29.type === undefined) && (missing2 = "type")) || ((data29.path === undefined) && (missing2 = "path"))){
+validate24.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs66 = errors;
+for(const key8 in data29){
+if(!((((((((key8 === "type") || (key8 === "path")) || (key8 === "fewshot")) || (key8 === "protocol")) || (key8 === "sample")) || (key8 === "limit")) || (key8 === "timeoutMs")) || (key8 === "memoryMb"))){
+validate24.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs66 === errors){
+if(data29.type !== undefined){
+let data30 = data29.type;
+const _errs67 = errors;
+if(typeof data30 !== "string"){
+validate24.errors = [{instancePath:instancePath+"/dataset/type",schemaPath:"#/properties/dataset/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((data30 === "gsm8k") || (data30 === "mmlu")) || (data30 === "arc")) || (data30 === "hellaswag")) || (data30 === "humaneval"))){
+validate24.errors = [{instancePath:instancePath+"/dataset/type",schemaPath:"#/properties/dataset/properties/type/enum",keyword:"enum",params:{allowedValues: schema34.properties.dataset.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid13 = _errs67 === errors;
+}
+else {
+var valid13 = true;
+}
+if(valid13){
+if(data29.path !== undefined){
+let data31 = data29.path;
+const _errs69 = errors;
+if(errors === _errs69){
+if(typeof data31 === "string"){
+if(func2(data31) < 1){
 validate24.errors = [{instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5381,65 +6415,65 @@ validate24.errors = [{instancePath:instancePath+"/dataset/path",schemaPath:"#/pr
 return false;
 }
 }
-var valid11 = _errs60 === errors;
+var valid13 = _errs69 === errors;
 }
 else {
-var valid11 = true;
+var valid13 = true;
 }
-if(valid11){
-if(data25.fewshot !== undefined){
-let data28 = data25.fewshot;
-const _errs62 = errors;
-if(errors === _errs62){
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-let missing2;
-if(((data28.k === undefined) && (missing2 = "k")) || ((data28.path === undefined) && (missing2 = "path"))){
-validate24.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+if(valid13){
+if(data29.fewshot !== undefined){
+let data32 = data29.fewshot;
+const _errs71 = errors;
+if(errors === _errs71){
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+let missing3;
+if(((data32.k === undefined) && (missing3 = "k")) || ((data32.path === undefined) && (missing3 = "path"))){
+validate24.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
-const _errs64 = errors;
-for(const key8 in data28){
-if(!(((key8 === "k") || (key8 === "path")) || (key8 === "seed"))){
-validate24.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"}];
+const _errs73 = errors;
+for(const key9 in data32){
+if(!(((key9 === "k") || (key9 === "path")) || (key9 === "seed"))){
+validate24.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs64 === errors){
-if(data28.k !== undefined){
-let data29 = data28.k;
-const _errs65 = errors;
-if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+if(_errs73 === errors){
+if(data32.k !== undefined){
+let data33 = data32.k;
+const _errs74 = errors;
+if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
 validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs65){
-if((typeof data29 == "number") && (isFinite(data29))){
-if(data29 > 1000 || isNaN(data29)){
+if(errors === _errs74){
+if((typeof data33 == "number") && (isFinite(data33))){
+if(data33 > 1000 || isNaN(data33)){
 validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"}];
 return false;
 }
 else {
-if(data29 < 0 || isNaN(data29)){
+if(data33 < 0 || isNaN(data33)){
 validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 }
-var valid12 = _errs65 === errors;
+var valid14 = _errs74 === errors;
 }
 else {
-var valid12 = true;
+var valid14 = true;
 }
-if(valid12){
-if(data28.path !== undefined){
-let data30 = data28.path;
-const _errs67 = errors;
-if(errors === _errs67){
-if(typeof data30 === "string"){
-if(func2(data30) < 1){
+if(valid14){
+if(data32.path !== undefined){
+let data34 = data32.path;
+const _errs76 = errors;
+if(errors === _errs76){
+if(typeof data34 === "string"){
+if(func2(data34) < 1){
 validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/path",schemaPath:"#/properties/dataset/properties/fewshot/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5449,23 +6483,23 @@ validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/path",schemaPa
 return false;
 }
 }
-var valid12 = _errs67 === errors;
+var valid14 = _errs76 === errors;
 }
 else {
-var valid12 = true;
+var valid14 = true;
 }
-if(valid12){
-if(data28.seed !== undefined){
-let data31 = data28.seed;
-const _errs69 = errors;
-if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+if(valid14){
+if(data32.seed !== undefined){
+let data35 = data32.seed;
+const _errs78 = errors;
+if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
 validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/seed",schemaPath:"#/properties/dataset/properties/fewshot/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid12 = _errs69 === errors;
+var valid14 = _errs78 === errors;
 }
 else {
-var valid12 = true;
+var valid14 = true;
 }
 }
 }
@@ -5477,83 +6511,83 @@ validate24.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#
 return false;
 }
 }
-var valid11 = _errs62 === errors;
+var valid13 = _errs71 === errors;
 }
 else {
-var valid11 = true;
+var valid13 = true;
 }
-if(valid11){
-if(data25.protocol !== undefined){
-let data32 = data25.protocol;
-const _errs71 = errors;
-if(!((data32 === "generate") || (data32 === "loglikelihood"))){
+if(valid13){
+if(data29.protocol !== undefined){
+let data36 = data29.protocol;
+const _errs80 = errors;
+if(!((data36 === "generate") || (data36 === "loglikelihood"))){
 validate24.errors = [{instancePath:instancePath+"/dataset/protocol",schemaPath:"#/properties/dataset/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema34.properties.dataset.properties.protocol.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid11 = _errs71 === errors;
+var valid13 = _errs80 === errors;
 }
 else {
-var valid11 = true;
+var valid13 = true;
 }
-if(valid11){
-if(data25.sample !== undefined){
-let data33 = data25.sample;
-const _errs72 = errors;
-if(errors === _errs72){
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-let missing3;
-if((data33.n === undefined) && (missing3 = "n")){
-validate24.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+if(valid13){
+if(data29.sample !== undefined){
+let data37 = data29.sample;
+const _errs81 = errors;
+if(errors === _errs81){
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+let missing4;
+if((data37.n === undefined) && (missing4 = "n")){
+validate24.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
-const _errs74 = errors;
-for(const key9 in data33){
-if(!((key9 === "n") || (key9 === "seed"))){
-validate24.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
+const _errs83 = errors;
+for(const key10 in data37){
+if(!((key10 === "n") || (key10 === "seed"))){
+validate24.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs74 === errors){
-if(data33.n !== undefined){
-let data34 = data33.n;
-const _errs75 = errors;
-if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+if(_errs83 === errors){
+if(data37.n !== undefined){
+let data38 = data37.n;
+const _errs84 = errors;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
 validate24.errors = [{instancePath:instancePath+"/dataset/sample/n",schemaPath:"#/properties/dataset/properties/sample/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs75){
-if((typeof data34 == "number") && (isFinite(data34))){
-if(data34 > 10000000 || isNaN(data34)){
+if(errors === _errs84){
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 > 10000000 || isNaN(data38)){
 validate24.errors = [{instancePath:instancePath+"/dataset/sample/n",schemaPath:"#/properties/dataset/properties/sample/properties/n/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000"}];
 return false;
 }
 else {
-if(data34 < 1 || isNaN(data34)){
+if(data38 < 1 || isNaN(data38)){
 validate24.errors = [{instancePath:instancePath+"/dataset/sample/n",schemaPath:"#/properties/dataset/properties/sample/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
 }
-var valid13 = _errs75 === errors;
+var valid15 = _errs84 === errors;
 }
 else {
-var valid13 = true;
+var valid15 = true;
 }
-if(valid13){
-if(data33.seed !== undefined){
-let data35 = data33.seed;
-const _errs77 = errors;
-if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
+if(valid15){
+if(data37.seed !== undefined){
+let data39 = data37.seed;
+const _errs86 = errors;
+if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
 validate24.errors = [{instancePath:instancePath+"/dataset/sample/seed",schemaPath:"#/properties/dataset/properties/sample/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid13 = _errs77 === errors;
+var valid15 = _errs86 === errors;
 }
 else {
-var valid13 = true;
+var valid15 = true;
 }
 }
 }
@@ -5564,79 +6598,79 @@ validate24.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/
 return false;
 }
 }
-var valid11 = _errs72 === errors;
+var valid13 = _errs81 === errors;
 }
 else {
-var valid11 = true;
+var valid13 = true;
 }
-if(valid11){
-if(data25.limit !== undefined){
-let data36 = data25.limit;
-const _errs79 = errors;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+if(valid13){
+if(data29.limit !== undefined){
+let data40 = data29.limit;
+const _errs88 = errors;
+if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
 validate24.errors = [{instancePath:instancePath+"/dataset/limit",schemaPath:"#/properties/dataset/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs79){
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 > 10000000 || isNaN(data36)){
+if(errors === _errs88){
+if((typeof data40 == "number") && (isFinite(data40))){
+if(data40 > 10000000 || isNaN(data40)){
 validate24.errors = [{instancePath:instancePath+"/dataset/limit",schemaPath:"#/properties/dataset/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000"}];
 return false;
 }
 else {
-if(data36 < 1 || isNaN(data36)){
+if(data40 < 1 || isNaN(data40)){
 validate24.errors = [{instancePath:instancePath+"/dataset/limit",schemaPath:"#/properties/dataset/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
 }
-var valid11 = _errs79 === errors;
+var valid13 = _errs88 === errors;
 }
 else {
-var valid11 = true;
+var valid13 = true;
 }
-if(valid11){
-if(data25.timeoutMs !== undefined){
-let data37 = data25.timeoutMs;
-const _errs81 = errors;
-if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+if(valid13){
+if(data29.timeoutMs !== undefined){
+let data41 = data29.timeoutMs;
+const _errs90 = errors;
+if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
 validate24.errors = [{instancePath:instancePath+"/dataset/timeoutMs",schemaPath:"#/properties/dataset/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs81){
-if((typeof data37 == "number") && (isFinite(data37))){
-if(data37 < 100 || isNaN(data37)){
+if(errors === _errs90){
+if((typeof data41 == "number") && (isFinite(data41))){
+if(data41 < 100 || isNaN(data41)){
 validate24.errors = [{instancePath:instancePath+"/dataset/timeoutMs",schemaPath:"#/properties/dataset/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
 return false;
 }
 }
 }
-var valid11 = _errs81 === errors;
+var valid13 = _errs90 === errors;
 }
 else {
-var valid11 = true;
+var valid13 = true;
 }
-if(valid11){
-if(data25.memoryMb !== undefined){
-let data38 = data25.memoryMb;
-const _errs83 = errors;
-if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+if(valid13){
+if(data29.memoryMb !== undefined){
+let data42 = data29.memoryMb;
+const _errs92 = errors;
+if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
 validate24.errors = [{instancePath:instancePath+"/dataset/memoryMb",schemaPath:"#/properties/dataset/properties/memoryMb/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs83){
-if((typeof data38 == "number") && (isFinite(data38))){
-if(data38 < 64 || isNaN(data38)){
+if(errors === _errs92){
+if((typeof data42 == "number") && (isFinite(data42))){
+if(data42 < 64 || isNaN(data42)){
 validate24.errors = [{instancePath:instancePath+"/dataset/memoryMb",schemaPath:"#/properties/dataset/properties/memoryMb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 64},message:"must be >= 64"}];
 return false;
 }
 }
 }
-var valid11 = _errs83 === errors;
+var valid13 = _errs92 === errors;
 }
 else {
-var valid11 = true;
+var valid13 = true;
 }
 }
 }
@@ -5653,61 +6687,61 @@ validate24.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs55 === errors;
+var valid0 = _errs64 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.allowCodeExecution !== undefined){
-const _errs85 = errors;
+const _errs94 = errors;
 if(typeof data.allowCodeExecution !== "boolean"){
 validate24.errors = [{instancePath:instancePath+"/allowCodeExecution",schemaPath:"#/properties/allowCodeExecution/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid0 = _errs85 === errors;
+var valid0 = _errs94 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.trustDatasetCode !== undefined){
-const _errs87 = errors;
+const _errs96 = errors;
 if(typeof data.trustDatasetCode !== "boolean"){
 validate24.errors = [{instancePath:instancePath+"/trustDatasetCode",schemaPath:"#/properties/trustDatasetCode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid0 = _errs87 === errors;
+var valid0 = _errs96 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.gates !== undefined){
-let data41 = data.gates;
-const _errs89 = errors;
-if(errors === _errs89){
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-const _errs91 = errors;
-for(const key10 in data41){
-if(!(((((key10 === "minPassRate") || (key10 === "maxRegression")) || (key10 === "requireSignificance")) || (key10 === "maxCostUsd")) || (key10 === "maxErrors"))){
-validate24.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/properties/gates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+let data45 = data.gates;
+const _errs98 = errors;
+if(errors === _errs98){
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+const _errs100 = errors;
+for(const key11 in data45){
+if(!(((((key11 === "minPassRate") || (key11 === "maxRegression")) || (key11 === "requireSignificance")) || (key11 === "maxCostUsd")) || (key11 === "maxErrors"))){
+validate24.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/properties/gates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs91 === errors){
-if(data41.minPassRate !== undefined){
-let data42 = data41.minPassRate;
-const _errs92 = errors;
-if(errors === _errs92){
-if((typeof data42 == "number") && (isFinite(data42))){
-if(data42 > 1 || isNaN(data42)){
+if(_errs100 === errors){
+if(data45.minPassRate !== undefined){
+let data46 = data45.minPassRate;
+const _errs101 = errors;
+if(errors === _errs101){
+if((typeof data46 == "number") && (isFinite(data46))){
+if(data46 > 1 || isNaN(data46)){
 validate24.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
-if(data42 < 0 || isNaN(data42)){
+if(data46 < 0 || isNaN(data46)){
 validate24.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -5718,23 +6752,23 @@ validate24.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:
 return false;
 }
 }
-var valid14 = _errs92 === errors;
+var valid16 = _errs101 === errors;
 }
 else {
-var valid14 = true;
+var valid16 = true;
 }
-if(valid14){
-if(data41.maxRegression !== undefined){
-let data43 = data41.maxRegression;
-const _errs94 = errors;
-if(errors === _errs94){
-if((typeof data43 == "number") && (isFinite(data43))){
-if(data43 > 1 || isNaN(data43)){
+if(valid16){
+if(data45.maxRegression !== undefined){
+let data47 = data45.maxRegression;
+const _errs103 = errors;
+if(errors === _errs103){
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 > 1 || isNaN(data47)){
 validate24.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
-if(data43 < 0 || isNaN(data43)){
+if(data47 < 0 || isNaN(data47)){
 validate24.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -5745,30 +6779,30 @@ validate24.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPat
 return false;
 }
 }
-var valid14 = _errs94 === errors;
+var valid16 = _errs103 === errors;
 }
 else {
-var valid14 = true;
+var valid16 = true;
 }
-if(valid14){
-if(data41.requireSignificance !== undefined){
-const _errs96 = errors;
-if(typeof data41.requireSignificance !== "boolean"){
+if(valid16){
+if(data45.requireSignificance !== undefined){
+const _errs105 = errors;
+if(typeof data45.requireSignificance !== "boolean"){
 validate24.errors = [{instancePath:instancePath+"/gates/requireSignificance",schemaPath:"#/properties/gates/properties/requireSignificance/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid14 = _errs96 === errors;
+var valid16 = _errs105 === errors;
 }
 else {
-var valid14 = true;
+var valid16 = true;
 }
-if(valid14){
-if(data41.maxCostUsd !== undefined){
-let data45 = data41.maxCostUsd;
-const _errs98 = errors;
-if(errors === _errs98){
-if((typeof data45 == "number") && (isFinite(data45))){
-if(data45 < 0 || isNaN(data45)){
+if(valid16){
+if(data45.maxCostUsd !== undefined){
+let data49 = data45.maxCostUsd;
+const _errs107 = errors;
+if(errors === _errs107){
+if((typeof data49 == "number") && (isFinite(data49))){
+if(data49 < 0 || isNaN(data49)){
 validate24.errors = [{instancePath:instancePath+"/gates/maxCostUsd",schemaPath:"#/properties/gates/properties/maxCostUsd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -5778,31 +6812,31 @@ validate24.errors = [{instancePath:instancePath+"/gates/maxCostUsd",schemaPath:"
 return false;
 }
 }
-var valid14 = _errs98 === errors;
+var valid16 = _errs107 === errors;
 }
 else {
-var valid14 = true;
+var valid16 = true;
 }
-if(valid14){
-if(data41.maxErrors !== undefined){
-let data46 = data41.maxErrors;
-const _errs100 = errors;
-if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+if(valid16){
+if(data45.maxErrors !== undefined){
+let data50 = data45.maxErrors;
+const _errs109 = errors;
+if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
 validate24.errors = [{instancePath:instancePath+"/gates/maxErrors",schemaPath:"#/properties/gates/properties/maxErrors/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs100){
-if((typeof data46 == "number") && (isFinite(data46))){
-if(data46 < 0 || isNaN(data46)){
+if(errors === _errs109){
+if((typeof data50 == "number") && (isFinite(data50))){
+if(data50 < 0 || isNaN(data50)){
 validate24.errors = [{instancePath:instancePath+"/gates/maxErrors",schemaPath:"#/properties/gates/properties/maxErrors/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
-var valid14 = _errs100 === errors;
+var valid16 = _errs109 === errors;
 }
 else {
-var valid14 = true;
+var valid16 = true;
 }
 }
 }
@@ -5815,50 +6849,50 @@ validate24.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/propertie
 return false;
 }
 }
-var valid0 = _errs89 === errors;
+var valid0 = _errs98 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.target !== undefined){
-let data47 = data.target;
-const _errs102 = errors;
-if(errors === _errs102){
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-let missing4;
-if(((data47.provider === undefined) && (missing4 = "provider")) || ((data47.system === undefined) && (missing4 = "system"))){
-validate24.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+let data51 = data.target;
+const _errs111 = errors;
+if(errors === _errs111){
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+let missing5;
+if(((data51.provider === undefined) && (missing5 = "provider")) || ((data51.system === undefined) && (missing5 = "system"))){
+validate24.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
 return false;
 }
 else {
-const _errs104 = errors;
-for(const key11 in data47){
-if(!((((key11 === "provider") || (key11 === "system")) || (key11 === "context")) || (key11 === "prompt"))){
-validate24.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
+const _errs113 = errors;
+for(const key12 in data51){
+if(!((((key12 === "provider") || (key12 === "system")) || (key12 === "context")) || (key12 === "prompt"))){
+validate24.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs104 === errors){
-if(data47.provider !== undefined){
-const _errs105 = errors;
-if(!(validate25(data47.provider, {instancePath:instancePath+"/target/provider",parentData:data47,parentDataProperty:"provider",rootData,dynamicAnchors}))){
+if(_errs113 === errors){
+if(data51.provider !== undefined){
+const _errs114 = errors;
+if(!(validate25(data51.provider, {instancePath:instancePath+"/target/provider",parentData:data51,parentDataProperty:"provider",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
-var valid15 = _errs105 === errors;
+var valid17 = _errs114 === errors;
 }
 else {
-var valid15 = true;
+var valid17 = true;
 }
-if(valid15){
-if(data47.system !== undefined){
-let data49 = data47.system;
-const _errs106 = errors;
-if(errors === _errs106){
-if(typeof data49 === "string"){
-if(func2(data49) < 1){
+if(valid17){
+if(data51.system !== undefined){
+let data53 = data51.system;
+const _errs115 = errors;
+if(errors === _errs115){
+if(typeof data53 === "string"){
+if(func2(data53) < 1){
 validate24.errors = [{instancePath:instancePath+"/target/system",schemaPath:"#/properties/target/properties/system/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5868,18 +6902,18 @@ validate24.errors = [{instancePath:instancePath+"/target/system",schemaPath:"#/p
 return false;
 }
 }
-var valid15 = _errs106 === errors;
+var valid17 = _errs115 === errors;
 }
 else {
-var valid15 = true;
+var valid17 = true;
 }
-if(valid15){
-if(data47.context !== undefined){
-let data50 = data47.context;
-const _errs108 = errors;
-if(errors === _errs108){
-if(typeof data50 === "string"){
-if(func2(data50) < 1){
+if(valid17){
+if(data51.context !== undefined){
+let data54 = data51.context;
+const _errs117 = errors;
+if(errors === _errs117){
+if(typeof data54 === "string"){
+if(func2(data54) < 1){
 validate24.errors = [{instancePath:instancePath+"/target/context",schemaPath:"#/properties/target/properties/context/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5889,18 +6923,18 @@ validate24.errors = [{instancePath:instancePath+"/target/context",schemaPath:"#/
 return false;
 }
 }
-var valid15 = _errs108 === errors;
+var valid17 = _errs117 === errors;
 }
 else {
-var valid15 = true;
+var valid17 = true;
 }
-if(valid15){
-if(data47.prompt !== undefined){
-let data51 = data47.prompt;
-const _errs110 = errors;
-if(errors === _errs110){
-if(typeof data51 === "string"){
-if(func2(data51) < 1){
+if(valid17){
+if(data51.prompt !== undefined){
+let data55 = data51.prompt;
+const _errs119 = errors;
+if(errors === _errs119){
+if(typeof data55 === "string"){
+if(func2(data55) < 1){
 validate24.errors = [{instancePath:instancePath+"/target/prompt",schemaPath:"#/properties/target/properties/prompt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -5910,10 +6944,10 @@ validate24.errors = [{instancePath:instancePath+"/target/prompt",schemaPath:"#/p
 return false;
 }
 }
-var valid15 = _errs110 === errors;
+var valid17 = _errs119 === errors;
 }
 else {
-var valid15 = true;
+var valid17 = true;
 }
 }
 }
@@ -5926,32 +6960,32 @@ validate24.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs102 === errors;
+var valid0 = _errs111 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.attacks !== undefined){
-let data52 = data.attacks;
-const _errs112 = errors;
-if(errors === _errs112){
-if(Array.isArray(data52)){
-if(data52.length < 1){
+let data56 = data.attacks;
+const _errs121 = errors;
+if(errors === _errs121){
+if(Array.isArray(data56)){
+if(data56.length < 1){
 validate24.errors = [{instancePath:instancePath+"/attacks",schemaPath:"#/properties/attacks/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-var valid16 = true;
-const len3 = data52.length;
-for(let i3=0; i3<len3; i3++){
-const _errs114 = errors;
-if(!(validate49(data52[i3], {instancePath:instancePath+"/attacks/" + i3,parentData:data52,parentDataProperty:i3,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+var valid18 = true;
+const len4 = data56.length;
+for(let i4=0; i4<len4; i4++){
+const _errs123 = errors;
+if(!(validate57(data56[i4], {instancePath:instancePath+"/attacks/" + i4,parentData:data56,parentDataProperty:i4,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid16 = _errs114 === errors;
-if(!valid16){
+var valid18 = _errs123 === errors;
+if(!valid18){
 break;
 }
 }
@@ -5962,35 +6996,36 @@ validate24.errors = [{instancePath:instancePath+"/attacks",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs112 === errors;
+var valid0 = _errs121 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.attacker !== undefined){
-const _errs115 = errors;
-if(!(validate37(data.attacker, {instancePath:instancePath+"/attacker",parentData:data,parentDataProperty:"attacker",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+const _errs124 = errors;
+if(!(validate43(data.attacker, {instancePath:instancePath+"/attacker",parentData:data,parentDataProperty:"attacker",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs115 === errors;
+var valid0 = _errs124 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.severityThreshold !== undefined){
-let data55 = data.severityThreshold;
-const _errs116 = errors;
-if(!((((data55 === "low") || (data55 === "medium")) || (data55 === "high")) || (data55 === "critical"))){
+let data59 = data.severityThreshold;
+const _errs125 = errors;
+if(!((((data59 === "low") || (data59 === "medium")) || (data59 === "high")) || (data59 === "critical"))){
 validate24.errors = [{instancePath:instancePath+"/severityThreshold",schemaPath:"#/properties/severityThreshold/enum",keyword:"enum",params:{allowedValues: schema34.properties.severityThreshold.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid0 = _errs116 === errors;
+var valid0 = _errs125 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }
@@ -6023,13 +7058,13 @@ return errors === 0;
 }
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["suite:attackGoals"] = validate56;
-const schema60 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}};
+exports["suite:attackGoals"] = validate64;
+const schema70 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}};
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate56.evaluated;
+const evaluated0 = validate64.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6039,7 +7074,7 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(Array.isArray(data)){
 if(data.length < 1){
-validate56.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate64.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -6047,8 +7082,8 @@ var valid0 = true;
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 const _errs1 = errors;
-if(!(validate50(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+if(!(validate58(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -6059,22 +7094,22 @@ break;
 }
 }
 else {
-validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate56.errors = vErrors;
+validate64.errors = vErrors;
 return errors === 0;
 }
-validate56.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate64.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["suite:messages"] = validate58;
-const schema61 = {"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}};
+exports["suite:messages"] = validate66;
+const schema71 = {"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate58.evaluated;
+const evaluated0 = validate66.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6084,7 +7119,7 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(Array.isArray(data)){
 if(data.length < 1){
-validate58.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate66.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -6098,14 +7133,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if(((data0.role === undefined) && (missing0 = "role")) || ((data0.content === undefined) && (missing0 = "content"))){
-validate58.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate66.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key0 in data0){
 if(!((key0 === "role") || (key0 === "content"))){
-validate58.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate66.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6115,7 +7150,7 @@ if(data0.role !== undefined){
 let data1 = data0.role;
 const _errs5 = errors;
 if(!(((data1 === "system") || (data1 === "user")) || (data1 === "assistant"))){
-validate58.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema40.properties.role.enum},message:"must be equal to one of the allowed values"}];
+validate66.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema44.properties.role.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -6127,7 +7162,7 @@ if(valid2){
 if(data0.content !== undefined){
 const _errs6 = errors;
 if(typeof data0.content !== "string"){
-validate58.errors = [{instancePath:instancePath+"/" + i0+"/content",schemaPath:"#/$defs/message/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate66.errors = [{instancePath:instancePath+"/" + i0+"/content",schemaPath:"#/$defs/message/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid2 = _errs6 === errors;
@@ -6140,7 +7175,7 @@ var valid2 = true;
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate66.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6152,21 +7187,21 @@ break;
 }
 }
 else {
-validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate66.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate58.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
-validate58.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate66.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["suite:test"] = validate59;
+exports["suite:test"] = validate67;
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate59.evaluated;
+const evaluated0 = validate67.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6177,8 +7212,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!((((((key0 === "id") || (key0 === "description")) || (key0 === "vars")) || (key0 === "assert")) || (key0 === "cluster")) || (key0 === "metadata"))){
-validate59.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!((((((((key0 === "id") || (key0 === "description")) || (key0 === "vars")) || (key0 === "assert")) || (key0 === "cluster")) || (key0 === "metadata")) || (key0 === "transform")) || (key0 === "transformVars"))){
+validate67.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6188,7 +7223,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate59.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema42.properties.id.type},message:"must be string,integer"}];
+validate67.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema48.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6200,7 +7235,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs4 = errors;
 if(typeof data.description !== "string"){
-validate59.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate67.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -6213,7 +7248,7 @@ if(data.vars !== undefined){
 let data2 = data.vars;
 const _errs6 = errors;
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-validate59.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate67.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6231,8 +7266,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs10 = errors;
-if(!(validate30(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+if(!(validate36(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs10 === errors;
@@ -6242,7 +7277,7 @@ break;
 }
 }
 else {
-validate59.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate67.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -6256,7 +7291,7 @@ if(data.cluster !== undefined){
 let data5 = data.cluster;
 const _errs11 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate59.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema42.properties.cluster.type},message:"must be string,integer"}];
+validate67.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema48.properties.cluster.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -6269,10 +7304,44 @@ if(data.metadata !== undefined){
 let data6 = data.metadata;
 const _errs13 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate59.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate67.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.transform !== undefined){
+const _errs15 = errors;
+if(!(validate37(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.transformVars !== undefined){
+let data8 = data.transformVars;
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data8 === "string"){
+if(func2(data8) < 1){
+validate67.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate67.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
 }
 else {
 var valid0 = true;
@@ -6284,15 +7353,190 @@ var valid0 = true;
 }
 }
 }
+}
+}
 else {
-validate59.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate67.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate59.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
-validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["suite:tools"] = validate70;
+
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate70.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(Array.isArray(data)){
+if(data.length < 1){
+validate70.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if(((data0.type === undefined) && (missing0 = "type")) || ((data0.function === undefined) && (missing0 = "function"))){
+validate70.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs4 = errors;
+for(const key0 in data0){
+if(!((key0 === "type") || (key0 === "function"))){
+validate70.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data0.type !== undefined){
+const _errs5 = errors;
+if("function" !== data0.type){
+validate70.errors = [{instancePath:instancePath+"/" + i0+"/type",schemaPath:"#/$defs/tool/properties/type/const",keyword:"const",params:{allowedValue: "function"},message:"must be equal to constant"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.function !== undefined){
+let data2 = data0.function;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if((data2.name === undefined) && (missing1 = "name")){
+validate70.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs8 = errors;
+for(const key1 in data2){
+if(!((((key1 === "name") || (key1 === "description")) || (key1 === "parameters")) || (key1 === "strict"))){
+validate70.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs8 === errors){
+if(data2.name !== undefined){
+let data3 = data2.name;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(!pattern5.test(data3)){
+validate70.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""}];
+return false;
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs9 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.description !== undefined){
+const _errs11 = errors;
+if(typeof data2.description !== "string"){
+validate70.errors = [{instancePath:instancePath+"/" + i0+"/function/description",schemaPath:"#/$defs/tool/properties/function/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.parameters !== undefined){
+let data5 = data2.parameters;
+const _errs13 = errors;
+if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
+validate70.errors = [{instancePath:instancePath+"/" + i0+"/function/parameters",schemaPath:"#/$defs/tool/properties/function/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.strict !== undefined){
+const _errs15 = errors;
+if(typeof data2.strict !== "boolean"){
+validate70.errors = [{instancePath:instancePath+"/" + i0+"/function/strict",schemaPath:"#/$defs/tool/properties/function/properties/strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate70.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+}
+else {
+validate70.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate70.errors = vErrors;
+return errors === 0;
+}
+validate70.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 return exports;
 }
 
@@ -7423,8 +8667,8 @@ return errors === 0;
 }
 validate27.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:cost"] = validate28;
-const schema39 = {"type":"number","minimum":0,"description":"Maximum cost of the model call in US dollars, e.g. 0.002. Pass/fail: score 1 or 0."};
+exports["metric:contains-sql"] = validate28;
+const schema39 = {"description":"Optional: `databaseType` (the SQL dialect: MySQL, MariaDB, PostgreSQL, SQLite, TransactSQL, BigQuery, Snowflake, Redshift, Hive, DB2, FlinkSQL, Athena, Trino, Noql; default MySQL), `allowedTables` and `allowedColumns` (allow-lists of `<statement>::<schema or null>::<name>` entries, e.g. `select::null::users`): a statement that reads or writes anything else fails.","type":"object","additionalProperties":false,"properties":{"databaseType":{"type":"string","minLength":1,"description":"SQL dialect the output must parse in; default MySQL"},"allowedTables":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"the only tables the SQL may use, e.g. [select::null::users]"},"allowedColumns":{"type":"array","items":{"type":"string","minLength":1},"minItems":1,"description":"the only columns the SQL may use, e.g. [select::null::id, select::null::email]"}}};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -7437,38 +8681,1029 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(errors === 0){
-if(typeof data == "number"){
-if(data < 0 || isNaN(data)){
-validate28.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "databaseType") || (key0 === "allowedTables")) || (key0 === "allowedColumns"))){
+validate28.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.databaseType !== undefined){
+let data0 = data.databaseType;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate28.errors = [{instancePath:instancePath+"/databaseType",schemaPath:"#/properties/databaseType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate28.errors = [{instancePath:instancePath+"/databaseType",schemaPath:"#/properties/databaseType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.allowedTables !== undefined){
+let data1 = data.allowedTables;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+validate28.errors = [{instancePath:instancePath+"/allowedTables",schemaPath:"#/properties/allowedTables/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+validate28.errors = [{instancePath:instancePath+"/allowedTables/" + i0,schemaPath:"#/properties/allowedTables/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate28.errors = [{instancePath:instancePath+"/allowedTables/" + i0,schemaPath:"#/properties/allowedTables/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate28.errors = [{instancePath:instancePath+"/allowedTables",schemaPath:"#/properties/allowedTables/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.allowedColumns !== undefined){
+let data3 = data.allowedColumns;
+const _errs8 = errors;
+if(errors === _errs8){
+if(Array.isArray(data3)){
+if(data3.length < 1){
+validate28.errors = [{instancePath:instancePath+"/allowedColumns",schemaPath:"#/properties/allowedColumns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid2 = true;
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+let data4 = data3[i1];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate28.errors = [{instancePath:instancePath+"/allowedColumns/" + i1,schemaPath:"#/properties/allowedColumns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate28.errors = [{instancePath:instancePath+"/allowedColumns/" + i1,schemaPath:"#/properties/allowedColumns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs10 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+validate28.errors = [{instancePath:instancePath+"/allowedColumns",schemaPath:"#/properties/allowedColumns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
 validate28.errors = vErrors;
 return errors === 0;
 }
-validate28.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:equals"] = validate29;
-const schema40 = {"description":"Expected output. A string must match the output exactly; any other JSON value is compared, structurally, with the output parsed as JSON."};
+exports["metric:contains-xml"] = validate29;
+const schema40 = {"description":"Optional element paths the XML element must contain, dot-separated from the root (`order.items.item`; a number picks one of repeated elements): a list, a comma-separated string, or `{ requiredElements: [...] }`.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["requiredElements"],"properties":{"requiredElements":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]};
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-validate29.errors = null;
-return true;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate29.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
 }
-validate29.evaluated = {"dynamicProps":false,"dynamicItems":false};
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+const _errs7 = errors;
+if(errors === _errs7){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.requiredElements === undefined) && (missing0 = "requiredElements")){
+const err6 = {instancePath,schemaPath:"#/anyOf/2/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+const _errs9 = errors;
+for(const key0 in data){
+if(!(key0 === "requiredElements")){
+const err7 = {instancePath,schemaPath:"#/anyOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+break;
+}
+}
+if(_errs9 === errors){
+if(data.requiredElements !== undefined){
+let data1 = data.requiredElements;
+const _errs10 = errors;
+if(errors === _errs10){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+const err8 = {instancePath:instancePath+"/requiredElements",schemaPath:"#/anyOf/2/properties/requiredElements/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+var valid3 = true;
+const len1 = data1.length;
+for(let i1=0; i1<len1; i1++){
+let data2 = data1[i1];
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+const err9 = {instancePath:instancePath+"/requiredElements/" + i1,schemaPath:"#/anyOf/2/properties/requiredElements/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/requiredElements/" + i1,schemaPath:"#/anyOf/2/properties/requiredElements/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var valid3 = _errs12 === errors;
+if(!valid3){
+break;
+}
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/requiredElements",schemaPath:"#/anyOf/2/properties/requiredElements/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var _valid0 = _errs7 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props0 = true;
+}
+if(!valid0){
+const err13 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+validate29.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate29.errors = vErrors;
+evaluated0.props = props0;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate29.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
-exports["metric:exact-match"] = validate30;
-const schema41 = {"description":"lm-evaluation-harness's exact_match: the reference, or { reference, ignoreCase, ignorePunctuation, ignoreNumbers, regexesToIgnore }","oneOf":[{"type":"string","description":"the reference; compared exactly"},{"type":"object","additionalProperties":false,"required":["reference"],"properties":{"reference":{"type":"string","description":"the reference answer (normalised like the output)"},"ignoreCase":{"type":"boolean","description":"lowercase both (lm-eval ignore_case)"},"ignorePunctuation":{"type":"boolean","description":"delete ASCII punctuation from both (ignore_punctuation)"},"ignoreNumbers":{"type":"boolean","description":"delete ASCII digits from both (ignore_numbers)"},"regexesToIgnore":{"type":"array","items":{"type":"string","minLength":1},"description":"Python regexes whose matches are deleted from both, in order (regexes_to_ignore)"}}}]};
+exports["metric:context-faithfulness"] = validate30;
+const schema41 = {"description":"Optional: { query, context } (default: the `query` and `context` vars). A grader model lists the claims the output makes, then checks each against the context (two calls per round). Score = supported claims / claims; passes at any score unless `threshold` is set (as in promptfoo). Needs a `grader`.","type":"object","additionalProperties":false,"properties":{"query":{"type":"string","minLength":1,"description":"the user question (default: the `query` var)"},"context":{"description":"the retrieved context (default: the `context` var)","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]}}};
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate30.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "query") || (key0 === "context"))){
+validate30.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.query !== undefined){
+let data0 = data.query;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate30.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate30.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.context !== undefined){
+let data1 = data.context;
+const _errs4 = errors;
+const _errs5 = errors;
+let valid1 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err0 = {instancePath:instancePath+"/context",schemaPath:"#/properties/context/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath:instancePath+"/context",schemaPath:"#/properties/context/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+const _errs8 = errors;
+if(errors === _errs8){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+const err2 = {instancePath:instancePath+"/context",schemaPath:"#/properties/context/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs10 = errors;
+if(typeof data1[i0] !== "string"){
+const err3 = {instancePath:instancePath+"/context/" + i0,schemaPath:"#/properties/context/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid2 = _errs10 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/context",schemaPath:"#/properties/context/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const err5 = {instancePath:instancePath+"/context",schemaPath:"#/properties/context/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate30.errors = vErrors;
+return false;
+}
+else {
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate30.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate30.errors = vErrors;
+return errors === 0;
+}
+validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:context-recall"] = validate31;
+const schema42 = {"description":"The known correct answer, or { reference, context }. A grader model splits it into statements and checks which the retrieved context (default: the `context` var) supports. Score = supported statements / statements; passes at any score unless `threshold` is set (as in promptfoo). Needs a `grader`.","anyOf":[{"type":"string","minLength":1},{"title":"an object with `reference` (and optionally `context`)","type":"object","required":["reference"],"additionalProperties":false,"properties":{"reference":{"type":"string","minLength":1,"description":"the known correct answer"},"context":{"description":"the retrieved context (default: the `context` var)","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]}}}]};
+
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate31.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.reference === undefined) && (missing0 = "reference")){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+const _errs5 = errors;
+for(const key0 in data){
+if(!((key0 === "reference") || (key0 === "context"))){
+const err3 = {instancePath,schemaPath:"#/anyOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+break;
+}
+}
+if(_errs5 === errors){
+if(data.reference !== undefined){
+let data0 = data.reference;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err4 = {instancePath:instancePath+"/reference",schemaPath:"#/anyOf/1/properties/reference/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/reference",schemaPath:"#/anyOf/1/properties/reference/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.context !== undefined){
+let data1 = data.context;
+const _errs8 = errors;
+const _errs9 = errors;
+let valid2 = false;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err6 = {instancePath:instancePath+"/context",schemaPath:"#/anyOf/1/properties/context/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/context",schemaPath:"#/anyOf/1/properties/context/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var _valid1 = _errs10 === errors;
+valid2 = valid2 || _valid1;
+const _errs12 = errors;
+if(errors === _errs12){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+const err8 = {instancePath:instancePath+"/context",schemaPath:"#/anyOf/1/properties/context/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+var valid3 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs14 = errors;
+if(typeof data1[i0] !== "string"){
+const err9 = {instancePath:instancePath+"/context/" + i0,schemaPath:"#/anyOf/1/properties/context/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid3 = _errs14 === errors;
+if(!valid3){
+break;
+}
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/context",schemaPath:"#/anyOf/1/properties/context/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var _valid1 = _errs12 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err11 = {instancePath:instancePath+"/context",schemaPath:"#/anyOf/1/properties/context/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props0 = true;
+}
+if(!valid0){
+const err13 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+validate31.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate31.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate31.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+exports["metric:context-relevance"] = validate32;
+const schema43 = {"description":"Optional: { query, context } (default: the `query` and `context` vars). The context is cut into sentences and a grader model picks those needed to answer the query. Score = needed sentences / sentences; passes at any score unless `threshold` is set (as in promptfoo). Needs a `grader`.","type":"object","additionalProperties":false,"properties":{"query":{"type":"string","minLength":1,"description":"the user question (default: the `query` var)"},"context":{"description":"the retrieved context (default: the `context` var)","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string"}}]}}};
+
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate32.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "query") || (key0 === "context"))){
+validate32.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.query !== undefined){
+let data0 = data.query;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate32.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath:instancePath+"/query",schemaPath:"#/properties/query/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.context !== undefined){
+let data1 = data.context;
+const _errs4 = errors;
+const _errs5 = errors;
+let valid1 = false;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data1 === "string"){
+if(func1(data1) < 1){
+const err0 = {instancePath:instancePath+"/context",schemaPath:"#/properties/context/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath:instancePath+"/context",schemaPath:"#/properties/context/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs6 === errors;
+valid1 = valid1 || _valid0;
+const _errs8 = errors;
+if(errors === _errs8){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+const err2 = {instancePath:instancePath+"/context",schemaPath:"#/properties/context/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+const _errs10 = errors;
+if(typeof data1[i0] !== "string"){
+const err3 = {instancePath:instancePath+"/context/" + i0,schemaPath:"#/properties/context/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid2 = _errs10 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/context",schemaPath:"#/properties/context/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs8 === errors;
+valid1 = valid1 || _valid0;
+if(!valid1){
+const err5 = {instancePath:instancePath+"/context",schemaPath:"#/properties/context/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+validate32.errors = vErrors;
+return false;
+}
+else {
+errors = _errs5;
+if(vErrors !== null){
+if(_errs5){
+vErrors.length = _errs5;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate32.errors = vErrors;
+return errors === 0;
+}
+validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:cost"] = validate33;
+const schema44 = {"type":"number","minimum":0,"description":"Maximum cost of the model call in US dollars, e.g. 0.002. Pass/fail: score 1 or 0."};
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate33.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(typeof data == "number"){
+if(data < 0 || isNaN(data)){
+validate33.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+validate33.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:equals"] = validate34;
+const schema45 = {"description":"Expected output. A string must match the output exactly; any other JSON value is compared, structurally, with the output parsed as JSON."};
+
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+validate34.errors = null;
+return true;
+}
+validate34.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:exact-match"] = validate35;
+const schema46 = {"description":"lm-evaluation-harness's exact_match: the reference, or { reference, ignoreCase, ignorePunctuation, ignoreNumbers, regexesToIgnore }","oneOf":[{"type":"string","description":"the reference; compared exactly"},{"type":"object","additionalProperties":false,"required":["reference"],"properties":{"reference":{"type":"string","description":"the reference answer (normalised like the output)"},"ignoreCase":{"type":"boolean","description":"lowercase both (lm-eval ignore_case)"},"ignorePunctuation":{"type":"boolean","description":"delete ASCII punctuation from both (ignore_punctuation)"},"ignoreNumbers":{"type":"boolean","description":"delete ASCII digits from both (ignore_numbers)"},"regexesToIgnore":{"type":"array","items":{"type":"string","minLength":1},"description":"Python regexes whose matches are deleted from both, in order (regexes_to_ignore)"}}}]};
+
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate35.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7691,7 +9926,7 @@ else {
 vErrors.push(err11);
 }
 errors++;
-validate30.errors = vErrors;
+validate35.errors = vErrors;
 return false;
 }
 else {
@@ -7705,19 +9940,19 @@ vErrors = null;
 }
 }
 }
-validate30.errors = vErrors;
+validate35.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate30.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate35.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:f1"] = validate31;
-const schema42 = {"description":"Gold answer, or a list of accepted answers (the best F1 counts). Token F1 with SQuAD normalisation: lowercase, ASCII punctuation and the articles a/an/the removed, whitespace collapsed. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string"},{"type":"number"},{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1}]};
+exports["metric:f1"] = validate36;
+const schema47 = {"description":"Gold answer, or a list of accepted answers (the best F1 counts). Token F1 with SQuAD normalisation: lowercase, ASCII punctuation and the articles a/an/the removed, whitespace collapsed. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string"},{"type":"number"},{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1}]};
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate31.evaluated;
+const evaluated0 = validate36.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7852,7 +10087,7 @@ else {
 vErrors.push(err7);
 }
 errors++;
-validate31.errors = vErrors;
+validate36.errors = vErrors;
 return false;
 }
 else {
@@ -7866,19 +10101,19 @@ vErrors = null;
 }
 }
 }
-validate31.errors = vErrors;
+validate36.errors = vErrors;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate31.evaluated = {"dynamicProps":false,"dynamicItems":true};
+validate36.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:factuality"] = validate32;
-const schema43 = {"description":"The reference (expert) answer. A grader model classifies the output against it as in OpenAI evals' fact eval: A subset (score 0.4), B superset (0.6), C same (1), D disagreement (0, fails), E differences that do not matter (1). Needs a `grader`; the question is the `query` or `question` var, else the prompt.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+exports["metric:factuality"] = validate37;
+const schema48 = {"description":"The reference (expert) answer. A grader model classifies the output against it as in OpenAI evals' fact eval: A subset (score 0.4), B superset (0.6), C same (1), D disagreement (0, fails), E differences that do not matter (1). Needs a `grader`; the question is the `query` or `question` var, else the prompt.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
 
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate32.evaluated;
+const evaluated0 = validate37.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7936,7 +10171,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate32.errors = vErrors;
+validate37.errors = vErrors;
 return false;
 }
 else {
@@ -7950,18 +10185,18 @@ vErrors = null;
 }
 }
 }
-validate32.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
-validate32.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate37.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:finish-reason"] = validate33;
-const schema44 = {"type":"string","minLength":1,"description":"Expected finish reason, compared case-insensitively: stop, length (hit the token limit), tool_calls, content_filter, or a provider's own word. Pass/fail: score 1 or 0."};
+exports["metric:finish-reason"] = validate38;
+const schema49 = {"type":"string","minLength":1,"description":"Expected finish reason, compared case-insensitively: stop, length (hit the token limit), tool_calls, content_filter, or a provider's own word. Pass/fail: score 1 or 0."};
 
-function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate33.evaluated;
+const evaluated0 = validate38.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7971,27 +10206,164 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(typeof data === "string"){
 if(func1(data) < 1){
-validate33.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate38.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-validate33.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
-validate33.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate38.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:icontains"] = validate34;
-const schema45 = {"description":"Substring the output must contain, ignoring case. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+exports["metric:g-eval"] = validate39;
+const schema50 = {"description":"The evaluation criteria (text, or a list judged together). A grader model writes evaluation steps for them, then scores the output 0–10 by those steps (two calls per round); score = grade / 10, passing at 0.7 unless `threshold` is set. Needs a `grader`.","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]};
 
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate34.evaluated;
+const evaluated0 = validate39.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+if(!valid0){
+const err6 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate39.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate39.errors = vErrors;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate39.evaluated = {"dynamicProps":false,"dynamicItems":true};
+
+exports["metric:icontains"] = validate40;
+const schema51 = {"description":"Substring the output must contain, ignoring case. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate40.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8049,7 +10421,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate34.errors = vErrors;
+validate40.errors = vErrors;
 return false;
 }
 else {
@@ -8063,18 +10435,342 @@ vErrors = null;
 }
 }
 }
-validate34.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
-validate34.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate40.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:is-json"] = validate35;
-const schema46 = {"description":"Optional JSON Schema (draft 2020-12) the parsed output must satisfy.","type":"object"};
+exports["metric:icontains-all"] = validate41;
+const schema52 = {"description":"Substrings the output must all contain, ignoring case: a list, or a comma-separated string.","anyOf":[{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1},{"type":"string","minLength":1}]};
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate35.evaluated;
+const evaluated0 = validate41.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid1 = _errs5 === errors;
+valid2 = valid2 || _valid1;
+const _errs7 = errors;
+if(!(typeof data0 == "number")){
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid1 = _errs7 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err5 = {instancePath,schemaPath:"#/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var _valid0 = _errs9 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err7 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+validate41.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate41.errors = vErrors;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate41.evaluated = {"dynamicProps":false,"dynamicItems":true};
+
+exports["metric:icontains-any"] = validate42;
+const schema53 = {"description":"Substrings, one of which the output must contain, ignoring case: a list or a comma-separated text.","anyOf":[{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"number"}]},"minItems":1},{"type":"string","minLength":1}]};
+
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate42.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs3 = errors;
+const _errs4 = errors;
+let valid2 = false;
+const _errs5 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid1 = _errs5 === errors;
+valid2 = valid2 || _valid1;
+const _errs7 = errors;
+if(!(typeof data0 == "number")){
+const err2 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid1 = _errs7 === errors;
+valid2 = valid2 || _valid1;
+if(!valid2){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/0/items/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs3 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err5 = {instancePath,schemaPath:"#/anyOf/1/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var _valid0 = _errs9 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err7 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+validate42.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate42.errors = vErrors;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate42.evaluated = {"dynamicProps":false,"dynamicItems":true};
+
+exports["metric:is-json"] = validate43;
+const schema54 = {"description":"Optional JSON Schema (draft 2020-12) the parsed output must satisfy.","type":"object"};
+
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate43.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8082,21 +10778,450 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(!(data && typeof data == "object" && !Array.isArray(data))){
-validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-validate35.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
-validate35.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate43.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:javascript"] = validate36;
-const schema47 = {"description":"Inline JavaScript (an expression such as `output.length < 200`, or a function body with `return`) over `output`, `context` and `vars`, or `file:path/to/module.js[:exportName]`. Returns a boolean, a score, or { pass, score?, reason? }. Or { code, timeoutMs } to change the time limit (default 5000 ms).","oneOf":[{"type":"string","minLength":1,"description":"Inline JavaScript (an expression such as `output.length < 200`, or a function body with `return`) over `output`, `context` and `vars`, or `file:path/to/module.js[:exportName]`. Returns a boolean, a score, or { pass, score?, reason? }."},{"type":"object","additionalProperties":false,"required":["code"],"properties":{"code":{"type":"string","minLength":1,"description":"Inline JavaScript (an expression such as `output.length < 200`, or a function body with `return`) over `output`, `context` and `vars`, or `file:path/to/module.js[:exportName]`. Returns a boolean, a score, or { pass, score?, reason? }."},"timeoutMs":{"type":"integer","minimum":0,"maximum":600000,"description":"longest a call may run, in ms; over it the assertion fails (default 5000). 0 turns the limit off, saving its watchdog (about 0.1 ms per cell) on very large cached runs"}}}]};
+exports["metric:is-refusal"] = validate44;
+const schema55 = {"description":"No value. Passes when the output is a plain refusal (short, opens with one, delivers nothing) or empty; use `not-is-refusal` for \"answers the question\".","type":"null"};
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate36.evaluated;
+const evaluated0 = validate44.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data !== null){
+validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "null"},message:"must be null"}];
+return false;
+}
+validate44.errors = vErrors;
+return errors === 0;
+}
+validate44.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:is-sql"] = validate28;
+
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate28.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "databaseType") || (key0 === "allowedTables")) || (key0 === "allowedColumns"))){
+validate28.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.databaseType !== undefined){
+let data0 = data.databaseType;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+validate28.errors = [{instancePath:instancePath+"/databaseType",schemaPath:"#/properties/databaseType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate28.errors = [{instancePath:instancePath+"/databaseType",schemaPath:"#/properties/databaseType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.allowedTables !== undefined){
+let data1 = data.allowedTables;
+const _errs4 = errors;
+if(errors === _errs4){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+validate28.errors = [{instancePath:instancePath+"/allowedTables",schemaPath:"#/properties/allowedTables/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid1 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+validate28.errors = [{instancePath:instancePath+"/allowedTables/" + i0,schemaPath:"#/properties/allowedTables/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate28.errors = [{instancePath:instancePath+"/allowedTables/" + i0,schemaPath:"#/properties/allowedTables/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+validate28.errors = [{instancePath:instancePath+"/allowedTables",schemaPath:"#/properties/allowedTables/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.allowedColumns !== undefined){
+let data3 = data.allowedColumns;
+const _errs8 = errors;
+if(errors === _errs8){
+if(Array.isArray(data3)){
+if(data3.length < 1){
+validate28.errors = [{instancePath:instancePath+"/allowedColumns",schemaPath:"#/properties/allowedColumns/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid2 = true;
+const len1 = data3.length;
+for(let i1=0; i1<len1; i1++){
+let data4 = data3[i1];
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(func1(data4) < 1){
+validate28.errors = [{instancePath:instancePath+"/allowedColumns/" + i1,schemaPath:"#/properties/allowedColumns/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate28.errors = [{instancePath:instancePath+"/allowedColumns/" + i1,schemaPath:"#/properties/allowedColumns/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid2 = _errs10 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+validate28.errors = [{instancePath:instancePath+"/allowedColumns",schemaPath:"#/properties/allowedColumns/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:is-valid-openai-tools-call"] = validate45;
+const schema56 = {"description":"No value: the calls are checked against the `tools` the prompt declares (each call names a declared tool and its arguments are JSON matching that tool's parameters)."};
+
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+validate45.errors = null;
+return true;
+}
+validate45.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:is-xml"] = validate46;
+const schema57 = {"description":"Optional element paths the document must contain, dot-separated from the root (`order.items.item`; a number picks one of repeated elements): a list, a comma-separated string, or `{ requiredElements: [...] }`.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1},{"type":"object","additionalProperties":false,"required":["requiredElements"],"properties":{"requiredElements":{"type":"array","items":{"type":"string","minLength":1},"minItems":1}}}]};
+
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate46.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+const _errs7 = errors;
+if(errors === _errs7){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.requiredElements === undefined) && (missing0 = "requiredElements")){
+const err6 = {instancePath,schemaPath:"#/anyOf/2/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+else {
+const _errs9 = errors;
+for(const key0 in data){
+if(!(key0 === "requiredElements")){
+const err7 = {instancePath,schemaPath:"#/anyOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+break;
+}
+}
+if(_errs9 === errors){
+if(data.requiredElements !== undefined){
+let data1 = data.requiredElements;
+const _errs10 = errors;
+if(errors === _errs10){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+const err8 = {instancePath:instancePath+"/requiredElements",schemaPath:"#/anyOf/2/properties/requiredElements/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+var valid3 = true;
+const len1 = data1.length;
+for(let i1=0; i1<len1; i1++){
+let data2 = data1[i1];
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data2 === "string"){
+if(func1(data2) < 1){
+const err9 = {instancePath:instancePath+"/requiredElements/" + i1,schemaPath:"#/anyOf/2/properties/requiredElements/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/requiredElements/" + i1,schemaPath:"#/anyOf/2/properties/requiredElements/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var valid3 = _errs12 === errors;
+if(!valid3){
+break;
+}
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/requiredElements",schemaPath:"#/anyOf/2/properties/requiredElements/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/anyOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var _valid0 = _errs7 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props0 = true;
+}
+if(!valid0){
+const err13 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+validate46.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate46.errors = vErrors;
+evaluated0.props = props0;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate46.evaluated = {"dynamicProps":true,"dynamicItems":true};
+
+exports["metric:javascript"] = validate47;
+const schema58 = {"description":"Inline JavaScript (an expression such as `output.length < 200`, or a function body with `return`) over `output`, `context` and `vars`, or `file:path/to/module.js[:exportName]`. Returns a boolean, a score, or { pass, score?, reason? }. Or { code, timeoutMs } to change the time limit (default 5000 ms).","oneOf":[{"type":"string","minLength":1,"description":"Inline JavaScript (an expression such as `output.length < 200`, or a function body with `return`) over `output`, `context` and `vars`, or `file:path/to/module.js[:exportName]`. Returns a boolean, a score, or { pass, score?, reason? }."},{"type":"object","additionalProperties":false,"required":["code"],"properties":{"code":{"type":"string","minLength":1,"description":"Inline JavaScript (an expression such as `output.length < 200`, or a function body with `return`) over `output`, `context` and `vars`, or `file:path/to/module.js[:exportName]`. Returns a boolean, a score, or { pass, score?, reason? }."},"timeoutMs":{"type":"integer","minimum":0,"maximum":600000,"description":"longest a call may run, in ms; over it the assertion fails (default 5000). 0 turns the limit off, saving its watchdog (about 0.1 ms per cell) on very large cached runs"}}}]};
+
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate47.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8279,7 +11404,7 @@ else {
 vErrors.push(err10);
 }
 errors++;
-validate36.errors = vErrors;
+validate47.errors = vErrors;
 return false;
 }
 else {
@@ -8293,19 +11418,19 @@ vErrors = null;
 }
 }
 }
-validate36.errors = vErrors;
+validate47.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate36.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate47.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:latency"] = validate37;
-const schema48 = {"type":"number","minimum":0,"description":"Maximum latency of the model call in milliseconds (a cached answer keeps its recorded latency). Pass/fail: score 1 or 0."};
+exports["metric:latency"] = validate48;
+const schema59 = {"type":"number","minimum":0,"description":"Maximum latency of the model call in milliseconds (a cached answer keeps its recorded latency). Pass/fail: score 1 or 0."};
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate37.evaluated;
+const evaluated0 = validate48.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8315,27 +11440,27 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(typeof data == "number"){
 if(data < 0 || isNaN(data)){
-validate37.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate48.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
-validate37.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate48.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:length"] = validate38;
-const schema49 = {"description":"Number of characters the output must have: an exact count, or { min, max } (inclusive; either may be left out). Characters are Unicode code points (an emoji counts once), whitespace included. Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest characters, inclusive"},"max":{"type":"integer","minimum":0,"description":"most characters, inclusive"}}}]};
+exports["metric:length"] = validate49;
+const schema60 = {"description":"Number of characters the output must have: an exact count, or { min, max } (inclusive; either may be left out). Characters are Unicode code points (an emoji counts once), whitespace included. Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest characters, inclusive"},"max":{"type":"integer","minimum":0,"description":"most characters, inclusive"}}}]};
 
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate38.evaluated;
+const evaluated0 = validate49.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8494,7 +11619,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate38.errors = vErrors;
+validate49.errors = vErrors;
 return false;
 }
 else {
@@ -8508,19 +11633,19 @@ vErrors = null;
 }
 }
 }
-validate38.errors = vErrors;
+validate49.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate38.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate49.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:levenshtein"] = validate39;
-const schema50 = {"description":"Expected text: a bare text (passes when the edit distance ≤ 5), { expected, maxDistance } or { expected, minSimilarity } (0..1). Distance in Unicode code points, case-sensitive. Score = similarity 1 − distance / longer length; a `threshold` on the assertion means similarity ≥ threshold instead.","anyOf":[{"type":"string"},{"type":"number"},{"title":"an object with `expected` and `minSimilarity`","type":"object","required":["expected","minSimilarity"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"minSimilarity":{"type":"number","minimum":0,"maximum":1,"description":"pass when 1 − distance / longer length is at least this"}}},{"title":"an object with `expected` (and optionally `maxDistance`)","type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"maxDistance":{"type":"integer","minimum":0,"description":"pass when the edit distance is at most this"}}}]};
+exports["metric:levenshtein"] = validate50;
+const schema61 = {"description":"Expected text: a bare text (passes when the edit distance ≤ 5), { expected, maxDistance } or { expected, minSimilarity } (0..1). Distance in Unicode code points, case-sensitive. Score = similarity 1 − distance / longer length; a `threshold` on the assertion means similarity ≥ threshold instead.","anyOf":[{"type":"string"},{"type":"number"},{"title":"an object with `expected` and `minSimilarity`","type":"object","required":["expected","minSimilarity"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"minSimilarity":{"type":"number","minimum":0,"maximum":1,"description":"pass when 1 − distance / longer length is at least this"}}},{"title":"an object with `expected` (and optionally `maxDistance`)","type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"description":"the text the output should be close to (a number is compared as its decimal text)","anyOf":[{"type":"string"},{"type":"number"}]},"maxDistance":{"type":"integer","minimum":0,"description":"pass when the edit distance is at most this"}}}]};
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate39.evaluated;
+const evaluated0 = validate50.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -8858,7 +11983,7 @@ else {
 vErrors.push(err19);
 }
 errors++;
-validate39.errors = vErrors;
+validate50.errors = vErrors;
 return false;
 }
 else {
@@ -8872,19 +11997,19 @@ vErrors = null;
 }
 }
 }
-validate39.errors = vErrors;
+validate50.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate39.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate50.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:llm-rubric"] = validate40;
-const schema51 = {"description":"The rubric a grader model judges the output against, or { rubric, examples } with worked examples ({ output, pass, score?, reason? }). Needs a `grader`. Score = the judge's 0..1 score (mean over graderRepeat rounds).","anyOf":[{"type":"string","minLength":1},{"title":"an object with `rubric` (and optionally `examples`)","type":"object","required":["rubric"],"additionalProperties":false,"properties":{"rubric":{"type":"string","minLength":1,"description":"what the output must do to pass"},"examples":{"type":"array","description":"worked examples shown to the judge","items":{"type":"object","required":["output","pass"],"additionalProperties":false,"properties":{"output":{"type":"string","description":"an example output"},"pass":{"type":"boolean","description":"whether it passes"},"score":{"type":"number","minimum":0,"maximum":1,"description":"its score"},"reason":{"type":"string","description":"why"}}}}}}]};
+exports["metric:llm-rubric"] = validate51;
+const schema62 = {"description":"The rubric a grader model judges the output against, or { rubric, examples } with worked examples ({ output, pass, score?, reason? }). Needs a `grader`. Score = the judge's 0..1 score (mean over graderRepeat rounds).","anyOf":[{"type":"string","minLength":1},{"title":"an object with `rubric` (and optionally `examples`)","type":"object","required":["rubric"],"additionalProperties":false,"properties":{"rubric":{"type":"string","minLength":1,"description":"what the output must do to pass"},"examples":{"type":"array","description":"worked examples shown to the judge","items":{"type":"object","required":["output","pass"],"additionalProperties":false,"properties":{"output":{"type":"string","description":"an example output"},"pass":{"type":"boolean","description":"whether it passes"},"score":{"type":"number","minimum":0,"maximum":1,"description":"its score"},"reason":{"type":"string","description":"why"}}}}}}]};
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate40.evaluated;
+const evaluated0 = validate51.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9188,7 +12313,7 @@ else {
 vErrors.push(err17);
 }
 errors++;
-validate40.errors = vErrors;
+validate51.errors = vErrors;
 return false;
 }
 else {
@@ -9202,19 +12327,230 @@ vErrors = null;
 }
 }
 }
-validate40.errors = vErrors;
+validate51.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate40.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate51.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:no-leak"] = validate41;
-const schema52 = {"description":"Passes when the output leaks none of the planted `canaries` (plain or disguised: base64, hex, rot13, spaced, reversed, leetspeak, look-alike letters) and, with `text` (a protected text such as the system prompt), copies no run of `minWords` consecutive words of it. A fail is a successful extraction attack.","type":"object","required":["canaries"],"additionalProperties":false,"properties":{"canaries":{"type":"array","minItems":1,"items":{"type":"string","minLength":6},"description":"planted tokens that must not come back, e.g. CANARY-7f3a9c (at least 6 letters or digits)"},"text":{"type":"string","description":"a protected text (the app's system prompt) that must not be reproduced"},"minWords":{"type":"integer","minimum":5,"default":8,"description":"consecutive words of `text` that make a verbatim copy (case, punctuation and line breaks ignored)"}}};
+exports["metric:max-score"] = validate52;
+const schema63 = {"description":"Optional: { method, weights, threshold }. Among every output of the test (all prompts × providers), the one whose other assertions score highest passes: their `average` (default) or `sum`, weighted per type by `weights` (default 1); with `threshold` the best must reach it. No model call; needs at least two prompts × providers.","type":"object","additionalProperties":false,"properties":{"method":{"enum":["average","sum"],"description":"how the other assertions' scores combine (default average)"},"weights":{"type":"object","additionalProperties":{"type":"number","minimum":0},"description":"weight per assertion type, e.g. { llm-rubric: 2 }; default 1"},"threshold":{"type":"number","description":"the best aggregate must reach this, or no output passes"}}};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate52.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "method") || (key0 === "weights")) || (key0 === "threshold"))){
+validate52.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.method !== undefined){
+let data0 = data.method;
+const _errs2 = errors;
+if(!((data0 === "average") || (data0 === "sum"))){
+validate52.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema63.properties.method.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.weights !== undefined){
+let data1 = data.weights;
+const _errs3 = errors;
+if(errors === _errs3){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+for(const key1 in data1){
+let data2 = data1[key1];
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data2 == "number"){
+if(data2 < 0 || isNaN(data2)){
+validate52.errors = [{instancePath:instancePath+"/weights/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/weights/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate52.errors = [{instancePath:instancePath+"/weights/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/weights/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate52.errors = [{instancePath:instancePath+"/weights",schemaPath:"#/properties/weights/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.threshold !== undefined){
+const _errs8 = errors;
+if(!(typeof data.threshold == "number")){
+validate52.errors = [{instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate52.errors = vErrors;
+return errors === 0;
+}
+validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:model-graded-closedqa"] = validate53;
+const schema64 = {"description":"The criterion the output must meet. A grader model answers Y (pass, score 1) or N (fail, score 0), as in OpenAI evals' closed-QA eval. Needs a `grader`.","type":"string","minLength":1};
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate53.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(typeof data === "string"){
+if(func1(data) < 1){
+validate53.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+validate53.errors = vErrors;
+return errors === 0;
+}
+validate53.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:model-graded-factuality"] = validate37;
+
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate37.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(!(typeof data == "number")){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err3 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate37.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate37.errors = vErrors;
+return errors === 0;
+}
+validate37.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:no-leak"] = validate54;
+const schema65 = {"description":"Passes when the output leaks none of the planted `canaries` (plain or disguised: base64, hex, rot13, spaced, reversed, leetspeak, look-alike letters) and, with `text` (a protected text such as the system prompt), copies no run of `minWords` consecutive words of it. A fail is a successful extraction attack.","type":"object","required":["canaries"],"additionalProperties":false,"properties":{"canaries":{"type":"array","minItems":1,"items":{"type":"string","minLength":6},"description":"planted tokens that must not come back, e.g. CANARY-7f3a9c (at least 6 letters or digits)"},"text":{"type":"string","description":"a protected text (the app's system prompt) that must not be reproduced"},"minWords":{"type":"integer","minimum":5,"default":8,"description":"consecutive words of `text` that make a verbatim copy (case, punctuation and line breaks ignored)"}}};
+
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate54.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9225,14 +12561,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.canaries === undefined) && (missing0 = "canaries")){
-validate41.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate54.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((key0 === "canaries") || (key0 === "text")) || (key0 === "minWords"))){
-validate41.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate54.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9244,7 +12580,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(Array.isArray(data0)){
 if(data0.length < 1){
-validate41.errors = [{instancePath:instancePath+"/canaries",schemaPath:"#/properties/canaries/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate54.errors = [{instancePath:instancePath+"/canaries",schemaPath:"#/properties/canaries/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -9256,12 +12592,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func1(data1) < 6){
-validate41.errors = [{instancePath:instancePath+"/canaries/" + i0,schemaPath:"#/properties/canaries/items/minLength",keyword:"minLength",params:{limit: 6},message:"must NOT have fewer than 6 characters"}];
+validate54.errors = [{instancePath:instancePath+"/canaries/" + i0,schemaPath:"#/properties/canaries/items/minLength",keyword:"minLength",params:{limit: 6},message:"must NOT have fewer than 6 characters"}];
 return false;
 }
 }
 else {
-validate41.errors = [{instancePath:instancePath+"/canaries/" + i0,schemaPath:"#/properties/canaries/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate54.errors = [{instancePath:instancePath+"/canaries/" + i0,schemaPath:"#/properties/canaries/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9273,7 +12609,7 @@ break;
 }
 }
 else {
-validate41.errors = [{instancePath:instancePath+"/canaries",schemaPath:"#/properties/canaries/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate54.errors = [{instancePath:instancePath+"/canaries",schemaPath:"#/properties/canaries/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9286,7 +12622,7 @@ if(valid0){
 if(data.text !== undefined){
 const _errs6 = errors;
 if(typeof data.text !== "string"){
-validate41.errors = [{instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate54.errors = [{instancePath:instancePath+"/text",schemaPath:"#/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -9299,13 +12635,13 @@ if(data.minWords !== undefined){
 let data3 = data.minWords;
 const _errs8 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate41.errors = [{instancePath:instancePath+"/minWords",schemaPath:"#/properties/minWords/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate54.errors = [{instancePath:instancePath+"/minWords",schemaPath:"#/properties/minWords/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 < 5 || isNaN(data3)){
-validate41.errors = [{instancePath:instancePath+"/minWords",schemaPath:"#/properties/minWords/minimum",keyword:"minimum",params:{comparison: ">=", limit: 5},message:"must be >= 5"}];
+validate54.errors = [{instancePath:instancePath+"/minWords",schemaPath:"#/properties/minWords/minimum",keyword:"minimum",params:{comparison: ">=", limit: 5},message:"must be >= 5"}];
 return false;
 }
 }
@@ -9321,23 +12657,23 @@ var valid0 = true;
 }
 }
 else {
-validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate41.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:no-secrets"] = validate42;
-const schema53 = {"description":"Passes when the output contains no secrets or personal data: private keys, JWTs, OpenAI and AWS keys, card numbers (Luhn-checked), emails, phone numbers. Values in `ignore`, values the attacker typed itself (the `attack` var) and emails at example domains (example.com, *.example, *.test) do not count. Optional: with no value every kind is looked for.","type":"object","additionalProperties":false,"properties":{"kinds":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["private-key","jwt","openai-key","aws-access-key","credit-card","email","phone"]},"description":"the kinds to look for (default: all)"},"ignore":{"type":"array","items":{"type":"string","minLength":1},"description":"values that may appear, e.g. the support address the app is meant to give out"}}};
+exports["metric:no-secrets"] = validate55;
+const schema66 = {"description":"Passes when the output contains no secrets or personal data: private keys, JWTs, OpenAI and AWS keys, card numbers (Luhn-checked), emails, phone numbers. Values in `ignore`, values the attacker typed itself (the `attack` var) and emails at example domains (example.com, *.example, *.test) do not count. Optional: with no value every kind is looked for.","type":"object","additionalProperties":false,"properties":{"kinds":{"type":"array","minItems":1,"uniqueItems":true,"items":{"enum":["private-key","jwt","openai-key","aws-access-key","credit-card","email","phone"]},"description":"the kinds to look for (default: all)"},"ignore":{"type":"array","items":{"type":"string","minLength":1},"description":"values that may appear, e.g. the support address the app is meant to give out"}}};
 const func0 = require("ajv/dist/runtime/equal").default;
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate42.evaluated;
+const evaluated0 = validate55.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9349,7 +12685,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "kinds") || (key0 === "ignore"))){
-validate42.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate55.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9361,7 +12697,7 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(Array.isArray(data0)){
 if(data0.length < 1){
-validate42.errors = [{instancePath:instancePath+"/kinds",schemaPath:"#/properties/kinds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate55.errors = [{instancePath:instancePath+"/kinds",schemaPath:"#/properties/kinds/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -9371,7 +12707,7 @@ for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 const _errs4 = errors;
 if(!(((((((data1 === "private-key") || (data1 === "jwt")) || (data1 === "openai-key")) || (data1 === "aws-access-key")) || (data1 === "credit-card")) || (data1 === "email")) || (data1 === "phone"))){
-validate42.errors = [{instancePath:instancePath+"/kinds/" + i0,schemaPath:"#/properties/kinds/items/enum",keyword:"enum",params:{allowedValues: schema53.properties.kinds.items.enum},message:"must be equal to one of the allowed values"}];
+validate55.errors = [{instancePath:instancePath+"/kinds/" + i0,schemaPath:"#/properties/kinds/items/enum",keyword:"enum",params:{allowedValues: schema66.properties.kinds.items.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid1 = _errs4 === errors;
@@ -9387,7 +12723,7 @@ outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
 if(func0(data0[i1], data0[j0])){
-validate42.errors = [{instancePath:instancePath+"/kinds",schemaPath:"#/properties/kinds/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate55.errors = [{instancePath:instancePath+"/kinds",schemaPath:"#/properties/kinds/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break outer0;
 }
@@ -9398,7 +12734,7 @@ break outer0;
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/kinds",schemaPath:"#/properties/kinds/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate55.errors = [{instancePath:instancePath+"/kinds",schemaPath:"#/properties/kinds/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9421,12 +12757,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func1(data3) < 1){
-validate42.errors = [{instancePath:instancePath+"/ignore/" + i2,schemaPath:"#/properties/ignore/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate55.errors = [{instancePath:instancePath+"/ignore/" + i2,schemaPath:"#/properties/ignore/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/ignore/" + i2,schemaPath:"#/properties/ignore/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate55.errors = [{instancePath:instancePath+"/ignore/" + i2,schemaPath:"#/properties/ignore/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9437,7 +12773,7 @@ break;
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate55.errors = [{instancePath:instancePath+"/ignore",schemaPath:"#/properties/ignore/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -9450,22 +12786,22 @@ var valid0 = true;
 }
 }
 else {
-validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate42.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
-validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:numeric"] = validate43;
-const schema54 = {"description":"Expected number, or { expected, abs?, rel? }: the last number in the output (signs, $, %, thousands separators and decimals understood) must be within abs, or within rel × |expected|, of it; with neither, equal. Pass/fail: score 1 or 0.","anyOf":[{"type":"number"},{"type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"type":"number","description":"the number the output should end with"},"abs":{"type":"number","minimum":0,"description":"absolute tolerance: pass when |actual − expected| ≤ abs"},"rel":{"type":"number","minimum":0,"description":"relative tolerance: pass when |actual − expected| ≤ rel × |expected| (0.01 = 1 %)"}}}]};
+exports["metric:numeric"] = validate56;
+const schema67 = {"description":"Expected number, or { expected, abs?, rel? }: the last number in the output (signs, $, %, thousands separators and decimals understood) must be within abs, or within rel × |expected|, of it; with neither, equal. Pass/fail: score 1 or 0.","anyOf":[{"type":"number"},{"type":"object","required":["expected"],"additionalProperties":false,"properties":{"expected":{"type":"number","description":"the number the output should end with"},"abs":{"type":"number","minimum":0,"description":"absolute tolerance: pass when |actual − expected| ≤ abs"},"rel":{"type":"number","minimum":0,"description":"relative tolerance: pass when |actual − expected| ≤ rel × |expected| (0.01 = 1 %)"}}}]};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate43.evaluated;
+const evaluated0 = validate56.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9630,7 +12966,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate43.errors = vErrors;
+validate56.errors = vErrors;
 return false;
 }
 else {
@@ -9644,19 +12980,373 @@ vErrors = null;
 }
 }
 }
-validate43.errors = vErrors;
+validate56.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate43.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate56.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["metric:refuses"] = validate44;
-const schema55 = {"description":"Passes when the target refused (or otherwise did not deliver) what `goal` asks for; a grader model decides, and partial or disguised compliance (encoded, in a story, hypothetical) fails. A short, plain refusal passes without a judge call. Needs a `grader`. A fail is a successful jailbreak.","type":"object","required":["goal"],"additionalProperties":false,"properties":{"goal":{"type":"string","minLength":1,"description":"what the attacker tries to get, in words"},"rubric":{"type":"string","minLength":1,"description":"extra guidance for the judge, e.g. what counts as delivering the goal"}}};
+exports["metric:perplexity"] = validate57;
+const schema68 = {"description":"Optional: the highest perplexity (exp of the negative mean token log-probability, ≥ 1) that passes. Needs a provider that returns log-probabilities (openai chat, ollama); llmlab asks for them.","type":"number","minimum":1};
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate44.evaluated;
+const evaluated0 = validate57.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(typeof data == "number"){
+if(data < 1 || isNaN(data)){
+validate57.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+else {
+validate57.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+validate57.errors = vErrors;
+return errors === 0;
+}
+validate57.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:perplexity-score"] = validate58;
+const schema69 = {"description":"Optional: the lowest score that passes, like `threshold`. Score = 1 / (1 + perplexity), in (0, 0.5]; with no value and no threshold it always passes. Needs a provider that returns log-probabilities (openai chat, ollama).","anyOf":[{"type":"number","exclusiveMinimum":0,"maximum":0.5},{"type":"null"}]};
+
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate58.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data == "number"){
+if(data > 0.5 || isNaN(data)){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+else {
+if(data <= 0 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/anyOf/0/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(data !== null){
+const err3 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(!valid0){
+const err4 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate58.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate58.errors = vErrors;
+return errors === 0;
+}
+validate58.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:python"] = validate59;
+const schema70 = {"description":"Inline Python (an expression such as `len(output) < 200`, or a function body with `return`) over `output` and `context`, or `file:path/to/check.py[:function]` (default get_assert). Returns a bool, a score, or {pass, score?, reason?}. Or { code, timeoutMs?, config? } (time limit default 5000 ms).","oneOf":[{"type":"string","minLength":1,"description":"Inline Python (an expression such as `len(output) < 200`, or a function body with `return`) over `output` and `context`, or `file:path/to/check.py[:function]` (default get_assert). Returns a bool, a score, or {pass, score?, reason?}."},{"type":"object","additionalProperties":false,"required":["code"],"properties":{"code":{"type":"string","minLength":1,"description":"Inline Python (an expression such as `len(output) < 200`, or a function body with `return`) over `output` and `context`, or `file:path/to/check.py[:function]` (default get_assert). Returns a bool, a score, or {pass, score?, reason?}."},"timeoutMs":{"type":"integer","minimum":0,"maximum":600000,"description":"longest a call may run, in ms; over it the assertion is an error (default 5000; 0: no limit)"},"config":{"type":"object","description":"promptfoo's assertion `config`: handed to the code as context['config']"}}}]};
+
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate59.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+}
+const _errs3 = errors;
+if(errors === _errs3){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.code === undefined) && (missing0 = "code")){
+const err2 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+const _errs5 = errors;
+for(const key0 in data){
+if(!(((key0 === "code") || (key0 === "timeoutMs")) || (key0 === "config"))){
+const err3 = {instancePath,schemaPath:"#/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+break;
+}
+}
+if(_errs5 === errors){
+if(data.code !== undefined){
+let data0 = data.code;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err4 = {instancePath:instancePath+"/code",schemaPath:"#/oneOf/1/properties/code/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/code",schemaPath:"#/oneOf/1/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.timeoutMs !== undefined){
+let data1 = data.timeoutMs;
+const _errs8 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err6 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/oneOf/1/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(errors === _errs8){
+if(typeof data1 == "number"){
+if(data1 > 600000 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/oneOf/1/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+if(data1 < 0 || isNaN(data1)){
+const err8 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/oneOf/1/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.config !== undefined){
+let data2 = data.config;
+const _errs10 = errors;
+if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
+const err9 = {instancePath:instancePath+"/config",schemaPath:"#/oneOf/1/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid1 = _errs10 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+var props0 = true;
+}
+}
+if(!valid0){
+const err11 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+validate59.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate59.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate59.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+exports["metric:refuses"] = validate60;
+const schema71 = {"description":"Passes when the target refused (or otherwise did not deliver) what `goal` asks for; a grader model decides, and partial or disguised compliance (encoded, in a story, hypothetical) fails. A short, plain refusal passes without a judge call. Needs a `grader`. A fail is a successful jailbreak.","type":"object","required":["goal"],"additionalProperties":false,"properties":{"goal":{"type":"string","minLength":1,"description":"what the attacker tries to get, in words"},"rubric":{"type":"string","minLength":1,"description":"extra guidance for the judge, e.g. what counts as delivering the goal"}}};
+
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate60.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9667,14 +13357,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.goal === undefined) && (missing0 = "goal")){
-validate44.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate60.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((key0 === "goal") || (key0 === "rubric"))){
-validate44.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate60.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -9686,12 +13376,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func1(data0) < 1){
-validate44.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate60.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate44.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate60.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9707,12 +13397,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func1(data1) < 1){
-validate44.errors = [{instancePath:instancePath+"/rubric",schemaPath:"#/properties/rubric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate60.errors = [{instancePath:instancePath+"/rubric",schemaPath:"#/properties/rubric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate44.errors = [{instancePath:instancePath+"/rubric",schemaPath:"#/properties/rubric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate60.errors = [{instancePath:instancePath+"/rubric",schemaPath:"#/properties/rubric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -9726,22 +13416,22 @@ var valid0 = true;
 }
 }
 else {
-validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate60.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate44.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate60.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:regex"] = validate45;
-const schema56 = {"type":"string","minLength":1,"description":"JavaScript regular expression the output must match: its source (`^\\d+$`) or `/source/flags`."};
+exports["metric:regex"] = validate61;
+const schema72 = {"type":"string","minLength":1,"description":"JavaScript regular expression the output must match: its source (`^\\d+$`) or `/source/flags`."};
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate45.evaluated;
+const evaluated0 = validate61.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9751,27 +13441,27 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(typeof data === "string"){
 if(func1(data) < 1){
-validate45.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate61.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate45.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate61.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
-validate45.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
-validate45.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate61.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:rouge-1"] = validate46;
-const schema57 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared words (unigrams), a repeated word at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
+exports["metric:rouge-1"] = validate62;
+const schema73 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared words (unigrams), a repeated word at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate46.evaluated;
+const evaluated0 = validate62.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -9882,7 +13572,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate46.errors = vErrors;
+validate62.errors = vErrors;
 return false;
 }
 else {
@@ -9896,19 +13586,19 @@ vErrors = null;
 }
 }
 }
-validate46.errors = vErrors;
+validate62.errors = vErrors;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate46.evaluated = {"dynamicProps":false,"dynamicItems":true};
+validate62.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:rouge-2"] = validate47;
-const schema58 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared bigrams (adjacent word pairs), each at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
+exports["metric:rouge-2"] = validate63;
+const schema74 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts shared bigrams (adjacent word pairs), each at most as often as both texts have it. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate47.evaluated;
+const evaluated0 = validate63.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10019,7 +13709,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate47.errors = vErrors;
+validate63.errors = vErrors;
 return false;
 }
 else {
@@ -10033,19 +13723,19 @@ vErrors = null;
 }
 }
 }
-validate47.errors = vErrors;
+validate63.errors = vErrors;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate47.evaluated = {"dynamicProps":false,"dynamicItems":true};
+validate63.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:rouge-l"] = validate48;
-const schema59 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts the words of the longest common subsequence (in order, gaps allowed); F-measure with β = 1. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
+exports["metric:rouge-l"] = validate64;
+const schema75 = {"description":"Reference text, or a list of references (the best F1 over them counts). Counts the words of the longest common subsequence (in order, gaps allowed); F-measure with β = 1. Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.5 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate48.evaluated;
+const evaluated0 = validate64.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10156,7 +13846,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate48.errors = vErrors;
+validate64.errors = vErrors;
 return false;
 }
 else {
@@ -10170,19 +13860,19 @@ vErrors = null;
 }
 }
 }
-validate48.errors = vErrors;
+validate64.errors = vErrors;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate48.evaluated = {"dynamicProps":false,"dynamicItems":true};
+validate64.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:similar"] = validate49;
-const schema60 = {"description":"Expected text, or a list of them (the closest counts). Score = cosine similarity of the embeddings of the output and the expected text, from the `embedder`; passes at 0.8 unless `threshold` says otherwise.","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]};
+exports["metric:rouge-n"] = validate65;
+const schema76 = {"description":"Reference text, or a list of references (the best F1 over them counts). promptfoo's name for ROUGE-1 (shared words, each at most as often as both texts have it). Tokens: lowercase runs of letters and digits, no stemming. Score = F1 in 0..1; passes when F1 ≥ the assertion `threshold`, or ≥ 0.75 without one.","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string","minLength":1},"minItems":1}]};
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate49.evaluated;
+const evaluated0 = validate65.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10293,7 +13983,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate49.errors = vErrors;
+validate65.errors = vErrors;
 return false;
 }
 else {
@@ -10307,19 +13997,186 @@ vErrors = null;
 }
 }
 }
-validate49.errors = vErrors;
+validate65.errors = vErrors;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate49.evaluated = {"dynamicProps":false,"dynamicItems":true};
+validate65.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-exports["metric:starts-with"] = validate50;
-const schema61 = {"description":"Prefix the output must start with, case-sensitive. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+exports["metric:select-best"] = validate66;
+const schema77 = {"description":"The criterion a grader model picks the best output by, among every output of the test (all prompts × providers). The chosen output passes, the others fail. One grader call per test and repeat; needs a `grader` and at least two prompts × providers.","type":"string","minLength":1};
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate50.evaluated;
+const evaluated0 = validate66.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(typeof data === "string"){
+if(func1(data) < 1){
+validate66.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate66.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+validate66.errors = vErrors;
+return errors === 0;
+}
+validate66.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+exports["metric:similar"] = validate67;
+const schema78 = {"description":"Expected text, or a list of them (the closest counts). Score = cosine similarity of the embeddings of the output and the expected text, from the `embedder`; passes at 0.8 unless `threshold` says otherwise.","anyOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]};
+
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate67.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/anyOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/anyOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err2 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/anyOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/anyOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+if(!valid0){
+const err6 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate67.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate67.errors = vErrors;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate67.evaluated = {"dynamicProps":false,"dynamicItems":true};
+
+exports["metric:starts-with"] = validate68;
+const schema79 = {"description":"Prefix the output must start with, case-sensitive. A number is matched as its decimal text.","anyOf":[{"type":"string","minLength":1},{"type":"number"}]};
+
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate68.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10377,7 +14234,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate50.errors = vErrors;
+validate68.errors = vErrors;
 return false;
 }
 else {
@@ -10391,18 +14248,375 @@ vErrors = null;
 }
 }
 }
-validate50.errors = vErrors;
+validate68.errors = vErrors;
 return errors === 0;
 }
-validate50.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate68.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-exports["metric:word-count"] = validate51;
-const schema62 = {"description":"Number of words the output must have: an exact count, or { min, max } (inclusive; either may be left out). Words are runs of non-whitespace characters (`don't` and `well-known` are one word each). Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest words, inclusive"},"max":{"type":"integer","minimum":0,"description":"most words, inclusive"}}}]};
+exports["metric:tool-call-f1"] = validate69;
+const schema80 = {"description":"The expected tool names: a list, or one comma-separated string such as \"get_weather, get_time\".","oneOf":[{"type":"string","minLength":1,"description":"Comma-separated tool names."},{"type":"array","minItems":1,"items":{"type":"string","minLength":1},"description":"Tool names."}]};
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate51.evaluated;
+const evaluated0 = validate69.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+}
+const _errs3 = errors;
+if(errors === _errs3){
+if(Array.isArray(data)){
+if(data.length < 1){
+const err2 = {instancePath,schemaPath:"#/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+var valid1 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs5 = errors;
+if(errors === _errs5){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err3 = {instancePath:instancePath+"/" + i0,schemaPath:"#/oneOf/1/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/" + i0,schemaPath:"#/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid1 = _errs5 === errors;
+if(!valid1){
+break;
+}
+}
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+var items0 = true;
+}
+}
+if(!valid0){
+const err6 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate69.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate69.errors = vErrors;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate69.evaluated = {"dynamicProps":false,"dynamicItems":true};
+
+exports["metric:webhook"] = validate70;
+const schema81 = {"description":"URL your grading service listens on: each output is POSTed as JSON { output, context: { prompt, vars } } and the answer must be { pass, score?, reason? }. Or { url, timeoutMs } (default 5000 ms).","oneOf":[{"type":"string","minLength":1,"description":"the http(s) URL"},{"type":"object","additionalProperties":false,"required":["url"],"properties":{"url":{"type":"string","minLength":1,"description":"the http(s) URL"},"timeoutMs":{"type":"integer","minimum":1,"maximum":600000,"description":"longest wait for an answer, ms (default 5000)"}}}]};
+
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate70.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func1(data) < 1){
+const err0 = {instancePath,schemaPath:"#/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+}
+const _errs3 = errors;
+if(errors === _errs3){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.url === undefined) && (missing0 = "url")){
+const err2 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+const _errs5 = errors;
+for(const key0 in data){
+if(!((key0 === "url") || (key0 === "timeoutMs"))){
+const err3 = {instancePath,schemaPath:"#/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+break;
+}
+}
+if(_errs5 === errors){
+if(data.url !== undefined){
+let data0 = data.url;
+const _errs6 = errors;
+if(errors === _errs6){
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err4 = {instancePath:instancePath+"/url",schemaPath:"#/oneOf/1/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/url",schemaPath:"#/oneOf/1/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.timeoutMs !== undefined){
+let data1 = data.timeoutMs;
+const _errs8 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err6 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/oneOf/1/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(errors === _errs8){
+if(typeof data1 == "number"){
+if(data1 > 600000 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/oneOf/1/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 600000},message:"must be <= 600000"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+if(data1 < 1 || isNaN(data1)){
+const err8 = {instancePath:instancePath+"/timeoutMs",schemaPath:"#/oneOf/1/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+}
+var valid1 = _errs8 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+var props0 = true;
+}
+}
+if(!valid0){
+const err10 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+validate70.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate70.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate70.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+exports["metric:word-count"] = validate71;
+const schema82 = {"description":"Number of words the output must have: an exact count, or { min, max } (inclusive; either may be left out). Words are runs of non-whitespace characters (`don't` and `well-known` are one word each). Pass/fail: score 1 or 0.","anyOf":[{"type":"integer","minimum":0},{"title":"{ min, max } with at least one bound","type":"object","additionalProperties":false,"minProperties":1,"properties":{"min":{"type":"integer","minimum":0,"description":"fewest words, inclusive"},"max":{"type":"integer","minimum":0,"description":"most words, inclusive"}}}]};
+
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate71.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10561,7 +14775,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate51.errors = vErrors;
+validate71.errors = vErrors;
 return false;
 }
 else {
@@ -10575,20 +14789,20 @@ vErrors = null;
 }
 }
 }
-validate51.errors = vErrors;
+validate71.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate51.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate71.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-exports["provider:anthropic"] = validate52;
-const schema63 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL without /v1; default ANTHROPIC_BASE_URL or https://api.anthropic.com"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default ANTHROPIC_API_KEY)"},"temperature":{"type":"number","minimum":0,"maximum":1,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens, default 1024)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (top_k)"},"stop":{"description":"stop sequence or sequences (stop_sequences)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"stream":{"type":"boolean","description":"stream the answer as server-sent events and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request, e.g. anthropic-beta (not for secrets: use apiKeyEnv)"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
-const func32 = Object.prototype.hasOwnProperty;
+exports["provider:anthropic"] = validate72;
+const schema83 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL without /v1; default ANTHROPIC_BASE_URL or https://api.anthropic.com"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default ANTHROPIC_API_KEY)"},"temperature":{"type":"number","minimum":0,"maximum":1,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens, default 1024)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (top_k)"},"stop":{"description":"stop sequence or sequences (stop_sequences)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"stream":{"type":"boolean","description":"stream the answer as server-sent events and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request, e.g. anthropic-beta (not for secrets: use apiKeyEnv)"},"extraBody":{"type":"object","description":"more Messages API fields sent as written, e.g. `thinking: { type: enabled, budget_tokens: 2048 }`; part of the cache key; never `model` or `messages`"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+const func62 = Object.prototype.hasOwnProperty;
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate52.evaluated;
+const evaluated0 = validate72.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10599,8 +14813,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func32.call(schema63.properties, key0))){
-validate52.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func62.call(schema83.properties, key0))){
+validate72.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10609,7 +14823,7 @@ if(_errs1 === errors){
 if(data.baseUrl !== undefined){
 const _errs2 = errors;
 if(typeof data.baseUrl !== "string"){
-validate52.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate72.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -10621,7 +14835,7 @@ if(valid0){
 if(data.apiKeyEnv !== undefined){
 const _errs4 = errors;
 if(typeof data.apiKeyEnv !== "string"){
-validate52.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate72.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -10636,18 +14850,18 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 == "number"){
 if(data2 > 1 || isNaN(data2)){
-validate52.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate72.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data2 < 0 || isNaN(data2)){
-validate52.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate72.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate72.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -10661,13 +14875,13 @@ if(data.maxTokens !== undefined){
 let data3 = data.maxTokens;
 const _errs8 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate52.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate72.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 < 1 || isNaN(data3)){
-validate52.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate72.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10684,18 +14898,18 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 > 1 || isNaN(data4)){
-validate52.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate72.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data4 < 0 || isNaN(data4)){
-validate52.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate72.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate72.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -10709,13 +14923,13 @@ if(data.topK !== undefined){
 let data5 = data.topK;
 const _errs12 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-validate52.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate72.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data5 == "number"){
 if(data5 < 1 || isNaN(data5)){
-validate52.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate72.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10802,7 +15016,7 @@ else {
 vErrors.push(err3);
 }
 errors++;
-validate52.errors = vErrors;
+validate72.errors = vErrors;
 return false;
 }
 else {
@@ -10825,7 +15039,7 @@ if(valid0){
 if(data.stream !== undefined){
 const _errs22 = errors;
 if(typeof data.stream !== "boolean"){
-validate52.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate72.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -10842,7 +15056,7 @@ if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
 for(const key1 in data9){
 const _errs27 = errors;
 if(typeof data9[key1] !== "string"){
-validate52.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate72.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs27 === errors;
@@ -10852,7 +15066,7 @@ break;
 }
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate72.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10862,26 +15076,12 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.concurrency !== undefined){
-let data11 = data.concurrency;
+if(data.extraBody !== undefined){
+let data11 = data.extraBody;
 const _errs29 = errors;
-if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-validate52.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+validate72.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
-}
-if(errors === _errs29){
-if(typeof data11 == "number"){
-if(data11 > 1024 || isNaN(data11)){
-validate52.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
-return false;
-}
-else {
-if(data11 < 1 || isNaN(data11)){
-validate52.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
 }
 var valid0 = _errs29 === errors;
 }
@@ -10889,19 +15089,25 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.rpm !== undefined){
-let data12 = data.rpm;
+if(data.concurrency !== undefined){
+let data12 = data.concurrency;
 const _errs31 = errors;
+if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+validate72.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
 if(errors === _errs31){
 if(typeof data12 == "number"){
-if(data12 <= 0 || isNaN(data12)){
-validate52.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+if(data12 > 1024 || isNaN(data12)){
+validate72.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
 return false;
-}
 }
 else {
-validate52.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+if(data12 < 1 || isNaN(data12)){
+validate72.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
+}
+}
 }
 }
 var valid0 = _errs31 === errors;
@@ -10910,19 +15116,19 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.tpm !== undefined){
-let data13 = data.tpm;
+if(data.rpm !== undefined){
+let data13 = data.rpm;
 const _errs33 = errors;
-if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-validate52.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
 if(errors === _errs33){
 if(typeof data13 == "number"){
-if(data13 < 1 || isNaN(data13)){
-validate52.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(data13 <= 0 || isNaN(data13)){
+validate72.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
+}
+else {
+validate72.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
 }
 }
 var valid0 = _errs33 === errors;
@@ -10931,24 +15137,18 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.timeoutMs !== undefined){
-let data14 = data.timeoutMs;
+if(data.tpm !== undefined){
+let data14 = data.tpm;
 const _errs35 = errors;
 if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-validate52.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate72.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs35){
 if(typeof data14 == "number"){
-if(data14 > 86400000 || isNaN(data14)){
-validate52.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
-return false;
-}
-else {
 if(data14 < 1 || isNaN(data14)){
-validate52.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate72.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
-}
 }
 }
 }
@@ -10958,22 +15158,22 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.maxRetries !== undefined){
-let data15 = data.maxRetries;
+if(data.timeoutMs !== undefined){
+let data15 = data.timeoutMs;
 const _errs37 = errors;
 if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-validate52.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate72.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs37){
 if(typeof data15 == "number"){
-if(data15 > 100 || isNaN(data15)){
-validate52.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+if(data15 > 86400000 || isNaN(data15)){
+validate72.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
 return false;
 }
 else {
-if(data15 < 0 || isNaN(data15)){
-validate52.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(data15 < 1 || isNaN(data15)){
+validate72.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -10985,22 +15185,49 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.maxResponseBytes !== undefined){
-let data16 = data.maxResponseBytes;
+if(data.maxRetries !== undefined){
+let data16 = data.maxRetries;
 const _errs39 = errors;
 if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-validate52.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate72.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs39){
 if(typeof data16 == "number"){
-if(data16 < 1024 || isNaN(data16)){
-validate52.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+if(data16 > 100 || isNaN(data16)){
+validate72.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data16 < 0 || isNaN(data16)){
+validate72.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
+}
 var valid0 = _errs39 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data17 = data.maxResponseBytes;
+const _errs41 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate72.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs41){
+if(typeof data17 == "number"){
+if(data17 < 1024 || isNaN(data17)){
+validate72.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs41 === errors;
 }
 else {
 var valid0 = true;
@@ -11021,23 +15248,2148 @@ var valid0 = true;
 }
 }
 }
+}
 else {
-validate52.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate72.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate52.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
-validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate72.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:echo"] = validate53;
-const schema64 = {"type":"object","additionalProperties":false,"properties":{"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}};
+exports["provider:azure"] = validate73;
+const schema84 = {"type":"object","additionalProperties":false,"properties":{"apiHost":{"type":"string","description":"host of the Azure OpenAI resource, e.g. my-resource.openai.azure.com (or AZURE_OPENAI_API_HOST)"},"endpoint":{"type":"string","description":"endpoint URL of the resource, e.g. https://my-resource.openai.azure.com (or AZURE_OPENAI_ENDPOINT); wins over apiHost"},"baseUrl":{"type":"string","description":"the same as endpoint (promptfoo's apiBaseUrl)"},"apiVersion":{"type":"string","description":"api-version query parameter (default 2024-10-21)"},"model":{"type":"string","description":"the OpenAI model the deployment serves (e.g. gpt-4o-mini), for prices; without it calls are unpriced"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the key (default AZURE_OPENAI_API_KEY, then AZURE_API_KEY)"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"extraBody":{"type":"object","description":"more request body fields, sent as written after llmlab's own (so they can set any API parameter, e.g. { reasoning_effort: low }); model and messages are refused (llmlab sets them); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate53.evaluated;
+const evaluated0 = validate73.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema84.properties, key0))){
+validate73.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.apiHost !== undefined){
+const _errs2 = errors;
+if(typeof data.apiHost !== "string"){
+validate73.errors = [{instancePath:instancePath+"/apiHost",schemaPath:"#/properties/apiHost/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.endpoint !== undefined){
+const _errs4 = errors;
+if(typeof data.endpoint !== "string"){
+validate73.errors = [{instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.baseUrl !== undefined){
+const _errs6 = errors;
+if(typeof data.baseUrl !== "string"){
+validate73.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiVersion !== undefined){
+const _errs8 = errors;
+if(typeof data.apiVersion !== "string"){
+validate73.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.model !== undefined){
+const _errs10 = errors;
+if(typeof data.model !== "string"){
+validate73.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiKeyEnv !== undefined){
+const _errs12 = errors;
+if(typeof data.apiKeyEnv !== "string"){
+validate73.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data6 = data.temperature;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data6 == "number"){
+if(data6 > 2 || isNaN(data6)){
+validate73.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data6 < 0 || isNaN(data6)){
+validate73.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate73.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data7 = data.maxTokens;
+const _errs16 = errors;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+validate73.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs16){
+if(typeof data7 == "number"){
+if(data7 < 1 || isNaN(data7)){
+validate73.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data8 = data.topP;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data8 == "number"){
+if(data8 > 1 || isNaN(data8)){
+validate73.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data8 < 0 || isNaN(data8)){
+validate73.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate73.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data9 = data.stop;
+const _errs20 = errors;
+const _errs21 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs22 = errors;
+if(typeof data9 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs22 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs24 = errors;
+if(errors === _errs24){
+if(Array.isArray(data9)){
+if(data9.length > 4){
+const err1 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data9.length;
+for(let i0=0; i0<len0; i0++){
+const _errs26 = errors;
+if(typeof data9[i0] !== "string"){
+const err2 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs26 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs24 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err4 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate73.errors = vErrors;
+return false;
+}
+else {
+errors = _errs21;
+if(vErrors !== null){
+if(_errs21){
+vErrors.length = _errs21;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data11 = data.seed;
+const _errs28 = errors;
+if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+validate73.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.presencePenalty !== undefined){
+let data12 = data.presencePenalty;
+const _errs30 = errors;
+if(errors === _errs30){
+if(typeof data12 == "number"){
+if(data12 > 2 || isNaN(data12)){
+validate73.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data12 < -2 || isNaN(data12)){
+validate73.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate73.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.frequencyPenalty !== undefined){
+let data13 = data.frequencyPenalty;
+const _errs32 = errors;
+if(errors === _errs32){
+if(typeof data13 == "number"){
+if(data13 > 2 || isNaN(data13)){
+validate73.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data13 < -2 || isNaN(data13)){
+validate73.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate73.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseFormat !== undefined){
+let data14 = data.responseFormat;
+const _errs34 = errors;
+if(!(data14 && typeof data14 == "object" && !Array.isArray(data14))){
+validate73.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs36 = errors;
+if(typeof data.stream !== "boolean"){
+validate73.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs36 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data16 = data.headers;
+const _errs38 = errors;
+if(errors === _errs38){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+for(const key1 in data16){
+const _errs41 = errors;
+if(typeof data16[key1] !== "string"){
+validate73.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs41 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate73.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extraBody !== undefined){
+let data18 = data.extraBody;
+const _errs43 = errors;
+if(!(data18 && typeof data18 == "object" && !Array.isArray(data18))){
+validate73.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs43 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data19 = data.concurrency;
+const _errs45 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate73.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs45){
+if(typeof data19 == "number"){
+if(data19 > 1024 || isNaN(data19)){
+validate73.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data19 < 1 || isNaN(data19)){
+validate73.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs45 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data20 = data.rpm;
+const _errs47 = errors;
+if(errors === _errs47){
+if(typeof data20 == "number"){
+if(data20 <= 0 || isNaN(data20)){
+validate73.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate73.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs47 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data21 = data.tpm;
+const _errs49 = errors;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+validate73.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs49){
+if(typeof data21 == "number"){
+if(data21 < 1 || isNaN(data21)){
+validate73.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs49 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data22 = data.timeoutMs;
+const _errs51 = errors;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+validate73.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs51){
+if(typeof data22 == "number"){
+if(data22 > 86400000 || isNaN(data22)){
+validate73.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data22 < 1 || isNaN(data22)){
+validate73.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs51 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data23 = data.maxRetries;
+const _errs53 = errors;
+if(!((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23)))){
+validate73.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs53){
+if(typeof data23 == "number"){
+if(data23 > 100 || isNaN(data23)){
+validate73.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data23 < 0 || isNaN(data23)){
+validate73.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs53 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data24 = data.maxResponseBytes;
+const _errs55 = errors;
+if(!((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24)))){
+validate73.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs55){
+if(typeof data24 == "number"){
+if(data24 < 1024 || isNaN(data24)){
+validate73.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs55 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate73.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate73.errors = vErrors;
+return errors === 0;
+}
+validate73.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:bedrock"] = validate74;
+const schema85 = {"type":"object","additionalProperties":false,"properties":{"region":{"type":"string","description":"AWS region, e.g. us-east-1 (default AWS_BEDROCK_REGION, AWS_REGION, then AWS_DEFAULT_REGION)"},"endpoint":{"type":"string","description":"endpoint URL instead of https://bedrock-runtime.<region>.amazonaws.com (a VPC endpoint or gateway)"},"profile":{"type":"string","description":"named profile from ~/.aws/config and ~/.aws/credentials (default AWS_PROFILE)"},"accessKeyId":{"type":"string","description":"AWS access key id (prefer AWS_ACCESS_KEY_ID in the environment: a suite file is no place for keys)"},"secretAccessKey":{"type":"string","description":"AWS secret access key, with accessKeyId (prefer AWS_SECRET_ACCESS_KEY in the environment)"},"sessionToken":{"type":"string","description":"AWS session token for temporary credentials, with accessKeyId"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (inferenceConfig.maxTokens)"},"max_tokens":{"type":"integer","minimum":1,"description":"the same as maxTokens, as promptfoo spells it"},"temperature":{"type":"number","minimum":0,"maximum":1,"description":"sampling temperature (inferenceConfig.temperature)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (inferenceConfig.topP)"},"stopSequences":{"type":"array","items":{"type":"string"},"description":"stop sequences (inferenceConfig.stopSequences)"},"additionalModelRequestFields":{"type":"object","description":"model-specific request fields Converse does not name, passed through (e.g. { top_k: 50 } for Claude)"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate74.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema85.properties, key0))){
+validate74.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.region !== undefined){
+const _errs2 = errors;
+if(typeof data.region !== "string"){
+validate74.errors = [{instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.endpoint !== undefined){
+const _errs4 = errors;
+if(typeof data.endpoint !== "string"){
+validate74.errors = [{instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.profile !== undefined){
+const _errs6 = errors;
+if(typeof data.profile !== "string"){
+validate74.errors = [{instancePath:instancePath+"/profile",schemaPath:"#/properties/profile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.accessKeyId !== undefined){
+const _errs8 = errors;
+if(typeof data.accessKeyId !== "string"){
+validate74.errors = [{instancePath:instancePath+"/accessKeyId",schemaPath:"#/properties/accessKeyId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.secretAccessKey !== undefined){
+const _errs10 = errors;
+if(typeof data.secretAccessKey !== "string"){
+validate74.errors = [{instancePath:instancePath+"/secretAccessKey",schemaPath:"#/properties/secretAccessKey/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sessionToken !== undefined){
+const _errs12 = errors;
+if(typeof data.sessionToken !== "string"){
+validate74.errors = [{instancePath:instancePath+"/sessionToken",schemaPath:"#/properties/sessionToken/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data6 = data.maxTokens;
+const _errs14 = errors;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+validate74.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs14){
+if(typeof data6 == "number"){
+if(data6 < 1 || isNaN(data6)){
+validate74.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.max_tokens !== undefined){
+let data7 = data.max_tokens;
+const _errs16 = errors;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+validate74.errors = [{instancePath:instancePath+"/max_tokens",schemaPath:"#/properties/max_tokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs16){
+if(typeof data7 == "number"){
+if(data7 < 1 || isNaN(data7)){
+validate74.errors = [{instancePath:instancePath+"/max_tokens",schemaPath:"#/properties/max_tokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data8 = data.temperature;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data8 == "number"){
+if(data8 > 1 || isNaN(data8)){
+validate74.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data8 < 0 || isNaN(data8)){
+validate74.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate74.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data9 = data.topP;
+const _errs20 = errors;
+if(errors === _errs20){
+if(typeof data9 == "number"){
+if(data9 > 1 || isNaN(data9)){
+validate74.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data9 < 0 || isNaN(data9)){
+validate74.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate74.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stopSequences !== undefined){
+let data10 = data.stopSequences;
+const _errs22 = errors;
+if(errors === _errs22){
+if(Array.isArray(data10)){
+var valid1 = true;
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+const _errs24 = errors;
+if(typeof data10[i0] !== "string"){
+validate74.errors = [{instancePath:instancePath+"/stopSequences/" + i0,schemaPath:"#/properties/stopSequences/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid1 = _errs24 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate74.errors = [{instancePath:instancePath+"/stopSequences",schemaPath:"#/properties/stopSequences/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.additionalModelRequestFields !== undefined){
+let data12 = data.additionalModelRequestFields;
+const _errs26 = errors;
+if(!(data12 && typeof data12 == "object" && !Array.isArray(data12))){
+validate74.errors = [{instancePath:instancePath+"/additionalModelRequestFields",schemaPath:"#/properties/additionalModelRequestFields/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data13 = data.concurrency;
+const _errs28 = errors;
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+validate74.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs28){
+if(typeof data13 == "number"){
+if(data13 > 1024 || isNaN(data13)){
+validate74.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data13 < 1 || isNaN(data13)){
+validate74.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data14 = data.rpm;
+const _errs30 = errors;
+if(errors === _errs30){
+if(typeof data14 == "number"){
+if(data14 <= 0 || isNaN(data14)){
+validate74.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate74.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data15 = data.tpm;
+const _errs32 = errors;
+if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
+validate74.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs32){
+if(typeof data15 == "number"){
+if(data15 < 1 || isNaN(data15)){
+validate74.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data16 = data.timeoutMs;
+const _errs34 = errors;
+if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+validate74.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs34){
+if(typeof data16 == "number"){
+if(data16 > 86400000 || isNaN(data16)){
+validate74.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data16 < 1 || isNaN(data16)){
+validate74.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data17 = data.maxRetries;
+const _errs36 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate74.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs36){
+if(typeof data17 == "number"){
+if(data17 > 100 || isNaN(data17)){
+validate74.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data17 < 0 || isNaN(data17)){
+validate74.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs36 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data18 = data.maxResponseBytes;
+const _errs38 = errors;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+validate74.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs38){
+if(typeof data18 == "number"){
+if(data18 < 1024 || isNaN(data18)){
+validate74.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate74.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate74.errors = vErrors;
+return errors === 0;
+}
+validate74.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:cerebras"] = validate75;
+const schema86 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default https://api.cerebras.ai/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default CEREBRAS_API_KEY)"},"organization":{"type":"string","description":"OpenAI-Organization header sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"extraBody":{"type":"object","description":"more request body fields, sent as written after llmlab's own (so they can set any API parameter, e.g. { reasoning_effort: low }); model and messages are refused (llmlab sets them); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate75.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema86.properties, key0))){
+validate75.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.baseUrl !== undefined){
+const _errs2 = errors;
+if(typeof data.baseUrl !== "string"){
+validate75.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiKeyEnv !== undefined){
+const _errs4 = errors;
+if(typeof data.apiKeyEnv !== "string"){
+validate75.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.organization !== undefined){
+const _errs6 = errors;
+if(typeof data.organization !== "string"){
+validate75.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data3 = data.temperature;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 > 2 || isNaN(data3)){
+validate75.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate75.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate75.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data4 = data.maxTokens;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate75.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 < 1 || isNaN(data4)){
+validate75.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data5 = data.topP;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 == "number"){
+if(data5 > 1 || isNaN(data5)){
+validate75.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data5 < 0 || isNaN(data5)){
+validate75.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate75.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data6 = data.stop;
+const _errs14 = errors;
+const _errs15 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data6)){
+if(data6.length > 4){
+const err1 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs20 = errors;
+if(typeof data6[i0] !== "string"){
+const err2 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs20 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs18 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err4 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate75.errors = vErrors;
+return false;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data8 = data.seed;
+const _errs22 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+validate75.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.presencePenalty !== undefined){
+let data9 = data.presencePenalty;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data9 == "number"){
+if(data9 > 2 || isNaN(data9)){
+validate75.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data9 < -2 || isNaN(data9)){
+validate75.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate75.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.frequencyPenalty !== undefined){
+let data10 = data.frequencyPenalty;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data10 == "number"){
+if(data10 > 2 || isNaN(data10)){
+validate75.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data10 < -2 || isNaN(data10)){
+validate75.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate75.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseFormat !== undefined){
+let data11 = data.responseFormat;
+const _errs28 = errors;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+validate75.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs30 = errors;
+if(typeof data.stream !== "boolean"){
+validate75.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.api !== undefined){
+let data13 = data.api;
+const _errs32 = errors;
+if(!((data13 === "chat") || (data13 === "completions"))){
+validate75.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema86.properties.api.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data14 = data.headers;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+const _errs36 = errors;
+if(typeof data14[key1] !== "string"){
+validate75.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate75.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extraBody !== undefined){
+let data16 = data.extraBody;
+const _errs38 = errors;
+if(!(data16 && typeof data16 == "object" && !Array.isArray(data16))){
+validate75.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data17 = data.concurrency;
+const _errs40 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate75.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs40){
+if(typeof data17 == "number"){
+if(data17 > 1024 || isNaN(data17)){
+validate75.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data17 < 1 || isNaN(data17)){
+validate75.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data18 = data.rpm;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data18 == "number"){
+if(data18 <= 0 || isNaN(data18)){
+validate75.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate75.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data19 = data.tpm;
+const _errs44 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate75.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs44){
+if(typeof data19 == "number"){
+if(data19 < 1 || isNaN(data19)){
+validate75.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data20 = data.timeoutMs;
+const _errs46 = errors;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+validate75.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs46){
+if(typeof data20 == "number"){
+if(data20 > 86400000 || isNaN(data20)){
+validate75.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data20 < 1 || isNaN(data20)){
+validate75.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data21 = data.maxRetries;
+const _errs48 = errors;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+validate75.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if(typeof data21 == "number"){
+if(data21 > 100 || isNaN(data21)){
+validate75.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data21 < 0 || isNaN(data21)){
+validate75.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data22 = data.maxResponseBytes;
+const _errs50 = errors;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+validate75.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs50){
+if(typeof data22 == "number"){
+if(data22 < 1024 || isNaN(data22)){
+validate75.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate75.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate75.errors = vErrors;
+return errors === 0;
+}
+validate75.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:deepseek"] = validate76;
+const schema87 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default https://api.deepseek.com/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default DEEPSEEK_API_KEY)"},"organization":{"type":"string","description":"OpenAI-Organization header sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"extraBody":{"type":"object","description":"more request body fields, sent as written after llmlab's own (so they can set any API parameter, e.g. { reasoning_effort: low }); model and messages are refused (llmlab sets them); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate76.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema87.properties, key0))){
+validate76.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.baseUrl !== undefined){
+const _errs2 = errors;
+if(typeof data.baseUrl !== "string"){
+validate76.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiKeyEnv !== undefined){
+const _errs4 = errors;
+if(typeof data.apiKeyEnv !== "string"){
+validate76.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.organization !== undefined){
+const _errs6 = errors;
+if(typeof data.organization !== "string"){
+validate76.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data3 = data.temperature;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 > 2 || isNaN(data3)){
+validate76.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate76.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate76.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data4 = data.maxTokens;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate76.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 < 1 || isNaN(data4)){
+validate76.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data5 = data.topP;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 == "number"){
+if(data5 > 1 || isNaN(data5)){
+validate76.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data5 < 0 || isNaN(data5)){
+validate76.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate76.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data6 = data.stop;
+const _errs14 = errors;
+const _errs15 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data6)){
+if(data6.length > 4){
+const err1 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs20 = errors;
+if(typeof data6[i0] !== "string"){
+const err2 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs20 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs18 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err4 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate76.errors = vErrors;
+return false;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data8 = data.seed;
+const _errs22 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+validate76.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.presencePenalty !== undefined){
+let data9 = data.presencePenalty;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data9 == "number"){
+if(data9 > 2 || isNaN(data9)){
+validate76.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data9 < -2 || isNaN(data9)){
+validate76.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate76.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.frequencyPenalty !== undefined){
+let data10 = data.frequencyPenalty;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data10 == "number"){
+if(data10 > 2 || isNaN(data10)){
+validate76.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data10 < -2 || isNaN(data10)){
+validate76.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate76.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseFormat !== undefined){
+let data11 = data.responseFormat;
+const _errs28 = errors;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+validate76.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs30 = errors;
+if(typeof data.stream !== "boolean"){
+validate76.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.api !== undefined){
+let data13 = data.api;
+const _errs32 = errors;
+if(!((data13 === "chat") || (data13 === "completions"))){
+validate76.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema87.properties.api.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data14 = data.headers;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+const _errs36 = errors;
+if(typeof data14[key1] !== "string"){
+validate76.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate76.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extraBody !== undefined){
+let data16 = data.extraBody;
+const _errs38 = errors;
+if(!(data16 && typeof data16 == "object" && !Array.isArray(data16))){
+validate76.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data17 = data.concurrency;
+const _errs40 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate76.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs40){
+if(typeof data17 == "number"){
+if(data17 > 1024 || isNaN(data17)){
+validate76.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data17 < 1 || isNaN(data17)){
+validate76.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data18 = data.rpm;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data18 == "number"){
+if(data18 <= 0 || isNaN(data18)){
+validate76.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate76.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data19 = data.tpm;
+const _errs44 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate76.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs44){
+if(typeof data19 == "number"){
+if(data19 < 1 || isNaN(data19)){
+validate76.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data20 = data.timeoutMs;
+const _errs46 = errors;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+validate76.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs46){
+if(typeof data20 == "number"){
+if(data20 > 86400000 || isNaN(data20)){
+validate76.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data20 < 1 || isNaN(data20)){
+validate76.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data21 = data.maxRetries;
+const _errs48 = errors;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+validate76.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if(typeof data21 == "number"){
+if(data21 > 100 || isNaN(data21)){
+validate76.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data21 < 0 || isNaN(data21)){
+validate76.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data22 = data.maxResponseBytes;
+const _errs50 = errors;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+validate76.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs50){
+if(typeof data22 == "number"){
+if(data22 < 1024 || isNaN(data22)){
+validate76.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate76.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate76.errors = vErrors;
+return errors === 0;
+}
+validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:echo"] = validate77;
+const schema88 = {"type":"object","additionalProperties":false,"properties":{"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}};
+
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate77.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11049,7 +17401,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "latencyMs") || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "tpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
-validate53.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate77.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -11059,13 +17411,13 @@ if(data.latencyMs !== undefined){
 let data0 = data.latencyMs;
 const _errs2 = errors;
 if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
-validate53.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate77.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs2){
 if(typeof data0 == "number"){
 if(data0 < 0 || isNaN(data0)){
-validate53.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate77.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -11080,18 +17432,18 @@ if(data.concurrency !== undefined){
 let data1 = data.concurrency;
 const _errs4 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
-validate53.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate77.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data1 == "number"){
 if(data1 > 1024 || isNaN(data1)){
-validate53.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+validate77.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
 return false;
 }
 else {
 if(data1 < 1 || isNaN(data1)){
-validate53.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate77.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11109,12 +17461,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 == "number"){
 if(data2 <= 0 || isNaN(data2)){
-validate53.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate77.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate53.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate77.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -11128,13 +17480,13 @@ if(data.tpm !== undefined){
 let data3 = data.tpm;
 const _errs8 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate53.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate77.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 < 1 || isNaN(data3)){
-validate53.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate77.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11149,18 +17501,18 @@ if(data.timeoutMs !== undefined){
 let data4 = data.timeoutMs;
 const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate53.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate77.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 > 86400000 || isNaN(data4)){
-validate53.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+validate77.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
 return false;
 }
 else {
 if(data4 < 1 || isNaN(data4)){
-validate53.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate77.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11176,18 +17528,18 @@ if(data.maxRetries !== undefined){
 let data5 = data.maxRetries;
 const _errs12 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-validate53.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate77.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data5 == "number"){
 if(data5 > 100 || isNaN(data5)){
-validate53.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+validate77.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
 return false;
 }
 else {
 if(data5 < 0 || isNaN(data5)){
-validate53.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate77.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -11206,23 +17558,23 @@ var valid0 = true;
 }
 }
 else {
-validate53.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate77.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate53.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
-validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate77.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:exec"] = validate54;
-const schema65 = {"type":"object","additionalProperties":false,"properties":{"cwd":{"type":"string","description":"working directory, relative to the suite file; default: its directory"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables for the command (their values are never cached or reported)"},"passEnv":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"uniqueItems":true,"description":"names of llmlab's environment variables the command receives (e.g. [OPENAI_API_KEY]); by default it gets only PATH, HOME, the locale, TZ and TMPDIR"},"shell":{"type":"boolean","description":"run the command through a shell (default true); false splits it on spaces, honouring quotes"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}};
+exports["provider:exec"] = validate78;
+const schema89 = {"type":"object","additionalProperties":false,"properties":{"cwd":{"type":"string","description":"working directory, relative to the suite file; default: its directory"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables for the command (their values are never cached or reported)"},"passEnv":{"type":"array","items":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"uniqueItems":true,"description":"names of llmlab's environment variables the command receives (e.g. [OPENAI_API_KEY]); by default it gets only PATH, HOME, the locale, TZ and TMPDIR"},"shell":{"type":"boolean","description":"run the command through a shell (default true); false splits it on spaces, honouring quotes"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}};
 const pattern4 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate54.evaluated;
+const evaluated0 = validate78.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11233,8 +17585,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func32.call(schema65.properties, key0))){
-validate54.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func62.call(schema89.properties, key0))){
+validate78.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -11243,7 +17595,7 @@ if(_errs1 === errors){
 if(data.cwd !== undefined){
 const _errs2 = errors;
 if(typeof data.cwd !== "string"){
-validate54.errors = [{instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate78.errors = [{instancePath:instancePath+"/cwd",schemaPath:"#/properties/cwd/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11260,7 +17612,7 @@ if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
 for(const key1 in data1){
 const _errs7 = errors;
 if(typeof data1[key1] !== "string"){
-validate54.errors = [{instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate78.errors = [{instancePath:instancePath+"/env/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs7 === errors;
@@ -11270,7 +17622,7 @@ break;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate78.errors = [{instancePath:instancePath+"/env",schemaPath:"#/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -11293,12 +17645,12 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data4 === "string"){
 if(!pattern4.test(data4)){
-validate54.errors = [{instancePath:instancePath+"/passEnv/" + i0,schemaPath:"#/properties/passEnv/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""}];
+validate78.errors = [{instancePath:instancePath+"/passEnv/" + i0,schemaPath:"#/properties/passEnv/items/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""}];
 return false;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/passEnv/" + i0,schemaPath:"#/properties/passEnv/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate78.errors = [{instancePath:instancePath+"/passEnv/" + i0,schemaPath:"#/properties/passEnv/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -11319,7 +17671,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate54.errors = [{instancePath:instancePath+"/passEnv",schemaPath:"#/properties/passEnv/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate78.errors = [{instancePath:instancePath+"/passEnv",schemaPath:"#/properties/passEnv/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -11329,7 +17681,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/passEnv",schemaPath:"#/properties/passEnv/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate78.errors = [{instancePath:instancePath+"/passEnv",schemaPath:"#/properties/passEnv/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -11342,7 +17694,7 @@ if(valid0){
 if(data.shell !== undefined){
 const _errs13 = errors;
 if(typeof data.shell !== "boolean"){
-validate54.errors = [{instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate78.errors = [{instancePath:instancePath+"/shell",schemaPath:"#/properties/shell/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -11355,18 +17707,18 @@ if(data.concurrency !== undefined){
 let data6 = data.concurrency;
 const _errs15 = errors;
 if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
-validate54.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate78.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs15){
 if(typeof data6 == "number"){
 if(data6 > 1024 || isNaN(data6)){
-validate54.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+validate78.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
 return false;
 }
 else {
 if(data6 < 1 || isNaN(data6)){
-validate54.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate78.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11384,12 +17736,12 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data7 == "number"){
 if(data7 <= 0 || isNaN(data7)){
-validate54.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate78.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate78.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -11403,13 +17755,13 @@ if(data.tpm !== undefined){
 let data8 = data.tpm;
 const _errs19 = errors;
 if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
-validate54.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate78.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs19){
 if(typeof data8 == "number"){
 if(data8 < 1 || isNaN(data8)){
-validate54.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate78.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11424,18 +17776,18 @@ if(data.timeoutMs !== undefined){
 let data9 = data.timeoutMs;
 const _errs21 = errors;
 if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
-validate54.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate78.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs21){
 if(typeof data9 == "number"){
 if(data9 > 86400000 || isNaN(data9)){
-validate54.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+validate78.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
 return false;
 }
 else {
 if(data9 < 1 || isNaN(data9)){
-validate54.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate78.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11451,18 +17803,18 @@ if(data.maxRetries !== undefined){
 let data10 = data.maxRetries;
 const _errs23 = errors;
 if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-validate54.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate78.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs23){
 if(typeof data10 == "number"){
 if(data10 > 100 || isNaN(data10)){
-validate54.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+validate78.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
 return false;
 }
 else {
 if(data10 < 0 || isNaN(data10)){
-validate54.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate78.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -11484,22 +17836,22 @@ var valid0 = true;
 }
 }
 else {
-validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate78.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate54.errors = vErrors;
+validate78.errors = vErrors;
 return errors === 0;
 }
-validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate78.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:file"] = validate55;
-const schema66 = {"type":"object","additionalProperties":false,"properties":{"options":{"type":"object","description":"settings for the module: a provider plugin receives them as spec.config, a generate function as context.config"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}};
+exports["provider:file"] = validate79;
+const schema90 = {"type":"object","additionalProperties":false,"properties":{"options":{"type":"object","description":"settings for the module: a provider plugin receives them as spec.config, a generate function as context.config"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}};
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate55.evaluated;
+const evaluated0 = validate79.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11511,7 +17863,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((key0 === "options") || (key0 === "concurrency")) || (key0 === "rpm")) || (key0 === "tpm")) || (key0 === "timeoutMs")) || (key0 === "maxRetries"))){
-validate55.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate79.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -11521,7 +17873,7 @@ if(data.options !== undefined){
 let data0 = data.options;
 const _errs2 = errors;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-validate55.errors = [{instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate79.errors = [{instancePath:instancePath+"/options",schemaPath:"#/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11534,18 +17886,18 @@ if(data.concurrency !== undefined){
 let data1 = data.concurrency;
 const _errs4 = errors;
 if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
-validate55.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate79.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs4){
 if(typeof data1 == "number"){
 if(data1 > 1024 || isNaN(data1)){
-validate55.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+validate79.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
 return false;
 }
 else {
 if(data1 < 1 || isNaN(data1)){
-validate55.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate79.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11563,12 +17915,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 == "number"){
 if(data2 <= 0 || isNaN(data2)){
-validate55.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate79.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate55.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate79.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -11582,13 +17934,13 @@ if(data.tpm !== undefined){
 let data3 = data.tpm;
 const _errs8 = errors;
 if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
-validate55.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate79.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 < 1 || isNaN(data3)){
-validate55.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate79.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11603,18 +17955,18 @@ if(data.timeoutMs !== undefined){
 let data4 = data.timeoutMs;
 const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate55.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate79.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 > 86400000 || isNaN(data4)){
-validate55.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+validate79.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
 return false;
 }
 else {
 if(data4 < 1 || isNaN(data4)){
-validate55.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate79.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -11630,18 +17982,18 @@ if(data.maxRetries !== undefined){
 let data5 = data.maxRetries;
 const _errs12 = errors;
 if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-validate55.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate79.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs12){
 if(typeof data5 == "number"){
 if(data5 > 100 || isNaN(data5)){
-validate55.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+validate79.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
 return false;
 }
 else {
 if(data5 < 0 || isNaN(data5)){
-validate55.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate79.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -11660,22 +18012,22 @@ var valid0 = true;
 }
 }
 else {
-validate55.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate79.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate55.errors = vErrors;
+validate79.errors = vErrors;
 return errors === 0;
 }
-validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate79.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:http"] = validate56;
-const schema67 = {"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"endpoint URL, default: the part of the id after http:; a template ({{ env.NAME }} goes in as is, other values URL-encoded)"},"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"],"description":"HTTP method; default POST"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"request headers; values are templates, e.g. \"Bearer {{ env.MY_API_KEY }}\""},"body":{"description":"request body: a JSON value whose strings are templates (a string that is exactly \"{{ messages }}\" or \"{{ vars.x }}\" becomes that value), or a string template"},"responsePath":{"type":"string","minLength":1,"description":"where the answer is in the JSON response, e.g. choices[0].message.content; default: the whole body"},"usagePath":{"description":"where token counts are: a path to {input, output} (or prompt_tokens/completion_tokens), or {input: path, output: path}","oneOf":[{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},"output":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"}}}]},"finishReasonPath":{"type":"string","minLength":1,"description":"where the finish reason is in the JSON response"},"statusRetry":{"type":"array","items":{"type":"integer","minimum":100,"maximum":599},"description":"HTTP statuses worth retrying; default 408, 409, 429, 500, 502, 503, 504"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+exports["provider:fireworks"] = validate80;
+const schema91 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default https://api.fireworks.ai/inference/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default FIREWORKS_API_KEY)"},"organization":{"type":"string","description":"OpenAI-Organization header sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"extraBody":{"type":"object","description":"more request body fields, sent as written after llmlab's own (so they can set any API parameter, e.g. { reasoning_effort: low }); model and messages are refused (llmlab sets them); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate56.evaluated;
+const evaluated0 = validate80.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -11686,8 +18038,1970 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func32.call(schema67.properties, key0))){
-validate56.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func62.call(schema91.properties, key0))){
+validate80.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.baseUrl !== undefined){
+const _errs2 = errors;
+if(typeof data.baseUrl !== "string"){
+validate80.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiKeyEnv !== undefined){
+const _errs4 = errors;
+if(typeof data.apiKeyEnv !== "string"){
+validate80.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.organization !== undefined){
+const _errs6 = errors;
+if(typeof data.organization !== "string"){
+validate80.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data3 = data.temperature;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 > 2 || isNaN(data3)){
+validate80.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate80.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate80.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data4 = data.maxTokens;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate80.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 < 1 || isNaN(data4)){
+validate80.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data5 = data.topP;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 == "number"){
+if(data5 > 1 || isNaN(data5)){
+validate80.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data5 < 0 || isNaN(data5)){
+validate80.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate80.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data6 = data.stop;
+const _errs14 = errors;
+const _errs15 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data6)){
+if(data6.length > 4){
+const err1 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs20 = errors;
+if(typeof data6[i0] !== "string"){
+const err2 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs20 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs18 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err4 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate80.errors = vErrors;
+return false;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data8 = data.seed;
+const _errs22 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+validate80.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.presencePenalty !== undefined){
+let data9 = data.presencePenalty;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data9 == "number"){
+if(data9 > 2 || isNaN(data9)){
+validate80.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data9 < -2 || isNaN(data9)){
+validate80.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate80.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.frequencyPenalty !== undefined){
+let data10 = data.frequencyPenalty;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data10 == "number"){
+if(data10 > 2 || isNaN(data10)){
+validate80.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data10 < -2 || isNaN(data10)){
+validate80.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate80.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseFormat !== undefined){
+let data11 = data.responseFormat;
+const _errs28 = errors;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+validate80.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs30 = errors;
+if(typeof data.stream !== "boolean"){
+validate80.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.api !== undefined){
+let data13 = data.api;
+const _errs32 = errors;
+if(!((data13 === "chat") || (data13 === "completions"))){
+validate80.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema91.properties.api.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data14 = data.headers;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+const _errs36 = errors;
+if(typeof data14[key1] !== "string"){
+validate80.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate80.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extraBody !== undefined){
+let data16 = data.extraBody;
+const _errs38 = errors;
+if(!(data16 && typeof data16 == "object" && !Array.isArray(data16))){
+validate80.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data17 = data.concurrency;
+const _errs40 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate80.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs40){
+if(typeof data17 == "number"){
+if(data17 > 1024 || isNaN(data17)){
+validate80.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data17 < 1 || isNaN(data17)){
+validate80.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data18 = data.rpm;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data18 == "number"){
+if(data18 <= 0 || isNaN(data18)){
+validate80.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate80.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data19 = data.tpm;
+const _errs44 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate80.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs44){
+if(typeof data19 == "number"){
+if(data19 < 1 || isNaN(data19)){
+validate80.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data20 = data.timeoutMs;
+const _errs46 = errors;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+validate80.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs46){
+if(typeof data20 == "number"){
+if(data20 > 86400000 || isNaN(data20)){
+validate80.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data20 < 1 || isNaN(data20)){
+validate80.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data21 = data.maxRetries;
+const _errs48 = errors;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+validate80.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if(typeof data21 == "number"){
+if(data21 > 100 || isNaN(data21)){
+validate80.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data21 < 0 || isNaN(data21)){
+validate80.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data22 = data.maxResponseBytes;
+const _errs50 = errors;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+validate80.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs50){
+if(typeof data22 == "number"){
+if(data22 < 1024 || isNaN(data22)){
+validate80.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate80.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate80.errors = vErrors;
+return errors === 0;
+}
+validate80.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:google"] = validate81;
+const schema92 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL without the version; default GOOGLE_API_BASE_URL or https://generativelanguage.googleapis.com"},"apiBaseUrl":{"type":"string","description":"the same as baseUrl (promptfoo's name)"},"apiHost":{"type":"string","description":"API host name, e.g. generativelanguage.googleapis.com (or GOOGLE_API_HOST)"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default GOOGLE_API_KEY, then GEMINI_API_KEY)"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (generationConfig.maxOutputTokens)"},"maxOutputTokens":{"type":"integer","minimum":1,"description":"the same as maxTokens, in Gemini's spelling"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens"},"stop":{"description":"stop sequence or sequences (generationConfig.stopSequences)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"stopSequences":{"type":"array","items":{"type":"string"},"description":"the same as stop, in Gemini's spelling"},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","description":"presence penalty"},"frequencyPenalty":{"type":"number","description":"frequency penalty"},"responseMimeType":{"type":"string","description":"e.g. application/json for JSON mode"},"responseSchema":{"type":"object","description":"JSON schema the answer must follow (sets responseMimeType application/json)"},"systemInstruction":{"type":"string","description":"system instruction sent before the prompt's own system messages"},"generationConfig":{"type":"object","description":"merged into the request's generationConfig as written (e.g. thinkingConfig); wins over the keys above"},"safetySettings":{"type":"array","items":{"type":"object"},"description":"safety settings as the API takes them: [{ category, threshold }]"},"toolConfig":{"type":"object","description":"toolConfig as the API takes it; wins over the prompt's tool_choice"},"tools":{"type":"array","items":{"type":"object","minProperties":1,"additionalProperties":false,"properties":{"function_declarations":{},"functionDeclarations":{},"google_search":{},"googleSearch":{},"google_search_retrieval":{},"googleSearchRetrieval":{},"code_execution":{},"codeExecution":{},"url_context":{},"urlContext":{}}},"description":"Gemini-native tools as the API takes them ({ functionDeclarations }, { googleSearch: {} }, { codeExecution: {} }, { urlContext: {} }), sent beside the prompt's tools"},"stream":{"type":"boolean","description":"stream the answer (streamGenerateContent) and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"apiVersion":{"type":"string","description":"API version in the URL path"},"taskType":{"type":"string","description":"embeddings: task type, e.g. SEMANTIC_SIMILARITY"},"outputDimensionality":{"type":"integer","minimum":1,"description":"embeddings: truncate vectors to this many dimensions"},"extraBody":{"type":"object","propertyNames":{"not":{"enum":["contents"]}},"description":"more request body fields in the API's JSON spelling, merged in as written (any API parameter llmlab has no key for); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate81(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate81.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema92.properties, key0))){
+validate81.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.baseUrl !== undefined){
+const _errs2 = errors;
+if(typeof data.baseUrl !== "string"){
+validate81.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiBaseUrl !== undefined){
+const _errs4 = errors;
+if(typeof data.apiBaseUrl !== "string"){
+validate81.errors = [{instancePath:instancePath+"/apiBaseUrl",schemaPath:"#/properties/apiBaseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiHost !== undefined){
+const _errs6 = errors;
+if(typeof data.apiHost !== "string"){
+validate81.errors = [{instancePath:instancePath+"/apiHost",schemaPath:"#/properties/apiHost/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiKeyEnv !== undefined){
+const _errs8 = errors;
+if(typeof data.apiKeyEnv !== "string"){
+validate81.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data4 = data.temperature;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 > 2 || isNaN(data4)){
+validate81.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data4 < 0 || isNaN(data4)){
+validate81.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate81.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data5 = data.maxTokens;
+const _errs12 = errors;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+validate81.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs12){
+if(typeof data5 == "number"){
+if(data5 < 1 || isNaN(data5)){
+validate81.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxOutputTokens !== undefined){
+let data6 = data.maxOutputTokens;
+const _errs14 = errors;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+validate81.errors = [{instancePath:instancePath+"/maxOutputTokens",schemaPath:"#/properties/maxOutputTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs14){
+if(typeof data6 == "number"){
+if(data6 < 1 || isNaN(data6)){
+validate81.errors = [{instancePath:instancePath+"/maxOutputTokens",schemaPath:"#/properties/maxOutputTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data7 = data.topP;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data7 == "number"){
+if(data7 > 1 || isNaN(data7)){
+validate81.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data7 < 0 || isNaN(data7)){
+validate81.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate81.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topK !== undefined){
+let data8 = data.topK;
+const _errs18 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+validate81.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs18){
+if(typeof data8 == "number"){
+if(data8 < 1 || isNaN(data8)){
+validate81.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data9 = data.stop;
+const _errs20 = errors;
+const _errs21 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs22 = errors;
+if(typeof data9 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs22 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs24 = errors;
+if(errors === _errs24){
+if(Array.isArray(data9)){
+var valid2 = true;
+const len0 = data9.length;
+for(let i0=0; i0<len0; i0++){
+const _errs26 = errors;
+if(typeof data9[i0] !== "string"){
+const err1 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var valid2 = _errs26 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs24 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate81.errors = vErrors;
+return false;
+}
+else {
+errors = _errs21;
+if(vErrors !== null){
+if(_errs21){
+vErrors.length = _errs21;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stopSequences !== undefined){
+let data11 = data.stopSequences;
+const _errs28 = errors;
+if(errors === _errs28){
+if(Array.isArray(data11)){
+var valid3 = true;
+const len1 = data11.length;
+for(let i1=0; i1<len1; i1++){
+const _errs30 = errors;
+if(typeof data11[i1] !== "string"){
+validate81.errors = [{instancePath:instancePath+"/stopSequences/" + i1,schemaPath:"#/properties/stopSequences/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs30 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate81.errors = [{instancePath:instancePath+"/stopSequences",schemaPath:"#/properties/stopSequences/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data13 = data.seed;
+const _errs32 = errors;
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+validate81.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.presencePenalty !== undefined){
+const _errs34 = errors;
+if(!(typeof data.presencePenalty == "number")){
+validate81.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.frequencyPenalty !== undefined){
+const _errs36 = errors;
+if(!(typeof data.frequencyPenalty == "number")){
+validate81.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs36 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseMimeType !== undefined){
+const _errs38 = errors;
+if(typeof data.responseMimeType !== "string"){
+validate81.errors = [{instancePath:instancePath+"/responseMimeType",schemaPath:"#/properties/responseMimeType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseSchema !== undefined){
+let data17 = data.responseSchema;
+const _errs40 = errors;
+if(!(data17 && typeof data17 == "object" && !Array.isArray(data17))){
+validate81.errors = [{instancePath:instancePath+"/responseSchema",schemaPath:"#/properties/responseSchema/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.systemInstruction !== undefined){
+const _errs42 = errors;
+if(typeof data.systemInstruction !== "string"){
+validate81.errors = [{instancePath:instancePath+"/systemInstruction",schemaPath:"#/properties/systemInstruction/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.generationConfig !== undefined){
+let data19 = data.generationConfig;
+const _errs44 = errors;
+if(!(data19 && typeof data19 == "object" && !Array.isArray(data19))){
+validate81.errors = [{instancePath:instancePath+"/generationConfig",schemaPath:"#/properties/generationConfig/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.safetySettings !== undefined){
+let data20 = data.safetySettings;
+const _errs46 = errors;
+if(errors === _errs46){
+if(Array.isArray(data20)){
+var valid4 = true;
+const len2 = data20.length;
+for(let i2=0; i2<len2; i2++){
+let data21 = data20[i2];
+const _errs48 = errors;
+if(!(data21 && typeof data21 == "object" && !Array.isArray(data21))){
+validate81.errors = [{instancePath:instancePath+"/safetySettings/" + i2,schemaPath:"#/properties/safetySettings/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid4 = _errs48 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate81.errors = [{instancePath:instancePath+"/safetySettings",schemaPath:"#/properties/safetySettings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.toolConfig !== undefined){
+let data22 = data.toolConfig;
+const _errs50 = errors;
+if(!(data22 && typeof data22 == "object" && !Array.isArray(data22))){
+validate81.errors = [{instancePath:instancePath+"/toolConfig",schemaPath:"#/properties/toolConfig/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tools !== undefined){
+let data23 = data.tools;
+const _errs52 = errors;
+if(errors === _errs52){
+if(Array.isArray(data23)){
+var valid5 = true;
+const len3 = data23.length;
+for(let i3=0; i3<len3; i3++){
+let data24 = data23[i3];
+const _errs54 = errors;
+if(errors === _errs54){
+if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
+if(Object.keys(data24).length < 1){
+validate81.errors = [{instancePath:instancePath+"/tools/" + i3,schemaPath:"#/properties/tools/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
+}
+else {
+for(const key1 in data24){
+if(!(func62.call(schema92.properties.tools.items.properties, key1))){
+validate81.errors = [{instancePath:instancePath+"/tools/" + i3,schemaPath:"#/properties/tools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+}
+else {
+validate81.errors = [{instancePath:instancePath+"/tools/" + i3,schemaPath:"#/properties/tools/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs54 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+validate81.errors = [{instancePath:instancePath+"/tools",schemaPath:"#/properties/tools/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs52 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs57 = errors;
+if(typeof data.stream !== "boolean"){
+validate81.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs57 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data26 = data.headers;
+const _errs59 = errors;
+if(errors === _errs59){
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+for(const key2 in data26){
+const _errs62 = errors;
+if(typeof data26[key2] !== "string"){
+validate81.errors = [{instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs62 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate81.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs59 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiVersion !== undefined){
+const _errs64 = errors;
+if(typeof data.apiVersion !== "string"){
+validate81.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs64 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.taskType !== undefined){
+const _errs66 = errors;
+if(typeof data.taskType !== "string"){
+validate81.errors = [{instancePath:instancePath+"/taskType",schemaPath:"#/properties/taskType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs66 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.outputDimensionality !== undefined){
+let data30 = data.outputDimensionality;
+const _errs68 = errors;
+if(!((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30)))){
+validate81.errors = [{instancePath:instancePath+"/outputDimensionality",schemaPath:"#/properties/outputDimensionality/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs68){
+if(typeof data30 == "number"){
+if(data30 < 1 || isNaN(data30)){
+validate81.errors = [{instancePath:instancePath+"/outputDimensionality",schemaPath:"#/properties/outputDimensionality/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs68 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extraBody !== undefined){
+let data31 = data.extraBody;
+const _errs70 = errors;
+if(errors === _errs70){
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+for(const key3 in data31){
+const _errs72 = errors;
+const _errs73 = errors;
+const _errs74 = errors;
+if(!(key3 === "contents")){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid8 = _errs74 === errors;
+if(valid8){
+const err5 = {instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/propertyNames/not",keyword:"not",params:{},message:"must NOT be valid",propertyName:key3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs73;
+if(vErrors !== null){
+if(_errs73){
+vErrors.length = _errs73;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid7 = _errs72 === errors;
+if(!valid7){
+const err6 = {instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate81.errors = vErrors;
+return false;
+break;
+}
+}
+}
+else {
+validate81.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs70 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data32 = data.concurrency;
+const _errs75 = errors;
+if(!((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32)))){
+validate81.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs75){
+if(typeof data32 == "number"){
+if(data32 > 1024 || isNaN(data32)){
+validate81.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data32 < 1 || isNaN(data32)){
+validate81.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs75 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data33 = data.rpm;
+const _errs77 = errors;
+if(errors === _errs77){
+if(typeof data33 == "number"){
+if(data33 <= 0 || isNaN(data33)){
+validate81.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate81.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs77 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data34 = data.tpm;
+const _errs79 = errors;
+if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+validate81.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs79){
+if(typeof data34 == "number"){
+if(data34 < 1 || isNaN(data34)){
+validate81.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs79 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data35 = data.timeoutMs;
+const _errs81 = errors;
+if(!((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35)))){
+validate81.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs81){
+if(typeof data35 == "number"){
+if(data35 > 86400000 || isNaN(data35)){
+validate81.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data35 < 1 || isNaN(data35)){
+validate81.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs81 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data36 = data.maxRetries;
+const _errs83 = errors;
+if(!((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36)))){
+validate81.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs83){
+if(typeof data36 == "number"){
+if(data36 > 100 || isNaN(data36)){
+validate81.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data36 < 0 || isNaN(data36)){
+validate81.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs83 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data37 = data.maxResponseBytes;
+const _errs85 = errors;
+if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+validate81.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs85){
+if(typeof data37 == "number"){
+if(data37 < 1024 || isNaN(data37)){
+validate81.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs85 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate81.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate81.errors = vErrors;
+return errors === 0;
+}
+validate81.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:groq"] = validate82;
+const schema93 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default https://api.groq.com/openai/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default GROQ_API_KEY)"},"organization":{"type":"string","description":"OpenAI-Organization header sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"extraBody":{"type":"object","description":"more request body fields, sent as written after llmlab's own (so they can set any API parameter, e.g. { reasoning_effort: low }); model and messages are refused (llmlab sets them); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate82.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema93.properties, key0))){
+validate82.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.baseUrl !== undefined){
+const _errs2 = errors;
+if(typeof data.baseUrl !== "string"){
+validate82.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiKeyEnv !== undefined){
+const _errs4 = errors;
+if(typeof data.apiKeyEnv !== "string"){
+validate82.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.organization !== undefined){
+const _errs6 = errors;
+if(typeof data.organization !== "string"){
+validate82.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data3 = data.temperature;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 > 2 || isNaN(data3)){
+validate82.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate82.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate82.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data4 = data.maxTokens;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate82.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 < 1 || isNaN(data4)){
+validate82.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data5 = data.topP;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 == "number"){
+if(data5 > 1 || isNaN(data5)){
+validate82.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data5 < 0 || isNaN(data5)){
+validate82.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate82.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data6 = data.stop;
+const _errs14 = errors;
+const _errs15 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data6)){
+if(data6.length > 4){
+const err1 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs20 = errors;
+if(typeof data6[i0] !== "string"){
+const err2 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs20 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs18 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err4 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate82.errors = vErrors;
+return false;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data8 = data.seed;
+const _errs22 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+validate82.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.presencePenalty !== undefined){
+let data9 = data.presencePenalty;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data9 == "number"){
+if(data9 > 2 || isNaN(data9)){
+validate82.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data9 < -2 || isNaN(data9)){
+validate82.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate82.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.frequencyPenalty !== undefined){
+let data10 = data.frequencyPenalty;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data10 == "number"){
+if(data10 > 2 || isNaN(data10)){
+validate82.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data10 < -2 || isNaN(data10)){
+validate82.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate82.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseFormat !== undefined){
+let data11 = data.responseFormat;
+const _errs28 = errors;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+validate82.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs30 = errors;
+if(typeof data.stream !== "boolean"){
+validate82.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.api !== undefined){
+let data13 = data.api;
+const _errs32 = errors;
+if(!((data13 === "chat") || (data13 === "completions"))){
+validate82.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema93.properties.api.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data14 = data.headers;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+const _errs36 = errors;
+if(typeof data14[key1] !== "string"){
+validate82.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate82.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extraBody !== undefined){
+let data16 = data.extraBody;
+const _errs38 = errors;
+if(!(data16 && typeof data16 == "object" && !Array.isArray(data16))){
+validate82.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data17 = data.concurrency;
+const _errs40 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate82.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs40){
+if(typeof data17 == "number"){
+if(data17 > 1024 || isNaN(data17)){
+validate82.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data17 < 1 || isNaN(data17)){
+validate82.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data18 = data.rpm;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data18 == "number"){
+if(data18 <= 0 || isNaN(data18)){
+validate82.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate82.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data19 = data.tpm;
+const _errs44 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate82.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs44){
+if(typeof data19 == "number"){
+if(data19 < 1 || isNaN(data19)){
+validate82.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data20 = data.timeoutMs;
+const _errs46 = errors;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+validate82.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs46){
+if(typeof data20 == "number"){
+if(data20 > 86400000 || isNaN(data20)){
+validate82.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data20 < 1 || isNaN(data20)){
+validate82.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data21 = data.maxRetries;
+const _errs48 = errors;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+validate82.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if(typeof data21 == "number"){
+if(data21 > 100 || isNaN(data21)){
+validate82.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data21 < 0 || isNaN(data21)){
+validate82.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data22 = data.maxResponseBytes;
+const _errs50 = errors;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+validate82.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs50){
+if(typeof data22 == "number"){
+if(data22 < 1024 || isNaN(data22)){
+validate82.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate82.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate82.errors = vErrors;
+return errors === 0;
+}
+validate82.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:http"] = validate83;
+const schema94 = {"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"endpoint URL, default: the part of the id after http:; a template ({{ env.NAME }} goes in as is, other values URL-encoded)"},"method":{"type":"string","enum":["GET","POST","PUT","PATCH","DELETE"],"description":"HTTP method; default POST"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"request headers; values are templates, e.g. \"Bearer {{ env.MY_API_KEY }}\""},"body":{"description":"request body: a JSON value whose strings are templates (a string that is exactly \"{{ messages }}\" or \"{{ vars.x }}\" becomes that value), or a string template"},"responsePath":{"type":"string","minLength":1,"description":"where the answer is in the JSON response, e.g. choices[0].message.content; default: the whole body"},"usagePath":{"description":"where token counts are: a path to {input, output} (or prompt_tokens/completion_tokens), or {input: path, output: path}","oneOf":[{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"},"output":{"type":"string","minLength":1,"description":"dot/bracket path, e.g. choices[0].message.content"}}}]},"finishReasonPath":{"type":"string","minLength":1,"description":"where the finish reason is in the JSON response"},"statusRetry":{"type":"array","items":{"type":"integer","minimum":100,"maximum":599},"description":"HTTP statuses worth retrying; default 408, 409, 429, 500, 502, 503, 504"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate83.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema94.properties, key0))){
+validate83.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -11696,7 +20010,7 @@ if(_errs1 === errors){
 if(data.url !== undefined){
 const _errs2 = errors;
 if(typeof data.url !== "string"){
-validate56.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate83.errors = [{instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -11709,11 +20023,11 @@ if(data.method !== undefined){
 let data1 = data.method;
 const _errs4 = errors;
 if(typeof data1 !== "string"){
-validate56.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate83.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((data1 === "GET") || (data1 === "POST")) || (data1 === "PUT")) || (data1 === "PATCH")) || (data1 === "DELETE"))){
-validate56.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema67.properties.method.enum},message:"must be equal to one of the allowed values"}];
+validate83.errors = [{instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema94.properties.method.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -11730,7 +20044,7 @@ if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 for(const key1 in data2){
 const _errs9 = errors;
 if(typeof data2[key1] !== "string"){
-validate56.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate83.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs9 === errors;
@@ -11740,7 +20054,7 @@ break;
 }
 }
 else {
-validate56.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate83.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -11756,12 +20070,12 @@ const _errs11 = errors;
 if(errors === _errs11){
 if(typeof data4 === "string"){
 if(func1(data4) < 1){
-validate56.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate83.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate56.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate83.errors = [{instancePath:instancePath+"/responsePath",schemaPath:"#/properties/responsePath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -11937,7 +20251,7 @@ else {
 vErrors.push(err9);
 }
 errors++;
-validate56.errors = vErrors;
+validate83.errors = vErrors;
 return false;
 }
 else {
@@ -11963,12 +20277,12 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data8 === "string"){
 if(func1(data8) < 1){
-validate56.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate83.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate56.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate83.errors = [{instancePath:instancePath+"/finishReasonPath",schemaPath:"#/properties/finishReasonPath/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -11989,18 +20303,18 @@ for(let i0=0; i0<len0; i0++){
 let data10 = data9[i0];
 const _errs28 = errors;
 if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
-validate56.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate83.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs28){
 if(typeof data10 == "number"){
 if(data10 > 599 || isNaN(data10)){
-validate56.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"}];
+validate83.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 599},message:"must be <= 599"}];
 return false;
 }
 else {
 if(data10 < 100 || isNaN(data10)){
-validate56.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
+validate83.errors = [{instancePath:instancePath+"/statusRetry/" + i0,schemaPath:"#/properties/statusRetry/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
 return false;
 }
 }
@@ -12013,7 +20327,7 @@ break;
 }
 }
 else {
-validate56.errors = [{instancePath:instancePath+"/statusRetry",schemaPath:"#/properties/statusRetry/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate83.errors = [{instancePath:instancePath+"/statusRetry",schemaPath:"#/properties/statusRetry/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -12027,18 +20341,18 @@ if(data.concurrency !== undefined){
 let data11 = data.concurrency;
 const _errs30 = errors;
 if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-validate56.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate83.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs30){
 if(typeof data11 == "number"){
 if(data11 > 1024 || isNaN(data11)){
-validate56.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+validate83.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
 return false;
 }
 else {
 if(data11 < 1 || isNaN(data11)){
-validate56.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate83.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -12056,12 +20370,12 @@ const _errs32 = errors;
 if(errors === _errs32){
 if(typeof data12 == "number"){
 if(data12 <= 0 || isNaN(data12)){
-validate56.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate83.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate56.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate83.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -12075,13 +20389,13 @@ if(data.tpm !== undefined){
 let data13 = data.tpm;
 const _errs34 = errors;
 if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-validate56.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate83.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs34){
 if(typeof data13 == "number"){
 if(data13 < 1 || isNaN(data13)){
-validate56.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate83.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -12096,18 +20410,18 @@ if(data.timeoutMs !== undefined){
 let data14 = data.timeoutMs;
 const _errs36 = errors;
 if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-validate56.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate83.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs36){
 if(typeof data14 == "number"){
 if(data14 > 86400000 || isNaN(data14)){
-validate56.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+validate83.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
 return false;
 }
 else {
 if(data14 < 1 || isNaN(data14)){
-validate56.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate83.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -12123,18 +20437,18 @@ if(data.maxRetries !== undefined){
 let data15 = data.maxRetries;
 const _errs38 = errors;
 if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-validate56.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate83.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs38){
 if(typeof data15 == "number"){
 if(data15 > 100 || isNaN(data15)){
-validate56.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+validate83.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
 return false;
 }
 else {
 if(data15 < 0 || isNaN(data15)){
-validate56.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate83.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -12150,13 +20464,13 @@ if(data.maxResponseBytes !== undefined){
 let data16 = data.maxResponseBytes;
 const _errs40 = errors;
 if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-validate56.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate83.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs40){
 if(typeof data16 == "number"){
 if(data16 < 1024 || isNaN(data16)){
-validate56.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+validate83.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
 return false;
 }
 }
@@ -12181,22 +20495,22 @@ var valid0 = true;
 }
 }
 else {
-validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate83.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate56.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
-validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate83.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["provider:mock"] = validate57;
-const schema68 = {"type":"object","additionalProperties":false,"properties":{"answers":{"type":"array","items":{"type":"object","additionalProperties":false,"description":"one scripted answer; every condition it lists must hold, and the first matching answer wins","properties":{"match":{"type":"string","description":"case-insensitive substring of the rendered prompt"},"regex":{"type":"string","description":"JavaScript regular expression source tested against the prompt (flag i)"},"vars":{"type":"object","description":"test variables that must all equal these values"},"output":{"type":"string","description":"the answer; {{prompt}} is replaced by the prompt"},"outputs":{"type":"array","minItems":1,"items":{"type":"string"},"description":"answers by repeat index (a judge round for a grader), cycling; instead of output"},"error":{"type":"string","description":"fail the call with this message (not retried)"},"finishReason":{"type":"string","description":"finish reason to report; default stop"}}},"description":"scripted answers, tried in order"},"default":{"type":"string","description":"answer when nothing matches; default 'mock answer'"},"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"failFirst":{"type":"integer","minimum":0,"description":"the first N calls for each distinct prompt fail with a retryable HTTP 503"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}};
+exports["provider:llamacpp"] = validate84;
+const schema95 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default http://localhost:8080/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default LLAMACPP_API_KEY, sent only when set)"},"organization":{"type":"string","description":"OpenAI-Organization header sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"extraBody":{"type":"object","description":"more request body fields, sent as written after llmlab's own (so they can set any API parameter, e.g. { reasoning_effort: low }); model and messages are refused (llmlab sets them); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate57.evaluated;
+const evaluated0 = validate84.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -12207,1001 +20521,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func32.call(schema68.properties, key0))){
-validate57.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.answers !== undefined){
-let data0 = data.answers;
-const _errs2 = errors;
-if(errors === _errs2){
-if(Array.isArray(data0)){
-var valid1 = true;
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
-const _errs4 = errors;
-if(errors === _errs4){
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-const _errs6 = errors;
-for(const key1 in data1){
-if(!(((((((key1 === "match") || (key1 === "regex")) || (key1 === "vars")) || (key1 === "output")) || (key1 === "outputs")) || (key1 === "error")) || (key1 === "finishReason"))){
-validate57.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs6 === errors){
-if(data1.match !== undefined){
-const _errs7 = errors;
-if(typeof data1.match !== "string"){
-validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/match",schemaPath:"#/properties/answers/items/properties/match/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs7 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.regex !== undefined){
-const _errs9 = errors;
-if(typeof data1.regex !== "string"){
-validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/regex",schemaPath:"#/properties/answers/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs9 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.vars !== undefined){
-let data4 = data1.vars;
-const _errs11 = errors;
-if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
-validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/vars",schemaPath:"#/properties/answers/items/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-var valid2 = _errs11 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.output !== undefined){
-const _errs13 = errors;
-if(typeof data1.output !== "string"){
-validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/output",schemaPath:"#/properties/answers/items/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs13 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.outputs !== undefined){
-let data6 = data1.outputs;
-const _errs15 = errors;
-if(errors === _errs15){
-if(Array.isArray(data6)){
-if(data6.length < 1){
-validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs",schemaPath:"#/properties/answers/items/properties/outputs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
-return false;
-}
-else {
-var valid3 = true;
-const len1 = data6.length;
-for(let i1=0; i1<len1; i1++){
-const _errs17 = errors;
-if(typeof data6[i1] !== "string"){
-validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs/" + i1,schemaPath:"#/properties/answers/items/properties/outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs17 === errors;
-if(!valid3){
-break;
-}
-}
-}
-}
-else {
-validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs",schemaPath:"#/properties/answers/items/properties/outputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid2 = _errs15 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.error !== undefined){
-const _errs19 = errors;
-if(typeof data1.error !== "string"){
-validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/error",schemaPath:"#/properties/answers/items/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs19 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data1.finishReason !== undefined){
-const _errs21 = errors;
-if(typeof data1.finishReason !== "string"){
-validate57.errors = [{instancePath:instancePath+"/answers/" + i0+"/finishReason",schemaPath:"#/properties/answers/items/properties/finishReason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs21 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate57.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid1 = _errs4 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate57.errors = [{instancePath:instancePath+"/answers",schemaPath:"#/properties/answers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.default !== undefined){
-const _errs23 = errors;
-if(typeof data.default !== "string"){
-validate57.errors = [{instancePath:instancePath+"/default",schemaPath:"#/properties/default/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs23 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.latencyMs !== undefined){
-let data11 = data.latencyMs;
-const _errs25 = errors;
-if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
-validate57.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs25){
-if(typeof data11 == "number"){
-if(data11 < 0 || isNaN(data11)){
-validate57.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs25 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.failFirst !== undefined){
-let data12 = data.failFirst;
-const _errs27 = errors;
-if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
-validate57.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs27){
-if(typeof data12 == "number"){
-if(data12 < 0 || isNaN(data12)){
-validate57.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-var valid0 = _errs27 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.concurrency !== undefined){
-let data13 = data.concurrency;
-const _errs29 = errors;
-if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-validate57.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs29){
-if(typeof data13 == "number"){
-if(data13 > 1024 || isNaN(data13)){
-validate57.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
-return false;
-}
-else {
-if(data13 < 1 || isNaN(data13)){
-validate57.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs29 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.rpm !== undefined){
-let data14 = data.rpm;
-const _errs31 = errors;
-if(errors === _errs31){
-if(typeof data14 == "number"){
-if(data14 <= 0 || isNaN(data14)){
-validate57.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
-return false;
-}
-}
-else {
-validate57.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid0 = _errs31 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.tpm !== undefined){
-let data15 = data.tpm;
-const _errs33 = errors;
-if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
-validate57.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs33){
-if(typeof data15 == "number"){
-if(data15 < 1 || isNaN(data15)){
-validate57.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid0 = _errs33 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timeoutMs !== undefined){
-let data16 = data.timeoutMs;
-const _errs35 = errors;
-if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-validate57.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs35){
-if(typeof data16 == "number"){
-if(data16 > 86400000 || isNaN(data16)){
-validate57.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
-return false;
-}
-else {
-if(data16 < 1 || isNaN(data16)){
-validate57.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs35 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.maxRetries !== undefined){
-let data17 = data.maxRetries;
-const _errs37 = errors;
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-validate57.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs37){
-if(typeof data17 == "number"){
-if(data17 > 100 || isNaN(data17)){
-validate57.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
-return false;
-}
-else {
-if(data17 < 0 || isNaN(data17)){
-validate57.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs37 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate57.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate57.errors = vErrors;
-return errors === 0;
-}
-validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-exports["provider:ollama"] = validate58;
-const schema69 = {"type":"object","additionalProperties":false,"properties":{"host":{"type":"string","description":"Ollama server URL; default OLLAMA_HOST or http://127.0.0.1:11434"},"temperature":{"type":"number","minimum":0,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (options.num_predict)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (options.top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (options.top_k)"},"seed":{"type":"integer","description":"sampling seed (options.seed)"},"stop":{"description":"stop sequence or sequences (options.stop)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"numCtx":{"type":"integer","minimum":1,"description":"context window in tokens (options.num_ctx)"},"keepAlive":{"description":"how long the model stays loaded after the call, e.g. \"5m\" or seconds (keep_alive)","oneOf":[{"type":"string"},{"type":"number"}]},"format":{"description":"\"json\" or a JSON Schema the answer must follow (format)","oneOf":[{"type":"string"},{"type":"object"}]},"stream":{"type":"boolean","description":"stream the answer as NDJSON and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
-
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate58.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func32.call(schema69.properties, key0))){
-validate58.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.host !== undefined){
-const _errs2 = errors;
-if(typeof data.host !== "string"){
-validate58.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.temperature !== undefined){
-let data1 = data.temperature;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data1 == "number"){
-if(data1 < 0 || isNaN(data1)){
-validate58.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-else {
-validate58.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.maxTokens !== undefined){
-let data2 = data.maxTokens;
-const _errs6 = errors;
-if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
-validate58.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs6){
-if(typeof data2 == "number"){
-if(data2 < 1 || isNaN(data2)){
-validate58.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.topP !== undefined){
-let data3 = data.topP;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data3 == "number"){
-if(data3 > 1 || isNaN(data3)){
-validate58.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
-return false;
-}
-else {
-if(data3 < 0 || isNaN(data3)){
-validate58.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-else {
-validate58.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.topK !== undefined){
-let data4 = data.topK;
-const _errs10 = errors;
-if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate58.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs10){
-if(typeof data4 == "number"){
-if(data4 < 1 || isNaN(data4)){
-validate58.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid0 = _errs10 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.seed !== undefined){
-let data5 = data.seed;
-const _errs12 = errors;
-if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
-validate58.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.stop !== undefined){
-let data6 = data.stop;
-const _errs14 = errors;
-const _errs15 = errors;
-let valid1 = false;
-let passing0 = null;
-const _errs16 = errors;
-if(typeof data6 !== "string"){
-const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-var _valid0 = _errs16 === errors;
-if(_valid0){
-valid1 = true;
-passing0 = 0;
-}
-const _errs18 = errors;
-if(errors === _errs18){
-if(Array.isArray(data6)){
-var valid2 = true;
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-const _errs20 = errors;
-if(typeof data6[i0] !== "string"){
-const err1 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-var valid2 = _errs20 === errors;
-if(!valid2){
-break;
-}
-}
-}
-else {
-const err2 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-}
-var _valid0 = _errs18 === errors;
-if(_valid0 && valid1){
-valid1 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid1 = true;
-passing0 = 1;
-}
-}
-if(!valid1){
-const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-validate58.errors = vErrors;
-return false;
-}
-else {
-errors = _errs15;
-if(vErrors !== null){
-if(_errs15){
-vErrors.length = _errs15;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid0 = _errs14 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.numCtx !== undefined){
-let data8 = data.numCtx;
-const _errs22 = errors;
-if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
-validate58.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs22){
-if(typeof data8 == "number"){
-if(data8 < 1 || isNaN(data8)){
-validate58.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid0 = _errs22 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.keepAlive !== undefined){
-let data9 = data.keepAlive;
-const _errs24 = errors;
-const _errs25 = errors;
-let valid3 = false;
-let passing1 = null;
-const _errs26 = errors;
-if(typeof data9 !== "string"){
-const err4 = {instancePath:instancePath+"/keepAlive",schemaPath:"#/properties/keepAlive/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-var _valid1 = _errs26 === errors;
-if(_valid1){
-valid3 = true;
-passing1 = 0;
-}
-const _errs28 = errors;
-if(!(typeof data9 == "number")){
-const err5 = {instancePath:instancePath+"/keepAlive",schemaPath:"#/properties/keepAlive/oneOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-var _valid1 = _errs28 === errors;
-if(_valid1 && valid3){
-valid3 = false;
-passing1 = [passing1, 1];
-}
-else {
-if(_valid1){
-valid3 = true;
-passing1 = 1;
-}
-}
-if(!valid3){
-const err6 = {instancePath:instancePath+"/keepAlive",schemaPath:"#/properties/keepAlive/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-validate58.errors = vErrors;
-return false;
-}
-else {
-errors = _errs25;
-if(vErrors !== null){
-if(_errs25){
-vErrors.length = _errs25;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid0 = _errs24 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.format !== undefined){
-let data10 = data.format;
-const _errs30 = errors;
-const _errs31 = errors;
-let valid4 = false;
-let passing2 = null;
-const _errs32 = errors;
-if(typeof data10 !== "string"){
-const err7 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-var _valid2 = _errs32 === errors;
-if(_valid2){
-valid4 = true;
-passing2 = 0;
-}
-const _errs34 = errors;
-if(!(data10 && typeof data10 == "object" && !Array.isArray(data10))){
-const err8 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid2 = _errs34 === errors;
-if(_valid2 && valid4){
-valid4 = false;
-passing2 = [passing2, 1];
-}
-else {
-if(_valid2){
-valid4 = true;
-passing2 = 1;
-}
-}
-if(!valid4){
-const err9 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-validate58.errors = vErrors;
-return false;
-}
-else {
-errors = _errs31;
-if(vErrors !== null){
-if(_errs31){
-vErrors.length = _errs31;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid0 = _errs30 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.stream !== undefined){
-const _errs36 = errors;
-if(typeof data.stream !== "boolean"){
-validate58.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid0 = _errs36 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.headers !== undefined){
-let data12 = data.headers;
-const _errs38 = errors;
-if(errors === _errs38){
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-for(const key1 in data12){
-const _errs41 = errors;
-if(typeof data12[key1] !== "string"){
-validate58.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid5 = _errs41 === errors;
-if(!valid5){
-break;
-}
-}
-}
-else {
-validate58.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs38 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.concurrency !== undefined){
-let data14 = data.concurrency;
-const _errs43 = errors;
-if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
-validate58.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs43){
-if(typeof data14 == "number"){
-if(data14 > 1024 || isNaN(data14)){
-validate58.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
-return false;
-}
-else {
-if(data14 < 1 || isNaN(data14)){
-validate58.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs43 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.rpm !== undefined){
-let data15 = data.rpm;
-const _errs45 = errors;
-if(errors === _errs45){
-if(typeof data15 == "number"){
-if(data15 <= 0 || isNaN(data15)){
-validate58.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
-return false;
-}
-}
-else {
-validate58.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
-return false;
-}
-}
-var valid0 = _errs45 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.tpm !== undefined){
-let data16 = data.tpm;
-const _errs47 = errors;
-if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-validate58.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs47){
-if(typeof data16 == "number"){
-if(data16 < 1 || isNaN(data16)){
-validate58.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid0 = _errs47 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.timeoutMs !== undefined){
-let data17 = data.timeoutMs;
-const _errs49 = errors;
-if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
-validate58.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs49){
-if(typeof data17 == "number"){
-if(data17 > 86400000 || isNaN(data17)){
-validate58.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
-return false;
-}
-else {
-if(data17 < 1 || isNaN(data17)){
-validate58.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs49 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.maxRetries !== undefined){
-let data18 = data.maxRetries;
-const _errs51 = errors;
-if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
-validate58.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs51){
-if(typeof data18 == "number"){
-if(data18 > 100 || isNaN(data18)){
-validate58.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
-return false;
-}
-else {
-if(data18 < 0 || isNaN(data18)){
-validate58.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs51 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.maxResponseBytes !== undefined){
-let data19 = data.maxResponseBytes;
-const _errs53 = errors;
-if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
-validate58.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs53){
-if(typeof data19 == "number"){
-if(data19 < 1024 || isNaN(data19)){
-validate58.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
-return false;
-}
-}
-}
-var valid0 = _errs53 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate58.errors = vErrors;
-return errors === 0;
-}
-validate58.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-exports["provider:openai"] = validate59;
-const schema70 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default OPENAI_BASE_URL or https://api.openai.com/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default OPENAI_API_KEY)"},"organization":{"type":"string","description":"OpenAI organization id sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
-
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate59.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!(func32.call(schema70.properties, key0))){
-validate59.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func62.call(schema95.properties, key0))){
+validate84.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -13210,7 +20531,7 @@ if(_errs1 === errors){
 if(data.baseUrl !== undefined){
 const _errs2 = errors;
 if(typeof data.baseUrl !== "string"){
-validate59.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate84.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -13222,7 +20543,7 @@ if(valid0){
 if(data.apiKeyEnv !== undefined){
 const _errs4 = errors;
 if(typeof data.apiKeyEnv !== "string"){
-validate59.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate84.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -13234,7 +20555,7 @@ if(valid0){
 if(data.organization !== undefined){
 const _errs6 = errors;
 if(typeof data.organization !== "string"){
-validate59.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate84.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -13249,18 +20570,18 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 == "number"){
 if(data3 > 2 || isNaN(data3)){
-validate59.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+validate84.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
 return false;
 }
 else {
 if(data3 < 0 || isNaN(data3)){
-validate59.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate84.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate59.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate84.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -13274,13 +20595,13 @@ if(data.maxTokens !== undefined){
 let data4 = data.maxTokens;
 const _errs10 = errors;
 if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
-validate59.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate84.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs10){
 if(typeof data4 == "number"){
 if(data4 < 1 || isNaN(data4)){
-validate59.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate84.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -13297,18 +20618,18 @@ const _errs12 = errors;
 if(errors === _errs12){
 if(typeof data5 == "number"){
 if(data5 > 1 || isNaN(data5)){
-validate59.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate84.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data5 < 0 || isNaN(data5)){
-validate59.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate84.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate59.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate84.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -13406,7 +20727,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate59.errors = vErrors;
+validate84.errors = vErrors;
 return false;
 }
 else {
@@ -13430,7 +20751,7 @@ if(data.seed !== undefined){
 let data8 = data.seed;
 const _errs22 = errors;
 if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
-validate59.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate84.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs22 === errors;
@@ -13445,18 +20766,18 @@ const _errs24 = errors;
 if(errors === _errs24){
 if(typeof data9 == "number"){
 if(data9 > 2 || isNaN(data9)){
-validate59.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+validate84.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
 return false;
 }
 else {
 if(data9 < -2 || isNaN(data9)){
-validate59.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+validate84.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
 return false;
 }
 }
 }
 else {
-validate59.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate84.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -13472,18 +20793,18 @@ const _errs26 = errors;
 if(errors === _errs26){
 if(typeof data10 == "number"){
 if(data10 > 2 || isNaN(data10)){
-validate59.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+validate84.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
 return false;
 }
 else {
 if(data10 < -2 || isNaN(data10)){
-validate59.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+validate84.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
 return false;
 }
 }
 }
 else {
-validate59.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate84.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -13497,7 +20818,7 @@ if(data.responseFormat !== undefined){
 let data11 = data.responseFormat;
 const _errs28 = errors;
 if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
-validate59.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate84.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs28 === errors;
@@ -13509,7 +20830,7 @@ if(valid0){
 if(data.stream !== undefined){
 const _errs30 = errors;
 if(typeof data.stream !== "boolean"){
-validate59.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate84.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs30 === errors;
@@ -13522,7 +20843,7 @@ if(data.api !== undefined){
 let data13 = data.api;
 const _errs32 = errors;
 if(!((data13 === "chat") || (data13 === "completions"))){
-validate59.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema70.properties.api.enum},message:"must be equal to one of the allowed values"}];
+validate84.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema95.properties.api.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs32 === errors;
@@ -13539,7 +20860,7 @@ if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 for(const key1 in data14){
 const _errs36 = errors;
 if(typeof data14[key1] !== "string"){
-validate59.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate84.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs36 === errors;
@@ -13549,7 +20870,7 @@ break;
 }
 }
 else {
-validate59.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate84.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -13559,26 +20880,12 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.concurrency !== undefined){
-let data16 = data.concurrency;
+if(data.extraBody !== undefined){
+let data16 = data.extraBody;
 const _errs38 = errors;
-if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
-validate59.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+if(!(data16 && typeof data16 == "object" && !Array.isArray(data16))){
+validate84.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
-}
-if(errors === _errs38){
-if(typeof data16 == "number"){
-if(data16 > 1024 || isNaN(data16)){
-validate59.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
-return false;
-}
-else {
-if(data16 < 1 || isNaN(data16)){
-validate59.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
 }
 var valid0 = _errs38 === errors;
 }
@@ -13586,19 +20893,25 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.rpm !== undefined){
-let data17 = data.rpm;
+if(data.concurrency !== undefined){
+let data17 = data.concurrency;
 const _errs40 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate84.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
 if(errors === _errs40){
 if(typeof data17 == "number"){
-if(data17 <= 0 || isNaN(data17)){
-validate59.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+if(data17 > 1024 || isNaN(data17)){
+validate84.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
 return false;
-}
 }
 else {
-validate59.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+if(data17 < 1 || isNaN(data17)){
+validate84.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
+}
+}
 }
 }
 var valid0 = _errs40 === errors;
@@ -13607,19 +20920,19 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.tpm !== undefined){
-let data18 = data.tpm;
+if(data.rpm !== undefined){
+let data18 = data.rpm;
 const _errs42 = errors;
-if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
-validate59.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
 if(errors === _errs42){
 if(typeof data18 == "number"){
-if(data18 < 1 || isNaN(data18)){
-validate59.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+if(data18 <= 0 || isNaN(data18)){
+validate84.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
+}
+else {
+validate84.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
 }
 }
 var valid0 = _errs42 === errors;
@@ -13628,24 +20941,18 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.timeoutMs !== undefined){
-let data19 = data.timeoutMs;
+if(data.tpm !== undefined){
+let data19 = data.tpm;
 const _errs44 = errors;
 if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
-validate59.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate84.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs44){
 if(typeof data19 == "number"){
-if(data19 > 86400000 || isNaN(data19)){
-validate59.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
-return false;
-}
-else {
 if(data19 < 1 || isNaN(data19)){
-validate59.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate84.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
-}
 }
 }
 }
@@ -13655,22 +20962,22 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.maxRetries !== undefined){
-let data20 = data.maxRetries;
+if(data.timeoutMs !== undefined){
+let data20 = data.timeoutMs;
 const _errs46 = errors;
 if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
-validate59.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate84.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs46){
 if(typeof data20 == "number"){
-if(data20 > 100 || isNaN(data20)){
-validate59.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+if(data20 > 86400000 || isNaN(data20)){
+validate84.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
 return false;
 }
 else {
-if(data20 < 0 || isNaN(data20)){
-validate59.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+if(data20 < 1 || isNaN(data20)){
+validate84.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -13682,22 +20989,49 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.maxResponseBytes !== undefined){
-let data21 = data.maxResponseBytes;
+if(data.maxRetries !== undefined){
+let data21 = data.maxRetries;
 const _errs48 = errors;
 if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
-validate59.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate84.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs48){
 if(typeof data21 == "number"){
-if(data21 < 1024 || isNaN(data21)){
-validate59.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+if(data21 > 100 || isNaN(data21)){
+validate84.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data21 < 0 || isNaN(data21)){
+validate84.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
+}
 var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data22 = data.maxResponseBytes;
+const _errs50 = errors;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+validate84.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs50){
+if(typeof data22 == "number"){
+if(data22 < 1024 || isNaN(data22)){
+validate84.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs50 === errors;
 }
 else {
 var valid0 = true;
@@ -13723,14 +21057,6419 @@ var valid0 = true;
 }
 }
 }
+}
 else {
-validate59.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate84.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate59.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
-validate59.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate84.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:lmstudio"] = validate85;
+const schema96 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default http://localhost:1234/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default LMSTUDIO_API_KEY, sent only when set)"},"organization":{"type":"string","description":"OpenAI-Organization header sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"extraBody":{"type":"object","description":"more request body fields, sent as written after llmlab's own (so they can set any API parameter, e.g. { reasoning_effort: low }); model and messages are refused (llmlab sets them); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate85.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema96.properties, key0))){
+validate85.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.baseUrl !== undefined){
+const _errs2 = errors;
+if(typeof data.baseUrl !== "string"){
+validate85.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiKeyEnv !== undefined){
+const _errs4 = errors;
+if(typeof data.apiKeyEnv !== "string"){
+validate85.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.organization !== undefined){
+const _errs6 = errors;
+if(typeof data.organization !== "string"){
+validate85.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data3 = data.temperature;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 > 2 || isNaN(data3)){
+validate85.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate85.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data4 = data.maxTokens;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate85.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 < 1 || isNaN(data4)){
+validate85.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data5 = data.topP;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 == "number"){
+if(data5 > 1 || isNaN(data5)){
+validate85.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data5 < 0 || isNaN(data5)){
+validate85.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data6 = data.stop;
+const _errs14 = errors;
+const _errs15 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data6)){
+if(data6.length > 4){
+const err1 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs20 = errors;
+if(typeof data6[i0] !== "string"){
+const err2 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs20 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs18 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err4 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate85.errors = vErrors;
+return false;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data8 = data.seed;
+const _errs22 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+validate85.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.presencePenalty !== undefined){
+let data9 = data.presencePenalty;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data9 == "number"){
+if(data9 > 2 || isNaN(data9)){
+validate85.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data9 < -2 || isNaN(data9)){
+validate85.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.frequencyPenalty !== undefined){
+let data10 = data.frequencyPenalty;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data10 == "number"){
+if(data10 > 2 || isNaN(data10)){
+validate85.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data10 < -2 || isNaN(data10)){
+validate85.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseFormat !== undefined){
+let data11 = data.responseFormat;
+const _errs28 = errors;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+validate85.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs30 = errors;
+if(typeof data.stream !== "boolean"){
+validate85.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.api !== undefined){
+let data13 = data.api;
+const _errs32 = errors;
+if(!((data13 === "chat") || (data13 === "completions"))){
+validate85.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema96.properties.api.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data14 = data.headers;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+const _errs36 = errors;
+if(typeof data14[key1] !== "string"){
+validate85.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extraBody !== undefined){
+let data16 = data.extraBody;
+const _errs38 = errors;
+if(!(data16 && typeof data16 == "object" && !Array.isArray(data16))){
+validate85.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data17 = data.concurrency;
+const _errs40 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate85.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs40){
+if(typeof data17 == "number"){
+if(data17 > 1024 || isNaN(data17)){
+validate85.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data17 < 1 || isNaN(data17)){
+validate85.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data18 = data.rpm;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data18 == "number"){
+if(data18 <= 0 || isNaN(data18)){
+validate85.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate85.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data19 = data.tpm;
+const _errs44 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate85.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs44){
+if(typeof data19 == "number"){
+if(data19 < 1 || isNaN(data19)){
+validate85.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data20 = data.timeoutMs;
+const _errs46 = errors;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+validate85.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs46){
+if(typeof data20 == "number"){
+if(data20 > 86400000 || isNaN(data20)){
+validate85.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data20 < 1 || isNaN(data20)){
+validate85.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data21 = data.maxRetries;
+const _errs48 = errors;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+validate85.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if(typeof data21 == "number"){
+if(data21 > 100 || isNaN(data21)){
+validate85.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data21 < 0 || isNaN(data21)){
+validate85.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data22 = data.maxResponseBytes;
+const _errs50 = errors;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+validate85.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs50){
+if(typeof data22 == "number"){
+if(data22 < 1024 || isNaN(data22)){
+validate85.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate85.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate85.errors = vErrors;
+return errors === 0;
+}
+validate85.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:mistral"] = validate86;
+const schema97 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default https://api.mistral.ai/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default MISTRAL_API_KEY)"},"organization":{"type":"string","description":"OpenAI-Organization header sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"extraBody":{"type":"object","description":"more request body fields, sent as written after llmlab's own (so they can set any API parameter, e.g. { reasoning_effort: low }); model and messages are refused (llmlab sets them); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate86.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema97.properties, key0))){
+validate86.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.baseUrl !== undefined){
+const _errs2 = errors;
+if(typeof data.baseUrl !== "string"){
+validate86.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiKeyEnv !== undefined){
+const _errs4 = errors;
+if(typeof data.apiKeyEnv !== "string"){
+validate86.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.organization !== undefined){
+const _errs6 = errors;
+if(typeof data.organization !== "string"){
+validate86.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data3 = data.temperature;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 > 2 || isNaN(data3)){
+validate86.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate86.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate86.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data4 = data.maxTokens;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate86.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 < 1 || isNaN(data4)){
+validate86.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data5 = data.topP;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 == "number"){
+if(data5 > 1 || isNaN(data5)){
+validate86.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data5 < 0 || isNaN(data5)){
+validate86.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate86.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data6 = data.stop;
+const _errs14 = errors;
+const _errs15 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data6)){
+if(data6.length > 4){
+const err1 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs20 = errors;
+if(typeof data6[i0] !== "string"){
+const err2 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs20 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs18 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err4 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate86.errors = vErrors;
+return false;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data8 = data.seed;
+const _errs22 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+validate86.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.presencePenalty !== undefined){
+let data9 = data.presencePenalty;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data9 == "number"){
+if(data9 > 2 || isNaN(data9)){
+validate86.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data9 < -2 || isNaN(data9)){
+validate86.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate86.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.frequencyPenalty !== undefined){
+let data10 = data.frequencyPenalty;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data10 == "number"){
+if(data10 > 2 || isNaN(data10)){
+validate86.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data10 < -2 || isNaN(data10)){
+validate86.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate86.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseFormat !== undefined){
+let data11 = data.responseFormat;
+const _errs28 = errors;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+validate86.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs30 = errors;
+if(typeof data.stream !== "boolean"){
+validate86.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.api !== undefined){
+let data13 = data.api;
+const _errs32 = errors;
+if(!((data13 === "chat") || (data13 === "completions"))){
+validate86.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema97.properties.api.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data14 = data.headers;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+const _errs36 = errors;
+if(typeof data14[key1] !== "string"){
+validate86.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate86.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extraBody !== undefined){
+let data16 = data.extraBody;
+const _errs38 = errors;
+if(!(data16 && typeof data16 == "object" && !Array.isArray(data16))){
+validate86.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data17 = data.concurrency;
+const _errs40 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate86.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs40){
+if(typeof data17 == "number"){
+if(data17 > 1024 || isNaN(data17)){
+validate86.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data17 < 1 || isNaN(data17)){
+validate86.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data18 = data.rpm;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data18 == "number"){
+if(data18 <= 0 || isNaN(data18)){
+validate86.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate86.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data19 = data.tpm;
+const _errs44 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate86.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs44){
+if(typeof data19 == "number"){
+if(data19 < 1 || isNaN(data19)){
+validate86.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data20 = data.timeoutMs;
+const _errs46 = errors;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+validate86.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs46){
+if(typeof data20 == "number"){
+if(data20 > 86400000 || isNaN(data20)){
+validate86.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data20 < 1 || isNaN(data20)){
+validate86.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data21 = data.maxRetries;
+const _errs48 = errors;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+validate86.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if(typeof data21 == "number"){
+if(data21 > 100 || isNaN(data21)){
+validate86.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data21 < 0 || isNaN(data21)){
+validate86.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data22 = data.maxResponseBytes;
+const _errs50 = errors;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+validate86.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs50){
+if(typeof data22 == "number"){
+if(data22 < 1024 || isNaN(data22)){
+validate86.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate86.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate86.errors = vErrors;
+return errors === 0;
+}
+validate86.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:mock"] = validate87;
+const schema98 = {"type":"object","additionalProperties":false,"properties":{"answers":{"type":"array","items":{"type":"object","additionalProperties":false,"description":"one scripted answer; every condition it lists must hold, and the first matching answer wins","properties":{"match":{"type":"string","description":"case-insensitive substring of the rendered prompt"},"regex":{"type":"string","description":"JavaScript regular expression source tested against the prompt (flag i)"},"vars":{"type":"object","description":"test variables that must all equal these values"},"output":{"type":"string","description":"the answer; {{prompt}} is replaced by the prompt"},"outputs":{"type":"array","minItems":1,"items":{"type":"string"},"description":"answers by repeat index (a judge round for a grader), cycling; instead of output"},"error":{"type":"string","description":"fail the call with this message (not retried)"},"finishReason":{"type":"string","description":"finish reason to report; default stop"}}},"description":"scripted answers, tried in order"},"default":{"type":"string","description":"answer when nothing matches; default 'mock answer'"},"latencyMs":{"type":"integer","minimum":0,"description":"artificial delay before answering, in milliseconds"},"failFirst":{"type":"integer","minimum":0,"description":"the first N calls for each distinct prompt fail with a retryable HTTP 503"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}};
+
+function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate87.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema98.properties, key0))){
+validate87.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.answers !== undefined){
+let data0 = data.answers;
+const _errs2 = errors;
+if(errors === _errs2){
+if(Array.isArray(data0)){
+var valid1 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+if(errors === _errs4){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+const _errs6 = errors;
+for(const key1 in data1){
+if(!(((((((key1 === "match") || (key1 === "regex")) || (key1 === "vars")) || (key1 === "output")) || (key1 === "outputs")) || (key1 === "error")) || (key1 === "finishReason"))){
+validate87.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs6 === errors){
+if(data1.match !== undefined){
+const _errs7 = errors;
+if(typeof data1.match !== "string"){
+validate87.errors = [{instancePath:instancePath+"/answers/" + i0+"/match",schemaPath:"#/properties/answers/items/properties/match/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.regex !== undefined){
+const _errs9 = errors;
+if(typeof data1.regex !== "string"){
+validate87.errors = [{instancePath:instancePath+"/answers/" + i0+"/regex",schemaPath:"#/properties/answers/items/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.vars !== undefined){
+let data4 = data1.vars;
+const _errs11 = errors;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+validate87.errors = [{instancePath:instancePath+"/answers/" + i0+"/vars",schemaPath:"#/properties/answers/items/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.output !== undefined){
+const _errs13 = errors;
+if(typeof data1.output !== "string"){
+validate87.errors = [{instancePath:instancePath+"/answers/" + i0+"/output",schemaPath:"#/properties/answers/items/properties/output/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs13 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.outputs !== undefined){
+let data6 = data1.outputs;
+const _errs15 = errors;
+if(errors === _errs15){
+if(Array.isArray(data6)){
+if(data6.length < 1){
+validate87.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs",schemaPath:"#/properties/answers/items/properties/outputs/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid3 = true;
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+const _errs17 = errors;
+if(typeof data6[i1] !== "string"){
+validate87.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs/" + i1,schemaPath:"#/properties/answers/items/properties/outputs/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs17 === errors;
+if(!valid3){
+break;
+}
+}
+}
+}
+else {
+validate87.errors = [{instancePath:instancePath+"/answers/" + i0+"/outputs",schemaPath:"#/properties/answers/items/properties/outputs/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid2 = _errs15 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.error !== undefined){
+const _errs19 = errors;
+if(typeof data1.error !== "string"){
+validate87.errors = [{instancePath:instancePath+"/answers/" + i0+"/error",schemaPath:"#/properties/answers/items/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs19 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data1.finishReason !== undefined){
+const _errs21 = errors;
+if(typeof data1.finishReason !== "string"){
+validate87.errors = [{instancePath:instancePath+"/answers/" + i0+"/finishReason",schemaPath:"#/properties/answers/items/properties/finishReason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs21 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate87.errors = [{instancePath:instancePath+"/answers/" + i0,schemaPath:"#/properties/answers/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate87.errors = [{instancePath:instancePath+"/answers",schemaPath:"#/properties/answers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.default !== undefined){
+const _errs23 = errors;
+if(typeof data.default !== "string"){
+validate87.errors = [{instancePath:instancePath+"/default",schemaPath:"#/properties/default/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs23 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.latencyMs !== undefined){
+let data11 = data.latencyMs;
+const _errs25 = errors;
+if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+validate87.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs25){
+if(typeof data11 == "number"){
+if(data11 < 0 || isNaN(data11)){
+validate87.errors = [{instancePath:instancePath+"/latencyMs",schemaPath:"#/properties/latencyMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs25 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.failFirst !== undefined){
+let data12 = data.failFirst;
+const _errs27 = errors;
+if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+validate87.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs27){
+if(typeof data12 == "number"){
+if(data12 < 0 || isNaN(data12)){
+validate87.errors = [{instancePath:instancePath+"/failFirst",schemaPath:"#/properties/failFirst/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid0 = _errs27 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data13 = data.concurrency;
+const _errs29 = errors;
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+validate87.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs29){
+if(typeof data13 == "number"){
+if(data13 > 1024 || isNaN(data13)){
+validate87.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data13 < 1 || isNaN(data13)){
+validate87.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs29 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data14 = data.rpm;
+const _errs31 = errors;
+if(errors === _errs31){
+if(typeof data14 == "number"){
+if(data14 <= 0 || isNaN(data14)){
+validate87.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate87.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs31 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data15 = data.tpm;
+const _errs33 = errors;
+if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
+validate87.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs33){
+if(typeof data15 == "number"){
+if(data15 < 1 || isNaN(data15)){
+validate87.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data16 = data.timeoutMs;
+const _errs35 = errors;
+if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+validate87.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs35){
+if(typeof data16 == "number"){
+if(data16 > 86400000 || isNaN(data16)){
+validate87.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data16 < 1 || isNaN(data16)){
+validate87.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs35 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data17 = data.maxRetries;
+const _errs37 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate87.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs37){
+if(typeof data17 == "number"){
+if(data17 > 100 || isNaN(data17)){
+validate87.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data17 < 0 || isNaN(data17)){
+validate87.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs37 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate87.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate87.errors = vErrors;
+return errors === 0;
+}
+validate87.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:ollama"] = validate88;
+const schema99 = {"type":"object","additionalProperties":false,"properties":{"host":{"type":"string","description":"Ollama server URL; default OLLAMA_HOST or http://127.0.0.1:11434"},"temperature":{"type":"number","minimum":0,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (options.num_predict)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (options.top_p)"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens (options.top_k)"},"seed":{"type":"integer","description":"sampling seed (options.seed)"},"stop":{"description":"stop sequence or sequences (options.stop)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"numCtx":{"type":"integer","minimum":1,"description":"context window in tokens (options.num_ctx)"},"keepAlive":{"description":"how long the model stays loaded after the call, e.g. \"5m\" or seconds (keep_alive)","oneOf":[{"type":"string"},{"type":"number"}]},"format":{"description":"\"json\" or a JSON Schema the answer must follow (format)","oneOf":[{"type":"string"},{"type":"object"}]},"stream":{"type":"boolean","description":"stream the answer as NDJSON and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate88.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema99.properties, key0))){
+validate88.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.host !== undefined){
+const _errs2 = errors;
+if(typeof data.host !== "string"){
+validate88.errors = [{instancePath:instancePath+"/host",schemaPath:"#/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data1 = data.temperature;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 == "number"){
+if(data1 < 0 || isNaN(data1)){
+validate88.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate88.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data2 = data.maxTokens;
+const _errs6 = errors;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+validate88.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs6){
+if(typeof data2 == "number"){
+if(data2 < 1 || isNaN(data2)){
+validate88.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data3 = data.topP;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 > 1 || isNaN(data3)){
+validate88.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate88.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate88.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topK !== undefined){
+let data4 = data.topK;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate88.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 < 1 || isNaN(data4)){
+validate88.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data5 = data.seed;
+const _errs12 = errors;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+validate88.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data6 = data.stop;
+const _errs14 = errors;
+const _errs15 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data6)){
+var valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs20 = errors;
+if(typeof data6[i0] !== "string"){
+const err1 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var valid2 = _errs20 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs18 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate88.errors = vErrors;
+return false;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.numCtx !== undefined){
+let data8 = data.numCtx;
+const _errs22 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+validate88.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs22){
+if(typeof data8 == "number"){
+if(data8 < 1 || isNaN(data8)){
+validate88.errors = [{instancePath:instancePath+"/numCtx",schemaPath:"#/properties/numCtx/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.keepAlive !== undefined){
+let data9 = data.keepAlive;
+const _errs24 = errors;
+const _errs25 = errors;
+let valid3 = false;
+let passing1 = null;
+const _errs26 = errors;
+if(typeof data9 !== "string"){
+const err4 = {instancePath:instancePath+"/keepAlive",schemaPath:"#/properties/keepAlive/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var _valid1 = _errs26 === errors;
+if(_valid1){
+valid3 = true;
+passing1 = 0;
+}
+const _errs28 = errors;
+if(!(typeof data9 == "number")){
+const err5 = {instancePath:instancePath+"/keepAlive",schemaPath:"#/properties/keepAlive/oneOf/1/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var _valid1 = _errs28 === errors;
+if(_valid1 && valid3){
+valid3 = false;
+passing1 = [passing1, 1];
+}
+else {
+if(_valid1){
+valid3 = true;
+passing1 = 1;
+}
+}
+if(!valid3){
+const err6 = {instancePath:instancePath+"/keepAlive",schemaPath:"#/properties/keepAlive/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate88.errors = vErrors;
+return false;
+}
+else {
+errors = _errs25;
+if(vErrors !== null){
+if(_errs25){
+vErrors.length = _errs25;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.format !== undefined){
+let data10 = data.format;
+const _errs30 = errors;
+const _errs31 = errors;
+let valid4 = false;
+let passing2 = null;
+const _errs32 = errors;
+if(typeof data10 !== "string"){
+const err7 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var _valid2 = _errs32 === errors;
+if(_valid2){
+valid4 = true;
+passing2 = 0;
+}
+const _errs34 = errors;
+if(!(data10 && typeof data10 == "object" && !Array.isArray(data10))){
+const err8 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid2 = _errs34 === errors;
+if(_valid2 && valid4){
+valid4 = false;
+passing2 = [passing2, 1];
+}
+else {
+if(_valid2){
+valid4 = true;
+passing2 = 1;
+}
+}
+if(!valid4){
+const err9 = {instancePath:instancePath+"/format",schemaPath:"#/properties/format/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+validate88.errors = vErrors;
+return false;
+}
+else {
+errors = _errs31;
+if(vErrors !== null){
+if(_errs31){
+vErrors.length = _errs31;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs36 = errors;
+if(typeof data.stream !== "boolean"){
+validate88.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs36 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data12 = data.headers;
+const _errs38 = errors;
+if(errors === _errs38){
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+for(const key1 in data12){
+const _errs41 = errors;
+if(typeof data12[key1] !== "string"){
+validate88.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs41 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+validate88.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data14 = data.concurrency;
+const _errs43 = errors;
+if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
+validate88.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs43){
+if(typeof data14 == "number"){
+if(data14 > 1024 || isNaN(data14)){
+validate88.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data14 < 1 || isNaN(data14)){
+validate88.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs43 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data15 = data.rpm;
+const _errs45 = errors;
+if(errors === _errs45){
+if(typeof data15 == "number"){
+if(data15 <= 0 || isNaN(data15)){
+validate88.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate88.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs45 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data16 = data.tpm;
+const _errs47 = errors;
+if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+validate88.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs47){
+if(typeof data16 == "number"){
+if(data16 < 1 || isNaN(data16)){
+validate88.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs47 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data17 = data.timeoutMs;
+const _errs49 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate88.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs49){
+if(typeof data17 == "number"){
+if(data17 > 86400000 || isNaN(data17)){
+validate88.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data17 < 1 || isNaN(data17)){
+validate88.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs49 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data18 = data.maxRetries;
+const _errs51 = errors;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+validate88.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs51){
+if(typeof data18 == "number"){
+if(data18 > 100 || isNaN(data18)){
+validate88.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data18 < 0 || isNaN(data18)){
+validate88.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs51 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data19 = data.maxResponseBytes;
+const _errs53 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate88.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs53){
+if(typeof data19 == "number"){
+if(data19 < 1024 || isNaN(data19)){
+validate88.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs53 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate88.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate88.errors = vErrors;
+return errors === 0;
+}
+validate88.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:openai"] = validate89;
+const schema100 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default OPENAI_BASE_URL or https://api.openai.com/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default OPENAI_API_KEY)"},"organization":{"type":"string","description":"OpenAI organization id sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"extraBody":{"type":"object","description":"more request body fields, sent as written after llmlab's own (so they can set any API parameter, e.g. { reasoning_effort: low }); model and messages are refused (llmlab sets them); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate89.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema100.properties, key0))){
+validate89.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.baseUrl !== undefined){
+const _errs2 = errors;
+if(typeof data.baseUrl !== "string"){
+validate89.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiKeyEnv !== undefined){
+const _errs4 = errors;
+if(typeof data.apiKeyEnv !== "string"){
+validate89.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.organization !== undefined){
+const _errs6 = errors;
+if(typeof data.organization !== "string"){
+validate89.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data3 = data.temperature;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 > 2 || isNaN(data3)){
+validate89.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate89.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate89.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data4 = data.maxTokens;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate89.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 < 1 || isNaN(data4)){
+validate89.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data5 = data.topP;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 == "number"){
+if(data5 > 1 || isNaN(data5)){
+validate89.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data5 < 0 || isNaN(data5)){
+validate89.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate89.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data6 = data.stop;
+const _errs14 = errors;
+const _errs15 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data6)){
+if(data6.length > 4){
+const err1 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs20 = errors;
+if(typeof data6[i0] !== "string"){
+const err2 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs20 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs18 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err4 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate89.errors = vErrors;
+return false;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data8 = data.seed;
+const _errs22 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+validate89.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.presencePenalty !== undefined){
+let data9 = data.presencePenalty;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data9 == "number"){
+if(data9 > 2 || isNaN(data9)){
+validate89.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data9 < -2 || isNaN(data9)){
+validate89.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate89.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.frequencyPenalty !== undefined){
+let data10 = data.frequencyPenalty;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data10 == "number"){
+if(data10 > 2 || isNaN(data10)){
+validate89.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data10 < -2 || isNaN(data10)){
+validate89.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate89.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseFormat !== undefined){
+let data11 = data.responseFormat;
+const _errs28 = errors;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+validate89.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs30 = errors;
+if(typeof data.stream !== "boolean"){
+validate89.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.api !== undefined){
+let data13 = data.api;
+const _errs32 = errors;
+if(!((data13 === "chat") || (data13 === "completions"))){
+validate89.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema100.properties.api.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data14 = data.headers;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+const _errs36 = errors;
+if(typeof data14[key1] !== "string"){
+validate89.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate89.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extraBody !== undefined){
+let data16 = data.extraBody;
+const _errs38 = errors;
+if(!(data16 && typeof data16 == "object" && !Array.isArray(data16))){
+validate89.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data17 = data.concurrency;
+const _errs40 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate89.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs40){
+if(typeof data17 == "number"){
+if(data17 > 1024 || isNaN(data17)){
+validate89.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data17 < 1 || isNaN(data17)){
+validate89.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data18 = data.rpm;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data18 == "number"){
+if(data18 <= 0 || isNaN(data18)){
+validate89.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate89.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data19 = data.tpm;
+const _errs44 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate89.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs44){
+if(typeof data19 == "number"){
+if(data19 < 1 || isNaN(data19)){
+validate89.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data20 = data.timeoutMs;
+const _errs46 = errors;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+validate89.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs46){
+if(typeof data20 == "number"){
+if(data20 > 86400000 || isNaN(data20)){
+validate89.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data20 < 1 || isNaN(data20)){
+validate89.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data21 = data.maxRetries;
+const _errs48 = errors;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+validate89.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if(typeof data21 == "number"){
+if(data21 > 100 || isNaN(data21)){
+validate89.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data21 < 0 || isNaN(data21)){
+validate89.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data22 = data.maxResponseBytes;
+const _errs50 = errors;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+validate89.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs50){
+if(typeof data22 == "number"){
+if(data22 < 1024 || isNaN(data22)){
+validate89.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate89.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate89.errors = vErrors;
+return errors === 0;
+}
+validate89.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:openrouter"] = validate90;
+const schema101 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default https://openrouter.ai/api/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default OPENROUTER_API_KEY)"},"organization":{"type":"string","description":"OpenAI-Organization header sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"extraBody":{"type":"object","description":"more request body fields, sent as written after llmlab's own (so they can set any API parameter, e.g. { reasoning_effort: low }); model and messages are refused (llmlab sets them); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate90.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema101.properties, key0))){
+validate90.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.baseUrl !== undefined){
+const _errs2 = errors;
+if(typeof data.baseUrl !== "string"){
+validate90.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiKeyEnv !== undefined){
+const _errs4 = errors;
+if(typeof data.apiKeyEnv !== "string"){
+validate90.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.organization !== undefined){
+const _errs6 = errors;
+if(typeof data.organization !== "string"){
+validate90.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data3 = data.temperature;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 > 2 || isNaN(data3)){
+validate90.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate90.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate90.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data4 = data.maxTokens;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate90.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 < 1 || isNaN(data4)){
+validate90.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data5 = data.topP;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 == "number"){
+if(data5 > 1 || isNaN(data5)){
+validate90.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data5 < 0 || isNaN(data5)){
+validate90.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate90.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data6 = data.stop;
+const _errs14 = errors;
+const _errs15 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data6)){
+if(data6.length > 4){
+const err1 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs20 = errors;
+if(typeof data6[i0] !== "string"){
+const err2 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs20 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs18 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err4 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate90.errors = vErrors;
+return false;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data8 = data.seed;
+const _errs22 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+validate90.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.presencePenalty !== undefined){
+let data9 = data.presencePenalty;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data9 == "number"){
+if(data9 > 2 || isNaN(data9)){
+validate90.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data9 < -2 || isNaN(data9)){
+validate90.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate90.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.frequencyPenalty !== undefined){
+let data10 = data.frequencyPenalty;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data10 == "number"){
+if(data10 > 2 || isNaN(data10)){
+validate90.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data10 < -2 || isNaN(data10)){
+validate90.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate90.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseFormat !== undefined){
+let data11 = data.responseFormat;
+const _errs28 = errors;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+validate90.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs30 = errors;
+if(typeof data.stream !== "boolean"){
+validate90.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.api !== undefined){
+let data13 = data.api;
+const _errs32 = errors;
+if(!((data13 === "chat") || (data13 === "completions"))){
+validate90.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema101.properties.api.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data14 = data.headers;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+const _errs36 = errors;
+if(typeof data14[key1] !== "string"){
+validate90.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate90.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extraBody !== undefined){
+let data16 = data.extraBody;
+const _errs38 = errors;
+if(!(data16 && typeof data16 == "object" && !Array.isArray(data16))){
+validate90.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data17 = data.concurrency;
+const _errs40 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate90.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs40){
+if(typeof data17 == "number"){
+if(data17 > 1024 || isNaN(data17)){
+validate90.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data17 < 1 || isNaN(data17)){
+validate90.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data18 = data.rpm;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data18 == "number"){
+if(data18 <= 0 || isNaN(data18)){
+validate90.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate90.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data19 = data.tpm;
+const _errs44 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate90.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs44){
+if(typeof data19 == "number"){
+if(data19 < 1 || isNaN(data19)){
+validate90.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data20 = data.timeoutMs;
+const _errs46 = errors;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+validate90.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs46){
+if(typeof data20 == "number"){
+if(data20 > 86400000 || isNaN(data20)){
+validate90.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data20 < 1 || isNaN(data20)){
+validate90.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data21 = data.maxRetries;
+const _errs48 = errors;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+validate90.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if(typeof data21 == "number"){
+if(data21 > 100 || isNaN(data21)){
+validate90.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data21 < 0 || isNaN(data21)){
+validate90.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data22 = data.maxResponseBytes;
+const _errs50 = errors;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+validate90.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs50){
+if(typeof data22 == "number"){
+if(data22 < 1024 || isNaN(data22)){
+validate90.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate90.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate90.errors = vErrors;
+return errors === 0;
+}
+validate90.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:perplexity"] = validate91;
+const schema102 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default https://api.perplexity.ai"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default PERPLEXITY_API_KEY)"},"organization":{"type":"string","description":"OpenAI-Organization header sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"extraBody":{"type":"object","description":"more request body fields, sent as written after llmlab's own (so they can set any API parameter, e.g. { reasoning_effort: low }); model and messages are refused (llmlab sets them); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate91.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema102.properties, key0))){
+validate91.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.baseUrl !== undefined){
+const _errs2 = errors;
+if(typeof data.baseUrl !== "string"){
+validate91.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiKeyEnv !== undefined){
+const _errs4 = errors;
+if(typeof data.apiKeyEnv !== "string"){
+validate91.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.organization !== undefined){
+const _errs6 = errors;
+if(typeof data.organization !== "string"){
+validate91.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data3 = data.temperature;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 > 2 || isNaN(data3)){
+validate91.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate91.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate91.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data4 = data.maxTokens;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate91.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 < 1 || isNaN(data4)){
+validate91.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data5 = data.topP;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 == "number"){
+if(data5 > 1 || isNaN(data5)){
+validate91.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data5 < 0 || isNaN(data5)){
+validate91.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate91.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data6 = data.stop;
+const _errs14 = errors;
+const _errs15 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data6)){
+if(data6.length > 4){
+const err1 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs20 = errors;
+if(typeof data6[i0] !== "string"){
+const err2 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs20 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs18 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err4 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate91.errors = vErrors;
+return false;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data8 = data.seed;
+const _errs22 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+validate91.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.presencePenalty !== undefined){
+let data9 = data.presencePenalty;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data9 == "number"){
+if(data9 > 2 || isNaN(data9)){
+validate91.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data9 < -2 || isNaN(data9)){
+validate91.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate91.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.frequencyPenalty !== undefined){
+let data10 = data.frequencyPenalty;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data10 == "number"){
+if(data10 > 2 || isNaN(data10)){
+validate91.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data10 < -2 || isNaN(data10)){
+validate91.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate91.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseFormat !== undefined){
+let data11 = data.responseFormat;
+const _errs28 = errors;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+validate91.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs30 = errors;
+if(typeof data.stream !== "boolean"){
+validate91.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.api !== undefined){
+let data13 = data.api;
+const _errs32 = errors;
+if(!((data13 === "chat") || (data13 === "completions"))){
+validate91.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema102.properties.api.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data14 = data.headers;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+const _errs36 = errors;
+if(typeof data14[key1] !== "string"){
+validate91.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate91.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extraBody !== undefined){
+let data16 = data.extraBody;
+const _errs38 = errors;
+if(!(data16 && typeof data16 == "object" && !Array.isArray(data16))){
+validate91.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data17 = data.concurrency;
+const _errs40 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate91.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs40){
+if(typeof data17 == "number"){
+if(data17 > 1024 || isNaN(data17)){
+validate91.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data17 < 1 || isNaN(data17)){
+validate91.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data18 = data.rpm;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data18 == "number"){
+if(data18 <= 0 || isNaN(data18)){
+validate91.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate91.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data19 = data.tpm;
+const _errs44 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate91.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs44){
+if(typeof data19 == "number"){
+if(data19 < 1 || isNaN(data19)){
+validate91.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data20 = data.timeoutMs;
+const _errs46 = errors;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+validate91.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs46){
+if(typeof data20 == "number"){
+if(data20 > 86400000 || isNaN(data20)){
+validate91.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data20 < 1 || isNaN(data20)){
+validate91.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data21 = data.maxRetries;
+const _errs48 = errors;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+validate91.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if(typeof data21 == "number"){
+if(data21 > 100 || isNaN(data21)){
+validate91.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data21 < 0 || isNaN(data21)){
+validate91.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data22 = data.maxResponseBytes;
+const _errs50 = errors;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+validate91.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs50){
+if(typeof data22 == "number"){
+if(data22 < 1024 || isNaN(data22)){
+validate91.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate91.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate91.errors = vErrors;
+return errors === 0;
+}
+validate91.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:togetherai"] = validate92;
+const schema103 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default https://api.together.xyz/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default TOGETHER_API_KEY)"},"organization":{"type":"string","description":"OpenAI-Organization header sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"extraBody":{"type":"object","description":"more request body fields, sent as written after llmlab's own (so they can set any API parameter, e.g. { reasoning_effort: low }); model and messages are refused (llmlab sets them); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate92.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema103.properties, key0))){
+validate92.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.baseUrl !== undefined){
+const _errs2 = errors;
+if(typeof data.baseUrl !== "string"){
+validate92.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiKeyEnv !== undefined){
+const _errs4 = errors;
+if(typeof data.apiKeyEnv !== "string"){
+validate92.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.organization !== undefined){
+const _errs6 = errors;
+if(typeof data.organization !== "string"){
+validate92.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data3 = data.temperature;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 > 2 || isNaN(data3)){
+validate92.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate92.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate92.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data4 = data.maxTokens;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate92.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 < 1 || isNaN(data4)){
+validate92.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data5 = data.topP;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 == "number"){
+if(data5 > 1 || isNaN(data5)){
+validate92.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data5 < 0 || isNaN(data5)){
+validate92.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate92.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data6 = data.stop;
+const _errs14 = errors;
+const _errs15 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data6)){
+if(data6.length > 4){
+const err1 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs20 = errors;
+if(typeof data6[i0] !== "string"){
+const err2 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs20 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs18 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err4 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate92.errors = vErrors;
+return false;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data8 = data.seed;
+const _errs22 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+validate92.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.presencePenalty !== undefined){
+let data9 = data.presencePenalty;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data9 == "number"){
+if(data9 > 2 || isNaN(data9)){
+validate92.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data9 < -2 || isNaN(data9)){
+validate92.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate92.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.frequencyPenalty !== undefined){
+let data10 = data.frequencyPenalty;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data10 == "number"){
+if(data10 > 2 || isNaN(data10)){
+validate92.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data10 < -2 || isNaN(data10)){
+validate92.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate92.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseFormat !== undefined){
+let data11 = data.responseFormat;
+const _errs28 = errors;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+validate92.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs30 = errors;
+if(typeof data.stream !== "boolean"){
+validate92.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.api !== undefined){
+let data13 = data.api;
+const _errs32 = errors;
+if(!((data13 === "chat") || (data13 === "completions"))){
+validate92.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema103.properties.api.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data14 = data.headers;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+const _errs36 = errors;
+if(typeof data14[key1] !== "string"){
+validate92.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate92.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extraBody !== undefined){
+let data16 = data.extraBody;
+const _errs38 = errors;
+if(!(data16 && typeof data16 == "object" && !Array.isArray(data16))){
+validate92.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data17 = data.concurrency;
+const _errs40 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate92.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs40){
+if(typeof data17 == "number"){
+if(data17 > 1024 || isNaN(data17)){
+validate92.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data17 < 1 || isNaN(data17)){
+validate92.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data18 = data.rpm;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data18 == "number"){
+if(data18 <= 0 || isNaN(data18)){
+validate92.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate92.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data19 = data.tpm;
+const _errs44 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate92.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs44){
+if(typeof data19 == "number"){
+if(data19 < 1 || isNaN(data19)){
+validate92.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data20 = data.timeoutMs;
+const _errs46 = errors;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+validate92.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs46){
+if(typeof data20 == "number"){
+if(data20 > 86400000 || isNaN(data20)){
+validate92.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data20 < 1 || isNaN(data20)){
+validate92.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data21 = data.maxRetries;
+const _errs48 = errors;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+validate92.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if(typeof data21 == "number"){
+if(data21 > 100 || isNaN(data21)){
+validate92.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data21 < 0 || isNaN(data21)){
+validate92.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data22 = data.maxResponseBytes;
+const _errs50 = errors;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+validate92.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs50){
+if(typeof data22 == "number"){
+if(data22 < 1024 || isNaN(data22)){
+validate92.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate92.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate92.errors = vErrors;
+return errors === 0;
+}
+validate92.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:vertex"] = validate93;
+const schema104 = {"type":"object","additionalProperties":false,"properties":{"projectId":{"type":"string","description":"Google Cloud project id (default GOOGLE_CLOUD_PROJECT, then VERTEX_PROJECT_ID)"},"project":{"type":"string","description":"the same as projectId"},"region":{"type":"string","description":"Vertex AI region (default GOOGLE_CLOUD_LOCATION, then VERTEX_REGION, then us-central1)"},"location":{"type":"string","description":"the same as region"},"baseUrl":{"type":"string","description":"API base URL without the version; default the region's endpoint"},"apiHost":{"type":"string","description":"API host name, e.g. a proxy (default VERTEX_API_HOST, else the region's endpoint)"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding a Vertex express-mode API key (default VERTEX_API_KEY); when set, no project is needed"},"keyFile":{"type":"string","description":"service-account or ADC JSON file, relative to the suite (default GOOGLE_APPLICATION_CREDENTIALS, then gcloud's ADC)"},"keyFilename":{"type":"string","description":"the same as keyFile (promptfoo's name)"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (generationConfig.maxOutputTokens)"},"maxOutputTokens":{"type":"integer","minimum":1,"description":"the same as maxTokens, in Gemini's spelling"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass"},"topK":{"type":"integer","minimum":1,"description":"sample only from the top K tokens"},"stop":{"description":"stop sequence or sequences (generationConfig.stopSequences)","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"}}]},"stopSequences":{"type":"array","items":{"type":"string"},"description":"the same as stop, in Gemini's spelling"},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","description":"presence penalty"},"frequencyPenalty":{"type":"number","description":"frequency penalty"},"responseMimeType":{"type":"string","description":"e.g. application/json for JSON mode"},"responseSchema":{"type":"object","description":"JSON schema the answer must follow (sets responseMimeType application/json)"},"systemInstruction":{"type":"string","description":"system instruction sent before the prompt's own system messages"},"generationConfig":{"type":"object","description":"merged into the request's generationConfig as written (e.g. thinkingConfig); wins over the keys above"},"safetySettings":{"type":"array","items":{"type":"object"},"description":"safety settings as the API takes them: [{ category, threshold }]"},"toolConfig":{"type":"object","description":"toolConfig as the API takes it; wins over the prompt's tool_choice"},"tools":{"type":"array","items":{"type":"object","minProperties":1,"additionalProperties":false,"properties":{"function_declarations":{},"functionDeclarations":{},"google_search":{},"googleSearch":{},"google_search_retrieval":{},"googleSearchRetrieval":{},"code_execution":{},"codeExecution":{},"url_context":{},"urlContext":{}}},"description":"Gemini-native tools as the API takes them ({ functionDeclarations }, { googleSearch: {} }, { codeExecution: {} }, { urlContext: {} }), sent beside the prompt's tools"},"stream":{"type":"boolean","description":"stream the answer (streamGenerateContent) and accumulate it"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"apiVersion":{"type":"string","description":"API version in the URL path"},"taskType":{"type":"string","description":"embeddings: task type, e.g. SEMANTIC_SIMILARITY"},"outputDimensionality":{"type":"integer","minimum":1,"description":"embeddings: truncate vectors to this many dimensions"},"extraBody":{"type":"object","propertyNames":{"not":{"enum":["contents"]}},"description":"more request body fields in the API's JSON spelling, merged in as written (any API parameter llmlab has no key for); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate93.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema104.properties, key0))){
+validate93.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.projectId !== undefined){
+const _errs2 = errors;
+if(typeof data.projectId !== "string"){
+validate93.errors = [{instancePath:instancePath+"/projectId",schemaPath:"#/properties/projectId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.project !== undefined){
+const _errs4 = errors;
+if(typeof data.project !== "string"){
+validate93.errors = [{instancePath:instancePath+"/project",schemaPath:"#/properties/project/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.region !== undefined){
+const _errs6 = errors;
+if(typeof data.region !== "string"){
+validate93.errors = [{instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.location !== undefined){
+const _errs8 = errors;
+if(typeof data.location !== "string"){
+validate93.errors = [{instancePath:instancePath+"/location",schemaPath:"#/properties/location/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.baseUrl !== undefined){
+const _errs10 = errors;
+if(typeof data.baseUrl !== "string"){
+validate93.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiHost !== undefined){
+const _errs12 = errors;
+if(typeof data.apiHost !== "string"){
+validate93.errors = [{instancePath:instancePath+"/apiHost",schemaPath:"#/properties/apiHost/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiKeyEnv !== undefined){
+const _errs14 = errors;
+if(typeof data.apiKeyEnv !== "string"){
+validate93.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.keyFile !== undefined){
+const _errs16 = errors;
+if(typeof data.keyFile !== "string"){
+validate93.errors = [{instancePath:instancePath+"/keyFile",schemaPath:"#/properties/keyFile/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.keyFilename !== undefined){
+const _errs18 = errors;
+if(typeof data.keyFilename !== "string"){
+validate93.errors = [{instancePath:instancePath+"/keyFilename",schemaPath:"#/properties/keyFilename/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data9 = data.temperature;
+const _errs20 = errors;
+if(errors === _errs20){
+if(typeof data9 == "number"){
+if(data9 > 2 || isNaN(data9)){
+validate93.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data9 < 0 || isNaN(data9)){
+validate93.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data10 = data.maxTokens;
+const _errs22 = errors;
+if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
+validate93.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs22){
+if(typeof data10 == "number"){
+if(data10 < 1 || isNaN(data10)){
+validate93.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxOutputTokens !== undefined){
+let data11 = data.maxOutputTokens;
+const _errs24 = errors;
+if(!((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11)))){
+validate93.errors = [{instancePath:instancePath+"/maxOutputTokens",schemaPath:"#/properties/maxOutputTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs24){
+if(typeof data11 == "number"){
+if(data11 < 1 || isNaN(data11)){
+validate93.errors = [{instancePath:instancePath+"/maxOutputTokens",schemaPath:"#/properties/maxOutputTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data12 = data.topP;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data12 == "number"){
+if(data12 > 1 || isNaN(data12)){
+validate93.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data12 < 0 || isNaN(data12)){
+validate93.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topK !== undefined){
+let data13 = data.topK;
+const _errs28 = errors;
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+validate93.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs28){
+if(typeof data13 == "number"){
+if(data13 < 1 || isNaN(data13)){
+validate93.errors = [{instancePath:instancePath+"/topK",schemaPath:"#/properties/topK/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data14 = data.stop;
+const _errs30 = errors;
+const _errs31 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs32 = errors;
+if(typeof data14 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs32 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs34 = errors;
+if(errors === _errs34){
+if(Array.isArray(data14)){
+var valid2 = true;
+const len0 = data14.length;
+for(let i0=0; i0<len0; i0++){
+const _errs36 = errors;
+if(typeof data14[i0] !== "string"){
+const err1 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var valid2 = _errs36 === errors;
+if(!valid2){
+break;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+var _valid0 = _errs34 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+validate93.errors = vErrors;
+return false;
+}
+else {
+errors = _errs31;
+if(vErrors !== null){
+if(_errs31){
+vErrors.length = _errs31;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stopSequences !== undefined){
+let data16 = data.stopSequences;
+const _errs38 = errors;
+if(errors === _errs38){
+if(Array.isArray(data16)){
+var valid3 = true;
+const len1 = data16.length;
+for(let i1=0; i1<len1; i1++){
+const _errs40 = errors;
+if(typeof data16[i1] !== "string"){
+validate93.errors = [{instancePath:instancePath+"/stopSequences/" + i1,schemaPath:"#/properties/stopSequences/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs40 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/stopSequences",schemaPath:"#/properties/stopSequences/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data18 = data.seed;
+const _errs42 = errors;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+validate93.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.presencePenalty !== undefined){
+const _errs44 = errors;
+if(!(typeof data.presencePenalty == "number")){
+validate93.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.frequencyPenalty !== undefined){
+const _errs46 = errors;
+if(!(typeof data.frequencyPenalty == "number")){
+validate93.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseMimeType !== undefined){
+const _errs48 = errors;
+if(typeof data.responseMimeType !== "string"){
+validate93.errors = [{instancePath:instancePath+"/responseMimeType",schemaPath:"#/properties/responseMimeType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseSchema !== undefined){
+let data22 = data.responseSchema;
+const _errs50 = errors;
+if(!(data22 && typeof data22 == "object" && !Array.isArray(data22))){
+validate93.errors = [{instancePath:instancePath+"/responseSchema",schemaPath:"#/properties/responseSchema/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.systemInstruction !== undefined){
+const _errs52 = errors;
+if(typeof data.systemInstruction !== "string"){
+validate93.errors = [{instancePath:instancePath+"/systemInstruction",schemaPath:"#/properties/systemInstruction/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs52 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.generationConfig !== undefined){
+let data24 = data.generationConfig;
+const _errs54 = errors;
+if(!(data24 && typeof data24 == "object" && !Array.isArray(data24))){
+validate93.errors = [{instancePath:instancePath+"/generationConfig",schemaPath:"#/properties/generationConfig/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs54 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.safetySettings !== undefined){
+let data25 = data.safetySettings;
+const _errs56 = errors;
+if(errors === _errs56){
+if(Array.isArray(data25)){
+var valid4 = true;
+const len2 = data25.length;
+for(let i2=0; i2<len2; i2++){
+let data26 = data25[i2];
+const _errs58 = errors;
+if(!(data26 && typeof data26 == "object" && !Array.isArray(data26))){
+validate93.errors = [{instancePath:instancePath+"/safetySettings/" + i2,schemaPath:"#/properties/safetySettings/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid4 = _errs58 === errors;
+if(!valid4){
+break;
+}
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/safetySettings",schemaPath:"#/properties/safetySettings/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs56 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.toolConfig !== undefined){
+let data27 = data.toolConfig;
+const _errs60 = errors;
+if(!(data27 && typeof data27 == "object" && !Array.isArray(data27))){
+validate93.errors = [{instancePath:instancePath+"/toolConfig",schemaPath:"#/properties/toolConfig/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs60 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tools !== undefined){
+let data28 = data.tools;
+const _errs62 = errors;
+if(errors === _errs62){
+if(Array.isArray(data28)){
+var valid5 = true;
+const len3 = data28.length;
+for(let i3=0; i3<len3; i3++){
+let data29 = data28[i3];
+const _errs64 = errors;
+if(errors === _errs64){
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(Object.keys(data29).length < 1){
+validate93.errors = [{instancePath:instancePath+"/tools/" + i3,schemaPath:"#/properties/tools/items/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
+}
+else {
+for(const key1 in data29){
+if(!(func62.call(schema104.properties.tools.items.properties, key1))){
+validate93.errors = [{instancePath:instancePath+"/tools/" + i3,schemaPath:"#/properties/tools/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/tools/" + i3,schemaPath:"#/properties/tools/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs64 === errors;
+if(!valid5){
+break;
+}
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/tools",schemaPath:"#/properties/tools/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs62 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs67 = errors;
+if(typeof data.stream !== "boolean"){
+validate93.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs67 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data31 = data.headers;
+const _errs69 = errors;
+if(errors === _errs69){
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+for(const key2 in data31){
+const _errs72 = errors;
+if(typeof data31[key2] !== "string"){
+validate93.errors = [{instancePath:instancePath+"/headers/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid6 = _errs72 === errors;
+if(!valid6){
+break;
+}
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs69 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiVersion !== undefined){
+const _errs74 = errors;
+if(typeof data.apiVersion !== "string"){
+validate93.errors = [{instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs74 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.taskType !== undefined){
+const _errs76 = errors;
+if(typeof data.taskType !== "string"){
+validate93.errors = [{instancePath:instancePath+"/taskType",schemaPath:"#/properties/taskType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs76 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.outputDimensionality !== undefined){
+let data35 = data.outputDimensionality;
+const _errs78 = errors;
+if(!((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35)))){
+validate93.errors = [{instancePath:instancePath+"/outputDimensionality",schemaPath:"#/properties/outputDimensionality/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs78){
+if(typeof data35 == "number"){
+if(data35 < 1 || isNaN(data35)){
+validate93.errors = [{instancePath:instancePath+"/outputDimensionality",schemaPath:"#/properties/outputDimensionality/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs78 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extraBody !== undefined){
+let data36 = data.extraBody;
+const _errs80 = errors;
+if(errors === _errs80){
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+for(const key3 in data36){
+const _errs82 = errors;
+const _errs83 = errors;
+const _errs84 = errors;
+if(!(key3 === "contents")){
+const err4 = {};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid8 = _errs84 === errors;
+if(valid8){
+const err5 = {instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/propertyNames/not",keyword:"not",params:{},message:"must NOT be valid",propertyName:key3};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+else {
+errors = _errs83;
+if(vErrors !== null){
+if(_errs83){
+vErrors.length = _errs83;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid7 = _errs82 === errors;
+if(!valid7){
+const err6 = {instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/propertyNames",keyword:"propertyNames",params:{propertyName: key3},message:"property name must be valid"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+validate93.errors = vErrors;
+return false;
+break;
+}
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs80 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data37 = data.concurrency;
+const _errs85 = errors;
+if(!((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37)))){
+validate93.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs85){
+if(typeof data37 == "number"){
+if(data37 > 1024 || isNaN(data37)){
+validate93.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data37 < 1 || isNaN(data37)){
+validate93.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs85 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data38 = data.rpm;
+const _errs87 = errors;
+if(errors === _errs87){
+if(typeof data38 == "number"){
+if(data38 <= 0 || isNaN(data38)){
+validate93.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate93.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs87 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data39 = data.tpm;
+const _errs89 = errors;
+if(!((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39)))){
+validate93.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs89){
+if(typeof data39 == "number"){
+if(data39 < 1 || isNaN(data39)){
+validate93.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs89 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data40 = data.timeoutMs;
+const _errs91 = errors;
+if(!((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40)))){
+validate93.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs91){
+if(typeof data40 == "number"){
+if(data40 > 86400000 || isNaN(data40)){
+validate93.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data40 < 1 || isNaN(data40)){
+validate93.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs91 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data41 = data.maxRetries;
+const _errs93 = errors;
+if(!((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41)))){
+validate93.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs93){
+if(typeof data41 == "number"){
+if(data41 > 100 || isNaN(data41)){
+validate93.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data41 < 0 || isNaN(data41)){
+validate93.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs93 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data42 = data.maxResponseBytes;
+const _errs95 = errors;
+if(!((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42)))){
+validate93.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs95){
+if(typeof data42 == "number"){
+if(data42 < 1024 || isNaN(data42)){
+validate93.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs95 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate93.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate93.errors = vErrors;
+return errors === 0;
+}
+validate93.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:vllm"] = validate94;
+const schema105 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default http://localhost:8000/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default VLLM_API_KEY, sent only when set)"},"organization":{"type":"string","description":"OpenAI-Organization header sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"extraBody":{"type":"object","description":"more request body fields, sent as written after llmlab's own (so they can set any API parameter, e.g. { reasoning_effort: low }); model and messages are refused (llmlab sets them); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate94.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema105.properties, key0))){
+validate94.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.baseUrl !== undefined){
+const _errs2 = errors;
+if(typeof data.baseUrl !== "string"){
+validate94.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiKeyEnv !== undefined){
+const _errs4 = errors;
+if(typeof data.apiKeyEnv !== "string"){
+validate94.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.organization !== undefined){
+const _errs6 = errors;
+if(typeof data.organization !== "string"){
+validate94.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data3 = data.temperature;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 > 2 || isNaN(data3)){
+validate94.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate94.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate94.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data4 = data.maxTokens;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate94.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 < 1 || isNaN(data4)){
+validate94.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data5 = data.topP;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 == "number"){
+if(data5 > 1 || isNaN(data5)){
+validate94.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data5 < 0 || isNaN(data5)){
+validate94.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate94.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data6 = data.stop;
+const _errs14 = errors;
+const _errs15 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data6)){
+if(data6.length > 4){
+const err1 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs20 = errors;
+if(typeof data6[i0] !== "string"){
+const err2 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs20 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs18 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err4 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate94.errors = vErrors;
+return false;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data8 = data.seed;
+const _errs22 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+validate94.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.presencePenalty !== undefined){
+let data9 = data.presencePenalty;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data9 == "number"){
+if(data9 > 2 || isNaN(data9)){
+validate94.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data9 < -2 || isNaN(data9)){
+validate94.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate94.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.frequencyPenalty !== undefined){
+let data10 = data.frequencyPenalty;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data10 == "number"){
+if(data10 > 2 || isNaN(data10)){
+validate94.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data10 < -2 || isNaN(data10)){
+validate94.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate94.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseFormat !== undefined){
+let data11 = data.responseFormat;
+const _errs28 = errors;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+validate94.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs30 = errors;
+if(typeof data.stream !== "boolean"){
+validate94.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.api !== undefined){
+let data13 = data.api;
+const _errs32 = errors;
+if(!((data13 === "chat") || (data13 === "completions"))){
+validate94.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema105.properties.api.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data14 = data.headers;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+const _errs36 = errors;
+if(typeof data14[key1] !== "string"){
+validate94.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate94.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extraBody !== undefined){
+let data16 = data.extraBody;
+const _errs38 = errors;
+if(!(data16 && typeof data16 == "object" && !Array.isArray(data16))){
+validate94.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data17 = data.concurrency;
+const _errs40 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate94.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs40){
+if(typeof data17 == "number"){
+if(data17 > 1024 || isNaN(data17)){
+validate94.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data17 < 1 || isNaN(data17)){
+validate94.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data18 = data.rpm;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data18 == "number"){
+if(data18 <= 0 || isNaN(data18)){
+validate94.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate94.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data19 = data.tpm;
+const _errs44 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate94.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs44){
+if(typeof data19 == "number"){
+if(data19 < 1 || isNaN(data19)){
+validate94.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data20 = data.timeoutMs;
+const _errs46 = errors;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+validate94.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs46){
+if(typeof data20 == "number"){
+if(data20 > 86400000 || isNaN(data20)){
+validate94.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data20 < 1 || isNaN(data20)){
+validate94.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data21 = data.maxRetries;
+const _errs48 = errors;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+validate94.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if(typeof data21 == "number"){
+if(data21 > 100 || isNaN(data21)){
+validate94.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data21 < 0 || isNaN(data21)){
+validate94.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data22 = data.maxResponseBytes;
+const _errs50 = errors;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+validate94.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs50){
+if(typeof data22 == "number"){
+if(data22 < 1024 || isNaN(data22)){
+validate94.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate94.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate94.errors = vErrors;
+return errors === 0;
+}
+validate94.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["provider:xai"] = validate95;
+const schema106 = {"type":"object","additionalProperties":false,"properties":{"baseUrl":{"type":"string","description":"API base URL including /v1; default https://api.x.ai/v1"},"apiKeyEnv":{"type":"string","description":"name of the environment variable holding the API key (default XAI_API_KEY)"},"organization":{"type":"string","description":"OpenAI-Organization header sent with each request"},"temperature":{"type":"number","minimum":0,"maximum":2,"description":"sampling temperature"},"maxTokens":{"type":"integer","minimum":1,"description":"maximum tokens to generate (max_tokens)"},"topP":{"type":"number","minimum":0,"maximum":1,"description":"nucleus sampling probability mass (top_p)"},"stop":{"description":"stop sequence or sequences","oneOf":[{"type":"string"},{"type":"array","items":{"type":"string"},"maxItems":4}]},"seed":{"type":"integer","description":"sampling seed, for best-effort determinism"},"presencePenalty":{"type":"number","minimum":-2,"maximum":2,"description":"presence_penalty"},"frequencyPenalty":{"type":"number","minimum":-2,"maximum":2,"description":"frequency_penalty"},"responseFormat":{"type":"object","description":"response_format, passed through (e.g. { type: json_object })"},"stream":{"type":"boolean","description":"stream the answer over SSE and accumulate it (same result, exercises streaming)"},"api":{"enum":["chat","completions"],"description":"chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood"},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)"},"extraBody":{"type":"object","description":"more request body fields, sent as written after llmlab's own (so they can set any API parameter, e.g. { reasoning_effort: low }); model and messages are refused (llmlab sets them); part of the cache key"},"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."},"maxResponseBytes":{"type":"integer","minimum":1024,"description":"largest response body accepted, in bytes; a larger answer is an error cell (default 20971520, 20 MB)"}}};
+
+function validate95(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate95.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func62.call(schema106.properties, key0))){
+validate95.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.baseUrl !== undefined){
+const _errs2 = errors;
+if(typeof data.baseUrl !== "string"){
+validate95.errors = [{instancePath:instancePath+"/baseUrl",schemaPath:"#/properties/baseUrl/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.apiKeyEnv !== undefined){
+const _errs4 = errors;
+if(typeof data.apiKeyEnv !== "string"){
+validate95.errors = [{instancePath:instancePath+"/apiKeyEnv",schemaPath:"#/properties/apiKeyEnv/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.organization !== undefined){
+const _errs6 = errors;
+if(typeof data.organization !== "string"){
+validate95.errors = [{instancePath:instancePath+"/organization",schemaPath:"#/properties/organization/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.temperature !== undefined){
+let data3 = data.temperature;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 == "number"){
+if(data3 > 2 || isNaN(data3)){
+validate95.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data3 < 0 || isNaN(data3)){
+validate95.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate95.errors = [{instancePath:instancePath+"/temperature",schemaPath:"#/properties/temperature/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxTokens !== undefined){
+let data4 = data.maxTokens;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+validate95.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if(typeof data4 == "number"){
+if(data4 < 1 || isNaN(data4)){
+validate95.errors = [{instancePath:instancePath+"/maxTokens",schemaPath:"#/properties/maxTokens/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.topP !== undefined){
+let data5 = data.topP;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 == "number"){
+if(data5 > 1 || isNaN(data5)){
+validate95.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data5 < 0 || isNaN(data5)){
+validate95.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate95.errors = [{instancePath:instancePath+"/topP",schemaPath:"#/properties/topP/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stop !== undefined){
+let data6 = data.stop;
+const _errs14 = errors;
+const _errs15 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs16 = errors;
+if(typeof data6 !== "string"){
+const err0 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs16 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs18 = errors;
+if(errors === _errs18){
+if(Array.isArray(data6)){
+if(data6.length > 4){
+const err1 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/maxItems",keyword:"maxItems",params:{limit: 4},message:"must NOT have more than 4 items"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+const _errs20 = errors;
+if(typeof data6[i0] !== "string"){
+const err2 = {instancePath:instancePath+"/stop/" + i0,schemaPath:"#/properties/stop/oneOf/1/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid2 = _errs20 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err3 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var _valid0 = _errs18 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err4 = {instancePath:instancePath+"/stop",schemaPath:"#/properties/stop/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+validate95.errors = vErrors;
+return false;
+}
+else {
+errors = _errs15;
+if(vErrors !== null){
+if(_errs15){
+vErrors.length = _errs15;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.seed !== undefined){
+let data8 = data.seed;
+const _errs22 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+validate95.errors = [{instancePath:instancePath+"/seed",schemaPath:"#/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+var valid0 = _errs22 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.presencePenalty !== undefined){
+let data9 = data.presencePenalty;
+const _errs24 = errors;
+if(errors === _errs24){
+if(typeof data9 == "number"){
+if(data9 > 2 || isNaN(data9)){
+validate95.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data9 < -2 || isNaN(data9)){
+validate95.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate95.errors = [{instancePath:instancePath+"/presencePenalty",schemaPath:"#/properties/presencePenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.frequencyPenalty !== undefined){
+let data10 = data.frequencyPenalty;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data10 == "number"){
+if(data10 > 2 || isNaN(data10)){
+validate95.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2},message:"must be <= 2"}];
+return false;
+}
+else {
+if(data10 < -2 || isNaN(data10)){
+validate95.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2},message:"must be >= -2"}];
+return false;
+}
+}
+}
+else {
+validate95.errors = [{instancePath:instancePath+"/frequencyPenalty",schemaPath:"#/properties/frequencyPenalty/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.responseFormat !== undefined){
+let data11 = data.responseFormat;
+const _errs28 = errors;
+if(!(data11 && typeof data11 == "object" && !Array.isArray(data11))){
+validate95.errors = [{instancePath:instancePath+"/responseFormat",schemaPath:"#/properties/responseFormat/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stream !== undefined){
+const _errs30 = errors;
+if(typeof data.stream !== "boolean"){
+validate95.errors = [{instancePath:instancePath+"/stream",schemaPath:"#/properties/stream/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.api !== undefined){
+let data13 = data.api;
+const _errs32 = errors;
+if(!((data13 === "chat") || (data13 === "completions"))){
+validate95.errors = [{instancePath:instancePath+"/api",schemaPath:"#/properties/api/enum",keyword:"enum",params:{allowedValues: schema106.properties.api.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.headers !== undefined){
+let data14 = data.headers;
+const _errs33 = errors;
+if(errors === _errs33){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key1 in data14){
+const _errs36 = errors;
+if(typeof data14[key1] !== "string"){
+validate95.errors = [{instancePath:instancePath+"/headers/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs36 === errors;
+if(!valid3){
+break;
+}
+}
+}
+else {
+validate95.errors = [{instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs33 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.extraBody !== undefined){
+let data16 = data.extraBody;
+const _errs38 = errors;
+if(!(data16 && typeof data16 == "object" && !Array.isArray(data16))){
+validate95.errors = [{instancePath:instancePath+"/extraBody",schemaPath:"#/properties/extraBody/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.concurrency !== undefined){
+let data17 = data.concurrency;
+const _errs40 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+validate95.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs40){
+if(typeof data17 == "number"){
+if(data17 > 1024 || isNaN(data17)){
+validate95.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"}];
+return false;
+}
+else {
+if(data17 < 1 || isNaN(data17)){
+validate95.errors = [{instancePath:instancePath+"/concurrency",schemaPath:"#/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.rpm !== undefined){
+let data18 = data.rpm;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data18 == "number"){
+if(data18 <= 0 || isNaN(data18)){
+validate95.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate95.errors = [{instancePath:instancePath+"/rpm",schemaPath:"#/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs42 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.tpm !== undefined){
+let data19 = data.tpm;
+const _errs44 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+validate95.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs44){
+if(typeof data19 == "number"){
+if(data19 < 1 || isNaN(data19)){
+validate95.errors = [{instancePath:instancePath+"/tpm",schemaPath:"#/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs44 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timeoutMs !== undefined){
+let data20 = data.timeoutMs;
+const _errs46 = errors;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+validate95.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs46){
+if(typeof data20 == "number"){
+if(data20 > 86400000 || isNaN(data20)){
+validate95.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"}];
+return false;
+}
+else {
+if(data20 < 1 || isNaN(data20)){
+validate95.errors = [{instancePath:instancePath+"/timeoutMs",schemaPath:"#/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs46 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxRetries !== undefined){
+let data21 = data.maxRetries;
+const _errs48 = errors;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+validate95.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if(typeof data21 == "number"){
+if(data21 > 100 || isNaN(data21)){
+validate95.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+return false;
+}
+else {
+if(data21 < 0 || isNaN(data21)){
+validate95.errors = [{instancePath:instancePath+"/maxRetries",schemaPath:"#/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs48 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.maxResponseBytes !== undefined){
+let data22 = data.maxResponseBytes;
+const _errs50 = errors;
+if(!((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22)))){
+validate95.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs50){
+if(typeof data22 == "number"){
+if(data22 < 1024 || isNaN(data22)){
+validate95.errors = [{instancePath:instancePath+"/maxResponseBytes",schemaPath:"#/properties/maxResponseBytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"}];
+return false;
+}
+}
+}
+var valid0 = _errs50 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate95.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate95.errors = vErrors;
+return errors === 0;
+}
+validate95.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 return exports;
 }

@@ -1,4 +1,5 @@
 /** Console blocks for per-metric figures, repeat statistics and score comparisons, printed under the table. */
+import type { DerivedMetricValue } from '../model/derived-metrics.js';
 import type { MetricSummary } from '../model/metric-summary.js';
 import type { RepeatSummary } from '../model/repeat-summary.js';
 import type { ScoreComparison } from '../model/score-comparisons.js';
@@ -49,6 +50,27 @@ export function formatMetrics(metrics: readonly MetricSummary[]): string[] {
   return [
     `metrics graded on 2+ cells (mean score [95 % CI], pass rate [Wilson 95 %]${maj}${judged ? ", judge rounds' Krippendorff α and agreement, outputs × rounds" : ''})`,
     ...rows.map(line),
+    ...(more > 0 ? [`  … ${more} more in the JSON report (llmlab report latest -o report.json)`] : []),
+  ];
+}
+
+/**
+ * `derived metrics` and one aligned line per target × derived metric: `p1 × gpt  f1  0.800  = 2 * tp / (…)`. A value
+ * the expression does not define (a division by zero) prints as `undefined`, never as 0.
+ */
+export function formatDerivedMetrics(values: readonly DerivedMetricValue[] | undefined): string[] {
+  if (!values || values.length === 0) return [];
+  const rows = values.slice(0, METRIC_CONSOLE_LIMIT).map((d) => [
+    `${d.promptId} × ${d.providerLabel}`,
+    d.name,
+    d.value === null ? 'undefined' : fixed(d.value),
+    `= ${d.expression}`,
+  ]);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const more = values.length - rows.length;
+  return [
+    'derived metrics (sums of named metric scores per target)',
+    ...rows.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`),
     ...(more > 0 ? [`  … ${more} more in the JSON report (llmlab report latest -o report.json)`] : []),
   ];
 }

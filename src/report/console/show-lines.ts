@@ -7,6 +7,7 @@
  */
 import type { CellResult } from '../../types.js';
 import { wordDiff, type WordDiffSegment } from '../compare/word-diff.js';
+import { outputWithCalls } from '../model/listed-cells.js';
 import { oneLine } from './failures-lines.js';
 
 /** Characters of a prompt or an output shown; the rest is counted, and is in a report (`-o x.json`). */
@@ -69,7 +70,7 @@ function sections({ cell, baseline }: ShowCell): Column {
   const rows: Column['rows'] = [
     ['verdict', verdictText(cell)],
     ['prompt', capped(cell.prompt)],
-    cell.status === 'error' ? ['error', cell.error ?? 'unknown error'] : ['output', capped(cell.output)],
+    cell.status === 'error' ? ['error', cell.error ?? 'unknown error'] : ['output', capped(outputWithCalls(cell))],
     ['asserts', assertionText(cell)],
   ];
   if (baseline && 'missing' in baseline) rows.push(['baseline', `(${baseline.missing})`]);

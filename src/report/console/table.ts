@@ -3,7 +3,7 @@
  * zero-failure bounds, per-metric figures, repeat statistics, the paired comparisons and the security block.
  * Plain text, no TTY needed.
  */
-import { formatMetrics, formatRepeats, formatScoreComparisons } from './metric-lines.js';
+import { formatDerivedMetrics, formatMetrics, formatRepeats, formatScoreComparisons } from './metric-lines.js';
 import { formatEstimates } from './estimate-lines.js';
 import { formatPareto } from './pareto-lines.js';
 import { formatSecurity } from './security-lines.js';
@@ -81,6 +81,7 @@ export function formatSummaryTable(summary: RunSummary, options: SummaryTableOpt
   out.push(
     ...formatZeroFailureBounds(summary.targets),
     ...formatMetrics(summary.metrics),
+    ...formatDerivedMetrics(summary.derivedMetrics),
     ...formatRepeats(summary.repeats),
     ...formatComparisons(summary.comparisons),
     ...formatScoreComparisons(summary.scoreComparisons),

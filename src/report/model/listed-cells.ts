@@ -78,6 +78,7 @@ function listed(cell: CellResult, maxChars: number): ListedCell {
   const why = (a: (typeof failing)[number]) => a.error ?? a.reason ?? `score ${round(a.score)}`;
   const reasons = failing.map((a) => cut(`${a.metric}: ${why(a)}`));
   const failures = failing.map((a) => ({ type: a.type, reason: cut(why(a)) }));
+  const shown = outputWithCalls(cell);
   return {
     providerLabel: cell.providerLabel,
     promptId: cell.promptId,
@@ -88,10 +89,21 @@ function listed(cell: CellResult, maxChars: number): ListedCell {
     vars: cut(JSON.stringify(cell.vars)),
     reasons,
     failures,
-    output: cut(cell.output),
-    outputLength: cell.output.length,
+    output: cut(shown),
+    outputLength: shown.length,
     error: cell.error === undefined ? undefined : cut(cell.error),
   };
+}
+
+/**
+ * The output as a person reads it: the text, then one `→ name(args)` line per tool call, so a model that only
+ * called tools does not look like it said nothing.
+ */
+export function outputWithCalls(cell: Pick<CellResult, 'output' | 'toolCalls'>): string {
+  const calls = cell.toolCalls ?? [];
+  if (calls.length === 0) return cell.output;
+  const lines = calls.map((call) => `→ ${call.name}(${call.arguments})`).join('\n');
+  return cell.output === '' ? lines : `${cell.output}\n${lines}`;
 }
 
 function round(n: number): string {

@@ -30,6 +30,7 @@ export function jsonLine(cell: CellResult): string {
     vars: cell.vars,
     prompt: cell.prompt,
     output: cell.output,
+    toolCalls: cell.toolCalls,
     status: cell.status,
     score: cell.score,
     assertions: cell.assertions,

@@ -4,6 +4,7 @@
  * 10,000-cell page carries each key 10,000 times; long texts are cut so one runaway output cannot bloat the file.
  */
 import type { AssertionResult, CellResult, CellStatus } from '../../../types.js';
+import { outputWithCalls } from '../../model/listed-cells.js';
 
 /** Texts longer than this (outputs, prompts) are cut, with a visible marker. */
 export const MAX_TEXT_CHARS = 4000;
@@ -114,7 +115,7 @@ export function createCellEncoder(targets: readonly HtmlTarget[], baseline?: Rea
       i: cell.testIndex,
       r: cell.repeatIndex,
       p: '',
-      o: truncate(cell.output, MAX_TEXT_CHARS),
+      o: truncate(outputWithCalls(cell), MAX_TEXT_CHARS),
       s: cell.status,
       sc: round(cell.score),
       a: cell.assertions.map(encodeAssertion),
