@@ -111,7 +111,11 @@ describe('file watcher and content', () => {
   });
 });
 
-async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
+/**
+ * Waits for a condition the watcher brings about. The deadline only turns a hang into a clear failure: it sits
+ * just under the e2e test timeout, because on a loaded 2-core machine a file event has been seen to take over 5 s.
+ */
+async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
   const until = Date.now() + ms;
   while (!check()) {
     if (Date.now() > until) throw new Error('timed out');
