@@ -55,6 +55,10 @@ export async function translateAsserts(t: Translator, value: unknown, here: Here
 }
 
 async function translateAssert(t: Translator, entry: unknown, here: Here, to: PathSegment[]): Promise<unknown> {
+  if (isRecord(entry) && typeof entry.$ref === 'string') {
+    const template = templateOf(t, entry.$ref, child(here, '$ref'));
+    return template && translateAssert(t, template.entry, template.here, to);
+  }
   t.map(to, here);
   if (!isRecord(entry) || typeof entry.type !== 'string') {
     t.problem(here, 'an assertion must be an object with `type`', 'e.g. `{ type: contains, value: hello }`');
@@ -166,4 +170,19 @@ async function loadValue(t: Translator, value: unknown, at: Here, type: string):
     return doc?.value ?? undefined;
   }
   return readText(t, at, file, 'assertion value file');
+}
+
+/**
+ * `$ref: '#/assertionTemplates/<name>'` → that template, located where it is written in the config, so an error in
+ * it points at the template. An unknown name is an error at the `$ref`.
+ */
+function templateOf(t: Translator, ref: string, at: Here): { entry: unknown; here: Here } | undefined {
+  const name = /^#\/assertionTemplates\/(.+)$/.exec(ref)?.[1];
+  const templates = isRecord(t.root.value) && isRecord(t.root.value.assertionTemplates) ? t.root.value.assertionTemplates : {};
+  if (name === undefined || !Object.hasOwn(templates, name)) {
+    const known = Object.keys(templates);
+    t.problem(at, `\`${ref}\` names no assertion template`, known.length > 0 ? `templates: ${known.map((k) => `#/assertionTemplates/${k}`).join(', ')}` : 'define it under `assertionTemplates:`');
+    return undefined;
+  }
+  return { entry: templates[name], here: { doc: t.root, path: ['assertionTemplates', name] } };
 }

@@ -21,6 +21,8 @@ import { loadVars } from './vars.js';
 const TRANSLATED = new Set([
   '$schema', 'description', 'providers', 'targets', 'prompts', 'tests', 'defaultTest', 'scenarios', 'derivedMetrics',
   'evaluateOptions', 'outputPath', 'metadata', 'tags',
+  // Read where an assertion names one (`$ref: '#/assertionTemplates/x'`).
+  'assertionTemplates',
 ]);
 
 /** Translates the promptfoo config in `doc`; throws the problems found (all of them) as LlmlabErrors. */
@@ -45,7 +47,8 @@ export async function translatePromptfoo(doc: SourceDoc, deps: DialectDeps): Pro
       t.problem(at, `unknown promptfoo key \`${key}\``, 'check the spelling; llmlab translates description, providers/targets, prompts, tests, defaultTest, scenarios, derivedMetrics, evaluateOptions, outputPath, metadata, tags', { key: true });
     }
   }
-  if ('redteam' in config && config.prompts === undefined && config.tests === undefined) {
+  // promptfoo generates a red-team config's tests from `redteam:`; without tests of its own there is nothing left.
+  if ('redteam' in config && config.tests === undefined && config.scenarios === undefined) {
     t.problem(child(root, 'redteam'), 'this promptfoo config only red-teams, and `redteam:` does not translate', 'write an llmlab suite with `target` and `attacks:` for the same model (docs/security.md)', { key: true });
     t.throwIfAny();
   }
