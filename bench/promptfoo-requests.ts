@@ -34,14 +34,14 @@ function intentOf(entry: unknown): Intent | undefined {
     family: match[1] as Family,
     model: match[3]!,
     temperature: number('temperature'),
-    maxTokens: number('max_tokens', 'maxTokens', 'num_predict'),
+    maxTokens: number('max_tokens', 'maxTokens', 'num_predict', 'max_output_tokens', 'max_completion_tokens'),
   };
 }
 
 /** What a request body says, per family. */
 function sent(family: Family, body: any): { model: string; temperature?: number; maxTokens?: number } {
   if (family === 'ollama') return { model: body.model, temperature: body.options?.temperature, maxTokens: body.options?.num_predict };
-  return { model: body.model, temperature: body.temperature, maxTokens: body.max_tokens ?? body.max_completion_tokens };
+  return { model: body.model, temperature: body.temperature, maxTokens: body.max_tokens ?? body.max_completion_tokens ?? body.max_output_tokens };
 }
 
 export async function checkRequests(accepted: string[], root: string): Promise<void> {

@@ -76,7 +76,7 @@ export async function resolveProviderEntry(
   }
   const label = spec.label ?? spec.id;
   // The id stays as written (label, reports); the model sent, and so the cache identity, is the normalised one.
-  const resolved: ResolvedProvider = { id: spec.id, type, model: parsed.model, label, config, limits };
+  const resolved: ResolvedProvider = { id: spec.id, type, model: parsed.model, label, config: { ...config, ...parsed.config }, limits };
   if (parsed.pricedAs) resolved.pricedAs = parsed.pricedAs;
   return resolved;
 }

@@ -3,6 +3,7 @@
  * (./provider-infixes.ts), and no `extraBody` key that would replace the model or the messages llmlab sends.
  */
 import type { ParsedModel } from '../types.js';
+import { responsesConfigError } from './openai-responses.js';
 import { parseModelPart } from './provider-infixes.js';
 import type { ModelRules } from './provider-infixes.js';
 
@@ -11,7 +12,8 @@ const RESERVED_BODY_KEYS = ['model', 'messages'];
 
 /**
  * parseModel for the OpenAI wire format (openai, its vendors, Azure): the id's model part, and no `extraBody` key
- * that would send another model or other messages than the id and the prompt say.
+ * that would send another model or other messages than the id and the prompt say, and no config key the
+ * Responses API has no parameter for when the id or `api` chooses it.
  */
 export function parseOpenAIModel(type: string, model: string, config: Record<string, unknown>, rules: ModelRules): ParsedModel {
   const extra = config['extraBody'];
@@ -22,7 +24,11 @@ export function parseOpenAIModel(type: string, model: string, config: Record<str
       hint: 'the model comes from the id and the messages from the prompt: remove them from extraBody',
     };
   }
-  return parseModelPart(type, model, config, rules);
+  const parsed = parseModelPart(type, model, config, rules);
+  if ('model' in parsed && (parsed.config?.['api'] ?? config['api']) === 'responses') {
+    return responsesConfigError(`${type}:${model}`, config) ?? parsed;
+  }
+  return parsed;
 }
 
 /** `extraBody` without the fields llmlab owns (parseModel refuses them; a direct `create` call is not checked). */

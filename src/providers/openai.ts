@@ -4,7 +4,8 @@
  * executor does, honouring Retry-After, so one failed attempt surfaces at once as a ProviderError.
  * A prompt's `tools` go out as `tools`/`tool_choice` and the calls come back as `toolCalls` (tool-calls.ts).
  * A `structured` request (a judge's verdict) forces one function call and answers with its arguments; `embed`
- * calls /v1/embeddings with the provider's model (`openai:text-embedding-3-small`).
+ * calls /v1/embeddings with the provider's model (`openai:text-embedding-3-small`). `api: responses` (or
+ * `openai:responses:<model>`) calls the Responses API instead (openai-responses.ts).
  */
 import type OpenAI from 'openai';
 import { defineProvider } from '../types.js';
@@ -12,6 +13,7 @@ import type { EmbedResult, GenerateResult, JsonSchema, ProviderSpec, StructuredO
 import { MAX_RESPONSE_BYTES_OPTION } from './capped-fetch.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { complete, scoreContinuations } from './openai-completions.js';
+import { respond, responsesParams } from './openai-responses.js';
 import { connectOpenAI } from './openai-connect.js';
 import { extraBodyOf, parseOpenAIModel } from './openai-model.js';
 import { isFineTune } from './provider-infixes.js';
@@ -37,7 +39,7 @@ export interface OpenAIConfig {
   responseFormat?: Record<string, unknown>;
   stream?: boolean;
   headers?: Record<string, string>;
-  api?: 'chat' | 'completions';
+  api?: 'chat' | 'completions' | 'responses';
   extraBody?: Record<string, unknown>;
 }
 
@@ -62,8 +64,9 @@ export const optionsSchema: JsonSchema = {
     responseFormat: { type: 'object', description: 'response_format, passed through (e.g. { type: json_object })' },
     stream: { type: 'boolean', description: 'stream the answer over SSE and accumulate it (same result, exercises streaming)' },
     api: {
-      enum: ['chat', 'completions'],
-      description: 'chat (default) or the legacy completions API; completions can score multiple-choice answers by loglikelihood',
+      enum: ['chat', 'completions', 'responses'],
+      description:
+        'chat (default), the Responses API (what `openai:responses:<model>` sets), or the legacy completions API; completions can score multiple-choice answers by loglikelihood',
     },
     headers: {
       type: 'object',
@@ -99,18 +102,20 @@ export default defineProvider({
     const config = spec.config as OpenAIConfig;
     const { client, api, baseUrl, secrets, identity: endpoint } = await connectOpenAI(spec);
     // extraBody after llmlab's own fields, so it can set any API parameter; model and messages always win (below).
-    const params = { ...samplingParams(config), ...extraBodyOf(config) };
+    const responses = config.api === 'responses';
+    const params = { ...(responses ? responsesParams(config) : samplingParams(config)), ...extraBodyOf(config) };
     const errors: ErrorContext = { api, secrets };
     const completions = config.api === 'completions';
     return {
       id: spec.id,
       type: spec.type,
       model: spec.model,
-      identity: compact({ baseUrl, ...endpoint, model: spec.model, ...params, api: completions ? 'completions' : undefined }),
+      identity: compact({ baseUrl, ...endpoint, model: spec.model, ...params, api: config.api === 'chat' ? undefined : config.api }),
       scoresContinuations: completions,
       async generate(request, { signal }) {
         const body: ChatParams = { model: spec.model, messages: request.messages, ...params, ...openaiToolFields(request) };
         try {
+          if (responses) return await respond(client, { model: spec.model, ...params }, request, signal);
           if (completions) {
             if (request.continuations) return await scoreContinuations(client, spec.model, request.prompt, request.continuations, signal);
             const { messages: _messages, response_format: _format, ...rest } = body;

@@ -2,7 +2,8 @@
  * The API infixes promptfoo writes between a provider type and its model (`openai:chat:gpt-4o`,
  * `ollama:completion:llama3`) and what llmlab makes of each: the API llmlab calls anyway (accepted, the infix
  * dropped), an embeddings model (valid only as an `embedder:`), or an API llmlab does not call (an error that says
- * what to write instead). One table read by the providers' `parseModel` and by the promptfoo dialect, so both read
+ * what to write instead), or another API of the same provider chosen by a config key (`openai:responses:X` is
+ * `openai:X` with `config: { api: responses }`). One table read by the providers' `parseModel` and by the promptfoo dialect, so both read
  * an id the same way and no infix is ever sent on as part of a model name.
  */
 import type { ParsedModel } from '../types.js';
@@ -11,6 +12,8 @@ import type { ParsedModel } from '../types.js';
 export type InfixMeaning =
   /** The API llmlab calls for this type anyway: `openai:chat:X` ≡ `openai:X`. */
   | { kind: 'same' }
+  /** Another API of the provider, which these config values select: `openai:responses:X` ≡ `openai:X` + `api: responses`. */
+  | { kind: 'config'; api: string; config: Record<string, unknown> }
   /** An embeddings model, which cannot answer prompts but can serve `similar` as `embedder: <type>:<model>`. */
   | { kind: 'embeddings' }
   /** An API llmlab does not call; `api` names it in messages. */
@@ -22,10 +25,10 @@ const geminiInstead = (type: string): string => `llmlab calls generateContent (t
 
 const bedrockInstead = (): string => 'llmlab calls the Converse API: write `bedrock:<model id>` with a chat model, e.g. `bedrock:us.amazon.nova-lite-v1:0`';
 
-/** OpenAI's APIs, shared by openai, Azure and the OpenAI-compatible vendors. */
+/** OpenAI's APIs, shared by openai and the OpenAI-compatible vendors (whose `api` option is openai's). */
 const OPENAI_INFIXES: Record<string, InfixMeaning> = {
   chat: { kind: 'same' },
-  responses: { kind: 'unsupported', api: 'the Responses API', instead: chatInstead },
+  responses: { kind: 'config', api: 'the Responses API', config: { api: 'responses' } },
   completion: {
     kind: 'unsupported',
     api: 'the legacy Completions API',
@@ -43,7 +46,8 @@ const OPENAI_INFIXES: Record<string, InfixMeaning> = {
 /** Infixes by provider type; a type not listed (exec, http, file, echo, mock) has none. */
 const INFIXES: Record<string, Record<string, InfixMeaning>> = {
   openai: OPENAI_INFIXES,
-  azure: OPENAI_INFIXES,
+  // Azure has no `api` option: its deployments are called through Chat Completions only.
+  azure: { ...OPENAI_INFIXES, responses: { kind: 'unsupported', api: 'the Responses API', instead: chatInstead } },
   // Gemini (google: and vertex: share it): promptfoo's embedding ids, and the media APIs llmlab does not call.
   google: {
     chat: { kind: 'same' },
@@ -130,13 +134,22 @@ export function parseModelPart(type: string, written: string, config: Record<str
   if (model === '') {
     return { error: `\`${type}:${written}\` has no model name`, hint: `write \`${type}:<model>\`, e.g. ${rules.looksLike}` };
   }
+  if (meaning?.kind === 'config') {
+    const clash = Object.keys(meaning.config).find((key) => config[key] !== undefined && config[key] !== meaning.config[key]);
+    if (clash !== undefined) {
+      return {
+        error: `\`${type}:${infix}:\` calls ${meaning.api}, but config.${clash} is \`${String(config[clash])}\``,
+        hint: `remove config.${clash}, or write \`${type}:${model}\` to keep it`,
+      };
+    }
+  }
   if (model.includes(':') && !rules.colonsOk(model, config)) {
     return {
       error: `the model name \`${model}\` in \`${type}:${written}\` has a \`:\` that ${type} model names do not have`,
       hint: `${type} models look like ${rules.looksLike}; a promptfoo API infix is one of ${Object.keys(INFIXES[rules.family ?? type] ?? {}).map((i) => `\`${i}:\``).join(', ')}`,
     };
   }
-  return { model };
+  return meaning?.kind === 'config' ? { model, config: meaning.config } : { model };
 }
 
 /** OpenAI (and Azure and vendor) fine-tunes: `ft:gpt-4o-mini-2024-07-18:my-org::abc123`. */

@@ -209,6 +209,11 @@ export type ParsedModel =
        * deployment priced as the OpenAI model it serves).
        */
       pricedAs?: { type: string; model: string };
+      /**
+       * Config values the id implies, merged over the entry's `config:` (`openai:responses:X` → `{ api: 'responses' }`).
+       * parseModel refuses an entry whose config says otherwise, so nothing written is overridden.
+       */
+      config?: Record<string, unknown>;
     }
   | {
       /** Why the id cannot be used, e.g. "llmlab does not call OpenAI's Responses API". */

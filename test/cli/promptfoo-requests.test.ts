@@ -144,12 +144,35 @@ tests:
     expect(bedrock!.body.inferenceConfig).toEqual({ maxTokens: 100, temperature: 0.5 });
   });
 
+  it('OpenAI Responses: openai:responses: calls POST /v1/responses with the config promptfoo sends there', async () => {
+    const run = await evalConfig(
+      'promptfooconfig.responses.yaml',
+      `
+prompts: ['{{question}}']
+providers:
+  - id: openai:responses:gpt-4.1
+    config: { instructions: Be brief, max_output_tokens: 100, reasoning: { effort: low } }
+tests:
+  - vars: { question: 'Name a river.' }
+`,
+    );
+    expect(run.code).toBe(0);
+    expect(fakes.openai!.requests.map((r) => r.path)).toEqual(['/v1/responses']);
+    expect(bodies('openai')[0]).toMatchObject({
+      model: 'gpt-4.1',
+      instructions: 'Be brief',
+      max_output_tokens: 100,
+      reasoning: { effort: 'low' },
+      input: [{ role: 'user', content: 'Name a river.' }],
+    });
+  });
+
   it('refuses, before any call, what it cannot send as written', async () => {
     const run = await evalConfig(
       'promptfooconfig.refused.yaml',
       `
 prompts: ['{{question}}']
-providers: [openai:responses:gpt-4.1]
+providers: [openai:assistant:gpt-4.1]
 tests: [{ vars: { question: hi } }]
 `,
     );

@@ -29,6 +29,25 @@ describe('provider ids with promptfoo infixes', () => {
     expect(loaded.providers[0]).toMatchObject({ id, label: id, type, model });
   });
 
+  it('reads openai:responses:X as model X on the Responses API, and keeps openai:X on Chat Completions', async () => {
+    const { suite: loaded } = await loadOk(suite(['openai:responses:gpt-4.1', 'openai:gpt-4.1']));
+    expect(loaded.providers[0]).toMatchObject({ id: 'openai:responses:gpt-4.1', model: 'gpt-4.1', config: { api: 'responses' } });
+    expect(loaded.providers[1]?.config).not.toHaveProperty('api');
+    const written = { 'suite.yaml': 'providers:\n  - id: openai:gpt-4.1\n    config: { api: responses }\nprompts: ["x"]\ntests: [{}]\n' };
+    expect((await loadOk(written)).suite.providers[0]).toMatchObject({ model: 'gpt-4.1', config: { api: 'responses' } });
+    const seeded = { 'suite.yaml': 'providers:\n  - id: openai:gpt-4.1\n    config: { api: responses, seed: 1 }\nprompts: ["x"]\ntests: [{}]\n' };
+    expect((await loadErrors(seeded))[0]?.message).toBe('`openai:gpt-4.1` calls the Responses API, which has no seed (config.seed) (providers[0].id)');
+  });
+
+  it.each([
+    ['config: { api: chat }', '`openai:responses:` calls the Responses API, but config.api is `chat`', 'remove config.api, or write `openai:gpt-4.1` to keep it'],
+    ['config: { seed: 7, stop: END }', '`openai:responses:gpt-4.1` calls the Responses API, which has no seed, stop (config.seed, config.stop)', expect.stringContaining('remove those keys')],
+    ['config: { stream: true }', '`openai:responses:gpt-4.1` calls the Responses API, which has no streaming (config.stream)', expect.stringContaining('remove those keys')],
+  ])('refuses openai:responses: with %s', async (config, message, hint) => {
+    const files = { 'suite.yaml': `providers:\n  - id: openai:responses:gpt-4.1\n    ${config}\nprompts: ["x"]\ntests: [{}]\n` };
+    expect(await loadErrors(files)).toEqual([{ code: 'CONFIG_INVALID', at: 'suite.yaml:2:9', message: `${message} (providers[0].id)`, hint }]);
+  });
+
   it('accepts any model name on openai when a baseUrl points at another server', async () => {
     const files = { 'suite.yaml': 'providers:\n  - id: openai:llama3:8b\n    config: { baseUrl: "http://127.0.0.1:11434/v1" }\nprompts: ["x"]\ntests: [{}]\n' };
     expect((await loadOk(files)).suite.providers[0]?.model).toBe('llama3:8b');
@@ -43,7 +62,8 @@ describe('provider ids with promptfoo infixes', () => {
   });
 
   it.each([
-    ['openai:responses:gpt-4.1', '`openai:responses:` is the Responses API, which llmlab does not call', 'llmlab calls the Chat Completions API: write `openai:gpt-4.1`'],
+    ['openai:assistant:asst_123', '`openai:assistant:` is the Assistants API, which llmlab does not call', 'llmlab calls the Chat Completions API: write `openai:asst_123`'],
+    ['azure:responses:my-deployment', '`azure:responses:` is the Responses API, which llmlab does not call', 'llmlab calls the Chat Completions API: write `azure:my-deployment`'],
     ['openai:completion:gpt-3.5-turbo-instruct', '`openai:completion:` is the legacy Completions API, which llmlab does not call', 'write `openai:gpt-3.5-turbo-instruct` (chat), or add `config: { api: completions }` to it for the legacy Completions API'],
     ['openai:embedding:text-embedding-3-small', '`openai:embedding:text-embedding-3-small` names an embeddings model, which cannot answer prompts', 'use it as `embedder: openai:text-embedding-3-small` (similar, answer-relevance); a provider or grader needs a chat model'],
     ['ollama:completion:llama3', "`ollama:completion:` is Ollama's /api/generate, which llmlab does not call", "llmlab calls Ollama's /api/chat: write `ollama:llama3`"],
@@ -78,7 +98,8 @@ describe('provider ids with promptfoo infixes', () => {
 
 describe('promptfooInfix (for the promptfoo dialect)', () => {
   it('splits a known infix off and says what it means', () => {
-    expect(promptfooInfix('openai', 'responses:gpt-4.1')).toMatchObject({ model: 'gpt-4.1', infix: 'responses', meaning: { kind: 'unsupported' } });
+    expect(promptfooInfix('openai', 'responses:gpt-4.1')).toMatchObject({ model: 'gpt-4.1', infix: 'responses', meaning: { kind: 'config', config: { api: 'responses' } } });
+    expect(promptfooInfix('openai', 'assistant:asst_1')).toMatchObject({ model: 'asst_1', infix: 'assistant', meaning: { kind: 'unsupported' } });
     expect(promptfooInfix('openai', 'chat:gpt-4o')).toEqual({ model: 'gpt-4o', infix: 'chat', meaning: { kind: 'same' } });
     expect(promptfooInfix('groq', 'chat:llama', 'openai')).toMatchObject({ model: 'llama', infix: 'chat' });
     expect(promptfooInfix('ollama', 'embed:nomic-embed-text')).toEqual({ model: 'nomic-embed-text', infix: 'embed', meaning: { kind: 'embeddings' } });

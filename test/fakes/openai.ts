@@ -3,7 +3,8 @@
  * faithful enough for the official `openai` SDK. Point the SDK at `${server.url}/v1`. A request that forces a
  * function call (`tool_choice: { type: function, function: { name } }`) is answered with that call, its
  * `arguments` being the behaviour's answer text as is — so a test scripts a judge's JSON, or garbage. A request
- * with `tools` answers `call <name> <arguments>` lines of its answer with tool calls (tool-script.ts).
+ * with `tools` answers `call <name> <arguments>` lines of its answer with tool calls (tool-script.ts). The
+ * Responses API (`POST /v1/responses`) is in ./openai-responses.ts.
  */
 import {
   countTokens,
@@ -18,6 +19,7 @@ import {
   truncateWords,
 } from './harness.js';
 import type { FakeApi, FakeBehaviour, FakeContext, FakeServer } from './harness.js';
+import { responses } from './openai-responses.js';
 import { declaredNames, scriptedCalls } from './tool-script.js';
 
 export type { FakeBehaviour, FakeFailure, FakeServer, RecordedRequest } from './harness.js';
@@ -37,6 +39,7 @@ export const openaiApi: FakeApi = {
     'POST /v1/chat/completions': chatCompletions,
     'POST /v1/embeddings': embeddings,
     'POST /v1/completions': completions,
+    'POST /v1/responses': (context) => responses(context, openaiApi.sendError),
     'GET /v1/models': ({ res }) =>
       sendJson(res, 200, {
         object: 'list',
