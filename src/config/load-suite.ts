@@ -13,6 +13,7 @@ import { checkBuiltIn } from './check-value.js';
 import { ProblemList } from './problems.js';
 import { resolveBudget, resolvePrices } from './resolve-budget.js';
 import { resolveDerivedMetrics } from './resolve-derived-metrics.js';
+import { capabilityNotices } from './capability-notices.js';
 import { resolvePrompts } from './resolve-prompts.js';
 import { GraderSet, resolveJudgeDefaults } from './resolve-graders.js';
 import { resolveProviders } from './resolve-providers.js';
@@ -64,7 +65,7 @@ export async function loadSuite(path: string, project: ProjectConfig, options: R
   const metrics = usedMetrics(everyTest, context.metrics);
   for (const module of Object.values(metrics)) addSource(context, module);
   const repeat = suite.repeat ?? 1;
-  const notices = translationNotices(read);
+  const notices = [...translationNotices(read), ...(await capabilityNotices(providers, everyTest, context.source.locate))];
   return {
     path: file,
     baseDir: context.baseDir,

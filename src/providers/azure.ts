@@ -38,6 +38,7 @@ const optionsSchema: JsonSchema = {
 export default defineProvider({
   id: 'azure',
   optionsSchema,
+  logprobs: true,
   parseModel(model, config): ParsedModel {
     const parsed = parseOpenAIModel('azure', model, config, {
       // Deployment names are letters, digits, `-`, `_` and `.`.

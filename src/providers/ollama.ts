@@ -67,6 +67,7 @@ const optionsSchema: JsonSchema = {
 export default defineProvider({
   id: 'ollama',
   optionsSchema,
+  logprobs: true,
   parseModel: (model, config) =>
     parseModelPart('ollama', model, config, {
       // One `:` separates a tag (`llama3:8b`); a second one is a misread id.

@@ -92,6 +92,7 @@ type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming
 export default defineProvider({
   id: 'openai',
   optionsSchema,
+  logprobs: true,
   parseModel: (model, config) =>
     parseOpenAIModel('openai', model, config, {
       // A local server behind baseUrl serves whatever names it likes (`llama3:8b` through Ollama's /v1).

@@ -189,6 +189,12 @@ export interface ProviderPlugin {
   /** JSON Schema of `config:`. */
   optionsSchema?: JsonSchema;
   /**
+   * True when `generate` can return the output's token log-probabilities (`GenerateResult.logprobs`) for a request
+   * that sets `logprobs`. A suite whose assertions need them (`perplexity`) is warned at load about the providers
+   * without, whose assertions would otherwise first fail at grading.
+   */
+  logprobs?: boolean;
+  /**
    * Checks the model part of an id before anything runs, so a misread id (`openai:chat:gpt-4o` sent as model
    * `chat:gpt-4o`) is a config error at its line instead of a wrong API call. Returns the model to call (an
    * accepted infix stripped), or why the id is wrong and what to write instead. `config` is the entry's
