@@ -15,6 +15,7 @@ import { extraBodyOf, parseOpenAIModel } from './openai-model.js';
 import { abortError, asRecord, malformedError, toProviderError } from './sdk-errors.js';
 import type { ErrorContext } from './sdk-errors.js';
 import { anthropicToolFields, toolUseCallsOf } from './tool-calls.js';
+import { compact, numberOr } from './wire-values.js';
 
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 const DEFAULT_MAX_TOKENS = 1024;
@@ -276,12 +277,4 @@ const STOP_REASONS: Record<string, string> = {
 function normaliseStopReason(reason: unknown): string | undefined {
   if (typeof reason !== 'string') return undefined;
   return STOP_REASONS[reason] ?? reason;
-}
-
-function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
-}
-
-function numberOr(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }

@@ -6,6 +6,7 @@
 import type { ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import type { ChatMessage, GenerateRequest, GenerateResult, TokenUsage, ToolCall, ToolChoice, ToolDefinition } from '../types.js';
 import { asRecord, malformedError } from './sdk-errors.js';
+import { compact, numberOr } from './wire-values.js';
 
 const API = 'Bedrock';
 
@@ -131,12 +132,4 @@ const STOP_REASONS: Record<string, string> = {
 function normaliseStopReason(reason: unknown): string | undefined {
   if (typeof reason !== 'string') return undefined;
   return STOP_REASONS[reason] ?? reason;
-}
-
-function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
-}
-
-function numberOr(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }

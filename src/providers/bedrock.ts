@@ -25,6 +25,7 @@ import { fetchRequestHandler } from './bedrock-http.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { parseModelPart } from './provider-infixes.js';
 import type { ErrorContext } from './sdk-errors.js';
+import { compact } from './wire-values.js';
 
 const API = 'Bedrock';
 
@@ -178,8 +179,4 @@ function converseParams(config: BedrockConfig): ConverseParams {
 
 function labelOf(spec: ProviderSpec): string {
   return spec.label === spec.id ? spec.id : `${spec.label}, ${spec.id}`;
-}
-
-function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
 }

@@ -9,6 +9,7 @@ import type { ChatMessage, GenerateRequest, JsonSchema, StructuredOutput, ToolCh
 import { MAX_RESPONSE_BYTES_OPTION } from './capped-fetch.js';
 import { toGeminiSchema } from './gemini-schema.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
+import { compact } from './wire-values.js';
 
 /** The config keys of both Gemini providers (each adds its own endpoint and credential keys). */
 export interface GeminiConfig {
@@ -108,9 +109,9 @@ export const GEMINI_OPTION_SCHEMAS: Record<string, JsonSchema> = {
   maxResponseBytes: MAX_RESPONSE_BYTES_OPTION,
 };
 
-/** The config keys that shape an answer, as they go into the cache key (no endpoint, no credentials). */
-export function samplingIdentity(config: GeminiConfig): Record<string, unknown> {
-  return compact({
+/** The sampling settings, under the SDK's names: what both the request and the cache key carry. */
+function sampling(config: GeminiConfig) {
+  return {
     temperature: config.temperature,
     maxOutputTokens: config.maxTokens ?? config.maxOutputTokens,
     topP: config.topP,
@@ -119,6 +120,13 @@ export function samplingIdentity(config: GeminiConfig): Record<string, unknown> 
     seed: config.seed,
     presencePenalty: config.presencePenalty,
     frequencyPenalty: config.frequencyPenalty,
+  };
+}
+
+/** The config keys that shape an answer, as they go into the cache key (no endpoint, no credentials). */
+export function samplingIdentity(config: GeminiConfig): Record<string, unknown> {
+  return compact({
+    ...sampling(config),
     responseMimeType: config.responseMimeType,
     responseSchema: config.responseSchema,
     systemInstruction: config.systemInstruction,
@@ -145,14 +153,7 @@ export function buildParams(model: string, request: GenerateRequest, config: Gem
     automaticFunctionCalling: { disable: true },
     automaticContinuation: false,
     systemInstruction: system,
-    temperature: config.temperature,
-    maxOutputTokens: config.maxTokens ?? config.maxOutputTokens,
-    topP: config.topP,
-    topK: config.topK,
-    stopSequences: stopOf(config),
-    seed: config.seed,
-    presencePenalty: config.presencePenalty,
-    frequencyPenalty: config.frequencyPenalty,
+    ...sampling(config),
     responseMimeType: structured ? undefined : (config.responseMimeType ?? (schema ? 'application/json' : undefined)),
     responseSchema: schema ? toGeminiSchema(schema) : undefined,
     ...toolsOf(request, config.tools),
@@ -256,9 +257,4 @@ function withoutReserved(extra: Record<string, unknown> | undefined): Record<str
 function stopOf(config: GeminiConfig): string[] | undefined {
   if (config.stopSequences) return config.stopSequences;
   return typeof config.stop === 'string' ? [config.stop] : config.stop;
-}
-
-/** A copy without undefined and null values. */
-export function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
 }

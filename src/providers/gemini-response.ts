@@ -4,8 +4,8 @@
  * about function-call parts and would count the model's thoughts as its answer.
  */
 import type { EmbedResult, GenerateResult, TokenUsage, ToolCall } from '../types.js';
-import { compact } from './gemini-request.js';
 import { asRecord, malformedError } from './sdk-errors.js';
+import { compact, numberOr } from './wire-values.js';
 
 /** Gemini's finish reasons in llmlab's words; any other is kept as Gemini spells it, lower-cased. */
 const FINISH_REASONS: Record<string, string> = {
@@ -118,8 +118,4 @@ function usageOf(usage: Record<string, unknown>): TokenUsage {
   const total = typeof usage['totalTokenCount'] === 'number' ? usage['totalTokenCount'] : input + output;
   const cached = numberOr(usage['cachedContentTokenCount']);
   return cached > 0 ? { input, output, total, cachedInput: cached } : { input, output, total };
-}
-
-function numberOr(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }

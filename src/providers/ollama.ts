@@ -15,6 +15,7 @@ import { abortError, asRecord, httpError, malformedError, toProviderError } from
 import type { ErrorContext } from './sdk-errors.js';
 import { ollamaTools, toolCallsOf } from './tool-calls.js';
 import { tokenLogprobsOf } from './token-logprobs.js';
+import { compact } from './wire-values.js';
 
 const DEFAULT_HOST = 'http://127.0.0.1:11434';
 const API = 'Ollama';
@@ -254,10 +255,6 @@ function parseOr(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
 }
 
 /** The answer's token log-probabilities, present only when Ollama sent them (the request asked). */

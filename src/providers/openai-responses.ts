@@ -11,6 +11,7 @@ import type OpenAI from 'openai';
 import type { GenerateRequest, GenerateResult, ParsedModel, StructuredOutput, ToolCall, TokenUsage } from '../types.js';
 import { asRecord, malformedError } from './sdk-errors.js';
 import { tokenLogprobsOf } from './token-logprobs.js';
+import { compact, numberOr } from './wire-values.js';
 
 const API = 'OpenAI';
 
@@ -170,12 +171,4 @@ function usageOf(usage: Body): TokenUsage {
   const total = typeof usage['total_tokens'] === 'number' ? usage['total_tokens'] : input + output;
   const cached = asRecord(usage['input_tokens_details'])?.['cached_tokens'];
   return typeof cached === 'number' ? { input, output, total, cachedInput: cached } : { input, output, total };
-}
-
-function numberOr(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
-}
-
-function compact<T extends Body>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
 }

@@ -22,6 +22,7 @@ import type { ErrorContext } from './sdk-errors.js';
 import { mergeToolCalls, openaiToolFields, toolCallsOf } from './tool-calls.js';
 import type { ToolCallParts } from './tool-calls.js';
 import { openaiChatLogprobs, tokenLogprobsOf } from './token-logprobs.js';
+import { compact, numberOr } from './wire-values.js';
 
 const API = 'OpenAI';
 
@@ -282,14 +283,6 @@ function usageOf(usage: Record<string, unknown>): TokenUsage {
   return typeof cached === 'number' ? { input, output, total, cachedInput: cached } : { input, output, total };
 }
 
-function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
-}
-
 function stringOr(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
-}
-
-function numberOr(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
 }
