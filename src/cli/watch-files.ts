@@ -13,6 +13,9 @@ import type { ProjectConfig, ResolvedSuite } from '../config/types.js';
 /** Quiet time after the last event of a burst before a change fires. */
 export const WATCH_DEBOUNCE_MS = 40;
 
+/** When the files of a burst are looked at once more, after it fired (see `fire`). */
+const RECHECK_MS = 100;
+
 /** The javascript metric's `file:path[:exportName]` reference. */
 const FILE_REF = /^file:(.*?)(?::[A-Za-z_$][\w$]*)?$/;
 
@@ -60,11 +63,8 @@ export function createFileWatcher(onChange: OnFilesChanged, options: { debounceM
   let hashing = Promise.resolve();
   let closed = false;
 
-  const fire = () => {
-    timer = undefined;
-    const files = [...pending];
-    const seenAt = firstSeenAt;
-    pending.clear();
+  /** Hashes `files` after any burst before them, and reports the ones whose content differs from last time. */
+  const check = (files: string[], seenAt: number, then?: () => void) => {
     hashing = hashing.then(async () => {
       const changed: string[] = [];
       for (const file of files) {
@@ -72,8 +72,22 @@ export function createFileWatcher(onChange: OnFilesChanged, options: { debounceM
         if (hashes.get(file) !== hash) changed.push(file);
         hashes.set(file, hash);
       }
-      if (changed.length > 0 && !closed) onChange(changed, seenAt);
+      if (closed) return;
+      if (changed.length > 0) onChange(changed, seenAt);
+      then?.();
     });
+  };
+  const fire = () => {
+    timer = undefined;
+    const files = [...pending];
+    pending.clear();
+    // chokidar drops a file's events for a few ms after one it handled (its watch throttle), so a save landing in
+    // that window goes unreported; one more look at the burst's files shortly after catches it.
+    const again = () => {
+      const watched = new Set(current.map((file) => resolve(file)));
+      check(files.filter((file) => watched.has(file)), performance.now());
+    };
+    check(files, firstSeenAt, () => setTimeout(() => !closed && again(), RECHECK_MS).unref());
   };
   const seen = (path: string) => {
     if (pending.size === 0) firstSeenAt = performance.now();
