@@ -12,7 +12,9 @@ const TIERS = [
   ['gateway', 'view'], // HTTP apps
   ['ui'], // Ink and plain reporters; they consume RunEvents
   ['engine', 'report'], // running a plan; reading a finished run back out of the store
-  ['config', 'finetune'], // config checks names against the plugin registries; finetune yields providers
+  // finetune trains what config resolved (recipes, the base provider) and yields providers for the engine's cells.
+  ['finetune'],
+  ['config'], // config checks names against the plugin registries
   ['providers', 'datasets', 'metrics', 'attacks', 'dialects'], // plugins (see PLUGIN_LEAVES) and dialects
   // git.ts runs git for the run's commit, `--baseline git:REF` and `llmlab ci` (engine, report and cli).
   ['store', 'media', 'server', 'git.ts'], // SQLite, the media store, what the HTTP apps share, git

@@ -173,6 +173,11 @@ export async function evalCommand(args: string[], flags: EvalFlags, io: CliIo): 
         verdicts.push({ suite: relative(io.cwd, suite.path), failed: ['budget'] });
         continue;
       }
+      // A failed fine-tune job skipped its model's cells: the comparison it was for cannot pass.
+      for (const failure of outcome.trainingFailures ?? []) {
+        io.stderr.write(`fine-tune ${failure.label} failed: ${failure.reason}\n  its cells were skipped; \`llmlab eval ${relative(io.cwd, suite.path)} --resume ${run.id}\` tries the job again\n`);
+        exitCode = 1;
+      }
       if (outcome.status === 'interrupted') {
         const rel = relative(io.cwd, suite.path);
         io.stderr.write(`interrupted: resume with \`llmlab eval ${rel} --resume ${run.id}\`\n`);

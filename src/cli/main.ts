@@ -154,6 +154,13 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .action(run(async () => (await import('./cache.js')).cacheCommand));
 
   cli
+    .command('finetune <action> [id]', 'Fine-tune jobs: `list`, or `cancel <job id | recipe id>` (a job keeps running when llmlab stops)')
+    .option('--suite <file>', 'With cancel: the suite that declares the recipe (its base provider\'s key and base URL)')
+    .option('--db <path>', 'Database file')
+    .example('llmlab finetune cancel ftjob-abc123')
+    .action(run(async () => (await import('./finetune.js')).finetuneCommand));
+
+  cli
     .command('init [dir]', 'Start a project: llmlab.config.yaml, an offline first suite, .env.example and the CI workflow')
     .option('--force', 'Overwrite those files when they exist')
     .example('llmlab init && llmlab eval')

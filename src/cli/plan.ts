@@ -6,7 +6,10 @@ import { loadSuite } from '../config/load-suite.js';
 import { estimateProvider, type ProviderEstimate } from '../engine/estimate-suite.js';
 import { estimateJudges, JUDGE_INSTRUCTION_TOKENS } from '../engine/estimate-judges.js';
 import { createProviders } from '../engine/instances.js';
+import { prepareFinetunes } from '../engine/finetune-prepare.js';
+import { finetuneWorkDir } from '../engine/finetune-train.js';
 import { checkTemplates, createPlan, type Plan } from '../engine/plan.js';
+import { stageLines, trainingDueUsd } from './plan-stages.js';
 import { LlmlabError } from '../errors.js';
 import { usd } from '../report/console/table.js';
 import { parseBudgetUsd } from './budget-line.js';
@@ -44,8 +47,10 @@ export async function planCommand(args: string[], flags: PlanFlags, io: CliIo): 
     const subset = subsetFlags && resolveSubset(whole, subsetFlags, subsetFlags.failing === undefined ? undefined : ctx.store());
     const plan = shard ? createPlan(suite, { repeat, shard }) : subset ? createPlan(suite, { repeat, subset }) : whole;
     checkTemplates(plan);
-    const providers = await createProviders(suite, ctx.env);
+    // Fine-tune data is validated here as in eval: an error exits 2 before anything is estimated.
     const store = ctx.store();
+    const prepared = await prepareFinetunes(suite, { workDir: finetuneWorkDir(store.path), env: ctx.env });
+    const providers = await createProviders(suite, ctx.env);
     const out: string[] = [
       `plan for ${relative(io.cwd, suite.path)}${suite.description ? ` — ${suite.description}` : ''}`,
       ...cellLines(suite, whole),
@@ -55,9 +60,12 @@ export async function planCommand(args: string[], flags: PlanFlags, io: CliIo): 
         (plan.nodeCounts.judge > 0 ? `, ${plan.nodeCounts.judge} judge (grader and embedder calls, after the generation they grade)` : ''),
     ];
     const estimates: ProviderEstimate[] = [];
+    if (prepared) out.push(...stageLines(suite, plan, prepared, store));
     for (const resolved of suite.providers) {
-      const provider = providers.get(resolved.label)!;
-      const estimate = await estimateProvider(plan, resolved, provider, (key) => store.cache.get(key) !== undefined);
+      // A model not trained yet has nothing cached; its base's instance stands in for the requests' shape.
+      const base = resolved.finetune && suite.finetunes?.find((r) => r.id === resolved.finetune!.recipe)?.base;
+      const provider = providers.get(base || resolved.label)!;
+      const estimate = await estimateProvider(plan, resolved, provider, base ? () => false : (key) => store.cache.get(key) !== undefined);
       estimates.push(estimate);
       out.push(formatEstimate(estimate));
     }
@@ -71,10 +79,15 @@ export async function planCommand(args: string[], flags: PlanFlags, io: CliIo): 
       out.push(`  judge ${judge.id}: ${judge.calls} calls; ≤ ${usd(judge.worstUsd)}${judge.priced ? '' : ' (no price: counts as $0)'} (assumed: each answer at its output bound + ${JUDGE_INSTRUCTION_TOKENS} tokens of instructions)`);
     }
     const judgeWorst = judges.reduce((n, j) => n + j.worstUsd, 0);
-    out.push(`  estimated cost: ${usd(low)}–${usd(worst)}` + (judges.length > 0 ? ` for generation, plus ≤ ${usd(judgeWorst)} for judge calls` : ''));
+    const training = prepared ? trainingDueUsd(prepared, store) : 0;
+    out.push(
+      `  estimated cost: ${usd(low)}–${usd(worst)}` +
+        (judges.length > 0 ? ` for generation, plus ≤ ${usd(judgeWorst)} for judge calls` : '') +
+        (prepared ? `, plus ${usd(training)} for training` : ''),
+    );
     for (const model of suite.unpriced ?? []) out.push(`  no price for ${model}: its cost counts as $0`);
     const budget = budgetUsd === undefined ? suite.budget : { onExceed: 'stop' as const, ...suite.budget, maxUsd: budgetUsd };
-    out.push(...budgetLines(budget, worst, estimates, suite.providers));
+    out.push(...budgetLines(budget, worst + training, estimates, suite.providers));
     io.stdout.write(`${out.join('\n')}\n`);
   }
   return 0;
@@ -88,6 +101,8 @@ function cellLines(suite: ResolvedSuite, plan: Plan): string[] {
   const security = suite.security;
   const testedBy = suite.providers.length - (security?.targetOnly ? 1 : 0);
   const grid = `${count(testedBy, 'provider')} × ${count(plan.prompts.length, 'prompt')} × ${count(suite.tests.length, 'test')} × ${count(plan.repeat, 'repeat')}`;
+  const forgetting = (suite.forgetting ?? []).map((s) => `${s.tests.length * s.prompts.length * plan.repeat * s.providers.length} of forgetting suite ${s.name} (on ${s.providers.join(', ')})`);
+  if (forgetting.length > 0 && !security) return [`  cells: ${plan.totalCells} = ${plan.totalCells - plan.suite.forgetting!.reduce((n, s) => n + s.tests.length * s.prompts.length * plan.repeat * s.providers.length, 0)} (${grid}) + ${forgetting.join(' + ')}`];
   if (!security) return [`  cells: ${plan.totalCells} (${grid})`];
   const attackCells = security.tests.length * plan.repeat;
   const attacks = `${count(attackCells, 'attack cell')} on ${security.target} (${count(security.tests.length, 'attack test')} × ${count(plan.repeat, 'repeat')})`;

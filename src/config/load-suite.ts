@@ -16,6 +16,8 @@ import { resolveDerivedMetrics } from './resolve-derived-metrics.js';
 import { capabilityNotices } from './capability-notices.js';
 import { resolvePrompts } from './resolve-prompts.js';
 import { GraderSet, resolveJudgeDefaults } from './resolve-graders.js';
+import { resolveFinetunes } from './resolve-finetunes.js';
+import { resolveForgetting } from './resolve-forgetting.js';
 import { resolveProviders } from './resolve-providers.js';
 import { resolveTests } from './resolve-tests.js';
 import { checkCodeExecution } from './load-benchmark.js';
@@ -32,12 +34,18 @@ import type { YamlSource } from './yaml-source.js';
  * Resolution reads no environment variables, so a suite resolves (and hashes) the same on every machine;
  * providers read theirs when they are created.
  */
-export async function loadSuite(path: string, project: ProjectConfig, options: ReadSuiteOptions = {}): Promise<ResolvedSuite> {
+export async function loadSuite(path: string, project: ProjectConfig, options: LoadSuiteOptions = {}): Promise<ResolvedSuite> {
   const file = resolve(path);
   const problems = new ProblemList();
   const read = await readSuiteSource(file, problems, options);
   const { source } = read;
   const suite = checkShape(source, problems);
+  if (options.forgetting && suite.finetunes) {
+    throw new LlmlabError('CONFIG_INVALID', `forgetting suite ${file} has fine-tune recipes of its own`, {
+      where: source.locate(['finetunes']),
+      hint: 'a forgetting suite is a plain suite of prompts and tests (e.g. a GSM8K or MMLU sample)',
+    });
+  }
   const context: ResolveContext = {
     file,
     baseDir: dirname(file),
@@ -46,7 +54,9 @@ export async function loadSuite(path: string, project: ProjectConfig, options: R
     metrics: project.metrics ?? {},
     sources: [file, ...(read.translation?.sources ?? [])],
   };
-  const providers = await resolveProviders(suite.providers ?? [], project, context);
+  const tuning = suite.finetunes !== undefined || (suite.providers ?? []).some(isTuned);
+  const plain = await resolveProviders(suite.providers ?? [], project, context);
+  const { finetunes, providers } = tuning ? await resolveFinetunes(suite, plain, context) : { finetunes: [], providers: plain };
   const prompts = await resolvePrompts(suite.prompts ?? [], context);
   const graders = new GraderSet();
   const defaults = await resolveJudgeDefaults(suite, project, { ...context, project });
@@ -61,8 +71,11 @@ export async function loadSuite(path: string, project: ProjectConfig, options: R
   const budget = resolveBudget(suite.budget, providers, Object.values(graders.byKey), context, project.budget);
   const derivedMetrics = resolveDerivedMetrics(suite.derivedMetrics, everyTest, context);
   context.problems.throwIfAny();
-  const { prices, unpriced } = resolvePrices(suite, project, [...providers, ...Object.values(graders.byKey)]);
-  const metrics = usedMetrics(everyTest, context.metrics);
+  const forgetting = finetunes.some((f) => f.forgetting.length > 0)
+    ? await resolveForgetting(finetunes, providers, (p) => loadSuite(p, project, { forgetting: true }), context)
+    : undefined;
+  const { prices, unpriced } = resolvePrices(suite, project, [...providers, ...Object.values(graders.byKey), ...Object.values(forgetting?.graders ?? {})]);
+  const metrics = { ...forgetting?.metrics, ...usedMetrics(everyTest, context.metrics) };
   for (const module of Object.values(metrics)) addSource(context, module);
   const repeat = suite.repeat ?? 1;
   const notices = [...translationNotices(read), ...(await capabilityNotices(providers, everyTest, context.source.locate))];
@@ -76,17 +89,35 @@ export async function loadSuite(path: string, project: ProjectConfig, options: R
     repeat,
     gates: resolveGates(suite.gates, security ? (suite.severityThreshold ?? 'low') : undefined),
     ...(Object.keys(metrics).length === 0 ? {} : { metrics }),
-    ...(graders.size === 0 ? {} : { graders: graders.byKey }),
+    ...(graders.size === 0 && !forgetting?.graders ? {} : { graders: { ...forgetting?.graders, ...graders.byKey } }),
     prices,
     ...(unpriced.length === 0 ? {} : { unpriced }),
     ...(budget ? { budget } : {}),
     ...(derivedMetrics ? { derivedMetrics } : {}),
     ...(security ? { security } : {}),
+    ...(finetunes.length > 0 ? { finetunes } : {}),
+    ...(forgetting && forgetting.sections.length > 0 ? { forgetting: forgetting.sections } : {}),
     sources: context.sources,
     ...(notices.length === 0 ? {} : { notices }),
     ...(read.translation && Object.keys(read.translation.settings).length > 0 ? { runSettings: read.translation.settings } : {}),
-    hash: suiteHash({ providers, prompts, tests: everyTest, repeat }),
+    // A forgetting section changes the run as much as the suite's own prompts and tests do.
+    hash: suiteHash({
+      providers,
+      prompts: [...prompts, ...(forgetting?.sections.flatMap((s) => s.prompts) ?? [])],
+      tests: [...everyTest, ...(forgetting?.sections.flatMap((s) => s.tests) ?? [])],
+      repeat,
+    }),
   };
+}
+
+/** Options of {@link loadSuite}. */
+export interface LoadSuiteOptions extends ReadSuiteOptions {
+  /** Loading a recipe's forgetting suite: one with recipes of its own is refused (it would recurse). */
+  forgetting?: boolean;
+}
+
+function isTuned(entry: NonNullable<SuiteFile['providers']>[number]): boolean {
+  return (typeof entry === 'string' ? entry : entry.id).startsWith('finetune:');
 }
 
 /**

@@ -23,6 +23,8 @@ export async function resolveProviders(
   const seenLabels = new Map<string, number>();
   for (const [i, entry] of entries.entries()) {
     const path: PathSegment[] = typeof entry === 'string' ? ['providers', i] : ['providers', i, 'id'];
+    // A tuned model (`finetune:<id>`) is its recipe's: resolve-finetunes.ts puts it in place.
+    if ((typeof entry === 'string' ? entry : entry.id).startsWith('finetune:')) continue;
     const provider = await resolveProviderEntry(entry, ['providers', i], project, context);
     if (!provider) continue;
     const labelPath = typeof entry !== 'string' && entry.label !== undefined ? ['providers', i, 'label'] : path;

@@ -52,6 +52,7 @@ const SUITE_FILE: SchemaTypesFile = {
     '#/properties/target': 'TargetFile',
     '#/$defs/attack': 'AttackFile',
     '#/$defs/attackGoal': 'GoalFile',
+    '#/$defs/finetune': 'FinetuneFile',
   },
 };
 

@@ -23,7 +23,8 @@ export function suiteHash(suite: Pick<ResolvedSuite, 'providers' | 'prompts' | '
   const hash = createHash('sha256');
   hash.update(
     canonicalJson({
-      providers: suite.providers.map(({ id, type, model, label, config }) => ({ id, type, model, label, config })),
+      // A tuned model's point hash covers its training data: new data is a different model, so a different suite.
+      providers: suite.providers.map(({ id, type, model, label, config, finetune }) => ({ id, type, model, label, config, finetune })),
       prompts: suite.prompts.map(({ id, template, messages, tools, toolChoice }) => ({ id, template, messages, tools, toolChoice })),
       repeat: suite.repeat,
     }),

@@ -11,7 +11,7 @@ import type { RunSettings } from '../dialects/promptfoo/index.js';
 import type { SourceLocation } from '../errors.js';
 import type { ProviderLimits } from '../providers/limit-keys.js';
 import type { ConfigFile } from '../schema-types/config-file.js';
-import type { PriceTable, SuiteFile, TestFile } from '../schema-types/suite-file.js';
+import type { FinetuneFile, PriceTable, SuiteFile, TestFile } from '../schema-types/suite-file.js';
 import type { Budget, DerivedMetric, Gates } from '../suite-settings.js';
 import type { ChatMessage, TestCase, ToolChoice, ToolDefinition } from '../types.js';
 
@@ -21,6 +21,7 @@ export type {
   BenchmarkDataset,
   BudgetFile,
   DefaultTestFile,
+  FinetuneFile,
   GatesFile,
   GoalFile,
   GraderFile,
@@ -68,6 +69,55 @@ export interface ResolvedProvider {
   limits: ProviderLimits;
   /** Whose price applies when `type:model` has none (an Azure deployment serving a named OpenAI model). */
   pricedAs?: { type: string; model: string };
+  /**
+   * Set on a tuned model (`finetune:<id>` in `providers:`): its recipe and training point. Its `model` is a
+   * placeholder until the train stage yields the trained model; `type` and `config` are its base's.
+   */
+  finetune?: { recipe: string; point: string; hash: string };
+}
+
+/** One training point of a recipe: the whole recipe, or one combination of its sweep's values. */
+export interface ResolvedTrainingPoint {
+  /** `epochs=2,batchSize=8`, or '' without a sweep. */
+  point: string;
+  /** Provider label of the tuned model. */
+  label: string;
+  /** Content hash: data file hashes, base, method, hyperparameters, backend settings. */
+  hash: string;
+  /** The recipe's hyperparameters with the point's values over them. */
+  hyperparameters: Record<string, number | string | boolean>;
+}
+
+/** A forgetting suite, loaded: its prompts (ids prefixed `forgetting:<name>/`) and tests run on base and tuned models. */
+export interface ForgettingSection {
+  name: string;
+  path: string;
+  prompts: ResolvedPrompt[];
+  tests: TestCase[];
+  /** Labels of the providers that run it: each recipe's base and tuned points that name this suite. */
+  providers: string[];
+}
+
+/** A `finetunes:` recipe, resolved. */
+export interface ResolvedFinetune {
+  id: string;
+  /** Label of the base provider (an entry of ResolvedSuite.providers). */
+  base: string;
+  method: NonNullable<FinetuneFile['method']>;
+  backend: NonNullable<FinetuneFile['backend']>;
+  /** Absolute paths of the data files. */
+  data: { train: string; validation?: string };
+  hyperparameters: Record<string, number | string | boolean>;
+  points: ResolvedTrainingPoint[];
+  select: string;
+  suffix?: string;
+  command?: FinetuneFile['command'];
+  validation: { leakage: 'error' | 'warn' | 'off'; nearDuplicateThreshold: number; contextWindow?: number };
+  poll: { initialMs: number; maxMs: number };
+  /** Names of the forgetting sections (ResolvedSuite.forgetting) this recipe runs. */
+  forgetting: string[];
+  /** Where the recipe is written, for errors about its data. */
+  where: SourceLocation;
 }
 
 /** A prompt after resolution: exactly one of `template` (one user message) or `messages`. */
@@ -115,6 +165,10 @@ export interface ResolvedSuite extends Pick<SuiteFile, 'description'>, Required<
   derivedMetrics?: DerivedMetric[];
   /** Security testing (`target` + `attacks`), when the suite has it. */
   security?: ResolvedSecurity;
+  /** Fine-tune recipes (`finetunes:`); their tuned models are entries of `providers` with `finetune` set. */
+  finetunes?: ResolvedFinetune[];
+  /** Forgetting suites of the recipes: their cells run on the bases and tuned models only. */
+  forgetting?: ForgettingSection[];
   /** Every file the suite read (itself, prompt files, datasets, modules), for watch mode and the suite hash. */
   sources: string[];
   /**

@@ -25,7 +25,8 @@ export async function estimateProvider(
   provider: Provider,
   isCached: CachedKey,
 ): Promise<ProviderEstimate> {
-  const price = suitePrice(plan.suite.prices, provider.type, provider.model);
+  // A tuned model is priced by its placeholder (its base's tuned prices); its base stands in for counting tokens.
+  const price = resolved.finetune ? suitePrice(plan.suite.prices, resolved.type, resolved.model) : suitePrice(plan.suite.prices, provider.type, provider.model);
   const { count: countInput, method } = await loadInputCounter(provider.type, provider.model);
   const bound = outputBound(resolved);
   const estimate: ProviderEstimate = {
@@ -66,8 +67,10 @@ export async function estimatePlan(
 ): Promise<ProviderEstimate[]> {
   const out: ProviderEstimate[] = [];
   for (const resolved of plan.suite.providers) {
-    const provider = providers.get(resolved.label);
-    if (provider) out.push(await estimateProvider(plan, resolved, provider, isCached));
+    // Nothing of a model not trained yet is cached: its base's instance stands in for the request's shape.
+    const base = resolved.finetune && plan.suite.finetunes?.find((r) => r.id === resolved.finetune!.recipe)?.base;
+    const provider = providers.get(base || resolved.label);
+    if (provider) out.push(await estimateProvider(plan, resolved, provider, base ? () => false : isCached));
   }
   return out;
 }

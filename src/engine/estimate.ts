@@ -54,6 +54,12 @@ export async function loadInputCounter(type: string, model: string): Promise<{ c
   };
 }
 
+/** Tokens of a plain text in a model's encoding (fine-tune data): the tokenizer when there is one, else the approximation. */
+export async function loadTextCounter(type: string, model: string): Promise<(text: string) => number> {
+  const encoding = encodingOf(type, model);
+  return encoding ? encoderFor(encoding) : (text) => Math.ceil(text.length / CHARS_PER_TOKEN);
+}
+
 /** The approximation: {@link CHARS_PER_TOKEN} characters per token plus the chat formatting. */
 export function approximateInput(messages: readonly ChatMessage[]): number {
   return messages.reduce((n, m) => n + TOKENS_PER_MESSAGE + Math.ceil(m.content.length / CHARS_PER_TOKEN), TOKENS_PER_REPLY);

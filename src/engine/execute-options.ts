@@ -7,6 +7,7 @@ import type { ResponseCache, RunWriter } from '../store/index.js';
 import type { Provider } from '../types.js';
 import type { BudgetGate } from './budget-gate.js';
 import type { EventBus } from './events.js';
+import type { TrainingRun } from './finetune-train.js';
 import type { Grader } from './grade.js';
 import type { JudgeStats } from './judge.js';
 import type { LimitClock } from './limits-tokens.js';
@@ -38,6 +39,11 @@ export interface ExecuteOptions {
   attacker?: string;
   /** Time for the providers' `tpm` windows; tests pass a fake one. Default: real time. */
   clock?: LimitClock;
+  /**
+   * The fine-tune stages: a tuned provider (ResolvedProvider.finetune) has no instance in `providers`; its cells
+   * wait for `training.ready(label)`.
+   */
+  training?: Pick<TrainingRun, 'ready'>;
 }
 
 /** Holds dispatch while `paused` (the TUI's `p`); `wait` settles on resume or when `signal` aborts. */

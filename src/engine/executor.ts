@@ -13,7 +13,9 @@ import type { ExecuteOptions, ExecuteStats } from './execute-options.js';
 import { createJudges } from './judge.js';
 import { createSemaphore } from './limits.js';
 import type { Plan, PlannedCell } from './plan.js';
-import { runCell, type Costing } from './run-cell.js';
+import { runCell, skippedCell, type Costing } from './run-cell.js';
+import type { ResolvedProvider } from '../config/types.js';
+import type { CellResult, Provider } from '../types.js';
 import { createTimeSlicer } from './time-slice.js';
 
 /** Runs the plan's cells not in `skip` and resolves with the counts once every worker is done or stopped. */
@@ -62,13 +64,22 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
   });
   // Tests with select-best or max-score: their cells are written a group at a time, once the group is graded.
   const comparisons = createComparisons(plan, { grader: options.grader, judges, skip: options.skip, abort: options.abort });
-  const workers: Promise<void>[] = [];
   const slicer = createTimeSlicer();
-  for (const resolved of plan.suite.providers) {
-    const provider = options.providers.get(resolved.label);
-    if (!provider) throw new LlmlabError('INTERNAL', `no instance for provider ${resolved.label}`);
+  // Every provider starts at once; a tuned model's cells first wait for its training (the others do not).
+  const workers = plan.suite.providers.map((resolved) => runProvider(resolved));
+  await Promise.all(workers);
+  return stats;
+
+  async function runProvider(resolved: ResolvedProvider): Promise<void> {
+    const instance = await instanceOf(resolved);
+    if (!instance.ok) {
+      if (!instance.interrupted) skipProvider(resolved, instance.reason);
+      return;
+    }
+    const provider = instance.provider;
     const call = createCaller(resolved.limits, global, options);
-    const price = suitePrice(plan.suite.prices, provider.type, provider.model);
+    // A tuned model is priced by its placeholder's entry (its base's tuned prices), not by the trained model's id.
+    const price = resolved.finetune ? suitePrice(plan.suite.prices, resolved.type, resolved.model) : suitePrice(plan.suite.prices, provider.type, provider.model);
     // Token estimates only when something reserves them: loading a tokenizer is not free.
     const estimated = options.budget !== undefined || resolved.limits.tpm !== undefined;
     const costing: Costing = {
@@ -82,8 +93,9 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
     // cell is run exactly once. It must stay a single iterator — an array here would hand every worker every cell.
     const queue: Iterator<PlannedCell> = plan.cellsFor(resolved);
     const width = Math.min(resolved.limits.concurrency ?? options.concurrency, options.concurrency);
+    const mine: Promise<void>[] = [];
     for (let w = 0; w < width; w++) {
-      workers.push(
+      mine.push(
         (async () => {
           for (let next = queue.next(); !next.done; next = queue.next()) {
             const cell = next.value;
@@ -99,16 +111,36 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
             const result = await runCell(cell, provider, costing, call, judges, options, stats);
             // A call cancelled by a second Ctrl-C has no answer and no verdict: leave the cell for --resume.
             if (!result) return;
-            for (const done of comparisons ? await comparisons.settle(cell, result) : [result]) {
-              stats.finished++;
-              options.writer.addResult(done);
-              options.events.emit({ type: 'node-end', cell: done });
-            }
+            for (const done of comparisons ? await comparisons.settle(cell, result) : [result]) finish(done);
           }
         })(),
       );
     }
+    await Promise.all(mine);
   }
-  await Promise.all(workers);
-  return stats;
+
+  async function instanceOf(resolved: ResolvedProvider): Promise<{ ok: true; provider: Provider } | { ok: false; reason: string; interrupted: boolean }> {
+    if (!resolved.finetune) {
+      const provider = options.providers.get(resolved.label);
+      if (!provider) throw new LlmlabError('INTERNAL', `no instance for provider ${resolved.label}`);
+      return { ok: true, provider };
+    }
+    if (!options.training) throw new LlmlabError('INTERNAL', `no training stage for ${resolved.label}`);
+    return options.training.ready(resolved.label);
+  }
+
+  /** A tuned model whose training failed: its cells are recorded skipped, with the job's reason. */
+  function skipProvider(resolved: ResolvedProvider, reason: string): void {
+    for (const cell of plan.cellsFor(resolved)) {
+      if (options.stop.aborted) return;
+      if (options.skip.has(cell.cellId)) continue;
+      finish(skippedCell(cell, `fine-tune failed: ${reason}`));
+    }
+  }
+
+  function finish(done: CellResult): void {
+    stats.finished++;
+    options.writer.addResult(done);
+    options.events.emit({ type: 'node-end', cell: done });
+  }
 }

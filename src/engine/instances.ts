@@ -10,8 +10,9 @@ import type { Provider } from '../types.js';
 type Env = Readonly<Record<string, string | undefined>>;
 
 export async function createProviders(suite: ResolvedSuite, env: Env): Promise<Map<string, Provider>> {
+  // A tuned model has no instance until its training yields one (finetune-train.ts).
   const entries = await Promise.all(
-    suite.providers.map(async (p) => [p.label, await createInstance(p, suite, env)] as const),
+    suite.providers.filter((p) => !p.finetune).map(async (p) => [p.label, await createInstance(p, suite, env)] as const),
   );
   return new Map(entries);
 }
@@ -38,7 +39,8 @@ export async function createGraders(suite: ResolvedSuite, env: Env): Promise<Map
   return new Map(entries);
 }
 
-async function createInstance(p: ResolvedProvider, suite: ResolvedSuite, env: Env): Promise<Provider> {
+/** The live instance of one resolved provider. */
+export async function createInstance(p: ResolvedProvider, suite: ResolvedSuite, env: Env): Promise<Provider> {
   if (!isProviderType(p.type)) {
     throw new LlmlabError('UNKNOWN_PROVIDER', `unknown provider type \`${p.type}\` in \`${p.id}\``);
   }

@@ -39,6 +39,24 @@ export interface Plan {
   cellsFor(provider: ResolvedProvider): Generator<PlannedCell>;
   /** Every cell, provider by provider. */
   cells(): Generator<PlannedCell>;
+  /** The compiled prompts of each forgetting section (ResolvedSuite.forgetting), by section name. */
+  forgetting: Map<string, CompiledPrompt[]>;
+  /** Fine-tune stages (validate data → upload → train → serve) that some providers' cells wait for. */
+  stages: PlannedStage[];
+}
+
+/**
+ * A stage of the DAG that is not a cell: one training point's `validate` (no network), `train` (upload, job, poll)
+ * or `serve` (a command backend's artifact becomes a provider). The tuned provider's cells depend on its last stage;
+ * other providers' cells depend on none.
+ */
+export interface PlannedStage {
+  id: string;
+  kind: 'validate' | 'train' | 'serve';
+  recipe: string;
+  /** The tuned provider label this stage leads to. */
+  label: string;
+  dependsOn: string[];
 }
 
 /** Options that override the suite at plan time (CLI flags). */
@@ -78,6 +96,8 @@ export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Pla
   const groupJudgeCalls = suite.tests.reduce((n, t) => n + groupJudgeCallsOf(t), 0);
   checkComparisons(suite.tests, prompts.length * testedBy);
   const attacks = attackNodes(security?.tests ?? [], security?.attacker !== undefined);
+  const forgetting = new Map((suite.forgetting ?? []).map((section) => [section.name, section.prompts.map(compilePrompt)]));
+  const forgettingSize = sizeOfForgetting(suite, repeat);
   const { shard, subset } = options;
   const kept = (cell: PlannedCell) =>
     (!shard || inShard(cell.cellId, shard)) &&
@@ -98,6 +118,17 @@ export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Pla
         }
       }
     }
+    for (const section of suite.forgetting ?? []) {
+      if (!section.providers.includes(provider.label)) continue;
+      const compiled = forgetting.get(section.name)!;
+      for (const test of section.tests) {
+        for (const prompt of compiled) {
+          for (let r = 0; r < repeat; r++) {
+            yield { cellId: cellId(provider.label, prompt.id, test.id, r), provider, prompt, test, repeatIndex: r };
+          }
+        }
+      }
+    }
     if (!isTarget) return;
     for (const test of security.tests) {
       for (let r = 0; r < repeat; r++) {
@@ -106,11 +137,11 @@ export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Pla
     }
   }
 
-  const suiteCells = perProvider * testedBy + (security?.tests.length ?? 0) * repeat;
+  const suiteCells = perProvider * testedBy + (security?.tests.length ?? 0) * repeat + forgettingSize.generate;
   const whole = {
-    generate: perProvider * testedBy + attacks.generate * repeat,
-    grade: assertionsPerPrompt * prompts.length * repeat * testedBy + attacks.grade * repeat,
-    judge: judgeCallsPerPrompt * prompts.length * repeat * testedBy + groupJudgeCalls * repeat + attacks.judge * repeat,
+    generate: perProvider * testedBy + attacks.generate * repeat + forgettingSize.generate,
+    grade: assertionsPerPrompt * prompts.length * repeat * testedBy + attacks.grade * repeat + forgettingSize.grade,
+    judge: judgeCallsPerPrompt * prompts.length * repeat * testedBy + groupJudgeCalls * repeat + attacks.judge * repeat + forgettingSize.judge,
   };
   // A shard's or a subset's size is counted cell by cell: which cells it holds is a matter of their hashes (or of
   // the flags), not of arithmetic.
@@ -128,7 +159,36 @@ export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Pla
     *cells() {
       for (const provider of suite.providers) yield* cellsFor(provider);
     },
+    forgetting,
+    stages: finetuneStages(suite),
   };
+}
+
+/** Cells and nodes of the forgetting sections: each runs on its own providers only. */
+function sizeOfForgetting(suite: ResolvedSuite, repeat: number): Plan['nodeCounts'] {
+  const nodes = { generate: 0, grade: 0, judge: 0 };
+  for (const section of suite.forgetting ?? []) {
+    const times = section.prompts.length * repeat * section.providers.length;
+    nodes.generate += section.tests.length * times;
+    nodes.grade += section.tests.reduce((n, t) => n + t.assert.length, 0) * times;
+    nodes.judge += section.tests.reduce((n, t) => n + cellJudgeCalls(t), 0) * times + section.tests.reduce((n, t) => n + groupJudgeCallsOf(t), 0) * repeat * section.providers.length;
+  }
+  return nodes;
+}
+
+/** The stages of the suite's recipes: per training point validate → train (→ serve for a command backend). */
+function finetuneStages(suite: ResolvedSuite): PlannedStage[] {
+  const stages: PlannedStage[] = [];
+  for (const recipe of suite.finetunes ?? []) {
+    const validate = `validate:${recipe.id}`;
+    stages.push({ id: validate, kind: 'validate', recipe: recipe.id, label: `finetune:${recipe.id}`, dependsOn: [] });
+    for (const point of recipe.points) {
+      const train = `train:${point.label}`;
+      stages.push({ id: train, kind: 'train', recipe: recipe.id, label: point.label, dependsOn: [validate] });
+      if (recipe.backend === 'command') stages.push({ id: `serve:${point.label}`, kind: 'serve', recipe: recipe.id, label: point.label, dependsOn: [train] });
+    }
+  }
+  return stages;
 }
 
 /**
@@ -195,4 +255,7 @@ function groupJudgeCallsOf(test: TestCase): number {
  */
 export function checkTemplates(plan: Plan): void {
   for (const test of plan.suite.tests) for (const prompt of plan.prompts) prompt.render(test);
+  for (const section of plan.suite.forgetting ?? []) {
+    for (const test of section.tests) for (const prompt of plan.forgetting.get(section.name) ?? []) prompt.render(test);
+  }
 }

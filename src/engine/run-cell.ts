@@ -115,18 +115,9 @@ function gradeAnswer(run: CellRun, output: string, prompt: string, result: Gener
   });
 }
 
-export async function runCell(
-  cell: PlannedCell,
-  provider: Provider,
-  costing: Costing,
-  call: Caller,
-  judges: JudgeFactory,
-  options: ExecuteOptions,
-  stats: ExecuteStats,
-): Promise<CellResult | undefined> {
-  const run: CellRun = { cell, provider, costing, call, judges, options, stats };
-  const { messages, prompt, key, ...tools } = cellRequest(cell, provider);
-  const base = {
+/** What every result of `cell` says about it, whatever happened to its call. */
+function cellBase(cell: PlannedCell, prompt: string) {
+  return {
     cellId: cell.cellId,
     providerId: cell.provider.id,
     providerLabel: cell.provider.label,
@@ -139,6 +130,29 @@ export async function runCell(
     vars: cell.test.vars,
     prompt,
   };
+}
+
+/**
+ * A tuned model's cell that cannot run because its training failed: recorded `skipped` with the reason, so the
+ * report says why and a `--resume` (which tries the job again) runs it.
+ */
+export function skippedCell(cell: PlannedCell, error: string): CellResult {
+  const { prompt } = cell.prompt.render(cell.test);
+  return { ...cellBase(cell, prompt), output: '', status: 'skipped', score: 0, assertions: [], latencyMs: 0, cost: 0, cached: false, skipReason: 'finetune', error };
+}
+
+export async function runCell(
+  cell: PlannedCell,
+  provider: Provider,
+  costing: Costing,
+  call: Caller,
+  judges: JudgeFactory,
+  options: ExecuteOptions,
+  stats: ExecuteStats,
+): Promise<CellResult | undefined> {
+  const run: CellRun = { cell, provider, costing, call, judges, options, stats };
+  const { messages, prompt, key, ...tools } = cellRequest(cell, provider);
+  const base = cellBase(cell, prompt);
   const budget = options.budget;
   const skipped = (extra: Partial<CellResult>, worst: number): CellResult => {
     budget?.skipped(worst);

@@ -15,7 +15,9 @@ import type { EventBus } from './events.js';
 import type { ExecuteStats, PauseGate } from './execute-options.js';
 import { execute } from './executor.js';
 import { createGrader } from './grade.js';
-import { createGraders, createProviders } from './instances.js';
+import { createGraders, createInstance, createProviders } from './instances.js';
+import { checkTrainingBudget, prepareFinetunes } from './finetune-prepare.js';
+import { failuresOf, finetuneWorkDir, startTraining, type TrainingFailure } from './finetune-train.js';
 import type { LimitClock } from './limits-tokens.js';
 import { redactRunOutputs, runSecrets } from './redact-run.js';
 import { checkTemplates, createPlan, type Plan } from './plan.js';
@@ -75,6 +77,8 @@ export interface RunOutcome {
   fault?: LlmlabError;
   /** False when the fault also kept the final status from being stored: the run still reads `running`. */
   statusSaved?: boolean;
+  /** Fine-tune jobs that failed (their models' cells were skipped): the run exits 1. */
+  trainingFailures?: TrainingFailure[];
 }
 
 export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
@@ -86,19 +90,22 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   const subset = isSubset(subsetFlags) ? resolveSubset(createPlan(suite, { repeat: options.repeat }), subsetFlags, store) : undefined;
   const plan = createPlan(suite, { repeat: options.repeat, ...(options.shard ? { shard: options.shard } : {}), ...(subset ? { subset } : {}) });
   checkTemplates(plan);
+  // Stage 1 of every recipe, before anything is sent: data errors stop the run here (exit 2), nothing uploaded.
+  const finetunes = await prepareFinetunes(suite, { workDir: finetuneWorkDir(store.path), env: options.env });
   const grader = createGrader(suite.baseDir, { metrics: suite.metrics ?? {} });
   // Config mistakes in assertions (bad regex, missing module) and providers (missing key) surface now,
   // before the first call, as exit-2 errors.
   const [providers, graders] = await Promise.all([
     createProviders(suite, options.env),
     createGraders(suite, options.env),
-    grader.prepareAll(suite.security ? [...suite.tests, ...suite.security.tests] : suite.tests),
+    grader.prepareAll([...suite.tests, ...(suite.security?.tests ?? []), ...(suite.forgetting ?? []).flatMap((s) => s.tests)]),
   ]);
   checkLoglikelihood(suite, providers);
 
   const budget = suite.budget || options.budgetUsd !== undefined
     ? { onExceed: 'stop' as const, ...suite.budget, ...(options.budgetUsd === undefined ? {} : { maxUsd: options.budgetUsd }) }
     : undefined;
+  if (finetunes && budget?.maxUsd !== undefined) checkTrainingBudget(finetunes, budget.maxUsd, store);
   // What earlier attempts spent counts against a resumed run's budget: read before their unfinished rows go.
   let spentBefore: ReturnType<typeof runSpend> | undefined;
   // Once per run, before the first call, as `llmlab plan` does: the report compares it with the real usage. A
@@ -113,7 +120,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   let run: RunRecord;
   let skip: Set<string>;
   try {
-    run = openRun(options, previous, plan, sha, { budget, estimates }, (id) => {
+    run = openRun(options, previous, plan, sha, { budget, estimates, ...(finetunes ? { finetunes: finetunes.run } : {}) }, (id) => {
       if (budget) spentBefore = runSpend(store.db, id);
     });
     skip = store.results.finishedCellIds(run.id);
@@ -136,6 +143,19 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     ...(spentBefore ? { initial: spentBefore } : {}),
   });
 
+  // Training runs beside the other providers' cells; a tuned model's cells wait for its point.
+  const training = finetunes && startTraining({
+    suite,
+    prepared: finetunes,
+    store,
+    env: options.env,
+    stop: options.stop,
+    emit: (event) => options.events.emit(event),
+    workDir: finetuneWorkDir(store.path),
+    createProvider: (resolved) => createInstance(resolved, suite, options.env),
+    ...(gate ? { budget: gate } : {}),
+  });
+  let trainingFailures: TrainingFailure[] = [];
   let status: RunStatus = 'failed';
   let statusSaved = true;
   let stats: ExecuteStats = { finished: 0, calls: 0, cacheHits: 0, judgeCalls: 0, judgeCacheHits: 0 };
@@ -157,7 +177,9 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
       pause: options.pause,
       ...(gate ? { budget: gate } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(training ? { training } : {}),
     });
+    if (training) trainingFailures = failuresOf(await training.settled());
     // A run the budget stopped is unfinished: `--resume` with a larger budget picks it up.
     status = options.stop.aborted || faults.signal.aborted || gate?.outcome().stopped ? 'interrupted' : 'completed';
   } catch (error) {
@@ -185,6 +207,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     durationMs: Math.round(performance.now() - started),
     ...(gate ? { budget: gate.outcome() } : {}),
     ...(fault ? { fault, statusSaved } : {}),
+    ...(trainingFailures.length > 0 ? { trainingFailures } : {}),
   };
 }
 
@@ -220,7 +243,7 @@ function openRun(
   previous: RunRecord | undefined,
   plan: Pick<Plan, 'totalCells' | 'suiteCells' | 'shard' | 'subset'>,
   sha: string | undefined,
-  { budget, estimates }: Pick<RunRecord['options'], 'budget' | 'estimates'>,
+  { budget, estimates, finetunes }: Pick<RunRecord['options'], 'budget' | 'estimates' | 'finetunes'>,
   beforeResume: (runId: string) => void,
 ): RunRecord {
   const { suite, store } = options;
@@ -238,6 +261,7 @@ function openRun(
     ...(suite.prices ? { priceTableHash: priceTableHash(suite.prices) } : {}),
     ...(budget ? { budget } : {}),
     ...(estimates ? { estimates } : {}),
+    ...(finetunes ? { finetunes } : {}),
     ...(plan.subset ? { subset: runSubsetOf(plan) } : {}),
   };
   if (!previous) {

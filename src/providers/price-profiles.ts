@@ -97,7 +97,7 @@ function checkProfile(doc: Document, at: (node: unknown) => SourceLocation): Pri
   return profile;
 }
 
-const PRICE_KEYS: ReadonlySet<string> = new Set(['input', 'output', 'cachedInput', 'contextWindow']);
+const PRICE_KEYS: ReadonlySet<string> = new Set(['input', 'output', 'cachedInput', 'contextWindow', 'training', 'tunedInput', 'tunedOutput']);
 
 function checkPrice(
   value: unknown,
@@ -109,12 +109,12 @@ function checkPrice(
   }
   for (const key of Object.keys(value)) {
     if (!PRICE_KEYS.has(key)) {
-      throw invalid([...path, key], 'is not a price key: use input, output, cachedInput or contextWindow');
+      throw invalid([...path, key], 'is not a price key: use input, output, cachedInput, contextWindow, training, tunedInput or tunedOutput');
     }
   }
-  for (const key of ['input', 'output', 'cachedInput'] as const) {
+  for (const key of ['input', 'output', 'cachedInput', 'training', 'tunedInput', 'tunedOutput'] as const) {
     const usd = value[key];
-    if (usd === undefined && key === 'cachedInput') continue;
+    if (usd === undefined && key !== 'input' && key !== 'output') continue;
     if (typeof usd !== 'number' || !Number.isFinite(usd) || usd < 0) {
       throw invalid([...path, key], `must be a number of USD per million tokens (0 or more), got ${shown(usd)}`);
     }

@@ -23,8 +23,13 @@ export const PRICED_TYPES: ReadonlySet<string> = new Set([
   ...Object.entries(OPENAI_VENDORS as Record<string, OpenAIVendor>).filter(([, v]) => !v.local).map(([type]) => type),
 ]);
 
-/** The price of `model` under provider `type`, if known. Dated snapshots (`gpt-4o-2024-08-06`) match their base. */
+/**
+ * The price of `model` under provider `type`, if known. Dated snapshots (`gpt-4o-2024-08-06`) match their base. A
+ * fine-tuned OpenAI model (`ft:<base>:<org>::<id>`) costs its base's `tunedInput`/`tunedOutput`.
+ */
 export function priceOf(type: string, model: string): ModelPrice | undefined {
+  const tuned = /^ft:([^:]+):/.exec(model);
+  if (tuned) return tunedPrice(priceOf(type, tuned[1]!));
   const profile = builtInProfiles.profileOf(type);
   if (!profile) return undefined;
   const models = profile.models;
@@ -33,6 +38,13 @@ export function priceOf(type: string, model: string): ModelPrice | undefined {
     .filter((name) => model.startsWith(`${name}-`))
     .sort((a, b) => b.length - a.length)[0];
   return base ? models[base] : profile.default;
+}
+
+/** What a model tuned from one priced `base` costs per call: the base's tuned prices, else its own. */
+export function tunedPrice(base: ModelPrice | undefined): ModelPrice | undefined {
+  if (!base) return undefined;
+  const input = base.tunedInput ?? base.input;
+  return { input, output: base.tunedOutput ?? base.output, ...(base.contextWindow ? { contextWindow: base.contextWindow } : {}) };
 }
 
 /** USD for one call; 0 when the model has no price. */

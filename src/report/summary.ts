@@ -2,8 +2,9 @@
  * The report's summary, computed from the store (never from a run's memory), so `llmlab report` re-renders any
  * past run exactly as `llmlab eval` printed it. Security attack cells are not quality tests: every pass-rate
  * figure leaves them out, and `security` summarises them; spend, errors and completeness gates count them.
+ * Forgetting cells of fine-tune recipes (model/forgetting-cells.ts) are treated alike: `finetunes` compares them.
  */
-import type { RunRecord, Store } from '../store/index.js';
+import type { RunRecord, Store, TargetTotals } from '../store/index.js';
 import { compareTargets, type Comparison } from './model/comparisons.js';
 import { suiteOrder, totalsOf, type TargetSummary, type Totals } from './model/totals.js';
 import { summarizeEstimates, type EstimateSummary } from './model/estimates.js';
@@ -17,6 +18,8 @@ import { subsetOf, type SubsetSummary } from './model/subset.js';
 import { summarizeRepeats, type RepeatSummary } from './model/repeat-summary.js';
 import { compareScores, type ScoreComparison } from './model/score-comparisons.js';
 import { summarizeSecurity, type SecuritySummary } from './model/security-summary.js';
+import { summarizeFinetunes, type FinetuneRecipeSummary } from './model/finetune-summary.js';
+import { isForgettingPrompt } from './model/forgetting-cells.js';
 
 export type { Comparison } from './model/comparisons.js';
 export type { PassRateInterval, TargetSummary, Totals } from './model/totals.js';
@@ -29,6 +32,7 @@ export type { ParetoPoint, ParetoRecommendation, ParetoSummary } from './model/p
 export type { EstimateSummary } from './model/estimates.js';
 export type { SubsetSummary } from './model/subset.js';
 export type { SecurityGroup, SecurityHit, SecuritySummary } from './model/security-summary.js';
+export type * from './model/finetune-summary.js';
 
 export interface RunSummary extends Totals {
   targets: TargetSummary[];
@@ -56,6 +60,11 @@ export interface RunSummary extends Totals {
   security?: SecuritySummary;
   /** Set on a subset's run (`--filter`, `--first`, `--failing`, …): which cells of the suite's it holds. */
   subset?: SubsetSummary;
+  /**
+   * Per fine-tune recipe: each tuned point against its base (pass rate and metrics, paired), the chosen point, its
+   * forgetting deltas and training jobs. Absent for a run without recipes. Forgetting cells are counted only here.
+   */
+  finetunes?: FinetuneRecipeSummary[];
   gate: GateResult;
 }
 
@@ -66,7 +75,9 @@ export interface SummarizeOptions {
 }
 
 export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOptions = {}): RunSummary {
-  const groups = suiteOrder(store.results.totals(run.id), run);
+  const stored = store.results.totals(run.id);
+  const groups = suiteOrder(stored.filter((g) => !isForgettingPrompt(g.promptId)), run);
+  const forgetting = stored.filter((g) => isForgettingPrompt(g.promptId));
   const targets = groups.map((g) => ({
     promptId: g.promptId,
     providerId: g.providerId,
@@ -81,17 +92,18 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
   const skipped = totals.skipped + (security?.summary.skipped ?? 0);
   const comparisons = compareTargets(store, run.id, targets);
   const repeat = run.options.repeat;
-  const metrics = summarizeMetrics(store, run.id, targets, repeat);
+  const metrics = summarizeMetrics(store, run.id, targets, repeat).filter((m) => !isForgettingPrompt(m.promptId));
   const estimates = summarizeEstimates(store, run);
   const partial = partialRun(run);
   const subset = subsetOf(run);
+  const finetunes = summarizeFinetunes(store, run);
   return {
     ...totals,
     targets,
     comparisons,
     metrics,
     ...(run.options.derivedMetrics ? { derivedMetrics: summarizeDerivedMetrics(run.options.derivedMetrics, targets, metrics) } : {}),
-    repeats: summarizeRepeats(store, run.id, targets, repeat),
+    repeats: summarizeRepeats(store, run.id, targets, repeat).filter((r) => !isForgettingPrompt(r.promptId)),
     scoreComparisons: compareScores(store, run.id, targets),
     pareto: paretoFrontier(
       targets.map((t) => ({
@@ -106,6 +118,7 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
     ...(estimates ? { estimates } : {}),
     ...(security ? { security: security.summary } : {}),
     ...(subset ? { subset } : {}),
+    ...(finetunes ? { finetunes } : {}),
     gate: evaluateGates({
       totals,
       missing,
@@ -114,8 +127,16 @@ export function summarizeRun(store: Store, run: RunRecord, options: SummarizeOpt
       gates: run.options.gates ?? (run.options.minPassRate === undefined ? {} : { minPassRate: run.options.minPassRate }),
       baseline: options.baseline,
       ...(security ? { security: security.gate } : {}),
+      ...(finetunes ? { finetunes } : {}),
+      ...(forgetting.length > 0 ? { forgetting: forgettingSpend(forgetting) } : {}),
       ...(partial ? { partial } : {}),
       ...(subset ? { subset: subset.line } : {}),
     }),
   };
+}
+
+/** What forgetting cells add to the errors and spend the gates count. */
+function forgettingSpend(groups: readonly TargetTotals[]): { errors: number; cost: number; gradingCost: number } {
+  const sum = (pick: (g: TargetTotals) => number) => groups.reduce((n, g) => n + pick(g), 0);
+  return { errors: sum((g) => g.errors), cost: sum((g) => g.cost), gradingCost: sum((g) => g.gradingCost) };
 }

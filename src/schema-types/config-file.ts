@@ -55,6 +55,12 @@ export interface ConfigFile {
       output: number;
       /** USD per million input tokens served from the provider's prompt cache; default: the input price. */
       cachedInput?: number;
+      /** Fine-tuning: USD per million training tokens (tokens of the training data × epochs). */
+      training?: number;
+      /** Fine-tuning: USD per million input tokens of a model tuned from this one; default: the input price. */
+      tunedInput?: number;
+      /** Fine-tuning: USD per million output tokens of a model tuned from this one; default: the output price. */
+      tunedOutput?: number;
       /** Context window in tokens. */
       contextWindow?: number;
     };

@@ -95,6 +95,11 @@ export interface SuiteFile {
    */
   trustDatasetCode?: boolean;
   /**
+   * Fine-tune recipes: data validation, training and the tuned-versus-base comparison run as stages of the same plan.
+   * Each tuned model is the provider `finetune:<id>`, listed in `providers:`.
+   */
+  finetunes?: FinetuneFile[];
+  /**
    * Conditions for a passing run (exit code 0; a failed gate exits 1). Each gate prints one line with its measured
    * value and threshold. Keys left out are not checked, except that without `minPassRate` every cell must pass (errors
    * count as failures); `minPassRate: 0` gates on the other keys only.
@@ -506,6 +511,12 @@ export interface ModelPrice {
   output: number;
   /** USD per million input tokens served from the provider's prompt cache; default: the input price. */
   cachedInput?: number;
+  /** Fine-tuning: USD per million training tokens (tokens of the training data × epochs). */
+  training?: number;
+  /** Fine-tuning: USD per million input tokens of a model tuned from this one; default: the input price. */
+  tunedInput?: number;
+  /** Fine-tuning: USD per million output tokens of a model tuned from this one; default: the output price. */
+  tunedOutput?: number;
   /** Context window in tokens. */
   contextWindow?: number;
 }
@@ -603,6 +614,35 @@ export interface GatesFile {
   maxCostUsd?: number;
   /** Most cells that may end in an error (a model call or an assertion that failed to run); 0 tolerates none. */
   maxErrors?: number;
+  /**
+   * Each recipe's tuned model (the chosen sweep point) against its base, over the suite's tests with paired statistics:
+   * it passes when the pass-rate difference beats `margin` (its interval's lower bound does, with
+   * `requireSignificance`), no metric is significantly worse (McNemar or paired bootstrap, Holm-adjusted), and no
+   * forgetting suite dropped more than `maxForgetting`.
+   */
+  finetune?: {
+    /**
+     * What the tuned model is compared with: its recipe's `base`.
+     * @defaultValue "base"
+     */
+    beats?: 'base';
+    /**
+     * Smallest pass-rate gain (a fraction) that counts; negative tolerates a small loss (non-inferiority).
+     * @defaultValue 0
+     */
+    margin?: number;
+    /**
+     * The 95% interval of the paired difference must lie above `margin`, not only its estimate.
+     * @defaultValue true
+     */
+    requireSignificance?: boolean;
+    /**
+     * Largest tolerated pass-rate drop on a forgetting suite; with `requireSignificance` a larger drop fails only when
+     * significant.
+     * @defaultValue 0.05
+     */
+    maxForgetting?: number;
+  };
 }
 
 /**
@@ -683,4 +723,135 @@ export interface GoalFile {
   topic?: string;
   /** Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge. */
   detect?: AssertionFile[];
+}
+
+/**
+ * A fine-tune recipe: its data is validated, a model is trained from `base` (by OpenAI's fine-tuning API or a local
+ * trainer command), and the tuned model is evaluated as the provider `finetune:<id>` beside the base. See
+ * docs/finetune.md.
+ */
+export interface FinetuneFile {
+  /**
+   * Names the recipe: the tuned model is the provider `finetune:<id>` (lowercase letters, digits, `.`, `_`, `-`; at
+   * most 40 characters).
+   */
+  id: string;
+  /** What the recipe is for; shown in reports. */
+  description?: string;
+  /**
+   * The model to tune: the label or id of one of the suite's `providers:` (it is evaluated too, as the baseline the
+   * gate compares with).
+   */
+  base: string;
+  /**
+   * Chat JSONL files in OpenAI's fine-tuning format (`{"messages": [...]}` per line; for `method: dpo`,
+   * `{"input": {"messages": [...]}, "preferred_output": [...], "non_preferred_output": [...]}`).
+   */
+  data: {
+    /** `file:` path of the training examples, relative to the suite. */
+    train: string;
+    /** `file:` path of held-out examples the trainer reports validation loss on. */
+    validation?: string;
+  };
+  /**
+   * `supervised` (chat examples) or `dpo` (preference pairs), as the backend supports.
+   * @defaultValue "supervised"
+   */
+  method?: 'supervised' | 'dpo';
+  /**
+   * Training settings. For `backend: openai`: `epochs`, `learningRateMultiplier`, `batchSize` and (dpo) `beta`, each a
+   * number or `auto`. For `backend: command` any keys, passed to the command's template as `hyperparameters.<key>`.
+   */
+  hyperparameters?: Record<string, number | string | boolean>;
+  /**
+   * One training job per combination of these values (each key a hyperparameter, each value its list). Every point is
+   * evaluated as `finetune:<id>[key=value,…]`; the comparison keeps the point best on `select`, ties to the cheaper.
+   */
+  sweep?: Record<string, Array<number | string | boolean>>;
+  /**
+   * With `sweep`: what chooses the point the gate compares with the base: `pass` (the pass rate over the suite's tests,
+   * default) or the name of a metric (its mean score).
+   * @defaultValue "pass"
+   */
+  select?: string;
+  /**
+   * `openai`: OpenAI's fine-tuning API, with the base provider's key and base URL (default for an `openai` base).
+   * `command`: run a local trainer (`command:`).
+   */
+  backend?: 'openai' | 'command';
+  /** OpenAI: the suffix in the tuned model's name (default: the recipe id, shortened). */
+  suffix?: string;
+  /** `backend: command`: the trainer to run and how its output becomes a provider. */
+  command?: {
+    /**
+     * A nunjucks template run with `sh -c` in the suite's folder. Variables: `id`, `base` (the base model's name),
+     * `method`, `hyperparameters`, `train`, `validation`, `dataDir` (holding train.jsonl and valid.jsonl), `output`
+     * (the artifact directory), `hash`.
+     */
+    run: string;
+    /** Stop the trainer after this long. */
+    timeoutMs?: number;
+    /** Extra environment variables for the trainer (templates too). */
+    env?: Record<string, string>;
+    /**
+     * How the output becomes a provider: `ollama` creates an Ollama model from the adapter in `output`; `provider`
+     * names a provider that serves it (e.g. a llama.cpp or vLLM server).
+     */
+    serve: {
+      /** Create an Ollama model from the adapter (its files pushed as blobs, then the SDK's `create`). */
+      ollama: {
+        /** The Ollama model the adapter applies to (e.g. `llama3.2:1b`). */
+        from: string;
+        /** Name of the created model (default `llmlab-<id>-<hash>`). */
+        model?: string;
+        /** Ollama's URL (default OLLAMA_HOST, else http://127.0.0.1:11434). */
+        host?: string;
+        /** The adapter file or folder (default `{{ output }}`). */
+        adapter?: string;
+      };
+    } | {
+      /** A provider that serves the artifact, e.g. a llama.cpp or vLLM server you start. */
+      provider: {
+        /** `<type>:<model>`, e.g. `openai:my-lora`. */
+        id: string;
+        /** The provider's config (e.g. `baseUrl`); string values are templates. */
+        config?: Record<string, unknown>;
+      };
+    };
+  };
+  /** How strictly the data is checked before anything is sent. */
+  validation?: {
+    /**
+     * An eval test whose input shares a 13-word sequence with a training example (all of it when shorter) has leaked
+     * into the training data: `error` stops the run, `warn` lists it.
+     * @defaultValue "error"
+     */
+    leakage?: 'error' | 'warn' | 'off';
+    /**
+     * Jaccard similarity of word 5-gram shingles at or above which two examples are reported as near duplicates.
+     * @defaultValue 0.8
+     */
+    nearDuplicateThreshold?: number;
+    /** Longest example in tokens (default: the base model's context window from its price profile). */
+    contextWindow?: number;
+  };
+  /** How often a running job is polled: from `intervalMs`, growing 1.5× per poll up to `maxIntervalMs`. */
+  poll?: {
+    /**
+     * First wait between polls, ms.
+     * @defaultValue 5000
+     */
+    intervalMs?: number;
+    /**
+     * Longest wait between polls, ms.
+     * @defaultValue 60000
+     */
+    maxIntervalMs?: number;
+  };
+  /**
+   * Other suites (`file:` paths) whose prompts and tests run on the base and the tuned model too, so a loss of general
+   * skills shows (e.g. a GSM8K or MMLU sample). Their cells are reported apart and checked by
+   * `gates.finetune.maxForgetting`.
+   */
+  forgetting?: string[];
 }

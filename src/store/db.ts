@@ -88,6 +88,28 @@ const MIGRATIONS: readonly string[] = [
   // The answer's token log-probabilities (JSON number[]; NULL unless the request asked for them, for `perplexity`),
   // so a cached answer can still be graded by a metric that reads them.
   `ALTER TABLE responses ADD COLUMN logprobs TEXT;`,
+  // Fine-tune jobs (src/finetune/): one row per attempt of a training point, keyed by the point's content hash (data
+  // hashes, base, method, hyperparameters, backend). The provider's job id is written before the first poll, so a
+  // killed process never loses it; a re-run reuses a succeeded attempt and re-attaches to a running one.
+  `CREATE TABLE finetune_jobs (
+    hash TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    recipe_id TEXT NOT NULL,
+    label TEXT NOT NULL,
+    backend TEXT NOT NULL,
+    status TEXT NOT NULL,
+    job_id TEXT,
+    model TEXT,
+    artifact TEXT,
+    files TEXT,
+    trained_tokens INTEGER,
+    estimated_usd REAL,
+    error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (hash, attempt)
+  ) WITHOUT ROWID;
+  CREATE INDEX finetune_jobs_by_job ON finetune_jobs (job_id);`,
 ];
 
 /** The schema version this build writes. */

@@ -3,13 +3,16 @@ import type { CellResult, GenerateResult } from '../types.js';
 import { createResponseCache } from './cache.js';
 import { openDb, type Db, type OpenDbOptions } from './db.js';
 import { storageFault } from './faults.js';
+import { createFinetuneJobStore } from './finetune-jobs.js';
 import { createResultStore } from './results.js';
 import { createRunStore } from './runs.js';
 
 export type { CachedResponse, CacheStats, ResponseCache } from './cache.js';
-export type { RunEstimate, RunOptions, RunRecord, RunShard, RunStore, RunSubset, SubsetSelection } from './runs.js';
+export type { RunEstimate, RunFinetune, RunOptions, RunRecord, RunShard, RunStore, RunSubset, SubsetSelection } from './runs.js';
 export type { ResultStore, TargetTotals } from './results.js';
 export type { OpenDbOptions } from './db.js';
+export type { FinetuneJobPatch, FinetuneJobRecord, FinetuneJobStatus, FinetuneJobStore } from './finetune-jobs.js';
+export { isFinalJobStatus } from './finetune-jobs.js';
 export { storageFault } from './faults.js';
 export { isLatestRef } from './runs.js';
 
@@ -19,6 +22,8 @@ export interface Store {
   readonly cache: ReturnType<typeof createResponseCache>;
   readonly runs: ReturnType<typeof createRunStore>;
   readonly results: ReturnType<typeof createResultStore>;
+  /** Fine-tune job state (src/finetune/). */
+  readonly finetunes: ReturnType<typeof createFinetuneJobStore>;
   close(): void;
 }
 
@@ -31,6 +36,7 @@ export function openStore(path: string, options: OpenDbOptions = {}): Store {
     cache: createResponseCache(db),
     runs: createRunStore(db),
     results: createResultStore(db),
+    finetunes: createFinetuneJobStore(db),
     close: () => db.close(),
   };
 }

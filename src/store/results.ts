@@ -59,7 +59,7 @@ function fromRow(row: ResultRow): CellResult {
     finishReason: row.finish_reason ?? undefined,
     error: row.error ?? undefined,
     ...(row.cluster === null ? {} : { cluster: row.cluster }),
-    ...(row.skip_reason === 'budget' ? { skipReason: 'budget' as const } : {}),
+    ...(row.skip_reason === 'budget' || row.skip_reason === 'finetune' ? { skipReason: row.skip_reason } : {}),
     ...(row.attack === null ? {} : { attack: JSON.parse(row.attack) as AttackRecord }),
   };
 }

@@ -29,6 +29,23 @@ export interface RunOptions {
   estimates?: RunEstimate[];
   /** Set when the run holds a chosen part of the suite's cells (`--filter`, `--first`, `--failing`, …). */
   subset?: RunSubset;
+  /** The suite's fine-tune recipes, so the report compares each tuned model with its base again. */
+  finetunes?: RunFinetune[];
+}
+
+/** A fine-tune recipe as a run keeps it: which providers are its base and its tuned points, and what its data held. */
+export interface RunFinetune {
+  id: string;
+  /** Provider label of the base model. */
+  base: string;
+  /** `pass` (pass rate) or a metric name: what picks the sweep point the gate compares with the base. */
+  select: string;
+  /** One per sweep point (one without a sweep). `hash` finds its job in `finetune_jobs`. */
+  points: Array<{ label: string; point: string; hash: string; hyperparameters: Record<string, number | string | boolean>; estimatedUsd: number }>;
+  /** Forgetting suites: their prompts run in this run under ids `forgetting:<name>/<prompt id>`, on base and points only. */
+  forgetting?: Array<{ name: string; path: string; prompts: string[] }>;
+  /** What validating the data counted (DataReport counts), and how many warnings it listed. */
+  validation: Record<string, number> & { warnings: number };
 }
 
 /**

@@ -37,8 +37,11 @@ export interface CellResult {
   cached: boolean;
   finishReason?: string;
   error?: string;
-  /** Why a `skipped` cell did not run: `budget` when the run's budget stopped it (a resume with more runs it). */
-  skipReason?: 'budget';
+  /**
+   * Why a `skipped` cell did not run: `budget` when the run's budget stopped it (a resume with more runs it),
+   * `finetune` when the job training its model failed (`error` says why; a resume tries the job again).
+   */
+  skipReason?: 'budget' | 'finetune';
   /** Security attack cells only: what attacked, and the whole conversation. A `fail` is a successful attack. */
   attack?: AttackRecord;
 }
@@ -70,6 +73,25 @@ export interface EarlierTargetTotals {
   cachedCells: number;
 }
 
+/**
+ * Progress of a fine-tune stage (validate data, upload, train, serve) of one training point: the live view shows
+ * job status, events and trained tokens.
+ */
+export interface StageEvent {
+  type: 'stage';
+  /** The tuned model's provider label (`finetune:support-v2`). */
+  label: string;
+  stage: 'validate' | 'upload' | 'train' | 'serve';
+  /** `reused`: a finished job's model is taken as is; `detached`: Ctrl-C left the job running. */
+  status: 'start' | 'progress' | 'done' | 'reused' | 'failed' | 'detached';
+  jobId?: string;
+  /** The backend's job status (`queued`, `running`, `succeeded`, …). */
+  jobStatus?: string;
+  trainedTokens?: number;
+  /** One line: an event of the job, the reason of a failure, how to cancel a detached job. */
+  message?: string;
+}
+
 /** Events the executor emits; reporters (Ink UI, plain log, watch loop) subscribe and hold no engine logic. */
 export type RunEvent =
   /** `earlier`: on a resume, what the earlier attempts finished, so live counts start from the stored cells. */
@@ -79,6 +101,7 @@ export type RunEvent =
   | { type: 'node-end'; cell: CellResult }
   | { type: 'retry'; cellId: string; providerId: string; attempt: number; delayMs: number; reason: string }
   | BudgetEvent
+  | StageEvent
   | { type: 'run-end'; runId: string; status: RunStatus; durationMs: number };
 
 /** Lifecycle of a stored run. */

@@ -13,6 +13,8 @@ export interface FrameContent {
   failures: number;
   /** A budget meter line (runs with a budget). */
   budget: boolean;
+  /** Fine-tune stage lines (one per tuned model); optional for callers from before there were any. */
+  stages?: number;
 }
 
 /** What it shows: rows of each list (0 drops the list with its heading), and which blank separators. */
@@ -23,6 +25,8 @@ export interface FramePlan {
   passRates: number;
   /** Failure rows under the failures heading. */
   failures: number;
+  /** Fine-tune stage lines, right under the header (no heading). */
+  stages: number;
   /** Blank lines after the header, before the pass rates, before the totals. */
   gaps: [boolean, boolean, boolean];
 }
@@ -45,11 +49,13 @@ export function planDashboard(content: FrameContent, rows: number): FramePlan {
 
   // A list needs its heading and one row to say anything (see fitList for the rows it shows).
   const list = (wanted: number, cap = Infinity) => (wanted > 0 && left >= 2 ? take(Math.min(wanted, cap, left - 1) + 1) - 1 : 0);
+  // Training is what a fine-tune run waits on: its lines come before the provider table.
+  const stages = take(Math.min(content.stages ?? 0, 4));
   const providers = list(content.providers);
   const passRates = list(content.passRates);
   const failures = list(content.failures, DASHBOARD_FAILURES);
   const gaps: [boolean, boolean, boolean] = [take(1) === 1, passRates > 0 && take(1) === 1, take(1) === 1];
-  return { providers, passRates, failures, gaps };
+  return { providers, passRates, failures, stages, gaps };
 }
 
 /** Failure rows the failures view has room for: rows less the header, totals, budget, blank, heading and hints. */

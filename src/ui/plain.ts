@@ -4,6 +4,7 @@
  * retries in brief, and nothing that needs a terminal.
  */
 import type { RunListener } from '../engine/events.js';
+import type { StageEvent } from '../types.js';
 // The reports' one money format: the log and the summary under it print the same figure.
 import { formatUsd as usd } from '../report/shared.js';
 
@@ -32,6 +33,8 @@ export function createPlainReporter(options: PlainReporterOptions = {}): RunList
   let resumed = 0;
   let retries = 0;
   let lastRetryPrint = -Infinity;
+  // The last line printed per tuned model: a poll that changed nothing prints nothing.
+  const stageLines = new Map<string, string>();
   let timer: NodeJS.Timeout | undefined;
 
   const progress = () => {
@@ -93,6 +96,14 @@ export function createPlainReporter(options: PlainReporterOptions = {}): RunList
           write(`  budget: ${event.scope && event.scope !== 'run' ? `${event.scope} reached its limit` : 'limit reached'}; no further calls start (${usd(event.spentUsd)} spent)`);
         }
         return;
+      case 'stage': {
+        // Progress repeats itself at every poll: a log wants a line when something changed.
+        const line = stageLine(event);
+        if (event.status === 'progress' && stageLines.get(event.label) === line) return;
+        stageLines.set(event.label, line);
+        write(line);
+        return;
+      }
       case 'run-end':
         clearInterval(timer);
         timer = undefined;
@@ -103,6 +114,14 @@ export function createPlainReporter(options: PlainReporterOptions = {}): RunList
         return;
     }
   };
+}
+
+/** One line of a fine-tune stage: `  finetune:x train running (ftjob-1) · 12,000 tokens: message`. */
+export function stageLine(event: StageEvent): string {
+  const status = event.status === 'progress' ? (event.jobStatus ?? 'running') : event.status;
+  const job = event.jobId ? ` (${event.jobId})` : '';
+  const tokens = event.trainedTokens ? ` · ${event.trainedTokens.toLocaleString('en-US')} tokens` : '';
+  return `  ${event.label} ${event.stage} ${status}${job}${tokens}${event.message ? `: ${event.message}` : ''}`;
 }
 
 function duration(ms: number): string {

@@ -2,7 +2,7 @@
  * The shapes of the TUI's state (run-state.ts folds events into them; view-model.ts reads them), and how much of
  * the recent history it keeps.
  */
-import type { RunStatus } from '../types.js';
+import type { RunStatus, StageEvent } from '../types.js';
 import type { Recent } from './recent.js';
 
 /** How many recent call latencies a provider keeps for its live p50. */
@@ -98,4 +98,6 @@ export interface RunState {
   failureCount: number;
   /** Undefined when the run has no budget. */
   budget: BudgetState | undefined;
+  /** The latest fine-tune stage event per tuned model, in order of first appearance. */
+  stages: ReadonlyMap<string, StageEvent>;
 }

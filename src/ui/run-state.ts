@@ -33,6 +33,7 @@ export function createRunState(): RunState {
     failures: undefined,
     failureCount: 0,
     budget: undefined,
+    stages: new Map(),
   };
 }
 
@@ -77,6 +78,11 @@ export function reduceRun(state: RunState, event: RunEvent, now: number): RunSta
     }
     case 'node-end':
       return finishCell(state, event.cell);
+    case 'stage': {
+      const next = copyState(state);
+      next.stages = new Map(state.stages).set(event.label, event);
+      return next;
+    }
     case 'budget': {
       const next = copyState(state);
       const stopped = state.budget?.stopped === true || event.level === 'stop';
@@ -205,6 +211,7 @@ function copyState(s: RunState): RunState {
     failures: s.failures,
     failureCount: s.failureCount,
     budget: s.budget,
+    stages: s.stages,
   };
 }
 

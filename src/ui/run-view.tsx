@@ -8,6 +8,7 @@ import { BudgetMeter } from './budget-meter.js';
 import { FailureList } from './failure-list.js';
 import { failuresViewRows, planDashboard } from './frame-budget.js';
 import { KeyHints } from './key-hints.js';
+import { truncate } from './format.js';
 import { Paint } from './paint.js';
 import { PassRateTable } from './pass-rate-table.js';
 import { ProgressHeader } from './progress-header.js';
@@ -56,7 +57,7 @@ export function RunView({ vm, title, paused, stopping, showFailures, width, heig
     );
   }
   const plan = planDashboard(
-    { providers: vm.providers.length, passRates: vm.passRates.length, failures: Math.min(vm.failures.length, vm.failureCount), budget: vm.budget !== null },
+    { providers: vm.providers.length, passRates: vm.passRates.length, failures: Math.min(vm.failures.length, vm.failureCount), budget: vm.budget !== null, stages: vm.stages.length },
     height,
   );
   const gap = (shown: boolean) => (shown ? <Text> </Text> : null);
@@ -64,6 +65,9 @@ export function RunView({ vm, title, paused, stopping, showFailures, width, heig
     // Ink lays out to the terminal's width anyway; saying so lets a test render any width on any stream.
     <Box flexDirection="column" width={width}>
       {header}
+      {vm.stages.slice(0, plan.stages).map((line) => (
+        <Text key={line.split(' ')[0]}>{truncate(line, width)}</Text>
+      ))}
       {gap(plan.gaps[0])}
       <ProviderTable providers={vm.providers} width={width} limit={plan.providers} />
       {gap(plan.gaps[1])}

@@ -2,6 +2,7 @@
  * What the TUI shows, computed from the reducer's state at render time (at most ~10 times a second): rates,
  * ETA, p50 latencies, pass rates with Wilson intervals. Pure; the components only lay it out.
  */
+import { stageLine } from './plain.js';
 import { wilson } from '../stats/index.js';
 import { recentItems } from './recent.js';
 import { FAILURE_LIMIT, LATENCY_WINDOW, type BudgetState, type FailureEntry, type RunState } from './run-state.js';
@@ -56,6 +57,8 @@ export interface ViewModel {
   failureCount: number;
   /** Spend against the budget; null without one. */
   budget: BudgetLine | null;
+  /** One line per tuned model of a fine-tune recipe: its latest stage (`finetune:x train running (ftjob-1)`). */
+  stages: string[];
 }
 
 /** The budget meter: spent of limit, how full, and whether it alerted or stopped. */
@@ -107,6 +110,7 @@ export function toViewModel(state: RunState, now: number, pausedMs = 0): ViewMod
     }),
     failures: recentItems(state.failures, FAILURE_LIMIT),
     failureCount: state.failureCount,
+    stages: [...state.stages.values()].map((event) => stageLine(event).trim()),
     budget: state.budget
       ? { ...state.budget, fraction: state.budget.limitUsd > 0 ? Math.min(state.budget.spentUsd / state.budget.limitUsd, 1) : 1 }
       : null,

@@ -23,6 +23,10 @@ const OPEN_MAPS = new Set([
   '/properties/perProvider',
   // A tool's `parameters`: a JSON Schema of the arguments, any keyword allowed (ajv checks it when the suite loads).
   '/properties/parameters',
+  // A fine-tune recipe's hyperparameters and sweep (any keys for a local trainer's template), and a trainer's env.
+  '/properties/hyperparameters',
+  '/properties/sweep',
+  '/properties/env',
 ]);
 
 function walk(node: unknown, pointer: string, visit: (schema: Record<string, unknown>, pointer: string) => void): void {

@@ -7,6 +7,7 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { FineTuneFake } from './openai-finetune.js';
 
 /** One injected failure, consumed by the next request. */
 export type FakeFailure =
@@ -35,6 +36,8 @@ export interface FakeBehaviour {
   apiKey?: string;
   /** Completions with `echo` + `logprobs`, and chat with `logprobs: true`: each token's log-probability (default −1). */
   tokenLogprob?: (token: string, offset: number, text: string) => number;
+  /** The fake OpenAI server's files and fine-tuning jobs (./openai-finetune.ts); created on first use when unset. */
+  fineTuning?: FineTuneFake;
 }
 
 export interface RecordedRequest {
@@ -59,6 +62,8 @@ export interface FakeContext {
   req: IncomingMessage;
   res: ServerResponse;
   body: any;
+  /** The body's bytes as sent (binary uploads: Ollama's blobs). */
+  raw: Buffer;
   behaviour: FakeBehaviour;
 }
 
@@ -89,7 +94,7 @@ export async function startFakeServer(api: FakeApi, options: Partial<FakeBehavio
       const body = parseBody(chunks);
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (behaviour.record) requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
-      const context: FakeContext = { req, res, body, behaviour };
+      const context: FakeContext = { req, res, body, raw: Buffer.concat(chunks), behaviour };
       const failure = behaviour.failures.shift();
       if (behaviour.latencyMs <= 0) {
         respond(api, context, path, failure);
@@ -233,6 +238,14 @@ export function echoAnswer(body: any): string {
     if (message?.role === 'user') return `echo: ${textOf(message.content)}`;
   }
   return 'echo: ';
+}
+
+/**
+ * An `answer` by the request's model: `answers[model]` when the model is listed, else `fallback` (default: the echo).
+ * A fine-tuned model (`ft:…`) can so answer differently from its base.
+ */
+export function answerByModel(answers: Record<string, string>, fallback: (body: any) => string = echoAnswer): (body: any) => string {
+  return (body) => (typeof body?.model === 'string' && Object.hasOwn(answers, body.model) ? answers[body.model]! : fallback(body));
 }
 
 /** Text of message content given as a string or as content parts. */

@@ -3,7 +3,11 @@
  * default), POST /api/embed and GET /api/tags, faithful enough for the `ollama` client. Use `server.url` as host.
  * A `format` (JSON Schema) request is answered with the behaviour's answer text as the message content, as is.
  * A request with `tools` answers `call <name> <json>` lines of its answer with `tool_calls` (tool-script.ts).
+ * Creating a model from an adapter works as `ollama create` needs it: HEAD/POST /api/blobs/sha256:<hex> (the
+ * bytes' digest is checked) and POST /api/create, whose adapters must name pushed blobs; the created model is
+ * listed by /api/tags and answers /api/chat (as every model does).
  */
+import { createHash } from 'node:crypto';
 import {
   countTokens,
   embedText,
@@ -24,26 +28,81 @@ export type { FakeBehaviour, FakeFailure, FakeServer, RecordedRequest } from './
 /** Models listed by GET /api/tags. */
 const MODELS = ['llama3.2:latest', 'nomic-embed-text:latest'];
 
+/** A fake Ollama server, with what was pushed to it and created on it. */
+export interface FakeOllama extends FakeServer {
+  /** Pushed blobs by digest (`sha256:<hex>`). */
+  blobs: Map<string, Buffer>;
+  /** POST /api/create bodies by model name. */
+  created: Map<string, any>;
+}
+
 /** Starts a fake Ollama server. */
-export function startFakeOllama(options: Partial<FakeBehaviour> = {}): Promise<FakeServer> {
-  return startFakeServer(ollamaApi, options);
+export async function startFakeOllama(options: Partial<FakeBehaviour> = {}): Promise<FakeOllama> {
+  const blobs = new Map<string, Buffer>();
+  const created = new Map<string, any>();
+  const server = await startFakeServer(ollamaApiOf(blobs, created), options);
+  return Object.assign(server, { blobs, created });
+}
+
+function ollamaApiOf(blobs: Map<string, Buffer>, created: Map<string, any>): FakeApi {
+  return {
+    ...ollamaApi,
+    routes: {
+      ...ollamaApi.routes,
+      'POST /api/create': (context) => create(context, blobs, created),
+      'GET /api/tags': ({ res }) => sendJson(res, 200, { models: [...MODELS, ...created.keys()].map(tagOf) }),
+    },
+    matchRoute(method, path) {
+      const digest = /^\/api\/blobs\/(sha256:[0-9a-f]{64})$/.exec(path)?.[1];
+      if (digest === undefined) return undefined;
+      if (method === 'HEAD') return ({ res }) => res.writeHead(blobs.has(digest) ? 200 : 404).end();
+      if (method === 'POST') return (context) => pushBlob(context, digest, blobs);
+      return undefined;
+    },
+  };
+}
+
+/** Ollama answers 201 for a stored blob and 400 when the bytes are not the digest's. */
+function pushBlob({ res, raw }: FakeContext, digest: string, blobs: Map<string, Buffer>): void {
+  const actual = `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  if (actual !== digest) {
+    ollamaApi.sendError(res, 400, `digest mismatch, expected "${digest}", got "${actual}"`);
+    return;
+  }
+  blobs.set(digest, raw);
+  res.writeHead(201).end();
+}
+
+function create({ res, body }: FakeContext, blobs: Map<string, Buffer>, created: Map<string, any>): void {
+  if (typeof body?.model !== 'string' || typeof body?.from !== 'string') {
+    ollamaApi.sendError(res, 400, 'model and from are required');
+    return;
+  }
+  const missing = Object.values((body.adapters ?? {}) as Record<string, string>).find((digest) => !blobs.has(digest));
+  if (missing !== undefined) {
+    ollamaApi.sendError(res, 400, `blob ${missing} not found`);
+    return;
+  }
+  created.set(body.model, body);
+  sendJson(res, 200, { status: 'success' });
+}
+
+function tagOf(name: string): object {
+  return {
+    name,
+    model: name,
+    modified_at: '2025-01-01T00:00:00Z',
+    size: 1_000_000,
+    digest: 'sha256:fake',
+    details: { format: 'gguf', family: 'llama', parameter_size: '3B', quantization_level: 'Q4_K_M' },
+  };
 }
 
 const ollamaApi: FakeApi = {
   routes: {
     'POST /api/chat': chat,
     'POST /api/embed': embed,
-    'GET /api/tags': ({ res }) =>
-      sendJson(res, 200, {
-        models: MODELS.map((name) => ({
-          name,
-          model: name,
-          modified_at: '2025-01-01T00:00:00Z',
-          size: 1_000_000,
-          digest: 'sha256:fake',
-          details: { format: 'gguf', family: 'llama', parameter_size: '3B', quantization_level: 'Q4_K_M' },
-        })),
-      }),
+    'GET /api/tags': ({ res }) => sendJson(res, 200, { models: MODELS.map(tagOf) }),
   },
   sendError(res, status, message, headers) {
     sendJson(res, status, { error: message }, headers);

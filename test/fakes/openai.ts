@@ -4,7 +4,8 @@
  * function call (`tool_choice: { type: function, function: { name } }`) is answered with that call, its
  * `arguments` being the behaviour's answer text as is — so a test scripts a judge's JSON, or garbage. A request
  * with `tools` answers `call <name> <arguments>` lines of its answer with tool calls (tool-script.ts). The
- * Responses API (`POST /v1/responses`) is in ./openai-responses.ts.
+ * Responses API (`POST /v1/responses`) is in ./openai-responses.ts; files and fine-tuning jobs in
+ * ./openai-finetune.ts (chat answers any model, a fine-tuned `ft:…` one too: script it with `answerByModel`).
  */
 import {
   countTokens,
@@ -19,10 +20,13 @@ import {
   truncateWords,
 } from './harness.js';
 import type { FakeApi, FakeBehaviour, FakeContext, FakeServer } from './harness.js';
+import { fineTuneRoutes, matchFineTuneRoute } from './openai-finetune.js';
 import { responses } from './openai-responses.js';
 import { declaredNames, scriptedCalls } from './tool-script.js';
 
 export type { FakeBehaviour, FakeFailure, FakeServer, RecordedRequest } from './harness.js';
+export { fakeFineTuning } from './openai-finetune.js';
+export type { FakeJob, FineTuneFake, FineTuneOutcome, FineTuneScript, UploadedFile } from './openai-finetune.js';
 
 /** Ids listed by GET /v1/models. */
 const MODELS = ['gpt-4o-mini', 'gpt-4o', 'text-embedding-3-small'];
@@ -45,7 +49,9 @@ export const openaiApi: FakeApi = {
         object: 'list',
         data: MODELS.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'llmlab-fake' })),
       }),
+    ...fineTuneRoutes((res, status, message, headers) => openaiApi.sendError(res, status, message, headers)),
   },
+  matchRoute: (method, path) => matchFineTuneRoute(method, path, openaiApi.sendError),
   sendError(res, status, message, headers) {
     const type = status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'server_error' : 'invalid_request_error';
     sendJson(res, status, { error: { message, type, param: null, code: null } }, headers);

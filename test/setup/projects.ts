@@ -27,6 +27,8 @@ export const E2E_FILES = [
   'test/engine/judge-metrics.test.ts',
   'test/engine/run-suite.test.ts',
   'test/engine/tpm-run.test.ts',
+  'test/finetune/command-backend.test.ts', // runs a fake trainer; serves to a fake Ollama on 127.0.0.1
+  'test/finetune/openai-backend.test.ts', // the fake OpenAI files + fine-tuning server on 127.0.0.1
   'test/git.test.ts', // runs git
   'test/metrics/code-exec-sandbox.test.ts',
   'test/metrics/code-exec-sandbox-users.test.ts',

@@ -225,6 +225,7 @@ describe('upgrading a version-4 database (before shards)', () => {
     raw.exec('ALTER TABLE responses DROP COLUMN tool_calls');
     raw.exec('ALTER TABLE results DROP COLUMN tool_calls');
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
+    raw.exec('DROP TABLE finetune_jobs');
     raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 4');
     raw.close();

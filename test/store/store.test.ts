@@ -92,6 +92,7 @@ describe('store', () => {
     raw.exec('ALTER TABLE responses DROP COLUMN tool_calls');
     raw.exec('ALTER TABLE results DROP COLUMN tool_calls');
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
+    raw.exec('DROP TABLE finetune_jobs');
     raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 1');
     raw.close();
@@ -116,6 +117,7 @@ describe('store', () => {
     raw.exec('ALTER TABLE responses DROP COLUMN tool_calls');
     raw.exec('ALTER TABLE results DROP COLUMN tool_calls');
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
+    raw.exec('DROP TABLE finetune_jobs');
     raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 3');
     raw.close();
@@ -146,6 +148,7 @@ describe('store', () => {
     raw.exec('ALTER TABLE responses DROP COLUMN tool_calls');
     raw.exec('ALTER TABLE results DROP COLUMN tool_calls');
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
+    raw.exec('DROP TABLE finetune_jobs');
     raw.pragma('user_version = 5');
     raw.close();
     store = openStore(path);
@@ -167,6 +170,7 @@ describe('store', () => {
     store.close();
     const raw = new Database(path);
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
+    raw.exec('DROP TABLE finetune_jobs');
     raw.pragma('user_version = 6');
     raw.close();
     store = openStore(path);

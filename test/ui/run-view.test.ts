@@ -62,6 +62,11 @@ describe('the frame budget', () => {
     });
   }
 
+  it('shows fine-tune stage lines before the providers, at most four, and drops providers for them', () => {
+    expect(planDashboard({ providers: 6, passRates: 0, failures: 0, budget: false, stages: 2 }, 14)).toMatchObject({ stages: 2, providers: 6 });
+    expect(planDashboard({ providers: 6, passRates: 0, failures: 0, budget: false, stages: 9 }, 12)).toMatchObject({ stages: 4, providers: 2 });
+  });
+
   it('drops the failures first, then pass rates, then providers, and says how many rows it left out', () => {
     const lines = frame(busyRun(), 80, 16).join('\n');
     expect(lines).toMatch(/provider\s+in flight/);
@@ -71,6 +76,7 @@ describe('the frame budget', () => {
       providers: 6,
       passRates: 1,
       failures: 0,
+      stages: 0,
       gaps: [false, false, false],
     });
     expect(planDashboard({ providers: 6, passRates: 24, failures: 3, budget: true }, 11)).toMatchObject({ providers: 4, passRates: 0 });
@@ -78,6 +84,7 @@ describe('the frame budget', () => {
       providers: 2,
       passRates: 2,
       failures: 1,
+      stages: 0,
       gaps: [true, true, true],
     });
   });

@@ -1,12 +1,14 @@
 /**
  * The console summary: one row per prompt × provider with its pass rate's 95 % interval, then totals, the
- * zero-failure bounds, per-metric figures, repeat statistics, the paired comparisons and the security block.
+ * zero-failure bounds, per-metric figures, repeat statistics, the paired comparisons, the fine-tune block and the
+ * security block.
  * Plain text, no TTY needed.
  */
 import { formatDerivedMetrics, formatMetrics, formatRepeats, formatScoreComparisons } from './metric-lines.js';
 import { formatEstimates } from './estimate-lines.js';
 import { formatPareto } from './pareto-lines.js';
 import { formatSecurity } from './security-lines.js';
+import { formatFinetunes } from './finetune-lines.js';
 import { formatComparisons, formatZeroFailureBounds } from './stats-lines.js';
 import { formatUsd, pct } from '../shared.js';
 import type { RunSummary, Totals } from '../summary.js';
@@ -87,6 +89,7 @@ export function formatSummaryTable(summary: RunSummary, options: SummaryTableOpt
     ...formatScoreComparisons(summary.scoreComparisons),
     ...formatPareto(summary.pareto),
     ...formatEstimates(summary.estimates),
+    ...formatFinetunes(summary.finetunes),
     ...formatSecurity(summary.security),
   );
   return out.join('\n');

@@ -4,6 +4,7 @@
  * (maxRegression: regression.ts). Pass-rate gates read ordinary cells only; attack cells count toward `complete`, `maxErrors` and `maxCostUsd`, and
  * have their own `security` gate (security.ts).
  */
+import { finetuneGates } from './finetune.js';
 import { partialGate } from './partial.js';
 import { regressionGate } from './regression.js';
 import { securityGate } from './security.js';
@@ -25,14 +26,19 @@ export function evaluateGates(input: GateInput): GateResult {
   const security = input.security;
   // An attacks-only run has no test cells: a pass-rate line would only say so on every `llmlab redteam`.
   if (!(security && input.totals.cells === 0)) checks.push(passRateGate(input.totals, gates.minPassRate));
-  if (gates.maxErrors !== undefined) checks.push(errorsGate(input.totals.errors, security?.errors ?? 0, gates.maxErrors));
+  const forgetting = input.forgetting;
+  if (gates.maxErrors !== undefined) {
+    checks.push(errorsGate(input.totals.errors + (forgetting?.errors ?? 0), security?.errors ?? 0, gates.maxErrors));
+  }
   if (gates.maxCostUsd !== undefined) {
-    const generation = input.totals.cost + (security?.cost ?? 0);
-    checks.push(costGate(generation, (input.totals.gradingCost ?? 0) + (security?.gradingCost ?? 0), gates.maxCostUsd));
+    const generation = input.totals.cost + (security?.cost ?? 0) + (forgetting?.cost ?? 0);
+    const grading = (input.totals.gradingCost ?? 0) + (security?.gradingCost ?? 0) + (forgetting?.gradingCost ?? 0);
+    checks.push(costGate(generation, grading, gates.maxCostUsd));
   }
   if (gates.maxRegression !== undefined) {
     checks.push(regressionGate(input.baseline, gates.maxRegression, gates.requireSignificance ?? true));
   }
+  if (gates.finetune !== undefined) checks.push(...finetuneGates(input.finetunes, gates.finetune));
   if (security) checks.push(securityGate(security));
   const failed = checks.filter((c) => c.status === 'fail');
   const baseline = input.baseline && 'comparison' in input.baseline ? input.baseline.comparison.runA.id : undefined;

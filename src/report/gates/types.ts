@@ -3,6 +3,7 @@ import type { Gates } from '../../suite-settings.js';
 import type { BaselineComparison } from '../compare/baseline.js';
 import type { PartialRun } from '../model/partial-run.js';
 import type { SecurityGateInput } from '../model/security-standing.js';
+import type { FinetuneRecipeSummary } from '../model/finetune-summary.js';
 
 export type { SecurityGateInput } from '../model/security-standing.js';
 
@@ -10,7 +11,7 @@ export type { SecurityGateInput } from '../model/security-standing.js';
  * A gate's name: a `gates:` key, `complete` (every planned cell ran) when a run was interrupted, or `security`
  * when the run has attack cells.
  */
-export type GateName = 'complete' | 'minPassRate' | 'maxErrors' | 'maxCostUsd' | 'maxRegression' | 'security';
+export type GateName = 'complete' | 'minPassRate' | 'maxErrors' | 'maxCostUsd' | 'maxRegression' | 'finetune' | 'security';
 
 /** `not-checked`: the gate could not be measured (no baseline); it does not fail the run. */
 export type GateStatus = 'pass' | 'fail' | 'not-checked';
@@ -36,8 +37,10 @@ export interface GateCheck {
   default?: boolean;
   /** maxRegression only: the target with the largest drop (the worst failing one when any fails). */
   target?: RegressionTarget;
-  /** maxRegression only: whether significance was required. */
+  /** maxRegression and finetune only: whether significance was required. */
   requireSignificance?: boolean;
+  /** finetune only: the recipe this check judges (one check per recipe). */
+  recipe?: string;
 }
 
 /** The prompt × provider a maxRegression verdict is about. */
@@ -62,7 +65,7 @@ export interface GateResult {
   minPassRate?: number;
   /**
    * Every gate in the order printed: complete (when cells are missing), minPassRate, maxErrors, maxCostUsd,
-   * maxRegression, security (when the run has attack cells).
+   * maxRegression, finetune (one per recipe), security (when the run has attack cells).
    */
   checks: GateCheck[];
   /** The run compared against for maxRegression; null without a baseline. */
@@ -94,6 +97,13 @@ export interface GateInput {
   gates: Gates;
   /** The comparison with the baseline (baseline = A, this run = B), or why there is none usable. */
   baseline?: BaselineComparison;
+  /** The run's fine-tune comparisons, when it has recipes: what the `finetune` gate judges. */
+  finetunes?: readonly FinetuneRecipeSummary[];
+  /**
+   * The run's forgetting cells (`totals` leaves them out): like attack cells, they count toward maxErrors and
+   * maxCostUsd, not toward the pass rate.
+   */
+  forgetting?: { errors: number; cost: number; gradingCost: number };
   /** The run's attack cells, when it has any (`totals` holds the ordinary cells only). */
   security?: SecurityGateInput;
   /** A shard's run, or a merge missing shards: the other gates still measure its cells, but it cannot pass. */

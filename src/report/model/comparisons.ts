@@ -146,7 +146,7 @@ const SECOND: readonly [boolean, boolean] = [false, true];
 const NEITHER: readonly [boolean, boolean] = [false, false];
 
 /** The pairs of a 2×2 table, as the stats library takes them; four shared tuples, so cheap at any n. */
-function expand([a, b, c, d]: PairTable['counts']): Array<readonly [boolean, boolean]> {
+export function expand([a, b, c, d]: readonly [number, number, number, number]): Array<readonly [boolean, boolean]> {
   return [
     ...new Array<readonly [boolean, boolean]>(a).fill(BOTH),
     ...new Array<readonly [boolean, boolean]>(b).fill(FIRST),

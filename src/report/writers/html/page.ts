@@ -14,6 +14,7 @@ import { regressionDiffs, type HtmlRegressions } from './regressions.js';
 import { securityBaseline, securityHits, type HtmlSecurityBaseline, type HtmlSecurityHit } from './security.js';
 import type { SecurityComparison } from '../../compare/security-comparison.js';
 import { securityRows, type SecurityGroup } from '../../model/security-summary.js';
+import { finetuneLines } from '../../model/finetune-text.js';
 import type { RunSummary } from '../../summary.js';
 
 /** Rows (tests) per page of the results matrix, and paired cells per page of the comparison list. */
@@ -53,6 +54,8 @@ export interface PageContext {
   run: RunRecord;
   summary: RunSummary;
   chart: ChartModel | undefined;
+  /** The fine-tune block's lines as the console prints them (text, escaped by the template); empty without recipes. */
+  finetuneLines: string[];
   /** The security table's rows: strategies, then a family total (strategy `*`) after a family of several. */
   securityRows: SecurityGroup[];
   /** The hit log, the attacks newly successful since the baseline first. */
@@ -100,6 +103,7 @@ export function planPage(
       run,
       summary,
       chart: costQualityChart(summary.targets, baselinePoints(options.baseline, baseline), summary.pareto),
+      finetuneLines: finetuneLines(summary.finetunes),
       ...security,
       baseline,
       summaryDeltas: summaryDeltas(summary, baseline?.comparison),

@@ -9,6 +9,7 @@ import type { RunComparison, RunDelta, TargetDelta } from '../../compare/compare
 import { cellKey, type CollectedCells, type ListedCell } from '../../model/listed-cells.js';
 import { mdInline, preText } from './escape.js';
 import { buildSecurityView, type SecurityView } from './security.js';
+import { finetuneLines } from '../../model/finetune-text.js';
 import type { DetailLevel } from './detail-level.js';
 import type { BaselineComparison } from '../../compare/baseline.js';
 import type { RunSummary, Totals } from '../../summary.js';
@@ -56,6 +57,8 @@ export interface MarkdownView {
   moreRows: number;
   legend: string;
   sections: Section[];
+  /** The fine-tune block as the console prints it, escaped for a `<pre>`; '' for a run without recipes. */
+  finetune: string;
   security: SecurityView | null;
   trimmed: string;
   footer: string;
@@ -108,6 +111,7 @@ export function buildView(input: ViewInput, level: DetailLevel, levelIndex: numb
         '(paired McNemar exact test, Holm-adjusted across prompt × provider), n.s. not significant.'
       : '',
     sections: level.sections ? sections(input, comparison, level) : [],
+    finetune: summary.finetunes ? preText(finetuneLines(summary.finetunes).join('\n'), 8000) : '',
     security: buildSecurityView(summary.security, level, comparison?.security),
     trimmed:
       levelIndex === 0
