@@ -4,12 +4,12 @@
  * model's label or a recipe id (its newest unfinished attempt). The OpenAI client is the one a suite's base would
  * make: with `--suite`, that suite's base provider config; else the environment's (OPENAI_API_KEY, OPENAI_BASE_URL).
  */
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { ResolvedProvider } from '../config/types.js';
 import { LlmlabError } from '../errors.js';
-import { backendFor } from '../finetune/backends.js';
+import { cancelJob } from '../finetune/backends.js';
 import { isFinalJobStatus, type FinetuneJobRecord, type Store } from '../store/index.js';
-import { createContext } from './context.js';
+import { createContext, type CommandContext } from './context.js';
 import type { CliIo } from './io.js';
 
 export interface FinetuneFlags {
@@ -30,21 +30,26 @@ export async function finetuneCommand(action: string, id: string | undefined, fl
     io.stdout.write(`${record.jobId ?? record.label} already ${record.status}; nothing to cancel\n`);
     return 0;
   }
-  let base: ResolvedProvider = { id: 'openai', type: 'openai', model: '', label: 'openai', config: {}, limits: { timeoutMs: ctx.project.timeoutMs, maxRetries: ctx.project.maxRetries } };
-  let recipe: { backend: 'openai' | 'command'; command?: unknown } = { backend: record.backend };
-  if (flags.suite) {
-    const { loadSuite } = await import('../config/load-suite.js');
-    const suite = await loadSuite(flags.suite, ctx.project);
-    const found = suite.finetunes?.find((r) => r.id === record.recipeId);
-    if (!found) throw new LlmlabError('USAGE', `suite ${relative(io.cwd, suite.path)} has no fine-tune \`${record.recipeId}\``, { hint: 'name the suite that declares the recipe, or leave out --suite' });
-    base = suite.providers.find((p) => p.label === found.base)!;
-    recipe = found;
-  }
-  if (record.backend === 'command' && !flags.suite) recipe = { backend: 'command', command: { run: '', serve: { provider: { id: 'none' } } } };
-  const backend = await backendFor(recipe as Parameters<typeof backendFor>[0]);
-  const after = await backend.cancel(record, { jobs: store.finetunes, env: ctx.env, base });
+  const base = flags.suite ? await recipeBase(flags.suite, record, ctx, io) : environmentBase(ctx);
+  const after = await cancelJob(record, { jobs: store.finetunes, env: ctx.env, base });
   io.stdout.write(`${record.jobId ?? record.label} (${record.label}): ${after.status}\n`);
   return 0;
+}
+
+/** The base provider of the record's recipe in `suitePath`: its key, base URL and headers reach the job. */
+async function recipeBase(suitePath: string, record: FinetuneJobRecord, ctx: CommandContext, io: CliIo): Promise<ResolvedProvider> {
+  const { loadSuite } = await import('../config/load-suite.js');
+  const suite = await loadSuite(resolve(io.cwd, suitePath), ctx.project);
+  const found = suite.finetunes?.find((r) => r.id === record.recipeId);
+  if (!found) {
+    throw new LlmlabError('USAGE', `suite ${relative(io.cwd, suite.path)} has no fine-tune \`${record.recipeId}\``, { hint: 'name the suite that declares the recipe, or leave out --suite' });
+  }
+  return suite.providers.find((p) => p.label === found.base)!;
+}
+
+/** OpenAI as the environment sets it up (OPENAI_API_KEY, OPENAI_BASE_URL): enough to cancel a job without its suite. */
+function environmentBase(ctx: CommandContext): ResolvedProvider {
+  return { id: 'openai', type: 'openai', model: '', label: 'openai', config: {}, limits: { timeoutMs: ctx.project.timeoutMs, maxRetries: ctx.project.maxRetries } };
 }
 
 function findJob(store: Store, id: string): FinetuneJobRecord {

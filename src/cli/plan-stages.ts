@@ -3,15 +3,11 @@
  * and the training cost, estimated before anything is sent (a point whose job already succeeded is reused, free).
  */
 import type { ResolvedSuite } from '../config/types.js';
-import type { PreparedFinetunes } from '../engine/finetune-prepare.js';
+import { pointsToTrain, trainingUsd, type PreparedFinetunes } from '../engine/finetune-prepare.js';
 import type { Plan } from '../engine/plan.js';
 import type { Store } from '../store/index.js';
 import { formatUsd as usd } from '../report/shared.js';
 
-/** Training USD the plan would spend: points not already trained. */
-export function trainingDueUsd(prepared: PreparedFinetunes, store: Store): number {
-  return prepared.points.filter((p) => store.finetunes.latest(p.hash)?.status !== 'succeeded').reduce((sum, p) => sum + p.estimatedUsd, 0);
-}
 
 export function stageLines(suite: ResolvedSuite, plan: Plan, prepared: PreparedFinetunes, store: Store): string[] {
   const out: string[] = [];
@@ -35,9 +31,10 @@ export function stageLines(suite: ResolvedSuite, plan: Plan, prepared: PreparedF
           : `≈ ${usd(point.estimatedUsd)} to train`;
       out.push(`    ${point.label}: ${stages} → cells; ${state}`);
     }
-    if (recipe.forgetting.length > 0) out.push(`    forgetting: ${recipe.forgetting.join(', ')} on ${recipe.base} and the tuned model${recipe.points.length > 1 ? 's' : ''}`);
+    const forgetting = (suite.forgetting ?? []).filter((s) => recipe.forgetting.includes(s.path)).map((s) => s.name);
+    if (forgetting.length > 0) out.push(`    forgetting: ${forgetting.join(', ')} on ${recipe.base} and the tuned model${recipe.points.length > 1 ? 's' : ''}`);
   }
-  out.push(`  training: ${usd(trainingDueUsd(prepared, store))} estimated (tokens × epochs × the price profile's training price)`);
+  out.push(`  training: ${usd(trainingUsd(pointsToTrain(prepared, store)))} estimated (tokens × epochs × the price profile's training price)`);
   return out;
 }
 

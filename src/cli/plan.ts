@@ -3,13 +3,13 @@ import { relative } from 'node:path';
 import type { ResolvedSuite } from '../config/types.js';
 import type { Budget } from '../suite-settings.js';
 import { loadSuite } from '../config/load-suite.js';
-import { estimateProvider, type ProviderEstimate } from '../engine/estimate-suite.js';
+import { estimatePlan, type ProviderEstimate } from '../engine/estimate-suite.js';
 import { estimateJudges, JUDGE_INSTRUCTION_TOKENS } from '../engine/estimate-judges.js';
 import { createProviders } from '../engine/instances.js';
-import { prepareFinetunes } from '../engine/finetune-prepare.js';
+import { pointsToTrain, prepareFinetunes, trainingUsd } from '../engine/finetune-prepare.js';
 import { finetuneWorkDir } from '../engine/finetune-train.js';
 import { checkTemplates, createPlan, type Plan } from '../engine/plan.js';
-import { stageLines, trainingDueUsd } from './plan-stages.js';
+import { stageLines } from './plan-stages.js';
 import { LlmlabError } from '../errors.js';
 import { usd } from '../report/console/table.js';
 import { parseBudgetUsd } from './budget-line.js';
@@ -59,16 +59,9 @@ export async function planCommand(args: string[], flags: PlanFlags, io: CliIo): 
       `  nodes: ${plan.nodeCounts.generate} generate, ${plan.nodeCounts.grade} grade` +
         (plan.nodeCounts.judge > 0 ? `, ${plan.nodeCounts.judge} judge (grader and embedder calls, after the generation they grade)` : ''),
     ];
-    const estimates: ProviderEstimate[] = [];
     if (prepared) out.push(...stageLines(suite, plan, prepared, store));
-    for (const resolved of suite.providers) {
-      // A model not trained yet has nothing cached; its base's instance stands in for the requests' shape.
-      const base = resolved.finetune && suite.finetunes?.find((r) => r.id === resolved.finetune!.recipe)?.base;
-      const provider = providers.get(base || resolved.label)!;
-      const estimate = await estimateProvider(plan, resolved, provider, base ? () => false : (key) => store.cache.get(key) !== undefined);
-      estimates.push(estimate);
-      out.push(formatEstimate(estimate));
-    }
+    const estimates = await estimatePlan(plan, providers, (key) => store.cache.get(key) !== undefined);
+    out.push(...estimates.map(formatEstimate));
     const cached = estimates.reduce((n, e) => n + e.cached, 0);
     const low = estimates.reduce((n, e) => n + e.lowUsd, 0);
     const worst = estimates.reduce((n, e) => n + e.worstUsd, 0);
@@ -79,7 +72,7 @@ export async function planCommand(args: string[], flags: PlanFlags, io: CliIo): 
       out.push(`  judge ${judge.id}: ${judge.calls} calls; ≤ ${usd(judge.worstUsd)}${judge.priced ? '' : ' (no price: counts as $0)'} (assumed: each answer at its output bound + ${JUDGE_INSTRUCTION_TOKENS} tokens of instructions)`);
     }
     const judgeWorst = judges.reduce((n, j) => n + j.worstUsd, 0);
-    const training = prepared ? trainingDueUsd(prepared, store) : 0;
+    const training = prepared ? trainingUsd(pointsToTrain(prepared, store)) : 0;
     out.push(
       `  estimated cost: ${usd(low)}–${usd(worst)}` +
         (judges.length > 0 ? ` for generation, plus ≤ ${usd(judgeWorst)} for judge calls` : '') +
@@ -101,8 +94,12 @@ function cellLines(suite: ResolvedSuite, plan: Plan): string[] {
   const security = suite.security;
   const testedBy = suite.providers.length - (security?.targetOnly ? 1 : 0);
   const grid = `${count(testedBy, 'provider')} × ${count(plan.prompts.length, 'prompt')} × ${count(suite.tests.length, 'test')} × ${count(plan.repeat, 'repeat')}`;
-  const forgetting = (suite.forgetting ?? []).map((s) => `${s.tests.length * s.prompts.length * plan.repeat * s.providers.length} of forgetting suite ${s.name} (on ${s.providers.join(', ')})`);
-  if (forgetting.length > 0 && !security) return [`  cells: ${plan.totalCells} = ${plan.totalCells - plan.suite.forgetting!.reduce((n, s) => n + s.tests.length * s.prompts.length * plan.repeat * s.providers.length, 0)} (${grid}) + ${forgetting.join(' + ')}`];
+  const forgetting = (suite.forgetting ?? []).map((s) => ({ s, cells: s.tests.length * s.prompts.length * plan.repeat * s.providers.length }));
+  if (forgetting.length > 0 && !security) {
+    const own = plan.totalCells - forgetting.reduce((n, f) => n + f.cells, 0);
+    const parts = forgetting.map(({ s, cells }) => `${cells} of forgetting suite ${s.name} (on ${s.providers.join(', ')})`);
+    return [`  cells: ${plan.totalCells} = ${own} (${grid}) + ${parts.join(' + ')}`];
+  }
   if (!security) return [`  cells: ${plan.totalCells} (${grid})`];
   const attackCells = security.tests.length * plan.repeat;
   const attacks = `${count(attackCells, 'attack cell')} on ${security.target} (${count(security.tests.length, 'attack test')} × ${count(plan.repeat, 'repeat')})`;

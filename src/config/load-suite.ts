@@ -74,7 +74,9 @@ export async function loadSuite(path: string, project: ProjectConfig, options: L
   const forgetting = finetunes.some((f) => f.forgetting.length > 0)
     ? await resolveForgetting(finetunes, providers, (p) => loadSuite(p, project, { forgetting: true }), context)
     : undefined;
-  const { prices, unpriced } = resolvePrices(suite, project, [...providers, ...Object.values(graders.byKey), ...Object.values(forgetting?.graders ?? {})]);
+  // Graders are keyed by their spec's hash, so a forgetting suite's and this suite's merge without clashing.
+  const allGraders = { ...forgetting?.graders, ...graders.byKey };
+  const { prices, unpriced } = resolvePrices(suite, project, [...providers, ...Object.values(allGraders)]);
   const metrics = { ...forgetting?.metrics, ...usedMetrics(everyTest, context.metrics) };
   for (const module of Object.values(metrics)) addSource(context, module);
   const repeat = suite.repeat ?? 1;
@@ -89,7 +91,7 @@ export async function loadSuite(path: string, project: ProjectConfig, options: L
     repeat,
     gates: resolveGates(suite.gates, security ? (suite.severityThreshold ?? 'low') : undefined),
     ...(Object.keys(metrics).length === 0 ? {} : { metrics }),
-    ...(graders.size === 0 && !forgetting?.graders ? {} : { graders: { ...forgetting?.graders, ...graders.byKey } }),
+    ...(Object.keys(allGraders).length === 0 ? {} : { graders: allGraders }),
     prices,
     ...(unpriced.length === 0 ? {} : { unpriced }),
     ...(budget ? { budget } : {}),

@@ -34,7 +34,6 @@ export async function resolveForgetting(
   const names = new Set<string>();
   for (const recipe of recipes) {
     const runners = [recipe.base, ...providers.filter((p) => p.finetune?.recipe === recipe.id).map((p) => p.label)];
-    const named: string[] = [];
     for (const path of recipe.forgetting) {
       let section = sections.get(path);
       if (!section) {
@@ -59,9 +58,7 @@ export async function resolveForgetting(
         for (const source of suite.sources) addSource(context, source);
       }
       for (const label of runners) if (!section.providers.includes(label)) section.providers.push(label);
-      named.push(section.name);
     }
-    recipe.forgetting = named;
   }
   return { sections: [...sections.values()], graders, metrics };
 }

@@ -114,7 +114,7 @@ export interface ResolvedFinetune {
   command?: FinetuneFile['command'];
   validation: { leakage: 'error' | 'warn' | 'off'; nearDuplicateThreshold: number; contextWindow?: number };
   poll: { initialMs: number; maxMs: number };
-  /** Names of the forgetting sections (ResolvedSuite.forgetting) this recipe runs. */
+  /** Absolute paths of the recipe's forgetting suites; ResolvedSuite.forgetting holds them loaded, by `path`. */
   forgetting: string[];
   /** Where the recipe is written, for errors about its data. */
   where: SourceLocation;

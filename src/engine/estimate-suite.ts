@@ -7,9 +7,9 @@ import type { ResolvedProvider } from '../config/types.js';
 import type { RunEstimate } from '../store/runs.js';
 import { fillTemplate } from '../attacks/library.js';
 import type { AttackTurns, ChatMessage, Provider } from '../types.js';
-import { costOf, suitePrice } from '../providers/prices.js';
+import { costOf } from '../providers/prices.js';
 import { cellRequest, countedMessages } from './cell-request.js';
-import { loadInputCounter, outputBound, worstCaseCost } from './estimate.js';
+import { loadInputCounter, outputBound, providerPrice, worstCaseCost } from './estimate.js';
 import type { Plan } from './plan.js';
 
 /** One provider's estimate: what `llmlab plan` prints, a budget is checked against and a run records. */
@@ -19,14 +19,14 @@ export type ProviderEstimate = RunEstimate;
 export type CachedKey = (key: string) => boolean;
 
 /** Estimates one provider's cells; `isCached` decides which are excluded. */
-export async function estimateProvider(
+async function estimateProvider(
   plan: Plan,
   resolved: ResolvedProvider,
   provider: Provider,
   isCached: CachedKey,
 ): Promise<ProviderEstimate> {
-  // A tuned model is priced by its placeholder (its base's tuned prices); its base stands in for counting tokens.
-  const price = resolved.finetune ? suitePrice(plan.suite.prices, resolved.type, resolved.model) : suitePrice(plan.suite.prices, provider.type, provider.model);
+  // A tuned model's base instance stands in for counting tokens (providerPrice prices it as the tuned model).
+  const price = providerPrice(plan.suite.prices, resolved, provider);
   const { count: countInput, method } = await loadInputCounter(provider.type, provider.model);
   const bound = outputBound(resolved);
   const estimate: ProviderEstimate = {

@@ -3,8 +3,18 @@
  * their real tokenizer (gpt-tokenizer: encodings ship inside the package, so it works offline); every other
  * model gets an approximation. The output side is an upper bound: the provider's `maxTokens`.
  */
-import type { ChatMessage } from '../types.js';
-import { costOf, type ModelPrice } from '../providers/prices.js';
+import type { ResolvedProvider } from '../config/types.js';
+import type { ChatMessage, Provider } from '../types.js';
+import { costOf, suitePrice, type ModelPrice, type PriceTable } from '../providers/prices.js';
+
+/**
+ * The price of a provider's calls: a tuned model's by its placeholder entry (its base's tuned prices: the trained
+ * model's id was unknown when the suite's prices were resolved), any other by its instance's model.
+ */
+export function providerPrice(prices: PriceTable | undefined, resolved: ResolvedProvider, provider: Pick<Provider, 'type' | 'model'>): ModelPrice | undefined {
+  const { type, model } = resolved.finetune ? resolved : provider;
+  return suitePrice(prices, type, model);
+}
 
 /**
  * Characters per token for models without a tokenizer here (Anthropic, Ollama, offline providers). English

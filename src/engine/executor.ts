@@ -5,10 +5,9 @@
  */
 import { setMaxListeners } from 'node:events';
 import { LlmlabError } from '../errors.js';
-import { suitePrice } from '../providers/prices.js';
 import { createCaller } from './caller.js';
 import { createComparisons } from './compare.js';
-import { loadInputCounter, outputBound } from './estimate.js';
+import { loadInputCounter, outputBound, providerPrice } from './estimate.js';
 import type { ExecuteOptions, ExecuteStats } from './execute-options.js';
 import { createJudges } from './judge.js';
 import { createSemaphore } from './limits.js';
@@ -78,8 +77,7 @@ async function executeCells(plan: Plan, options: ExecuteOptions): Promise<Execut
     }
     const provider = instance.provider;
     const call = createCaller(resolved.limits, global, options);
-    // A tuned model is priced by its placeholder's entry (its base's tuned prices), not by the trained model's id.
-    const price = resolved.finetune ? suitePrice(plan.suite.prices, resolved.type, resolved.model) : suitePrice(plan.suite.prices, provider.type, provider.model);
+    const price = providerPrice(plan.suite.prices, resolved, provider);
     // Token estimates only when something reserves them: loading a tokenizer is not free.
     const estimated = options.budget !== undefined || resolved.limits.tpm !== undefined;
     const costing: Costing = {

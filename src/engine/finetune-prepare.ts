@@ -23,8 +23,6 @@ export interface PreparedFinetunes {
   reports: Map<string, DataReport>;
   /** Every training point, in recipe order. */
   points: TrainingPoint[];
-  /** Sum of the points' estimates, USD. */
-  estimatedUsd: number;
   /** What the run records (RunOptions.finetunes). */
   run: RunFinetune[];
 }
@@ -85,14 +83,14 @@ export async function prepareFinetunes(
         ? {}
         : {
             forgetting: (suite.forgetting ?? [])
-              .filter((s) => recipe.forgetting.includes(s.name))
+              .filter((s) => recipe.forgetting.includes(s.path))
               .map((s) => ({ name: s.name, path: s.path, prompts: s.prompts.map((p) => p.id) })),
           }),
       validation: { ...report.counts, warnings: report.warnings.length },
     });
   }
   if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new LlmlabErrors(errors);
-  return { reports, points, estimatedUsd: points.reduce((sum, p) => sum + p.estimatedUsd, 0), run };
+  return { reports, points, run };
 }
 
 /** The longest example the recipe allows: its own setting, else the base's window (capped for OpenAI training). */
@@ -132,13 +130,23 @@ function dataError(recipe: ResolvedFinetune, problem: DataProblem): LlmlabError 
   });
 }
 
+/** The points a run would train now: every one whose job has not succeeded (a succeeded one's model is reused). */
+export function pointsToTrain(prepared: PreparedFinetunes, store: Store): TrainingPoint[] {
+  return prepared.points.filter((p) => store.finetunes.latest(p.hash)?.status !== 'succeeded');
+}
+
+/** The points' estimated training cost, USD. */
+export function trainingUsd(points: readonly TrainingPoint[]): number {
+  return points.reduce((sum, p) => sum + p.estimatedUsd, 0);
+}
+
 /**
  * A sweep the budget cannot pay for is refused before the first upload. Only points that would train now count: a
  * point whose job already succeeded is reused, and was paid for when it ran.
  */
 export function checkTrainingBudget(prepared: PreparedFinetunes, maxUsd: number, store: Store): void {
-  const due = prepared.points.filter((p) => store.finetunes.latest(p.hash)?.status !== 'succeeded');
-  const usd = due.reduce((sum, p) => sum + p.estimatedUsd, 0);
+  const due = pointsToTrain(prepared, store);
+  const usd = trainingUsd(due);
   if (usd <= maxUsd) return;
   throw new LlmlabError('USAGE', `training ${due.length} fine-tune job${due.length === 1 ? '' : 's'} is estimated at $${usd.toFixed(2)}, over the budget of $${maxUsd.toFixed(2)}`, {
     hint: 'sweep fewer points, raise budget.maxUsd (or --budget-usd), or see the estimate with `llmlab plan`; nothing was uploaded',

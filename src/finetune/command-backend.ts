@@ -10,7 +10,7 @@
 import { copyFileSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LlmlabError, messageOf } from '../errors.js';
-import { isFinalJobStatus, type FinetuneJobRecord } from '../store/index.js';
+import { isFinalJobStatus, type FinetuneJobRecord, type FinetuneJobStore } from '../store/index.js';
 import { commandVars, renderCommandTemplate } from './command-template.js';
 import { planServe, servedModel, serveArtifact, type ServePlan } from './serve.js';
 import { isProcessGroupAlive, killProcessGroup, runTrainer, type TrainerExit } from './trainer-process.js';
@@ -64,13 +64,16 @@ export function createCommandBackend(settings: CommandSettings): TrainingBackend
       return afterTraining(exit, record, serve, point, context, logPath);
     },
 
-    async cancel(record, context) {
-      if (isFinalJobStatus(record.status)) return record;
-      const pid = livePid(record);
-      if (pid !== undefined) killProcessGroup(pid);
-      return context.jobs.update(record.hash, record.attempt, { status: 'cancelled', error: 'cancelled: the trainer was stopped' });
-    },
+    cancel: (record, context) => cancelTrainer(record, context.jobs),
   };
+}
+
+/** Stops a stored attempt's trainer (its process group) if it still runs; needs no settings, only the record. */
+export async function cancelTrainer(record: FinetuneJobRecord, jobs: FinetuneJobStore): Promise<FinetuneJobRecord> {
+  if (isFinalJobStatus(record.status)) return record;
+  const pid = livePid(record);
+  if (pid !== undefined) killProcessGroup(pid);
+  return jobs.update(record.hash, record.attempt, { status: 'cancelled', error: 'cancelled: the trainer was stopped' });
 }
 
 /**

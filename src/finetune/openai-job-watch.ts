@@ -8,6 +8,7 @@ import type OpenAI from 'openai';
 import { ProviderError } from '../errors.js';
 import type { LlmlabError } from '../errors.js';
 import { clean, toProviderError } from '../providers/sdk-errors.js';
+import { delay } from '../providers/simulated.js';
 import type { FinetuneJobRecord, FinetuneJobStatus } from '../store/index.js';
 import type { StageContext, StageProgress } from './types.js';
 
@@ -186,14 +187,6 @@ export async function linked<T>(stop: AbortSignal, call: (signal: AbortSignal) =
 
 /** Resolves after `ms`, or at once when `signal` aborts: Ctrl-C must not wait out a long poll interval. */
 export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+  // The caller reads `signal` after the wait: an abort is an early end here, not an error.
+  return delay(ms, signal).catch(() => undefined);
 }

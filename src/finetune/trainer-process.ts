@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
+import { killProcessGroup as killGroup } from '../providers/exec.js';
 
 /** Grace a trainer gets after SIGTERM (to write a checkpoint, free the GPU) before its group is killed. */
 const KILL_GRACE_MS = 2000;
@@ -77,17 +78,9 @@ export function runTrainer(run: TrainerRun): Promise<TrainerExit> {
   });
 }
 
-/** SIGTERM to the group, SIGKILL after a grace; a group already gone is fine. */
+/** SIGTERM to the trainer's group, SIGKILL after a grace; a group already gone is fine. */
 export function killProcessGroup(pid: number): void {
-  const signalGroup = (name: NodeJS.Signals): void => {
-    try {
-      process.kill(-pid, name);
-    } catch {
-      // Already gone.
-    }
-  };
-  signalGroup('SIGTERM');
-  setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS).unref();
+  killGroup(pid, KILL_GRACE_MS);
 }
 
 /** True while any process of the group `pid` leads lives (a trainer from an earlier llmlab that was killed). */

@@ -180,18 +180,24 @@ function usageOf(value: unknown): TokenUsage | undefined {
 }
 
 function killGroup(child: ChildProcess): void {
-  const pid = child.pid;
-  if (pid === undefined) return;
+  if (child.pid === undefined) return;
+  killProcessGroup(child.pid, KILL_GRACE_MS, process.platform === 'win32' ? (name) => child.kill(name) : undefined);
+}
+
+/**
+ * SIGTERM to the process group `pid` leads, SIGKILL after `graceMs`; a group already gone is fine. `send` replaces
+ * the group signal (Windows has no process groups). A fine-tune trainer is stopped the same way.
+ */
+export function killProcessGroup(pid: number, graceMs: number, send: (name: NodeJS.Signals) => void = (name) => process.kill(-pid, name)): void {
   const signalGroup = (name: NodeJS.Signals): void => {
     try {
-      if (process.platform === 'win32') child.kill(name);
-      else process.kill(-pid, name);
+      send(name);
     } catch {
       // Already gone.
     }
   };
   signalGroup('SIGTERM');
-  setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS).unref();
+  setTimeout(() => signalGroup('SIGKILL'), graceMs).unref();
 }
 
 /** `python3 "my bot.py" --x 'a b'` → [python3, my bot.py, --x, a b]. */

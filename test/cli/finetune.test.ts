@@ -125,6 +125,36 @@ describe('llmlab eval with a fine-tune recipe', () => {
     expect(resumed.stdout).toMatch(/base 0\.0% → tuned 100\.0%/);
   });
 
+  it('lists a job left running and cancels it with `llmlab finetune cancel`', async () => {
+    fake.script.polls.running = 1_000_000;
+    writeSuite();
+    const child = startCli(['eval', 'suite.yaml'], { cwd: dir, env });
+    await waitFor(() => {
+      try {
+        return storedJob()?.status === 'running';
+      } catch {
+        return false; // the database is not created yet
+      }
+    });
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('close', r));
+    const jobId = storedJob()!.job_id!;
+
+    const listed = await runCli(['finetune', 'list'], { cwd: dir, env });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`${jobId}\\s+finetune:support\\s+running`));
+    const cancelled = await runCli(['finetune', 'cancel', jobId, '--suite', 'suite.yaml'], { cwd: dir, env });
+    expect(cancelled.stderr).toBe("");
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toBe(`${jobId} (finetune:support): cancelled\n`);
+    expect(fake.cancels).toEqual([jobId]);
+    expect(storedJob()!.status).toBe('cancelled');
+
+    const unknown = await runCli(['finetune', 'cancel', 'ftjob-nope'], { cwd: dir, env });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/no fine-tune job `ftjob-nope`/);
+  });
+
   it('exits 1 with the API reason when the job fails; the tuned cells are skipped', async () => {
     fake.script.outcome = { error: { code: 'invalid_training_file', message: 'Training file has 3 examples with no assistant message', param: 'training_file' } };
     writeSuite();
