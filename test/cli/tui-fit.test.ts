@@ -51,7 +51,7 @@ const waitFor = (check: () => boolean, what: string, ms?: number) => waitForScre
 
 /** Runs the suite in a cols×rows terminal; resolves once the live view shows cells done and failures. */
 async function startRun(cols: number, rows: number, name: string, flags = ''): Promise<Terminal> {
-  const command = `${CLEAN_ENV} ${process.execPath} '${cliBin()}' eval suite.yaml ${flags} 2> ${name}-stderr.txt; echo $? > ${name}-exit.txt`;
+  const command = `${CLEAN_ENV} ${process.execPath} '${cliBin()}' eval suite.yaml ${flags} 2> ${name}-stderr.txt; echo $? > ${name}-exit.txt.part && mv ${name}-exit.txt.part ${name}-exit.txt`;
   terminal = startTerminal(kind!, command, { cwd: dir, cols, rows, record: true });
   await waitFor(() => /[1-9]\d* failed/.test(terminal!.screen()) && /\b([2-9]|\d\d+)\/360 cells/.test(terminal!.screen()), 'cells done and a failure');
   return terminal;

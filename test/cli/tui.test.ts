@@ -50,7 +50,7 @@ describe.skipIf(!kind && !ci)('the TUI in a pseudo-terminal', () => {
     // stderr to a file: the resume hint is checked there, while stdout (the TUI) stays on the terminal.
     const command =
       `${CLEAN_ENV} ${llmlab()} eval suite.yaml 2> stderr.txt; ` +
-      `echo $? > exit.txt`;
+      `echo $? > exit.txt.part && mv exit.txt.part exit.txt`;
     terminal = startTerminal(kind, command, { cwd: dir, cols: 100, rows: 30 });
     const screen = terminal.screen;
 
@@ -100,7 +100,7 @@ describe.skipIf(!kind && !ci)('the TUI in a pseudo-terminal', () => {
     writeFileSync(join(dir, 'echo.yaml'), 'providers: [echo]\nprompts: ["say {{ w }}"]\ntests:\n  - vars: { w: hi }\n    assert: [{ type: contains, value: hi }]\n');
     const command =
       `${CLEAN_ENV} ${llmlab()} eval echo.yaml --watch 2> watch-stderr.txt; ` +
-      `echo $? > watch-exit.txt`;
+      `echo $? > watch-exit.txt.part && mv watch-exit.txt.part watch-exit.txt`;
     terminal = startTerminal(kind, command, { cwd: dir, cols: 100, rows: 30 });
     await waitFor(() => /\[watch\] run \S+ done · watching 2 files\s+press a to re-run all, f failing, q to quit/.test(terminal!.screen()), 'the first iteration');
     terminal.type('q');

@@ -57,7 +57,9 @@ describe.skipIf(!hasTmux && !ci)('--watch in a terminal', () => {
     );
     // Nothing that says "CI": a terminal session as a user has it.
     const env = `env -i PATH='${process.env.PATH}' HOME='${process.env.HOME}' TERM=xterm-256color`;
-    const command = `${env} '${process.execPath}' '${cliBin()}' eval suite.yaml --watch 2> stderr.txt; echo $? > exit.txt`;
+    // The exit code lands under its final name by a rename: `echo $? > exit.txt` creates the file before it writes
+    // the code, and a waiter that saw it exist read it empty on a loaded machine.
+    const command = `${env} '${process.execPath}' '${cliBin()}' eval suite.yaml --watch 2> stderr.txt; echo $? > exit.txt.part && mv exit.txt.part exit.txt`;
     // Tall and wide enough that a results screen never scrolls: its first line stays the screen's first line.
     const t = startTmux(command, dir, 200, 60);
     const firstLine = () => t.screen().split('\n')[0] ?? '';
