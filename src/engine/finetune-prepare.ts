@@ -6,7 +6,6 @@
 import type { ResolvedFinetune, ResolvedSuite } from '../config/types.js';
 import { LlmlabError, LlmlabErrors } from '../errors.js';
 import type { CommandSettings, DataProblem, DataReport, TrainingPoint } from '../finetune/types.js';
-import { estimateTrainingUsd, trainingEpochs, validateData } from '../finetune/validate-data.js';
 import { suitePrice } from '../providers/prices.js';
 import type { RunFinetune, Store } from '../store/index.js';
 import { loadTextCounter } from './estimate.js';
@@ -36,6 +35,8 @@ export async function prepareFinetunes(
   where: { workDir: string; env: Readonly<Record<string, string | undefined>> },
 ): Promise<PreparedFinetunes | undefined> {
   if (!suite.finetunes) return undefined;
+  // Loaded only for a suite with recipes: the validators are not every run's startup cost.
+  const { estimateTrainingUsd, trainingEpochs, validateData } = await import('../finetune/validate-data.js');
   const reports = new Map<string, DataReport>();
   const points: TrainingPoint[] = [];
   const run: RunFinetune[] = [];
