@@ -161,6 +161,28 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .action(run(async () => (await import('./finetune.js')).finetuneCommand));
 
   cli
+    .command('gateway [action] [...args]', 'An OpenAI-compatible gateway that routes on your eval results: serve (default), `keys create|list|revoke <id>`, `stats`')
+    .option('-c, --config <file>', 'Gateway config (default gateway.yaml)')
+    .option('--port <n>', 'Port to listen on (default 8787)')
+    .option('--host <host>', 'Interface to bind (default 127.0.0.1; any other needs `keys:` in the config)')
+    .option('--since <age>', 'With stats: only requests this recent (e.g. 24h, 7d; default 24h)')
+    .option('--json', 'With stats and keys list: print JSON')
+    .option('--db <path>', 'Database file')
+    .example('llmlab gateway --config gateway.yaml')
+    .example('llmlab gateway keys create team-a')
+    .example('llmlab gateway stats --since 7d')
+    .action(run(async () => (await import('./gateway.js')).gatewayCommand));
+
+  cli
+    .command('experiment <action> <name>', 'A/B experiments of the gateway: `report <name>` (per arm n, mean with interval, anytime-valid comparison, SRM check)')
+    .option('-c, --config <file>', 'Gateway config that declares the experiment (default gateway.yaml)')
+    .option('-o, --output <file>', 'Write the report (.md, .html, .json; by extension); repeatable')
+    .option('--json', 'Print the report as JSON')
+    .option('--db <path>', 'Database file')
+    .example('llmlab experiment report tone-test -o reports/tone-test.html')
+    .action(run(async () => (await import('./experiment.js')).experimentCommand));
+
+  cli
     .command('init [dir]', 'Start a project: llmlab.config.yaml, an offline first suite, .env.example and the CI workflow')
     .option('--force', 'Overwrite those files when they exist')
     .example('llmlab init && llmlab eval')

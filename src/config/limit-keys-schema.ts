@@ -10,7 +10,7 @@ import { LIMIT_KEY_SCHEMAS, LIMIT_KEYS } from '../providers/limit-keys.js';
 import { listNames } from './did-you-mean.js';
 
 /** The schema files whose `$defs/providerObject` carries the limit keys. */
-export const SCHEMA_FILES_WITH_LIMITS = ['suite.schema.json', 'config.schema.json'] as const;
+export const SCHEMA_FILES_WITH_LIMITS = ['suite.schema.json', 'config.schema.json', 'gateway.schema.json'] as const;
 
 const CONFIG_NODE = ['$defs', 'providerObject', 'properties', 'config'];
 

@@ -89,6 +89,7 @@ let plugins: SchemaRegistry | undefined;
 /** Schema ids of llmlab's own schemas, loaded from the package's `schemas/` folder. */
 export const SUITE_SCHEMA = 'https://llmlab.dev/schemas/suite.schema.json';
 export const CONFIG_SCHEMA = 'https://llmlab.dev/schemas/config.schema.json';
+export const GATEWAY_SCHEMA = 'https://llmlab.dev/schemas/gateway.schema.json';
 
 /**
  * Every ref into llmlab's own schemas that the loaders validate a value against, by precompiled-validator key:
@@ -98,6 +99,7 @@ export const CONFIG_SCHEMA = 'https://llmlab.dev/schemas/config.schema.json';
 export const BUILT_IN_REFS = {
   suite: SUITE_SCHEMA,
   config: CONFIG_SCHEMA,
+  gateway: GATEWAY_SCHEMA,
   'suite:test': `${SUITE_SCHEMA}#/$defs/test`,
   'suite:messages': `${SUITE_SCHEMA}#/$defs/prompt/oneOf/2/properties/messages`,
   'suite:attackGoals': `${SUITE_SCHEMA}#/$defs/attack/properties/goals/oneOf/1`,
@@ -109,7 +111,7 @@ export type BuiltInKey = keyof typeof BUILT_IN_REFS;
 
 /** `schemas/suite.schema.json` and `schemas/config.schema.json`, parsed. */
 export function readBuiltInSchemas(): Record<string, unknown>[] {
-  return ['suite.schema.json', 'config.schema.json'].map(readSchemaFile);
+  return ['suite.schema.json', 'config.schema.json', 'gateway.schema.json'].map(readSchemaFile);
 }
 
 /** One file of the package's `schemas/` folder, parsed. */

@@ -70,8 +70,25 @@ const CONFIG_FILE: SchemaTypesFile = {
   },
 };
 
+const GATEWAY_FILE: SchemaTypesFile = {
+  schemaFile: 'gateway.schema.json',
+  output: new URL('../../src/schema-types/gateway-file.ts', import.meta.url),
+  about:
+    'A gateway config (gateway.yaml) as schemas/gateway.schema.json allows it. The resolved gateway (providers ' +
+    'resolved, files read, defaults applied) is ResolvedGateway in src/gateway/types.ts.',
+  names: {
+    '#': 'GatewayFile',
+    '#/$defs/model': 'VirtualModelFile',
+    '#/$defs/key': 'KeyFile',
+    '#/$defs/experiment': 'ExperimentFile',
+    '#/$defs/arm': 'ArmFile',
+    '#/$defs/grader': 'GatewayProviderFile',
+    '#/$defs/providerObject': 'GatewayProviderObjectFile',
+  },
+};
+
 /** Every generated types module. */
-export const SCHEMA_TYPES_FILES: readonly SchemaTypesFile[] = [SUITE_FILE, CONFIG_FILE];
+export const SCHEMA_TYPES_FILES: readonly SchemaTypesFile[] = [SUITE_FILE, CONFIG_FILE, GATEWAY_FILE];
 
 /** The schema a module is generated from, as it is now. */
 export function schemaOf(file: SchemaTypesFile): Record<string, unknown> {

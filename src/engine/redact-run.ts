@@ -16,7 +16,7 @@ const SECRET_NAME = /(^|_)(API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIALS
  * The secret values a run could leak: variables named like credentials, the variables providers and graders
  * read their key from (`apiKeyEnv`), and the values suites hand to `exec:` commands (`env`).
  */
-export function runSecrets(suite: ResolvedSuite, env: Readonly<Record<string, string | undefined>>): NamedSecret[] {
+export function runSecrets(suite: Pick<ResolvedSuite, 'providers' | 'graders'>, env: Readonly<Record<string, string | undefined>>): NamedSecret[] {
   const names = new Set(Object.keys(env).filter((name) => SECRET_NAME.test(name)));
   const secrets: NamedSecret[] = [];
   for (const provider of [...suite.providers, ...Object.values(suite.graders ?? {})]) {

@@ -3,19 +3,24 @@
  * `system` field; `max_tokens` is required by the API, so it defaults to 1024. The SDK never retries: the executor
  * does, honouring Retry-After. A prompt's `tools` are translated to Anthropic's (tool-calls.ts) and the tool_use
  * blocks come back as `toolCalls`. A `structured` request (a judge's verdict) forces one tool call and answers with
- * the tool input as JSON.
+ * the tool input as JSON. `stream` yields the text as it arrives (anthropic-stream.ts, also what `stream: true`
+ * drains).
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import { LlmlabError } from '../errors.js';
 import { defineProvider } from '../types.js';
-import type { ChatMessage, GenerateResult, JsonSchema, ProviderSpec, StructuredOutput, TokenUsage } from '../types.js';
+import type { ChatMessage, GenerateRequest, GenerateResult, JsonSchema, Provider, ProviderSpec, StructuredOutput } from '../types.js';
 import { cappedFetch, MAX_RESPONSE_BYTES_OPTION, maxResponseBytesOf } from './capped-fetch.js';
+import { nodeFetch } from './node-fetch.js';
+import { normaliseStopReason, outputOf, usageOf } from './anthropic-response.js';
+import { messageStream } from './anthropic-stream.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { extraBodyOf, parseOpenAIModel } from './openai-model.js';
-import { abortError, asRecord, malformedError, toProviderError } from './sdk-errors.js';
+import { asRecord, malformedError, toProviderError } from './sdk-errors.js';
+import { finalResult, wholeAnswer } from './stream-parts.js';
 import type { ErrorContext } from './sdk-errors.js';
 import { anthropicToolFields, toolUseCallsOf } from './tool-calls.js';
-import { compact, numberOr } from './wire-values.js';
+import { compact } from './wire-values.js';
 
 const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 const DEFAULT_MAX_TOKENS = 1024;
@@ -91,28 +96,43 @@ export default defineProvider({
       apiKey: apiKey || PLACEHOLDER_KEY,
       baseURL: baseUrl,
       maxRetries: 0,
-      fetch: cappedFetch(maxResponseBytesOf(spec.config)),
+      fetch: cappedFetch(maxResponseBytesOf(spec.config), nodeFetch),
       timeout: SDK_TIMEOUT_MS,
       defaultHeaders: config.headers,
       logLevel: 'off',
     });
     const params = { ...samplingParams(config), ...extraBodyOf(config) } as Omit<MessageParams, 'model' | 'messages'>;
     const errors: ErrorContext = { api: API, secrets: [apiKey] };
-    return {
+    const bodyOf = (request: GenerateRequest): MessageParams => ({
+      model: spec.model,
+      ...splitSystem(request.messages),
+      ...params,
+      ...anthropicToolFields(request),
+    });
+    const provider: Provider = {
       id: spec.id,
       type: 'anthropic',
       model: spec.model,
       identity: compact({ baseUrl, model: spec.model, ...params }),
       async generate(request, { signal }) {
-        const body: MessageParams = { model: spec.model, ...splitSystem(request.messages), ...params, ...anthropicToolFields(request) };
+        const body = bodyOf(request);
         try {
           if (request.structured) return await structuredMessage(client, body, request.structured, signal);
-          return config.stream ? await streamMessage(client, body, signal) : await message(client, body, signal);
+          return config.stream ? await finalResult(messageStream(client, body, signal)) : await message(client, body, signal);
         } catch (error) {
           throw toProviderError(error, { ...errors, signal });
         }
       },
+      async *stream(request, context) {
+        try {
+          // A verdict is only useful whole: it comes as one stream of the whole answer.
+          yield* request.structured ? wholeAnswer(await provider.generate(request, context)) : messageStream(client, bodyOf(request), context.signal);
+        } catch (error) {
+          throw toProviderError(error, { ...errors, signal: context.signal });
+        }
+      },
     };
+    return provider;
   },
 });
 
@@ -177,104 +197,9 @@ async function message(
   };
 }
 
-async function streamMessage(client: Anthropic, body: MessageParams, signal: AbortSignal): Promise<GenerateResult> {
-  const stream = await client.messages.create({ ...body, stream: true }, { signal });
-  let started: Record<string, unknown> | undefined;
-  let usage: Record<string, unknown> = {};
-  let stopReason: unknown;
-  const blocks: Record<string, unknown>[] = [];
-  for await (const item of stream as AsyncIterable<unknown>) {
-    const event = asRecord(item);
-    if (!event) throw malformedError(API, 'stream event is not an object');
-    const index = typeof event['index'] === 'number' ? event['index'] : 0;
-    switch (event['type']) {
-      case 'message_start':
-        started = asRecord(event['message']);
-        usage = { ...asRecord(started?.['usage']) };
-        break;
-      case 'content_block_start':
-        blocks[index] = { ...asRecord(event['content_block']) };
-        break;
-      case 'content_block_delta':
-        applyDelta((blocks[index] ??= { type: 'text', text: '' }), asRecord(event['delta']));
-        break;
-      case 'message_delta':
-        stopReason = asRecord(event['delta'])?.['stop_reason'] ?? stopReason;
-        // message_delta usage is cumulative: it replaces what message_start said.
-        usage = { ...usage, ...asRecord(event['usage']) };
-        break;
-    }
-  }
-  // The SDK ends a stream quietly when it is aborted; a partial answer must not pass as a whole one.
-  if (signal.aborted) throw abortError(signal);
-  if (!started) throw malformedError(API, 'the stream had no message_start event');
-  const calls = body.tools ? toolUseCallsOf(blocks.filter(Boolean)) : undefined;
-  return {
-    output: outputOf(blocks.filter(Boolean), body.tools !== undefined),
-    ...(calls ? { toolCalls: calls } : {}),
-    usage: usageOf(usage),
-    finishReason: normaliseStopReason(stopReason),
-    model: typeof started['model'] === 'string' ? started['model'] : undefined,
-    raw: compact({ id: started['id'], model: started['model'], stop_reason: stopReason, usage }),
-  };
-}
-
-function applyDelta(block: Record<string, unknown>, delta: Record<string, unknown> | undefined): void {
-  if (delta?.['type'] === 'text_delta' && typeof delta['text'] === 'string') {
-    block['text'] = `${typeof block['text'] === 'string' ? block['text'] : ''}${delta['text']}`;
-  } else if (delta?.['type'] === 'input_json_delta' && typeof delta['partial_json'] === 'string') {
-    block['partial_json'] = `${typeof block['partial_json'] === 'string' ? block['partial_json'] : ''}${delta['partial_json']}`;
-  }
-}
-
 /** The input of the tool_use block calling `name`, as JSON text. */
 function toolInputOf(content: unknown[], name: string): string | undefined {
   const block = content.map((b) => asRecord(b)).find((b) => b?.['type'] === 'tool_use' && b['name'] === name);
   if (!block || block['input'] === undefined) return undefined;
   return typeof block['input'] === 'string' ? block['input'] : JSON.stringify(block['input']);
-}
-
-/** Text blocks joined; when the model only used tools it was not given by the prompt, the tool_use blocks as JSON. */
-function outputOf(content: unknown[], declaredTools = false): string {
-  const blocks = content.map((block) => asRecord(block) ?? {});
-  const text = blocks
-    .filter((b) => b['type'] === 'text' && typeof b['text'] === 'string')
-    .map((b) => b['text'] as string)
-    .join('');
-  if (text !== '' || declaredTools) return text;
-  const tools = blocks.filter((b) => b['type'] === 'tool_use').map(toolUseOf);
-  return tools.length > 0 ? JSON.stringify(tools) : '';
-}
-
-function toolUseOf(block: Record<string, unknown>): Record<string, unknown> {
-  const partial = block['partial_json'];
-  if (typeof partial !== 'string') return { id: block['id'], name: block['name'], input: block['input'] };
-  try {
-    return { id: block['id'], name: block['name'], input: JSON.parse(partial || '{}') };
-  } catch {
-    return { id: block['id'], name: block['name'], input: partial };
-  }
-}
-
-/**
- * Anthropic reports uncached, cache-written and cache-read input separately; `input` is their sum, so it means the
- * same as OpenAI's prompt_tokens, and `cachedInput` is the part read from the cache.
- */
-function usageOf(usage: Record<string, unknown>): TokenUsage {
-  const cached = numberOr(usage['cache_read_input_tokens']);
-  const input = numberOr(usage['input_tokens']) + numberOr(usage['cache_creation_input_tokens']) + cached;
-  const output = numberOr(usage['output_tokens']);
-  return cached > 0 ? { input, output, total: input + output, cachedInput: cached } : { input, output, total: input + output };
-}
-
-const STOP_REASONS: Record<string, string> = {
-  end_turn: 'stop',
-  stop_sequence: 'stop',
-  max_tokens: 'length',
-  tool_use: 'tool_calls',
-};
-
-function normaliseStopReason(reason: unknown): string | undefined {
-  if (typeof reason !== 'string') return undefined;
-  return STOP_REASONS[reason] ?? reason;
 }

@@ -1,11 +1,13 @@
 /**
  * `echo`: answers with the prompt it was sent. Free, offline and deterministic, so it shows what a suite
- * renders (`llmlab eval` with `echo` is a prompt preview) and exercises the engine without a model.
+ * renders (`llmlab eval` with `echo` is a prompt preview) and exercises the engine without a model. `stream`
+ * yields the prompt word by word.
  */
 import { defineProvider } from '../types.js';
-import type { GenerateResult, JsonSchema } from '../types.js';
+import type { GenerateResult, JsonSchema, Provider } from '../types.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { approximateUsage, delay } from './simulated.js';
+import { wholeAnswer } from './stream-parts.js';
 
 const optionsSchema: JsonSchema = {
   type: 'object',
@@ -21,7 +23,7 @@ export default defineProvider({
   optionsSchema,
   create(spec) {
     const latencyMs = typeof spec.config['latencyMs'] === 'number' ? spec.config['latencyMs'] : 0;
-    return {
+    const provider: Provider = {
       id: spec.id,
       type: spec.type,
       model: spec.model,
@@ -32,6 +34,10 @@ export default defineProvider({
         const usage = approximateUsage(request.prompt, request.prompt);
         return { output: request.prompt, usage, finishReason: 'stop' };
       },
+      async *stream(request, context) {
+        yield* wholeAnswer(await provider.generate(request, context));
+      },
     };
+    return provider;
   },
 });

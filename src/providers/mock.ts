@@ -2,14 +2,15 @@
  * `mock` / `mock:<name>`: scripted, deterministic answers written in the suite. The offline quickstart runs on
  * it, and `failFirst` lets tests drive the executor's retries without a flaky server. As a judge it answers a
  * `structured` request with the scripted text as is (script `{"pass": true, ...}`), and `embed` gives the
- * offline embedding of ./mock-embedding.ts.
+ * offline embedding of ./mock-embedding.ts. `stream` yields the scripted answer word by word.
  */
 import { LlmlabError, ProviderError } from '../errors.js';
 import { defineProvider } from '../types.js';
-import type { GenerateRequest, GenerateResult, JsonSchema } from '../types.js';
+import type { GenerateRequest, GenerateResult, JsonSchema, Provider } from '../types.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { mockEmbedding } from './mock-embedding.js';
 import { approximateUsage, delay } from './simulated.js';
+import { wholeAnswer } from './stream-parts.js';
 
 const DEFAULT_OUTPUT = 'mock answer';
 
@@ -75,7 +76,7 @@ export default defineProvider({
     const failFirst = numberOr(spec.config['failFirst'], 0);
     const callsByPrompt = new Map<string, number>();
 
-    return {
+    const provider: Provider = {
       id: spec.id,
       type: spec.type,
       model: spec.model,
@@ -101,12 +102,17 @@ export default defineProvider({
           finishReason: answer?.finishReason ?? 'stop',
         };
       },
+      // The scripted answer in word-sized deltas, after the same latency and scripted failures as generate.
+      async *stream(request, context) {
+        yield* wholeAnswer(await provider.generate(request, context));
+      },
       async embed(texts, { signal }) {
         await delay(latencyMs, signal);
         const input = texts.reduce((n, text) => n + approximateUsage(text, '').input, 0);
         return { embeddings: texts.map(mockEmbedding), usage: { input, output: 0, total: input } };
       },
     };
+    return provider;
   },
 });
 

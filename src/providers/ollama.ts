@@ -3,18 +3,23 @@
  * signal and turns HTTP errors into bare messages, so each call gets a client whose `fetch` adds the call's signal
  * and raises HTTP errors itself, keeping the status and Retry-After the executor needs. A `structured` request
  * (a judge's verdict) sends its schema as `format`; a prompt's `tools` go out as `tools` and the calls come back
- * as `toolCalls`; `embed` calls /api/embed with the provider's model.
+ * as `toolCalls`; `embed` calls /api/embed with the provider's model. `stream` yields the answer as it arrives
+ * (ollama-stream.ts, also what `stream: true` drains).
  */
-import type { ChatRequest, ChatResponse, Ollama } from 'ollama';
+import type { ChatRequest, Ollama } from 'ollama';
+import type { LlmlabError } from '../errors.js';
 import { defineProvider } from '../types.js';
-import type { EmbedResult, GenerateResult, JsonSchema, ProviderSpec, TokenUsage } from '../types.js';
+import type { EmbedResult, GenerateRequest, GenerateResult, JsonSchema, ProviderSpec } from '../types.js';
 import { cappedFetch, MAX_RESPONSE_BYTES_OPTION, maxResponseBytesOf } from './capped-fetch.js';
+import { nodeFetch } from './node-fetch.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { parseModelPart } from './provider-infixes.js';
-import { abortError, asRecord, httpError, malformedError, toProviderError } from './sdk-errors.js';
+import { resultOf } from './ollama-response.js';
+import { chatStream } from './ollama-stream.js';
+import { asRecord, httpError, malformedError, toProviderError } from './sdk-errors.js';
 import type { ErrorContext } from './sdk-errors.js';
-import { ollamaTools, toolCallsOf } from './tool-calls.js';
-import { tokenLogprobsOf } from './token-logprobs.js';
+import { finalResult, wholeAnswer } from './stream-parts.js';
+import { ollamaTools } from './tool-calls.js';
 import { compact } from './wire-values.js';
 
 const DEFAULT_HOST = 'http://127.0.0.1:11434';
@@ -89,35 +94,44 @@ export default defineProvider({
       num_ctx: config.numCtx,
     });
     const errors: ErrorContext = { api: API };
-    const capped = cappedFetch(maxResponseBytesOf(spec.config));
+    const capped = cappedFetch(maxResponseBytesOf(spec.config), nodeFetch);
+    const clientFor = (signal: AbortSignal): Ollama => new OllamaClient({ host, headers: config.headers, fetch: fetchFor(signal, errors, capped) });
+    const bodyOf = (request: GenerateRequest): ChatRequest =>
+      compact({
+        model: spec.model,
+        messages: request.messages,
+        options: Object.keys(options).length > 0 ? options : undefined,
+        format: request.structured ? request.structured.schema : config.format,
+        keep_alive: config.keepAlive,
+        tools: request.structured ? undefined : ollamaTools(request),
+        logprobs: request.logprobs && !request.structured ? true : undefined,
+      });
     return {
       id: spec.id,
       type: 'ollama',
       model: spec.model,
       identity: compact({ host, model: spec.model, ...options, format: config.format }),
       async generate(request, { signal }) {
-        const client = new OllamaClient({ host, headers: config.headers, fetch: fetchFor(signal, errors, capped) });
-        const body: ChatRequest = compact({
-          model: spec.model,
-          messages: request.messages,
-          options: Object.keys(options).length > 0 ? options : undefined,
-          format: request.structured ? request.structured.schema : config.format,
-          keep_alive: config.keepAlive,
-          tools: request.structured ? undefined : ollamaTools(request),
-          logprobs: request.logprobs && !request.structured ? true : undefined,
-        });
+        const client = clientFor(signal);
+        const body = bodyOf(request);
         try {
           // A verdict is only useful whole: structured requests are never streamed.
-          return config.stream && !request.structured ? await streamChat(client, body, signal) : await chat(client, body);
+          return config.stream && !request.structured ? await finalResult(chatStream(client, body, signal)) : await chat(client, body);
         } catch (error) {
-          if (error instanceof Error && /Did not receive done/.test(error.message) && !signal.aborted) {
-            throw malformedError(API, 'the stream ended without a final "done" message');
-          }
-          throw toProviderError(error, { ...errors, signal });
+          throw ollamaError(error, signal, errors);
+        }
+      },
+      async *stream(request, { signal }) {
+        const client = clientFor(signal);
+        const body = bodyOf(request);
+        try {
+          yield* request.structured ? wholeAnswer(await chat(client, body)) : chatStream(client, body, signal);
+        } catch (error) {
+          throw ollamaError(error, signal, errors);
         }
       },
       async embed(texts, { signal }) {
-        const client = new OllamaClient({ host, headers: config.headers, fetch: fetchFor(signal, errors, capped) });
+        const client = clientFor(signal);
         try {
           return await embed(client, spec.model, texts, config.keepAlive);
         } catch (error) {
@@ -142,6 +156,14 @@ async function embed(client: Ollama, model: string, texts: string[], keepAlive: 
 
 function isNumberList(value: unknown): boolean {
   return Array.isArray(value) && value.every((v) => typeof v === 'number');
+}
+
+/** The client's "no done message" (a stream cut short) is a malformed answer; the rest maps as every SDK's errors. */
+function ollamaError(error: unknown, signal: AbortSignal, errors: ErrorContext): LlmlabError {
+  if (error instanceof Error && /Did not receive done/.test(error.message) && !signal.aborted) {
+    return malformedError(API, 'the stream ended without a final "done" message');
+  }
+  return toProviderError(error, { ...errors, signal });
 }
 
 /** A fetch bound to one call: it carries the call's signal and raises HTTP errors with status and headers. */
@@ -188,58 +210,6 @@ async function chat(client: Ollama, body: ChatRequest): Promise<GenerateResult> 
   return resultOf(record, message['content'], message['tool_calls'], body.tools !== undefined);
 }
 
-async function streamChat(client: Ollama, body: ChatRequest, signal: AbortSignal): Promise<GenerateResult> {
-  const stream = await client.chat({ ...body, stream: true });
-  let text = '';
-  let final: ChatResponse | undefined;
-  const toolCalls: unknown[] = [];
-  const logprobs: unknown[] = [];
-  for await (const chunk of stream) {
-    if (Array.isArray(chunk.logprobs)) logprobs.push(...chunk.logprobs);
-    const message = asRecord(chunk.message);
-    if (typeof message?.['content'] === 'string') text += message['content'];
-    if (Array.isArray(message?.['tool_calls'])) toolCalls.push(...message['tool_calls']);
-    if (chunk.done) final = chunk;
-  }
-  if (signal.aborted) throw abortError(signal);
-  if (!final) throw malformedError(API, 'the stream ended without a final "done" message');
-  // Each chunk carries its own tokens' log-probabilities; the answer's are all of them, in order.
-  const record = { ...(final as unknown as Record<string, unknown>), logprobs };
-  return resultOf(record, text, toolCalls, body.tools !== undefined);
-}
-
-/** With declared tools the calls are the cell's `toolCalls` and `output` stays the text; else calls show as JSON. */
-function resultOf(record: Record<string, unknown>, content: unknown, toolCalls: unknown, declared: boolean): GenerateResult {
-  const text = typeof content === 'string' ? content : '';
-  const tools = Array.isArray(toolCalls) && toolCalls.length > 0 ? toolCalls : undefined;
-  const calls = declared ? toolCallsOf(tools) : undefined;
-  return {
-    output: text === '' && tools && !declared ? JSON.stringify(tools) : text,
-    ...(calls ? { toolCalls: calls } : {}),
-    ...logprobsOf(record['logprobs']),
-    usage: usageOf(record),
-    finishReason: typeof record['done_reason'] === 'string' ? record['done_reason'] : undefined,
-    model: typeof record['model'] === 'string' ? record['model'] : undefined,
-    raw: compact({
-      model: record['model'],
-      done_reason: record['done_reason'],
-      prompt_eval_count: record['prompt_eval_count'],
-      eval_count: record['eval_count'],
-      total_duration: record['total_duration'],
-    }),
-  };
-}
-
-function usageOf(record: Record<string, unknown>): TokenUsage | undefined {
-  const input = record['prompt_eval_count'];
-  const output = record['eval_count'];
-  if (typeof input !== 'number' && typeof output !== 'number') return undefined;
-  // Ollama omits prompt_eval_count when the whole prompt came from its cache.
-  const inputTokens = typeof input === 'number' ? input : 0;
-  const outputTokens = typeof output === 'number' ? output : 0;
-  return { input: inputTokens, output: outputTokens, total: inputTokens + outputTokens };
-}
-
 function isJson(text: string): boolean {
   try {
     JSON.parse(text);
@@ -255,10 +225,4 @@ function parseOr(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-/** The answer's token log-probabilities, present only when Ollama sent them (the request asked). */
-function logprobsOf(list: unknown): Pick<GenerateResult, 'logprobs'> {
-  const logprobs = tokenLogprobsOf(list);
-  return logprobs ? { logprobs } : {};
 }

@@ -9,6 +9,7 @@ import type OpenAI from 'openai';
 import { LlmlabError } from '../errors.js';
 import type { ProviderSpec } from '../types.js';
 import { cappedFetch, maxResponseBytesOf } from './capped-fetch.js';
+import { nodeFetch } from './node-fetch.js';
 import { openaiVendorOf } from './openai-vendors.js';
 
 /** A ready client and what the provider needs to know about where it points. */
@@ -68,7 +69,7 @@ export async function connectOpenAI(spec: ProviderSpec): Promise<OpenAIConnectio
     organization: config.organization ?? (vendor ? null : (spec.env['OPENAI_ORG_ID'] ?? null)),
     project: vendor ? null : (spec.env['OPENAI_PROJECT_ID'] ?? null),
     maxRetries: 0,
-    fetch: cappedFetch(maxResponseBytesOf(spec.config)),
+    fetch: cappedFetch(maxResponseBytesOf(spec.config), nodeFetch),
     defaultHeaders: config.headers,
     logLevel: 'off',
   });
@@ -107,7 +108,7 @@ async function connectAzure(spec: ProviderSpec): Promise<OpenAIConnection> {
     organization: null,
     project: null,
     maxRetries: 0,
-    fetch: cappedFetch(maxResponseBytesOf(spec.config)),
+    fetch: cappedFetch(maxResponseBytesOf(spec.config), nodeFetch),
     defaultHeaders: config.headers,
     logLevel: 'off',
   });

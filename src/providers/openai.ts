@@ -5,23 +5,26 @@
  * A prompt's `tools` go out as `tools`/`tool_choice` and the calls come back as `toolCalls` (tool-calls.ts).
  * A `structured` request (a judge's verdict) forces one function call and answers with its arguments; `embed`
  * calls /v1/embeddings with the provider's model (`openai:text-embedding-3-small`). `api: responses` (or
- * `openai:responses:<model>`) calls the Responses API instead (openai-responses.ts).
+ * `openai:responses:<model>`) calls the Responses API instead (openai-responses.ts). `stream` yields a chat answer
+ * as it arrives (openai-stream.ts, also what `stream: true` drains); other APIs and verdicts stream whole.
  */
 import type OpenAI from 'openai';
 import { defineProvider } from '../types.js';
-import type { EmbedResult, GenerateResult, JsonSchema, ProviderSpec, StructuredOutput, TokenUsage } from '../types.js';
+import type { EmbedResult, GenerateRequest, GenerateResult, JsonSchema, Provider, ProviderSpec, StructuredOutput } from '../types.js';
 import { MAX_RESPONSE_BYTES_OPTION } from './capped-fetch.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { complete, scoreContinuations } from './openai-completions.js';
 import { respond, responsesParams } from './openai-responses.js';
 import { connectOpenAI } from './openai-connect.js';
+import { outputOf, stringOr, usageOf } from './openai-message.js';
 import { extraBodyOf, parseOpenAIModel } from './openai-model.js';
+import { chatStream } from './openai-stream.js';
 import { isFineTune } from './provider-infixes.js';
-import { abortError, asRecord, malformedError, toProviderError } from './sdk-errors.js';
+import { asRecord, malformedError, toProviderError } from './sdk-errors.js';
 import type { ErrorContext } from './sdk-errors.js';
-import { mergeToolCalls, openaiToolFields, toolCallsOf } from './tool-calls.js';
-import type { ToolCallParts } from './tool-calls.js';
-import { openaiChatLogprobs, tokenLogprobsOf } from './token-logprobs.js';
+import { finalResult, wholeAnswer } from './stream-parts.js';
+import { openaiToolFields, toolCallsOf } from './tool-calls.js';
+import { openaiChatLogprobs } from './token-logprobs.js';
 import { compact, numberOr } from './wire-values.js';
 
 const API = 'OpenAI';
@@ -108,26 +111,41 @@ export default defineProvider({
     const params = { ...(responses ? responsesParams(config) : samplingParams(config)), ...extraBodyOf(config) };
     const errors: ErrorContext = { api, secrets };
     const completions = config.api === 'completions';
-    return {
+    const chatBody = (request: GenerateRequest): ChatParams => ({
+      model: spec.model,
+      messages: request.messages,
+      ...params,
+      ...openaiToolFields(request),
+      ...(request.logprobs && !request.structured ? { logprobs: true } : {}),
+    });
+    const provider: Provider = {
       id: spec.id,
       type: spec.type,
       model: spec.model,
       identity: compact({ baseUrl, ...endpoint, model: spec.model, ...params, api: config.api === 'chat' ? undefined : config.api }),
       scoresContinuations: completions,
       async generate(request, { signal }) {
-        const body: ChatParams = { model: spec.model, messages: request.messages, ...params, ...openaiToolFields(request) };
+        const body = chatBody(request);
         try {
           if (responses) return await respond(client, { model: spec.model, ...params }, request, signal);
           if (completions) {
             if (request.continuations) return await scoreContinuations(client, spec.model, request.prompt, request.continuations, signal);
-            const { messages: _messages, response_format: _format, ...rest } = body;
+            const { messages: _messages, response_format: _format, logprobs: _logprobs, ...rest } = body;
             return await complete(client, rest, request.prompt, signal);
           }
           if (request.structured) return await structuredChat(client, body, request.structured, signal);
-          const chatBody: ChatParams = request.logprobs ? { ...body, logprobs: true } : body;
-          return config.stream ? await streamChat(client, chatBody, signal) : await chat(client, chatBody, signal);
+          return config.stream ? await finalResult(chatStream(client, body, signal)) : await chat(client, body, signal);
         } catch (error) {
           throw toProviderError(error, { ...errors, signal });
+        }
+      },
+      async *stream(request, context) {
+        // Only chat answers stream; the other APIs and a verdict arrive whole, as one stream of the whole answer.
+        const streams = !responses && !completions && !request.structured && !request.continuations;
+        try {
+          yield* streams ? chatStream(client, chatBody(request), context.signal) : wholeAnswer(await provider.generate(request, context));
+        } catch (error) {
+          throw toProviderError(error, { ...errors, signal: context.signal });
         }
       },
       async embed(texts, { signal }) {
@@ -138,6 +156,7 @@ export default defineProvider({
         }
       },
     };
+    return provider;
   },
 });
 
@@ -214,75 +233,10 @@ async function embed(client: OpenAI, model: string, texts: string[], signal: Abo
   return usage ? { embeddings, usage: { input, output: 0, total: input } } : { embeddings };
 }
 
-async function streamChat(client: OpenAI, body: ChatParams, signal: AbortSignal): Promise<GenerateResult> {
-  const stream = await client.chat.completions.create(
-    { ...body, stream: true, stream_options: { include_usage: true } },
-    { signal },
-  );
-  let text = '';
-  let chunks = 0;
-  let id: unknown;
-  let model: unknown;
-  let finishReason: unknown;
-  let usage: Record<string, unknown> | undefined;
-  const toolCalls: ToolCallParts[] = [];
-  const tokenParts: unknown[] = [];
-  for await (const chunk of stream as AsyncIterable<unknown>) {
-    const record = asRecord(chunk);
-    if (!record) throw malformedError(API, 'stream chunk is not an object');
-    chunks++;
-    id ??= record['id'];
-    model ??= record['model'];
-    usage = asRecord(record['usage']) ?? usage;
-    const choice = asRecord(Array.isArray(record['choices']) ? record['choices'][0] : undefined);
-    if (!choice) continue;
-    finishReason = choice['finish_reason'] ?? finishReason;
-    const delta = asRecord(choice['delta']);
-    if (typeof delta?.['content'] === 'string') text += delta['content'];
-    if (Array.isArray(delta?.['tool_calls'])) mergeToolCalls(toolCalls, delta['tool_calls']);
-    const parts = asRecord(choice['logprobs'])?.['content'];
-    if (Array.isArray(parts)) tokenParts.push(...parts);
-  }
-  // The SDK ends a stream quietly when it is aborted; a partial answer must not pass as a whole one.
-  if (signal.aborted) throw abortError(signal);
-  if (chunks === 0) throw malformedError(API, 'the stream carried no chunks');
-  const calls = body.tools ? toolCallsOf(toolCalls) : undefined;
-  const logprobs = body.logprobs ? tokenLogprobsOf(tokenParts) : undefined;
-  return {
-    output: outputOf(text || null, toolCalls.length > 0 && !body.tools ? toolCalls : undefined, undefined),
-    ...(calls ? { toolCalls: calls } : {}),
-    ...(logprobs ? { logprobs } : {}),
-    usage: usage ? usageOf(usage) : undefined,
-    finishReason: stringOr(finishReason),
-    model: stringOr(model),
-    raw: compact({ id, model, finish_reason: finishReason, usage }),
-  };
-}
-
 /** The arguments text of the call to `name` (or of the only call), as the model wrote it. */
 function argumentsOf(toolCalls: unknown, name: string): string | undefined {
   if (!Array.isArray(toolCalls)) return undefined;
   const calls = toolCalls.map((call) => asRecord(asRecord(call)?.['function']));
   const call = calls.find((fn) => fn?.['name'] === name) ?? (calls.length === 1 ? calls[0] : undefined);
   return typeof call?.['arguments'] === 'string' ? call['arguments'] : undefined;
-}
-
-/** The message text; when the model only called tools, their JSON, so assertions have something to read. */
-function outputOf(content: unknown, toolCalls: unknown, refusal: unknown): string {
-  if (typeof content === 'string' && content !== '') return content;
-  if (Array.isArray(toolCalls) && toolCalls.length > 0) return JSON.stringify(toolCalls);
-  if (typeof refusal === 'string') return refusal;
-  return typeof content === 'string' ? content : '';
-}
-
-function usageOf(usage: Record<string, unknown>): TokenUsage {
-  const input = numberOr(usage['prompt_tokens']);
-  const output = numberOr(usage['completion_tokens']);
-  const total = typeof usage['total_tokens'] === 'number' ? usage['total_tokens'] : input + output;
-  const cached = asRecord(usage['prompt_tokens_details'])?.['cached_tokens'];
-  return typeof cached === 'number' ? { input, output, total, cachedInput: cached } : { input, output, total };
-}
-
-function stringOr(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
 }

@@ -9,13 +9,14 @@ import {
   erfcScaled,
   expMinusHalfSquare,
   incompleteBeta,
+  incompleteGammaQ,
   logBeta,
   logGamma,
   stirlingError,
 } from './special.js';
 import { checkCount, checkProbability, invalid } from './validate.js';
 
-export { erfc, incompleteBeta, logBeta, logChoose, logGamma } from './special.js';
+export { erfc, incompleteBeta, incompleteGammaQ, logBeta, logChoose, logGamma } from './special.js';
 
 const SQRT2 = Math.SQRT2;
 const LN_2PI = 1.8378770664093453;
@@ -277,4 +278,15 @@ export function binomialSf(k: number, n: number, p: number): number {
   if (p === 0) return 0;
   if (p === 1) return 1;
   return x + 1 >= n * p ? tailFrom(x + 1, n, p, 1) : 1 - tailFrom(x, n, p, -1);
+}
+
+/**
+ * Chi-square survival function P(X ≥ x) with `df` degrees of freedom: Q(df/2, x/2), the regularized upper
+ * incomplete gamma function (see {@link incompleteGammaQ}), relative precision in the upper tail.
+ */
+export function chiSquareSf(x: number, df: number): number {
+  if (!(df > 0)) invalid(`df must be positive, got ${df}`);
+  if (Number.isNaN(x)) return NaN;
+  if (x <= 0) return 1;
+  return incompleteGammaQ(df / 2, x / 2);
 }

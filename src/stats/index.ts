@@ -9,8 +9,10 @@ export {
   binomialLogPmf,
   binomialPmf,
   binomialSf,
+  chiSquareSf,
   erfc,
   incompleteBeta,
+  incompleteGammaQ,
   logBeta,
   logChoose,
   logGamma,
@@ -47,3 +49,16 @@ export type { Answer, PluralityVote } from './plurality.js';
 export { pluralityVote } from './plurality.js';
 export type { KrippendorffResult, Ratings } from './agreement.js';
 export { krippendorffAlpha, percentAgreement } from './agreement.js';
+export type { ArmStream, SequentialOptions, SequentialResult, SequentialTest } from './sequential.js';
+export {
+  createSequentialTest,
+  DEFAULT_BURN_IN,
+  DEFAULT_TAU2,
+  mixtureHalfWidth,
+  sequentialTest,
+  unitsNeeded,
+} from './sequential.js';
+export type { SrmResult } from './srm.js';
+export { sampleRatioMismatch, SRM_THRESHOLD } from './srm.js';
+export type { ThompsonOptions } from './thompson.js';
+export { thompsonAllocation } from './thompson.js';

@@ -36,11 +36,28 @@ interface ResponseRow {
   logprobs: string | null;
 }
 
+interface SourcedRow extends ResponseRow {
+  provider_id: string;
+}
+
 /** Read/write access to the response cache. */
 export function createResponseCache(db: Db) {
-  const get = db.prepare<[string], ResponseRow>(
-    'SELECT output, usage, finish_reason, model, latency_ms, cost, tool_calls, logprobs FROM responses WHERE key = ?',
+  const get = db.prepare<[string], SourcedRow>(
+    'SELECT output, usage, finish_reason, model, latency_ms, cost, tool_calls, logprobs, provider_id FROM responses WHERE key = ?',
   );
+  const getFresh = db.prepare<[string, number], SourcedRow>(
+    'SELECT output, usage, finish_reason, model, latency_ms, cost, tool_calls, logprobs, provider_id FROM responses WHERE key = ? AND created_at >= ?',
+  );
+  const fromRow = (row: ResponseRow): CachedResponse => ({
+    output: row.output,
+    usage: row.usage ? (JSON.parse(row.usage) as TokenUsage) : undefined,
+    finishReason: row.finish_reason ?? undefined,
+    model: row.model ?? undefined,
+    latencyMs: row.latency_ms,
+    cost: row.cost ?? undefined,
+    ...(row.tool_calls === null ? {} : { toolCalls: JSON.parse(row.tool_calls) as ToolCall[] }),
+    ...(row.logprobs === null ? {} : { logprobs: JSON.parse(row.logprobs) as number[] }),
+  });
   const put = db.prepare(
     `INSERT OR REPLACE INTO responses (key, provider_id, output, usage, finish_reason, model, latency_ms, cost, created_at, tool_calls, logprobs)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -48,17 +65,15 @@ export function createResponseCache(db: Db) {
   return {
     get(key: string): CachedResponse | undefined {
       const row = get.get(key);
-      if (!row) return undefined;
-      return {
-        output: row.output,
-        usage: row.usage ? (JSON.parse(row.usage) as TokenUsage) : undefined,
-        finishReason: row.finish_reason ?? undefined,
-        model: row.model ?? undefined,
-        latencyMs: row.latency_ms,
-        cost: row.cost ?? undefined,
-        ...(row.tool_calls === null ? {} : { toolCalls: JSON.parse(row.tool_calls) as ToolCall[] }),
-        ...(row.logprobs === null ? {} : { logprobs: JSON.parse(row.logprobs) as number[] }),
-      };
+      return row ? fromRow(row) : undefined;
+    },
+    /**
+     * The answer stored under `key` and who stored it (the provider id it was put with); with `notBefore` (ms since
+     * epoch), only one stored at or after it (a TTL).
+     */
+    lookup(key: string, notBefore?: number): { response: CachedResponse; providerId: string } | undefined {
+      const row = notBefore === undefined ? get.get(key) : getFresh.get(key, notBefore);
+      return row ? { response: fromRow(row), providerId: row.provider_id } : undefined;
     },
     /** Stores a successful answer. Call inside the results writer's transaction when batching. */
     put(key: string, providerId: string, result: GenerateResult): void {

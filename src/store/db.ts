@@ -110,6 +110,49 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (hash, attempt)
   ) WITHOUT ROWID;
   CREATE INDEX finetune_jobs_by_job ON finetune_jobs (job_id);`,
+  // The gateway (src/gateway/, src/store/gateway*.ts): its request log, virtual keys (a secret's sha256 only) and
+  // experiment outcomes. Requests append in time order and are read by time, by key and period (spend) and by
+  // experiment arm; the id index serves feedback, which names a request. `llmlab merge` copies none of these.
+  `CREATE TABLE gateway_requests (
+    id TEXT NOT NULL UNIQUE,
+    at INTEGER NOT NULL,
+    key_id TEXT,
+    model TEXT NOT NULL,
+    candidate TEXT,
+    attempts TEXT,
+    status INTEGER NOT NULL,
+    stream INTEGER NOT NULL,
+    cached INTEGER NOT NULL,
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    cost_usd REAL NOT NULL,
+    latency_ms REAL NOT NULL,
+    overhead_ms REAL NOT NULL,
+    experiment TEXT,
+    arm TEXT,
+    unit TEXT,
+    error TEXT,
+    messages TEXT,
+    output TEXT
+  );
+  CREATE INDEX gateway_requests_by_at ON gateway_requests (at);
+  CREATE INDEX gateway_requests_by_key ON gateway_requests (key_id, at);
+  CREATE INDEX gateway_requests_by_arm ON gateway_requests (experiment, arm);
+  CREATE INDEX gateway_requests_by_unit ON gateway_requests (experiment, unit, at);
+  CREATE TABLE gateway_keys (
+    id TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE TABLE gateway_outcomes (
+    request_id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    score REAL NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX gateway_outcomes_by_request ON gateway_outcomes (request_id, source, at);`,
 ];
 
 /** The schema version this build writes. */

@@ -145,7 +145,7 @@ interface RunRow {
  * SQL: the run is a whole run or a merged one, not a lone shard nor a subset. Both are a part of a run, so
  * `latest~N` and `git:REF` never pick one as a baseline; an explicit run id still names one.
  */
-const WHOLE_RUN = `((shard IS NULL OR json_extract(shard, '$.merged') = 1) AND json_extract(options, '$.subset') IS NULL)`;
+export const WHOLE_RUN = `((shard IS NULL OR json_extract(shard, '$.merged') = 1) AND json_extract(options, '$.subset') IS NULL)`;
 
 function fromRow(row: RunRow): RunRecord {
   return {

@@ -162,7 +162,18 @@ export interface Provider {
   embed?(texts: string[], context: GenerateContext): Promise<EmbedResult>;
   /** True when `generate` can score `continuations` from token log-probabilities (loglikelihood protocol). */
   readonly scoresContinuations?: boolean;
+  /**
+   * Streams the answer as it is generated (optional capability; the gateway passes it through to its clients).
+   * Yields text deltas in order, then exactly one `done` part whose result is what `generate` would have returned
+   * for the same request (the whole output, usage, finish reason, tool calls). A failure before the first delta
+   * throws like `generate` (retryable errors as ProviderError); one after it throws too, and the caller must not
+   * present the partial text as a whole answer. `structured` and `continuations` requests are never streamed.
+   */
+  stream?(request: GenerateRequest, context: GenerateContext): AsyncIterable<StreamPart>;
 }
+
+/** One part of a streamed answer: see {@link Provider.stream}. */
+export type StreamPart = { type: 'delta'; text: string } | { type: 'done'; result: GenerateResult };
 
 /** A `providers:` entry after resolution, handed to a provider plugin's `create`. */
 export interface ProviderSpec {

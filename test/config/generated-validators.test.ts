@@ -97,6 +97,29 @@ const BUILT_IN_CASES: Record<BuiltInKey, { valid: unknown[]; invalid: unknown[] 
     valid: [{}, { suites: ['evals/*.yaml'], db: 'x.db', concurrency: 4, timeoutMs: 1000, maxRetries: 0, outputDir: 'out' }],
     invalid: [{ concurrency: 0 }, { concurency: 4 }, { suites: [] }, { db: 3 }, 'text'],
   },
+  gateway: {
+    valid: [
+      { models: { bot: { candidates: ['openai:gpt-4o-mini'] } } },
+      {
+        providers: [{ id: 'openai:gpt-4o-mini', label: 'mini', config: { baseUrl: 'http://127.0.0.1:1/v1', timeoutMs: 500 } }],
+        models: {
+          bot: {
+            strategy: 'quality',
+            candidates: ['mini', 'anthropic:claude-3-5-haiku-latest'],
+            quality: { suite: 'suites/support.yaml', metric: 'pass', minRate: 0.9 },
+            fallback: { on: [429, '5xx', 'timeout'], cooldownMs: 30000 },
+            cache: 'exact',
+          },
+        },
+        keys: { 'team-a': { budgetUsd: { day: 20 }, rpm: 600, models: ['bot'] } },
+        experiments: {
+          tone: { model: 'bot', arms: { control: { prompt: 'v1.md' }, treatment: { prompt: 'v2.md' } }, split: 'bandit', sticky: 'header:x-user', metric: { feedback: 'thumbs' } },
+        },
+        log: 'full',
+      },
+    ],
+    invalid: [{}, { models: {} }, { models: { bot: { candidates: [] } } }, { models: { bot: { candidates: ['x'], strategy: 'random' } } }, { models: { b: { candidates: ['x'] } }, keys: { k: { rpm: 0 } } }],
+  },
   'suite:test': {
     valid: [{}, { vars: { q: 1 }, assert: [{ type: 'equals', value: 'x', weight: 2 }] }],
     invalid: [{ varz: {} }, { assert: [{ value: 'no type' }] }, { vars: 'q' }],

@@ -17,6 +17,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { parseDocument } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadGatewayConfig } from '../../src/config/load-gateway.js';
 import { loadSuite } from '../../src/config/load-suite.js';
 import { loadProjectConfig } from '../../src/config/project-config.js';
 import type { ResolvedSuite } from '../../src/config/types.js';
@@ -44,6 +45,7 @@ const blocks = pages.flatMap((page) => {
 /** `# docs/examples/x.yaml` or `# suites/x.yaml` on a block's first line. */
 const SOURCE = /^# ((?:suites|docs\/examples)\/[\w./-]+\.ya?ml)\n/;
 const SUITE_SCHEMA = /^# yaml-language-server: \$schema=(?:\.\.\/)+schemas\/suite\.schema\.json\n/;
+const GATEWAY_SCHEMA = /^# yaml-language-server: \$schema=(?:\.\.\/)+schemas\/gateway\.schema\.json\n/;
 
 const exampleYaml = fg.sync('docs/examples/**/*.{yaml,yml}', { cwd: root }).sort();
 const exampleSuites = exampleYaml.filter((path) => SUITE_SCHEMA.test(read(path)));
@@ -74,6 +76,11 @@ describe('docs/examples', () => {
   it.each(otherYaml)('%s parses', async (path) => {
     const doc = parseDocument(read(path));
     expect([doc.errors, doc.warnings]).toEqual([[], []]);
+    if (GATEWAY_SCHEMA.test(read(path))) {
+      // A gateway config: validated and resolved as `llmlab gateway` does (candidates, prompt files, quality suites).
+      const gateway = await loadGatewayConfig(join(root, path), { cwd: root, env: {} });
+      expect(Object.keys(gateway.models).length).toBeGreaterThan(0);
+    }
     if (path.endsWith('llmlab.config.yaml')) {
       // Validated against config.schema.json, its metric modules found.
       const config = await loadProjectConfig({ cwd: dirname(join(root, path)), env: {} });

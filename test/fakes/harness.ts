@@ -26,6 +26,12 @@ export interface FakeBehaviour {
   latencyMs: number;
   /** Delay between the frames of a streamed answer, ms. Default 0 (the whole stream in one write). */
   chunkDelayMs: number;
+  /**
+   * Called before frame `index` (of `count`) of a streamed answer is written; a promise it returns holds that
+   * frame and the rest back until it settles. Lets a test prove a client reads a stream while it is still being
+   * written (hold the last frame until the first delta arrived) without timing anything.
+   */
+  streamGate?: (index: number, count: number) => Promise<unknown> | undefined;
   /** The assistant's text for a chat request body. Default: `echo: <last user message>`. */
   answer: (body: any) => string;
   /** Failures for the next requests, first in first out. */
@@ -196,18 +202,25 @@ export function sendStream(context: FakeContext, contentType: string, frames: st
   const { res, behaviour } = context;
   startStream(res, contentType);
   const delay = behaviour.chunkDelayMs;
-  if (delay <= 0) {
+  const gate = behaviour.streamGate;
+  if (delay <= 0 && !gate) {
     res.end(frames.join(''));
     return;
   }
   let next = 0;
-  const writeNext = (): void => {
+  const write = (): void => {
     if (res.destroyed) return;
     if (next === frames.length - 1) res.end(frames[next]);
     else {
       res.write(frames[next++]);
-      setTimeout(writeNext, delay);
+      if (delay > 0) setTimeout(writeNext, delay);
+      else writeNext();
     }
+  };
+  const writeNext = (): void => {
+    const held = gate?.(next, frames.length);
+    if (held) void held.then(write, write);
+    else write();
   };
   writeNext();
 }

@@ -8,7 +8,7 @@
  */
 
 /** Whole folders: the CLI as a process, a browser, the fake servers themselves, providers against them. */
-export const E2E_FOLDERS = ['test/cli/', 'test/browser/', 'test/fakes/', 'test/providers/'];
+export const E2E_FOLDERS = ['test/cli/', 'test/browser/', 'test/fakes/', 'test/providers/', 'test/gateway/server/'];
 
 /** Single files elsewhere that need a real server, process or clock (each must exist: a move shows up here). */
 export const E2E_FILES = [
@@ -29,6 +29,7 @@ export const E2E_FILES = [
   'test/engine/tpm-run.test.ts',
   'test/finetune/command-backend.test.ts', // runs a fake trainer; serves to a fake Ollama on 127.0.0.1
   'test/finetune/openai-backend.test.ts', // the fake OpenAI files + fine-tuning server on 127.0.0.1
+  'test/gateway/openai-wire-sdk.test.ts', // the openai SDK reads the wire bodies from a hono app on 127.0.0.1
   'test/git.test.ts', // runs git
   'test/metrics/code-exec-sandbox.test.ts',
   'test/metrics/code-exec-sandbox-users.test.ts',

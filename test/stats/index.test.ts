@@ -33,6 +33,11 @@ describe('stats public API', () => {
       'logGamma',
       'logChoose',
       'createRng',
+      'chiSquareSf',
+      'sequentialTest',
+      'createSequentialTest',
+      'sampleRatioMismatch',
+      'thompsonAllocation',
     ] as const;
     for (const name of names) expect(typeof stats[name], name).toBe('function');
   });

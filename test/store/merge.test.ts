@@ -226,6 +226,7 @@ describe('upgrading a version-4 database (before shards)', () => {
     raw.exec('ALTER TABLE results DROP COLUMN tool_calls');
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('DROP TABLE finetune_jobs');
+    raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
     raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 4');
     raw.close();

@@ -93,6 +93,7 @@ describe('store', () => {
     raw.exec('ALTER TABLE results DROP COLUMN tool_calls');
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('DROP TABLE finetune_jobs');
+    raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
     raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 1');
     raw.close();
@@ -118,6 +119,7 @@ describe('store', () => {
     raw.exec('ALTER TABLE results DROP COLUMN tool_calls');
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('DROP TABLE finetune_jobs');
+    raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
     raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 3');
     raw.close();
@@ -149,6 +151,7 @@ describe('store', () => {
     raw.exec('ALTER TABLE results DROP COLUMN tool_calls');
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('DROP TABLE finetune_jobs');
+    raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
     raw.pragma('user_version = 5');
     raw.close();
     store = openStore(path);
@@ -171,6 +174,7 @@ describe('store', () => {
     const raw = new Database(path);
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('DROP TABLE finetune_jobs');
+    raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
     raw.pragma('user_version = 6');
     raw.close();
     store = openStore(path);
@@ -178,6 +182,21 @@ describe('store', () => {
     expect(store.cache.get('old')).not.toHaveProperty('logprobs');
     store.cache.put('k', 'openai:a', { output: 'Paris', latencyMs: 2, logprobs: [-0.25, -0.5] });
     expect(store.cache.get('k')).toMatchObject({ output: 'Paris', logprobs: [-0.25, -0.5] });
+  });
+
+  it('upgrades a version-8 database: the gateway tables appear, earlier data stays', () => {
+    const path = join(dir, 'nested', 'llmlab.db');
+    store.cache.put('old', 'openai:a', { output: 'hi', latencyMs: 1 });
+    store.close();
+    const raw = new Database(path);
+    raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
+    raw.pragma('user_version = 8');
+    raw.close();
+    store = openStore(path);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(store.cache.get('old')).toMatchObject({ output: 'hi' });
+    const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'gateway_%' ORDER BY name").all();
+    expect(tables).toEqual([{ name: 'gateway_keys' }, { name: 'gateway_outcomes' }, { name: 'gateway_requests' }]);
   });
 
   it('round-trips an attack cell with its record and transcript', () => {

@@ -1157,11 +1157,13 @@ return errors === 0;
 }
 validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports.suite = validate24;
-const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":[],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) of this suite, e.g. `openai:gpt-4o-mini`; overrides llmlab.config.yaml's `grader`. `defaultTest.grader` and an assertion's `grader` override it."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings API serves `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small` or `ollama:nomic-embed-text`; overrides llmlab.config.yaml's `embedder`. An assertion's `grader` overrides it."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"default":1,"description":"How many times the judge grades each output (each a separate, cached call): the verdict is the majority, the score the mean, and the report shows how well the rounds agree. An assertion's `graderRepeat` overrides it. Default 1."},"prices":{"type":"object","description":"Prices of models in USD per million tokens, by `type:model`: they override llmlab.config.yaml's `prices` and the profiles in providers/*.yaml, or add models they lack (including `mock` models, for offline budget demos).","propertyNames":{"minLength":1,"description":"`type:model` as in `providers`, e.g. `openai:my-model`, or `mock` for a provider without a model part."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"number","minimum":0,"description":"USD per million input tokens."},"output":{"type":"number","minimum":0,"description":"USD per million output tokens."},"cachedInput":{"type":"number","minimum":0,"description":"USD per million input tokens served from the provider's prompt cache; default: the input price."},"training":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million training tokens (tokens of the training data × epochs)."},"tunedInput":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million input tokens of a model tuned from this one; default: the input price."},"tunedOutput":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million output tokens of a model tuned from this one; default: the output price."},"contextWindow":{"type":"integer","minimum":1,"description":"Context window in tokens."}}}},"budget":{"type":"object","additionalProperties":false,"description":"A hard spending limit for the run. Before each model call (generation, judge or embedding) its worst case is reserved: estimated input tokens plus the provider's `maxTokens` (256 assumed when unset; anthropic 1024) at the model's price. A call whose reservation would cross a limit is not started; the cells left are recorded `skipped` (reason `budget`) and `llmlab eval --resume --budget-usd N` finishes them. Cached answers cost nothing.","properties":{"maxUsd":{"type":"number","exclusiveMinimum":0,"description":"USD for the whole run, generation and grading. `--budget-usd` overrides it."},"perProvider":{"type":"object","description":"USD per provider, keyed by a provider's label or id (a grader's calls count against its id's entry).","propertyNames":{"minLength":1},"additionalProperties":{"type":"number","exclusiveMinimum":0}},"alertAt":{"type":"number","exclusiveMinimum":0,"maximum":1,"description":"Fraction of the limit at which one warning is shown, e.g. 0.8."},"onExceed":{"enum":["stop","skip-provider"],"default":"stop","description":"`stop`: the run stops when any limit is reached. `skip-provider`: a provider that reaches its perProvider limit is skipped and the others go on (reaching maxUsd still stops the run). Default stop."}}},"repeat":{"type":"integer","minimum":1,"maximum":1000,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"derivedMetrics":{"type":"array","description":"Metrics computed per prompt × provider from the named metrics after the run, in order (a later one may use an earlier one), e.g. `{ name: f1, value: \"2 * tp / (2 * tp + fp + fn)\" }`. A name in `value` is the sum of that metric's scores over the target's cells.","items":{"type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The derived metric's name: letters, digits and `_`, not starting with a digit."},"value":{"type":"string","minLength":1,"description":"An arithmetic expression over metric names and earlier derived metrics: numbers, `+ - * / % ^`, parentheses, and abs, sqrt, log, exp, round, floor, ceil, min, max, pow."}}}},"dataset":{"type":"object","additionalProperties":false,"required":["type","path"],"description":"A standard benchmark instead of `tests`: its adapter reads the official files and makes tests that carry their own assertions. `llmlab benchmarks` lists adapters and where the data is published.","properties":{"type":{"type":"string","enum":["gsm8k","mmlu","arc","hellaswag","humaneval"],"description":"Benchmark adapter."},"path":{"type":"string","minLength":1,"description":"Data file or glob relative to the suite (MMLU: `data/test/*_test.csv`)."},"fewshot":{"type":"object","additionalProperties":false,"required":["k","path"],"description":"Few-shot examples from another split (GSM8K/ARC/HellaSwag: drawn with `seed`; MMLU: the first k of each subject's dev file).","properties":{"k":{"type":"integer","minimum":0,"maximum":1000,"description":"Number of examples."},"path":{"type":"string","minLength":1,"description":"File or glob of the split to draw from."},"seed":{"type":"integer","description":"Seed of the draw; default 1234."}}},"protocol":{"enum":["generate","loglikelihood"],"description":"Multiple choice: `generate` (the model answers a letter; any chat API) or `loglikelihood` (choices scored by token log-probabilities: acc and acc_norm; needs a provider with logprobs, e.g. openai with `api: completions`). Default generate."},"sample":{"type":"object","additionalProperties":false,"required":["n"],"description":"Run a seeded random subset of n rows (kept in file order).","properties":{"n":{"type":"integer","minimum":1,"maximum":10000000,"description":"Rows to run."},"seed":{"type":"integer","description":"Default 1234."}}},"limit":{"type":"integer","minimum":1,"maximum":10000000,"description":"Run only the first N rows (after `sample`)."},"timeoutMs":{"type":"integer","minimum":100,"description":"HumanEval: time limit of each sandboxed test run, ms (default 10000)."},"memoryMb":{"type":"integer","minimum":64,"description":"HumanEval: memory (address-space) limit of each sandboxed test run, MB (default 1024)."}}},"allowCodeExecution":{"type":"boolean","description":"Allow assertions that run model-written code (HumanEval's code-exec, sandboxed). Off by default; `--allow-code-execution` also allows it."},"trustDatasetCode":{"type":"boolean","description":"Let tests read from dataset files (`tests: file:…` rows: JSONL/JSON/YAML `assert`, CSV `__expected`) run code in-process: `javascript` assertions, inline or `file:` modules. Off by default, because dataset rows are data: such a row is refused with its file and line. Assertions written in the suite itself (and `defaultTest`) are trusted code either way."},"finetunes":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/finetune"},"description":"Fine-tune recipes: data validation, training and the tuned-versus-base comparison run as stages of the same plan. Each tuned model is the provider `finetune:<id>`, listed in `providers:`."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0; a failed gate exits 1). Each gate prints one line with its measured value and threshold. Keys left out are not checked, except that without `minPassRate` every cell must pass (errors count as failures); `minPassRate: 0` gates on the other keys only.","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."},"maxRegression":{"type":"number","minimum":0,"maximum":1,"description":"Largest tolerated drop in pass rate against the baseline (`llmlab eval --baseline`), as a fraction: 0.02 tolerates 2 points. Checked per prompt × provider over the tests both runs share; with `requireSignificance` a larger drop fails only when McNemar's paired test is significant at 0.05 after Holm's correction across targets. Without a baseline it is reported as not checked."},"requireSignificance":{"type":"boolean","default":true,"description":"With `maxRegression`: fail only on drops that are statistically significant (paired McNemar test, Holm-adjusted, p < 0.05), so a few flaky tests do not block a merge. Set false to fail on any drop beyond the tolerance. Default true."},"maxCostUsd":{"type":"number","minimum":0,"description":"Most the run's model calls may cost, in USD: generation plus the judge and embedding calls of model-graded assertions. Answers served from the cache count at their original price, so the verdict does not depend on what happened to be cached."},"maxErrors":{"type":"integer","minimum":0,"description":"Most cells that may end in an error (a model call or an assertion that failed to run); 0 tolerates none."},"finetune":{"type":"object","additionalProperties":false,"description":"Each recipe's tuned model (the chosen sweep point) against its base, over the suite's tests with paired statistics: it passes when the pass-rate difference beats `margin` (its interval's lower bound does, with `requireSignificance`), no metric is significantly worse (McNemar or paired bootstrap, Holm-adjusted), and no forgetting suite dropped more than `maxForgetting`.","properties":{"beats":{"const":"base","default":"base","description":"What the tuned model is compared with: its recipe's `base`."},"margin":{"type":"number","minimum":-1,"maximum":1,"default":0,"description":"Smallest pass-rate gain (a fraction) that counts; negative tolerates a small loss (non-inferiority)."},"requireSignificance":{"type":"boolean","default":true,"description":"The 95% interval of the paired difference must lie above `margin`, not only its estimate."},"maxForgetting":{"type":"number","minimum":0,"maximum":1,"default":0.05,"description":"Largest tolerated pass-rate drop on a forgetting suite; with `requireSignificance` a larger drop fails only when significant."}}}}},"target":{"type":"object","additionalProperties":false,"required":["provider","system"],"description":"What the `attacks` attack: a provider plus the app's system prompt (and context). Attack tests run against it only.","properties":{"provider":{"$ref":"#/$defs/provider","description":"The attacked model: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`. When it names (by id or label) an entry of `providers`, that entry is reused."},"system":{"type":"string","minLength":1,"description":"The app's system prompt, or `file:<path>` relative to the suite. Canaries are planted beside it to detect leaks."},"context":{"type":"string","minLength":1,"description":"Documents or records the app puts in the model's context (text or `file:<path>`), appended to the system prompt; data-extraction plants fake confidential records here."},"prompt":{"type":"string","minLength":1,"description":"The app's user message template, with `{{ input }}` where the user's text goes (e.g. `Customer question: {{ input }}`). Default `{{ input }}`."}}},"attacks":{"type":"array","minItems":1,"description":"Security attacks on `target`: prompt-injection, system-prompt-extraction, data-extraction, jailbreak. Each compiles into attack tests from the built-in library; a test whose detectors fail is a successful attack.","items":{"$ref":"#/$defs/attack"}},"attacker":{"$ref":"#/$defs/grader","description":"Optional model that drives multi-turn escalation and translation (`translate:<language>` converters), e.g. `openai:gpt-4o`. Without it multi-turn attacks follow the library's scripted turns. It also judges refusals when no `grader` is set."},"severityThreshold":{"enum":["low","medium","high","critical"],"description":"Security gate: attacks at or above this severity must not succeed more often than their `maxSuccessRate` (default 0); a failure exits 1. Default `low` (every attack is gated)."}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `tpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}}]},"promptTools":{"description":"Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file holding the list. The calls come back as the cell's `toolCalls`.","oneOf":[{"$ref":"#/$defs/toolList"},{"type":"string","pattern":"^file:\\S","description":"`file:tools.json` or `file:tools.yaml` (relative to the suite), holding a list of tools."}]},"toolList":{"type":"array","minItems":1,"description":"Tools in OpenAI's function-tool format.","items":{"$ref":"#/$defs/tool"}},"tool":{"type":"object","additionalProperties":false,"required":["type","function"],"description":"One function the model may call: `{ type: function, function: { name, description, parameters } }`.","properties":{"type":{"const":"function","description":"Always `function`."},"function":{"type":"object","additionalProperties":false,"required":["name"],"description":"The function: its name, what it does, and the JSON Schema of its arguments.","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"Function name: 1 to 64 letters, digits, `_` or `-`."},"description":{"type":"string","description":"What the function does; the model reads it."},"parameters":{"type":"object","description":"JSON Schema of the arguments object, e.g. { type: object, properties: { city: { type: string } }, required: [city] }."},"strict":{"type":"boolean","description":"OpenAI structured outputs for the arguments (passed through)."}}}}},"toolChoice":{"description":"Whether the model must call a tool: `auto` (the API's default), `none`, `required`, or `{ name }` for exactly that function.","oneOf":[{"enum":["auto","none","required"]},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"The function the model must call."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of this test, ahead of each assertion's own `transform` (promptfoo's `options.transform`); the report keeps the raw output. Replaces defaultTest's `transform`."},"transformVars":{"$ref":"#/$defs/transformVars"}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of every test that has no `transform` of its own."},"transformVars":{"$ref":"#/$defs/transformVars"}}},"transformVars":{"type":"string","minLength":1,"description":"JavaScript run once per test when the suite loads, after defaultTest's vars are merged (promptfoo's `transformVars`): `vars` (and `context.vars`) are in scope; it returns an object whose keys are added to or replace the test's vars before the prompt renders. One line is an expression (`({ n: vars.items.length })`), several lines a function body with `return`; `file:path.js[:exportName]` calls that module's function (vars, context). Trusted code, as the `javascript` assertion; 5 s at most. A test's own replaces defaultTest's."},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}},"transform":{"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]},"transformSteps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."},"transformStep":{"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`, or `{ javascript: ... }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]},"transformJavascript":{"type":"object","additionalProperties":false,"required":["javascript"],"description":"JavaScript that turns the text into what the next step (or the metric) sees, as promptfoo's `transform`: `output` (the text) and `context` ({ vars, prompt }) are in scope. One line is an expression (`output.toUpperCase()`, `JSON.parse(output).answer`); several lines are a function body that must `return`. A string result is the text; anything else becomes its JSON (`{ a: 1 }` → `{\"a\":1}`, 42 → `42`); undefined or null fails the assertion. `file:path.js[:exportName]` (or promptfoo's `file://`) calls that module's function (output, context) instead, relative to the suite. The suite is trusted code, as for the `javascript` assertion; each call may run 5 s.","properties":{"javascript":{"type":"string","minLength":1,"description":"The expression, a function body with `return`, or `file:path.js[:exportName]`."}}},"transformName":{"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]},"transformRegex":{"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}},"transformLastNumber":{"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"transformAnswerLetter":{"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"attack":{"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}},"attackGoal":{"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}},"finetune":{"type":"object","additionalProperties":false,"required":["id","base","data"],"description":"A fine-tune recipe: its data is validated, a model is trained from `base` (by OpenAI's fine-tuning API or a local trainer command), and the tuned model is evaluated as the provider `finetune:<id>` beside the base. See docs/finetune.md.","examples":[{"id":"support-v2","base":"openai:gpt-4o-mini-2024-07-18","data":{"train":"file:data/train.jsonl","validation":"file:data/val.jsonl"},"method":"supervised","hyperparameters":{"epochs":3,"learningRateMultiplier":"auto","batchSize":"auto"},"backend":"openai"}],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,39}$","description":"Names the recipe: the tuned model is the provider `finetune:<id>` (lowercase letters, digits, `.`, `_`, `-`; at most 40 characters)."},"description":{"type":"string","description":"What the recipe is for; shown in reports."},"base":{"type":"string","minLength":1,"description":"The model to tune: the label or id of one of the suite's `providers:` (it is evaluated too, as the baseline the gate compares with)."},"data":{"type":"object","additionalProperties":false,"required":["train"],"description":"Chat JSONL files in OpenAI's fine-tuning format (`{\"messages\": [...]}` per line; for `method: dpo`, `{\"input\": {\"messages\": [...]}, \"preferred_output\": [...], \"non_preferred_output\": [...]}`).","properties":{"train":{"type":"string","pattern":"^file:","description":"`file:` path of the training examples, relative to the suite."},"validation":{"type":"string","pattern":"^file:","description":"`file:` path of held-out examples the trainer reports validation loss on."}}},"method":{"enum":["supervised","dpo"],"default":"supervised","description":"`supervised` (chat examples) or `dpo` (preference pairs), as the backend supports."},"hyperparameters":{"type":"object","description":"Training settings. For `backend: openai`: `epochs`, `learningRateMultiplier`, `batchSize` and (dpo) `beta`, each a number or `auto`. For `backend: command` any keys, passed to the command's template as `hyperparameters.<key>`.","additionalProperties":{"type":["number","string","boolean"]}},"sweep":{"type":"object","minProperties":1,"description":"One training job per combination of these values (each key a hyperparameter, each value its list). Every point is evaluated as `finetune:<id>[key=value,…]`; the comparison keeps the point best on `select`, ties to the cheaper.","additionalProperties":{"type":"array","minItems":1,"maxItems":20,"items":{"type":["number","string","boolean"]}}},"select":{"type":"string","default":"pass","description":"With `sweep`: what chooses the point the gate compares with the base: `pass` (the pass rate over the suite's tests, default) or the name of a metric (its mean score)."},"backend":{"enum":["openai","command"],"description":"`openai`: OpenAI's fine-tuning API, with the base provider's key and base URL (default for an `openai` base). `command`: run a local trainer (`command:`)."},"suffix":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,18}$","description":"OpenAI: the suffix in the tuned model's name (default: the recipe id, shortened)."},"command":{"type":"object","additionalProperties":false,"required":["run","serve"],"description":"`backend: command`: the trainer to run and how its output becomes a provider.","properties":{"run":{"type":"string","minLength":1,"description":"A nunjucks template run with `sh -c` in the suite's folder. Variables: `id`, `base` (the base model's name), `method`, `hyperparameters`, `train`, `validation`, `dataDir` (holding train.jsonl and valid.jsonl), `output` (the artifact directory), `hash`."},"timeoutMs":{"type":"integer","minimum":1,"description":"Stop the trainer after this long."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables for the trainer (templates too)."},"serve":{"description":"How the output becomes a provider: `ollama` creates an Ollama model from the adapter in `output`; `provider` names a provider that serves it (e.g. a llama.cpp or vLLM server).","oneOf":[{"type":"object","additionalProperties":false,"required":["ollama"],"properties":{"ollama":{"type":"object","additionalProperties":false,"required":["from"],"description":"Create an Ollama model from the adapter (its files pushed as blobs, then the SDK's `create`).","properties":{"from":{"type":"string","minLength":1,"description":"The Ollama model the adapter applies to (e.g. `llama3.2:1b`)."},"model":{"type":"string","description":"Name of the created model (default `llmlab-<id>-<hash>`)."},"host":{"type":"string","description":"Ollama's URL (default OLLAMA_HOST, else http://127.0.0.1:11434)."},"adapter":{"type":"string","description":"The adapter file or folder (default `{{ output }}`)."}}}}},{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"object","additionalProperties":false,"required":["id"],"description":"A provider that serves the artifact, e.g. a llama.cpp or vLLM server you start.","properties":{"id":{"type":"string","minLength":1,"description":"`<type>:<model>`, e.g. `openai:my-lora`."},"config":{"type":"object","description":"The provider's config (e.g. `baseUrl`); string values are templates."}}}}}]}}},"validation":{"type":"object","additionalProperties":false,"description":"How strictly the data is checked before anything is sent.","properties":{"leakage":{"enum":["error","warn","off"],"default":"error","description":"An eval test whose input shares a 13-word sequence with a training example (all of it when shorter) has leaked into the training data: `error` stops the run, `warn` lists it."},"nearDuplicateThreshold":{"type":"number","minimum":0.5,"maximum":1,"default":0.8,"description":"Jaccard similarity of word 5-gram shingles at or above which two examples are reported as near duplicates."},"contextWindow":{"type":"integer","minimum":1,"description":"Longest example in tokens (default: the base model's context window from its price profile)."}}},"poll":{"type":"object","additionalProperties":false,"description":"How often a running job is polled: from `intervalMs`, growing 1.5× per poll up to `maxIntervalMs`.","properties":{"intervalMs":{"type":"integer","minimum":1,"default":5000,"description":"First wait between polls, ms."},"maxIntervalMs":{"type":"integer","minimum":1,"default":60000,"description":"Longest wait between polls, ms."}}},"forgetting":{"type":"array","items":{"type":"string","pattern":"^file:"},"description":"Other suites (`file:` paths) whose prompts and tests run on the base and the tuned model too, so a loss of general skills shows (e.g. a GSM8K or MMLU sample). Their cells are reported apart and checked by `gates.finetune.maxForgetting`."}}}}};
-const schema68 = {"type":"object","additionalProperties":false,"required":["id","base","data"],"description":"A fine-tune recipe: its data is validated, a model is trained from `base` (by OpenAI's fine-tuning API or a local trainer command), and the tuned model is evaluated as the provider `finetune:<id>` beside the base. See docs/finetune.md.","examples":[{"id":"support-v2","base":"openai:gpt-4o-mini-2024-07-18","data":{"train":"file:data/train.jsonl","validation":"file:data/val.jsonl"},"method":"supervised","hyperparameters":{"epochs":3,"learningRateMultiplier":"auto","batchSize":"auto"},"backend":"openai"}],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,39}$","description":"Names the recipe: the tuned model is the provider `finetune:<id>` (lowercase letters, digits, `.`, `_`, `-`; at most 40 characters)."},"description":{"type":"string","description":"What the recipe is for; shown in reports."},"base":{"type":"string","minLength":1,"description":"The model to tune: the label or id of one of the suite's `providers:` (it is evaluated too, as the baseline the gate compares with)."},"data":{"type":"object","additionalProperties":false,"required":["train"],"description":"Chat JSONL files in OpenAI's fine-tuning format (`{\"messages\": [...]}` per line; for `method: dpo`, `{\"input\": {\"messages\": [...]}, \"preferred_output\": [...], \"non_preferred_output\": [...]}`).","properties":{"train":{"type":"string","pattern":"^file:","description":"`file:` path of the training examples, relative to the suite."},"validation":{"type":"string","pattern":"^file:","description":"`file:` path of held-out examples the trainer reports validation loss on."}}},"method":{"enum":["supervised","dpo"],"default":"supervised","description":"`supervised` (chat examples) or `dpo` (preference pairs), as the backend supports."},"hyperparameters":{"type":"object","description":"Training settings. For `backend: openai`: `epochs`, `learningRateMultiplier`, `batchSize` and (dpo) `beta`, each a number or `auto`. For `backend: command` any keys, passed to the command's template as `hyperparameters.<key>`.","additionalProperties":{"type":["number","string","boolean"]}},"sweep":{"type":"object","minProperties":1,"description":"One training job per combination of these values (each key a hyperparameter, each value its list). Every point is evaluated as `finetune:<id>[key=value,…]`; the comparison keeps the point best on `select`, ties to the cheaper.","additionalProperties":{"type":"array","minItems":1,"maxItems":20,"items":{"type":["number","string","boolean"]}}},"select":{"type":"string","default":"pass","description":"With `sweep`: what chooses the point the gate compares with the base: `pass` (the pass rate over the suite's tests, default) or the name of a metric (its mean score)."},"backend":{"enum":["openai","command"],"description":"`openai`: OpenAI's fine-tuning API, with the base provider's key and base URL (default for an `openai` base). `command`: run a local trainer (`command:`)."},"suffix":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,18}$","description":"OpenAI: the suffix in the tuned model's name (default: the recipe id, shortened)."},"command":{"type":"object","additionalProperties":false,"required":["run","serve"],"description":"`backend: command`: the trainer to run and how its output becomes a provider.","properties":{"run":{"type":"string","minLength":1,"description":"A nunjucks template run with `sh -c` in the suite's folder. Variables: `id`, `base` (the base model's name), `method`, `hyperparameters`, `train`, `validation`, `dataDir` (holding train.jsonl and valid.jsonl), `output` (the artifact directory), `hash`."},"timeoutMs":{"type":"integer","minimum":1,"description":"Stop the trainer after this long."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables for the trainer (templates too)."},"serve":{"description":"How the output becomes a provider: `ollama` creates an Ollama model from the adapter in `output`; `provider` names a provider that serves it (e.g. a llama.cpp or vLLM server).","oneOf":[{"type":"object","additionalProperties":false,"required":["ollama"],"properties":{"ollama":{"type":"object","additionalProperties":false,"required":["from"],"description":"Create an Ollama model from the adapter (its files pushed as blobs, then the SDK's `create`).","properties":{"from":{"type":"string","minLength":1,"description":"The Ollama model the adapter applies to (e.g. `llama3.2:1b`)."},"model":{"type":"string","description":"Name of the created model (default `llmlab-<id>-<hash>`)."},"host":{"type":"string","description":"Ollama's URL (default OLLAMA_HOST, else http://127.0.0.1:11434)."},"adapter":{"type":"string","description":"The adapter file or folder (default `{{ output }}`)."}}}}},{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"object","additionalProperties":false,"required":["id"],"description":"A provider that serves the artifact, e.g. a llama.cpp or vLLM server you start.","properties":{"id":{"type":"string","minLength":1,"description":"`<type>:<model>`, e.g. `openai:my-lora`."},"config":{"type":"object","description":"The provider's config (e.g. `baseUrl`); string values are templates."}}}}}]}}},"validation":{"type":"object","additionalProperties":false,"description":"How strictly the data is checked before anything is sent.","properties":{"leakage":{"enum":["error","warn","off"],"default":"error","description":"An eval test whose input shares a 13-word sequence with a training example (all of it when shorter) has leaked into the training data: `error` stops the run, `warn` lists it."},"nearDuplicateThreshold":{"type":"number","minimum":0.5,"maximum":1,"default":0.8,"description":"Jaccard similarity of word 5-gram shingles at or above which two examples are reported as near duplicates."},"contextWindow":{"type":"integer","minimum":1,"description":"Longest example in tokens (default: the base model's context window from its price profile)."}}},"poll":{"type":"object","additionalProperties":false,"description":"How often a running job is polled: from `intervalMs`, growing 1.5× per poll up to `maxIntervalMs`.","properties":{"intervalMs":{"type":"integer","minimum":1,"default":5000,"description":"First wait between polls, ms."},"maxIntervalMs":{"type":"integer","minimum":1,"default":60000,"description":"Longest wait between polls, ms."}}},"forgetting":{"type":"array","items":{"type":"string","pattern":"^file:"},"description":"Other suites (`file:` paths) whose prompts and tests run on the base and the tuned model too, so a loss of general skills shows (e.g. a GSM8K or MMLU sample). Their cells are reported apart and checked by `gates.finetune.maxForgetting`."}}};
-const schema35 = {"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
-const schema36 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `tpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}};
+exports.gateway = validate24;
+const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/gateway.schema.json","description":"An llmlab gateway (gateway.yaml): the virtual models an OpenAI-compatible endpoint serves, how each routes to its candidate providers, virtual keys with budgets and rate limits, and A/B experiments. Relative paths are relative to this file.","type":"object","additionalProperties":false,"required":["models"],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"db":{"type":"string","minLength":1,"description":"SQLite database for the request log, keys, spend and the stored eval runs that `quality` routing reads. Default: the project's (llmlab.config.yaml `db`, else .llmlab/llmlab.db); --db overrides it."},"log":{"enum":["metadata","full"],"description":"What each served request logs: `metadata` (default: tokens, cost, latency, candidate, key id, experiment arm) or `full` (also the messages and the answer)."},"providers":{"type":"array","description":"Provider entries as in a suite (`id`, `label`, `config` with base URL, parameters and engine keys); a candidate names one by its label. A candidate that is a plain provider id needs no entry here.","items":{"$ref":"#/$defs/grader"}},"models":{"type":"object","minProperties":1,"description":"Virtual models by the name clients send as `model`.","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"},"additionalProperties":{"$ref":"#/$defs/model"}},"keys":{"type":"object","description":"Virtual keys by id. Secrets are made with `llmlab gateway keys create <id>` and stored only as hashes. Without `keys`, requests need no key and the gateway binds only to a loopback address.","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]*$"},"additionalProperties":{"$ref":"#/$defs/key"}},"experiments":{"type":"object","description":"A/B experiments by name, each on one virtual model.","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]*$"},"additionalProperties":{"$ref":"#/$defs/experiment"}}},"$defs":{"model":{"type":"object","additionalProperties":false,"required":["candidates"],"description":"A virtual model: the providers that can serve it and how one is chosen per request.","properties":{"strategy":{"enum":["fallback","cheapest","fastest","quality","split"],"description":"How candidates are ordered per request: `fallback` (as listed; default), `cheapest` (price profile), `fastest` (measured latency), `quality` (from the latest stored run of `quality.suite`), `split` (random by `weights`). Every strategy falls back to the next candidate on the failures in `fallback.on`."},"candidates":{"type":"array","minItems":1,"uniqueItems":true,"description":"Providers that can serve this model: a label from `providers`, or a provider id such as `openai:gpt-4o-mini`.","items":{"type":"string","minLength":1,"description":"A provider label from `providers`, or a provider id."}},"quality":{"type":"object","additionalProperties":false,"required":["suite","minRate"],"description":"For `strategy: quality`: serve only candidates whose metric in the latest stored run of `suite` has a 95 % lower bound of at least `minRate`.","properties":{"suite":{"type":"string","minLength":1,"description":"The suite file whose latest stored run ranks the candidates (relative to this file); run it with `llmlab eval`."},"metric":{"type":"string","minLength":1,"description":"`pass` (default: the pass rate) or the name of a metric whose mean score counts."},"minRate":{"type":"number","minimum":0,"maximum":1,"description":"Lowest acceptable lower 95 % bound of the metric, 0..1."},"prefer":{"enum":["cheapest","fastest"],"description":"Among qualifying candidates, try the cheapest (default) or the fastest first."},"prompt":{"type":"string","minLength":1,"description":"Count only this prompt's results (a prompt id or label of the suite); default: all prompts pooled."}}},"weights":{"type":"object","description":"For `strategy: split`: each candidate's share of first tries (normalised; default equal).","additionalProperties":{"type":"number","minimum":0}},"fallback":{"type":"object","additionalProperties":false,"description":"When to move on to the next candidate, and the circuit breaker that skips a failing one.","properties":{"on":{"type":"array","minItems":1,"uniqueItems":true,"description":"Failures that move on: `429`, `5xx`, `timeout`, `error` (a connection error or malformed answer). Default: all four.","items":{"enum":["429","5xx","timeout","error",429]}},"cooldownMs":{"type":"integer","minimum":0,"description":"How long a candidate whose breaker opened is skipped (then one trial request). Default 30000."},"failures":{"type":"integer","minimum":1,"description":"Consecutive failures that open a candidate's breaker. Default 3."}}},"cache":{"description":"Serve repeated identical requests from the response cache (`exact`), optionally only entries younger than `ttlSeconds`.","oneOf":[{"const":"exact","description":"Exact-match cache without expiry."},{"const":"none","description":"No caching (the default)."},{"type":"object","additionalProperties":false,"required":["mode"],"properties":{"mode":{"const":"exact","description":"Exact match on model, messages and parameters."},"ttlSeconds":{"type":"integer","minimum":1,"description":"Entries older than this are not served."}}}]},"timeoutMs":{"type":"integer","minimum":1,"description":"A request's deadline when the client sends no `x-llmlab-deadline-ms`: fallbacks never run past it. Default 60000."}}},"key":{"type":"object","additionalProperties":false,"description":"A virtual key's limits.","properties":{"budgetUsd":{"type":"object","additionalProperties":false,"minProperties":1,"description":"Spend limits in USD per UTC calendar day and month. Each request reserves its worst-case cost first, so concurrent requests cannot overspend.","properties":{"day":{"type":"number","minimum":0,"description":"USD per UTC day."},"month":{"type":"number","minimum":0,"description":"USD per UTC month."}}},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute for this key (429 beyond it)."},"models":{"type":"array","minItems":1,"uniqueItems":true,"description":"Virtual models this key may call; default all.","items":{"type":"string","minLength":1,"description":"A virtual model name."}}}},"experiment":{"type":"object","additionalProperties":false,"required":["model","arms"],"description":"An A/B experiment: requests to `model` are split between arms by a sticky unit.","properties":{"model":{"type":"string","minLength":1,"description":"The virtual model whose requests are split."},"arms":{"type":"object","minProperties":2,"description":"The arms by name; the first is the control.","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]*$"},"additionalProperties":{"$ref":"#/$defs/arm"}},"split":{"description":"Each arm's share (summing to 1; default equal), or `bandit` for Thompson-sampling allocation.","oneOf":[{"const":"bandit","description":"Thompson sampling: more traffic to the arm more likely to be best."},{"type":"object","description":"Share by arm name.","additionalProperties":{"type":"number","minimum":0,"maximum":1}}]},"sticky":{"type":"string","pattern":"^(user|header:[A-Za-z0-9-]+)$","description":"The unit that keeps its arm: `user` (the request's `user` field; default) or `header:<name>`. Requests without it are served outside the experiment."},"metric":{"type":"object","additionalProperties":false,"minProperties":1,"description":"The outcome compared: user feedback posted to /v1/feedback, and/or an online judge on a sample.","properties":{"feedback":{"enum":["thumbs","score"],"description":"`thumbs`: a score of 0 or 1; `score`: any value in 0..1."},"judge":{"type":"object","additionalProperties":false,"required":["grader","rubric"],"description":"An LLM judge grading a sample of answers against a rubric (cached like eval judges).","properties":{"grader":{"$ref":"#/$defs/grader"},"rubric":{"type":"string","minLength":1,"description":"What a good answer does; the judge scores 0..1."},"sample":{"type":"number","exclusiveMinimum":0,"maximum":1,"description":"Fraction of requests judged (default 0.1)."}}}}},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"Error rate of the anytime-valid comparison (default 0.05): it holds however often the report is looked at."}}},"arm":{"type":"object","additionalProperties":false,"minProperties":1,"description":"One arm: a system prompt, a candidate, or both.","properties":{"prompt":{"type":"string","minLength":1,"description":"A file with the arm's system prompt (relative to this file); it replaces the client's system message."},"candidate":{"type":"string","minLength":1,"description":"Serve this arm from this candidate of the model instead of its routing."}}},"grader":{"description":"A provider: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in a suite's `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `tpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}}}};
+const schema37 = {"type":"object","additionalProperties":false,"required":["candidates"],"description":"A virtual model: the providers that can serve it and how one is chosen per request.","properties":{"strategy":{"enum":["fallback","cheapest","fastest","quality","split"],"description":"How candidates are ordered per request: `fallback` (as listed; default), `cheapest` (price profile), `fastest` (measured latency), `quality` (from the latest stored run of `quality.suite`), `split` (random by `weights`). Every strategy falls back to the next candidate on the failures in `fallback.on`."},"candidates":{"type":"array","minItems":1,"uniqueItems":true,"description":"Providers that can serve this model: a label from `providers`, or a provider id such as `openai:gpt-4o-mini`.","items":{"type":"string","minLength":1,"description":"A provider label from `providers`, or a provider id."}},"quality":{"type":"object","additionalProperties":false,"required":["suite","minRate"],"description":"For `strategy: quality`: serve only candidates whose metric in the latest stored run of `suite` has a 95 % lower bound of at least `minRate`.","properties":{"suite":{"type":"string","minLength":1,"description":"The suite file whose latest stored run ranks the candidates (relative to this file); run it with `llmlab eval`."},"metric":{"type":"string","minLength":1,"description":"`pass` (default: the pass rate) or the name of a metric whose mean score counts."},"minRate":{"type":"number","minimum":0,"maximum":1,"description":"Lowest acceptable lower 95 % bound of the metric, 0..1."},"prefer":{"enum":["cheapest","fastest"],"description":"Among qualifying candidates, try the cheapest (default) or the fastest first."},"prompt":{"type":"string","minLength":1,"description":"Count only this prompt's results (a prompt id or label of the suite); default: all prompts pooled."}}},"weights":{"type":"object","description":"For `strategy: split`: each candidate's share of first tries (normalised; default equal).","additionalProperties":{"type":"number","minimum":0}},"fallback":{"type":"object","additionalProperties":false,"description":"When to move on to the next candidate, and the circuit breaker that skips a failing one.","properties":{"on":{"type":"array","minItems":1,"uniqueItems":true,"description":"Failures that move on: `429`, `5xx`, `timeout`, `error` (a connection error or malformed answer). Default: all four.","items":{"enum":["429","5xx","timeout","error",429]}},"cooldownMs":{"type":"integer","minimum":0,"description":"How long a candidate whose breaker opened is skipped (then one trial request). Default 30000."},"failures":{"type":"integer","minimum":1,"description":"Consecutive failures that open a candidate's breaker. Default 3."}}},"cache":{"description":"Serve repeated identical requests from the response cache (`exact`), optionally only entries younger than `ttlSeconds`.","oneOf":[{"const":"exact","description":"Exact-match cache without expiry."},{"const":"none","description":"No caching (the default)."},{"type":"object","additionalProperties":false,"required":["mode"],"properties":{"mode":{"const":"exact","description":"Exact match on model, messages and parameters."},"ttlSeconds":{"type":"integer","minimum":1,"description":"Entries older than this are not served."}}}]},"timeoutMs":{"type":"integer","minimum":1,"description":"A request's deadline when the client sends no `x-llmlab-deadline-ms`: fallbacks never run past it. Default 60000."}}};
+const schema38 = {"type":"object","additionalProperties":false,"description":"A virtual key's limits.","properties":{"budgetUsd":{"type":"object","additionalProperties":false,"minProperties":1,"description":"Spend limits in USD per UTC calendar day and month. Each request reserves its worst-case cost first, so concurrent requests cannot overspend.","properties":{"day":{"type":"number","minimum":0,"description":"USD per UTC day."},"month":{"type":"number","minimum":0,"description":"USD per UTC month."}}},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute for this key (429 beyond it)."},"models":{"type":"array","minItems":1,"uniqueItems":true,"description":"Virtual models this key may call; default all.","items":{"type":"string","minLength":1,"description":"A virtual model name."}}}};
+const func0 = require("ajv/dist/runtime/equal").default;
+const schema35 = {"description":"A provider: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in a suite's `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
+const schema36 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `tpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1586,277 +1588,10 @@ return errors === 0;
 }
 validate25.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema37 = {"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}}]};
-const schema38 = {"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."};
-const schema42 = {"description":"Whether the model must call a tool: `auto` (the API's default), `none`, `required`, or `{ name }` for exactly that function.","oneOf":[{"enum":["auto","none","required"]},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"The function the model must call."}}}]};
-const schema44 = {"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}};
-const schema39 = {"description":"Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file holding the list. The calls come back as the cell's `toolCalls`.","oneOf":[{"$ref":"#/$defs/toolList"},{"type":"string","pattern":"^file:\\S","description":"`file:tools.json` or `file:tools.yaml` (relative to the suite), holding a list of tools."}]};
-const schema40 = {"type":"array","minItems":1,"description":"Tools in OpenAI's function-tool format.","items":{"$ref":"#/$defs/tool"}};
-const schema41 = {"type":"object","additionalProperties":false,"required":["type","function"],"description":"One function the model may call: `{ type: function, function: { name, description, parameters } }`.","properties":{"type":{"const":"function","description":"Always `function`."},"function":{"type":"object","additionalProperties":false,"required":["name"],"description":"The function: its name, what it does, and the JSON Schema of its arguments.","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"Function name: 1 to 64 letters, digits, `_` or `-`."},"description":{"type":"string","description":"What the function does; the model reads it."},"parameters":{"type":"object","description":"JSON Schema of the arguments object, e.g. { type: object, properties: { city: { type: string } }, required: [city] }."},"strict":{"type":"boolean","description":"OpenAI structured outputs for the arguments (passed through)."}}}}};
-const pattern5 = new RegExp("^[A-Za-z0-9_-]{1,64}$", "u");
-
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate29.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(Array.isArray(data)){
-if(data.length < 1){
-validate29.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
-return false;
-}
-else {
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
-const _errs1 = errors;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing0;
-if(((data0.type === undefined) && (missing0 = "type")) || ((data0.function === undefined) && (missing0 = "function"))){
-validate29.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs4 = errors;
-for(const key0 in data0){
-if(!((key0 === "type") || (key0 === "function"))){
-validate29.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data0.type !== undefined){
-const _errs5 = errors;
-if("function" !== data0.type){
-validate29.errors = [{instancePath:instancePath+"/" + i0+"/type",schemaPath:"#/$defs/tool/properties/type/const",keyword:"const",params:{allowedValue: "function"},message:"must be equal to constant"}];
-return false;
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.function !== undefined){
-let data2 = data0.function;
-const _errs6 = errors;
-if(errors === _errs6){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing1;
-if((data2.name === undefined) && (missing1 = "name")){
-validate29.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs8 = errors;
-for(const key1 in data2){
-if(!((((key1 === "name") || (key1 === "description")) || (key1 === "parameters")) || (key1 === "strict"))){
-validate29.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs8 === errors){
-if(data2.name !== undefined){
-let data3 = data2.name;
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data3 === "string"){
-if(!pattern5.test(data3)){
-validate29.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""}];
-return false;
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs9 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.description !== undefined){
-const _errs11 = errors;
-if(typeof data2.description !== "string"){
-validate29.errors = [{instancePath:instancePath+"/" + i0+"/function/description",schemaPath:"#/$defs/tool/properties/function/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs11 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.parameters !== undefined){
-let data5 = data2.parameters;
-const _errs13 = errors;
-if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
-validate29.errors = [{instancePath:instancePath+"/" + i0+"/function/parameters",schemaPath:"#/$defs/tool/properties/function/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-var valid3 = _errs13 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.strict !== undefined){
-const _errs15 = errors;
-if(typeof data2.strict !== "boolean"){
-validate29.errors = [{instancePath:instancePath+"/" + i0+"/function/strict",schemaPath:"#/$defs/tool/properties/function/properties/strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate29.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs1 === errors;
-if(!valid0){
-break;
-}
-}
-}
-}
-else {
-validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-validate29.errors = vErrors;
-return errors === 0;
-}
-validate29.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
-
-const pattern6 = new RegExp("^file:\\S", "u");
-
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate28.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = false;
-let passing0 = null;
-const _errs1 = errors;
-if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs1 === errors;
-if(_valid0){
-valid0 = true;
-passing0 = 0;
-var items0 = true;
-}
-const _errs2 = errors;
-if(errors === _errs2){
-if(typeof data === "string"){
-if(!pattern6.test(data)){
-const err0 = {instancePath,schemaPath:"#/oneOf/1/pattern",keyword:"pattern",params:{pattern: "^file:\\S"},message:"must match pattern \""+"^file:\\S"+"\""};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs2 === errors;
-if(_valid0 && valid0){
-valid0 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid0 = true;
-passing0 = 1;
-}
-}
-if(!valid0){
-const err2 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-validate28.errors = vErrors;
-return false;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate28.errors = vErrors;
-evaluated0.items = items0;
-return errors === 0;
-}
-validate28.evaluated = {"dynamicProps":false,"dynamicItems":true};
-
+const schema39 = {"type":"object","additionalProperties":false,"required":["model","arms"],"description":"An A/B experiment: requests to `model` are split between arms by a sticky unit.","properties":{"model":{"type":"string","minLength":1,"description":"The virtual model whose requests are split."},"arms":{"type":"object","minProperties":2,"description":"The arms by name; the first is the control.","propertyNames":{"pattern":"^[A-Za-z0-9][A-Za-z0-9_-]*$"},"additionalProperties":{"$ref":"#/$defs/arm"}},"split":{"description":"Each arm's share (summing to 1; default equal), or `bandit` for Thompson-sampling allocation.","oneOf":[{"const":"bandit","description":"Thompson sampling: more traffic to the arm more likely to be best."},{"type":"object","description":"Share by arm name.","additionalProperties":{"type":"number","minimum":0,"maximum":1}}]},"sticky":{"type":"string","pattern":"^(user|header:[A-Za-z0-9-]+)$","description":"The unit that keeps its arm: `user` (the request's `user` field; default) or `header:<name>`. Requests without it are served outside the experiment."},"metric":{"type":"object","additionalProperties":false,"minProperties":1,"description":"The outcome compared: user feedback posted to /v1/feedback, and/or an online judge on a sample.","properties":{"feedback":{"enum":["thumbs","score"],"description":"`thumbs`: a score of 0 or 1; `score`: any value in 0..1."},"judge":{"type":"object","additionalProperties":false,"required":["grader","rubric"],"description":"An LLM judge grading a sample of answers against a rubric (cached like eval judges).","properties":{"grader":{"$ref":"#/$defs/grader"},"rubric":{"type":"string","minLength":1,"description":"What a good answer does; the judge scores 0..1."},"sample":{"type":"number","exclusiveMinimum":0,"maximum":1,"description":"Fraction of requests judged (default 0.1)."}}}}},"alpha":{"type":"number","exclusiveMinimum":0,"maximum":0.5,"description":"Error rate of the anytime-valid comparison (default 0.05): it holds however often the report is looked at."}}};
+const schema40 = {"type":"object","additionalProperties":false,"minProperties":1,"description":"One arm: a system prompt, a candidate, or both.","properties":{"prompt":{"type":"string","minLength":1,"description":"A file with the arm's system prompt (relative to this file); it replaces the client's system message."},"candidate":{"type":"string","minLength":1,"description":"Serve this arm from this candidate of the model instead of its routing."}}};
+const pattern6 = new RegExp("^[A-Za-z0-9][A-Za-z0-9_-]*$", "u");
+const pattern9 = new RegExp("^(user|header:[A-Za-z0-9-]+)$", "u");
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1868,1010 +1603,71 @@ evaluated0.props = undefined;
 if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
-const _errs0 = errors;
-let valid0 = false;
-let passing0 = null;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.model === undefined) && (missing0 = "model")) || ((data.arms === undefined) && (missing0 = "arms"))){
+validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
 const _errs1 = errors;
-if(errors === _errs1){
-if(typeof data === "string"){
-if(func2(data) < 1){
-const err0 = {instancePath,schemaPath:"#/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key0 in data){
+if(!((((((key0 === "model") || (key0 === "arms")) || (key0 === "split")) || (key0 === "sticky")) || (key0 === "metric")) || (key0 === "alpha"))){
+validate27.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.model !== undefined){
+let data0 = data.model;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+validate27.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/model",schemaPath:"#/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.arms !== undefined){
+let data1 = data.arms;
+const _errs4 = errors;
+if(errors === _errs4){
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(Object.keys(data1).length < 2){
+validate27.errors = [{instancePath:instancePath+"/arms",schemaPath:"#/properties/arms/minProperties",keyword:"minProperties",params:{limit: 2},message:"must NOT have fewer than 2 properties"}];
+return false;
+}
+else {
+for(const key1 in data1){
+const _errs6 = errors;
+if(typeof key1 === "string"){
+if(!pattern6.test(key1)){
+const err0 = {instancePath:instancePath+"/arms",schemaPath:"#/properties/arms/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]*$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err0];
 }
 else {
 vErrors.push(err0);
-}
-errors++;
-}
-}
-else {
-const err1 = {instancePath,schemaPath:"#/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-var _valid0 = _errs1 === errors;
-if(_valid0){
-valid0 = true;
-passing0 = 0;
-}
-const _errs3 = errors;
-if(errors === _errs3){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.template === undefined) && (missing0 = "template")){
-const err2 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-else {
-const _errs5 = errors;
-for(const key0 in data){
-if(!((((key0 === "id") || (key0 === "template")) || (key0 === "tools")) || (key0 === "toolChoice"))){
-const err3 = {instancePath,schemaPath:"#/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-break;
-}
-}
-if(_errs5 === errors){
-if(data.id !== undefined){
-let data0 = data.id;
-const _errs6 = errors;
-const _errs7 = errors;
-if(errors === _errs7){
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err4 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
 }
 errors++;
 }
 }
 var valid1 = _errs6 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.template !== undefined){
-let data1 = data.template;
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data1 === "string"){
-if(func2(data1) < 1){
-const err6 = {instancePath:instancePath+"/template",schemaPath:"#/oneOf/1/properties/template/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-else {
-const err7 = {instancePath:instancePath+"/template",schemaPath:"#/oneOf/1/properties/template/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
-}
-var valid1 = _errs9 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.tools !== undefined){
-const _errs11 = errors;
-if(!(validate28(data.tools, {instancePath:instancePath+"/tools",parentData:data,parentDataProperty:"tools",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs11 === errors;
-}
-else {
-var valid1 = true;
-}
-if(valid1){
-if(data.toolChoice !== undefined){
-let data3 = data.toolChoice;
-const _errs12 = errors;
-const _errs14 = errors;
-let valid4 = false;
-let passing1 = null;
-const _errs15 = errors;
-if(!(((data3 === "auto") || (data3 === "none")) || (data3 === "required"))){
-const err8 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/0/enum",keyword:"enum",params:{allowedValues: schema42.oneOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err8];
-}
-else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid1 = _errs15 === errors;
-if(_valid1){
-valid4 = true;
-passing1 = 0;
-}
-const _errs16 = errors;
-if(errors === _errs16){
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-let missing1;
-if((data3.name === undefined) && (missing1 = "name")){
-const err9 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-else {
-const _errs18 = errors;
-for(const key1 in data3){
-if(!(key1 === "name")){
-const err10 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-break;
-}
-}
-if(_errs18 === errors){
-if(data3.name !== undefined){
-let data4 = data3.name;
-const _errs19 = errors;
-if(errors === _errs19){
-if(typeof data4 === "string"){
-if(func2(data4) < 1){
-const err11 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-}
-}
-}
-}
-else {
-const err13 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-}
-var _valid1 = _errs16 === errors;
-if(_valid1 && valid4){
-valid4 = false;
-passing1 = [passing1, 1];
-}
-else {
-if(_valid1){
-valid4 = true;
-passing1 = 1;
-}
-}
-if(!valid4){
-const err14 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-else {
-errors = _errs14;
-if(vErrors !== null){
-if(_errs14){
-vErrors.length = _errs14;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid1 = _errs12 === errors;
-}
-else {
-var valid1 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-const err15 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-}
-var _valid0 = _errs3 === errors;
-if(_valid0 && valid0){
-valid0 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid0){
-valid0 = true;
-passing0 = 1;
-var props1 = true;
-}
-const _errs21 = errors;
-if(errors === _errs21){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data.messages === undefined) && (missing2 = "messages")){
-const err16 = {instancePath,schemaPath:"#/oneOf/2/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-else {
-const _errs23 = errors;
-for(const key2 in data){
-if(!((((key2 === "id") || (key2 === "messages")) || (key2 === "tools")) || (key2 === "toolChoice"))){
-const err17 = {instancePath,schemaPath:"#/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err17];
-}
-else {
-vErrors.push(err17);
-}
-errors++;
-break;
-}
-}
-if(_errs23 === errors){
-if(data.id !== undefined){
-let data5 = data.id;
-const _errs24 = errors;
-const _errs25 = errors;
-if(errors === _errs25){
-if(typeof data5 === "string"){
-if(func2(data5) < 1){
-const err18 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-var valid6 = _errs24 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data.messages !== undefined){
-let data6 = data.messages;
-const _errs27 = errors;
-if(errors === _errs27){
-if(Array.isArray(data6)){
-if(data6.length < 1){
-const err20 = {instancePath:instancePath+"/messages",schemaPath:"#/oneOf/2/properties/messages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-else {
-var valid8 = true;
-const len0 = data6.length;
-for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
-const _errs29 = errors;
-const _errs30 = errors;
-if(errors === _errs30){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-let missing3;
-if(((data7.role === undefined) && (missing3 = "role")) || ((data7.content === undefined) && (missing3 = "content"))){
-const err21 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/$defs/message/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-else {
-const _errs32 = errors;
-for(const key3 in data7){
-if(!((key3 === "role") || (key3 === "content"))){
-const err22 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/$defs/message/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-break;
-}
-}
-if(_errs32 === errors){
-if(data7.role !== undefined){
-let data8 = data7.role;
-const _errs33 = errors;
-if(!(((data8 === "system") || (data8 === "user")) || (data8 === "assistant"))){
-const err23 = {instancePath:instancePath+"/messages/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema44.properties.role.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-var valid10 = _errs33 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data7.content !== undefined){
-const _errs34 = errors;
-if(typeof data7.content !== "string"){
-const err24 = {instancePath:instancePath+"/messages/" + i0+"/content",schemaPath:"#/$defs/message/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-var valid10 = _errs34 === errors;
-}
-else {
-var valid10 = true;
-}
-}
-}
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/$defs/message/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-var valid8 = _errs29 === errors;
-if(!valid8){
-break;
-}
-}
-}
-}
-else {
-const err26 = {instancePath:instancePath+"/messages",schemaPath:"#/oneOf/2/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-var valid6 = _errs27 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data.tools !== undefined){
-const _errs36 = errors;
-if(!(validate28(data.tools, {instancePath:instancePath+"/tools",parentData:data,parentDataProperty:"tools",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-var valid6 = _errs36 === errors;
-}
-else {
-var valid6 = true;
-}
-if(valid6){
-if(data.toolChoice !== undefined){
-let data11 = data.toolChoice;
-const _errs37 = errors;
-const _errs39 = errors;
-let valid12 = false;
-let passing2 = null;
-const _errs40 = errors;
-if(!(((data11 === "auto") || (data11 === "none")) || (data11 === "required"))){
-const err27 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/0/enum",keyword:"enum",params:{allowedValues: schema42.oneOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-var _valid2 = _errs40 === errors;
-if(_valid2){
-valid12 = true;
-passing2 = 0;
-}
-const _errs41 = errors;
-if(errors === _errs41){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing4;
-if((data11.name === undefined) && (missing4 = "name")){
-const err28 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-else {
-const _errs43 = errors;
-for(const key4 in data11){
-if(!(key4 === "name")){
-const err29 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-break;
-}
-}
-if(_errs43 === errors){
-if(data11.name !== undefined){
-let data12 = data11.name;
-const _errs44 = errors;
-if(errors === _errs44){
-if(typeof data12 === "string"){
-if(func2(data12) < 1){
-const err30 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-else {
-const err31 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-}
-}
-}
-}
-else {
-const err32 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-var _valid2 = _errs41 === errors;
-if(_valid2 && valid12){
-valid12 = false;
-passing2 = [passing2, 1];
-}
-else {
-if(_valid2){
-valid12 = true;
-passing2 = 1;
-}
-}
-if(!valid12){
-const err33 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-else {
-errors = _errs39;
-if(vErrors !== null){
-if(_errs39){
-vErrors.length = _errs39;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid6 = _errs37 === errors;
-}
-else {
-var valid6 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-const err34 = {instancePath,schemaPath:"#/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err34];
-}
-else {
-vErrors.push(err34);
-}
-errors++;
-}
-}
-var _valid0 = _errs21 === errors;
-if(_valid0 && valid0){
-valid0 = false;
-passing0 = [passing0, 2];
-}
-else {
-if(_valid0){
-valid0 = true;
-passing0 = 2;
-if(props1 !== true){
-props1 = true;
-}
-}
-const _errs46 = errors;
-if(errors === _errs46){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.file === undefined) && (missing5 = "file")){
-const err35 = {instancePath,schemaPath:"#/oneOf/3/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"};
-if(vErrors === null){
-vErrors = [err35];
-}
-else {
-vErrors.push(err35);
-}
-errors++;
-}
-else {
-const _errs48 = errors;
-for(const key5 in data){
-if(!((((key5 === "id") || (key5 === "file")) || (key5 === "tools")) || (key5 === "toolChoice"))){
-const err36 = {instancePath,schemaPath:"#/oneOf/3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err36];
-}
-else {
-vErrors.push(err36);
-}
-errors++;
-break;
-}
-}
-if(_errs48 === errors){
-if(data.id !== undefined){
-let data13 = data.id;
-const _errs49 = errors;
-const _errs50 = errors;
-if(errors === _errs50){
-if(typeof data13 === "string"){
-if(func2(data13) < 1){
-const err37 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err37];
-}
-else {
-vErrors.push(err37);
-}
-errors++;
-}
-}
-else {
-const err38 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err38];
-}
-else {
-vErrors.push(err38);
-}
-errors++;
-}
-}
-var valid14 = _errs49 === errors;
-}
-else {
-var valid14 = true;
-}
-if(valid14){
-if(data.file !== undefined){
-let data14 = data.file;
-const _errs52 = errors;
-if(errors === _errs52){
-if(typeof data14 === "string"){
-if(func2(data14) < 1){
-const err39 = {instancePath:instancePath+"/file",schemaPath:"#/oneOf/3/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err39];
-}
-else {
-vErrors.push(err39);
-}
-errors++;
-}
-}
-else {
-const err40 = {instancePath:instancePath+"/file",schemaPath:"#/oneOf/3/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err40];
-}
-else {
-vErrors.push(err40);
-}
-errors++;
-}
-}
-var valid14 = _errs52 === errors;
-}
-else {
-var valid14 = true;
-}
-if(valid14){
-if(data.tools !== undefined){
-const _errs54 = errors;
-if(!(validate28(data.tools, {instancePath:instancePath+"/tools",parentData:data,parentDataProperty:"tools",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-errors = vErrors.length;
-}
-var valid14 = _errs54 === errors;
-}
-else {
-var valid14 = true;
-}
-if(valid14){
-if(data.toolChoice !== undefined){
-let data16 = data.toolChoice;
-const _errs55 = errors;
-const _errs57 = errors;
-let valid17 = false;
-let passing3 = null;
-const _errs58 = errors;
-if(!(((data16 === "auto") || (data16 === "none")) || (data16 === "required"))){
-const err41 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/0/enum",keyword:"enum",params:{allowedValues: schema42.oneOf[0].enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err41];
-}
-else {
-vErrors.push(err41);
-}
-errors++;
-}
-var _valid3 = _errs58 === errors;
-if(_valid3){
-valid17 = true;
-passing3 = 0;
-}
-const _errs59 = errors;
-if(errors === _errs59){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-let missing6;
-if((data16.name === undefined) && (missing6 = "name")){
-const err42 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"};
-if(vErrors === null){
-vErrors = [err42];
-}
-else {
-vErrors.push(err42);
-}
-errors++;
-}
-else {
-const _errs61 = errors;
-for(const key6 in data16){
-if(!(key6 === "name")){
-const err43 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err43];
-}
-else {
-vErrors.push(err43);
-}
-errors++;
-break;
-}
-}
-if(_errs61 === errors){
-if(data16.name !== undefined){
-let data17 = data16.name;
-const _errs62 = errors;
-if(errors === _errs62){
-if(typeof data17 === "string"){
-if(func2(data17) < 1){
-const err44 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-else {
-const err45 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-}
-}
-}
-}
-}
-else {
-const err46 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-}
-var _valid3 = _errs59 === errors;
-if(_valid3 && valid17){
-valid17 = false;
-passing3 = [passing3, 1];
-}
-else {
-if(_valid3){
-valid17 = true;
-passing3 = 1;
-}
-}
-if(!valid17){
-const err47 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-else {
-errors = _errs57;
-if(vErrors !== null){
-if(_errs57){
-vErrors.length = _errs57;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid14 = _errs55 === errors;
-}
-else {
-var valid14 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-const err48 = {instancePath,schemaPath:"#/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-}
-var _valid0 = _errs46 === errors;
-if(_valid0 && valid0){
-valid0 = false;
-passing0 = [passing0, 3];
-}
-else {
-if(_valid0){
-valid0 = true;
-passing0 = 3;
-if(props1 !== true){
-props1 = true;
-}
-}
-}
-}
-}
-if(!valid0){
-const err49 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err49];
-}
-else {
-vErrors.push(err49);
-}
-errors++;
-validate27.errors = vErrors;
-return false;
-}
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
-}
-else {
-vErrors = null;
-}
-}
-}
-validate27.errors = vErrors;
-evaluated0.props = props1;
-return errors === 0;
-}
-validate27.evaluated = {"dynamicProps":true,"dynamicItems":false};
-
-const schema48 = {"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of this test, ahead of each assertion's own `transform` (promptfoo's `options.transform`); the report keeps the raw output. Replaces defaultTest's `transform`."},"transformVars":{"$ref":"#/$defs/transformVars"}}};
-const schema65 = {"type":"string","minLength":1,"description":"JavaScript run once per test when the suite loads, after defaultTest's vars are merged (promptfoo's `transformVars`): `vars` (and `context.vars`) are in scope; it returns an object whose keys are added to or replace the test's vars before the prompt renders. One line is an expression (`({ n: vars.items.length })`), several lines a function body with `return`; `file:path.js[:exportName]` calls that module's function (vars, context). Trusted code, as the `javascript` assertion; 5 s at most. A test's own replaces defaultTest's."};
-const schema49 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}};
-const schema50 = {"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]};
-const schema53 = {"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]};
-const schema54 = {"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}};
-const schema55 = {"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
-const schema56 = {"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
-const schema57 = {"type":"object","additionalProperties":false,"required":["javascript"],"description":"JavaScript that turns the text into what the next step (or the metric) sees, as promptfoo's `transform`: `output` (the text) and `context` ({ vars, prompt }) are in scope. One line is an expression (`output.toUpperCase()`, `JSON.parse(output).answer`); several lines are a function body that must `return`. A string result is the text; anything else becomes its JSON (`{ a: 1 }` → `{\"a\":1}`, 42 → `42`); undefined or null fails the assertion. `file:path.js[:exportName]` (or promptfoo's `file://`) calls that module's function (output, context) instead, relative to the suite. The suite is trusted code, as for the `javascript` assertion; each call may run 5 s.","properties":{"javascript":{"type":"string","minLength":1,"description":"The expression, a function body with `return`, or `file:path.js[:exportName]`."}}};
-const schema51 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."};
-const schema52 = {"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`, or `{ javascript: ... }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]};
-const pattern7 = new RegExp("^[imsu]*$", "u");
-
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate39.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/$defs/transformName/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-if(!((((((((data === "last-number") || (data === "answer-letter")) || (data === "trim")) || (data === "lowercase")) || (data === "uppercase")) || (data === "strip-punctuation")) || (data === "strip-commas")) || (data === "normalize-whitespace"))){
-const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
+if(!valid1){
+const err1 = {instancePath:instancePath+"/arms",schemaPath:"#/properties/arms/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2879,16 +1675,110 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate27.errors = vErrors;
+return false;
+break;
 }
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-const _errs4 = errors;
-const _errs5 = errors;
-if(errors === _errs5){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.regex === undefined) && (missing0 = "regex")){
-const err2 = {instancePath,schemaPath:"#/$defs/transformRegex/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+}
+if(valid1){
+for(const key2 in data1){
+let data2 = data1[key2];
+const _errs8 = errors;
+const _errs9 = errors;
+if(errors === _errs9){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(Object.keys(data2).length < 1){
+validate27.errors = [{instancePath:instancePath+"/arms/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/arm/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
+}
+else {
+const _errs11 = errors;
+for(const key3 in data2){
+if(!((key3 === "prompt") || (key3 === "candidate"))){
+validate27.errors = [{instancePath:instancePath+"/arms/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/arm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs11 === errors){
+if(data2.prompt !== undefined){
+let data3 = data2.prompt;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data3 === "string"){
+if(func2(data3) < 1){
+validate27.errors = [{instancePath:instancePath+"/arms/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/prompt",schemaPath:"#/$defs/arm/properties/prompt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/arms/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/prompt",schemaPath:"#/$defs/arm/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs12 === errors;
+}
+else {
+var valid4 = true;
+}
+if(valid4){
+if(data2.candidate !== undefined){
+let data4 = data2.candidate;
+const _errs14 = errors;
+if(errors === _errs14){
+if(typeof data4 === "string"){
+if(func2(data4) < 1){
+validate27.errors = [{instancePath:instancePath+"/arms/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/candidate",schemaPath:"#/$defs/arm/properties/candidate/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/arms/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/candidate",schemaPath:"#/$defs/arm/properties/candidate/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid4 = _errs14 === errors;
+}
+else {
+var valid4 = true;
+}
+}
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/arms/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/arm/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs8 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/arms",schemaPath:"#/properties/arms/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.split !== undefined){
+let data5 = data.split;
+const _errs16 = errors;
+const _errs17 = errors;
+let valid5 = false;
+let passing0 = null;
+const _errs18 = errors;
+if("bandit" !== data5){
+const err2 = {instancePath:instancePath+"/split",schemaPath:"#/properties/split/oneOf/0/const",keyword:"const",params:{allowedValue: "bandit"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -2897,11 +1787,21 @@ vErrors.push(err2);
 }
 errors++;
 }
-else {
-const _errs7 = errors;
-for(const key0 in data){
-if(!(((((key0 === "regex") || (key0 === "group")) || (key0 === "select")) || (key0 === "flags")) || (key0 === "fallback"))){
-const err3 = {instancePath,schemaPath:"#/$defs/transformRegex/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+var _valid0 = _errs18 === errors;
+if(_valid0){
+valid5 = true;
+passing0 = 0;
+}
+const _errs19 = errors;
+if(errors === _errs19){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key4 in data5){
+let data6 = data5[key4];
+const _errs22 = errors;
+if(errors === _errs22){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 1 || isNaN(data6)){
+const err3 = {instancePath:instancePath+"/split/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/split/oneOf/1/additionalProperties/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -2909,17 +1809,10 @@ else {
 vErrors.push(err3);
 }
 errors++;
-break;
 }
-}
-if(_errs7 === errors){
-if(data.regex !== undefined){
-let data0 = data.regex;
-const _errs8 = errors;
-if(errors === _errs8){
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err4 = {instancePath:instancePath+"/regex",schemaPath:"#/$defs/transformRegex/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+if(data6 < 0 || isNaN(data6)){
+const err4 = {instancePath:instancePath+"/split/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/split/oneOf/1/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -2929,8 +1822,9 @@ vErrors.push(err4);
 errors++;
 }
 }
+}
 else {
-const err5 = {instancePath:instancePath+"/regex",schemaPath:"#/$defs/transformRegex/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err5 = {instancePath:instancePath+"/split/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/split/oneOf/1/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -2940,21 +1834,14 @@ vErrors.push(err5);
 errors++;
 }
 }
-var valid3 = _errs8 === errors;
+var valid6 = _errs22 === errors;
+if(!valid6){
+break;
+}
+}
 }
 else {
-var valid3 = true;
-}
-if(valid3){
-if(data.group !== undefined){
-let data1 = data.group;
-const _errs10 = errors;
-const _errs11 = errors;
-let valid4 = false;
-let passing0 = null;
-const _errs12 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err6 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err6 = {instancePath:instancePath+"/split",schemaPath:"#/properties/split/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2963,10 +1850,20 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(errors === _errs12){
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+var _valid0 = _errs19 === errors;
+if(_valid0 && valid5){
+valid5 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid5 = true;
+passing0 = 1;
+}
+}
+if(!valid5){
+const err7 = {instancePath:instancePath+"/split",schemaPath:"#/properties/split/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2974,465 +1871,239 @@ else {
 vErrors.push(err7);
 }
 errors++;
-}
-}
-}
-var _valid1 = _errs12 === errors;
-if(_valid1){
-valid4 = true;
-passing0 = 0;
-}
-const _errs14 = errors;
-if("any" !== data1){
-const err8 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/1/const",keyword:"const",params:{allowedValue: "any"},message:"must be equal to constant"};
-if(vErrors === null){
-vErrors = [err8];
+validate27.errors = vErrors;
+return false;
 }
 else {
-vErrors.push(err8);
-}
-errors++;
-}
-var _valid1 = _errs14 === errors;
-if(_valid1 && valid4){
-valid4 = false;
-passing0 = [passing0, 1];
-}
-else {
-if(_valid1){
-valid4 = true;
-passing0 = 1;
-}
-}
-if(!valid4){
-const err9 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err9];
-}
-else {
-vErrors.push(err9);
-}
-errors++;
-}
-else {
-errors = _errs11;
+errors = _errs17;
 if(vErrors !== null){
-if(_errs11){
-vErrors.length = _errs11;
+if(_errs17){
+vErrors.length = _errs17;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid3 = _errs10 === errors;
+var valid0 = _errs16 === errors;
 }
 else {
-var valid3 = true;
+var valid0 = true;
 }
-if(valid3){
-if(data.select !== undefined){
-let data2 = data.select;
-const _errs15 = errors;
-if(!((data2 === "first") || (data2 === "last"))){
-const err10 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema54.properties.select.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.flags !== undefined){
-let data3 = data.flags;
-const _errs16 = errors;
-if(errors === _errs16){
-if(typeof data3 === "string"){
-if(!pattern7.test(data3)){
-const err11 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""};
-if(vErrors === null){
-vErrors = [err11];
-}
-else {
-vErrors.push(err11);
-}
-errors++;
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err12];
-}
-else {
-vErrors.push(err12);
-}
-errors++;
-}
-}
-var valid3 = _errs16 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.fallback !== undefined){
-const _errs18 = errors;
-if(typeof data.fallback !== "string"){
-const err13 = {instancePath:instancePath+"/fallback",schemaPath:"#/$defs/transformRegex/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-var valid3 = _errs18 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-const err14 = {instancePath,schemaPath:"#/$defs/transformRegex/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err14];
-}
-else {
-vErrors.push(err14);
-}
-errors++;
-}
-}
-var _valid0 = _errs4 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-var props0 = true;
-}
-const _errs20 = errors;
-const _errs21 = errors;
-if(errors === _errs21){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data["last-number"] === undefined) && (missing1 = "last-number")){
-const err15 = {instancePath,schemaPath:"#/$defs/transformLastNumber/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-else {
-const _errs23 = errors;
-for(const key1 in data){
-if(!(key1 === "last-number")){
-const err16 = {instancePath,schemaPath:"#/$defs/transformLastNumber/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-break;
-}
-}
-if(_errs23 === errors){
-if(data["last-number"] !== undefined){
-let data5 = data["last-number"];
+if(valid0){
+if(data.sticky !== undefined){
+let data7 = data.sticky;
 const _errs24 = errors;
 if(errors === _errs24){
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-const _errs26 = errors;
-for(const key2 in data5){
-if(!(key2 === "fallback")){
-const err17 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err17];
+if(typeof data7 === "string"){
+if(!pattern9.test(data7)){
+validate27.errors = [{instancePath:instancePath+"/sticky",schemaPath:"#/properties/sticky/pattern",keyword:"pattern",params:{pattern: "^(user|header:[A-Za-z0-9-]+)$"},message:"must match pattern \""+"^(user|header:[A-Za-z0-9-]+)$"+"\""}];
+return false;
+}
 }
 else {
-vErrors.push(err17);
+validate27.errors = [{instancePath:instancePath+"/sticky",schemaPath:"#/properties/sticky/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
 }
-errors++;
+}
+var valid0 = _errs24 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.metric !== undefined){
+let data8 = data.metric;
+const _errs26 = errors;
+if(errors === _errs26){
+if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
+if(Object.keys(data8).length < 1){
+validate27.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
+}
+else {
+const _errs28 = errors;
+for(const key5 in data8){
+if(!((key5 === "feedback") || (key5 === "judge"))){
+validate27.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
+return false;
 break;
 }
 }
-if(_errs26 === errors){
-if(data5.fallback !== undefined){
-if(typeof data5.fallback !== "string"){
-const err18 = {instancePath:instancePath+"/last-number/fallback",schemaPath:"#/$defs/transformLastNumber/properties/last-number/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err19 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-}
-}
-}
-}
-else {
-const err20 = {instancePath,schemaPath:"#/$defs/transformLastNumber/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-var _valid0 = _errs20 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
+if(_errs28 === errors){
+if(data8.feedback !== undefined){
+let data9 = data8.feedback;
 const _errs29 = errors;
+if(!((data9 === "thumbs") || (data9 === "score"))){
+validate27.errors = [{instancePath:instancePath+"/metric/feedback",schemaPath:"#/properties/metric/properties/feedback/enum",keyword:"enum",params:{allowedValues: schema39.properties.metric.properties.feedback.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid7 = _errs29 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data8.judge !== undefined){
+let data10 = data8.judge;
 const _errs30 = errors;
 if(errors === _errs30){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data["answer-letter"] === undefined) && (missing2 = "answer-letter")){
-const err21 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing1;
+if(((data10.grader === undefined) && (missing1 = "grader")) || ((data10.rubric === undefined) && (missing1 = "rubric"))){
+validate27.errors = [{instancePath:instancePath+"/metric/judge",schemaPath:"#/properties/metric/properties/judge/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
 }
 else {
 const _errs32 = errors;
-for(const key3 in data){
-if(!(key3 === "answer-letter")){
-const err22 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
+for(const key6 in data10){
+if(!(((key6 === "grader") || (key6 === "rubric")) || (key6 === "sample"))){
+validate27.errors = [{instancePath:instancePath+"/metric/judge",schemaPath:"#/properties/metric/properties/judge/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"}];
+return false;
 break;
 }
 }
 if(_errs32 === errors){
-if(data["answer-letter"] !== undefined){
-let data7 = data["answer-letter"];
+if(data10.grader !== undefined){
 const _errs33 = errors;
-if(errors === _errs33){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-const _errs35 = errors;
-for(const key4 in data7){
-if(!(key4 === "fallback")){
-const err23 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err23];
+if(!(validate25(data10.grader, {instancePath:instancePath+"/metric/judge/grader",parentData:data10,parentDataProperty:"grader",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+errors = vErrors.length;
+}
+var valid8 = _errs33 === errors;
 }
 else {
-vErrors.push(err23);
+var valid8 = true;
 }
-errors++;
-break;
-}
-}
-if(_errs35 === errors){
-if(data7.fallback !== undefined){
-if(typeof data7.fallback !== "string"){
-const err24 = {instancePath:instancePath+"/answer-letter/fallback",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
+if(valid8){
+if(data10.rubric !== undefined){
+let data12 = data10.rubric;
+const _errs34 = errors;
+if(errors === _errs34){
+if(typeof data12 === "string"){
+if(func2(data12) < 1){
+validate27.errors = [{instancePath:instancePath+"/metric/judge/rubric",schemaPath:"#/properties/metric/properties/judge/properties/rubric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
 }
 }
 else {
-const err25 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err25];
+validate27.errors = [{instancePath:instancePath+"/metric/judge/rubric",schemaPath:"#/properties/metric/properties/judge/properties/rubric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs34 === errors;
 }
 else {
-vErrors.push(err25);
+var valid8 = true;
 }
-errors++;
-}
-}
-}
-}
-}
-}
-else {
-const err26 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-var _valid0 = _errs29 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs38 = errors;
-const _errs39 = errors;
-if(errors === _errs39){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.javascript === undefined) && (missing3 = "javascript")){
-const err27 = {instancePath,schemaPath:"#/$defs/transformJavascript/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-else {
-const _errs41 = errors;
-for(const key5 in data){
-if(!(key5 === "javascript")){
-const err28 = {instancePath,schemaPath:"#/$defs/transformJavascript/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-break;
-}
-}
-if(_errs41 === errors){
-if(data.javascript !== undefined){
-let data9 = data.javascript;
-const _errs42 = errors;
-if(errors === _errs42){
-if(typeof data9 === "string"){
-if(func2(data9) < 1){
-const err29 = {instancePath:instancePath+"/javascript",schemaPath:"#/$defs/transformJavascript/properties/javascript/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-else {
-const err30 = {instancePath:instancePath+"/javascript",schemaPath:"#/$defs/transformJavascript/properties/javascript/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-}
-}
-}
-}
-else {
-const err31 = {instancePath,schemaPath:"#/$defs/transformJavascript/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-var _valid0 = _errs38 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-if(!valid0){
-const err32 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-validate39.errors = vErrors;
+if(valid8){
+if(data10.sample !== undefined){
+let data13 = data10.sample;
+const _errs36 = errors;
+if(errors === _errs36){
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 > 1 || isNaN(data13)){
+validate27.errors = [{instancePath:instancePath+"/metric/judge/sample",schemaPath:"#/properties/metric/properties/judge/properties/sample/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
+if(data13 <= 0 || isNaN(data13)){
+validate27.errors = [{instancePath:instancePath+"/metric/judge/sample",schemaPath:"#/properties/metric/properties/judge/properties/sample/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
 }
 else {
-vErrors = null;
+validate27.errors = [{instancePath:instancePath+"/metric/judge/sample",schemaPath:"#/properties/metric/properties/judge/properties/sample/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid8 = _errs36 === errors;
+}
+else {
+var valid8 = true;
 }
 }
 }
-validate39.errors = vErrors;
-evaluated0.props = props0;
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/metric/judge",schemaPath:"#/properties/metric/properties/judge/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid7 = _errs30 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs26 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.alpha !== undefined){
+let data14 = data.alpha;
+const _errs38 = errors;
+if(errors === _errs38){
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 > 0.5 || isNaN(data14)){
+validate27.errors = [{instancePath:instancePath+"/alpha",schemaPath:"#/properties/alpha/maximum",keyword:"maximum",params:{comparison: "<=", limit: 0.5},message:"must be <= 0.5"}];
+return false;
+}
+else {
+if(data14 <= 0 || isNaN(data14)){
+validate27.errors = [{instancePath:instancePath+"/alpha",schemaPath:"#/properties/alpha/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+}
+else {
+validate27.errors = [{instancePath:instancePath+"/alpha",schemaPath:"#/properties/alpha/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate27.errors = vErrors;
 return errors === 0;
 }
-validate39.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+const pattern5 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._:/-]*$", "u");
 
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://llmlab.dev/schemas/gateway.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate38.evaluated;
+const evaluated0 = validate24.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -3440,63 +2111,113 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(errors === 0){
-if(Array.isArray(data)){
-if(data.length < 1){
-validate38.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.models === undefined) && (missing0 = "models")){
+validate24.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
 const _errs1 = errors;
-if(!(validate39(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+for(const key0 in data){
+if(!(((((((key0 === "$schema") || (key0 === "db")) || (key0 === "log")) || (key0 === "providers")) || (key0 === "models")) || (key0 === "keys")) || (key0 === "experiments"))){
+validate24.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.$schema !== undefined){
+const _errs2 = errors;
+if(typeof data.$schema !== "string"){
+validate24.errors = [{instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.db !== undefined){
+let data1 = data.db;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+validate24.errors = [{instancePath:instancePath+"/db",schemaPath:"#/properties/db/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/db",schemaPath:"#/properties/db/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.log !== undefined){
+let data2 = data.log;
+const _errs6 = errors;
+if(!((data2 === "metadata") || (data2 === "full"))){
+validate24.errors = [{instancePath:instancePath+"/log",schemaPath:"#/properties/log/enum",keyword:"enum",params:{allowedValues: schema34.properties.log.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.providers !== undefined){
+let data3 = data.providers;
+const _errs7 = errors;
+if(errors === _errs7){
+if(Array.isArray(data3)){
+var valid1 = true;
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+const _errs9 = errors;
+if(!(validate25(data3[i0], {instancePath:instancePath+"/providers/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs1 === errors;
-if(!valid0){
+var valid1 = _errs9 === errors;
+if(!valid1){
 break;
 }
 }
 }
-}
 else {
-validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate24.errors = [{instancePath:instancePath+"/providers",schemaPath:"#/properties/providers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate38.errors = vErrors;
-return errors === 0;
+var valid0 = _errs7 === errors;
 }
-validate38.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
-
-
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate37.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
+else {
+var valid0 = true;
 }
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
+if(valid0){
+if(data.models !== undefined){
+let data5 = data.models;
+const _errs10 = errors;
+if(errors === _errs10){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(Object.keys(data5).length < 1){
+validate24.errors = [{instancePath:instancePath+"/models",schemaPath:"#/properties/models/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
 }
-const _errs0 = errors;
-let valid0 = false;
-const _errs1 = errors;
-if(!(validate38(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
-errors = vErrors.length;
-}
-var _valid0 = _errs1 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-var items0 = true;
-}
-const _errs2 = errors;
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/$defs/transformName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+for(const key1 in data5){
+const _errs12 = errors;
+if(typeof key1 === "string"){
+if(!pattern5.test(key1)){
+const err0 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._:/-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"+"\"",propertyName:key1};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -3505,8 +2226,10 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!((((((((data === "last-number") || (data === "answer-letter")) || (data === "trim")) || (data === "lowercase")) || (data === "uppercase")) || (data === "strip-punctuation")) || (data === "strip-commas")) || (data === "normalize-whitespace"))){
-const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
+}
+var valid2 = _errs12 === errors;
+if(!valid2){
+const err1 = {instancePath:instancePath+"/models",schemaPath:"#/properties/models/propertyNames",keyword:"propertyNames",params:{propertyName: key1},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3514,16 +2237,420 @@ else {
 vErrors.push(err1);
 }
 errors++;
+validate24.errors = vErrors;
+return false;
+break;
 }
-var _valid0 = _errs2 === errors;
-valid0 = valid0 || _valid0;
-const _errs5 = errors;
-const _errs6 = errors;
-if(errors === _errs6){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.regex === undefined) && (missing0 = "regex")){
-const err2 = {instancePath,schemaPath:"#/$defs/transformRegex/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+}
+if(valid2){
+for(const key2 in data5){
+let data6 = data5[key2];
+const _errs14 = errors;
+const _errs15 = errors;
+if(errors === _errs15){
+if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
+let missing1;
+if((data6.candidates === undefined) && (missing1 = "candidates")){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/model/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs17 = errors;
+for(const key3 in data6){
+if(!(((((((key3 === "strategy") || (key3 === "candidates")) || (key3 === "quality")) || (key3 === "weights")) || (key3 === "fallback")) || (key3 === "cache")) || (key3 === "timeoutMs"))){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/model/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs17 === errors){
+if(data6.strategy !== undefined){
+let data7 = data6.strategy;
+const _errs18 = errors;
+if(!(((((data7 === "fallback") || (data7 === "cheapest")) || (data7 === "fastest")) || (data7 === "quality")) || (data7 === "split"))){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/strategy",schemaPath:"#/$defs/model/properties/strategy/enum",keyword:"enum",params:{allowedValues: schema37.properties.strategy.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.candidates !== undefined){
+let data8 = data6.candidates;
+const _errs19 = errors;
+if(errors === _errs19){
+if(Array.isArray(data8)){
+if(data8.length < 1){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/candidates",schemaPath:"#/$defs/model/properties/candidates/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid6 = true;
+const len1 = data8.length;
+for(let i1=0; i1<len1; i1++){
+let data9 = data8[i1];
+const _errs21 = errors;
+if(errors === _errs21){
+if(typeof data9 === "string"){
+if(func2(data9) < 1){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/candidates/" + i1,schemaPath:"#/$defs/model/properties/candidates/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/candidates/" + i1,schemaPath:"#/$defs/model/properties/candidates/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid6 = _errs21 === errors;
+if(!valid6){
+break;
+}
+}
+if(valid6){
+let i2 = data8.length;
+let j0;
+if(i2 > 1){
+const indices0 = {};
+for(;i2--;){
+let item0 = data8[i2];
+if(typeof item0 !== "string"){
+continue;
+}
+if(typeof indices0[item0] == "number"){
+j0 = indices0[item0];
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/candidates",schemaPath:"#/$defs/model/properties/candidates/uniqueItems",keyword:"uniqueItems",params:{i: i2, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i2+" are identical)"}];
+return false;
+break;
+}
+indices0[item0] = i2;
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/candidates",schemaPath:"#/$defs/model/properties/candidates/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid5 = _errs19 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.quality !== undefined){
+let data10 = data6.quality;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing2;
+if(((data10.suite === undefined) && (missing2 = "suite")) || ((data10.minRate === undefined) && (missing2 = "minRate"))){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/quality",schemaPath:"#/$defs/model/properties/quality/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs25 = errors;
+for(const key4 in data10){
+if(!(((((key4 === "suite") || (key4 === "metric")) || (key4 === "minRate")) || (key4 === "prefer")) || (key4 === "prompt"))){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/quality",schemaPath:"#/$defs/model/properties/quality/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs25 === errors){
+if(data10.suite !== undefined){
+let data11 = data10.suite;
+const _errs26 = errors;
+if(errors === _errs26){
+if(typeof data11 === "string"){
+if(func2(data11) < 1){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/quality/suite",schemaPath:"#/$defs/model/properties/quality/properties/suite/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/quality/suite",schemaPath:"#/$defs/model/properties/quality/properties/suite/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs26 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data10.metric !== undefined){
+let data12 = data10.metric;
+const _errs28 = errors;
+if(errors === _errs28){
+if(typeof data12 === "string"){
+if(func2(data12) < 1){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/quality/metric",schemaPath:"#/$defs/model/properties/quality/properties/metric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/quality/metric",schemaPath:"#/$defs/model/properties/quality/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs28 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data10.minRate !== undefined){
+let data13 = data10.minRate;
+const _errs30 = errors;
+if(errors === _errs30){
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 > 1 || isNaN(data13)){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/quality/minRate",schemaPath:"#/$defs/model/properties/quality/properties/minRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+return false;
+}
+else {
+if(data13 < 0 || isNaN(data13)){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/quality/minRate",schemaPath:"#/$defs/model/properties/quality/properties/minRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/quality/minRate",schemaPath:"#/$defs/model/properties/quality/properties/minRate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid8 = _errs30 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data10.prefer !== undefined){
+let data14 = data10.prefer;
+const _errs32 = errors;
+if(!((data14 === "cheapest") || (data14 === "fastest"))){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/quality/prefer",schemaPath:"#/$defs/model/properties/quality/properties/prefer/enum",keyword:"enum",params:{allowedValues: schema37.properties.quality.properties.prefer.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid8 = _errs32 === errors;
+}
+else {
+var valid8 = true;
+}
+if(valid8){
+if(data10.prompt !== undefined){
+let data15 = data10.prompt;
+const _errs33 = errors;
+if(errors === _errs33){
+if(typeof data15 === "string"){
+if(func2(data15) < 1){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/quality/prompt",schemaPath:"#/$defs/model/properties/quality/properties/prompt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/quality/prompt",schemaPath:"#/$defs/model/properties/quality/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid8 = _errs33 === errors;
+}
+else {
+var valid8 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/quality",schemaPath:"#/$defs/model/properties/quality/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs23 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.weights !== undefined){
+let data16 = data6.weights;
+const _errs35 = errors;
+if(errors === _errs35){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+for(const key5 in data16){
+let data17 = data16[key5];
+const _errs38 = errors;
+if(errors === _errs38){
+if((typeof data17 == "number") && (isFinite(data17))){
+if(data17 < 0 || isNaN(data17)){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/weights/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/model/properties/weights/additionalProperties/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/weights/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/model/properties/weights/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid9 = _errs38 === errors;
+if(!valid9){
+break;
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/weights",schemaPath:"#/$defs/model/properties/weights/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs35 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.fallback !== undefined){
+let data18 = data6.fallback;
+const _errs40 = errors;
+if(errors === _errs40){
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+const _errs42 = errors;
+for(const key6 in data18){
+if(!(((key6 === "on") || (key6 === "cooldownMs")) || (key6 === "failures"))){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/fallback",schemaPath:"#/$defs/model/properties/fallback/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs42 === errors){
+if(data18.on !== undefined){
+let data19 = data18.on;
+const _errs43 = errors;
+if(errors === _errs43){
+if(Array.isArray(data19)){
+if(data19.length < 1){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/fallback/on",schemaPath:"#/$defs/model/properties/fallback/properties/on/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid11 = true;
+const len2 = data19.length;
+for(let i3=0; i3<len2; i3++){
+let data20 = data19[i3];
+const _errs45 = errors;
+if(!(((((data20 === "429") || (data20 === "5xx")) || (data20 === "timeout")) || (data20 === "error")) || (data20 === 429))){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/fallback/on/" + i3,schemaPath:"#/$defs/model/properties/fallback/properties/on/items/enum",keyword:"enum",params:{allowedValues: schema37.properties.fallback.properties.on.items.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid11 = _errs45 === errors;
+if(!valid11){
+break;
+}
+}
+if(valid11){
+let i4 = data19.length;
+let j1;
+if(i4 > 1){
+outer0:
+for(;i4--;){
+for(j1 = i4; j1--;){
+if(func0(data19[i4], data19[j1])){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/fallback/on",schemaPath:"#/$defs/model/properties/fallback/properties/on/uniqueItems",keyword:"uniqueItems",params:{i: i4, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i4+" are identical)"}];
+return false;
+break outer0;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/fallback/on",schemaPath:"#/$defs/model/properties/fallback/properties/on/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid10 = _errs43 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data18.cooldownMs !== undefined){
+let data21 = data18.cooldownMs;
+const _errs46 = errors;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/fallback/cooldownMs",schemaPath:"#/$defs/model/properties/fallback/properties/cooldownMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs46){
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 < 0 || isNaN(data21)){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/fallback/cooldownMs",schemaPath:"#/$defs/model/properties/fallback/properties/cooldownMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+var valid10 = _errs46 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data18.failures !== undefined){
+let data22 = data18.failures;
+const _errs48 = errors;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/fallback/failures",schemaPath:"#/$defs/model/properties/fallback/properties/failures/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs48){
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 < 1 || isNaN(data22)){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/fallback/failures",schemaPath:"#/$defs/model/properties/fallback/properties/failures/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid10 = _errs48 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/fallback",schemaPath:"#/$defs/model/properties/fallback/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid5 = _errs40 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.cache !== undefined){
+let data23 = data6.cache;
+const _errs50 = errors;
+const _errs51 = errors;
+let valid13 = false;
+let passing0 = null;
+const _errs52 = errors;
+if("exact" !== data23){
+const err2 = {instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cache",schemaPath:"#/$defs/model/properties/cache/oneOf/0/const",keyword:"const",params:{allowedValue: "exact"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3532,11 +2659,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-else {
-const _errs8 = errors;
-for(const key0 in data){
-if(!(((((key0 === "regex") || (key0 === "group")) || (key0 === "select")) || (key0 === "flags")) || (key0 === "fallback"))){
-const err3 = {instancePath,schemaPath:"#/$defs/transformRegex/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+var _valid0 = _errs52 === errors;
+if(_valid0){
+valid13 = true;
+passing0 = 0;
+}
+const _errs53 = errors;
+if("none" !== data23){
+const err3 = {instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cache",schemaPath:"#/$defs/model/properties/cache/oneOf/1/const",keyword:"const",params:{allowedValue: "none"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3544,17 +2674,23 @@ else {
 vErrors.push(err3);
 }
 errors++;
-break;
 }
+var _valid0 = _errs53 === errors;
+if(_valid0 && valid13){
+valid13 = false;
+passing0 = [passing0, 1];
 }
-if(_errs8 === errors){
-if(data.regex !== undefined){
-let data0 = data.regex;
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data0 === "string"){
-if(func2(data0) < 1){
-const err4 = {instancePath:instancePath+"/regex",schemaPath:"#/$defs/transformRegex/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+if(_valid0){
+valid13 = true;
+passing0 = 1;
+}
+const _errs54 = errors;
+if(errors === _errs54){
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+let missing3;
+if((data23.mode === undefined) && (missing3 = "mode")){
+const err4 = {instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cache",schemaPath:"#/$defs/model/properties/cache/oneOf/2/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3563,9 +2699,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
 else {
-const err5 = {instancePath:instancePath+"/regex",schemaPath:"#/$defs/transformRegex/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs56 = errors;
+for(const key7 in data23){
+if(!((key7 === "mode") || (key7 === "ttlSeconds"))){
+const err5 = {instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cache",schemaPath:"#/$defs/model/properties/cache/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3573,23 +2711,14 @@ else {
 vErrors.push(err5);
 }
 errors++;
+break;
 }
 }
-var valid3 = _errs9 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.group !== undefined){
-let data1 = data.group;
-const _errs11 = errors;
-const _errs12 = errors;
-let valid4 = false;
-let passing0 = null;
-const _errs13 = errors;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err6 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(_errs56 === errors){
+if(data23.mode !== undefined){
+const _errs57 = errors;
+if("exact" !== data23.mode){
+const err6 = {instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cache/mode",schemaPath:"#/$defs/model/properties/cache/oneOf/2/properties/mode/const",keyword:"const",params:{allowedValue: "exact"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3598,10 +2727,17 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(errors === _errs13){
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-const err7 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+var valid14 = _errs57 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data23.ttlSeconds !== undefined){
+let data25 = data23.ttlSeconds;
+const _errs58 = errors;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err7 = {instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cache/ttlSeconds",schemaPath:"#/$defs/model/properties/cache/oneOf/2/properties/ttlSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3610,16 +2746,10 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-}
-var _valid1 = _errs13 === errors;
-if(_valid1){
-valid4 = true;
-passing0 = 0;
-}
-const _errs15 = errors;
-if("any" !== data1){
-const err8 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/1/const",keyword:"const",params:{allowedValue: "any"},message:"must be equal to constant"};
+if(errors === _errs58){
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 < 1 || isNaN(data25)){
+const err8 = {instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cache/ttlSeconds",schemaPath:"#/$defs/model/properties/cache/oneOf/2/properties/ttlSeconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3628,19 +2758,19 @@ vErrors.push(err8);
 }
 errors++;
 }
-var _valid1 = _errs15 === errors;
-if(_valid1 && valid4){
-valid4 = false;
-passing0 = [passing0, 1];
+}
+}
+var valid14 = _errs58 === errors;
 }
 else {
-if(_valid1){
-valid4 = true;
-passing0 = 1;
+var valid14 = true;
 }
 }
-if(!valid4){
-const err9 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cache",schemaPath:"#/$defs/model/properties/cache/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3649,28 +2779,21 @@ vErrors.push(err9);
 }
 errors++;
 }
-else {
-errors = _errs12;
-if(vErrors !== null){
-if(_errs12){
-vErrors.length = _errs12;
+}
+var _valid0 = _errs54 === errors;
+if(_valid0 && valid13){
+valid13 = false;
+passing0 = [passing0, 2];
 }
 else {
-vErrors = null;
+if(_valid0){
+valid13 = true;
+passing0 = 2;
 }
 }
 }
-var valid3 = _errs11 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.select !== undefined){
-let data2 = data.select;
-const _errs16 = errors;
-if(!((data2 === "first") || (data2 === "last"))){
-const err10 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema54.properties.select.enum},message:"must be equal to one of the allowed values"};
+if(!valid13){
+const err10 = {instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cache",schemaPath:"#/$defs/model/properties/cache/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3678,20 +2801,89 @@ else {
 vErrors.push(err10);
 }
 errors++;
-}
-var valid3 = _errs16 === errors;
+validate24.errors = vErrors;
+return false;
 }
 else {
-var valid3 = true;
+errors = _errs51;
+if(vErrors !== null){
+if(_errs51){
+vErrors.length = _errs51;
 }
-if(valid3){
-if(data.flags !== undefined){
-let data3 = data.flags;
-const _errs17 = errors;
-if(errors === _errs17){
-if(typeof data3 === "string"){
-if(!pattern7.test(data3)){
-const err11 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""};
+else {
+vErrors = null;
+}
+}
+}
+var valid5 = _errs50 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data6.timeoutMs !== undefined){
+let data26 = data6.timeoutMs;
+const _errs60 = errors;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeoutMs",schemaPath:"#/$defs/model/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs60){
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 < 1 || isNaN(data26)){
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeoutMs",schemaPath:"#/$defs/model/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid5 = _errs60 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/models/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/model/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid3 = _errs14 === errors;
+if(!valid3){
+break;
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/models",schemaPath:"#/properties/models/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.keys !== undefined){
+let data27 = data.keys;
+const _errs62 = errors;
+if(errors === _errs62){
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+for(const key8 in data27){
+const _errs64 = errors;
+if(typeof key8 === "string"){
+if(!pattern6.test(key8)){
+const err11 = {instancePath:instancePath+"/keys",schemaPath:"#/properties/keys/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]*$"+"\"",propertyName:key8};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3701,8 +2893,9 @@ vErrors.push(err11);
 errors++;
 }
 }
-else {
-const err12 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid15 = _errs64 === errors;
+if(!valid15){
+const err12 = {instancePath:instancePath+"/keys",schemaPath:"#/properties/keys/propertyNames",keyword:"propertyNames",params:{propertyName: key8},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3710,18 +2903,224 @@ else {
 vErrors.push(err12);
 }
 errors++;
+validate24.errors = vErrors;
+return false;
+break;
 }
 }
-var valid3 = _errs17 === errors;
+if(valid15){
+for(const key9 in data27){
+let data28 = data27[key9];
+const _errs66 = errors;
+const _errs67 = errors;
+if(errors === _errs67){
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+const _errs69 = errors;
+for(const key10 in data28){
+if(!(((key10 === "budgetUsd") || (key10 === "rpm")) || (key10 === "models"))){
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/key/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs69 === errors){
+if(data28.budgetUsd !== undefined){
+let data29 = data28.budgetUsd;
+const _errs70 = errors;
+if(errors === _errs70){
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(Object.keys(data29).length < 1){
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/budgetUsd",schemaPath:"#/$defs/key/properties/budgetUsd/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+return false;
 }
 else {
-var valid3 = true;
+const _errs72 = errors;
+for(const key11 in data29){
+if(!((key11 === "day") || (key11 === "month"))){
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/budgetUsd",schemaPath:"#/$defs/key/properties/budgetUsd/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
+return false;
+break;
 }
-if(valid3){
-if(data.fallback !== undefined){
-const _errs19 = errors;
-if(typeof data.fallback !== "string"){
-const err13 = {instancePath:instancePath+"/fallback",schemaPath:"#/$defs/transformRegex/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(_errs72 === errors){
+if(data29.day !== undefined){
+let data30 = data29.day;
+const _errs73 = errors;
+if(errors === _errs73){
+if((typeof data30 == "number") && (isFinite(data30))){
+if(data30 < 0 || isNaN(data30)){
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/budgetUsd/day",schemaPath:"#/$defs/key/properties/budgetUsd/properties/day/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/budgetUsd/day",schemaPath:"#/$defs/key/properties/budgetUsd/properties/day/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid19 = _errs73 === errors;
+}
+else {
+var valid19 = true;
+}
+if(valid19){
+if(data29.month !== undefined){
+let data31 = data29.month;
+const _errs75 = errors;
+if(errors === _errs75){
+if((typeof data31 == "number") && (isFinite(data31))){
+if(data31 < 0 || isNaN(data31)){
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/budgetUsd/month",schemaPath:"#/$defs/key/properties/budgetUsd/properties/month/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/budgetUsd/month",schemaPath:"#/$defs/key/properties/budgetUsd/properties/month/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid19 = _errs75 === errors;
+}
+else {
+var valid19 = true;
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/budgetUsd",schemaPath:"#/$defs/key/properties/budgetUsd/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid18 = _errs70 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data28.rpm !== undefined){
+let data32 = data28.rpm;
+const _errs77 = errors;
+if(errors === _errs77){
+if((typeof data32 == "number") && (isFinite(data32))){
+if(data32 <= 0 || isNaN(data32)){
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/rpm",schemaPath:"#/$defs/key/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/rpm",schemaPath:"#/$defs/key/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+return false;
+}
+}
+var valid18 = _errs77 === errors;
+}
+else {
+var valid18 = true;
+}
+if(valid18){
+if(data28.models !== undefined){
+let data33 = data28.models;
+const _errs79 = errors;
+if(errors === _errs79){
+if(Array.isArray(data33)){
+if(data33.length < 1){
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/models",schemaPath:"#/$defs/key/properties/models/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid20 = true;
+const len3 = data33.length;
+for(let i5=0; i5<len3; i5++){
+let data34 = data33[i5];
+const _errs81 = errors;
+if(errors === _errs81){
+if(typeof data34 === "string"){
+if(func2(data34) < 1){
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/models/" + i5,schemaPath:"#/$defs/key/properties/models/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/models/" + i5,schemaPath:"#/$defs/key/properties/models/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid20 = _errs81 === errors;
+if(!valid20){
+break;
+}
+}
+if(valid20){
+let i6 = data33.length;
+let j2;
+if(i6 > 1){
+const indices1 = {};
+for(;i6--;){
+let item1 = data33[i6];
+if(typeof item1 !== "string"){
+continue;
+}
+if(typeof indices1[item1] == "number"){
+j2 = indices1[item1];
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/models",schemaPath:"#/$defs/key/properties/models/uniqueItems",keyword:"uniqueItems",params:{i: i6, j: j2},message:"must NOT have duplicate items (items ## "+j2+" and "+i6+" are identical)"}];
+return false;
+break;
+}
+indices1[item1] = i6;
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/models",schemaPath:"#/$defs/key/properties/models/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid18 = _errs79 === errors;
+}
+else {
+var valid18 = true;
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/keys/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/key/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid16 = _errs66 === errors;
+if(!valid16){
+break;
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/keys",schemaPath:"#/properties/keys/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs62 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.experiments !== undefined){
+let data35 = data.experiments;
+const _errs83 = errors;
+if(errors === _errs83){
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key12 in data35){
+const _errs85 = errors;
+if(typeof key12 === "string"){
+if(!pattern6.test(key12)){
+const err13 = {instancePath:instancePath+"/experiments",schemaPath:"#/properties/experiments/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9_-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9_-]*$"+"\"",propertyName:key12};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3730,20 +3129,10 @@ vErrors.push(err13);
 }
 errors++;
 }
-var valid3 = _errs19 === errors;
 }
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-const err14 = {instancePath,schemaPath:"#/$defs/transformRegex/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var valid22 = _errs85 === errors;
+if(!valid22){
+const err14 = {instancePath:instancePath+"/experiments",schemaPath:"#/properties/experiments/propertyNames",keyword:"propertyNames",params:{propertyName: key12},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3751,325 +3140,64 @@ else {
 vErrors.push(err14);
 }
 errors++;
-}
-}
-var _valid0 = _errs5 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-var props0 = true;
-}
-const _errs21 = errors;
-const _errs22 = errors;
-if(errors === _errs22){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing1;
-if((data["last-number"] === undefined) && (missing1 = "last-number")){
-const err15 = {instancePath,schemaPath:"#/$defs/transformLastNumber/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
-if(vErrors === null){
-vErrors = [err15];
-}
-else {
-vErrors.push(err15);
-}
-errors++;
-}
-else {
-const _errs24 = errors;
-for(const key1 in data){
-if(!(key1 === "last-number")){
-const err16 = {instancePath,schemaPath:"#/$defs/transformLastNumber/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
+validate24.errors = vErrors;
+return false;
 break;
 }
 }
-if(_errs24 === errors){
-if(data["last-number"] !== undefined){
-let data5 = data["last-number"];
-const _errs25 = errors;
-if(errors === _errs25){
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-const _errs27 = errors;
-for(const key2 in data5){
-if(!(key2 === "fallback")){
-const err17 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err17];
+if(valid22){
+for(const key13 in data35){
+const _errs87 = errors;
+if(!(validate27(data35[key13], {instancePath:instancePath+"/experiments/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data35,parentDataProperty:key13,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+errors = vErrors.length;
 }
-else {
-vErrors.push(err17);
-}
-errors++;
+var valid23 = _errs87 === errors;
+if(!valid23){
 break;
 }
 }
-if(_errs27 === errors){
-if(data5.fallback !== undefined){
-if(typeof data5.fallback !== "string"){
-const err18 = {instancePath:instancePath+"/last-number/fallback",schemaPath:"#/$defs/transformLastNumber/properties/last-number/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err18];
-}
-else {
-vErrors.push(err18);
-}
-errors++;
-}
-}
 }
 }
 else {
-const err19 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-}
-}
-}
-}
-else {
-const err20 = {instancePath,schemaPath:"#/$defs/transformLastNumber/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-var _valid0 = _errs21 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs30 = errors;
-const _errs31 = errors;
-if(errors === _errs31){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing2;
-if((data["answer-letter"] === undefined) && (missing2 = "answer-letter")){
-const err21 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-else {
-const _errs33 = errors;
-for(const key3 in data){
-if(!(key3 === "answer-letter")){
-const err22 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-break;
-}
-}
-if(_errs33 === errors){
-if(data["answer-letter"] !== undefined){
-let data7 = data["answer-letter"];
-const _errs34 = errors;
-if(errors === _errs34){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-const _errs36 = errors;
-for(const key4 in data7){
-if(!(key4 === "fallback")){
-const err23 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-break;
-}
-}
-if(_errs36 === errors){
-if(data7.fallback !== undefined){
-if(typeof data7.fallback !== "string"){
-const err24 = {instancePath:instancePath+"/answer-letter/fallback",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
-}
-}
-}
-}
-}
-else {
-const err26 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err26];
-}
-else {
-vErrors.push(err26);
-}
-errors++;
-}
-}
-var _valid0 = _errs30 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-const _errs39 = errors;
-const _errs40 = errors;
-if(errors === _errs40){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing3;
-if((data.javascript === undefined) && (missing3 = "javascript")){
-const err27 = {instancePath,schemaPath:"#/$defs/transformJavascript/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
-}
-errors++;
-}
-else {
-const _errs42 = errors;
-for(const key5 in data){
-if(!(key5 === "javascript")){
-const err28 = {instancePath,schemaPath:"#/$defs/transformJavascript/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-break;
-}
-}
-if(_errs42 === errors){
-if(data.javascript !== undefined){
-let data9 = data.javascript;
-const _errs43 = errors;
-if(errors === _errs43){
-if(typeof data9 === "string"){
-if(func2(data9) < 1){
-const err29 = {instancePath:instancePath+"/javascript",schemaPath:"#/$defs/transformJavascript/properties/javascript/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-else {
-const err30 = {instancePath:instancePath+"/javascript",schemaPath:"#/$defs/transformJavascript/properties/javascript/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-}
-}
-}
-}
-else {
-const err31 = {instancePath,schemaPath:"#/$defs/transformJavascript/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-var _valid0 = _errs39 === errors;
-valid0 = valid0 || _valid0;
-if(_valid0){
-if(props0 !== true){
-props0 = true;
-}
-}
-if(!valid0){
-const err32 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-validate37.errors = vErrors;
+validate24.errors = [{instancePath:instancePath+"/experiments",schemaPath:"#/properties/experiments/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
-else {
-errors = _errs0;
-if(vErrors !== null){
-if(_errs0){
-vErrors.length = _errs0;
+}
+var valid0 = _errs83 === errors;
 }
 else {
-vErrors = null;
+var valid0 = true;
 }
 }
 }
-validate37.errors = vErrors;
-evaluated0.props = props0;
-evaluated0.items = items0;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate24.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"dynamicProps":true,"dynamicItems":true};
+validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema63 = {"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
+exports.suite = validate30;
+const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":[],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) of this suite, e.g. `openai:gpt-4o-mini`; overrides llmlab.config.yaml's `grader`. `defaultTest.grader` and an assertion's `grader` override it."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings API serves `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small` or `ollama:nomic-embed-text`; overrides llmlab.config.yaml's `embedder`. An assertion's `grader` overrides it."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"default":1,"description":"How many times the judge grades each output (each a separate, cached call): the verdict is the majority, the score the mean, and the report shows how well the rounds agree. An assertion's `graderRepeat` overrides it. Default 1."},"prices":{"type":"object","description":"Prices of models in USD per million tokens, by `type:model`: they override llmlab.config.yaml's `prices` and the profiles in providers/*.yaml, or add models they lack (including `mock` models, for offline budget demos).","propertyNames":{"minLength":1,"description":"`type:model` as in `providers`, e.g. `openai:my-model`, or `mock` for a provider without a model part."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"number","minimum":0,"description":"USD per million input tokens."},"output":{"type":"number","minimum":0,"description":"USD per million output tokens."},"cachedInput":{"type":"number","minimum":0,"description":"USD per million input tokens served from the provider's prompt cache; default: the input price."},"training":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million training tokens (tokens of the training data × epochs)."},"tunedInput":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million input tokens of a model tuned from this one; default: the input price."},"tunedOutput":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million output tokens of a model tuned from this one; default: the output price."},"contextWindow":{"type":"integer","minimum":1,"description":"Context window in tokens."}}}},"budget":{"type":"object","additionalProperties":false,"description":"A hard spending limit for the run. Before each model call (generation, judge or embedding) its worst case is reserved: estimated input tokens plus the provider's `maxTokens` (256 assumed when unset; anthropic 1024) at the model's price. A call whose reservation would cross a limit is not started; the cells left are recorded `skipped` (reason `budget`) and `llmlab eval --resume --budget-usd N` finishes them. Cached answers cost nothing.","properties":{"maxUsd":{"type":"number","exclusiveMinimum":0,"description":"USD for the whole run, generation and grading. `--budget-usd` overrides it."},"perProvider":{"type":"object","description":"USD per provider, keyed by a provider's label or id (a grader's calls count against its id's entry).","propertyNames":{"minLength":1},"additionalProperties":{"type":"number","exclusiveMinimum":0}},"alertAt":{"type":"number","exclusiveMinimum":0,"maximum":1,"description":"Fraction of the limit at which one warning is shown, e.g. 0.8."},"onExceed":{"enum":["stop","skip-provider"],"default":"stop","description":"`stop`: the run stops when any limit is reached. `skip-provider`: a provider that reaches its perProvider limit is skipped and the others go on (reaching maxUsd still stops the run). Default stop."}}},"repeat":{"type":"integer","minimum":1,"maximum":1000,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"derivedMetrics":{"type":"array","description":"Metrics computed per prompt × provider from the named metrics after the run, in order (a later one may use an earlier one), e.g. `{ name: f1, value: \"2 * tp / (2 * tp + fp + fn)\" }`. A name in `value` is the sum of that metric's scores over the target's cells.","items":{"type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The derived metric's name: letters, digits and `_`, not starting with a digit."},"value":{"type":"string","minLength":1,"description":"An arithmetic expression over metric names and earlier derived metrics: numbers, `+ - * / % ^`, parentheses, and abs, sqrt, log, exp, round, floor, ceil, min, max, pow."}}}},"dataset":{"type":"object","additionalProperties":false,"required":["type","path"],"description":"A standard benchmark instead of `tests`: its adapter reads the official files and makes tests that carry their own assertions. `llmlab benchmarks` lists adapters and where the data is published.","properties":{"type":{"type":"string","enum":["gsm8k","mmlu","arc","hellaswag","humaneval"],"description":"Benchmark adapter."},"path":{"type":"string","minLength":1,"description":"Data file or glob relative to the suite (MMLU: `data/test/*_test.csv`)."},"fewshot":{"type":"object","additionalProperties":false,"required":["k","path"],"description":"Few-shot examples from another split (GSM8K/ARC/HellaSwag: drawn with `seed`; MMLU: the first k of each subject's dev file).","properties":{"k":{"type":"integer","minimum":0,"maximum":1000,"description":"Number of examples."},"path":{"type":"string","minLength":1,"description":"File or glob of the split to draw from."},"seed":{"type":"integer","description":"Seed of the draw; default 1234."}}},"protocol":{"enum":["generate","loglikelihood"],"description":"Multiple choice: `generate` (the model answers a letter; any chat API) or `loglikelihood` (choices scored by token log-probabilities: acc and acc_norm; needs a provider with logprobs, e.g. openai with `api: completions`). Default generate."},"sample":{"type":"object","additionalProperties":false,"required":["n"],"description":"Run a seeded random subset of n rows (kept in file order).","properties":{"n":{"type":"integer","minimum":1,"maximum":10000000,"description":"Rows to run."},"seed":{"type":"integer","description":"Default 1234."}}},"limit":{"type":"integer","minimum":1,"maximum":10000000,"description":"Run only the first N rows (after `sample`)."},"timeoutMs":{"type":"integer","minimum":100,"description":"HumanEval: time limit of each sandboxed test run, ms (default 10000)."},"memoryMb":{"type":"integer","minimum":64,"description":"HumanEval: memory (address-space) limit of each sandboxed test run, MB (default 1024)."}}},"allowCodeExecution":{"type":"boolean","description":"Allow assertions that run model-written code (HumanEval's code-exec, sandboxed). Off by default; `--allow-code-execution` also allows it."},"trustDatasetCode":{"type":"boolean","description":"Let tests read from dataset files (`tests: file:…` rows: JSONL/JSON/YAML `assert`, CSV `__expected`) run code in-process: `javascript` assertions, inline or `file:` modules. Off by default, because dataset rows are data: such a row is refused with its file and line. Assertions written in the suite itself (and `defaultTest`) are trusted code either way."},"finetunes":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/finetune"},"description":"Fine-tune recipes: data validation, training and the tuned-versus-base comparison run as stages of the same plan. Each tuned model is the provider `finetune:<id>`, listed in `providers:`."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0; a failed gate exits 1). Each gate prints one line with its measured value and threshold. Keys left out are not checked, except that without `minPassRate` every cell must pass (errors count as failures); `minPassRate: 0` gates on the other keys only.","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."},"maxRegression":{"type":"number","minimum":0,"maximum":1,"description":"Largest tolerated drop in pass rate against the baseline (`llmlab eval --baseline`), as a fraction: 0.02 tolerates 2 points. Checked per prompt × provider over the tests both runs share; with `requireSignificance` a larger drop fails only when McNemar's paired test is significant at 0.05 after Holm's correction across targets. Without a baseline it is reported as not checked."},"requireSignificance":{"type":"boolean","default":true,"description":"With `maxRegression`: fail only on drops that are statistically significant (paired McNemar test, Holm-adjusted, p < 0.05), so a few flaky tests do not block a merge. Set false to fail on any drop beyond the tolerance. Default true."},"maxCostUsd":{"type":"number","minimum":0,"description":"Most the run's model calls may cost, in USD: generation plus the judge and embedding calls of model-graded assertions. Answers served from the cache count at their original price, so the verdict does not depend on what happened to be cached."},"maxErrors":{"type":"integer","minimum":0,"description":"Most cells that may end in an error (a model call or an assertion that failed to run); 0 tolerates none."},"finetune":{"type":"object","additionalProperties":false,"description":"Each recipe's tuned model (the chosen sweep point) against its base, over the suite's tests with paired statistics: it passes when the pass-rate difference beats `margin` (its interval's lower bound does, with `requireSignificance`), no metric is significantly worse (McNemar or paired bootstrap, Holm-adjusted), and no forgetting suite dropped more than `maxForgetting`.","properties":{"beats":{"const":"base","default":"base","description":"What the tuned model is compared with: its recipe's `base`."},"margin":{"type":"number","minimum":-1,"maximum":1,"default":0,"description":"Smallest pass-rate gain (a fraction) that counts; negative tolerates a small loss (non-inferiority)."},"requireSignificance":{"type":"boolean","default":true,"description":"The 95% interval of the paired difference must lie above `margin`, not only its estimate."},"maxForgetting":{"type":"number","minimum":0,"maximum":1,"default":0.05,"description":"Largest tolerated pass-rate drop on a forgetting suite; with `requireSignificance` a larger drop fails only when significant."}}}}},"target":{"type":"object","additionalProperties":false,"required":["provider","system"],"description":"What the `attacks` attack: a provider plus the app's system prompt (and context). Attack tests run against it only.","properties":{"provider":{"$ref":"#/$defs/provider","description":"The attacked model: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`. When it names (by id or label) an entry of `providers`, that entry is reused."},"system":{"type":"string","minLength":1,"description":"The app's system prompt, or `file:<path>` relative to the suite. Canaries are planted beside it to detect leaks."},"context":{"type":"string","minLength":1,"description":"Documents or records the app puts in the model's context (text or `file:<path>`), appended to the system prompt; data-extraction plants fake confidential records here."},"prompt":{"type":"string","minLength":1,"description":"The app's user message template, with `{{ input }}` where the user's text goes (e.g. `Customer question: {{ input }}`). Default `{{ input }}`."}}},"attacks":{"type":"array","minItems":1,"description":"Security attacks on `target`: prompt-injection, system-prompt-extraction, data-extraction, jailbreak. Each compiles into attack tests from the built-in library; a test whose detectors fail is a successful attack.","items":{"$ref":"#/$defs/attack"}},"attacker":{"$ref":"#/$defs/grader","description":"Optional model that drives multi-turn escalation and translation (`translate:<language>` converters), e.g. `openai:gpt-4o`. Without it multi-turn attacks follow the library's scripted turns. It also judges refusals when no `grader` is set."},"severityThreshold":{"enum":["low","medium","high","critical"],"description":"Security gate: attacks at or above this severity must not succeed more often than their `maxSuccessRate` (default 0); a failure exits 1. Default `low` (every attack is gated)."}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `tpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}}]},"promptTools":{"description":"Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file holding the list. The calls come back as the cell's `toolCalls`.","oneOf":[{"$ref":"#/$defs/toolList"},{"type":"string","pattern":"^file:\\S","description":"`file:tools.json` or `file:tools.yaml` (relative to the suite), holding a list of tools."}]},"toolList":{"type":"array","minItems":1,"description":"Tools in OpenAI's function-tool format.","items":{"$ref":"#/$defs/tool"}},"tool":{"type":"object","additionalProperties":false,"required":["type","function"],"description":"One function the model may call: `{ type: function, function: { name, description, parameters } }`.","properties":{"type":{"const":"function","description":"Always `function`."},"function":{"type":"object","additionalProperties":false,"required":["name"],"description":"The function: its name, what it does, and the JSON Schema of its arguments.","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"Function name: 1 to 64 letters, digits, `_` or `-`."},"description":{"type":"string","description":"What the function does; the model reads it."},"parameters":{"type":"object","description":"JSON Schema of the arguments object, e.g. { type: object, properties: { city: { type: string } }, required: [city] }."},"strict":{"type":"boolean","description":"OpenAI structured outputs for the arguments (passed through)."}}}}},"toolChoice":{"description":"Whether the model must call a tool: `auto` (the API's default), `none`, `required`, or `{ name }` for exactly that function.","oneOf":[{"enum":["auto","none","required"]},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"The function the model must call."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of this test, ahead of each assertion's own `transform` (promptfoo's `options.transform`); the report keeps the raw output. Replaces defaultTest's `transform`."},"transformVars":{"$ref":"#/$defs/transformVars"}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of every test that has no `transform` of its own."},"transformVars":{"$ref":"#/$defs/transformVars"}}},"transformVars":{"type":"string","minLength":1,"description":"JavaScript run once per test when the suite loads, after defaultTest's vars are merged (promptfoo's `transformVars`): `vars` (and `context.vars`) are in scope; it returns an object whose keys are added to or replace the test's vars before the prompt renders. One line is an expression (`({ n: vars.items.length })`), several lines a function body with `return`; `file:path.js[:exportName]` calls that module's function (vars, context). Trusted code, as the `javascript` assertion; 5 s at most. A test's own replaces defaultTest's."},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}},"transform":{"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]},"transformSteps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."},"transformStep":{"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`, or `{ javascript: ... }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]},"transformJavascript":{"type":"object","additionalProperties":false,"required":["javascript"],"description":"JavaScript that turns the text into what the next step (or the metric) sees, as promptfoo's `transform`: `output` (the text) and `context` ({ vars, prompt }) are in scope. One line is an expression (`output.toUpperCase()`, `JSON.parse(output).answer`); several lines are a function body that must `return`. A string result is the text; anything else becomes its JSON (`{ a: 1 }` → `{\"a\":1}`, 42 → `42`); undefined or null fails the assertion. `file:path.js[:exportName]` (or promptfoo's `file://`) calls that module's function (output, context) instead, relative to the suite. The suite is trusted code, as for the `javascript` assertion; each call may run 5 s.","properties":{"javascript":{"type":"string","minLength":1,"description":"The expression, a function body with `return`, or `file:path.js[:exportName]`."}}},"transformName":{"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]},"transformRegex":{"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}},"transformLastNumber":{"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"transformAnswerLetter":{"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"attack":{"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}},"attackGoal":{"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}},"finetune":{"type":"object","additionalProperties":false,"required":["id","base","data"],"description":"A fine-tune recipe: its data is validated, a model is trained from `base` (by OpenAI's fine-tuning API or a local trainer command), and the tuned model is evaluated as the provider `finetune:<id>` beside the base. See docs/finetune.md.","examples":[{"id":"support-v2","base":"openai:gpt-4o-mini-2024-07-18","data":{"train":"file:data/train.jsonl","validation":"file:data/val.jsonl"},"method":"supervised","hyperparameters":{"epochs":3,"learningRateMultiplier":"auto","batchSize":"auto"},"backend":"openai"}],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,39}$","description":"Names the recipe: the tuned model is the provider `finetune:<id>` (lowercase letters, digits, `.`, `_`, `-`; at most 40 characters)."},"description":{"type":"string","description":"What the recipe is for; shown in reports."},"base":{"type":"string","minLength":1,"description":"The model to tune: the label or id of one of the suite's `providers:` (it is evaluated too, as the baseline the gate compares with)."},"data":{"type":"object","additionalProperties":false,"required":["train"],"description":"Chat JSONL files in OpenAI's fine-tuning format (`{\"messages\": [...]}` per line; for `method: dpo`, `{\"input\": {\"messages\": [...]}, \"preferred_output\": [...], \"non_preferred_output\": [...]}`).","properties":{"train":{"type":"string","pattern":"^file:","description":"`file:` path of the training examples, relative to the suite."},"validation":{"type":"string","pattern":"^file:","description":"`file:` path of held-out examples the trainer reports validation loss on."}}},"method":{"enum":["supervised","dpo"],"default":"supervised","description":"`supervised` (chat examples) or `dpo` (preference pairs), as the backend supports."},"hyperparameters":{"type":"object","description":"Training settings. For `backend: openai`: `epochs`, `learningRateMultiplier`, `batchSize` and (dpo) `beta`, each a number or `auto`. For `backend: command` any keys, passed to the command's template as `hyperparameters.<key>`.","additionalProperties":{"type":["number","string","boolean"]}},"sweep":{"type":"object","minProperties":1,"description":"One training job per combination of these values (each key a hyperparameter, each value its list). Every point is evaluated as `finetune:<id>[key=value,…]`; the comparison keeps the point best on `select`, ties to the cheaper.","additionalProperties":{"type":"array","minItems":1,"maxItems":20,"items":{"type":["number","string","boolean"]}}},"select":{"type":"string","default":"pass","description":"With `sweep`: what chooses the point the gate compares with the base: `pass` (the pass rate over the suite's tests, default) or the name of a metric (its mean score)."},"backend":{"enum":["openai","command"],"description":"`openai`: OpenAI's fine-tuning API, with the base provider's key and base URL (default for an `openai` base). `command`: run a local trainer (`command:`)."},"suffix":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,18}$","description":"OpenAI: the suffix in the tuned model's name (default: the recipe id, shortened)."},"command":{"type":"object","additionalProperties":false,"required":["run","serve"],"description":"`backend: command`: the trainer to run and how its output becomes a provider.","properties":{"run":{"type":"string","minLength":1,"description":"A nunjucks template run with `sh -c` in the suite's folder. Variables: `id`, `base` (the base model's name), `method`, `hyperparameters`, `train`, `validation`, `dataDir` (holding train.jsonl and valid.jsonl), `output` (the artifact directory), `hash`."},"timeoutMs":{"type":"integer","minimum":1,"description":"Stop the trainer after this long."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables for the trainer (templates too)."},"serve":{"description":"How the output becomes a provider: `ollama` creates an Ollama model from the adapter in `output`; `provider` names a provider that serves it (e.g. a llama.cpp or vLLM server).","oneOf":[{"type":"object","additionalProperties":false,"required":["ollama"],"properties":{"ollama":{"type":"object","additionalProperties":false,"required":["from"],"description":"Create an Ollama model from the adapter (its files pushed as blobs, then the SDK's `create`).","properties":{"from":{"type":"string","minLength":1,"description":"The Ollama model the adapter applies to (e.g. `llama3.2:1b`)."},"model":{"type":"string","description":"Name of the created model (default `llmlab-<id>-<hash>`)."},"host":{"type":"string","description":"Ollama's URL (default OLLAMA_HOST, else http://127.0.0.1:11434)."},"adapter":{"type":"string","description":"The adapter file or folder (default `{{ output }}`)."}}}}},{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"object","additionalProperties":false,"required":["id"],"description":"A provider that serves the artifact, e.g. a llama.cpp or vLLM server you start.","properties":{"id":{"type":"string","minLength":1,"description":"`<type>:<model>`, e.g. `openai:my-lora`."},"config":{"type":"object","description":"The provider's config (e.g. `baseUrl`); string values are templates."}}}}}]}}},"validation":{"type":"object","additionalProperties":false,"description":"How strictly the data is checked before anything is sent.","properties":{"leakage":{"enum":["error","warn","off"],"default":"error","description":"An eval test whose input shares a 13-word sequence with a training example (all of it when shorter) has leaked into the training data: `error` stops the run, `warn` lists it."},"nearDuplicateThreshold":{"type":"number","minimum":0.5,"maximum":1,"default":0.8,"description":"Jaccard similarity of word 5-gram shingles at or above which two examples are reported as near duplicates."},"contextWindow":{"type":"integer","minimum":1,"description":"Longest example in tokens (default: the base model's context window from its price profile)."}}},"poll":{"type":"object","additionalProperties":false,"description":"How often a running job is polled: from `intervalMs`, growing 1.5× per poll up to `maxIntervalMs`.","properties":{"intervalMs":{"type":"integer","minimum":1,"default":5000,"description":"First wait between polls, ms."},"maxIntervalMs":{"type":"integer","minimum":1,"default":60000,"description":"Longest wait between polls, ms."}}},"forgetting":{"type":"array","items":{"type":"string","pattern":"^file:"},"description":"Other suites (`file:` paths) whose prompts and tests run on the base and the tuned model too, so a loss of general skills shows (e.g. a GSM8K or MMLU sample). Their cells are reported apart and checked by `gates.finetune.maxForgetting`."}}}}};
+const schema75 = {"type":"object","additionalProperties":false,"required":["id","base","data"],"description":"A fine-tune recipe: its data is validated, a model is trained from `base` (by OpenAI's fine-tuning API or a local trainer command), and the tuned model is evaluated as the provider `finetune:<id>` beside the base. See docs/finetune.md.","examples":[{"id":"support-v2","base":"openai:gpt-4o-mini-2024-07-18","data":{"train":"file:data/train.jsonl","validation":"file:data/val.jsonl"},"method":"supervised","hyperparameters":{"epochs":3,"learningRateMultiplier":"auto","batchSize":"auto"},"backend":"openai"}],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,39}$","description":"Names the recipe: the tuned model is the provider `finetune:<id>` (lowercase letters, digits, `.`, `_`, `-`; at most 40 characters)."},"description":{"type":"string","description":"What the recipe is for; shown in reports."},"base":{"type":"string","minLength":1,"description":"The model to tune: the label or id of one of the suite's `providers:` (it is evaluated too, as the baseline the gate compares with)."},"data":{"type":"object","additionalProperties":false,"required":["train"],"description":"Chat JSONL files in OpenAI's fine-tuning format (`{\"messages\": [...]}` per line; for `method: dpo`, `{\"input\": {\"messages\": [...]}, \"preferred_output\": [...], \"non_preferred_output\": [...]}`).","properties":{"train":{"type":"string","pattern":"^file:","description":"`file:` path of the training examples, relative to the suite."},"validation":{"type":"string","pattern":"^file:","description":"`file:` path of held-out examples the trainer reports validation loss on."}}},"method":{"enum":["supervised","dpo"],"default":"supervised","description":"`supervised` (chat examples) or `dpo` (preference pairs), as the backend supports."},"hyperparameters":{"type":"object","description":"Training settings. For `backend: openai`: `epochs`, `learningRateMultiplier`, `batchSize` and (dpo) `beta`, each a number or `auto`. For `backend: command` any keys, passed to the command's template as `hyperparameters.<key>`.","additionalProperties":{"type":["number","string","boolean"]}},"sweep":{"type":"object","minProperties":1,"description":"One training job per combination of these values (each key a hyperparameter, each value its list). Every point is evaluated as `finetune:<id>[key=value,…]`; the comparison keeps the point best on `select`, ties to the cheaper.","additionalProperties":{"type":"array","minItems":1,"maxItems":20,"items":{"type":["number","string","boolean"]}}},"select":{"type":"string","default":"pass","description":"With `sweep`: what chooses the point the gate compares with the base: `pass` (the pass rate over the suite's tests, default) or the name of a metric (its mean score)."},"backend":{"enum":["openai","command"],"description":"`openai`: OpenAI's fine-tuning API, with the base provider's key and base URL (default for an `openai` base). `command`: run a local trainer (`command:`)."},"suffix":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,18}$","description":"OpenAI: the suffix in the tuned model's name (default: the recipe id, shortened)."},"command":{"type":"object","additionalProperties":false,"required":["run","serve"],"description":"`backend: command`: the trainer to run and how its output becomes a provider.","properties":{"run":{"type":"string","minLength":1,"description":"A nunjucks template run with `sh -c` in the suite's folder. Variables: `id`, `base` (the base model's name), `method`, `hyperparameters`, `train`, `validation`, `dataDir` (holding train.jsonl and valid.jsonl), `output` (the artifact directory), `hash`."},"timeoutMs":{"type":"integer","minimum":1,"description":"Stop the trainer after this long."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables for the trainer (templates too)."},"serve":{"description":"How the output becomes a provider: `ollama` creates an Ollama model from the adapter in `output`; `provider` names a provider that serves it (e.g. a llama.cpp or vLLM server).","oneOf":[{"type":"object","additionalProperties":false,"required":["ollama"],"properties":{"ollama":{"type":"object","additionalProperties":false,"required":["from"],"description":"Create an Ollama model from the adapter (its files pushed as blobs, then the SDK's `create`).","properties":{"from":{"type":"string","minLength":1,"description":"The Ollama model the adapter applies to (e.g. `llama3.2:1b`)."},"model":{"type":"string","description":"Name of the created model (default `llmlab-<id>-<hash>`)."},"host":{"type":"string","description":"Ollama's URL (default OLLAMA_HOST, else http://127.0.0.1:11434)."},"adapter":{"type":"string","description":"The adapter file or folder (default `{{ output }}`)."}}}}},{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"object","additionalProperties":false,"required":["id"],"description":"A provider that serves the artifact, e.g. a llama.cpp or vLLM server you start.","properties":{"id":{"type":"string","minLength":1,"description":"`<type>:<model>`, e.g. `openai:my-lora`."},"config":{"type":"object","description":"The provider's config (e.g. `baseUrl`); string values are templates."}}}}}]}}},"validation":{"type":"object","additionalProperties":false,"description":"How strictly the data is checked before anything is sent.","properties":{"leakage":{"enum":["error","warn","off"],"default":"error","description":"An eval test whose input shares a 13-word sequence with a training example (all of it when shorter) has leaked into the training data: `error` stops the run, `warn` lists it."},"nearDuplicateThreshold":{"type":"number","minimum":0.5,"maximum":1,"default":0.8,"description":"Jaccard similarity of word 5-gram shingles at or above which two examples are reported as near duplicates."},"contextWindow":{"type":"integer","minimum":1,"description":"Longest example in tokens (default: the base model's context window from its price profile)."}}},"poll":{"type":"object","additionalProperties":false,"description":"How often a running job is polled: from `intervalMs`, growing 1.5× per poll up to `maxIntervalMs`.","properties":{"intervalMs":{"type":"integer","minimum":1,"default":5000,"description":"First wait between polls, ms."},"maxIntervalMs":{"type":"integer","minimum":1,"default":60000,"description":"Longest wait between polls, ms."}}},"forgetting":{"type":"array","items":{"type":"string","pattern":"^file:"},"description":"Other suites (`file:` paths) whose prompts and tests run on the base and the tuned model too, so a loss of general skills shows (e.g. a GSM8K or MMLU sample). Their cells are reported apart and checked by `gates.finetune.maxForgetting`."}}};
+const schema42 = {"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
+const schema43 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `tpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate43.evaluated;
+const evaluated0 = validate31.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4469,6 +3597,2483 @@ else {
 vErrors.push(err23);
 }
 errors++;
+validate31.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate31.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate31.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+const schema44 = {"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}}]};
+const schema45 = {"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."};
+const schema49 = {"description":"Whether the model must call a tool: `auto` (the API's default), `none`, `required`, or `{ name }` for exactly that function.","oneOf":[{"enum":["auto","none","required"]},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"The function the model must call."}}}]};
+const schema51 = {"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}};
+const schema46 = {"description":"Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file holding the list. The calls come back as the cell's `toolCalls`.","oneOf":[{"$ref":"#/$defs/toolList"},{"type":"string","pattern":"^file:\\S","description":"`file:tools.json` or `file:tools.yaml` (relative to the suite), holding a list of tools."}]};
+const schema47 = {"type":"array","minItems":1,"description":"Tools in OpenAI's function-tool format.","items":{"$ref":"#/$defs/tool"}};
+const schema48 = {"type":"object","additionalProperties":false,"required":["type","function"],"description":"One function the model may call: `{ type: function, function: { name, description, parameters } }`.","properties":{"type":{"const":"function","description":"Always `function`."},"function":{"type":"object","additionalProperties":false,"required":["name"],"description":"The function: its name, what it does, and the JSON Schema of its arguments.","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"Function name: 1 to 64 letters, digits, `_` or `-`."},"description":{"type":"string","description":"What the function does; the model reads it."},"parameters":{"type":"object","description":"JSON Schema of the arguments object, e.g. { type: object, properties: { city: { type: string } }, required: [city] }."},"strict":{"type":"boolean","description":"OpenAI structured outputs for the arguments (passed through)."}}}}};
+const pattern10 = new RegExp("^[A-Za-z0-9_-]{1,64}$", "u");
+
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate35.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(Array.isArray(data)){
+if(data.length < 1){
+validate35.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if(((data0.type === undefined) && (missing0 = "type")) || ((data0.function === undefined) && (missing0 = "function"))){
+validate35.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs4 = errors;
+for(const key0 in data0){
+if(!((key0 === "type") || (key0 === "function"))){
+validate35.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data0.type !== undefined){
+const _errs5 = errors;
+if("function" !== data0.type){
+validate35.errors = [{instancePath:instancePath+"/" + i0+"/type",schemaPath:"#/$defs/tool/properties/type/const",keyword:"const",params:{allowedValue: "function"},message:"must be equal to constant"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.function !== undefined){
+let data2 = data0.function;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if((data2.name === undefined) && (missing1 = "name")){
+validate35.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs8 = errors;
+for(const key1 in data2){
+if(!((((key1 === "name") || (key1 === "description")) || (key1 === "parameters")) || (key1 === "strict"))){
+validate35.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs8 === errors){
+if(data2.name !== undefined){
+let data3 = data2.name;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(!pattern10.test(data3)){
+validate35.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""}];
+return false;
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs9 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.description !== undefined){
+const _errs11 = errors;
+if(typeof data2.description !== "string"){
+validate35.errors = [{instancePath:instancePath+"/" + i0+"/function/description",schemaPath:"#/$defs/tool/properties/function/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.parameters !== undefined){
+let data5 = data2.parameters;
+const _errs13 = errors;
+if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
+validate35.errors = [{instancePath:instancePath+"/" + i0+"/function/parameters",schemaPath:"#/$defs/tool/properties/function/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.strict !== undefined){
+const _errs15 = errors;
+if(typeof data2.strict !== "boolean"){
+validate35.errors = [{instancePath:instancePath+"/" + i0+"/function/strict",schemaPath:"#/$defs/tool/properties/function/properties/strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+}
+else {
+validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate35.errors = vErrors;
+return errors === 0;
+}
+validate35.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+
+const pattern11 = new RegExp("^file:\\S", "u");
+
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate34.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs1 = errors;
+if(!(validate35(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs1 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+var items0 = true;
+}
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data === "string"){
+if(!pattern11.test(data)){
+const err0 = {instancePath,schemaPath:"#/oneOf/1/pattern",keyword:"pattern",params:{pattern: "^file:\\S"},message:"must match pattern \""+"^file:\\S"+"\""};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs2 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+}
+}
+if(!valid0){
+const err2 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+validate34.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate34.errors = vErrors;
+evaluated0.items = items0;
+return errors === 0;
+}
+validate34.evaluated = {"dynamicProps":false,"dynamicItems":true};
+
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate33.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func2(data) < 1){
+const err0 = {instancePath,schemaPath:"#/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+}
+const _errs3 = errors;
+if(errors === _errs3){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.template === undefined) && (missing0 = "template")){
+const err2 = {instancePath,schemaPath:"#/oneOf/1/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+const _errs5 = errors;
+for(const key0 in data){
+if(!((((key0 === "id") || (key0 === "template")) || (key0 === "tools")) || (key0 === "toolChoice"))){
+const err3 = {instancePath,schemaPath:"#/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+break;
+}
+}
+if(_errs5 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs6 = errors;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid1 = _errs6 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.template !== undefined){
+let data1 = data.template;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+const err6 = {instancePath:instancePath+"/template",schemaPath:"#/oneOf/1/properties/template/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/template",schemaPath:"#/oneOf/1/properties/template/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var valid1 = _errs9 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.tools !== undefined){
+const _errs11 = errors;
+if(!(validate34(data.tools, {instancePath:instancePath+"/tools",parentData:data,parentDataProperty:"tools",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs11 === errors;
+}
+else {
+var valid1 = true;
+}
+if(valid1){
+if(data.toolChoice !== undefined){
+let data3 = data.toolChoice;
+const _errs12 = errors;
+const _errs14 = errors;
+let valid4 = false;
+let passing1 = null;
+const _errs15 = errors;
+if(!(((data3 === "auto") || (data3 === "none")) || (data3 === "required"))){
+const err8 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/0/enum",keyword:"enum",params:{allowedValues: schema49.oneOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid1 = _errs15 === errors;
+if(_valid1){
+valid4 = true;
+passing1 = 0;
+}
+const _errs16 = errors;
+if(errors === _errs16){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+let missing1;
+if((data3.name === undefined) && (missing1 = "name")){
+const err9 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+const _errs18 = errors;
+for(const key1 in data3){
+if(!(key1 === "name")){
+const err10 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+break;
+}
+}
+if(_errs18 === errors){
+if(data3.name !== undefined){
+let data4 = data3.name;
+const _errs19 = errors;
+if(errors === _errs19){
+if(typeof data4 === "string"){
+if(func2(data4) < 1){
+const err11 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var _valid1 = _errs16 === errors;
+if(_valid1 && valid4){
+valid4 = false;
+passing1 = [passing1, 1];
+}
+else {
+if(_valid1){
+valid4 = true;
+passing1 = 1;
+}
+}
+if(!valid4){
+const err14 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid1 = _errs12 === errors;
+}
+else {
+var valid1 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+var props1 = true;
+}
+const _errs21 = errors;
+if(errors === _errs21){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data.messages === undefined) && (missing2 = "messages")){
+const err16 = {instancePath,schemaPath:"#/oneOf/2/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+else {
+const _errs23 = errors;
+for(const key2 in data){
+if(!((((key2 === "id") || (key2 === "messages")) || (key2 === "tools")) || (key2 === "toolChoice"))){
+const err17 = {instancePath,schemaPath:"#/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+break;
+}
+}
+if(_errs23 === errors){
+if(data.id !== undefined){
+let data5 = data.id;
+const _errs24 = errors;
+const _errs25 = errors;
+if(errors === _errs25){
+if(typeof data5 === "string"){
+if(func2(data5) < 1){
+const err18 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+var valid6 = _errs24 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data.messages !== undefined){
+let data6 = data.messages;
+const _errs27 = errors;
+if(errors === _errs27){
+if(Array.isArray(data6)){
+if(data6.length < 1){
+const err20 = {instancePath:instancePath+"/messages",schemaPath:"#/oneOf/2/properties/messages/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+else {
+var valid8 = true;
+const len0 = data6.length;
+for(let i0=0; i0<len0; i0++){
+let data7 = data6[i0];
+const _errs29 = errors;
+const _errs30 = errors;
+if(errors === _errs30){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+let missing3;
+if(((data7.role === undefined) && (missing3 = "role")) || ((data7.content === undefined) && (missing3 = "content"))){
+const err21 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/$defs/message/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+else {
+const _errs32 = errors;
+for(const key3 in data7){
+if(!((key3 === "role") || (key3 === "content"))){
+const err22 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/$defs/message/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+break;
+}
+}
+if(_errs32 === errors){
+if(data7.role !== undefined){
+let data8 = data7.role;
+const _errs33 = errors;
+if(!(((data8 === "system") || (data8 === "user")) || (data8 === "assistant"))){
+const err23 = {instancePath:instancePath+"/messages/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema51.properties.role.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var valid10 = _errs33 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data7.content !== undefined){
+const _errs34 = errors;
+if(typeof data7.content !== "string"){
+const err24 = {instancePath:instancePath+"/messages/" + i0+"/content",schemaPath:"#/$defs/message/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var valid10 = _errs34 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/$defs/message/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+var valid8 = _errs29 === errors;
+if(!valid8){
+break;
+}
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/messages",schemaPath:"#/oneOf/2/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+var valid6 = _errs27 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data.tools !== undefined){
+const _errs36 = errors;
+if(!(validate34(data.tools, {instancePath:instancePath+"/tools",parentData:data,parentDataProperty:"tools",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+errors = vErrors.length;
+}
+var valid6 = _errs36 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data.toolChoice !== undefined){
+let data11 = data.toolChoice;
+const _errs37 = errors;
+const _errs39 = errors;
+let valid12 = false;
+let passing2 = null;
+const _errs40 = errors;
+if(!(((data11 === "auto") || (data11 === "none")) || (data11 === "required"))){
+const err27 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/0/enum",keyword:"enum",params:{allowedValues: schema49.oneOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+var _valid2 = _errs40 === errors;
+if(_valid2){
+valid12 = true;
+passing2 = 0;
+}
+const _errs41 = errors;
+if(errors === _errs41){
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+let missing4;
+if((data11.name === undefined) && (missing4 = "name")){
+const err28 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+else {
+const _errs43 = errors;
+for(const key4 in data11){
+if(!(key4 === "name")){
+const err29 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+break;
+}
+}
+if(_errs43 === errors){
+if(data11.name !== undefined){
+let data12 = data11.name;
+const _errs44 = errors;
+if(errors === _errs44){
+if(typeof data12 === "string"){
+if(func2(data12) < 1){
+const err30 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err32 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+var _valid2 = _errs41 === errors;
+if(_valid2 && valid12){
+valid12 = false;
+passing2 = [passing2, 1];
+}
+else {
+if(_valid2){
+valid12 = true;
+passing2 = 1;
+}
+}
+if(!valid12){
+const err33 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+else {
+errors = _errs39;
+if(vErrors !== null){
+if(_errs39){
+vErrors.length = _errs39;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid6 = _errs37 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err34 = {instancePath,schemaPath:"#/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+var _valid0 = _errs21 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 2];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 2;
+if(props1 !== true){
+props1 = true;
+}
+}
+const _errs46 = errors;
+if(errors === _errs46){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing5;
+if((data.file === undefined) && (missing5 = "file")){
+const err35 = {instancePath,schemaPath:"#/oneOf/3/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+else {
+const _errs48 = errors;
+for(const key5 in data){
+if(!((((key5 === "id") || (key5 === "file")) || (key5 === "tools")) || (key5 === "toolChoice"))){
+const err36 = {instancePath,schemaPath:"#/oneOf/3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+break;
+}
+}
+if(_errs48 === errors){
+if(data.id !== undefined){
+let data13 = data.id;
+const _errs49 = errors;
+const _errs50 = errors;
+if(errors === _errs50){
+if(typeof data13 === "string"){
+if(func2(data13) < 1){
+const err37 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+var valid14 = _errs49 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data.file !== undefined){
+let data14 = data.file;
+const _errs52 = errors;
+if(errors === _errs52){
+if(typeof data14 === "string"){
+if(func2(data14) < 1){
+const err39 = {instancePath:instancePath+"/file",schemaPath:"#/oneOf/3/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/file",schemaPath:"#/oneOf/3/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+var valid14 = _errs52 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data.tools !== undefined){
+const _errs54 = errors;
+if(!(validate34(data.tools, {instancePath:instancePath+"/tools",parentData:data,parentDataProperty:"tools",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+errors = vErrors.length;
+}
+var valid14 = _errs54 === errors;
+}
+else {
+var valid14 = true;
+}
+if(valid14){
+if(data.toolChoice !== undefined){
+let data16 = data.toolChoice;
+const _errs55 = errors;
+const _errs57 = errors;
+let valid17 = false;
+let passing3 = null;
+const _errs58 = errors;
+if(!(((data16 === "auto") || (data16 === "none")) || (data16 === "required"))){
+const err41 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/0/enum",keyword:"enum",params:{allowedValues: schema49.oneOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+var _valid3 = _errs58 === errors;
+if(_valid3){
+valid17 = true;
+passing3 = 0;
+}
+const _errs59 = errors;
+if(errors === _errs59){
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+let missing6;
+if((data16.name === undefined) && (missing6 = "name")){
+const err42 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+else {
+const _errs61 = errors;
+for(const key6 in data16){
+if(!(key6 === "name")){
+const err43 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+break;
+}
+}
+if(_errs61 === errors){
+if(data16.name !== undefined){
+let data17 = data16.name;
+const _errs62 = errors;
+if(errors === _errs62){
+if(typeof data17 === "string"){
+if(func2(data17) < 1){
+const err44 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+var _valid3 = _errs59 === errors;
+if(_valid3 && valid17){
+valid17 = false;
+passing3 = [passing3, 1];
+}
+else {
+if(_valid3){
+valid17 = true;
+passing3 = 1;
+}
+}
+if(!valid17){
+const err47 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+else {
+errors = _errs57;
+if(vErrors !== null){
+if(_errs57){
+vErrors.length = _errs57;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid14 = _errs55 === errors;
+}
+else {
+var valid14 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err48 = {instancePath,schemaPath:"#/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+var _valid0 = _errs46 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 3];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 3;
+if(props1 !== true){
+props1 = true;
+}
+}
+}
+}
+}
+if(!valid0){
+const err49 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+validate33.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate33.errors = vErrors;
+evaluated0.props = props1;
+return errors === 0;
+}
+validate33.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+const schema55 = {"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of this test, ahead of each assertion's own `transform` (promptfoo's `options.transform`); the report keeps the raw output. Replaces defaultTest's `transform`."},"transformVars":{"$ref":"#/$defs/transformVars"}}};
+const schema72 = {"type":"string","minLength":1,"description":"JavaScript run once per test when the suite loads, after defaultTest's vars are merged (promptfoo's `transformVars`): `vars` (and `context.vars`) are in scope; it returns an object whose keys are added to or replace the test's vars before the prompt renders. One line is an expression (`({ n: vars.items.length })`), several lines a function body with `return`; `file:path.js[:exportName]` calls that module's function (vars, context). Trusted code, as the `javascript` assertion; 5 s at most. A test's own replaces defaultTest's."};
+const schema56 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}};
+const schema57 = {"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]};
+const schema60 = {"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]};
+const schema61 = {"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}};
+const schema62 = {"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
+const schema63 = {"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
+const schema64 = {"type":"object","additionalProperties":false,"required":["javascript"],"description":"JavaScript that turns the text into what the next step (or the metric) sees, as promptfoo's `transform`: `output` (the text) and `context` ({ vars, prompt }) are in scope. One line is an expression (`output.toUpperCase()`, `JSON.parse(output).answer`); several lines are a function body that must `return`. A string result is the text; anything else becomes its JSON (`{ a: 1 }` → `{\"a\":1}`, 42 → `42`); undefined or null fails the assertion. `file:path.js[:exportName]` (or promptfoo's `file://`) calls that module's function (output, context) instead, relative to the suite. The suite is trusted code, as for the `javascript` assertion; each call may run 5 s.","properties":{"javascript":{"type":"string","minLength":1,"description":"The expression, a function body with `return`, or `file:path.js[:exportName]`."}}};
+const schema58 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."};
+const schema59 = {"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`, or `{ javascript: ... }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]};
+const pattern12 = new RegExp("^[imsu]*$", "u");
+
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate45.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/$defs/transformName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((((((data === "last-number") || (data === "answer-letter")) || (data === "trim")) || (data === "lowercase")) || (data === "uppercase")) || (data === "strip-punctuation")) || (data === "strip-commas")) || (data === "normalize-whitespace"))){
+const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema60.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+const _errs4 = errors;
+const _errs5 = errors;
+if(errors === _errs5){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.regex === undefined) && (missing0 = "regex")){
+const err2 = {instancePath,schemaPath:"#/$defs/transformRegex/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+const _errs7 = errors;
+for(const key0 in data){
+if(!(((((key0 === "regex") || (key0 === "group")) || (key0 === "select")) || (key0 === "flags")) || (key0 === "fallback"))){
+const err3 = {instancePath,schemaPath:"#/$defs/transformRegex/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+break;
+}
+}
+if(_errs7 === errors){
+if(data.regex !== undefined){
+let data0 = data.regex;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err4 = {instancePath:instancePath+"/regex",schemaPath:"#/$defs/transformRegex/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/regex",schemaPath:"#/$defs/transformRegex/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid3 = _errs8 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data1 = data.group;
+const _errs10 = errors;
+const _errs11 = errors;
+let valid4 = false;
+let passing0 = null;
+const _errs12 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err6 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(errors === _errs12){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs12 === errors;
+if(_valid1){
+valid4 = true;
+passing0 = 0;
+}
+const _errs14 = errors;
+if("any" !== data1){
+const err8 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/1/const",keyword:"const",params:{allowedValue: "any"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid1 = _errs14 === errors;
+if(_valid1 && valid4){
+valid4 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid1){
+valid4 = true;
+passing0 = 1;
+}
+}
+if(!valid4){
+const err9 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid3 = _errs10 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.select !== undefined){
+let data2 = data.select;
+const _errs15 = errors;
+if(!((data2 === "first") || (data2 === "last"))){
+const err10 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema61.properties.select.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.flags !== undefined){
+let data3 = data.flags;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data3 === "string"){
+if(!pattern12.test(data3)){
+const err11 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.fallback !== undefined){
+const _errs18 = errors;
+if(typeof data.fallback !== "string"){
+const err13 = {instancePath:instancePath+"/fallback",schemaPath:"#/$defs/transformRegex/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid3 = _errs18 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/$defs/transformRegex/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+var _valid0 = _errs4 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props0 = true;
+}
+const _errs20 = errors;
+const _errs21 = errors;
+if(errors === _errs21){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data["last-number"] === undefined) && (missing1 = "last-number")){
+const err15 = {instancePath,schemaPath:"#/$defs/transformLastNumber/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+else {
+const _errs23 = errors;
+for(const key1 in data){
+if(!(key1 === "last-number")){
+const err16 = {instancePath,schemaPath:"#/$defs/transformLastNumber/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+break;
+}
+}
+if(_errs23 === errors){
+if(data["last-number"] !== undefined){
+let data5 = data["last-number"];
+const _errs24 = errors;
+if(errors === _errs24){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+const _errs26 = errors;
+for(const key2 in data5){
+if(!(key2 === "fallback")){
+const err17 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+break;
+}
+}
+if(_errs26 === errors){
+if(data5.fallback !== undefined){
+if(typeof data5.fallback !== "string"){
+const err18 = {instancePath:instancePath+"/last-number/fallback",schemaPath:"#/$defs/transformLastNumber/properties/last-number/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/$defs/transformLastNumber/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+var _valid0 = _errs20 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = true;
+}
+}
+const _errs29 = errors;
+const _errs30 = errors;
+if(errors === _errs30){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data["answer-letter"] === undefined) && (missing2 = "answer-letter")){
+const err21 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+else {
+const _errs32 = errors;
+for(const key3 in data){
+if(!(key3 === "answer-letter")){
+const err22 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+break;
+}
+}
+if(_errs32 === errors){
+if(data["answer-letter"] !== undefined){
+let data7 = data["answer-letter"];
+const _errs33 = errors;
+if(errors === _errs33){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+const _errs35 = errors;
+for(const key4 in data7){
+if(!(key4 === "fallback")){
+const err23 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+break;
+}
+}
+if(_errs35 === errors){
+if(data7.fallback !== undefined){
+if(typeof data7.fallback !== "string"){
+const err24 = {instancePath:instancePath+"/answer-letter/fallback",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err26 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+var _valid0 = _errs29 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = true;
+}
+}
+const _errs38 = errors;
+const _errs39 = errors;
+if(errors === _errs39){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.javascript === undefined) && (missing3 = "javascript")){
+const err27 = {instancePath,schemaPath:"#/$defs/transformJavascript/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+else {
+const _errs41 = errors;
+for(const key5 in data){
+if(!(key5 === "javascript")){
+const err28 = {instancePath,schemaPath:"#/$defs/transformJavascript/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+break;
+}
+}
+if(_errs41 === errors){
+if(data.javascript !== undefined){
+let data9 = data.javascript;
+const _errs42 = errors;
+if(errors === _errs42){
+if(typeof data9 === "string"){
+if(func2(data9) < 1){
+const err29 = {instancePath:instancePath+"/javascript",schemaPath:"#/$defs/transformJavascript/properties/javascript/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/javascript",schemaPath:"#/$defs/transformJavascript/properties/javascript/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err31 = {instancePath,schemaPath:"#/$defs/transformJavascript/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+var _valid0 = _errs38 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = true;
+}
+}
+if(!valid0){
+const err32 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+validate45.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate45.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate45.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate44.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(Array.isArray(data)){
+if(data.length < 1){
+validate44.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate45(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+}
+else {
+validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate44.errors = vErrors;
+return errors === 0;
+}
+validate44.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+
+
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate43.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+const _errs1 = errors;
+if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs1 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var items0 = true;
+}
+const _errs2 = errors;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/$defs/transformName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!((((((((data === "last-number") || (data === "answer-letter")) || (data === "trim")) || (data === "lowercase")) || (data === "uppercase")) || (data === "strip-punctuation")) || (data === "strip-commas")) || (data === "normalize-whitespace"))){
+const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema60.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+var _valid0 = _errs2 === errors;
+valid0 = valid0 || _valid0;
+const _errs5 = errors;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.regex === undefined) && (missing0 = "regex")){
+const err2 = {instancePath,schemaPath:"#/$defs/transformRegex/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+const _errs8 = errors;
+for(const key0 in data){
+if(!(((((key0 === "regex") || (key0 === "group")) || (key0 === "select")) || (key0 === "flags")) || (key0 === "fallback"))){
+const err3 = {instancePath,schemaPath:"#/$defs/transformRegex/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+break;
+}
+}
+if(_errs8 === errors){
+if(data.regex !== undefined){
+let data0 = data.regex;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err4 = {instancePath:instancePath+"/regex",schemaPath:"#/$defs/transformRegex/properties/regex/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/regex",schemaPath:"#/$defs/transformRegex/properties/regex/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid3 = _errs9 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.group !== undefined){
+let data1 = data.group;
+const _errs11 = errors;
+const _errs12 = errors;
+let valid4 = false;
+let passing0 = null;
+const _errs13 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err6 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(errors === _errs13){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+var _valid1 = _errs13 === errors;
+if(_valid1){
+valid4 = true;
+passing0 = 0;
+}
+const _errs15 = errors;
+if("any" !== data1){
+const err8 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf/1/const",keyword:"const",params:{allowedValue: "any"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var _valid1 = _errs15 === errors;
+if(_valid1 && valid4){
+valid4 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid1){
+valid4 = true;
+passing0 = 1;
+}
+}
+if(!valid4){
+const err9 = {instancePath:instancePath+"/group",schemaPath:"#/$defs/transformRegex/properties/group/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+errors = _errs12;
+if(vErrors !== null){
+if(_errs12){
+vErrors.length = _errs12;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.select !== undefined){
+let data2 = data.select;
+const _errs16 = errors;
+if(!((data2 === "first") || (data2 === "last"))){
+const err10 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema61.properties.select.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid3 = _errs16 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.flags !== undefined){
+let data3 = data.flags;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data3 === "string"){
+if(!pattern12.test(data3)){
+const err11 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/pattern",keyword:"pattern",params:{pattern: "^[imsu]*$"},message:"must match pattern \""+"^[imsu]*$"+"\""};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/flags",schemaPath:"#/$defs/transformRegex/properties/flags/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.fallback !== undefined){
+const _errs19 = errors;
+if(typeof data.fallback !== "string"){
+const err13 = {instancePath:instancePath+"/fallback",schemaPath:"#/$defs/transformRegex/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/$defs/transformRegex/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+var _valid0 = _errs5 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+var props0 = true;
+}
+const _errs21 = errors;
+const _errs22 = errors;
+if(errors === _errs22){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing1;
+if((data["last-number"] === undefined) && (missing1 = "last-number")){
+const err15 = {instancePath,schemaPath:"#/$defs/transformLastNumber/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+else {
+const _errs24 = errors;
+for(const key1 in data){
+if(!(key1 === "last-number")){
+const err16 = {instancePath,schemaPath:"#/$defs/transformLastNumber/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+break;
+}
+}
+if(_errs24 === errors){
+if(data["last-number"] !== undefined){
+let data5 = data["last-number"];
+const _errs25 = errors;
+if(errors === _errs25){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+const _errs27 = errors;
+for(const key2 in data5){
+if(!(key2 === "fallback")){
+const err17 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+break;
+}
+}
+if(_errs27 === errors){
+if(data5.fallback !== undefined){
+if(typeof data5.fallback !== "string"){
+const err18 = {instancePath:instancePath+"/last-number/fallback",schemaPath:"#/$defs/transformLastNumber/properties/last-number/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/last-number",schemaPath:"#/$defs/transformLastNumber/properties/last-number/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/$defs/transformLastNumber/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+var _valid0 = _errs21 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = true;
+}
+}
+const _errs30 = errors;
+const _errs31 = errors;
+if(errors === _errs31){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing2;
+if((data["answer-letter"] === undefined) && (missing2 = "answer-letter")){
+const err21 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+else {
+const _errs33 = errors;
+for(const key3 in data){
+if(!(key3 === "answer-letter")){
+const err22 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+break;
+}
+}
+if(_errs33 === errors){
+if(data["answer-letter"] !== undefined){
+let data7 = data["answer-letter"];
+const _errs34 = errors;
+if(errors === _errs34){
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+const _errs36 = errors;
+for(const key4 in data7){
+if(!(key4 === "fallback")){
+const err23 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+break;
+}
+}
+if(_errs36 === errors){
+if(data7.fallback !== undefined){
+if(typeof data7.fallback !== "string"){
+const err24 = {instancePath:instancePath+"/answer-letter/fallback",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/properties/fallback/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/answer-letter",schemaPath:"#/$defs/transformAnswerLetter/properties/answer-letter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err26 = {instancePath,schemaPath:"#/$defs/transformAnswerLetter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+var _valid0 = _errs30 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = true;
+}
+}
+const _errs39 = errors;
+const _errs40 = errors;
+if(errors === _errs40){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing3;
+if((data.javascript === undefined) && (missing3 = "javascript")){
+const err27 = {instancePath,schemaPath:"#/$defs/transformJavascript/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+else {
+const _errs42 = errors;
+for(const key5 in data){
+if(!(key5 === "javascript")){
+const err28 = {instancePath,schemaPath:"#/$defs/transformJavascript/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+break;
+}
+}
+if(_errs42 === errors){
+if(data.javascript !== undefined){
+let data9 = data.javascript;
+const _errs43 = errors;
+if(errors === _errs43){
+if(typeof data9 === "string"){
+if(func2(data9) < 1){
+const err29 = {instancePath:instancePath+"/javascript",schemaPath:"#/$defs/transformJavascript/properties/javascript/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/javascript",schemaPath:"#/$defs/transformJavascript/properties/javascript/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err31 = {instancePath,schemaPath:"#/$defs/transformJavascript/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+var _valid0 = _errs39 === errors;
+valid0 = valid0 || _valid0;
+if(_valid0){
+if(props0 !== true){
+props0 = true;
+}
+}
+if(!valid0){
+const err32 = {instancePath,schemaPath:"#/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
 validate43.errors = vErrors;
 return false;
 }
@@ -4485,15 +6090,441 @@ vErrors = null;
 }
 validate43.errors = vErrors;
 evaluated0.props = props0;
+evaluated0.items = items0;
 return errors === 0;
 }
-validate43.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate43.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
+const schema70 = {"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate36.evaluated;
+const evaluated0 = validate49.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+let valid0 = false;
+let passing0 = null;
+const _errs1 = errors;
+if(errors === _errs1){
+if(typeof data === "string"){
+if(func2(data) < 1){
+const err0 = {instancePath,schemaPath:"#/oneOf/0/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+var _valid0 = _errs1 === errors;
+if(_valid0){
+valid0 = true;
+passing0 = 0;
+}
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.id === undefined) && (missing0 = "id")){
+const err2 = {instancePath,schemaPath:"#/$defs/providerObject/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+const _errs6 = errors;
+for(const key0 in data){
+if(!(((key0 === "id") || (key0 === "label")) || (key0 === "config"))){
+const err3 = {instancePath,schemaPath:"#/$defs/providerObject/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+break;
+}
+}
+if(_errs6 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data0 === "string"){
+if(func2(data0) < 1){
+const err4 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/providerObject/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/providerObject/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid2 = _errs7 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.label !== undefined){
+let data1 = data.label;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+const err6 = {instancePath:instancePath+"/label",schemaPath:"#/$defs/providerObject/properties/label/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/label",schemaPath:"#/$defs/providerObject/properties/label/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var valid2 = _errs9 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data.config !== undefined){
+let data2 = data.config;
+const _errs11 = errors;
+if(errors === _errs11){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.concurrency !== undefined){
+let data3 = data2.concurrency;
+const _errs13 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err8 = {instancePath:instancePath+"/config/concurrency",schemaPath:"#/$defs/providerObject/properties/config/properties/concurrency/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(errors === _errs13){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 1024 || isNaN(data3)){
+const err9 = {instancePath:instancePath+"/config/concurrency",schemaPath:"#/$defs/providerObject/properties/config/properties/concurrency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1024},message:"must be <= 1024"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+else {
+if(data3 < 1 || isNaN(data3)){
+const err10 = {instancePath:instancePath+"/config/concurrency",schemaPath:"#/$defs/providerObject/properties/config/properties/concurrency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.rpm !== undefined){
+let data4 = data2.rpm;
+const _errs15 = errors;
+if(errors === _errs15){
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 <= 0 || isNaN(data4)){
+const err11 = {instancePath:instancePath+"/config/rpm",schemaPath:"#/$defs/providerObject/properties/config/properties/rpm/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/config/rpm",schemaPath:"#/$defs/providerObject/properties/config/properties/rpm/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.tpm !== undefined){
+let data5 = data2.tpm;
+const _errs17 = errors;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err13 = {instancePath:instancePath+"/config/tpm",schemaPath:"#/$defs/providerObject/properties/config/properties/tpm/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(errors === _errs17){
+if((typeof data5 == "number") && (isFinite(data5))){
+if(data5 < 1 || isNaN(data5)){
+const err14 = {instancePath:instancePath+"/config/tpm",schemaPath:"#/$defs/providerObject/properties/config/properties/tpm/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.timeoutMs !== undefined){
+let data6 = data2.timeoutMs;
+const _errs19 = errors;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err15 = {instancePath:instancePath+"/config/timeoutMs",schemaPath:"#/$defs/providerObject/properties/config/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(errors === _errs19){
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 > 86400000 || isNaN(data6)){
+const err16 = {instancePath:instancePath+"/config/timeoutMs",schemaPath:"#/$defs/providerObject/properties/config/properties/timeoutMs/maximum",keyword:"maximum",params:{comparison: "<=", limit: 86400000},message:"must be <= 86400000"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+else {
+if(data6 < 1 || isNaN(data6)){
+const err17 = {instancePath:instancePath+"/config/timeoutMs",schemaPath:"#/$defs/providerObject/properties/config/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.maxRetries !== undefined){
+let data7 = data2.maxRetries;
+const _errs21 = errors;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err18 = {instancePath:instancePath+"/config/maxRetries",schemaPath:"#/$defs/providerObject/properties/config/properties/maxRetries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(errors === _errs21){
+if((typeof data7 == "number") && (isFinite(data7))){
+if(data7 > 100 || isNaN(data7)){
+const err19 = {instancePath:instancePath+"/config/maxRetries",schemaPath:"#/$defs/providerObject/properties/config/properties/maxRetries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+else {
+if(data7 < 0 || isNaN(data7)){
+const err20 = {instancePath:instancePath+"/config/maxRetries",schemaPath:"#/$defs/providerObject/properties/config/properties/maxRetries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/config",schemaPath:"#/$defs/providerObject/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+var valid2 = _errs11 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+}
+else {
+const err22 = {instancePath,schemaPath:"#/$defs/providerObject/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+var _valid0 = _errs3 === errors;
+if(_valid0 && valid0){
+valid0 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid0 = true;
+passing0 = 1;
+var props0 = true;
+}
+}
+if(!valid0){
+const err23 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+validate49.errors = vErrors;
+return false;
+}
+else {
+errors = _errs0;
+if(vErrors !== null){
+if(_errs0){
+vErrors.length = _errs0;
+}
+else {
+vErrors = null;
+}
+}
+}
+validate49.errors = vErrors;
+evaluated0.props = props0;
+return errors === 0;
+}
+validate49.evaluated = {"dynamicProps":true,"dynamicItems":false};
+
+
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate42.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4504,14 +6535,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.type === undefined) && (missing0 = "type")){
-validate36.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate42.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "type") || (key0 === "value")) || (key0 === "weight")) || (key0 === "threshold")) || (key0 === "metric")) || (key0 === "transform")) || (key0 === "grader")) || (key0 === "graderRepeat"))){
-validate36.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate42.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4523,12 +6554,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-validate36.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate36.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4544,12 +6575,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-validate36.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate42.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate36.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate42.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -4563,7 +6594,7 @@ if(data.threshold !== undefined){
 let data2 = data.threshold;
 const _errs6 = errors;
 if(!((typeof data2 == "number") && (isFinite(data2)))){
-validate36.errors = [{instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate42.errors = [{instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -4578,12 +6609,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-validate36.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate42.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate36.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate42.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4595,8 +6626,8 @@ var valid0 = true;
 if(valid0){
 if(data.transform !== undefined){
 const _errs10 = errors;
-if(!(validate37(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate43(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -4607,8 +6638,8 @@ var valid0 = true;
 if(valid0){
 if(data.grader !== undefined){
 const _errs11 = errors;
-if(!(validate43(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate49(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs11 === errors;
@@ -4621,18 +6652,18 @@ if(data.graderRepeat !== undefined){
 let data6 = data.graderRepeat;
 const _errs12 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate36.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate42.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 100 || isNaN(data6)){
-validate36.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+validate42.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
 return false;
 }
 else {
 if(data6 < 1 || isNaN(data6)){
-validate36.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate42.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -4653,20 +6684,20 @@ var valid0 = true;
 }
 }
 else {
-validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate36.errors = vErrors;
+validate42.errors = vErrors;
 return errors === 0;
 }
-validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate35.evaluated;
+const evaluated0 = validate41.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4678,7 +6709,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "id") || (key0 === "description")) || (key0 === "vars")) || (key0 === "assert")) || (key0 === "cluster")) || (key0 === "metadata")) || (key0 === "transform")) || (key0 === "transformVars"))){
-validate35.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate41.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4688,7 +6719,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate35.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema48.properties.id.type},message:"must be string,integer"}];
+validate41.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema55.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -4700,7 +6731,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs4 = errors;
 if(typeof data.description !== "string"){
-validate35.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate41.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -4713,7 +6744,7 @@ if(data.vars !== undefined){
 let data2 = data.vars;
 const _errs6 = errors;
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-validate35.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate41.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -4731,8 +6762,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs10 = errors;
-if(!(validate36(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate42(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs10 === errors;
@@ -4742,7 +6773,7 @@ break;
 }
 }
 else {
-validate35.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate41.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4756,7 +6787,7 @@ if(data.cluster !== undefined){
 let data5 = data.cluster;
 const _errs11 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate35.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema48.properties.cluster.type},message:"must be string,integer"}];
+validate41.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema55.properties.cluster.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -4769,7 +6800,7 @@ if(data.metadata !== undefined){
 let data6 = data.metadata;
 const _errs13 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate35.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate41.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -4780,8 +6811,8 @@ var valid0 = true;
 if(valid0){
 if(data.transform !== undefined){
 const _errs15 = errors;
-if(!(validate37(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate43(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs15 === errors;
@@ -4797,12 +6828,12 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data8 === "string"){
 if(func2(data8) < 1){
-validate35.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate41.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate35.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate41.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4821,21 +6852,21 @@ var valid0 = true;
 }
 }
 else {
-validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate35.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
-validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema66 = {"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of every test that has no `transform` of its own."},"transformVars":{"$ref":"#/$defs/transformVars"}}};
+const schema73 = {"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of every test that has no `transform` of its own."},"transformVars":{"$ref":"#/$defs/transformVars"}}};
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate48.evaluated;
+const evaluated0 = validate54.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4847,7 +6878,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "vars") || (key0 === "assert")) || (key0 === "metadata")) || (key0 === "grader")) || (key0 === "embedder")) || (key0 === "transform")) || (key0 === "transformVars"))){
-validate48.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate54.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -4857,7 +6888,7 @@ if(data.vars !== undefined){
 let data0 = data.vars;
 const _errs2 = errors;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-validate48.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate54.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -4875,8 +6906,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(validate36(data1[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate42(data1[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs6 === errors;
@@ -4886,7 +6917,7 @@ break;
 }
 }
 else {
-validate48.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate54.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -4900,7 +6931,7 @@ if(data.metadata !== undefined){
 let data3 = data.metadata;
 const _errs7 = errors;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate48.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate54.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -4911,8 +6942,8 @@ var valid0 = true;
 if(valid0){
 if(data.grader !== undefined){
 const _errs9 = errors;
-if(!(validate43(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate49(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -4923,8 +6954,8 @@ var valid0 = true;
 if(valid0){
 if(data.embedder !== undefined){
 const _errs10 = errors;
-if(!(validate43(data.embedder, {instancePath:instancePath+"/embedder",parentData:data,parentDataProperty:"embedder",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate49(data.embedder, {instancePath:instancePath+"/embedder",parentData:data,parentDataProperty:"embedder",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -4935,8 +6966,8 @@ var valid0 = true;
 if(valid0){
 if(data.transform !== undefined){
 const _errs11 = errors;
-if(!(validate37(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate43(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs11 === errors;
@@ -4952,12 +6983,12 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(typeof data7 === "string"){
 if(func2(data7) < 1){
-validate48.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate54.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate48.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate54.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -4975,24 +7006,24 @@ var valid0 = true;
 }
 }
 else {
-validate48.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate48.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
-validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema69 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}};
-const pattern12 = new RegExp("^file:", "u");
-const schema70 = {"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}};
-const pattern17 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+const schema76 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}};
+const pattern17 = new RegExp("^file:", "u");
+const schema77 = {"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}};
+const pattern22 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate58.evaluated;
+const evaluated0 = validate64.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5003,14 +7034,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.goal === undefined) && (missing0 = "goal"))){
-validate58.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate64.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "id") || (key0 === "goal")) || (key0 === "severity")) || (key0 === "topic")) || (key0 === "detect"))){
-validate58.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate64.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5021,13 +7052,13 @@ let data0 = data.id;
 const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
-if(!pattern17.test(data0)){
-validate58.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\""}];
+if(!pattern22.test(data0)){
+validate64.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate64.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5043,12 +7074,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func2(data1) < 1){
-validate58.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate64.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate64.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5062,7 +7093,7 @@ if(data.severity !== undefined){
 let data2 = data.severity;
 const _errs6 = errors;
 if(!((((data2 === "low") || (data2 === "medium")) || (data2 === "high")) || (data2 === "critical"))){
-validate58.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema70.properties.severity.enum},message:"must be equal to one of the allowed values"}];
+validate64.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema77.properties.severity.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -5077,12 +7108,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-validate58.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate64.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate64.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5098,7 +7129,7 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(Array.isArray(data4)){
 if(data4.length < 1){
-validate58.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate64.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -5106,8 +7137,8 @@ var valid1 = true;
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 const _errs11 = errors;
-if(!(validate36(data4[i0], {instancePath:instancePath+"/detect/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate42(data4[i0], {instancePath:instancePath+"/detect/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs11 === errors;
@@ -5118,7 +7149,7 @@ break;
 }
 }
 else {
-validate58.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate64.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5135,20 +7166,20 @@ var valid0 = true;
 }
 }
 else {
-validate58.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate58.errors = vErrors;
+validate64.errors = vErrors;
 return errors === 0;
 }
-validate58.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate57.evaluated;
+const evaluated0 = validate63.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5159,14 +7190,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.type === undefined) && (missing0 = "type")){
-validate57.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate63.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema69.properties, key0))){
-validate57.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func1.call(schema76.properties, key0))){
+validate63.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5178,12 +7209,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-validate57.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate63.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate57.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate63.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5199,7 +7230,7 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate57.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate63.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -5211,12 +7242,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-validate57.errors = [{instancePath:instancePath+"/strategies/" + i0,schemaPath:"#/properties/strategies/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate63.errors = [{instancePath:instancePath+"/strategies/" + i0,schemaPath:"#/properties/strategies/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate57.errors = [{instancePath:instancePath+"/strategies/" + i0,schemaPath:"#/properties/strategies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate63.errors = [{instancePath:instancePath+"/strategies/" + i0,schemaPath:"#/properties/strategies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -5237,7 +7268,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate57.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate63.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -5248,7 +7279,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate57.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate63.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5267,7 +7298,7 @@ let passing0 = null;
 const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data3 === "string"){
-if(!pattern12.test(data3)){
+if(!pattern17.test(data3)){
 const err0 = {instancePath:instancePath+"/goals",schemaPath:"#/properties/goals/oneOf/0/pattern",keyword:"pattern",params:{pattern: "^file:"},message:"must match pattern \""+"^file:"+"\""};
 if(vErrors === null){
 vErrors = [err0];
@@ -5312,8 +7343,8 @@ var valid4 = true;
 const len1 = data3.length;
 for(let i2=0; i2<len1; i2++){
 const _errs14 = errors;
-if(!(validate58(data3[i2], {instancePath:instancePath+"/goals/" + i2,parentData:data3,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+if(!(validate64(data3[i2], {instancePath:instancePath+"/goals/" + i2,parentData:data3,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
 var valid4 = _errs14 === errors;
@@ -5354,7 +7385,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate57.errors = vErrors;
+validate63.errors = vErrors;
 return false;
 }
 else {
@@ -5380,7 +7411,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(Array.isArray(data5)){
 if(data5.length < 1){
-validate57.errors = [{instancePath:instancePath+"/converters",schemaPath:"#/properties/converters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate63.errors = [{instancePath:instancePath+"/converters",schemaPath:"#/properties/converters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -5503,7 +7534,7 @@ else {
 vErrors.push(err11);
 }
 errors++;
-validate57.errors = vErrors;
+validate63.errors = vErrors;
 return false;
 }
 else {
@@ -5525,7 +7556,7 @@ break;
 }
 }
 else {
-validate57.errors = [{instancePath:instancePath+"/converters",schemaPath:"#/properties/converters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate63.errors = [{instancePath:instancePath+"/converters",schemaPath:"#/properties/converters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5541,18 +7572,18 @@ const _errs25 = errors;
 if(errors === _errs25){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 1 || isNaN(data8)){
-validate57.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate63.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data8 < 0 || isNaN(data8)){
-validate57.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate63.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate57.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate63.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -5566,18 +7597,18 @@ if(data.limit !== undefined){
 let data9 = data.limit;
 const _errs27 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate57.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate63.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs27){
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 > 100000 || isNaN(data9)){
-validate57.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"}];
+validate63.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"}];
 return false;
 }
 else {
 if(data9 < 1 || isNaN(data9)){
-validate57.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate63.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -5593,18 +7624,18 @@ if(data.turns !== undefined){
 let data10 = data.turns;
 const _errs29 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate57.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate63.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs29){
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 20 || isNaN(data10)){
-validate57.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20"}];
+validate63.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20"}];
 return false;
 }
 else {
 if(data10 < 1 || isNaN(data10)){
-validate57.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate63.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -5620,7 +7651,7 @@ if(data.severity !== undefined){
 let data11 = data.severity;
 const _errs31 = errors;
 if(!((((data11 === "low") || (data11 === "medium")) || (data11 === "high")) || (data11 === "critical"))){
-validate57.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema69.properties.severity.enum},message:"must be equal to one of the allowed values"}];
+validate63.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema76.properties.severity.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs31 === errors;
@@ -5635,7 +7666,7 @@ const _errs32 = errors;
 if(errors === _errs32){
 if(Array.isArray(data12)){
 if(data12.length < 1){
-validate57.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate63.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -5643,8 +7674,8 @@ var valid8 = true;
 const len4 = data12.length;
 for(let i5=0; i5<len4; i5++){
 const _errs34 = errors;
-if(!(validate36(data12[i5], {instancePath:instancePath+"/detect/" + i5,parentData:data12,parentDataProperty:i5,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+if(!(validate42(data12[i5], {instancePath:instancePath+"/detect/" + i5,parentData:data12,parentDataProperty:i5,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
 errors = vErrors.length;
 }
 var valid8 = _errs34 === errors;
@@ -5655,7 +7686,7 @@ break;
 }
 }
 else {
-validate57.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate63.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5676,24 +7707,24 @@ var valid0 = true;
 }
 }
 else {
-validate57.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate63.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate57.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
-validate57.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const pattern10 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern11 = new RegExp("^[a-z0-9][a-z0-9._-]{0,39}$", "u");
-const pattern14 = new RegExp("^[A-Za-z0-9_-]{1,18}$", "u");
+const pattern15 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern16 = new RegExp("^[a-z0-9][a-z0-9._-]{0,39}$", "u");
+const pattern19 = new RegExp("^[A-Za-z0-9_-]{1,18}$", "u");
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://llmlab.dev/schemas/suite.schema.json" */;
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate24.evaluated;
+const evaluated0 = validate30.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5704,8 +7735,8 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema34.properties, key0))){
-validate24.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func1.call(schema41.properties, key0))){
+validate30.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -5714,7 +7745,7 @@ if(_errs1 === errors){
 if(data.$schema !== undefined){
 const _errs2 = errors;
 if(typeof data.$schema !== "string"){
-validate24.errors = [{instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/$schema",schemaPath:"#/properties/%24schema/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -5726,7 +7757,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs4 = errors;
 if(typeof data.description !== "string"){
-validate24.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -5741,7 +7772,7 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(Array.isArray(data2)){
 if(data2.length < 1){
-validate24.errors = [{instancePath:instancePath+"/providers",schemaPath:"#/properties/providers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate30.errors = [{instancePath:instancePath+"/providers",schemaPath:"#/properties/providers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -5749,8 +7780,8 @@ var valid1 = true;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 const _errs8 = errors;
-if(!(validate25(data2[i0], {instancePath:instancePath+"/providers/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(!(validate31(data2[i0], {instancePath:instancePath+"/providers/" + i0,parentData:data2,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs8 === errors;
@@ -5761,7 +7792,7 @@ break;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/providers",schemaPath:"#/properties/providers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate30.errors = [{instancePath:instancePath+"/providers",schemaPath:"#/properties/providers/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5777,7 +7808,7 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(Array.isArray(data4)){
 if(data4.length < 1){
-validate24.errors = [{instancePath:instancePath+"/prompts",schemaPath:"#/properties/prompts/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate30.errors = [{instancePath:instancePath+"/prompts",schemaPath:"#/properties/prompts/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -5785,8 +7816,8 @@ var valid2 = true;
 const len1 = data4.length;
 for(let i1=0; i1<len1; i1++){
 const _errs11 = errors;
-if(!(validate27(data4[i1], {instancePath:instancePath+"/prompts/" + i1,parentData:data4,parentDataProperty:i1,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if(!(validate33(data4[i1], {instancePath:instancePath+"/prompts/" + i1,parentData:data4,parentDataProperty:i1,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
 errors = vErrors.length;
 }
 var valid2 = _errs11 === errors;
@@ -5797,7 +7828,7 @@ break;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/prompts",schemaPath:"#/properties/prompts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate30.errors = [{instancePath:instancePath+"/prompts",schemaPath:"#/properties/prompts/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -5831,8 +7862,8 @@ var valid4 = true;
 const len2 = data6.length;
 for(let i2=0; i2<len2; i2++){
 const _errs16 = errors;
-if(!(validate35(data6[i2], {instancePath:instancePath+"/tests/" + i2,parentData:data6,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+if(!(validate41(data6[i2], {instancePath:instancePath+"/tests/" + i2,parentData:data6,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 var valid4 = _errs16 === errors;
@@ -5861,7 +7892,7 @@ passing0 = 0;
 const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data6 === "string"){
-if(!pattern6.test(data6)){
+if(!pattern11.test(data6)){
 const err2 = {instancePath:instancePath+"/tests",schemaPath:"#/properties/tests/oneOf/1/pattern",keyword:"pattern",params:{pattern: "^file:\\S"},message:"must match pattern \""+"^file:\\S"+"\""};
 if(vErrors === null){
 vErrors = [err2];
@@ -5903,7 +7934,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate24.errors = vErrors;
+validate30.errors = vErrors;
 return false;
 }
 else {
@@ -5925,8 +7956,8 @@ var valid0 = true;
 if(valid0){
 if(data.defaultTest !== undefined){
 const _errs19 = errors;
-if(!(validate48(data.defaultTest, {instancePath:instancePath+"/defaultTest",parentData:data,parentDataProperty:"defaultTest",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+if(!(validate54(data.defaultTest, {instancePath:instancePath+"/defaultTest",parentData:data,parentDataProperty:"defaultTest",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs19 === errors;
@@ -5937,8 +7968,8 @@ var valid0 = true;
 if(valid0){
 if(data.grader !== undefined){
 const _errs20 = errors;
-if(!(validate43(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate49(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs20 === errors;
@@ -5949,8 +7980,8 @@ var valid0 = true;
 if(valid0){
 if(data.embedder !== undefined){
 const _errs21 = errors;
-if(!(validate43(data.embedder, {instancePath:instancePath+"/embedder",parentData:data,parentDataProperty:"embedder",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate49(data.embedder, {instancePath:instancePath+"/embedder",parentData:data,parentDataProperty:"embedder",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs21 === errors;
@@ -5963,18 +7994,18 @@ if(data.graderRepeat !== undefined){
 let data11 = data.graderRepeat;
 const _errs22 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate24.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate30.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs22){
 if((typeof data11 == "number") && (isFinite(data11))){
 if(data11 > 100 || isNaN(data11)){
-validate24.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+validate30.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
 return false;
 }
 else {
 if(data11 < 1 || isNaN(data11)){
-validate24.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate30.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6015,7 +8046,7 @@ else {
 vErrors.push(err6);
 }
 errors++;
-validate24.errors = vErrors;
+validate30.errors = vErrors;
 return false;
 break;
 }
@@ -6028,14 +8059,14 @@ if(errors === _errs28){
 if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
 let missing0;
 if(((data13.input === undefined) && (missing0 = "input")) || ((data13.output === undefined) && (missing0 = "output"))){
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/prices/additionalProperties/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/prices/additionalProperties/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs30 = errors;
 for(const key3 in data13){
 if(!(((((((key3 === "input") || (key3 === "output")) || (key3 === "cachedInput")) || (key3 === "training")) || (key3 === "tunedInput")) || (key3 === "tunedOutput")) || (key3 === "contextWindow"))){
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/prices/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/prices/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6047,12 +8078,12 @@ const _errs31 = errors;
 if(errors === _errs31){
 if((typeof data14 == "number") && (isFinite(data14))){
 if(data14 < 0 || isNaN(data14)){
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/input",schemaPath:"#/properties/prices/additionalProperties/properties/input/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/input",schemaPath:"#/properties/prices/additionalProperties/properties/input/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/input",schemaPath:"#/properties/prices/additionalProperties/properties/input/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/input",schemaPath:"#/properties/prices/additionalProperties/properties/input/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -6068,12 +8099,12 @@ const _errs33 = errors;
 if(errors === _errs33){
 if((typeof data15 == "number") && (isFinite(data15))){
 if(data15 < 0 || isNaN(data15)){
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/output",schemaPath:"#/properties/prices/additionalProperties/properties/output/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/output",schemaPath:"#/properties/prices/additionalProperties/properties/output/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/output",schemaPath:"#/properties/prices/additionalProperties/properties/output/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/output",schemaPath:"#/properties/prices/additionalProperties/properties/output/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -6089,12 +8120,12 @@ const _errs35 = errors;
 if(errors === _errs35){
 if((typeof data16 == "number") && (isFinite(data16))){
 if(data16 < 0 || isNaN(data16)){
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cachedInput",schemaPath:"#/properties/prices/additionalProperties/properties/cachedInput/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cachedInput",schemaPath:"#/properties/prices/additionalProperties/properties/cachedInput/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cachedInput",schemaPath:"#/properties/prices/additionalProperties/properties/cachedInput/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/cachedInput",schemaPath:"#/properties/prices/additionalProperties/properties/cachedInput/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -6110,12 +8141,12 @@ const _errs37 = errors;
 if(errors === _errs37){
 if((typeof data17 == "number") && (isFinite(data17))){
 if(data17 < 0 || isNaN(data17)){
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/training",schemaPath:"#/properties/prices/additionalProperties/properties/training/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/training",schemaPath:"#/properties/prices/additionalProperties/properties/training/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/training",schemaPath:"#/properties/prices/additionalProperties/properties/training/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/training",schemaPath:"#/properties/prices/additionalProperties/properties/training/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -6131,12 +8162,12 @@ const _errs39 = errors;
 if(errors === _errs39){
 if((typeof data18 == "number") && (isFinite(data18))){
 if(data18 < 0 || isNaN(data18)){
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/tunedInput",schemaPath:"#/properties/prices/additionalProperties/properties/tunedInput/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/tunedInput",schemaPath:"#/properties/prices/additionalProperties/properties/tunedInput/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/tunedInput",schemaPath:"#/properties/prices/additionalProperties/properties/tunedInput/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/tunedInput",schemaPath:"#/properties/prices/additionalProperties/properties/tunedInput/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -6152,12 +8183,12 @@ const _errs41 = errors;
 if(errors === _errs41){
 if((typeof data19 == "number") && (isFinite(data19))){
 if(data19 < 0 || isNaN(data19)){
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/tunedOutput",schemaPath:"#/properties/prices/additionalProperties/properties/tunedOutput/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/tunedOutput",schemaPath:"#/properties/prices/additionalProperties/properties/tunedOutput/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/tunedOutput",schemaPath:"#/properties/prices/additionalProperties/properties/tunedOutput/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/tunedOutput",schemaPath:"#/properties/prices/additionalProperties/properties/tunedOutput/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -6171,13 +8202,13 @@ if(data13.contextWindow !== undefined){
 let data20 = data13.contextWindow;
 const _errs43 = errors;
 if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/contextWindow",schemaPath:"#/properties/prices/additionalProperties/properties/contextWindow/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/contextWindow",schemaPath:"#/properties/prices/additionalProperties/properties/contextWindow/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs43){
 if((typeof data20 == "number") && (isFinite(data20))){
 if(data20 < 1 || isNaN(data20)){
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/contextWindow",schemaPath:"#/properties/prices/additionalProperties/properties/contextWindow/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1")+"/contextWindow",schemaPath:"#/properties/prices/additionalProperties/properties/contextWindow/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6197,7 +8228,7 @@ var valid7 = true;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/prices/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/prices/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/prices/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6209,7 +8240,7 @@ break;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/prices",schemaPath:"#/properties/prices/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/prices",schemaPath:"#/properties/prices/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6227,7 +8258,7 @@ if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
 const _errs47 = errors;
 for(const key4 in data21){
 if(!((((key4 === "maxUsd") || (key4 === "perProvider")) || (key4 === "alertAt")) || (key4 === "onExceed"))){
-validate24.errors = [{instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+validate30.errors = [{instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6239,12 +8270,12 @@ const _errs48 = errors;
 if(errors === _errs48){
 if((typeof data22 == "number") && (isFinite(data22))){
 if(data22 <= 0 || isNaN(data22)){
-validate24.errors = [{instancePath:instancePath+"/budget/maxUsd",schemaPath:"#/properties/budget/properties/maxUsd/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate30.errors = [{instancePath:instancePath+"/budget/maxUsd",schemaPath:"#/properties/budget/properties/maxUsd/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/budget/maxUsd",schemaPath:"#/properties/budget/properties/maxUsd/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/budget/maxUsd",schemaPath:"#/properties/budget/properties/maxUsd/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -6283,7 +8314,7 @@ else {
 vErrors.push(err8);
 }
 errors++;
-validate24.errors = vErrors;
+validate30.errors = vErrors;
 return false;
 break;
 }
@@ -6295,12 +8326,12 @@ const _errs54 = errors;
 if(errors === _errs54){
 if((typeof data24 == "number") && (isFinite(data24))){
 if(data24 <= 0 || isNaN(data24)){
-validate24.errors = [{instancePath:instancePath+"/budget/perProvider/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/perProvider/additionalProperties/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate30.errors = [{instancePath:instancePath+"/budget/perProvider/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/perProvider/additionalProperties/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/budget/perProvider/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/perProvider/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/budget/perProvider/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/perProvider/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -6312,7 +8343,7 @@ break;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/budget/perProvider",schemaPath:"#/properties/budget/properties/perProvider/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/budget/perProvider",schemaPath:"#/properties/budget/properties/perProvider/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6328,18 +8359,18 @@ const _errs56 = errors;
 if(errors === _errs56){
 if((typeof data25 == "number") && (isFinite(data25))){
 if(data25 > 1 || isNaN(data25)){
-validate24.errors = [{instancePath:instancePath+"/budget/alertAt",schemaPath:"#/properties/budget/properties/alertAt/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate30.errors = [{instancePath:instancePath+"/budget/alertAt",schemaPath:"#/properties/budget/properties/alertAt/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data25 <= 0 || isNaN(data25)){
-validate24.errors = [{instancePath:instancePath+"/budget/alertAt",schemaPath:"#/properties/budget/properties/alertAt/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+validate30.errors = [{instancePath:instancePath+"/budget/alertAt",schemaPath:"#/properties/budget/properties/alertAt/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/budget/alertAt",schemaPath:"#/properties/budget/properties/alertAt/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/budget/alertAt",schemaPath:"#/properties/budget/properties/alertAt/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -6353,7 +8384,7 @@ if(data21.onExceed !== undefined){
 let data26 = data21.onExceed;
 const _errs58 = errors;
 if(!((data26 === "stop") || (data26 === "skip-provider"))){
-validate24.errors = [{instancePath:instancePath+"/budget/onExceed",schemaPath:"#/properties/budget/properties/onExceed/enum",keyword:"enum",params:{allowedValues: schema34.properties.budget.properties.onExceed.enum},message:"must be equal to one of the allowed values"}];
+validate30.errors = [{instancePath:instancePath+"/budget/onExceed",schemaPath:"#/properties/budget/properties/onExceed/enum",keyword:"enum",params:{allowedValues: schema41.properties.budget.properties.onExceed.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid8 = _errs58 === errors;
@@ -6367,7 +8398,7 @@ var valid8 = true;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6381,18 +8412,18 @@ if(data.repeat !== undefined){
 let data27 = data.repeat;
 const _errs59 = errors;
 if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-validate24.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate30.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs59){
 if((typeof data27 == "number") && (isFinite(data27))){
 if(data27 > 1000 || isNaN(data27)){
-validate24.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"}];
+validate30.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"}];
 return false;
 }
 else {
 if(data27 < 1 || isNaN(data27)){
-validate24.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate30.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6418,14 +8449,14 @@ if(errors === _errs63){
 if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
 let missing1;
 if(((data29.name === undefined) && (missing1 = "name")) || ((data29.value === undefined) && (missing1 = "value"))){
-validate24.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3,schemaPath:"#/properties/derivedMetrics/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate30.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3,schemaPath:"#/properties/derivedMetrics/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs65 = errors;
 for(const key7 in data29){
 if(!((key7 === "name") || (key7 === "value"))){
-validate24.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3,schemaPath:"#/properties/derivedMetrics/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"}];
+validate30.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3,schemaPath:"#/properties/derivedMetrics/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6436,13 +8467,13 @@ let data30 = data29.name;
 const _errs66 = errors;
 if(errors === _errs66){
 if(typeof data30 === "string"){
-if(!pattern10.test(data30)){
-validate24.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/name",schemaPath:"#/properties/derivedMetrics/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""}];
+if(!pattern15.test(data30)){
+validate30.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/name",schemaPath:"#/properties/derivedMetrics/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/name",schemaPath:"#/properties/derivedMetrics/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/name",schemaPath:"#/properties/derivedMetrics/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6458,12 +8489,12 @@ const _errs68 = errors;
 if(errors === _errs68){
 if(typeof data31 === "string"){
 if(func2(data31) < 1){
-validate24.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/value",schemaPath:"#/properties/derivedMetrics/items/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate30.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/value",schemaPath:"#/properties/derivedMetrics/items/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/value",schemaPath:"#/properties/derivedMetrics/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/value",schemaPath:"#/properties/derivedMetrics/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6477,7 +8508,7 @@ var valid12 = true;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3,schemaPath:"#/properties/derivedMetrics/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3,schemaPath:"#/properties/derivedMetrics/items/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6488,7 +8519,7 @@ break;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/derivedMetrics",schemaPath:"#/properties/derivedMetrics/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate30.errors = [{instancePath:instancePath+"/derivedMetrics",schemaPath:"#/properties/derivedMetrics/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -6505,14 +8536,14 @@ if(errors === _errs70){
 if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
 let missing2;
 if(((data32.type === undefined) && (missing2 = "type")) || ((data32.path === undefined) && (missing2 = "path"))){
-validate24.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+validate30.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
 const _errs72 = errors;
 for(const key8 in data32){
 if(!((((((((key8 === "type") || (key8 === "path")) || (key8 === "fewshot")) || (key8 === "protocol")) || (key8 === "sample")) || (key8 === "limit")) || (key8 === "timeoutMs")) || (key8 === "memoryMb"))){
-validate24.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"}];
+validate30.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6522,11 +8553,11 @@ if(data32.type !== undefined){
 let data33 = data32.type;
 const _errs73 = errors;
 if(typeof data33 !== "string"){
-validate24.errors = [{instancePath:instancePath+"/dataset/type",schemaPath:"#/properties/dataset/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/type",schemaPath:"#/properties/dataset/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 if(!(((((data33 === "gsm8k") || (data33 === "mmlu")) || (data33 === "arc")) || (data33 === "hellaswag")) || (data33 === "humaneval"))){
-validate24.errors = [{instancePath:instancePath+"/dataset/type",schemaPath:"#/properties/dataset/properties/type/enum",keyword:"enum",params:{allowedValues: schema34.properties.dataset.properties.type.enum},message:"must be equal to one of the allowed values"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/type",schemaPath:"#/properties/dataset/properties/type/enum",keyword:"enum",params:{allowedValues: schema41.properties.dataset.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid13 = _errs73 === errors;
@@ -6541,12 +8572,12 @@ const _errs75 = errors;
 if(errors === _errs75){
 if(typeof data34 === "string"){
 if(func2(data34) < 1){
-validate24.errors = [{instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6563,14 +8594,14 @@ if(errors === _errs77){
 if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
 let missing3;
 if(((data35.k === undefined) && (missing3 = "k")) || ((data35.path === undefined) && (missing3 = "path"))){
-validate24.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
 return false;
 }
 else {
 const _errs79 = errors;
 for(const key9 in data35){
 if(!(((key9 === "k") || (key9 === "path")) || (key9 === "seed"))){
-validate24.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6580,18 +8611,18 @@ if(data35.k !== undefined){
 let data36 = data35.k;
 const _errs80 = errors;
 if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs80){
 if((typeof data36 == "number") && (isFinite(data36))){
 if(data36 > 1000 || isNaN(data36)){
-validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"}];
 return false;
 }
 else {
 if(data36 < 0 || isNaN(data36)){
-validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -6609,12 +8640,12 @@ const _errs82 = errors;
 if(errors === _errs82){
 if(typeof data37 === "string"){
 if(func2(data37) < 1){
-validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/path",schemaPath:"#/properties/dataset/properties/fewshot/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/fewshot/path",schemaPath:"#/properties/dataset/properties/fewshot/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/path",schemaPath:"#/properties/dataset/properties/fewshot/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/fewshot/path",schemaPath:"#/properties/dataset/properties/fewshot/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6628,7 +8659,7 @@ if(data35.seed !== undefined){
 let data38 = data35.seed;
 const _errs84 = errors;
 if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
-validate24.errors = [{instancePath:instancePath+"/dataset/fewshot/seed",schemaPath:"#/properties/dataset/properties/fewshot/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/fewshot/seed",schemaPath:"#/properties/dataset/properties/fewshot/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid14 = _errs84 === errors;
@@ -6642,7 +8673,7 @@ var valid14 = true;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6656,7 +8687,7 @@ if(data32.protocol !== undefined){
 let data39 = data32.protocol;
 const _errs86 = errors;
 if(!((data39 === "generate") || (data39 === "loglikelihood"))){
-validate24.errors = [{instancePath:instancePath+"/dataset/protocol",schemaPath:"#/properties/dataset/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema34.properties.dataset.properties.protocol.enum},message:"must be equal to one of the allowed values"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/protocol",schemaPath:"#/properties/dataset/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema41.properties.dataset.properties.protocol.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid13 = _errs86 === errors;
@@ -6672,14 +8703,14 @@ if(errors === _errs87){
 if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
 let missing4;
 if((data40.n === undefined) && (missing4 = "n")){
-validate24.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
 const _errs89 = errors;
 for(const key10 in data40){
 if(!((key10 === "n") || (key10 === "seed"))){
-validate24.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6689,18 +8720,18 @@ if(data40.n !== undefined){
 let data41 = data40.n;
 const _errs90 = errors;
 if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
-validate24.errors = [{instancePath:instancePath+"/dataset/sample/n",schemaPath:"#/properties/dataset/properties/sample/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/sample/n",schemaPath:"#/properties/dataset/properties/sample/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs90){
 if((typeof data41 == "number") && (isFinite(data41))){
 if(data41 > 10000000 || isNaN(data41)){
-validate24.errors = [{instancePath:instancePath+"/dataset/sample/n",schemaPath:"#/properties/dataset/properties/sample/properties/n/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/sample/n",schemaPath:"#/properties/dataset/properties/sample/properties/n/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000"}];
 return false;
 }
 else {
 if(data41 < 1 || isNaN(data41)){
-validate24.errors = [{instancePath:instancePath+"/dataset/sample/n",schemaPath:"#/properties/dataset/properties/sample/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/sample/n",schemaPath:"#/properties/dataset/properties/sample/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6716,7 +8747,7 @@ if(data40.seed !== undefined){
 let data42 = data40.seed;
 const _errs92 = errors;
 if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
-validate24.errors = [{instancePath:instancePath+"/dataset/sample/seed",schemaPath:"#/properties/dataset/properties/sample/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/sample/seed",schemaPath:"#/properties/dataset/properties/sample/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid15 = _errs92 === errors;
@@ -6729,7 +8760,7 @@ var valid15 = true;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6743,18 +8774,18 @@ if(data32.limit !== undefined){
 let data43 = data32.limit;
 const _errs94 = errors;
 if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
-validate24.errors = [{instancePath:instancePath+"/dataset/limit",schemaPath:"#/properties/dataset/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/limit",schemaPath:"#/properties/dataset/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs94){
 if((typeof data43 == "number") && (isFinite(data43))){
 if(data43 > 10000000 || isNaN(data43)){
-validate24.errors = [{instancePath:instancePath+"/dataset/limit",schemaPath:"#/properties/dataset/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/limit",schemaPath:"#/properties/dataset/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000"}];
 return false;
 }
 else {
 if(data43 < 1 || isNaN(data43)){
-validate24.errors = [{instancePath:instancePath+"/dataset/limit",schemaPath:"#/properties/dataset/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/limit",schemaPath:"#/properties/dataset/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6770,13 +8801,13 @@ if(data32.timeoutMs !== undefined){
 let data44 = data32.timeoutMs;
 const _errs96 = errors;
 if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
-validate24.errors = [{instancePath:instancePath+"/dataset/timeoutMs",schemaPath:"#/properties/dataset/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/timeoutMs",schemaPath:"#/properties/dataset/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs96){
 if((typeof data44 == "number") && (isFinite(data44))){
 if(data44 < 100 || isNaN(data44)){
-validate24.errors = [{instancePath:instancePath+"/dataset/timeoutMs",schemaPath:"#/properties/dataset/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/timeoutMs",schemaPath:"#/properties/dataset/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
 return false;
 }
 }
@@ -6791,13 +8822,13 @@ if(data32.memoryMb !== undefined){
 let data45 = data32.memoryMb;
 const _errs98 = errors;
 if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
-validate24.errors = [{instancePath:instancePath+"/dataset/memoryMb",schemaPath:"#/properties/dataset/properties/memoryMb/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/memoryMb",schemaPath:"#/properties/dataset/properties/memoryMb/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs98){
 if((typeof data45 == "number") && (isFinite(data45))){
 if(data45 < 64 || isNaN(data45)){
-validate24.errors = [{instancePath:instancePath+"/dataset/memoryMb",schemaPath:"#/properties/dataset/properties/memoryMb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 64},message:"must be >= 64"}];
+validate30.errors = [{instancePath:instancePath+"/dataset/memoryMb",schemaPath:"#/properties/dataset/properties/memoryMb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 64},message:"must be >= 64"}];
 return false;
 }
 }
@@ -6818,7 +8849,7 @@ var valid13 = true;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -6831,7 +8862,7 @@ if(valid0){
 if(data.allowCodeExecution !== undefined){
 const _errs100 = errors;
 if(typeof data.allowCodeExecution !== "boolean"){
-validate24.errors = [{instancePath:instancePath+"/allowCodeExecution",schemaPath:"#/properties/allowCodeExecution/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate30.errors = [{instancePath:instancePath+"/allowCodeExecution",schemaPath:"#/properties/allowCodeExecution/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs100 === errors;
@@ -6843,7 +8874,7 @@ if(valid0){
 if(data.trustDatasetCode !== undefined){
 const _errs102 = errors;
 if(typeof data.trustDatasetCode !== "boolean"){
-validate24.errors = [{instancePath:instancePath+"/trustDatasetCode",schemaPath:"#/properties/trustDatasetCode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate30.errors = [{instancePath:instancePath+"/trustDatasetCode",schemaPath:"#/properties/trustDatasetCode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid0 = _errs102 === errors;
@@ -6858,7 +8889,7 @@ const _errs104 = errors;
 if(errors === _errs104){
 if(Array.isArray(data48)){
 if(data48.length < 1){
-validate24.errors = [{instancePath:instancePath+"/finetunes",schemaPath:"#/properties/finetunes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes",schemaPath:"#/properties/finetunes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -6872,14 +8903,14 @@ if(errors === _errs107){
 if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
 let missing5;
 if((((data49.id === undefined) && (missing5 = "id")) || ((data49.base === undefined) && (missing5 = "base"))) || ((data49.data === undefined) && (missing5 = "data"))){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4,schemaPath:"#/$defs/finetune/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4,schemaPath:"#/$defs/finetune/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
 return false;
 }
 else {
 const _errs109 = errors;
 for(const key11 in data49){
-if(!(func1.call(schema68.properties, key11))){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4,schemaPath:"#/$defs/finetune/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
+if(!(func1.call(schema75.properties, key11))){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4,schemaPath:"#/$defs/finetune/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6890,13 +8921,13 @@ let data50 = data49.id;
 const _errs110 = errors;
 if(errors === _errs110){
 if(typeof data50 === "string"){
-if(!pattern11.test(data50)){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/id",schemaPath:"#/$defs/finetune/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]{0,39}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]{0,39}$"+"\""}];
+if(!pattern16.test(data50)){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/id",schemaPath:"#/$defs/finetune/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]{0,39}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]{0,39}$"+"\""}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/id",schemaPath:"#/$defs/finetune/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/id",schemaPath:"#/$defs/finetune/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6909,7 +8940,7 @@ if(valid18){
 if(data49.description !== undefined){
 const _errs112 = errors;
 if(typeof data49.description !== "string"){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/description",schemaPath:"#/$defs/finetune/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/description",schemaPath:"#/$defs/finetune/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid18 = _errs112 === errors;
@@ -6924,12 +8955,12 @@ const _errs114 = errors;
 if(errors === _errs114){
 if(typeof data52 === "string"){
 if(func2(data52) < 1){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/base",schemaPath:"#/$defs/finetune/properties/base/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/base",schemaPath:"#/$defs/finetune/properties/base/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/base",schemaPath:"#/$defs/finetune/properties/base/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/base",schemaPath:"#/$defs/finetune/properties/base/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6946,14 +8977,14 @@ if(errors === _errs116){
 if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
 let missing6;
 if((data53.train === undefined) && (missing6 = "train")){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data",schemaPath:"#/$defs/finetune/properties/data/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data",schemaPath:"#/$defs/finetune/properties/data/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
 return false;
 }
 else {
 const _errs118 = errors;
 for(const key12 in data53){
 if(!((key12 === "train") || (key12 === "validation"))){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data",schemaPath:"#/$defs/finetune/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data",schemaPath:"#/$defs/finetune/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6964,13 +8995,13 @@ let data54 = data53.train;
 const _errs119 = errors;
 if(errors === _errs119){
 if(typeof data54 === "string"){
-if(!pattern12.test(data54)){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data/train",schemaPath:"#/$defs/finetune/properties/data/properties/train/pattern",keyword:"pattern",params:{pattern: "^file:"},message:"must match pattern \""+"^file:"+"\""}];
+if(!pattern17.test(data54)){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data/train",schemaPath:"#/$defs/finetune/properties/data/properties/train/pattern",keyword:"pattern",params:{pattern: "^file:"},message:"must match pattern \""+"^file:"+"\""}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data/train",schemaPath:"#/$defs/finetune/properties/data/properties/train/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data/train",schemaPath:"#/$defs/finetune/properties/data/properties/train/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6985,13 +9016,13 @@ let data55 = data53.validation;
 const _errs121 = errors;
 if(errors === _errs121){
 if(typeof data55 === "string"){
-if(!pattern12.test(data55)){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data/validation",schemaPath:"#/$defs/finetune/properties/data/properties/validation/pattern",keyword:"pattern",params:{pattern: "^file:"},message:"must match pattern \""+"^file:"+"\""}];
+if(!pattern17.test(data55)){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data/validation",schemaPath:"#/$defs/finetune/properties/data/properties/validation/pattern",keyword:"pattern",params:{pattern: "^file:"},message:"must match pattern \""+"^file:"+"\""}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data/validation",schemaPath:"#/$defs/finetune/properties/data/properties/validation/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data/validation",schemaPath:"#/$defs/finetune/properties/data/properties/validation/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7005,7 +9036,7 @@ var valid19 = true;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data",schemaPath:"#/$defs/finetune/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data",schemaPath:"#/$defs/finetune/properties/data/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7019,7 +9050,7 @@ if(data49.method !== undefined){
 let data56 = data49.method;
 const _errs123 = errors;
 if(!((data56 === "supervised") || (data56 === "dpo"))){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/method",schemaPath:"#/$defs/finetune/properties/method/enum",keyword:"enum",params:{allowedValues: schema68.properties.method.enum},message:"must be equal to one of the allowed values"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/method",schemaPath:"#/$defs/finetune/properties/method/enum",keyword:"enum",params:{allowedValues: schema75.properties.method.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid18 = _errs123 === errors;
@@ -7037,7 +9068,7 @@ for(const key13 in data57){
 let data58 = data57[key13];
 const _errs127 = errors;
 if(((!((typeof data58 == "number") && (isFinite(data58)))) && (typeof data58 !== "string")) && (typeof data58 !== "boolean")){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/hyperparameters/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/hyperparameters/additionalProperties/type",keyword:"type",params:{type: schema68.properties.hyperparameters.additionalProperties.type},message:"must be number,string,boolean"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/hyperparameters/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/hyperparameters/additionalProperties/type",keyword:"type",params:{type: schema75.properties.hyperparameters.additionalProperties.type},message:"must be number,string,boolean"}];
 return false;
 }
 var valid20 = _errs127 === errors;
@@ -7047,7 +9078,7 @@ break;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/hyperparameters",schemaPath:"#/$defs/finetune/properties/hyperparameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/hyperparameters",schemaPath:"#/$defs/finetune/properties/hyperparameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7063,7 +9094,7 @@ const _errs129 = errors;
 if(errors === _errs129){
 if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
 if(Object.keys(data59).length < 1){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep",schemaPath:"#/$defs/finetune/properties/sweep/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep",schemaPath:"#/$defs/finetune/properties/sweep/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
@@ -7073,12 +9104,12 @@ const _errs132 = errors;
 if(errors === _errs132){
 if(Array.isArray(data60)){
 if(data60.length > 20){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"}];
 return false;
 }
 else {
 if(data60.length < 1){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -7088,7 +9119,7 @@ for(let i5=0; i5<len5; i5++){
 let data61 = data60[i5];
 const _errs134 = errors;
 if(((!((typeof data61 == "number") && (isFinite(data61)))) && (typeof data61 !== "string")) && (typeof data61 !== "boolean")){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i5,schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/items/type",keyword:"type",params:{type: schema68.properties.sweep.additionalProperties.items.type},message:"must be number,string,boolean"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i5,schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/items/type",keyword:"type",params:{type: schema75.properties.sweep.additionalProperties.items.type},message:"must be number,string,boolean"}];
 return false;
 }
 var valid22 = _errs134 === errors;
@@ -7100,7 +9131,7 @@ break;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7112,7 +9143,7 @@ break;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep",schemaPath:"#/$defs/finetune/properties/sweep/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep",schemaPath:"#/$defs/finetune/properties/sweep/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7125,7 +9156,7 @@ if(valid18){
 if(data49.select !== undefined){
 const _errs136 = errors;
 if(typeof data49.select !== "string"){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/select",schemaPath:"#/$defs/finetune/properties/select/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/select",schemaPath:"#/$defs/finetune/properties/select/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid18 = _errs136 === errors;
@@ -7138,7 +9169,7 @@ if(data49.backend !== undefined){
 let data63 = data49.backend;
 const _errs138 = errors;
 if(!((data63 === "openai") || (data63 === "command"))){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/backend",schemaPath:"#/$defs/finetune/properties/backend/enum",keyword:"enum",params:{allowedValues: schema68.properties.backend.enum},message:"must be equal to one of the allowed values"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/backend",schemaPath:"#/$defs/finetune/properties/backend/enum",keyword:"enum",params:{allowedValues: schema75.properties.backend.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid18 = _errs138 === errors;
@@ -7152,13 +9183,13 @@ let data64 = data49.suffix;
 const _errs139 = errors;
 if(errors === _errs139){
 if(typeof data64 === "string"){
-if(!pattern14.test(data64)){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/suffix",schemaPath:"#/$defs/finetune/properties/suffix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,18}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,18}$"+"\""}];
+if(!pattern19.test(data64)){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/suffix",schemaPath:"#/$defs/finetune/properties/suffix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,18}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,18}$"+"\""}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/suffix",schemaPath:"#/$defs/finetune/properties/suffix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/suffix",schemaPath:"#/$defs/finetune/properties/suffix/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7175,14 +9206,14 @@ if(errors === _errs141){
 if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
 let missing7;
 if(((data65.run === undefined) && (missing7 = "run")) || ((data65.serve === undefined) && (missing7 = "serve"))){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command",schemaPath:"#/$defs/finetune/properties/command/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command",schemaPath:"#/$defs/finetune/properties/command/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
 return false;
 }
 else {
 const _errs143 = errors;
 for(const key15 in data65){
 if(!((((key15 === "run") || (key15 === "timeoutMs")) || (key15 === "env")) || (key15 === "serve"))){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command",schemaPath:"#/$defs/finetune/properties/command/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command",schemaPath:"#/$defs/finetune/properties/command/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7194,12 +9225,12 @@ const _errs144 = errors;
 if(errors === _errs144){
 if(typeof data66 === "string"){
 if(func2(data66) < 1){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/run",schemaPath:"#/$defs/finetune/properties/command/properties/run/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/run",schemaPath:"#/$defs/finetune/properties/command/properties/run/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/run",schemaPath:"#/$defs/finetune/properties/command/properties/run/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/run",schemaPath:"#/$defs/finetune/properties/command/properties/run/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7213,13 +9244,13 @@ if(data65.timeoutMs !== undefined){
 let data67 = data65.timeoutMs;
 const _errs146 = errors;
 if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/timeoutMs",schemaPath:"#/$defs/finetune/properties/command/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/timeoutMs",schemaPath:"#/$defs/finetune/properties/command/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs146){
 if((typeof data67 == "number") && (isFinite(data67))){
 if(data67 < 1 || isNaN(data67)){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/timeoutMs",schemaPath:"#/$defs/finetune/properties/command/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/timeoutMs",schemaPath:"#/$defs/finetune/properties/command/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7238,7 +9269,7 @@ if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
 for(const key16 in data68){
 const _errs151 = errors;
 if(typeof data68[key16] !== "string"){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/env/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/command/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/env/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/command/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid24 = _errs151 === errors;
@@ -7248,7 +9279,7 @@ break;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/env",schemaPath:"#/$defs/finetune/properties/command/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/env",schemaPath:"#/$defs/finetune/properties/command/properties/env/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7616,7 +9647,7 @@ else {
 vErrors.push(err29);
 }
 errors++;
-validate24.errors = vErrors;
+validate30.errors = vErrors;
 return false;
 }
 else {
@@ -7642,7 +9673,7 @@ var valid23 = true;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command",schemaPath:"#/$defs/finetune/properties/command/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command",schemaPath:"#/$defs/finetune/properties/command/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7660,7 +9691,7 @@ if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
 const _errs181 = errors;
 for(const key21 in data79){
 if(!(((key21 === "leakage") || (key21 === "nearDuplicateThreshold")) || (key21 === "contextWindow"))){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation",schemaPath:"#/$defs/finetune/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation",schemaPath:"#/$defs/finetune/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7670,7 +9701,7 @@ if(data79.leakage !== undefined){
 let data80 = data79.leakage;
 const _errs182 = errors;
 if(!(((data80 === "error") || (data80 === "warn")) || (data80 === "off"))){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/leakage",schemaPath:"#/$defs/finetune/properties/validation/properties/leakage/enum",keyword:"enum",params:{allowedValues: schema68.properties.validation.properties.leakage.enum},message:"must be equal to one of the allowed values"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/leakage",schemaPath:"#/$defs/finetune/properties/validation/properties/leakage/enum",keyword:"enum",params:{allowedValues: schema75.properties.validation.properties.leakage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid30 = _errs182 === errors;
@@ -7685,18 +9716,18 @@ const _errs183 = errors;
 if(errors === _errs183){
 if((typeof data81 == "number") && (isFinite(data81))){
 if(data81 > 1 || isNaN(data81)){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/nearDuplicateThreshold",schemaPath:"#/$defs/finetune/properties/validation/properties/nearDuplicateThreshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/nearDuplicateThreshold",schemaPath:"#/$defs/finetune/properties/validation/properties/nearDuplicateThreshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data81 < 0.5 || isNaN(data81)){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/nearDuplicateThreshold",schemaPath:"#/$defs/finetune/properties/validation/properties/nearDuplicateThreshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0.5},message:"must be >= 0.5"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/nearDuplicateThreshold",schemaPath:"#/$defs/finetune/properties/validation/properties/nearDuplicateThreshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0.5},message:"must be >= 0.5"}];
 return false;
 }
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/nearDuplicateThreshold",schemaPath:"#/$defs/finetune/properties/validation/properties/nearDuplicateThreshold/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/nearDuplicateThreshold",schemaPath:"#/$defs/finetune/properties/validation/properties/nearDuplicateThreshold/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -7710,13 +9741,13 @@ if(data79.contextWindow !== undefined){
 let data82 = data79.contextWindow;
 const _errs185 = errors;
 if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/contextWindow",schemaPath:"#/$defs/finetune/properties/validation/properties/contextWindow/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/contextWindow",schemaPath:"#/$defs/finetune/properties/validation/properties/contextWindow/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs185){
 if((typeof data82 == "number") && (isFinite(data82))){
 if(data82 < 1 || isNaN(data82)){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/contextWindow",schemaPath:"#/$defs/finetune/properties/validation/properties/contextWindow/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/contextWindow",schemaPath:"#/$defs/finetune/properties/validation/properties/contextWindow/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7731,7 +9762,7 @@ var valid30 = true;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation",schemaPath:"#/$defs/finetune/properties/validation/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation",schemaPath:"#/$defs/finetune/properties/validation/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7749,7 +9780,7 @@ if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
 const _errs189 = errors;
 for(const key22 in data83){
 if(!((key22 === "intervalMs") || (key22 === "maxIntervalMs"))){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll",schemaPath:"#/$defs/finetune/properties/poll/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll",schemaPath:"#/$defs/finetune/properties/poll/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7759,13 +9790,13 @@ if(data83.intervalMs !== undefined){
 let data84 = data83.intervalMs;
 const _errs190 = errors;
 if(!(((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84))) && (isFinite(data84)))){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll/intervalMs",schemaPath:"#/$defs/finetune/properties/poll/properties/intervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll/intervalMs",schemaPath:"#/$defs/finetune/properties/poll/properties/intervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs190){
 if((typeof data84 == "number") && (isFinite(data84))){
 if(data84 < 1 || isNaN(data84)){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll/intervalMs",schemaPath:"#/$defs/finetune/properties/poll/properties/intervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll/intervalMs",schemaPath:"#/$defs/finetune/properties/poll/properties/intervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7780,13 +9811,13 @@ if(data83.maxIntervalMs !== undefined){
 let data85 = data83.maxIntervalMs;
 const _errs192 = errors;
 if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll/maxIntervalMs",schemaPath:"#/$defs/finetune/properties/poll/properties/maxIntervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll/maxIntervalMs",schemaPath:"#/$defs/finetune/properties/poll/properties/maxIntervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs192){
 if((typeof data85 == "number") && (isFinite(data85))){
 if(data85 < 1 || isNaN(data85)){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll/maxIntervalMs",schemaPath:"#/$defs/finetune/properties/poll/properties/maxIntervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll/maxIntervalMs",schemaPath:"#/$defs/finetune/properties/poll/properties/maxIntervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7800,7 +9831,7 @@ var valid31 = true;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll",schemaPath:"#/$defs/finetune/properties/poll/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll",schemaPath:"#/$defs/finetune/properties/poll/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7822,13 +9853,13 @@ let data87 = data86[i6];
 const _errs196 = errors;
 if(errors === _errs196){
 if(typeof data87 === "string"){
-if(!pattern12.test(data87)){
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/forgetting/" + i6,schemaPath:"#/$defs/finetune/properties/forgetting/items/pattern",keyword:"pattern",params:{pattern: "^file:"},message:"must match pattern \""+"^file:"+"\""}];
+if(!pattern17.test(data87)){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/forgetting/" + i6,schemaPath:"#/$defs/finetune/properties/forgetting/items/pattern",keyword:"pattern",params:{pattern: "^file:"},message:"must match pattern \""+"^file:"+"\""}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/forgetting/" + i6,schemaPath:"#/$defs/finetune/properties/forgetting/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/forgetting/" + i6,schemaPath:"#/$defs/finetune/properties/forgetting/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7839,7 +9870,7 @@ break;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/forgetting",schemaPath:"#/$defs/finetune/properties/forgetting/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/forgetting",schemaPath:"#/$defs/finetune/properties/forgetting/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7865,7 +9896,7 @@ var valid18 = true;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes/" + i4,schemaPath:"#/$defs/finetune/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4,schemaPath:"#/$defs/finetune/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -7877,7 +9908,7 @@ break;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/finetunes",schemaPath:"#/properties/finetunes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes",schemaPath:"#/properties/finetunes/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7895,7 +9926,7 @@ if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
 const _errs200 = errors;
 for(const key23 in data88){
 if(!((((((key23 === "minPassRate") || (key23 === "maxRegression")) || (key23 === "requireSignificance")) || (key23 === "maxCostUsd")) || (key23 === "maxErrors")) || (key23 === "finetune"))){
-validate24.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/properties/gates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"}];
+validate30.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/properties/gates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7907,18 +9938,18 @@ const _errs201 = errors;
 if(errors === _errs201){
 if((typeof data89 == "number") && (isFinite(data89))){
 if(data89 > 1 || isNaN(data89)){
-validate24.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate30.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data89 < 0 || isNaN(data89)){
-validate24.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate30.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -7934,18 +9965,18 @@ const _errs203 = errors;
 if(errors === _errs203){
 if((typeof data90 == "number") && (isFinite(data90))){
 if(data90 > 1 || isNaN(data90)){
-validate24.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate30.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data90 < 0 || isNaN(data90)){
-validate24.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate30.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -7958,7 +9989,7 @@ if(valid33){
 if(data88.requireSignificance !== undefined){
 const _errs205 = errors;
 if(typeof data88.requireSignificance !== "boolean"){
-validate24.errors = [{instancePath:instancePath+"/gates/requireSignificance",schemaPath:"#/properties/gates/properties/requireSignificance/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate30.errors = [{instancePath:instancePath+"/gates/requireSignificance",schemaPath:"#/properties/gates/properties/requireSignificance/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid33 = _errs205 === errors;
@@ -7973,12 +10004,12 @@ const _errs207 = errors;
 if(errors === _errs207){
 if((typeof data92 == "number") && (isFinite(data92))){
 if(data92 < 0 || isNaN(data92)){
-validate24.errors = [{instancePath:instancePath+"/gates/maxCostUsd",schemaPath:"#/properties/gates/properties/maxCostUsd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate30.errors = [{instancePath:instancePath+"/gates/maxCostUsd",schemaPath:"#/properties/gates/properties/maxCostUsd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/gates/maxCostUsd",schemaPath:"#/properties/gates/properties/maxCostUsd/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/gates/maxCostUsd",schemaPath:"#/properties/gates/properties/maxCostUsd/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -7992,13 +10023,13 @@ if(data88.maxErrors !== undefined){
 let data93 = data88.maxErrors;
 const _errs209 = errors;
 if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
-validate24.errors = [{instancePath:instancePath+"/gates/maxErrors",schemaPath:"#/properties/gates/properties/maxErrors/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate30.errors = [{instancePath:instancePath+"/gates/maxErrors",schemaPath:"#/properties/gates/properties/maxErrors/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs209){
 if((typeof data93 == "number") && (isFinite(data93))){
 if(data93 < 0 || isNaN(data93)){
-validate24.errors = [{instancePath:instancePath+"/gates/maxErrors",schemaPath:"#/properties/gates/properties/maxErrors/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate30.errors = [{instancePath:instancePath+"/gates/maxErrors",schemaPath:"#/properties/gates/properties/maxErrors/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
@@ -8017,7 +10048,7 @@ if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
 const _errs213 = errors;
 for(const key24 in data94){
 if(!((((key24 === "beats") || (key24 === "margin")) || (key24 === "requireSignificance")) || (key24 === "maxForgetting"))){
-validate24.errors = [{instancePath:instancePath+"/gates/finetune",schemaPath:"#/properties/gates/properties/finetune/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"}];
+validate30.errors = [{instancePath:instancePath+"/gates/finetune",schemaPath:"#/properties/gates/properties/finetune/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8026,7 +10057,7 @@ if(_errs213 === errors){
 if(data94.beats !== undefined){
 const _errs214 = errors;
 if("base" !== data94.beats){
-validate24.errors = [{instancePath:instancePath+"/gates/finetune/beats",schemaPath:"#/properties/gates/properties/finetune/properties/beats/const",keyword:"const",params:{allowedValue: "base"},message:"must be equal to constant"}];
+validate30.errors = [{instancePath:instancePath+"/gates/finetune/beats",schemaPath:"#/properties/gates/properties/finetune/properties/beats/const",keyword:"const",params:{allowedValue: "base"},message:"must be equal to constant"}];
 return false;
 }
 var valid34 = _errs214 === errors;
@@ -8041,18 +10072,18 @@ const _errs215 = errors;
 if(errors === _errs215){
 if((typeof data96 == "number") && (isFinite(data96))){
 if(data96 > 1 || isNaN(data96)){
-validate24.errors = [{instancePath:instancePath+"/gates/finetune/margin",schemaPath:"#/properties/gates/properties/finetune/properties/margin/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate30.errors = [{instancePath:instancePath+"/gates/finetune/margin",schemaPath:"#/properties/gates/properties/finetune/properties/margin/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data96 < -1 || isNaN(data96)){
-validate24.errors = [{instancePath:instancePath+"/gates/finetune/margin",schemaPath:"#/properties/gates/properties/finetune/properties/margin/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
+validate30.errors = [{instancePath:instancePath+"/gates/finetune/margin",schemaPath:"#/properties/gates/properties/finetune/properties/margin/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/gates/finetune/margin",schemaPath:"#/properties/gates/properties/finetune/properties/margin/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/gates/finetune/margin",schemaPath:"#/properties/gates/properties/finetune/properties/margin/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -8065,7 +10096,7 @@ if(valid34){
 if(data94.requireSignificance !== undefined){
 const _errs217 = errors;
 if(typeof data94.requireSignificance !== "boolean"){
-validate24.errors = [{instancePath:instancePath+"/gates/finetune/requireSignificance",schemaPath:"#/properties/gates/properties/finetune/properties/requireSignificance/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate30.errors = [{instancePath:instancePath+"/gates/finetune/requireSignificance",schemaPath:"#/properties/gates/properties/finetune/properties/requireSignificance/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid34 = _errs217 === errors;
@@ -8080,18 +10111,18 @@ const _errs219 = errors;
 if(errors === _errs219){
 if((typeof data98 == "number") && (isFinite(data98))){
 if(data98 > 1 || isNaN(data98)){
-validate24.errors = [{instancePath:instancePath+"/gates/finetune/maxForgetting",schemaPath:"#/properties/gates/properties/finetune/properties/maxForgetting/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate30.errors = [{instancePath:instancePath+"/gates/finetune/maxForgetting",schemaPath:"#/properties/gates/properties/finetune/properties/maxForgetting/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data98 < 0 || isNaN(data98)){
-validate24.errors = [{instancePath:instancePath+"/gates/finetune/maxForgetting",schemaPath:"#/properties/gates/properties/finetune/properties/maxForgetting/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate30.errors = [{instancePath:instancePath+"/gates/finetune/maxForgetting",schemaPath:"#/properties/gates/properties/finetune/properties/maxForgetting/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/gates/finetune/maxForgetting",schemaPath:"#/properties/gates/properties/finetune/properties/maxForgetting/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/gates/finetune/maxForgetting",schemaPath:"#/properties/gates/properties/finetune/properties/maxForgetting/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -8106,7 +10137,7 @@ var valid34 = true;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/gates/finetune",schemaPath:"#/properties/gates/properties/finetune/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/gates/finetune",schemaPath:"#/properties/gates/properties/finetune/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8123,7 +10154,7 @@ var valid33 = true;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/properties/gates/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/properties/gates/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8140,14 +10171,14 @@ if(errors === _errs221){
 if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
 let missing12;
 if(((data99.provider === undefined) && (missing12 = "provider")) || ((data99.system === undefined) && (missing12 = "system"))){
-validate24.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
+validate30.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
 return false;
 }
 else {
 const _errs223 = errors;
 for(const key25 in data99){
 if(!((((key25 === "provider") || (key25 === "system")) || (key25 === "context")) || (key25 === "prompt"))){
-validate24.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"}];
+validate30.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -8155,8 +10186,8 @@ break;
 if(_errs223 === errors){
 if(data99.provider !== undefined){
 const _errs224 = errors;
-if(!(validate25(data99.provider, {instancePath:instancePath+"/target/provider",parentData:data99,parentDataProperty:"provider",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
+if(!(validate31(data99.provider, {instancePath:instancePath+"/target/provider",parentData:data99,parentDataProperty:"provider",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
 var valid35 = _errs224 === errors;
@@ -8171,12 +10202,12 @@ const _errs225 = errors;
 if(errors === _errs225){
 if(typeof data101 === "string"){
 if(func2(data101) < 1){
-validate24.errors = [{instancePath:instancePath+"/target/system",schemaPath:"#/properties/target/properties/system/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate30.errors = [{instancePath:instancePath+"/target/system",schemaPath:"#/properties/target/properties/system/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/target/system",schemaPath:"#/properties/target/properties/system/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/target/system",schemaPath:"#/properties/target/properties/system/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8192,12 +10223,12 @@ const _errs227 = errors;
 if(errors === _errs227){
 if(typeof data102 === "string"){
 if(func2(data102) < 1){
-validate24.errors = [{instancePath:instancePath+"/target/context",schemaPath:"#/properties/target/properties/context/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate30.errors = [{instancePath:instancePath+"/target/context",schemaPath:"#/properties/target/properties/context/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/target/context",schemaPath:"#/properties/target/properties/context/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/target/context",schemaPath:"#/properties/target/properties/context/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8213,12 +10244,12 @@ const _errs229 = errors;
 if(errors === _errs229){
 if(typeof data103 === "string"){
 if(func2(data103) < 1){
-validate24.errors = [{instancePath:instancePath+"/target/prompt",schemaPath:"#/properties/target/properties/prompt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate30.errors = [{instancePath:instancePath+"/target/prompt",schemaPath:"#/properties/target/properties/prompt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/target/prompt",schemaPath:"#/properties/target/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate30.errors = [{instancePath:instancePath+"/target/prompt",schemaPath:"#/properties/target/properties/prompt/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -8234,7 +10265,7 @@ var valid35 = true;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -8250,7 +10281,7 @@ const _errs231 = errors;
 if(errors === _errs231){
 if(Array.isArray(data104)){
 if(data104.length < 1){
-validate24.errors = [{instancePath:instancePath+"/attacks",schemaPath:"#/properties/attacks/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate30.errors = [{instancePath:instancePath+"/attacks",schemaPath:"#/properties/attacks/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -8258,8 +10289,8 @@ var valid36 = true;
 const len7 = data104.length;
 for(let i7=0; i7<len7; i7++){
 const _errs233 = errors;
-if(!(validate57(data104[i7], {instancePath:instancePath+"/attacks/" + i7,parentData:data104,parentDataProperty:i7,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate63(data104[i7], {instancePath:instancePath+"/attacks/" + i7,parentData:data104,parentDataProperty:i7,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 var valid36 = _errs233 === errors;
@@ -8270,7 +10301,7 @@ break;
 }
 }
 else {
-validate24.errors = [{instancePath:instancePath+"/attacks",schemaPath:"#/properties/attacks/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate30.errors = [{instancePath:instancePath+"/attacks",schemaPath:"#/properties/attacks/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -8282,8 +10313,8 @@ var valid0 = true;
 if(valid0){
 if(data.attacker !== undefined){
 const _errs234 = errors;
-if(!(validate43(data.attacker, {instancePath:instancePath+"/attacker",parentData:data,parentDataProperty:"attacker",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate49(data.attacker, {instancePath:instancePath+"/attacker",parentData:data,parentDataProperty:"attacker",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs234 === errors;
@@ -8296,7 +10327,7 @@ if(data.severityThreshold !== undefined){
 let data107 = data.severityThreshold;
 const _errs235 = errors;
 if(!((((data107 === "low") || (data107 === "medium")) || (data107 === "high")) || (data107 === "critical"))){
-validate24.errors = [{instancePath:instancePath+"/severityThreshold",schemaPath:"#/properties/severityThreshold/enum",keyword:"enum",params:{allowedValues: schema34.properties.severityThreshold.enum},message:"must be equal to one of the allowed values"}];
+validate30.errors = [{instancePath:instancePath+"/severityThreshold",schemaPath:"#/properties/severityThreshold/enum",keyword:"enum",params:{allowedValues: schema41.properties.severityThreshold.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs235 === errors;
@@ -8328,323 +10359,17 @@ var valid0 = true;
 }
 }
 else {
-validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate30.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate24.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
-validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["suite:attackGoals"] = validate64;
-const schema71 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}};
-
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate64.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(Array.isArray(data)){
-if(data.length < 1){
-validate64.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
-return false;
-}
-else {
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-const _errs1 = errors;
-if(!(validate58(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-if(!valid0){
-break;
-}
-}
-}
-}
-else {
-validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-validate64.errors = vErrors;
-return errors === 0;
-}
-validate64.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
-
-exports["suite:messages"] = validate66;
-const schema72 = {"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}};
-
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate66.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(Array.isArray(data)){
-if(data.length < 1){
-validate66.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
-return false;
-}
-else {
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
-const _errs1 = errors;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing0;
-if(((data0.role === undefined) && (missing0 = "role")) || ((data0.content === undefined) && (missing0 = "content"))){
-validate66.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs4 = errors;
-for(const key0 in data0){
-if(!((key0 === "role") || (key0 === "content"))){
-validate66.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data0.role !== undefined){
-let data1 = data0.role;
-const _errs5 = errors;
-if(!(((data1 === "system") || (data1 === "user")) || (data1 === "assistant"))){
-validate66.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema44.properties.role.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.content !== undefined){
-const _errs6 = errors;
-if(typeof data0.content !== "string"){
-validate66.errors = [{instancePath:instancePath+"/" + i0+"/content",schemaPath:"#/$defs/message/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate66.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid0 = _errs1 === errors;
-if(!valid0){
-break;
-}
-}
-}
-}
-else {
-validate66.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-validate66.errors = vErrors;
-return errors === 0;
-}
-validate66.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
-
-exports["suite:test"] = validate67;
-
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate67.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-const _errs1 = errors;
-for(const key0 in data){
-if(!((((((((key0 === "id") || (key0 === "description")) || (key0 === "vars")) || (key0 === "assert")) || (key0 === "cluster")) || (key0 === "metadata")) || (key0 === "transform")) || (key0 === "transformVars"))){
-validate67.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs1 === errors){
-if(data.id !== undefined){
-let data0 = data.id;
-const _errs2 = errors;
-if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate67.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema48.properties.id.type},message:"must be string,integer"}];
-return false;
-}
-var valid0 = _errs2 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.description !== undefined){
-const _errs4 = errors;
-if(typeof data.description !== "string"){
-validate67.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.vars !== undefined){
-let data2 = data.vars;
-const _errs6 = errors;
-if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-validate67.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.assert !== undefined){
-let data3 = data.assert;
-const _errs8 = errors;
-if(errors === _errs8){
-if(Array.isArray(data3)){
-var valid1 = true;
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-const _errs10 = errors;
-if(!(validate36(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
-errors = vErrors.length;
-}
-var valid1 = _errs10 === errors;
-if(!valid1){
-break;
-}
-}
-}
-else {
-validate67.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.cluster !== undefined){
-let data5 = data.cluster;
-const _errs11 = errors;
-if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate67.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema48.properties.cluster.type},message:"must be string,integer"}];
-return false;
-}
-var valid0 = _errs11 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.metadata !== undefined){
-let data6 = data.metadata;
-const _errs13 = errors;
-if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate67.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-var valid0 = _errs13 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.transform !== undefined){
-const _errs15 = errors;
-if(!(validate37(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.transformVars !== undefined){
-let data8 = data.transformVars;
-const _errs16 = errors;
-const _errs17 = errors;
-if(errors === _errs17){
-if(typeof data8 === "string"){
-if(func2(data8) < 1){
-validate67.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate67.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs16 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate67.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate67.errors = vErrors;
-return errors === 0;
-}
-validate67.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
-
-exports["suite:tools"] = validate70;
+exports["suite:attackGoals"] = validate70;
+const schema78 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}};
 
 function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -8666,139 +10391,10 @@ else {
 var valid0 = true;
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
 const _errs1 = errors;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing0;
-if(((data0.type === undefined) && (missing0 = "type")) || ((data0.function === undefined) && (missing0 = "function"))){
-validate70.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs4 = errors;
-for(const key0 in data0){
-if(!((key0 === "type") || (key0 === "function"))){
-validate70.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data0.type !== undefined){
-const _errs5 = errors;
-if("function" !== data0.type){
-validate70.errors = [{instancePath:instancePath+"/" + i0+"/type",schemaPath:"#/$defs/tool/properties/type/const",keyword:"const",params:{allowedValue: "function"},message:"must be equal to constant"}];
-return false;
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.function !== undefined){
-let data2 = data0.function;
-const _errs6 = errors;
-if(errors === _errs6){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-let missing1;
-if((data2.name === undefined) && (missing1 = "name")){
-validate70.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
-return false;
-}
-else {
-const _errs8 = errors;
-for(const key1 in data2){
-if(!((((key1 === "name") || (key1 === "description")) || (key1 === "parameters")) || (key1 === "strict"))){
-validate70.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs8 === errors){
-if(data2.name !== undefined){
-let data3 = data2.name;
-const _errs9 = errors;
-if(errors === _errs9){
-if(typeof data3 === "string"){
-if(!pattern5.test(data3)){
-validate70.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""}];
-return false;
-}
-}
-else {
-validate70.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid3 = _errs9 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.description !== undefined){
-const _errs11 = errors;
-if(typeof data2.description !== "string"){
-validate70.errors = [{instancePath:instancePath+"/" + i0+"/function/description",schemaPath:"#/$defs/tool/properties/function/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid3 = _errs11 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.parameters !== undefined){
-let data5 = data2.parameters;
-const _errs13 = errors;
-if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
-validate70.errors = [{instancePath:instancePath+"/" + i0+"/function/parameters",schemaPath:"#/$defs/tool/properties/function/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-var valid3 = _errs13 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data2.strict !== undefined){
-const _errs15 = errors;
-if(typeof data2.strict !== "boolean"){
-validate70.errors = [{instancePath:instancePath+"/" + i0+"/function/strict",schemaPath:"#/$defs/tool/properties/function/properties/strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
-return false;
-}
-var valid3 = _errs15 === errors;
-}
-else {
-var valid3 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-validate70.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate70.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
+if(!(validate64(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
 if(!valid0){
@@ -8816,6 +10412,441 @@ validate70.errors = vErrors;
 return errors === 0;
 }
 validate70.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["suite:messages"] = validate72;
+const schema79 = {"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}};
+
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate72.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(Array.isArray(data)){
+if(data.length < 1){
+validate72.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if(((data0.role === undefined) && (missing0 = "role")) || ((data0.content === undefined) && (missing0 = "content"))){
+validate72.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs4 = errors;
+for(const key0 in data0){
+if(!((key0 === "role") || (key0 === "content"))){
+validate72.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data0.role !== undefined){
+let data1 = data0.role;
+const _errs5 = errors;
+if(!(((data1 === "system") || (data1 === "user")) || (data1 === "assistant"))){
+validate72.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema51.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.content !== undefined){
+const _errs6 = errors;
+if(typeof data0.content !== "string"){
+validate72.errors = [{instancePath:instancePath+"/" + i0+"/content",schemaPath:"#/$defs/message/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate72.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+}
+else {
+validate72.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate72.errors = vErrors;
+return errors === 0;
+}
+validate72.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["suite:test"] = validate73;
+
+function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate73.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((((key0 === "id") || (key0 === "description")) || (key0 === "vars")) || (key0 === "assert")) || (key0 === "cluster")) || (key0 === "metadata")) || (key0 === "transform")) || (key0 === "transformVars"))){
+validate73.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.id !== undefined){
+let data0 = data.id;
+const _errs2 = errors;
+if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
+validate73.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema55.properties.id.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs4 = errors;
+if(typeof data.description !== "string"){
+validate73.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.vars !== undefined){
+let data2 = data.vars;
+const _errs6 = errors;
+if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
+validate73.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.assert !== undefined){
+let data3 = data.assert;
+const _errs8 = errors;
+if(errors === _errs8){
+if(Array.isArray(data3)){
+var valid1 = true;
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+const _errs10 = errors;
+if(!(validate42(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+errors = vErrors.length;
+}
+var valid1 = _errs10 === errors;
+if(!valid1){
+break;
+}
+}
+}
+else {
+validate73.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cluster !== undefined){
+let data5 = data.cluster;
+const _errs11 = errors;
+if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
+validate73.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema55.properties.cluster.type},message:"must be string,integer"}];
+return false;
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.metadata !== undefined){
+let data6 = data.metadata;
+const _errs13 = errors;
+if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
+validate73.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.transform !== undefined){
+const _errs15 = errors;
+if(!(validate43(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.transformVars !== undefined){
+let data8 = data.transformVars;
+const _errs16 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(typeof data8 === "string"){
+if(func2(data8) < 1){
+validate73.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate73.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate73.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate73.errors = vErrors;
+return errors === 0;
+}
+validate73.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["suite:tools"] = validate76;
+
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate76.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(Array.isArray(data)){
+if(data.length < 1){
+validate76.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+let data0 = data[i0];
+const _errs1 = errors;
+const _errs2 = errors;
+if(errors === _errs2){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing0;
+if(((data0.type === undefined) && (missing0 = "type")) || ((data0.function === undefined) && (missing0 = "function"))){
+validate76.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs4 = errors;
+for(const key0 in data0){
+if(!((key0 === "type") || (key0 === "function"))){
+validate76.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs4 === errors){
+if(data0.type !== undefined){
+const _errs5 = errors;
+if("function" !== data0.type){
+validate76.errors = [{instancePath:instancePath+"/" + i0+"/type",schemaPath:"#/$defs/tool/properties/type/const",keyword:"const",params:{allowedValue: "function"},message:"must be equal to constant"}];
+return false;
+}
+var valid2 = _errs5 === errors;
+}
+else {
+var valid2 = true;
+}
+if(valid2){
+if(data0.function !== undefined){
+let data2 = data0.function;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if((data2.name === undefined) && (missing1 = "name")){
+validate76.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs8 = errors;
+for(const key1 in data2){
+if(!((((key1 === "name") || (key1 === "description")) || (key1 === "parameters")) || (key1 === "strict"))){
+validate76.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs8 === errors){
+if(data2.name !== undefined){
+let data3 = data2.name;
+const _errs9 = errors;
+if(errors === _errs9){
+if(typeof data3 === "string"){
+if(!pattern10.test(data3)){
+validate76.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""}];
+return false;
+}
+}
+else {
+validate76.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid3 = _errs9 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.description !== undefined){
+const _errs11 = errors;
+if(typeof data2.description !== "string"){
+validate76.errors = [{instancePath:instancePath+"/" + i0+"/function/description",schemaPath:"#/$defs/tool/properties/function/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs11 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.parameters !== undefined){
+let data5 = data2.parameters;
+const _errs13 = errors;
+if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
+validate76.errors = [{instancePath:instancePath+"/" + i0+"/function/parameters",schemaPath:"#/$defs/tool/properties/function/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+var valid3 = _errs13 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data2.strict !== undefined){
+const _errs15 = errors;
+if(typeof data2.strict !== "boolean"){
+validate76.errors = [{instancePath:instancePath+"/" + i0+"/function/strict",schemaPath:"#/$defs/tool/properties/function/properties/strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid3 = _errs15 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate76.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid2 = _errs6 === errors;
+}
+else {
+var valid2 = true;
+}
+}
+}
+}
+}
+else {
+validate76.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+}
+else {
+validate76.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate76.errors = vErrors;
+return errors === 0;
+}
+validate76.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 return exports;
 }
 
