@@ -79,7 +79,8 @@ export function chatRoute(rt: GatewayRuntime): (c: Context) => Promise<Response>
       signal: c.req.raw.signal,
     });
     log.attempts = outcome.attempts;
-    for (const attempt of outcome.attempts) rt.metrics.fallback(model.name, attempt.candidate, attempt.reason);
+    // A failed request's last attempt moved on to nothing: it is no fallback.
+    for (const attempt of outcome.ok ? outcome.attempts : outcome.attempts.slice(0, -1)) rt.metrics.fallback(model.name, attempt.candidate, reasonLabel(attempt.reason));
     if (!outcome.ok) {
       release(0);
       if (outcome.candidate) log.candidate = outcome.candidate.label;
@@ -127,6 +128,13 @@ function orderFor(rt: GatewayRuntime, model: VirtualModel, assignment: Assignmen
   if (pinned === undefined) return order;
   const first = model.candidates.find((c) => c.label === pinned)!;
   return [first, ...order.filter((c) => c.label !== pinned)];
+}
+
+/** A fallback's reason as a metric label: a few fixed values, never free text (each would be a new series). */
+function reasonLabel(reason: string): string {
+  const status = /^HTTP (\d+)/.exec(reason)?.[1];
+  if (status) return status === '429' ? '429' : `${status[0]}xx`;
+  return /timed out/.test(reason) ? 'timeout' : 'error';
 }
 
 function deadlineOf(header: string | undefined, model: VirtualModel): number {

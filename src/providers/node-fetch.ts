@@ -13,9 +13,12 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
-// Keep-alive, as undici does; no socket cap beyond the callers' own concurrency limits.
-const httpAgent = new HttpAgent({ keepAlive: true, keepAliveMsecs: 1000 });
-const httpsAgent = new HttpsAgent({ keepAlive: true, keepAliveMsecs: 1000 });
+// Keep-alive, as undici does; no socket cap beyond the callers' own concurrency limits. A socket idle for 4 s is
+// closed by us (the agent destroys only idle sockets on `timeout`), before a server's own keep-alive timeout (often
+// 5 s) can close it under a request that is just reusing it.
+const AGENT_OPTIONS = { keepAlive: true, keepAliveMsecs: 1000, timeout: 4000 };
+const httpAgent = new HttpAgent(AGENT_OPTIONS);
+const httpsAgent = new HttpsAgent(AGENT_OPTIONS);
 
 const NO_BODY = new Set([101, 204, 205, 304]);
 
@@ -25,6 +28,16 @@ export const nodeFetch: typeof fetch = (input, init) => {
   if ((typeof input !== 'string' && !(input instanceof URL)) || !plainBody) return fetch(input, init);
   const url = typeof input === 'string' ? new URL(input) : input;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return fetch(input, init);
+  return send(url, init, true);
+};
+
+/**
+ * One request. A kept-alive socket the server closed just as it was reused fails with ECONNRESET before any answer:
+ * the request never reached the server, so it is sent once more on a fresh socket (Node's documented remedy; undici
+ * does the same).
+ */
+function send(url: URL, init: RequestInit | undefined, mayRetry: boolean): Promise<Response> {
+  const body = init?.body as string | Uint8Array | null | undefined;
   return new Promise<Response>((resolve, reject) => {
     const signal = init?.signal ?? undefined;
     if (signal?.aborted) {
@@ -58,10 +71,13 @@ export const nodeFetch: typeof fetch = (input, init) => {
     const onAbort = () => req.destroy(abortReason(signal!) as Error);
     signal?.addEventListener('abort', onAbort, { once: true });
     req.once('close', () => signal?.removeEventListener('abort', onAbort));
-    req.once('error', reject);
+    req.once('error', (error: NodeJS.ErrnoException) => {
+      if (mayRetry && req.reusedSocket && error.code === 'ECONNRESET' && !signal?.aborted) resolve(send(url, init, false));
+      else reject(error);
+    });
     req.end(body ?? undefined);
   });
-};
+}
 
 function headersOf(headers: RequestInit['headers']): Record<string, string> {
   const out: Record<string, string> = {};

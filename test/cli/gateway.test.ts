@@ -54,7 +54,8 @@ describe('llmlab gateway', () => {
     child.stdout!.on('data', (d) => (stdout += d));
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
-    while (!/listening on (http:\S+)/.test(stdout)) {
+    // The banner's last line: it may arrive in several chunks.
+    while (!stdout.includes('Ctrl-C stops it.')) {
       if (child.exitCode !== null) throw new Error(`gateway exited ${child.exitCode}: ${stderr}`);
       await once(child.stdout!, 'data');
     }

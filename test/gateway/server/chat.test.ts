@@ -86,10 +86,10 @@ describe('POST /v1/chat/completions', () => {
   });
 
   it.each([
-    ['429', { status: 429, retryAfter: '30' }],
-    ['5xx', { status: 503 }],
-    ['a reset connection', { reset: true as const }],
-  ])('falls back to the next candidate on %s and says which one served', async (_name, failure) => {
+    ['429', { status: 429, retryAfter: '30' }, '429'],
+    ['5xx', { status: 503 }, '5xx'],
+    ['a reset connection', { reset: true as const }, 'error'],
+  ])('falls back to the next candidate on %s and says which one served', async (_name, failure, reason) => {
     const a = await fake({ failures: [failure] });
     const b = await fake({ answer: () => 'from b' });
     const t = await startTestGateway(`providers:\n${fakeProvider('a', a.url)}${fakeProvider('b', b.url)}models:\n  bot:\n    candidates: [a, b]\n`);
@@ -99,6 +99,8 @@ describe('POST /v1/chat/completions', () => {
     const row = await t.gateway.runtime.gateway.log.get(response.headers.get('x-llmlab-request-id')!);
     expect(row!.attempts).toHaveLength(1);
     expect(row!.attempts![0]!.candidate).toBe('a');
+    const metrics = await (await fetch(`${t.gateway.url}/metrics`)).text();
+    expect(metrics).toContain(`llmlab_gateway_fallbacks_total{model="bot",from="a",reason="${reason}"} 1`);
   });
 
   it('falls back when a candidate hangs past its own timeout', async () => {
