@@ -28,16 +28,14 @@ export const nodeFetch: typeof fetch = (input, init) => {
   if ((typeof input !== 'string' && !(input instanceof URL)) || !plainBody) return fetch(input, init);
   const url = typeof input === 'string' ? new URL(input) : input;
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return fetch(input, init);
-  return send(url, init, true);
+  return send(url, init, body as string | Uint8Array | null | undefined);
 };
 
 /**
- * One request. A kept-alive socket the server closed just as it was reused fails with ECONNRESET before any answer:
- * the request never reached the server, so it is sent once more on a fresh socket (Node's documented remedy; undici
- * does the same).
+ * One request. A reset is never resent here: whether the server had already acted on the request (a billed model
+ * call) cannot be told apart from a kept-alive socket it closed first; the callers' own retries and fallbacks decide.
  */
-function send(url: URL, init: RequestInit | undefined, mayRetry: boolean): Promise<Response> {
-  const body = init?.body as string | Uint8Array | null | undefined;
+function send(url: URL, init: RequestInit | undefined, body: string | Uint8Array | null | undefined): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
     const signal = init?.signal ?? undefined;
     if (signal?.aborted) {
@@ -71,10 +69,7 @@ function send(url: URL, init: RequestInit | undefined, mayRetry: boolean): Promi
     const onAbort = () => req.destroy(abortReason(signal!) as Error);
     signal?.addEventListener('abort', onAbort, { once: true });
     req.once('close', () => signal?.removeEventListener('abort', onAbort));
-    req.once('error', (error: NodeJS.ErrnoException) => {
-      if (mayRetry && req.reusedSocket && error.code === 'ECONNRESET' && !signal?.aborted) resolve(send(url, init, false));
-      else reject(error);
-    });
+    req.once('error', reject);
     req.end(body ?? undefined);
   });
 }
