@@ -5,6 +5,7 @@ import { usd } from '../report/console/table.js';
 import { spendBy, type SpendGrouping, type SpendRow } from '../store/spend.js';
 import { createContext } from './context.js';
 import type { CliIo } from './io.js';
+import { textTable } from './text-table.js';
 
 const GROUPINGS: readonly SpendGrouping[] = ['suite', 'provider', 'day'];
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
@@ -68,15 +69,7 @@ export function formatSpend(rows: SpendRow[], by: SpendGrouping, since?: string,
     gradingUsd: sum((r) => r.gradingUsd),
     totalUsd: sum((r) => r.totalUsd),
   }).map((c) => (c === 'NaN' ? '' : c));
-  const table = [header, ...body, ...(rows.length > 1 ? [total] : [])];
-  const widths = header.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  return [
-    `spend of ${scope}, by ${by} (cached answers cost nothing new)`,
-    format(header),
-    widths.map((w) => '─'.repeat(w)).join('  '),
-    ...table.slice(1).map(format),
-  ].join('\n');
+  return [`spend of ${scope}, by ${by} (cached answers cost nothing new)`, ...textTable(header, [...body, ...(rows.length > 1 ? [total] : [])])].join('\n');
 }
 
 function shortPath(path: string, cwd: string): string {

@@ -9,7 +9,7 @@ import { chatRoute } from './chat.js';
 import { embeddingsRoute } from './embeddings.js';
 import { feedbackRoute } from './feedback.js';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics.js';
-import { errorBody, modelBody, modelsBody, type WireError } from './openai-wire.js';
+import { errorResponse, modelBody, modelsBody } from './openai-wire.js';
 import type { GatewayRuntime } from './runtime.js';
 
 /** What the app needs besides the runtime: where it listens, for the Host check. */
@@ -21,8 +21,7 @@ export interface GatewayAppOptions {
 
 export function createGatewayApp(rt: GatewayRuntime, options: GatewayAppOptions): Hono {
   const created = Math.floor(rt.now() / 1000);
-  const json = (error: WireError) => new Response(JSON.stringify(errorBody(error)), { status: error.status, headers: { 'content-type': 'application/json' } });
-  const app = createServerApp({ host: options.host, port: options.port, refuse: (status, message) => json({ status, message, type: 'invalid_request_error' }) });
+  const app = createServerApp({ host: options.host, port: options.port, refuse: (status, message) => errorResponse({ status, message, type: 'invalid_request_error' }) });
 
   app.post('/v1/chat/completions', chatRoute(rt));
   app.post('/v1/embeddings', embeddingsRoute(rt));
@@ -32,7 +31,7 @@ export function createGatewayApp(rt: GatewayRuntime, options: GatewayAppOptions)
     const id = c.req.param('id');
     return Object.hasOwn(rt.config.models, id)
       ? c.json(modelBody(id, created))
-      : json({ status: 404, message: `model \`${id}\` does not exist`, type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
+      : errorResponse({ status: 404, message: `model \`${id}\` does not exist`, type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
   });
   app.get('/health', (c) =>
     c.json({
@@ -42,10 +41,10 @@ export function createGatewayApp(rt: GatewayRuntime, options: GatewayAppOptions)
     }),
   );
   app.get('/metrics', () => new Response(rt.metrics.render(), { headers: { 'content-type': PROMETHEUS_CONTENT_TYPE } }));
-  app.notFound((c) => json({ status: 404, message: `no route ${c.req.method} ${c.req.path}: this gateway serves /v1/chat/completions, /v1/embeddings, /v1/models, /v1/feedback, /health and /metrics`, type: 'invalid_request_error', code: 'unknown_url' }));
+  app.notFound((c) => errorResponse({ status: 404, message: `no route ${c.req.method} ${c.req.path}: this gateway serves /v1/chat/completions, /v1/embeddings, /v1/models, /v1/feedback, /health and /metrics`, type: 'invalid_request_error', code: 'unknown_url' }));
   app.onError((error) => {
     rt.warn(`internal error: ${error instanceof Error ? error.message : String(error)}`);
-    return json({ status: 500, message: 'internal gateway error (see the gateway log)', type: 'server_error' });
+    return errorResponse({ status: 500, message: 'internal gateway error (see the gateway log)', type: 'server_error' });
   });
   return app;
 }

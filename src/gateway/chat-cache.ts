@@ -34,13 +34,6 @@ export function cacheKeyOf(model: VirtualModel, call: ChatCall, request: Generat
 /** The cached answer under `key` (younger than the rule's TTL), and the candidate that produced it. */
 export function cachedResult(store: Store, key: string, rule: CacheRule, now: number): { result: GenerateResult; candidate: string } | undefined {
   const hit = store.cache.lookup(key, rule.ttlMs === undefined ? undefined : now - rule.ttlMs);
-  if (!hit) return undefined;
-  const { response } = hit;
-  const result: GenerateResult = {
-    output: response.output,
-    ...(response.usage ? { usage: response.usage } : {}),
-    ...(response.finishReason !== undefined ? { finishReason: response.finishReason } : {}),
-    ...(response.toolCalls ? { toolCalls: response.toolCalls } : {}),
-  };
-  return { result, candidate: hit.providerId };
+  // A cached answer is a result as it was stored, as the engine serves it too.
+  return hit && { result: hit.response, candidate: hit.providerId };
 }

@@ -2,7 +2,7 @@
  * A request the gateway answers with an error: in OpenAI's error shape (so SDKs raise their usual exception types),
  * with Retry-After where waiting helps, the `x-llmlab-*` headers, and a log row like any other request.
  */
-import { errorBody, type WireError } from './openai-wire.js';
+import { errorResponse, type WireError } from './openai-wire.js';
 import { endRequest, llmlabHeaders, type RequestLog } from './request-log.js';
 import type { GatewayRuntime } from './runtime.js';
 
@@ -12,11 +12,11 @@ export interface Failure extends WireError {
 }
 
 export function requestFailure(rt: GatewayRuntime, log: RequestLog, failure: Failure): Response {
-  const headers: Record<string, string> = { ...llmlabHeaders(log), 'content-type': 'application/json' };
+  const headers = llmlabHeaders(log);
   if (failure.retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(failure.retryAfterMs / 1000)));
   const { retryAfterMs: _wait, ...written } = failure;
   // Upstream error text can echo the gateway's own provider keys.
   const wire = { ...written, message: rt.redact(written.message) };
   endRequest(rt, log, { status: failure.status, error: failure.message });
-  return new Response(JSON.stringify(errorBody(wire)), { status: failure.status, headers });
+  return errorResponse(wire, headers);
 }

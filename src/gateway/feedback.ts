@@ -6,28 +6,27 @@
  */
 import type { Context } from 'hono';
 import { authenticate } from './auth.js';
-import { errorBody, type WireError } from './openai-wire.js';
+import { errorResponse } from './openai-wire.js';
 import type { GatewayRuntime } from './runtime.js';
 
 export function feedbackRoute(rt: GatewayRuntime): (c: Context) => Promise<Response> {
-  const refuse = (error: WireError) => new Response(JSON.stringify(errorBody(error)), { status: error.status, headers: { 'content-type': 'application/json' } });
   return async (c) => {
     const auth = await authenticate(rt.config, rt.gateway.keys, c.req.header('authorization'));
-    if (!auth.ok) return refuse({ status: 401, message: auth.message, type: 'invalid_request_error', code: 'invalid_api_key' });
+    if (!auth.ok) return errorResponse({ status: 401, message: auth.message, type: 'invalid_request_error', code: 'invalid_api_key' });
     const body = (await c.req.json().catch(() => undefined)) as { request_id?: unknown; score?: unknown } | undefined;
     const requestId = body?.request_id;
     if (typeof requestId !== 'string' || requestId === '') {
-      return refuse({ status: 400, message: '`request_id` is required: the `x-llmlab-request-id` header of the answer', type: 'invalid_request_error', param: 'request_id' });
+      return errorResponse({ status: 400, message: '`request_id` is required: the `x-llmlab-request-id` header of the answer', type: 'invalid_request_error', param: 'request_id' });
     }
     const row = await rt.gateway.log.get(requestId);
     if (!row || (auth.policy && row.keyId !== auth.policy.id)) {
-      return refuse({ status: 404, message: `no request \`${requestId}\` made with this key`, type: 'invalid_request_error', param: 'request_id' });
+      return errorResponse({ status: 404, message: `no request \`${requestId}\` made with this key`, type: 'invalid_request_error', param: 'request_id' });
     }
     const experiment = row.experiment === undefined ? undefined : rt.config.experiments[row.experiment];
     const score = scoreOf(body?.score, experiment?.metric.feedback ?? 'score');
     if (score === undefined) {
       const expected = experiment?.metric.feedback === 'thumbs' ? '0 or 1 (or true/false)' : 'a number from 0 to 1';
-      return refuse({ status: 400, message: `\`score\` must be ${expected}`, type: 'invalid_request_error', param: 'score' });
+      return errorResponse({ status: 400, message: `\`score\` must be ${expected}`, type: 'invalid_request_error', param: 'score' });
     }
     await rt.gateway.outcomes.add({ requestId, source: 'feedback', score, at: rt.now() });
     return c.json({ ok: true, request_id: requestId, score, ...(row.experiment ? { experiment: row.experiment, arm: row.arm } : {}) });

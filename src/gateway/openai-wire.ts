@@ -120,6 +120,11 @@ export function sseFrame(data: unknown): string {
   return `data: ${data === DONE ? DONE : JSON.stringify(data)}\n\n`;
 }
 
+/** An error answer: OpenAI's error body as JSON, with the error's status and any extra headers. */
+export function errorResponse(error: WireError, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(errorBody(error)), { status: error.status, headers: { ...headers, 'content-type': 'application/json' } });
+}
+
 /** The body of an error response, in OpenAI's shape (every field present, null when unset). */
 export function errorBody(error: WireError): { error: { message: string; type: string; param: string | null; code: string | null } } {
   return { error: { message: error.message, type: error.type, param: error.param ?? null, code: error.code ?? null } };

@@ -100,7 +100,8 @@ describe('llmlab eval with a fine-tune recipe', () => {
     expect(second.stdout).toMatch(/gate finetune: pass/);
   });
 
-  it('re-attaches to the same job after kill -9 during training (--resume)', async () => {
+  /** Starts an eval whose job never finishes, waits until the job is stored as running, and kills the CLI (kill -9). */
+  async function killWhileTraining(): Promise<void> {
     fake.script.polls.running = 1_000_000;
     writeSuite();
     const child = startCli(['eval', 'suite.yaml'], { cwd: dir, env });
@@ -113,6 +114,10 @@ describe('llmlab eval with a fine-tune recipe', () => {
     });
     child.kill('SIGKILL');
     await new Promise((r) => child.on('close', r));
+  }
+
+  it('re-attaches to the same job after kill -9 during training (--resume)', async () => {
+    await killWhileTraining();
     const jobId = storedJob()!.job_id;
     expect(jobId).toMatch(/^ftjob-/);
     fake.script.polls.running = 0; // the job finishes at its next poll
@@ -126,18 +131,7 @@ describe('llmlab eval with a fine-tune recipe', () => {
   });
 
   it('lists a job left running and cancels it with `llmlab finetune cancel`', async () => {
-    fake.script.polls.running = 1_000_000;
-    writeSuite();
-    const child = startCli(['eval', 'suite.yaml'], { cwd: dir, env });
-    await waitFor(() => {
-      try {
-        return storedJob()?.status === 'running';
-      } catch {
-        return false; // the database is not created yet
-      }
-    });
-    child.kill('SIGKILL');
-    await new Promise((r) => child.on('close', r));
+    await killWhileTraining();
     const jobId = storedJob()!.job_id!;
 
     const listed = await runCli(['finetune', 'list'], { cwd: dir, env });
