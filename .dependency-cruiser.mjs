@@ -30,7 +30,7 @@ const TIERS = [
  * the gates (pure rules over both), then the summary that joins model and verdict, then what prints or writes it.
  */
 const REPORT_TIERS = [
-  ['report/console', 'report/writers'], // terminal text; one file per report format
+  ['report/console', 'report/writers', 'report/stored-summary.ts'], // terminal text; one file per report format; the summary kept in the store
   ['report/summary.ts'], // summarizeRun: the model plus the gate verdict
   ['report/gates'], // pure rules: no git, no I/O
   ['report/compare'], // pairing two runs, paired tests, resolving a baseline

@@ -8,6 +8,7 @@ import { runSuite } from '../engine/run.js';
 import { failureLines } from '../report/console/failures-lines.js';
 import { formatSummaryTable, tableWidth } from '../report/console/table.js';
 import { summarizeRun } from '../report/summary.js';
+import { keepSummary } from '../report/stored-summary.js';
 import type { ResolvedBaseline } from '../report/compare/baseline.js';
 import { formatBaselineSection, formatGateLines } from '../report/console/gates-lines.js';
 import { startReporter } from '../ui/reporter.js';
@@ -159,6 +160,7 @@ export async function evalCommand(args: string[], flags: EvalFlags, io: CliIo): 
       const baseline = baselines?.get(suite.path);
       const compared = baseline && baselining?.compareWithBaseline(store, baseline, run);
       const summary = summarizeRun(store, run, { baseline: compared });
+      keepSummary(store, run, summary);
       io.stdout.write(`\n${suite.description ?? relative(io.cwd, suite.path)}\n`);
       io.stdout.write(`${formatSummaryTable(summary, { baseline: compared, width: tableWidth(io.stdout, flags.wide) })}\n`);
       if (compared) io.stdout.write(`${formatBaselineSection(compared, io.cwd)}\n`);

@@ -5,7 +5,7 @@
 import type { ProjectConfig, ResolvedSuite } from '../config/types.js';
 import { LlmlabError } from '../errors.js';
 import { headSha } from '../git.js';
-import { createRunWriter, storageFault, type RunRecord, type Store } from '../store/index.js';
+import { createRunWriter, promptHash, storageFault, type RunRecord, type Store } from '../store/index.js';
 import { runSpend } from '../store/spend.js';
 import type { EarlierTargetTotals, RunStatus } from '../types.js';
 import { priceTableHash } from '../providers/prices.js';
@@ -258,6 +258,7 @@ function openRun(
     ...(suite.derivedMetrics ? { derivedMetrics: suite.derivedMetrics } : {}),
     providers: suite.providers.map((p) => p.label),
     prompts: suite.prompts.map((p) => p.id),
+    promptHashes: Object.fromEntries(suite.prompts.map((p) => [p.id, promptHash(p)])),
     ...(suite.prices ? { priceTableHash: priceTableHash(suite.prices) } : {}),
     ...(budget ? { budget } : {}),
     ...(estimates ? { estimates } : {}),

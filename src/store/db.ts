@@ -153,6 +153,24 @@ const MIGRATIONS: readonly string[] = [
     at INTEGER NOT NULL
   );
   CREATE INDEX gateway_outcomes_by_request ON gateway_outcomes (request_id, source, at);`,
+  // `llmlab view` (src/view/): a run's summary as summarizeRun built it, keyed by what its results were when it was
+  // built (`fingerprint`), so the web app does not recompute a 100,000-cell summary per page; and the prompt
+  // versions the studio saved (content hash, label), which runs name by hash in `options.promptHashes`.
+  `CREATE TABLE run_summaries (
+    run_id TEXT PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,
+    fingerprint TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE prompt_versions (
+    suite_path TEXT NOT NULL,
+    prompt_id TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    label TEXT,
+    file TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX prompt_versions_by_prompt ON prompt_versions (suite_path, prompt_id, created_at);`,
 ];
 
 /** The schema version this build writes. */

@@ -5,6 +5,8 @@ import { openDb, type Db, type OpenDbOptions } from './db.js';
 import { storageFault } from './faults.js';
 import { createFinetuneJobStore } from './finetune-jobs.js';
 import { createResultStore } from './results.js';
+import { createPromptVersionStore } from './prompt-versions.js';
+import { createRunSummaryStore } from './run-summaries.js';
 import { createRunStore } from './runs.js';
 
 export type { CachedResponse, CacheStats, ResponseCache } from './cache.js';
@@ -15,6 +17,8 @@ export type { FinetuneJobPatch, FinetuneJobRecord, FinetuneJobStatus, FinetuneJo
 export { isFinalJobStatus } from './finetune-jobs.js';
 export { storageFault } from './faults.js';
 export { isLatestRef } from './runs.js';
+export { promptHash, type PromptVersion, type PromptVersionStore } from './prompt-versions.js';
+export { runFingerprint, type RunSummaryStore } from './run-summaries.js';
 
 export interface Store {
   readonly db: Db;
@@ -24,6 +28,10 @@ export interface Store {
   readonly results: ReturnType<typeof createResultStore>;
   /** Fine-tune job state (src/finetune/). */
   readonly finetunes: ReturnType<typeof createFinetuneJobStore>;
+  /** Summaries `llmlab view` built, by run and fingerprint. */
+  readonly summaries: ReturnType<typeof createRunSummaryStore>;
+  /** Prompt versions the studio saved. */
+  readonly promptVersions: ReturnType<typeof createPromptVersionStore>;
   close(): void;
 }
 
@@ -37,6 +45,8 @@ export function openStore(path: string, options: OpenDbOptions = {}): Store {
     runs: createRunStore(db),
     results: createResultStore(db),
     finetunes: createFinetuneJobStore(db),
+    summaries: createRunSummaryStore(db),
+    promptVersions: createPromptVersionStore(db),
     close: () => db.close(),
   };
 }

@@ -18,6 +18,8 @@ export interface RunOptions {
   /** Provider labels and prompt ids in suite order, so reports list targets as the suite does. */
   providers?: string[];
   prompts?: string[];
+  /** Per prompt id, its content hash (promptHash): which saved prompt version the run used. Older runs have none. */
+  promptHashes?: Record<string, string>;
   /** Hash of the effective price table the run's costs were computed with. */
   priceTableHash?: string;
   /** The budget the run was first started with (`--budget-usd` applied). */

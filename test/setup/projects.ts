@@ -8,7 +8,7 @@
  */
 
 /** Whole folders: the CLI as a process, a browser, the fake servers themselves, providers against them. */
-export const E2E_FOLDERS = ['test/cli/', 'test/browser/', 'test/fakes/', 'test/providers/', 'test/gateway/server/'];
+export const E2E_FOLDERS = ['test/cli/', 'test/browser/', 'test/fakes/', 'test/providers/', 'test/gateway/server/', 'test/view/server/'];
 
 /** Single files elsewhere that need a real server, process or clock (each must exist: a move shows up here). */
 export const E2E_FILES = [

@@ -1,0 +1,68 @@
+/**
+ * Starting `llmlab view`: open the store, build the context and the app, listen. Off loopback a token is required
+ * (the caller passes one or gets a generated one back); on loopback the Host/Origin guard and the CSRF token hold
+ * the line, as DESIGN.md §10 asks of every llmlab server.
+ */
+import { randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import type { ProjectConfig } from '../config/types.js';
+import { LlmlabError } from '../errors.js';
+import { storedSummary } from '../report/stored-summary.js';
+import { createHtmlEnvironment } from '../report/writers/html/render.js';
+import { isLoopback, listen, type Listening } from '../server/listen.js';
+import type { Store } from '../store/index.js';
+import { createViewApp } from './app.js';
+import type { ViewContext } from './context.js';
+
+/** Options of {@link startView}. */
+export interface StartViewOptions {
+  store: Store;
+  project: ProjectConfig;
+  env: Readonly<Record<string, string | undefined>>;
+  version: string;
+  host: string;
+  port: number;
+  /** The access token; generated when absent and the host is not loopback. */
+  token?: string;
+  warn?: (message: string) => void;
+}
+
+/** A running view server. */
+export interface RunningView extends Listening {
+  /** The access token, when the server requires one. */
+  token?: string;
+  /** The URL to open: with `?token=` when one is required. */
+  openUrl: string;
+  context: ViewContext;
+}
+
+export async function startView(options: StartViewOptions): Promise<RunningView> {
+  const token = options.token ?? (isLoopback(options.host) ? undefined : randomBytes(24).toString('base64url'));
+  if (token !== undefined && token.length < 16) {
+    throw new LlmlabError('USAGE', '--token is too short: use at least 16 characters', {
+      hint: 'leave --token out to have a random one generated and printed',
+    });
+  }
+  const { store } = options;
+  const context: ViewContext = {
+    store,
+    root: realpathSync(options.project.root),
+    project: options.project,
+    env: options.env,
+    version: options.version,
+    csrf: randomBytes(24).toString('base64url'),
+    templates: createHtmlEnvironment(),
+    summary: (run) => storedSummary(store, run),
+    warn: options.warn ?? ((message) => process.stderr.write(`view: ${message}\n`)),
+  };
+  let port = 0;
+  const app = createViewApp(context, { host: options.host, port: () => port, ...(token === undefined ? {} : { token }) });
+  const listening = await listen(app, { host: options.host, port: options.port });
+  port = listening.port;
+  return {
+    ...listening,
+    ...(token === undefined ? {} : { token }),
+    openUrl: token === undefined ? `${listening.url}/` : `${listening.url}/?token=${encodeURIComponent(token)}`,
+    context,
+  };
+}
