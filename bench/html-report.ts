@@ -33,13 +33,16 @@ function output(test: number, provider: number): string {
   return Array.from({ length: words }, (_, i) => WORDS[(test + i * (provider + 3)) % WORDS.length]).join(' ');
 }
 
-function status(test: number, provider: number): CellStatus {
+function status(test: number, provider: number, variant: number): CellStatus {
   if (test % 97 === 5) return 'error';
-  return (test * (provider + 3)) % 11 === 0 ? 'fail' : 'pass';
+  // Another variant flips about one verdict in twenty: a run to compare with, or the next run of a history.
+  const flipped = variant > 0 && (test * 7 + variant * 13 + provider) % 20 === 0;
+  const fails = (test * (provider + 3)) % 11 === 0;
+  return fails !== flipped ? 'fail' : 'pass';
 }
 
-/** A completed run of 5,000 tests × 2 providers, written straight into the store. */
-function storeRun(store: Store, tests: number) {
+/** A completed run of `tests` tests × 2 providers, written straight into the store; `variant` > 0 flips some verdicts. */
+export function storeRun(store: Store, tests: number, variant = 0) {
   const run = store.runs.create({
     suitePath: '/bench/support.yaml',
     suiteHash: 'bench',
@@ -51,7 +54,7 @@ function storeRun(store: Store, tests: number) {
   store.db.transaction(() => {
     for (let test = 0; test < tests; test++) {
       PROVIDERS.forEach((provider, p) => {
-        const s = status(test, p);
+        const s = status(test, p, variant);
         const cell: CellResult = {
           cellId: `${provider}:answer:q${test}:0`, providerId: `openai:${provider}`, providerLabel: provider, promptId: 'answer',
           testId: `q${test}`, testIndex: test, repeatIndex: 0, description: `customer question ${test}`,

@@ -135,6 +135,7 @@ try {
   if (want('tui')) for (const [what, value, note] of await (await import('./tui.js')).benchTui(BIN)) report(what, value, note);
   if (want('watch')) for (const [what, value, note] of await (await import('./watch.js')).benchWatch(fast.url)) report(what, value, note);
   if (want('gateway')) for (const [what, value, note] of await (await import('./gateway.js')).benchGateway(BIN)) report(what, value, note);
+  if (want('view')) for (const [what, value, note] of await (await import('./view.js')).benchView()) report(what, value, note);
 } finally {
   fast.stop();
   rmSync(work, { recursive: true, force: true });

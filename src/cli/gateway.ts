@@ -13,6 +13,7 @@ import { LlmlabError } from '../errors.js';
 import { isLoopback } from '../server/listen.js';
 import { startGateway, type RunningGateway } from '../gateway/server.js';
 import type { CliIo } from './io.js';
+import { portOf, untilStopped } from './serve-flags.js';
 
 export interface GatewayFlags {
   config?: string;
@@ -25,7 +26,6 @@ export interface GatewayFlags {
 
 const ACTIONS = ['serve', 'keys', 'stats'];
 const DEFAULT_PORT = 8787;
-const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export async function gatewayCommand(action: string | undefined, args: string[], flags: GatewayFlags, io: CliIo): Promise<number> {
   const chosen = action ?? 'serve';
@@ -60,7 +60,7 @@ async function loadConfig(file: string, flags: GatewayFlags, io: CliIo): Promise
 
 async function serve(config: ResolvedGateway, flags: GatewayFlags, io: CliIo): Promise<number> {
   const host = flags.host ?? '127.0.0.1';
-  const port = portOf(flags.port);
+  const port = portOf(flags.port, DEFAULT_PORT);
   if (!isLoopback(host) && !config.keys) {
     throw new LlmlabError('USAGE', `refusing to serve on ${host} without keys: anyone who can reach it could spend your providers' credit`, {
       hint: 'declare `keys:` in the gateway config and make a secret with `llmlab gateway keys create <id>`, or keep the default --host 127.0.0.1',
@@ -74,15 +74,6 @@ async function serve(config: ResolvedGateway, flags: GatewayFlags, io: CliIo): P
   io.stderr.write('gateway: stopping (finishing requests in flight)\n');
   await gateway.close();
   return 0;
-}
-
-function portOf(value: string | number | undefined): number {
-  if (value === undefined) return DEFAULT_PORT;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new LlmlabError('USAGE', `--port must be a whole number from 0 to 65535, not \`${value}\``, { hint: '0 picks a free port' });
-  }
-  return port;
 }
 
 function printBanner(gateway: RunningGateway, config: ResolvedGateway, io: CliIo): void {
@@ -104,14 +95,4 @@ function printBanner(gateway: RunningGateway, config: ResolvedGateway, io: CliIo
 
 function fmt(value: number | undefined): string {
   return value === undefined ? '–' : value.toFixed(3);
-}
-
-function untilStopped(): Promise<void> {
-  return new Promise((done) => {
-    const stop = () => {
-      for (const signal of STOP_SIGNALS) process.off(signal, stop);
-      done();
-    };
-    for (const signal of STOP_SIGNALS) process.on(signal, stop);
-  });
 }

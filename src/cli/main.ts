@@ -174,6 +174,17 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     .action(run(async () => (await import('./gateway.js')).gatewayCommand));
 
   cli
+    .command('view', 'A local web app over your runs: runs, one run, compare two, history with change points, and a prompt studio')
+    .option('--port <n>', 'Port to listen on (default 15500; 0 picks a free one)')
+    .option('--host <host>', 'Interface to bind (default 127.0.0.1; any other requires an access token)')
+    .option('--token <token>', 'Access token required on every request (generated and printed when --host is not loopback)')
+    .option('--open', 'Open it in the browser ($BROWSER, else the system opener)')
+    .option('--db <path>', 'Database file')
+    .example('llmlab view --open')
+    .example('llmlab view --host 0.0.0.0 --port 8080')
+    .action(run(async () => (await import('./view.js')).viewCommand));
+
+  cli
     .command('experiment <action> <name>', 'A/B experiments of the gateway: `report <name>` (per arm n, mean with interval, anytime-valid comparison, SRM check)')
     .option('-c, --config <file>', 'Gateway config that declares the experiment (default gateway.yaml)')
     .option('-o, --output <file>', 'Write the report (.md, .html, .json; by extension); repeatable')
