@@ -19,6 +19,8 @@ const FOLDERS = new Set(['view', 'report']);
 /** Mounts the asset routes. Files are read once and kept (they are small: a test keeps them under 300 KB). */
 export function mountAssets(app: Hono, dir = TEMPLATES_DIR): void {
   const cache = new Map<string, Buffer | null>();
+  // Browsers ask for it on every page; no icon is better than a 404 in the console.
+  app.get('/favicon.ico', (c) => c.body(null, 204, { 'cache-control': 'max-age=86400' }));
   app.get('/assets/:folder/:file', (c) => {
     const folder = c.req.param('folder');
     const file = c.req.param('file');
