@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/store/db.js';
+import { DROP_VIEW_TABLES } from './downgrade.js';
 import { createRunWriter, openStore, type Store } from '../../src/store/index.js';
 import type { AttackRecord, CellResult } from '../../src/types.js';
 
@@ -94,6 +95,7 @@ describe('store', () => {
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('DROP TABLE finetune_jobs');
     raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
+    raw.exec(DROP_VIEW_TABLES);
     raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 1');
     raw.close();
@@ -120,6 +122,7 @@ describe('store', () => {
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('DROP TABLE finetune_jobs');
     raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
+    raw.exec(DROP_VIEW_TABLES);
     raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 3');
     raw.close();
@@ -152,6 +155,7 @@ describe('store', () => {
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('DROP TABLE finetune_jobs');
     raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
+    raw.exec(DROP_VIEW_TABLES);
     raw.pragma('user_version = 5');
     raw.close();
     store = openStore(path);
@@ -175,6 +179,7 @@ describe('store', () => {
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('DROP TABLE finetune_jobs');
     raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
+    raw.exec(DROP_VIEW_TABLES);
     raw.pragma('user_version = 6');
     raw.close();
     store = openStore(path);
@@ -190,6 +195,7 @@ describe('store', () => {
     store.close();
     const raw = new Database(path);
     raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
+    raw.exec(DROP_VIEW_TABLES);
     raw.pragma('user_version = 8');
     raw.close();
     store = openStore(path);
@@ -197,6 +203,21 @@ describe('store', () => {
     expect(store.cache.get('old')).toMatchObject({ output: 'hi' });
     const tables = store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'gateway_%' ORDER BY name").all();
     expect(tables).toEqual([{ name: 'gateway_keys' }, { name: 'gateway_outcomes' }, { name: 'gateway_requests' }]);
+  });
+
+  it('upgrades a version-9 database: kept summaries and prompt versions appear, earlier data stays', () => {
+    const path = join(dir, 'nested', 'llmlab.db');
+    store.cache.put('old', 'openai:a', { output: 'hi', latencyMs: 1 });
+    store.close();
+    const raw = new Database(path);
+    raw.exec(DROP_VIEW_TABLES);
+    raw.pragma('user_version = 9');
+    raw.close();
+    store = openStore(path);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(store.cache.get('old')).toMatchObject({ output: 'hi' });
+    const version = store.promptVersions.add({ suitePath: '/s.yaml', promptId: 'p', hash: 'abc', label: 'v2', file: '/p.txt', createdAt: 5 });
+    expect(store.promptVersions.list('/s.yaml')).toEqual([version]);
   });
 
   it('round-trips an attack cell with its record and transcript', () => {
