@@ -51,6 +51,7 @@ export async function init(dirArg: string | undefined, flags: InitFlags, io: Cli
   if (added.length > 0) print(`added ${added.join(', ')} to ${shown(join(root, '.gitignore'), io.cwd)}`);
   const cd = root === io.cwd ? '' : `cd ${shown(root, io.cwd)} && `;
   print(`next: ${cd}npx llmlab eval   (runs suites/first.yaml offline; no API key needed)`);
+  print('then: npx llmlab view --open   (the runs in your browser: cells, compare, history, a prompt studio)');
   return 0;
 }
 

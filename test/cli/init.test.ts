@@ -39,6 +39,7 @@ describe('llmlab init', () => {
     }
     expect(read('.gitignore')).toBe('.llmlab/\n.env\n');
     expect(out.err()).toMatch(/next: npx llmlab eval/);
+    expect(out.err()).toMatch(/then: npx llmlab view --open/);
 
     // The suite is the README's, with its schema found from the project, not from the llmlab repository.
     const suite = read('suites/first.yaml').split('\n');

@@ -46,6 +46,21 @@ describe('llmlab view', () => {
     expect(stderr()).toContain('view: stopping');
   });
 
+  it('ends the first five minutes: init, eval, then view lists the run and opens its report', async () => {
+    const dir = await tempDir({});
+    expect((await runCli(['init'], { cwd: dir })).code).toBe(0);
+    expect((await runCli(['eval'], { cwd: dir })).code).toBe(0);
+    const { child, stdout } = await started(['view', '--port', '0'], dir);
+    const url = /llmlab view on (http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout())![1]!;
+    const runs = await (await fetch(`${url}/`)).text();
+    const runId = /href="\/runs\/([^"]+)"/.exec(runs)![1]!;
+    expect(runs).toContain('suites/first.yaml');
+    expect(runs).toContain('data-gate="pass"');
+    expect((await fetch(`${url}/runs/${runId}`)).status).toBe(200);
+    child.kill('SIGINT');
+    await once(child, 'close');
+  });
+
   it('off loopback, generates a token, prints it once in the URL, and refuses requests without it', async () => {
     const dir = await tempDir({});
     const { child, stdout } = await started(['view', '--port', '0', '--host', '0.0.0.0'], dir);
