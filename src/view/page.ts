@@ -10,6 +10,7 @@ import type { ViewContext } from './context.js';
 /** The navigation bar's entries; `active` marks the current one. */
 export const NAV = [
   { id: 'runs', href: '/', label: 'Runs' },
+  { id: 'compare', href: '/compare', label: 'Compare' },
   { id: 'history', href: '/history', label: 'History' },
   { id: 'studio', href: '/studio', label: 'Studio' },
 ] as const;

@@ -44,7 +44,7 @@ describe.skipIf(skip)('llmlab view: refusals in chromium', () => {
     fixtureRuns(project.store);
     view = await startTestView(project);
     tokened = await startTestView(project, { token });
-    evil = createServer((req, res) => {
+    evil = createServer((_req, res) => {
       res.setHeader('content-type', 'text/html');
       res.end(evilPage(view.url));
     });
