@@ -144,6 +144,19 @@ export function resolveSubset(plan: Plan, flags: SubsetFlags, store?: Store): Ce
     select.filter = flags.filter;
     keep('--filter', (c) => re.test(c.test.description ?? '') || re.test(c.test.id), () => `--filter ${flags.filter} matches no test description or id`);
   }
+  if (flags.tests?.length) {
+    const ids = new Set(flags.tests);
+    const known = new Set(suite.tests.map((t) => t.id));
+    const unknown = flags.tests.filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new LlmlabError('USAGE', `no test \`${unknown[0]}\` in this suite${unknown.length > 1 ? ` (nor ${unknown.length - 1} more)` : ''}`, {
+        where: { file: suite.path },
+        hint: 'pick tests by their id; the suite may have changed since its tests were listed',
+      });
+    }
+    select.tests = flags.tests;
+    keep('--test', (c) => ids.has(c.test.id), () => 'the tests picked have no cells');
+  }
   const n = flags.first ?? flags.sample;
   if (n !== undefined) {
     const present = new Set(cells.map((c) => c.test.id));
@@ -182,6 +195,10 @@ export function subsetFlagsText(select: SubsetSelection): string {
   for (const p of select.prompts ?? []) parts.push(`--prompt ${quote(p)}`);
   if (select.failing !== undefined) parts.push(`--failing ${select.failing}`);
   if (select.filter !== undefined) parts.push(`--filter ${quote(select.filter)}`);
+  // Picked by id (no command-line flag): a long pick is named by its first ids and its size.
+  const tests = select.tests ?? [];
+  for (const id of tests.slice(0, 3)) parts.push(`--test ${quote(id)}`);
+  if (tests.length > 3) parts.push(`(+${tests.length - 3} tests)`);
   if (select.first !== undefined) parts.push(`--first ${select.first}`);
   if (select.sample !== undefined) parts.push(`--sample ${select.sample} --seed ${select.seed ?? DEFAULT_SEED}`);
   return parts.join(' ');

@@ -33,6 +33,8 @@ export interface RunOptions {
   subset?: RunSubset;
   /** The suite's fine-tune recipes, so the report compares each tuned model with its base again. */
   finetunes?: RunFinetune[];
+  /** Set on a run of `llmlab view`'s studio: a draft of `promptId` beside its saved version; never resumed. */
+  studio?: { promptId: string; draftHash: string };
 }
 
 /** A fine-tune recipe as a run keeps it: which providers are its base and its tuned points, and what its data held. */
@@ -68,6 +70,8 @@ export interface SubsetSelection {
   prompts?: string[];
   /** `--failing`: the run whose failed or errored cells were selected. */
   failing?: string;
+  /** Tests picked by exact id (the studio's test list; no command-line flag). */
+  tests?: string[];
 }
 
 /** A run of a subset: how it was chosen, and how many cells it holds of the suite's. */
@@ -224,6 +228,7 @@ export function createRunStore(db: Db) {
       const row = db
         .prepare<[Record<string, string | number>], RunRow>(
           `SELECT * FROM runs WHERE suite_path = @path AND status IN ('running', 'interrupted') AND ${which}
+             AND json_extract(options, '$.studio') IS NULL
            ORDER BY created_at DESC, id DESC LIMIT 1`,
         )
         .get({ path: suitePath, ...(shard ? { count: shard.count, index: shard.index } : {}) });

@@ -26,4 +26,6 @@ export interface ViewContext {
   summary(run: RunRecord): RunSummary;
   /** Warnings for the terminal (a failed background write); never model output. */
   warn(message: string): void;
+  /** Work to finish before the server closes (a studio run in flight stops and saves what it finished). */
+  onClose(task: () => Promise<void>): void;
 }

@@ -126,6 +126,7 @@ function runRow(view: ViewContext, run: RunRecord, columns: SummaryColumns | und
 /** What makes a run a part of its suite, or not a plain `llmlab eval`: the marks the list shows. */
 export function marksOf(run: RunRecord): string[] {
   const marks: string[] = [];
+  if (run.options.studio) marks.push(`studio: ${run.options.studio.promptId}`);
   if (run.options.subset) marks.push(`subset: ${run.options.subset.flags}`);
   if (run.shard) marks.push(run.shard.merged ? `merged ${shardLabel(run.shard)}` : shardLabel(run.shard));
   return marks;

@@ -44,6 +44,7 @@ export async function startView(options: StartViewOptions): Promise<RunningView>
     });
   }
   const { store } = options;
+  const closing: Array<() => Promise<void>> = [];
   const context: ViewContext = {
     store,
     root: realpathSync(options.project.root),
@@ -54,6 +55,7 @@ export async function startView(options: StartViewOptions): Promise<RunningView>
     templates: createHtmlEnvironment(),
     summary: (run) => storedSummary(store, run),
     warn: options.warn ?? ((message) => process.stderr.write(`view: ${message}\n`)),
+    onClose: (task) => void closing.push(task),
   };
   let port = 0;
   const app = createViewApp(context, { host: options.host, port: () => port, ...(token === undefined ? {} : { token }) });
@@ -61,6 +63,10 @@ export async function startView(options: StartViewOptions): Promise<RunningView>
   port = listening.port;
   return {
     ...listening,
+    close: async () => {
+      await Promise.all(closing.map((task) => task()));
+      await listening.close();
+    },
     ...(token === undefined ? {} : { token }),
     openUrl: token === undefined ? `${listening.url}/` : `${listening.url}/?token=${encodeURIComponent(token)}`,
     context,

@@ -96,6 +96,15 @@ describe('resolveSubset', () => {
     expect([plan.totalCells, plan.suiteCells, plan.nodeCounts]).toEqual([8, 56, { generate: 8, grade: 8, judge: 0 }]);
   });
 
+  it('tests picks tests by exact id (the studio\'s list), names a long pick by its size, and refuses an unknown id', () => {
+    const picked = selected(whole(), { tests: ['t5', 't1'], providers: ['a'] });
+    expect(picked.tests).toEqual(['t1', 't5']);
+    expect(picked.subset.flags).toBe('--provider a --test t5 --test t1');
+    expect(subsetFlagsText({ tests: ['t0', 't1', 't2', 't3', 't4'] })).toBe('--test t0 --test t1 --test t2 (+2 tests)');
+    const unknown = thrownLlmlabError(() => resolveSubset(whole(), { tests: ['t1', 'nope', 'gone'] }));
+    expect([unknown.code, unknown.message]).toEqual(['USAGE', 'no test `nope` in this suite (nor 1 more)']);
+  });
+
   it('quotes what a shell would split when it prints the flags', () => {
     expect(subsetFlagsText({ filter: 'refund policy', providers: ["bob's"], failing: 'r1' })).toBe(
       "--provider 'bob'\\''s' --failing r1 --filter 'refund policy'",

@@ -52,6 +52,7 @@ export async function viewContext(project: ViewProject, env: Record<string, stri
     templates: createHtmlEnvironment(),
     summary: (run) => storedSummary(project.store, run),
     warn: (message) => warnings.push(message),
+    onClose: () => {},
     warnings,
   };
 }
