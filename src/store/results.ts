@@ -5,7 +5,8 @@
 import type { AssertionResult, AttackRecord, CellResult, CellStatus, TokenUsage, ToolCall } from '../types.js';
 import type { Db } from './db.js';
 
-interface ResultRow {
+/** A `SELECT *` row of `results`. */
+export interface ResultRow {
   cell_id: string;
   provider_id: string;
   provider_label: string;
@@ -32,7 +33,8 @@ interface ResultRow {
   tool_calls: string | null;
 }
 
-function fromRow(row: ResultRow): CellResult {
+/** Decodes a `SELECT *` row of `results` into the cell it records. */
+export function fromRow(row: ResultRow): CellResult {
   const assertions = JSON.parse(row.assertions) as AssertionResult[];
   const gradingCost = gradingCostOf(assertions);
   return {

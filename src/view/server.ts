@@ -44,6 +44,9 @@ export async function startView(options: StartViewOptions): Promise<RunningView>
     });
   }
   const { store } = options;
+  // Reads dominate the view, over rows of a few KB each (outputs, prompts): mapping the file saves a copy per page
+  // read, which took a 100,000-cell run's first search and row list about a quarter faster.
+  store.db.pragma('mmap_size = 268435456');
   const closing: Array<() => Promise<void>> = [];
   const context: ViewContext = {
     store,

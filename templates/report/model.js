@@ -122,6 +122,50 @@ var LlmlabModel = (function () {
     return counts;
   }
 
+  /** Orders of the results matrix: suite order, or a row aggregate. */
+  var SORTS = ['order', 'latency', 'cost', 'score'];
+
+  /**
+   * A row's sort keys, computed once: the slowest cell that ran, the cost of all its cells, the mean score of the
+   * cells that ran (null when none ran). The server folds rows the same way (src/store/run-rows.ts).
+   */
+  function rowKeys(row, cells) {
+    if (!row.keys) {
+      var latency = null;
+      var cost = 0;
+      var score = 0;
+      var ran = 0;
+      row.slots.forEach(function (slot) {
+        if (slot) slot.forEach(function (i) {
+          var c = cells[i];
+          cost += c.c;
+          if (c.s === 'skipped') return;
+          latency = latency === null ? c.l : Math.max(latency, c.l);
+          score += c.sc;
+          ran++;
+        });
+      });
+      row.keys = { latency: latency, cost: cost, score: ran ? score / ran : null };
+    }
+    return row.keys;
+  }
+
+  /** `rows` (in suite order) sorted by `sort` ('order' or a key of rowKeys) and `dir`; no key last, ties in suite order. */
+  function sortRows(rows, cells, sort, dir) {
+    if (!sort || sort === 'order') return dir === 'desc' ? rows.slice().reverse() : rows;
+    var sign = dir === 'desc' ? -1 : 1;
+    var decorated = rows.map(function (row, i) {
+      return { row: row, i: i, k: rowKeys(row, cells)[sort] };
+    });
+    decorated.sort(function (a, b) {
+      if (a.k === null || b.k === null) return a.k === b.k ? a.i - b.i : a.k === null ? 1 : -1;
+      return sign * (a.k - b.k) || a.i - b.i;
+    });
+    return decorated.map(function (d) {
+      return d.row;
+    });
+  }
+
   /** One page of `items` (0-based page, clamped to the pages there are; an empty list has one empty page). */
   function paginate(items, page, size) {
     var pages = Math.max(1, Math.ceil(items.length / size));
@@ -169,6 +213,9 @@ var LlmlabModel = (function () {
   return {
     FILTERS: FILTERS,
     CHANGES: CHANGES,
+    SORTS: SORTS,
+    rowKeys: rowKeys,
+    sortRows: sortRows,
     promptOf: promptOf,
     changeOf: changeOf,
     flakySet: flakySet,

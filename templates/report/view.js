@@ -1,7 +1,8 @@
 /*
  * The HTML report's entry point: reads the embedded cells and meta, then runs the results matrix (filters,
- * search, pages, expandable cells) and the baseline comparison list. Loaded last, after model.js, dom.js,
- * detail.js and compare.js. Strings from the run only ever reach the page as text (see dom.js).
+ * search, sort, pages, expandable cells) and the baseline comparison list. Loaded last, after model.js, dom.js,
+ * detail.js, compare.js and rows.js. In `llmlab view` (meta.rowsUrl) the rows come a page at a time from the
+ * server, and a cell has a link (`#cell=<id>`). Strings from the run only ever reach the page as text (see dom.js).
  */
 (function () {
   'use strict';
@@ -21,9 +22,11 @@
     return;
   }
   var targets = meta.targets;
-  var rows = M.buildRows(cells, targets.length, meta.flaky);
+  var source = meta.rowsUrl ? LlmlabRows.remote(meta) : LlmlabRows.local(cells, meta);
   var flaky = M.flakySet(meta.flaky);
-  var state = { filter: 'all', query: '', page: 0, visible: rows };
+  var state = { filter: 'all', query: '', sort: 'order', dir: 'asc', page: 0 };
+  // The rows shown and the cells they index (all of the file report's; the page's in the view).
+  var current = { cells: cells, rows: [], page: null };
   var matrix = D.byId('matrix');
   var tbody = matrix.tBodies[0];
 
@@ -65,6 +68,7 @@
       missing.title = 'no cell for this test on this target';
       return missing;
     }
+    var cells = current.cells;
     var td = el('td', 'cell st-' + M.slotStatus(cells, slot));
     td.tabIndex = 0;
     td.dataset.target = String(t);
@@ -94,22 +98,43 @@
     return tr;
   }
 
-  function renderMatrix() {
-    var page = M.paginate(state.visible, state.page, meta.pageSize);
-    state.page = page.page;
+  function renderMatrix(result) {
+    current = result;
+    state.page = result.page.page;
     var fragment = document.createDocumentFragment();
-    page.items.forEach(function (row) {
+    result.rows.forEach(function (row) {
       fragment.appendChild(rowElement(row));
     });
-    if (page.total === 0) fragment.appendChild(D.emptyRow(targets.length + 1, 'No test matches.'));
+    if (result.page.total === 0) fragment.appendChild(D.emptyRow(targets.length + 1, 'No test matches.'));
     tbody.replaceChildren(fragment);
-    D.setPager('', 'page-info', page);
+    D.setPager('', 'page-info', result.page);
+    D.showCounts(filters, 'data-filter', result.counts);
+  }
+
+  /** Shows the rows `state` asks for (with `cellId`: the page holding that cell); resolves when they are shown. */
+  function refresh(cellId) {
+    var result = source.load(state, cellId);
+    if (!source.remote) {
+      renderMatrix(result);
+      return Promise.resolve(true);
+    }
+    return result.then(
+      function (answer) {
+        if (!answer) return false;
+        D.byId('matrix-error').hidden = true;
+        renderMatrix(answer);
+        return true;
+      },
+      function (error) {
+        LlmlabView.showError('matrix-error', error);
+        return false;
+      },
+    );
   }
 
   function refilter() {
-    state.visible = M.filterRows(rows, cells, state.filter, state.query);
     state.page = 0;
-    renderMatrix();
+    refresh();
   }
 
   /** Opens the detail row of a cell under its test row, or closes it when that cell's detail is already open. */
@@ -130,7 +155,7 @@
     var cell = detail.appendChild(el('td'));
     cell.colSpan = targets.length + 1;
     tr.llmlabRow.slots[t].forEach(function (i) {
-      cell.appendChild(LlmlabDetail.cellDetail(cells, i, targetLabel(t), meta.repeat > 1));
+      cell.appendChild(LlmlabDetail.cellDetail(current.cells, i, targetLabel(t), meta.repeat > 1));
     });
     tr.after(detail);
     td.classList.add('open');
@@ -141,20 +166,37 @@
     return td && !td.classList.contains('missing') && tbody.contains(td) ? td : null;
   }
 
+  /** The id of a matrix cell's first repeat, when cells carry ids (the view host). */
+  function cellIdOf(td) {
+    var slot = td.parentNode.llmlabRow.slots[Number(td.dataset.target)];
+    return current.cells[slot[0]].x;
+  }
+
+  // The hash this page set itself: its hashchange is not a link to follow.
+  var ownHash = null;
+  function openFromTable(td) {
+    var wasOpen = td.classList.contains('open');
+    toggleDetail(td);
+    var id = cellIdOf(td);
+    if (id !== undefined && !wasOpen) {
+      ownHash = '#cell=' + encodeURIComponent(id);
+      location.hash = ownHash;
+    }
+  }
+
   tbody.addEventListener('click', function (event) {
     var td = cellOf(event);
-    if (td) toggleDetail(td);
+    if (td) openFromTable(td);
   });
   tbody.addEventListener('keydown', function (event) {
     var td = (event.key === 'Enter' || event.key === ' ') && cellOf(event);
     if (td) {
       event.preventDefault();
-      toggleDetail(td);
+      openFromTable(td);
     }
   });
 
   var filters = D.byId('filters');
-  D.showCounts(filters, 'data-filter', M.filterCounts(rows));
   filters.addEventListener('click', function (event) {
     var button = event.target.closest('[data-filter]');
     if (!button) return;
@@ -171,19 +213,66 @@
       refilter();
     }, 120);
   });
+  D.byId('sort').addEventListener('change', function (event) {
+    state.sort = event.target.value;
+    refilter();
+  });
+  D.byId('sort-dir').addEventListener('change', function (event) {
+    state.dir = event.target.value;
+    refilter();
+  });
   D.byId('prev').addEventListener('click', function () {
     state.page--;
-    renderMatrix();
+    refresh();
   });
   D.byId('next').addEventListener('click', function () {
     state.page++;
-    renderMatrix();
+    refresh();
   });
 
-  renderMatrix();
-  // What the benchmark reads: navigation start to the first page of the matrix in the DOM.
-  if (window.performance && performance.mark) performance.mark('llmlab:first-render');
-  document.documentElement.dataset.ready = 'true';
+  /** `#cell=<id>` in the view host: the page holding that cell, its detail open and scrolled to. */
+  function linkedCell() {
+    var match = /^#cell=(.+)$/.exec(location.hash);
+    if (!match || !source.remote) return null;
+    try {
+      return decodeURIComponent(match[1]);
+    } catch (error) {
+      return null;
+    }
+  }
 
-  LlmlabCompare.mount(cells, rows, meta, targetLabel);
+  function showCell(id) {
+    return refresh(id).then(function (shown) {
+      if (!shown) return;
+      var tds = tbody.querySelectorAll('td.cell:not(.missing)');
+      for (var k = 0; k < tds.length; k++) {
+        var td = tds[k];
+        var slot = td.parentNode.llmlabRow.slots[Number(td.dataset.target)];
+        var hit = slot.some(function (i) {
+          return current.cells[i].x === id;
+        });
+        if (hit) {
+          if (!td.classList.contains('open')) toggleDetail(td);
+          td.scrollIntoView({ block: 'center' });
+          td.focus({ preventScroll: true });
+          return;
+        }
+      }
+    });
+  }
+
+  window.addEventListener('hashchange', function () {
+    if (location.hash === ownHash) return;
+    var id = linkedCell();
+    if (id !== null) showCell(id);
+  });
+
+  var linked = linkedCell();
+  (linked !== null ? showCell(linked) : refresh()).then(function () {
+    // What the benchmark reads: navigation start to the first page of the matrix in the DOM.
+    if (window.performance && performance.mark) performance.mark('llmlab:first-render');
+    document.documentElement.dataset.ready = 'true';
+  });
+
+  if (!source.remote) LlmlabCompare.mount(cells, source.rows, meta, targetLabel);
 })();

@@ -32,6 +32,7 @@ interface Model {
   filterRows(rows: Row[], cells: HtmlCell[], filter: string, query: string): Row[];
   filterCounts(rows: Row[]): Record<string, number>;
   paginate<T>(items: T[], page: number, size: number): Page<T>;
+  sortRows(rows: Row[], cells: HtmlCell[], sort: string, dir: string): Row[];
   pairedCells(cells: HtmlCell[], mode: string): number[];
   changeCounts(cells: HtmlCell[]): Record<string, number>;
   promptOf(cells: HtmlCell[], index: number): string;
@@ -107,6 +108,22 @@ describe('report model: rows and pages', () => {
     expect(M.filterRows(rows, cells, 'failing', 'even')).toEqual([]);
     expect(M.filterRows(rows, cells, 'all', 'no such text')).toEqual([]);
     expect(M.filterRows(rows, cells, 'all', '   ')).toHaveLength(100);
+  });
+
+  it('sorts rows by their slowest cell, total cost and mean score both ways, ties in suite order, skipped rows last', () => {
+    const cells = grid(4).map((c, i): HtmlCell => ({ ...c, l: [50, 10, 5, 5, 900, 1, 30, 30][i]!, c: [2, 0, 1, 0, 4, 0, 1, 0][i]! }));
+    cells[6]!.s = 'skipped';
+    cells[7]!.s = 'skipped';
+    const rows = M.buildRows(cells, 2, []);
+    const ids = (sort: string, dir: string) => M.sortRows(rows, cells, sort, dir).map((r) => r.id);
+    expect(ids('latency', 'desc')).toEqual(['t2', 't0', 't1', 't3']);
+    expect(ids('latency', 'asc')).toEqual(['t1', 't0', 't2', 't3']);
+    expect(ids('cost', 'asc')).toEqual(['t1', 't3', 't0', 't2']);
+    // Scores: t0 has an errored cell (0) and a pass (1); t3's cells were skipped (no score: last either way).
+    expect(ids('score', 'desc')).toEqual(['t1', 't2', 't0', 't3']);
+    expect(ids('score', 'asc')).toEqual(['t0', 't1', 't2', 't3']);
+    expect(ids('order', 'desc')).toEqual(['t3', 't2', 't1', 't0']);
+    expect(M.sortRows(rows, cells, 'order', 'asc')).toBe(rows);
   });
 
   it('marks regressions and fixes against baseline verdicts, errors counting as failures', () => {

@@ -55,6 +55,8 @@ export interface HtmlCell {
   e?: string;
   /** The baseline run's verdict on the same (target, test, repeat), when a baseline is given and both have one. */
   b?: Verdict;
+  /** The cell's id, when the encoder was asked for ids (`llmlab view`'s `#cell=` links); the file report has none. */
+  x?: string;
 }
 
 /** A target as the page lists it. */
@@ -85,11 +87,17 @@ export function formatVars(vars: Record<string, unknown>): string {
   return truncate(lines.join('\n'), MAX_VARS_CHARS);
 }
 
+/** Options of {@link createCellEncoder}. */
+export interface CellEncoderOptions {
+  /** Add each cell's id (`x`): for deep links to a cell; the file report leaves them out (they only add bytes). */
+  cellIds?: boolean;
+}
+
 /**
  * Returns a function that turns each cell of a run, in store order, into its embedded form. It keeps only the
  * current test's prompts, so its memory does not grow with the run.
  */
-export function createCellEncoder(targets: readonly HtmlTarget[], baseline?: ReadonlyMap<string, Verdict>) {
+export function createCellEncoder(targets: readonly HtmlTarget[], baseline?: ReadonlyMap<string, Verdict>, options: CellEncoderOptions = {}) {
   const targetIndex = new Map(targets.map((t, i) => [`${t.promptId}\0${t.providerLabel}`, i]));
   const extra: HtmlTarget[] = [];
   let position = 0;
@@ -141,6 +149,7 @@ export function createCellEncoder(targets: readonly HtmlTarget[], baseline?: Rea
     if (cell.error !== undefined) out.e = truncate(cell.error, MAX_REASON_CHARS);
     const was = baseline && cell.status !== 'skipped' ? baseline.get(pairKey(cell.promptId, cell.providerLabel, cell.testId, cell.repeatIndex)) : undefined;
     if (was !== undefined) out.b = was;
+    if (options.cellIds) out.x = cell.cellId;
     position++;
     return out;
   };

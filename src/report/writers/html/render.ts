@@ -18,7 +18,7 @@ import { formatP, formatUsd as usdText, plusMinusZero, pValueOnly, signedPoints 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../../../templates/', import.meta.url));
 
 /** Scripts inlined into the page, in order: the pure data model, DOM helpers, the parts, and last the entry point. */
-const SCRIPT_FILES = ['model.js', 'dom.js', 'detail.js', 'compare.js', 'view.js'];
+const SCRIPT_FILES = ['model.js', 'dom.js', 'detail.js', 'compare.js', 'rows.js', 'view.js'];
 
 /** The page's inline CSS and JS, and the CSP hash that lets exactly that script run. */
 export interface PageAssets {
