@@ -60,5 +60,7 @@ export {
 } from './sequential.js';
 export type { SrmResult } from './srm.js';
 export { sampleRatioMismatch, SRM_THRESHOLD } from './srm.js';
+export type { ChangePoint, ChangePointOptions } from './change-point.js';
+export { binomialChangePoints, meanChangePoints } from './change-point.js';
 export type { ThompsonOptions } from './thompson.js';
 export { thompsonAllocation } from './thompson.js';
