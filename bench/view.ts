@@ -39,6 +39,8 @@ function endpoints(a: string, b: string, suite: string): Array<[string, string]>
     ['Compare rows: changed', `/api/compare/rows?a=${a}&b=${b}&mode=changed&page=0`],
     ['Compare rows: search', `/api/compare/rows?a=${a}&b=${b}&mode=all&q=question%2049999`],
     ['History page', `/history?suite=${s}`],
+    ['History: flaky tests, page 100', `/api/history/tests?suite=${s}&page=100`],
+    ['History: flaky tests, search', `/api/history/tests?suite=${s}&q=q4999`],
     ['Studio page', '/studio'],
   ];
 }

@@ -10,11 +10,10 @@ import type { RunRecord } from '../../src/store/index.js';
 import type { RunningView } from '../../src/view/server.js';
 import { XSS_OUTPUT } from '../report/html-fixture.js';
 import { fixtureRuns, startTestView, viewProject, type ViewProject } from '../view/helpers.js';
-import { CHROMIUM_PATH, haveChromium, launchChromium } from './chromium.js';
+import { launchChromium } from './chromium.js';
+import { openPage, requireChromium, skipWithoutChromium } from './view-page.js';
 
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const skip = !haveChromium() && !inCi;
-if (skip) process.stderr.write(`skipping the Compare page browser test: ${CHROMIUM_PATH} is missing (apt-get install chromium)\n`);
+const skip = skipWithoutChromium('the Compare page browser test');
 
 // Page functions run in the browser; this project compiles without the DOM types, so they are typed by hand.
 interface TextNode {
@@ -29,7 +28,7 @@ describe.skipIf(skip)('llmlab view: Compare page in chromium', () => {
   let candidate: RunRecord;
 
   beforeAll(async () => {
-    if (!haveChromium()) throw new Error(`CI=${process.env.CI} but ${CHROMIUM_PATH} is missing: .ci/run must install chromium`);
+    requireChromium();
     project = viewProject();
     ({ baseline, candidate } = fixtureRuns(project.store));
     // The candidate is the newer run whatever the clock did between the two writes.
@@ -45,17 +44,7 @@ describe.skipIf(skip)('llmlab view: Compare page in chromium', () => {
   });
 
   /** Opens `path` and waits for the list; page errors and console errors are collected. */
-  async function open(path: string): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    await page.goto(`${view.url}${path}`);
-    await page.waitForSelector('html[data-ready="true"]');
-    return { page, problems };
-  }
+  const open = (path: string) => openPage(browser, `${view.url}${path}`);
 
   const settled = (page: Page) => page.waitForSelector('html[data-ready="true"]');
   const rowKeys = (page: Page) =>

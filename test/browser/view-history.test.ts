@@ -3,17 +3,16 @@
  * target with a change-point marker where the pass rate shifted, the flaky test first in the tests table, and the
  * metric picker re-drawing the charts. Skipped (saying why) without chromium outside CI.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CellStatus } from '../../src/types.js';
 import type { RunningView } from '../../src/view/server.js';
 import { passFirst, storeHistory } from '../report/history-fixture.js';
 import { startTestView, viewProject, type ViewProject } from '../view/helpers.js';
-import { CHROMIUM_PATH, haveChromium, launchChromium } from './chromium.js';
+import { launchChromium } from './chromium.js';
+import { openPage, requireChromium, skipWithoutChromium } from './view-page.js';
 
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const skip = !haveChromium() && !inCi;
-if (skip) process.stderr.write(`skipping the view's History page browser test: ${CHROMIUM_PATH} is missing (apt-get install chromium)\n`);
+const skip = skipWithoutChromium("the view's History page browser test");
 
 describe.skipIf(skip)('llmlab view: History page in chromium', () => {
   let project: ViewProject;
@@ -22,7 +21,7 @@ describe.skipIf(skip)('llmlab view: History page in chromium', () => {
   let suite: string;
 
   beforeAll(async () => {
-    if (!haveChromium()) throw new Error(`CI=${process.env.CI} but ${CHROMIUM_PATH} is missing: .ci/run must install chromium`);
+    requireChromium();
     project = viewProject();
     suite = `${project.dir}/suites/support.yaml`;
     storeHistory(project.store, 8, (i) => ({
@@ -46,17 +45,7 @@ describe.skipIf(skip)('llmlab view: History page in chromium', () => {
     project?.dispose();
   });
 
-  async function open(path: string): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    await page.goto(`${view.url}${path}`);
-    await page.waitForSelector('html[data-ready="true"]');
-    return { page, problems };
-  }
+  const open = (path: string) => openPage(browser, `${view.url}${path}`);
 
   it('lists the suite, and opens its history from the list', async () => {
     const { page, problems } = await open('/history');

@@ -9,13 +9,10 @@ import type { RunRecord } from '../../src/store/index.js';
 import type { RunningView } from '../../src/view/server.js';
 import { XSS_OUTPUT } from '../report/html-fixture.js';
 import { fixtureRuns, startTestView, viewProject, type ViewProject } from '../view/helpers.js';
-import { CHROMIUM_PATH, haveChromium, launchChromium } from './chromium.js';
+import { launchChromium } from './chromium.js';
+import { openPage, requireChromium, skipWithoutChromium } from './view-page.js';
 
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const skip = !haveChromium() && !inCi;
-if (skip) {
-  process.stderr.write(`skipping the view's run page browser test: ${CHROMIUM_PATH} is missing (apt-get install chromium)\n`);
-}
+const skip = skipWithoutChromium("the view's run page browser test");
 
 /** A small run whose tests differ in latency: slow-ish `mid`, fast `fast`, slow `slow` in suite order. */
 function storeLatencyRun(project: ViewProject): RunRecord {
@@ -42,7 +39,7 @@ describe.skipIf(skip)("llmlab view's run page in chromium", () => {
   let latencyRun: RunRecord;
 
   beforeAll(async () => {
-    if (!haveChromium()) throw new Error(`CI=${process.env.CI} but ${CHROMIUM_PATH} is missing: .ci/run must install chromium`);
+    requireChromium();
     project = viewProject();
     candidate = fixtureRuns(project.store).candidate;
     latencyRun = storeLatencyRun(project);
@@ -57,17 +54,7 @@ describe.skipIf(skip)("llmlab view's run page in chromium", () => {
   });
 
   /** Opens a run page and waits for its first rows; collects page errors and console errors as it goes. */
-  async function open(path: string): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    await page.goto(`${server.url}${path}`);
-    await page.waitForSelector('html[data-ready="true"]');
-    return { page, problems };
-  }
+  const open = (path: string) => openPage(browser, `${server.url}${path}`);
 
   // Page functions run in the browser; this project compiles without the DOM types, so they are typed by hand.
   const rowIds = (page: Page) =>

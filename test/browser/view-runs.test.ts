@@ -3,16 +3,15 @@
  * filled in by the page's script, a description holding markup shown as text, and two picked runs opening Compare
  * with the older one as the baseline. Skipped (saying why) without chromium outside CI.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningView } from '../../src/view/server.js';
 import type { CellResult } from '../../src/types.js';
 import { fixtureRuns, startTestView, viewProject, type ViewProject } from '../view/helpers.js';
-import { CHROMIUM_PATH, haveChromium, launchChromium } from './chromium.js';
+import { launchChromium } from './chromium.js';
+import { openPage, requireChromium, skipWithoutChromium } from './view-page.js';
 
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const skip = !haveChromium() && !inCi;
-if (skip) process.stderr.write(`skipping the view's Runs page browser test: ${CHROMIUM_PATH} is missing (apt-get install chromium)\n`);
+const skip = skipWithoutChromium("the view's Runs page browser test");
 
 /** A run too large to summarize while the list is answered: its row is filled in by the page. */
 function storeLargeRun(project: ViewProject): string {
@@ -40,7 +39,7 @@ describe.skipIf(skip)('llmlab view: Runs page in chromium', () => {
   let runs: { baseline: string; candidate: string; large: string };
 
   beforeAll(async () => {
-    if (!haveChromium()) throw new Error(`CI=${process.env.CI} but ${CHROMIUM_PATH} is missing: .ci/run must install chromium`);
+    requireChromium();
     project = viewProject();
     const { baseline, candidate } = fixtureRuns(project.store);
     runs = { baseline: baseline.id, candidate: candidate.id, large: storeLargeRun(project) };
@@ -54,17 +53,7 @@ describe.skipIf(skip)('llmlab view: Runs page in chromium', () => {
     project?.dispose();
   });
 
-  async function open(): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    await page.goto(`${view.url}/`);
-    await page.waitForSelector('html[data-ready="true"]');
-    return { page, problems };
-  }
+  const open = () => openPage(browser, `${view.url}/`);
 
   it('lists every run, fills in the one without a kept summary, and shows markup as text', async () => {
     const { page, problems } = await open();

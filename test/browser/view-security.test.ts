@@ -9,11 +9,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningView } from '../../src/view/server.js';
 import { fixtureRuns, startTestView, viewProject, type ViewProject } from '../view/helpers.js';
-import { CHROMIUM_PATH, haveChromium, launchChromium } from './chromium.js';
+import { launchChromium } from './chromium.js';
+import { requireChromium, skipWithoutChromium } from './view-page.js';
 
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const skip = !haveChromium() && !inCi;
-if (skip) process.stderr.write(`skipping the view's security browser test: ${CHROMIUM_PATH} is missing (apt-get install chromium)\n`);
+const skip = skipWithoutChromium("the view's security browser test");
 
 /** A page on another origin that posts to the view as a form and as a fetch, and shows what the fetch got. */
 function evilPage(target: string): string {
@@ -39,7 +38,7 @@ describe.skipIf(skip)('llmlab view: refusals in chromium', () => {
   const token = 'browser-test-token-0123456789';
 
   beforeAll(async () => {
-    if (!haveChromium()) throw new Error(`CI=${process.env.CI} but ${CHROMIUM_PATH} is missing: .ci/run must install chromium`);
+    requireChromium();
     project = viewProject();
     fixtureRuns(project.store);
     view = await startTestView(project);

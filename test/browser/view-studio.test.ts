@@ -6,16 +6,15 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningView } from '../../src/view/server.js';
 import { startTestView, viewProject, type ViewProject } from '../view/helpers.js';
 import { GREETING, MARKUP_ANSWER, writeStudioProject } from '../view/studio-fixture.js';
-import { CHROMIUM_PATH, haveChromium, launchChromium } from './chromium.js';
+import { launchChromium } from './chromium.js';
+import { openPage, requireChromium, skipWithoutChromium } from './view-page.js';
 
-const inCi = process.env.CI === 'true' || process.env.CI === '1';
-const skip = !haveChromium() && !inCi;
-if (skip) process.stderr.write(`skipping the studio browser test: ${CHROMIUM_PATH} is missing (apt-get install chromium)\n`);
+const skip = skipWithoutChromium('the studio browser test');
 
 describe.skipIf(skip)('the Studio in chromium', () => {
   let project: ViewProject;
@@ -23,7 +22,7 @@ describe.skipIf(skip)('the Studio in chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!haveChromium()) throw new Error(`CI=${process.env.CI} but ${CHROMIUM_PATH} is missing: .ci/run must install chromium`);
+    requireChromium();
     project = viewProject();
     writeStudioProject(project.dir);
     view = await startTestView(project);
@@ -36,17 +35,7 @@ describe.skipIf(skip)('the Studio in chromium', () => {
     project?.dispose();
   });
 
-  async function open(): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    await page.goto(`${view.url}/studio?suite=suites/support.yaml`);
-    await page.waitForSelector('html[data-ready="true"]');
-    return { page, problems };
-  }
+  const open = () => openPage(browser, `${view.url}/studio?suite=suites/support.yaml`);
 
   it('edit → run → cells stream in beside the saved version → save changes the file and records a version', async () => {
     const { page, problems } = await open();
