@@ -12,6 +12,7 @@ import { createHtmlEnvironment } from '../report/writers/html/render.js';
 import { isLoopback, listen, type Listening } from '../server/listen.js';
 import type { Store } from '../store/index.js';
 import { createViewApp } from './app.js';
+import { warm, warmPaths } from './warm.js';
 import type { ViewContext } from './context.js';
 
 /** Options of {@link startView}. */
@@ -24,6 +25,8 @@ export interface StartViewOptions {
   port: number;
   /** The access token; generated when absent and the host is not loopback. */
   token?: string;
+  /** Request the newest run's pages once in the background after listening (default true; see warm.ts). */
+  warm?: boolean;
   warn?: (message: string) => void;
 }
 
@@ -33,6 +36,8 @@ export interface RunningView extends Listening {
   token?: string;
   /** The URL to open: with `?token=` when one is required. */
   openUrl: string;
+  /** Settles when the background warm-up has finished (at once without one). */
+  warmed: Promise<void>;
   context: ViewContext;
 }
 
@@ -64,6 +69,13 @@ export async function startView(options: StartViewOptions): Promise<RunningView>
   const app = createViewApp(context, { host: options.host, port: () => port, ...(token === undefined ? {} : { token }) });
   const listening = await listen(app, { host: options.host, port: options.port });
   port = listening.port;
+  let warmed = Promise.resolve();
+  if (options.warm !== false) {
+    const stop = new AbortController();
+    const headers = { host: `localhost:${port}`, ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) };
+    warmed = warm(app, warmPaths(context), headers, context, stop.signal);
+    closing.push(() => (stop.abort(), warmed));
+  }
   return {
     ...listening,
     close: async () => {
@@ -71,6 +83,7 @@ export async function startView(options: StartViewOptions): Promise<RunningView>
       await listening.close();
     },
     ...(token === undefined ? {} : { token }),
+    warmed,
     openUrl: token === undefined ? `${listening.url}/` : `${listening.url}/?token=${encodeURIComponent(token)}`,
     context,
   };

@@ -73,8 +73,8 @@ export function viewHeaders(context: ViewContext, options: { csrf?: boolean; jso
   };
 }
 
-/** A listening view server over `project` on a free loopback port. */
-export async function startTestView(project: ViewProject, options: { token?: string; host?: string; env?: Record<string, string | undefined> } = {}): Promise<RunningView> {
+/** A listening view server over `project` on a free loopback port, without the background warm-up unless asked. */
+export async function startTestView(project: ViewProject, options: { token?: string; host?: string; env?: Record<string, string | undefined>; warm?: boolean } = {}): Promise<RunningView> {
   const env = options.env ?? {};
   return startView({
     store: project.store,
@@ -84,6 +84,8 @@ export async function startTestView(project: ViewProject, options: { token?: str
     host: options.host ?? '127.0.0.1',
     port: 0,
     ...(options.token === undefined ? {} : { token: options.token }),
+    // Tests see exactly the requests they make; warm.test.ts turns the warm-up on.
+    warm: options.warm ?? false,
     warn: () => {},
   });
 }
