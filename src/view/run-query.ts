@@ -22,6 +22,10 @@ export function parseRowQuery(params: Record<string, string | undefined>): RowQu
   if (q.length > MAX_QUERY_CHARS) {
     throw new ViewError(400, `the search is ${q.length} characters long`, `search with at most ${MAX_QUERY_CHARS} characters (and ${MAX_SEARCH_WORDS} words)`);
   }
+  const words = new Set(q.toLowerCase().split(/\s+/).filter(Boolean)).size;
+  if (words > MAX_SEARCH_WORDS) {
+    throw new ViewError(400, `the search has ${words} words`, `search with at most ${MAX_SEARCH_WORDS} words: every word must appear, so a few rare ones narrow best`);
+  }
   const cell = params.cell === undefined || params.cell === '' ? undefined : params.cell;
   if (cell !== undefined && cell.length > MAX_QUERY_CHARS) throw new ViewError(400, 'the cell id is too long', 'use a cell id from a #cell= link of this run');
   return { filter, q, sort, dir, page, pageSize: PAGE_SIZE, ...(cell === undefined ? {} : { cell }) };

@@ -118,6 +118,7 @@ describe('GET /api/runs/:id/rows', () => {
       ['?page=-1', 'pages count from 0'],
       ['?page=two', 'pages count from 0'],
       [`?q=${'x'.repeat(501)}`, 'at most 500 characters'],
+      [`?q=${encodeURIComponent('a b c d e f g h i')}`, 'at most 8 words'],
     ] as const) {
       const { status, body } = await error(url + query);
       expect(status, query).toBe(400);
