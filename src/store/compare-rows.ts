@@ -6,19 +6,10 @@
  * of a 100,000-cell run would cost more than the page.
  */
 import type { Db } from './db.js';
+import type { PairedCell } from './run-pairs.js';
 
-type Verdict = 'pass' | 'fail' | 'error';
-
-/** One pair of cells, without outputs. */
-export interface PairedRow {
-  providerLabel: string;
-  promptId: string;
-  testId: string;
-  repeatIndex: number;
-  /** The test's description in run B, else in run A. */
-  description: string | null;
-  statusA: Verdict;
-  statusB: Verdict;
+/** One pair of cells, without outputs: the pairing's coordinates and verdicts, and the two rows to read them from. */
+export interface PairedRow extends Pick<PairedCell, 'providerLabel' | 'promptId' | 'testId' | 'repeatIndex' | 'description' | 'statusA' | 'statusB'> {
   /** rowids of the cell in run A and in run B. */
   rowA: number;
   rowB: number;

@@ -7,16 +7,14 @@
  */
 import { relative } from 'node:path';
 import { shardLabel } from '../report/model/partial-run.js';
-import { hasStoredSummary } from '../report/stored-summary.js';
 import type { RunSummary } from '../report/summary.js';
 import { createRunList } from '../store/run-list.js';
 import type { RunRecord } from '../store/index.js';
 import type { ViewContext } from './context.js';
+import { summaryBudget } from './summary-budget.js';
 
 /** Runs per page of the list. */
 export const RUNS_PAGE_SIZE = 50;
-/** Cells summarized while answering one page, at most; a run past it has its gate filled in by the page's script. */
-const SUMMARY_CELL_BUDGET = 20_000;
 
 /** A run's gate as the list shows it. */
 export interface ListedGate {
@@ -75,12 +73,10 @@ export function runsPage(view: ViewContext, options: { suitePath?: string; page:
   const pages = Math.max(1, Math.ceil(probe.total / RUNS_PAGE_SIZE));
   const page = Math.min(Math.max(0, options.page), pages - 1);
   const { runs, total } = list.page({ ...suite, limit: RUNS_PAGE_SIZE, offset: page * RUNS_PAGE_SIZE });
-  let budget = SUMMARY_CELL_BUDGET;
+  const budget = summaryBudget(view);
   const rows = runs.map((run) => {
-    const kept = hasStoredSummary(view.store, run);
-    if (!kept && run.totalCells > budget) return runRow(view, run, undefined);
-    if (!kept) budget -= run.totalCells;
-    return runRow(view, run, summaryColumns(view.summary(run)));
+    const summary = budget.take(run);
+    return runRow(view, run, summary && summaryColumns(summary));
   });
   return {
     rows,

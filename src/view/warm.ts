@@ -4,11 +4,13 @@
  * visits are served from the routes' caches in tens of milliseconds. The newest run is what a user opens first, so
  * its pages are requested once, in the background, through the app itself — the routes fill their own caches, and
  * nothing here knows how. One page at a time, yielding between them, so a real request waits for at most one.
+ * Then the runs stored without a kept summary (by an older llmlab, merged, resumed) are summarized, one a turn.
  */
 import type { Hono } from 'hono';
 import { messageOf } from '../errors.js';
 import { previousRunId } from '../store/run-neighbours.js';
 import type { ViewContext } from './context.js';
+import { summarizeMissing } from './summary-budget.js';
 
 /** The pages warmed for the newest run: its matrix, its suite's history, and its comparison with the run before. */
 export function warmPaths(view: ViewContext): string[] {
@@ -30,6 +32,12 @@ export function warmPaths(view: ViewContext): string[] {
  * the guard and the token check need. Failures are warnings: warming is an optimization.
  */
 export async function warm(app: Pick<Hono, 'request'>, paths: readonly string[], headers: Record<string, string>, view: ViewContext, signal: AbortSignal): Promise<void> {
+  await warmPages(app, paths, headers, view, signal);
+  // Then every run an older llmlab stored without a kept summary, so no page has to build them.
+  await summarizeMissing(view, signal);
+}
+
+async function warmPages(app: Pick<Hono, 'request'>, paths: readonly string[], headers: Record<string, string>, view: ViewContext, signal: AbortSignal): Promise<void> {
   for (const path of paths) {
     await new Promise((resolve) => setImmediate(resolve));
     if (signal.aborted) return;

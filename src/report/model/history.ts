@@ -111,6 +111,8 @@ export interface SuiteHistory {
   runs: HistoryRun[];
   /** Runs of the suite left out because older than the newest `limit`. */
   olderRuns: number;
+  /** Runs left out for now because their summary is still being built (set by the view). */
+  pendingRuns?: number;
   series: HistorySeries[];
   versionChanges: VersionChange[];
 }

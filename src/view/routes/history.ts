@@ -12,6 +12,7 @@ import { createRunList } from '../../store/run-list.js';
 import type { ViewContext } from '../context.js';
 import { ViewError } from '../errors.js';
 import { createHistoryCache, type HistoryCache } from '../history-cache.js';
+import { summaryBudget } from '../summary-budget.js';
 import { formatP, formatShift, formatValue, historyChart } from '../history-svg.js';
 import { renderPage, securityHeaders } from '../page.js';
 import { relativeSuite } from '../runs-model.js';
@@ -20,6 +21,8 @@ import { relativeSuite } from '../runs-model.js';
 const CHART_RUNS = 50;
 const TABLE_RUNS = 30;
 const PAGE_SIZE = 50;
+/** Cells of runs without a kept summary that one History page summarizes; more wait for the background. */
+const HISTORY_SUMMARY_CELLS = 50_000;
 
 /** The page's query, checked. */
 interface HistoryQuery {
@@ -72,8 +75,20 @@ function listRuns(view: ViewContext, query: HistoryQuery): ReturnType<typeof his
   return listed;
 }
 
+/**
+ * The listed runs that have a summary to show: kept ones, and those the page can summarize within its budget
+ * (newest first). Runs stored without a kept summary beyond it wait for the background summarizer (warm.ts); the
+ * page says how many, and shows them once they are summarized.
+ */
+function summarizedRuns(view: ViewContext, listed: ReturnType<typeof historyRuns>): { shown: ReturnType<typeof historyRuns>; pending: number } {
+  const budget = summaryBudget(view, HISTORY_SUMMARY_CELLS);
+  const ready = new Set([...listed.runs].reverse().filter((run) => budget.take(run) !== undefined));
+  const shown = { ...listed, runs: listed.runs.filter((run) => ready.has(run)) };
+  return { shown, pending: listed.runs.length - shown.runs.length };
+}
+
 /** The suite's history (kept while its runs are unchanged); a 404 for a metric none of its runs has. */
-function loadHistory(view: ViewContext, cache: HistoryCache, query: HistoryQuery, listed: ReturnType<typeof historyRuns>): SuiteHistory {
+function loadHistory(view: ViewContext, cache: HistoryCache, query: HistoryQuery, listed: ReturnType<typeof historyRuns>, pending: number): SuiteHistory {
   // Prompt versions name the runs' versions: a save in the studio changes the history without changing a run.
   const params = JSON.stringify([query.suitePath, query.include, query.metric, query.runs, listed.olderRuns, view.store.promptVersions.list(query.suitePath).length]);
   const history = cache.suiteHistory(view.store, listed.runs, params, () =>
@@ -82,7 +97,7 @@ function loadHistory(view: ViewContext, cache: HistoryCache, query: HistoryQuery
   if (query.metric !== 'pass' && !history.metrics.includes(query.metric)) {
     throw new ViewError(404, `no metric \`${query.metric}\` in the runs shown`, `metric=pass, or one of: ${history.metrics.join(', ') || '(none)'}`);
   }
-  return history;
+  return pending > 0 ? { ...history, pendingRuns: pending } : history;
 }
 
 /** A page of the tests across the last {@link TABLE_RUNS} runs, flakiest first. */
@@ -135,22 +150,23 @@ export function mountHistory(app: Hono, view: ViewContext): void {
       return renderPage(c, view, 'history.njk', { title: 'History', suites }, { active: 'history' });
     }
     const query = readQuery(c, view, suite);
-    const listed = listRuns(view, query);
-    const history = loadHistory(view, cache, query, listed);
-    return renderPage(c, view, 'history.njk', pageData(view, query, history, loadTests(view, cache, query, listed)), { active: 'history' });
+    const { shown, pending } = summarizedRuns(view, listRuns(view, query));
+    const history = loadHistory(view, cache, query, shown, pending);
+    return renderPage(c, view, 'history.njk', pageData(view, query, history, loadTests(view, cache, query, shown)), { active: 'history' });
   });
 
   app.get('/api/history', (c) => {
     const suite = c.req.query('suite');
     if (!suite) return c.json({ suites: createRunList(view.store.db).suites() }, 200, securityHeaders());
     const query = readQuery(c, view, suite);
-    return c.json(loadHistory(view, cache, query, listRuns(view, query)), 200, securityHeaders());
+    const { shown, pending } = summarizedRuns(view, listRuns(view, query));
+    return c.json(loadHistory(view, cache, query, shown, pending), 200, securityHeaders());
   });
 
   app.get('/api/history/tests', (c) => {
     const suite = c.req.query('suite');
     if (!suite) throw new ViewError(400, 'suite is required', 'e.g. /api/history/tests?suite=suites/support.yaml&page=0&q=refund');
     const query = readQuery(c, view, suite);
-    return c.json(loadTests(view, cache, query, listRuns(view, query)), 200, securityHeaders());
+    return c.json(loadTests(view, cache, query, summarizedRuns(view, listRuns(view, query)).shown), 200, securityHeaders());
   });
 }

@@ -6,25 +6,15 @@
 import type { Hono } from 'hono';
 import { createCellEncoder, type HtmlCell } from '../../report/writers/html/cells.js';
 import type { RunRecord, Store } from '../../store/index.js';
-import { CellNotShown, createRunRows, type RowCounts, type RunRow, type RunRowsReader } from '../../store/run-rows-page.js';
+import { CellNotShown, createRunRows, type RunRowsPage, type RunRowsReader } from '../../store/run-rows-page.js';
 import type { ViewContext } from '../context.js';
 import { ViewError } from '../errors.js';
 import { securityHeaders } from '../page.js';
 import { renderRunPage } from '../run-page.js';
 import { parseRowQuery } from '../run-query.js';
 
-/** The rows API's answer. */
-export interface RowsAnswer {
-  rows: RunRow[];
-  /** The rows' cells as the report embeds them, each with its id (`x`); `t` indexes the page meta's targets. */
-  cells: HtmlCell[];
-  page: number;
-  pages: number;
-  total: number;
-  counts: RowCounts;
-  start: number;
-  end: number;
-}
+/** The rows API's answer: a page of rows, its cells as the report embeds them (with ids, `x`; `t` indexes the meta's targets). */
+export type RowsAnswer = Omit<RunRowsPage, 'cells'> & { cells: HtmlCell[] };
 
 // One reader per store: it keeps the folded tests of the runs last shown.
 const readers = new WeakMap<Store, RunRowsReader>();

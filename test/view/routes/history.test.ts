@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
 import type { CellStatus } from '../../../src/types.js';
 import { passFirst, storeHistory } from '../../report/history-fixture.js';
+import { summarizeMissing } from '../../../src/view/summary-budget.js';
 import { viewApp, viewHeaders, viewProject, type ViewProject } from '../helpers.js';
 
 const SUITE = '/suites/<script>alert(1)</script>.yaml';
@@ -144,6 +145,29 @@ describe('a suite whose runs are all parts', () => {
       const all = await (await ownApp.request('/history?suite=%2Fsuites%2Fparts.yaml&include=all', { headers: viewHeaders(context) })).text();
       expect(charts(all).size).toBe(1);
       expect(all).toContain('subset: --first 5');
+    } finally {
+      own.dispose();
+    }
+  });
+});
+
+describe('runs stored before summaries were kept', () => {
+  it('shows what the page could summarize, says how many wait, and shows them once the background has summarized them', async () => {
+    const own = viewProject();
+    try {
+      storeHistory(own.store, 3, () => ({ suitePath: '/suites/old.yaml', tests: 5, status: () => 'pass' }));
+      // Declared as large runs: the page's budget of cells to summarize covers the newest one only.
+      own.store.db.prepare('UPDATE runs SET total_cells = 30000').run();
+      const { app: ownApp, context } = await viewApp(own);
+      const first = await (await ownApp.request('/history?suite=%2Fsuites%2Fold.yaml', { headers: viewHeaders(context) })).text();
+      expect(context.warnings).toEqual([]);
+      expect(first).toContain('1 run, oldest to newest');
+      expect(first).toContain('2 runs are not shown yet');
+      expect(first).not.toContain('No completed whole run');
+      expect(await summarizeMissing(context, new AbortController().signal)).toBe(2);
+      const later = await (await ownApp.request('/history?suite=%2Fsuites%2Fold.yaml', { headers: viewHeaders(context) })).text();
+      expect(later).toContain('3 runs, oldest to newest');
+      expect(later).not.toContain('not shown yet');
     } finally {
       own.dispose();
     }

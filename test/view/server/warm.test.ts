@@ -1,4 +1,7 @@
-/** The background warm-up: the newest run's matrix, history and comparison are requested once after listening. */
+/**
+ * The background warm-up: the newest run's matrix, history and comparison are requested once after listening, then
+ * every run without a kept summary is summarized.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import { hasStoredSummary } from '../../../src/report/stored-summary.js';
 import type { RunningView } from '../../../src/view/server.js';
@@ -30,11 +33,12 @@ describe('warming the view', () => {
 
   it('fills the caches through the app after listening, with the token when there is one', async () => {
     project = viewProject();
-    const { candidate } = fixtureRuns(project.store);
+    const { baseline, candidate } = fixtureRuns(project.store);
     expect(hasStoredSummary(project.store, candidate)).toBe(false);
     view = await startTestView(project, { warm: true, token: 'a-token-of-sixteen-chars' });
     await view.warmed;
-    // The rows API summarized the run (and kept it), as a visit would have.
+    // The rows API summarized the run (and kept it), as a visit would have; then every run without one was summarized.
     expect(hasStoredSummary(project.store, candidate)).toBe(true);
+    expect(hasStoredSummary(project.store, baseline)).toBe(true);
   });
 });
