@@ -4,6 +4,7 @@
  * history, studio), each with its JSON API under /api/.
  */
 import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { createServerApp } from '../server/app.js';
 import type { ViewContext } from './context.js';
 import { mountAssets } from './assets.js';
@@ -14,6 +15,9 @@ import { mountHistory } from './routes/history.js';
 import { mountRun } from './routes/run.js';
 import { mountRuns } from './routes/runs.js';
 import { mountStudio } from './routes/studio.js';
+
+/** The largest request body the API reads. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 /** Options of {@link createViewApp}. */
 export interface ViewAppOptions {
@@ -34,6 +38,14 @@ export function createViewApp(view: ViewContext, options: ViewAppOptions): Hono 
   });
   if (options.token !== undefined) app.use(requireToken(options.token));
   app.use(requireCsrf(view.csrf));
+  // The studio's bodies are a template and some ids; a larger one is refused before it is read into memory.
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => apiError(c, 413, `the request body is over ${MAX_BODY_BYTES / 1024 / 1024} MB`, 'send a shorter template or fewer test ids'),
+    }),
+  );
   app.onError(handleError(view));
   mountAssets(app);
   mountRuns(app, view);

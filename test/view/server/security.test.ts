@@ -58,6 +58,17 @@ describe('llmlab view security', () => {
     expect(ok.status).not.toBe(403);
   });
 
+  it('refuses a request body over 16 MB before reading it', async () => {
+    const v = await start();
+    const big = await raw(`${v.url}/api/studio/save`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: v.url, 'x-llmlab-csrf': v.context.csrf, 'content-length': String(17 * 1024 * 1024) },
+      body: '{}',
+    }).catch((error: Error) => ({ status: 0, body: error.message }));
+    expect(big.status).toBe(413);
+    expect(big.body).toContain('over 16 MB');
+  });
+
   it('pages carry the CSRF token and a CSP that allows no inline script', async () => {
     const v = await start();
     const res = await fetch(`${v.url}/`);
