@@ -9,6 +9,7 @@
  * test/config/generated-types.test.ts fails to compile when they drift apart.
  */
 export * from './types/model-call.js';
+export * from './types/media.js';
 export * from './types/assertion.js';
 export * from './types/run.js';
 export * from './types/attack.js';

@@ -28,6 +28,7 @@ const SUITE_FILE: SchemaTypesFile = {
     '#/$defs/prompt': 'PromptFile',
     '#/$defs/promptId': 'PromptIdFile',
     '#/$defs/message': 'MessageFile',
+    '#/$defs/contentPart': 'ContentPartFile',
     '#/$defs/promptTools': 'PromptToolsFile',
     '#/$defs/toolList': 'ToolListFile',
     '#/$defs/tool': 'ToolFile',

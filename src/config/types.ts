@@ -13,7 +13,7 @@ import type { ProviderLimits } from '../providers/limit-keys.js';
 import type { ConfigFile } from '../schema-types/config-file.js';
 import type { FinetuneFile, PriceTable, SuiteFile, TestFile } from '../schema-types/suite-file.js';
 import type { Budget, DerivedMetric, Gates } from '../suite-settings.js';
-import type { ChatMessage, TestCase, ToolChoice, ToolDefinition } from '../types.js';
+import type { PromptMessage, TestCase, ToolChoice, ToolDefinition } from '../types.js';
 
 export type {
   AssertionFile,
@@ -124,7 +124,7 @@ export interface ResolvedFinetune {
 export interface ResolvedPrompt {
   id: string;
   template?: string;
-  messages?: ChatMessage[];
+  messages?: PromptMessage[];
   /** Where the prompt text came from, for template error messages. */
   source: { file: string; line?: number };
   /** Functions the model may call (`tools:`, loaded and checked); sent with every cell of this prompt. */

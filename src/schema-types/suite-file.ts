@@ -236,9 +236,34 @@ export type PromptIdFile = string;
 export interface MessageFile {
   /** Who speaks: `system`, `user` or `assistant`. */
   role: 'system' | 'user' | 'assistant';
-  /** The message text, a nunjucks template. */
-  content: string;
+  /**
+   * The message: a nunjucks template, or a list of parts (text, image, audio) in order, each a template. A var holding
+   * media (`image: file:img/cat.png`) may also be placed in a text template as `{{ image }}`.
+   */
+  content: string | ContentPartFile[];
 }
+
+/**
+ * One part of a message: `{type: text, text}`, `{type: image, image}` or `{type: audio, audio}`. An image or audio
+ * part's value is a template giving a var that holds media (`{{ image }}`), a `file:` path relative to the suite, an
+ * `https:` URL or a `data:` URI.
+ */
+export type ContentPartFile =
+  | {
+      type: 'text';
+      /** A nunjucks template. */
+      text: string;
+    }
+  | {
+      type: 'image';
+      /** `{{ var }}`, `file:<path>`, `https://…` or `data:image/…;base64,…`. */
+      image: string;
+    }
+  | {
+      type: 'audio';
+      /** `{{ var }}`, `file:<path>` (.wav, .mp3) or `data:audio/…;base64,…`. */
+      audio: string;
+    };
 
 /**
  * Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file

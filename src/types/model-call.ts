@@ -1,12 +1,20 @@
 /** What a model call sends and returns, and the provider plugin contract. Part of src/types.ts, which re-exports every part. */
 
+import type { ContentPart, MediaLimits, MediaRef, MediaSink } from './media.js';
+
 /** A JSON Schema object (2020-12), as used for plugin options. */
 export type JsonSchema = Record<string, unknown>;
 
 /** One chat message. */
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
+  /** The text; with media, the parts' text with each piece of media as its placeholder (`[image: cat.png]`). */
   content: string;
+  /**
+   * Set when the message holds media: text and media in order. Providers that accept media send these instead of
+   * `content`; a text-only provider refuses a request with media (src/engine checks that before any call).
+   */
+  parts?: ContentPart[];
 }
 
 /** Token counts of one call. */
@@ -118,6 +126,8 @@ export interface EmbedResult {
 export interface GenerateContext {
   /** Aborted on timeout or when the run is cancelled; pass it to the SDK. */
   signal: AbortSignal;
+  /** The run's media store, for providers that produce media (image generation); absent where there is none. */
+  media?: MediaSink;
 }
 
 /** The answer of one model call. The engine fills `latencyMs` and `cost` when the provider leaves them out. */
@@ -138,6 +148,8 @@ export interface GenerateResult {
    * the answer (often empty when the model only called tools).
    */
   toolCalls?: ToolCall[];
+  /** Media the model produced (an image generation provider), already in the media store; `output` names them. */
+  media?: MediaRef[];
   /**
    * The natural-log probability of each generated token, in order, when the request asked for `logprobs` and the
    * provider returns them (openai chat, ollama).
@@ -162,6 +174,8 @@ export interface Provider {
   embed?(texts: string[], context: GenerateContext): Promise<EmbedResult>;
   /** True when `generate` can score `continuations` from token log-probabilities (loglikelihood protocol). */
   readonly scoresContinuations?: boolean;
+  /** The media this provider accepts in requests; absent = text only (a request with media is refused before any call). */
+  readonly media?: MediaLimits;
   /**
    * Streams the answer as it is generated (optional capability; the gateway passes it through to its clients).
    * Yields text deltas in order, then exactly one `done` part whose result is what `generate` would have returned

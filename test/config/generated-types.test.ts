@@ -12,13 +12,14 @@ import type {
   BenchmarkDataset,
   GoalFile,
   MessageFile,
+  ContentPartFile,
   SuiteFile,
   ToolChoiceFile,
   ToolFile,
   TransformNameFile,
   TransformStepFile,
 } from '../../src/schema-types/suite-file.js';
-import type { ChatMessage, Severity, SimpleTransformStep, ToolChoice, ToolDefinition, TransformStep } from '../../src/types.js';
+import type { PromptContentPart, PromptMessage, Severity, SimpleTransformStep, ToolChoice, ToolDefinition, TransformStep } from '../../src/types.js';
 
 describe.each(SCHEMA_TYPES_FILES.map((file) => [file.output.pathname.replace(/.*\/src\//, 'src/'), file] as const))('%s', (path, file) => {
   it('is what `npm run generate` writes from the current schema', async () => {
@@ -98,7 +99,8 @@ describe('domain types that restate the suite schema', () => {
   it('match the derived file types exactly', () => {
     expectTypeOf<TransformStepFile>().toEqualTypeOf<TransformStep>();
     expectTypeOf<TransformNameFile>().toEqualTypeOf<SimpleTransformStep>();
-    expectTypeOf<MessageFile>().toEqualTypeOf<ChatMessage>();
+    expectTypeOf<MessageFile>().toEqualTypeOf<PromptMessage>();
+    expectTypeOf<ContentPartFile>().toEqualTypeOf<PromptContentPart>();
     expectTypeOf<ToolFile>().toEqualTypeOf<ToolDefinition>();
     expectTypeOf<ToolChoiceFile>().toEqualTypeOf<ToolChoice>();
     expectTypeOf<NonNullable<SuiteFile['severityThreshold']>>().toEqualTypeOf<Severity>();

@@ -3189,8 +3189,8 @@ return errors === 0;
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.suite = validate30;
-const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":[],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) of this suite, e.g. `openai:gpt-4o-mini`; overrides llmlab.config.yaml's `grader`. `defaultTest.grader` and an assertion's `grader` override it."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings API serves `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small` or `ollama:nomic-embed-text`; overrides llmlab.config.yaml's `embedder`. An assertion's `grader` overrides it."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"default":1,"description":"How many times the judge grades each output (each a separate, cached call): the verdict is the majority, the score the mean, and the report shows how well the rounds agree. An assertion's `graderRepeat` overrides it. Default 1."},"prices":{"type":"object","description":"Prices of models in USD per million tokens, by `type:model`: they override llmlab.config.yaml's `prices` and the profiles in providers/*.yaml, or add models they lack (including `mock` models, for offline budget demos).","propertyNames":{"minLength":1,"description":"`type:model` as in `providers`, e.g. `openai:my-model`, or `mock` for a provider without a model part."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"number","minimum":0,"description":"USD per million input tokens."},"output":{"type":"number","minimum":0,"description":"USD per million output tokens."},"cachedInput":{"type":"number","minimum":0,"description":"USD per million input tokens served from the provider's prompt cache; default: the input price."},"training":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million training tokens (tokens of the training data × epochs)."},"tunedInput":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million input tokens of a model tuned from this one; default: the input price."},"tunedOutput":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million output tokens of a model tuned from this one; default: the output price."},"contextWindow":{"type":"integer","minimum":1,"description":"Context window in tokens."}}}},"budget":{"type":"object","additionalProperties":false,"description":"A hard spending limit for the run. Before each model call (generation, judge or embedding) its worst case is reserved: estimated input tokens plus the provider's `maxTokens` (256 assumed when unset; anthropic 1024) at the model's price. A call whose reservation would cross a limit is not started; the cells left are recorded `skipped` (reason `budget`) and `llmlab eval --resume --budget-usd N` finishes them. Cached answers cost nothing.","properties":{"maxUsd":{"type":"number","exclusiveMinimum":0,"description":"USD for the whole run, generation and grading. `--budget-usd` overrides it."},"perProvider":{"type":"object","description":"USD per provider, keyed by a provider's label or id (a grader's calls count against its id's entry).","propertyNames":{"minLength":1},"additionalProperties":{"type":"number","exclusiveMinimum":0}},"alertAt":{"type":"number","exclusiveMinimum":0,"maximum":1,"description":"Fraction of the limit at which one warning is shown, e.g. 0.8."},"onExceed":{"enum":["stop","skip-provider"],"default":"stop","description":"`stop`: the run stops when any limit is reached. `skip-provider`: a provider that reaches its perProvider limit is skipped and the others go on (reaching maxUsd still stops the run). Default stop."}}},"repeat":{"type":"integer","minimum":1,"maximum":1000,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"derivedMetrics":{"type":"array","description":"Metrics computed per prompt × provider from the named metrics after the run, in order (a later one may use an earlier one), e.g. `{ name: f1, value: \"2 * tp / (2 * tp + fp + fn)\" }`. A name in `value` is the sum of that metric's scores over the target's cells.","items":{"type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The derived metric's name: letters, digits and `_`, not starting with a digit."},"value":{"type":"string","minLength":1,"description":"An arithmetic expression over metric names and earlier derived metrics: numbers, `+ - * / % ^`, parentheses, and abs, sqrt, log, exp, round, floor, ceil, min, max, pow."}}}},"dataset":{"type":"object","additionalProperties":false,"required":["type","path"],"description":"A standard benchmark instead of `tests`: its adapter reads the official files and makes tests that carry their own assertions. `llmlab benchmarks` lists adapters and where the data is published.","properties":{"type":{"type":"string","enum":["gsm8k","mmlu","arc","hellaswag","humaneval"],"description":"Benchmark adapter."},"path":{"type":"string","minLength":1,"description":"Data file or glob relative to the suite (MMLU: `data/test/*_test.csv`)."},"fewshot":{"type":"object","additionalProperties":false,"required":["k","path"],"description":"Few-shot examples from another split (GSM8K/ARC/HellaSwag: drawn with `seed`; MMLU: the first k of each subject's dev file).","properties":{"k":{"type":"integer","minimum":0,"maximum":1000,"description":"Number of examples."},"path":{"type":"string","minLength":1,"description":"File or glob of the split to draw from."},"seed":{"type":"integer","description":"Seed of the draw; default 1234."}}},"protocol":{"enum":["generate","loglikelihood"],"description":"Multiple choice: `generate` (the model answers a letter; any chat API) or `loglikelihood` (choices scored by token log-probabilities: acc and acc_norm; needs a provider with logprobs, e.g. openai with `api: completions`). Default generate."},"sample":{"type":"object","additionalProperties":false,"required":["n"],"description":"Run a seeded random subset of n rows (kept in file order).","properties":{"n":{"type":"integer","minimum":1,"maximum":10000000,"description":"Rows to run."},"seed":{"type":"integer","description":"Default 1234."}}},"limit":{"type":"integer","minimum":1,"maximum":10000000,"description":"Run only the first N rows (after `sample`)."},"timeoutMs":{"type":"integer","minimum":100,"description":"HumanEval: time limit of each sandboxed test run, ms (default 10000)."},"memoryMb":{"type":"integer","minimum":64,"description":"HumanEval: memory (address-space) limit of each sandboxed test run, MB (default 1024)."}}},"allowCodeExecution":{"type":"boolean","description":"Allow assertions that run model-written code (HumanEval's code-exec, sandboxed). Off by default; `--allow-code-execution` also allows it."},"trustDatasetCode":{"type":"boolean","description":"Let tests read from dataset files (`tests: file:…` rows: JSONL/JSON/YAML `assert`, CSV `__expected`) run code in-process: `javascript` assertions, inline or `file:` modules. Off by default, because dataset rows are data: such a row is refused with its file and line. Assertions written in the suite itself (and `defaultTest`) are trusted code either way."},"finetunes":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/finetune"},"description":"Fine-tune recipes: data validation, training and the tuned-versus-base comparison run as stages of the same plan. Each tuned model is the provider `finetune:<id>`, listed in `providers:`."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0; a failed gate exits 1). Each gate prints one line with its measured value and threshold. Keys left out are not checked, except that without `minPassRate` every cell must pass (errors count as failures); `minPassRate: 0` gates on the other keys only.","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."},"maxRegression":{"type":"number","minimum":0,"maximum":1,"description":"Largest tolerated drop in pass rate against the baseline (`llmlab eval --baseline`), as a fraction: 0.02 tolerates 2 points. Checked per prompt × provider over the tests both runs share; with `requireSignificance` a larger drop fails only when McNemar's paired test is significant at 0.05 after Holm's correction across targets. Without a baseline it is reported as not checked."},"requireSignificance":{"type":"boolean","default":true,"description":"With `maxRegression`: fail only on drops that are statistically significant (paired McNemar test, Holm-adjusted, p < 0.05), so a few flaky tests do not block a merge. Set false to fail on any drop beyond the tolerance. Default true."},"maxCostUsd":{"type":"number","minimum":0,"description":"Most the run's model calls may cost, in USD: generation plus the judge and embedding calls of model-graded assertions. Answers served from the cache count at their original price, so the verdict does not depend on what happened to be cached."},"maxErrors":{"type":"integer","minimum":0,"description":"Most cells that may end in an error (a model call or an assertion that failed to run); 0 tolerates none."},"finetune":{"type":"object","additionalProperties":false,"description":"Each recipe's tuned model (the chosen sweep point) against its base, over the suite's tests with paired statistics: it passes when the pass-rate difference beats `margin` (its interval's lower bound does, with `requireSignificance`), no metric is significantly worse (McNemar or paired bootstrap, Holm-adjusted), and no forgetting suite dropped more than `maxForgetting`.","properties":{"beats":{"const":"base","default":"base","description":"What the tuned model is compared with: its recipe's `base`."},"margin":{"type":"number","minimum":-1,"maximum":1,"default":0,"description":"Smallest pass-rate gain (a fraction) that counts; negative tolerates a small loss (non-inferiority)."},"requireSignificance":{"type":"boolean","default":true,"description":"The 95% interval of the paired difference must lie above `margin`, not only its estimate."},"maxForgetting":{"type":"number","minimum":0,"maximum":1,"default":0.05,"description":"Largest tolerated pass-rate drop on a forgetting suite; with `requireSignificance` a larger drop fails only when significant."}}}}},"target":{"type":"object","additionalProperties":false,"required":["provider","system"],"description":"What the `attacks` attack: a provider plus the app's system prompt (and context). Attack tests run against it only.","properties":{"provider":{"$ref":"#/$defs/provider","description":"The attacked model: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`. When it names (by id or label) an entry of `providers`, that entry is reused."},"system":{"type":"string","minLength":1,"description":"The app's system prompt, or `file:<path>` relative to the suite. Canaries are planted beside it to detect leaks."},"context":{"type":"string","minLength":1,"description":"Documents or records the app puts in the model's context (text or `file:<path>`), appended to the system prompt; data-extraction plants fake confidential records here."},"prompt":{"type":"string","minLength":1,"description":"The app's user message template, with `{{ input }}` where the user's text goes (e.g. `Customer question: {{ input }}`). Default `{{ input }}`."}}},"attacks":{"type":"array","minItems":1,"description":"Security attacks on `target`: prompt-injection, system-prompt-extraction, data-extraction, jailbreak. Each compiles into attack tests from the built-in library; a test whose detectors fail is a successful attack.","items":{"$ref":"#/$defs/attack"}},"attacker":{"$ref":"#/$defs/grader","description":"Optional model that drives multi-turn escalation and translation (`translate:<language>` converters), e.g. `openai:gpt-4o`. Without it multi-turn attacks follow the library's scripted turns. It also judges refusals when no `grader` is set."},"severityThreshold":{"enum":["low","medium","high","critical"],"description":"Security gate: attacks at or above this severity must not succeed more often than their `maxSuccessRate` (default 0); a failure exits 1. Default `low` (every attack is gated)."}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `tpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}}]},"promptTools":{"description":"Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file holding the list. The calls come back as the cell's `toolCalls`.","oneOf":[{"$ref":"#/$defs/toolList"},{"type":"string","pattern":"^file:\\S","description":"`file:tools.json` or `file:tools.yaml` (relative to the suite), holding a list of tools."}]},"toolList":{"type":"array","minItems":1,"description":"Tools in OpenAI's function-tool format.","items":{"$ref":"#/$defs/tool"}},"tool":{"type":"object","additionalProperties":false,"required":["type","function"],"description":"One function the model may call: `{ type: function, function: { name, description, parameters } }`.","properties":{"type":{"const":"function","description":"Always `function`."},"function":{"type":"object","additionalProperties":false,"required":["name"],"description":"The function: its name, what it does, and the JSON Schema of its arguments.","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"Function name: 1 to 64 letters, digits, `_` or `-`."},"description":{"type":"string","description":"What the function does; the model reads it."},"parameters":{"type":"object","description":"JSON Schema of the arguments object, e.g. { type: object, properties: { city: { type: string } }, required: [city] }."},"strict":{"type":"boolean","description":"OpenAI structured outputs for the arguments (passed through)."}}}}},"toolChoice":{"description":"Whether the model must call a tool: `auto` (the API's default), `none`, `required`, or `{ name }` for exactly that function.","oneOf":[{"enum":["auto","none","required"]},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"The function the model must call."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of this test, ahead of each assertion's own `transform` (promptfoo's `options.transform`); the report keeps the raw output. Replaces defaultTest's `transform`."},"transformVars":{"$ref":"#/$defs/transformVars"}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of every test that has no `transform` of its own."},"transformVars":{"$ref":"#/$defs/transformVars"}}},"transformVars":{"type":"string","minLength":1,"description":"JavaScript run once per test when the suite loads, after defaultTest's vars are merged (promptfoo's `transformVars`): `vars` (and `context.vars`) are in scope; it returns an object whose keys are added to or replace the test's vars before the prompt renders. One line is an expression (`({ n: vars.items.length })`), several lines a function body with `return`; `file:path.js[:exportName]` calls that module's function (vars, context). Trusted code, as the `javascript` assertion; 5 s at most. A test's own replaces defaultTest's."},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}},"transform":{"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]},"transformSteps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."},"transformStep":{"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`, or `{ javascript: ... }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]},"transformJavascript":{"type":"object","additionalProperties":false,"required":["javascript"],"description":"JavaScript that turns the text into what the next step (or the metric) sees, as promptfoo's `transform`: `output` (the text) and `context` ({ vars, prompt }) are in scope. One line is an expression (`output.toUpperCase()`, `JSON.parse(output).answer`); several lines are a function body that must `return`. A string result is the text; anything else becomes its JSON (`{ a: 1 }` → `{\"a\":1}`, 42 → `42`); undefined or null fails the assertion. `file:path.js[:exportName]` (or promptfoo's `file://`) calls that module's function (output, context) instead, relative to the suite. The suite is trusted code, as for the `javascript` assertion; each call may run 5 s.","properties":{"javascript":{"type":"string","minLength":1,"description":"The expression, a function body with `return`, or `file:path.js[:exportName]`."}}},"transformName":{"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]},"transformRegex":{"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}},"transformLastNumber":{"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"transformAnswerLetter":{"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"attack":{"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}},"attackGoal":{"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}},"finetune":{"type":"object","additionalProperties":false,"required":["id","base","data"],"description":"A fine-tune recipe: its data is validated, a model is trained from `base` (by OpenAI's fine-tuning API or a local trainer command), and the tuned model is evaluated as the provider `finetune:<id>` beside the base. See docs/finetune.md.","examples":[{"id":"support-v2","base":"openai:gpt-4o-mini-2024-07-18","data":{"train":"file:data/train.jsonl","validation":"file:data/val.jsonl"},"method":"supervised","hyperparameters":{"epochs":3,"learningRateMultiplier":"auto","batchSize":"auto"},"backend":"openai"}],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,39}$","description":"Names the recipe: the tuned model is the provider `finetune:<id>` (lowercase letters, digits, `.`, `_`, `-`; at most 40 characters)."},"description":{"type":"string","description":"What the recipe is for; shown in reports."},"base":{"type":"string","minLength":1,"description":"The model to tune: the label or id of one of the suite's `providers:` (it is evaluated too, as the baseline the gate compares with)."},"data":{"type":"object","additionalProperties":false,"required":["train"],"description":"Chat JSONL files in OpenAI's fine-tuning format (`{\"messages\": [...]}` per line; for `method: dpo`, `{\"input\": {\"messages\": [...]}, \"preferred_output\": [...], \"non_preferred_output\": [...]}`).","properties":{"train":{"type":"string","pattern":"^file:","description":"`file:` path of the training examples, relative to the suite."},"validation":{"type":"string","pattern":"^file:","description":"`file:` path of held-out examples the trainer reports validation loss on."}}},"method":{"enum":["supervised","dpo"],"default":"supervised","description":"`supervised` (chat examples) or `dpo` (preference pairs), as the backend supports."},"hyperparameters":{"type":"object","description":"Training settings. For `backend: openai`: `epochs`, `learningRateMultiplier`, `batchSize` and (dpo) `beta`, each a number or `auto`. For `backend: command` any keys, passed to the command's template as `hyperparameters.<key>`.","additionalProperties":{"type":["number","string","boolean"]}},"sweep":{"type":"object","minProperties":1,"description":"One training job per combination of these values (each key a hyperparameter, each value its list). Every point is evaluated as `finetune:<id>[key=value,…]`; the comparison keeps the point best on `select`, ties to the cheaper.","additionalProperties":{"type":"array","minItems":1,"maxItems":20,"items":{"type":["number","string","boolean"]}}},"select":{"type":"string","default":"pass","description":"With `sweep`: what chooses the point the gate compares with the base: `pass` (the pass rate over the suite's tests, default) or the name of a metric (its mean score)."},"backend":{"enum":["openai","command"],"description":"`openai`: OpenAI's fine-tuning API, with the base provider's key and base URL (default for an `openai` base). `command`: run a local trainer (`command:`)."},"suffix":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,18}$","description":"OpenAI: the suffix in the tuned model's name (default: the recipe id, shortened)."},"command":{"type":"object","additionalProperties":false,"required":["run","serve"],"description":"`backend: command`: the trainer to run and how its output becomes a provider.","properties":{"run":{"type":"string","minLength":1,"description":"A nunjucks template run with `sh -c` in the suite's folder. Variables: `id`, `base` (the base model's name), `method`, `hyperparameters`, `train`, `validation`, `dataDir` (holding train.jsonl and valid.jsonl), `output` (the artifact directory), `hash`."},"timeoutMs":{"type":"integer","minimum":1,"description":"Stop the trainer after this long."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables for the trainer (templates too)."},"serve":{"description":"How the output becomes a provider: `ollama` creates an Ollama model from the adapter in `output`; `provider` names a provider that serves it (e.g. a llama.cpp or vLLM server).","oneOf":[{"type":"object","additionalProperties":false,"required":["ollama"],"properties":{"ollama":{"type":"object","additionalProperties":false,"required":["from"],"description":"Create an Ollama model from the adapter (its files pushed as blobs, then the SDK's `create`).","properties":{"from":{"type":"string","minLength":1,"description":"The Ollama model the adapter applies to (e.g. `llama3.2:1b`)."},"model":{"type":"string","description":"Name of the created model (default `llmlab-<id>-<hash>`)."},"host":{"type":"string","description":"Ollama's URL (default OLLAMA_HOST, else http://127.0.0.1:11434)."},"adapter":{"type":"string","description":"The adapter file or folder (default `{{ output }}`)."}}}}},{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"object","additionalProperties":false,"required":["id"],"description":"A provider that serves the artifact, e.g. a llama.cpp or vLLM server you start.","properties":{"id":{"type":"string","minLength":1,"description":"`<type>:<model>`, e.g. `openai:my-lora`."},"config":{"type":"object","description":"The provider's config (e.g. `baseUrl`); string values are templates."}}}}}]}}},"validation":{"type":"object","additionalProperties":false,"description":"How strictly the data is checked before anything is sent.","properties":{"leakage":{"enum":["error","warn","off"],"default":"error","description":"An eval test whose input shares a 13-word sequence with a training example (all of it when shorter) has leaked into the training data: `error` stops the run, `warn` lists it."},"nearDuplicateThreshold":{"type":"number","minimum":0.5,"maximum":1,"default":0.8,"description":"Jaccard similarity of word 5-gram shingles at or above which two examples are reported as near duplicates."},"contextWindow":{"type":"integer","minimum":1,"description":"Longest example in tokens (default: the base model's context window from its price profile)."}}},"poll":{"type":"object","additionalProperties":false,"description":"How often a running job is polled: from `intervalMs`, growing 1.5× per poll up to `maxIntervalMs`.","properties":{"intervalMs":{"type":"integer","minimum":1,"default":5000,"description":"First wait between polls, ms."},"maxIntervalMs":{"type":"integer","minimum":1,"default":60000,"description":"Longest wait between polls, ms."}}},"forgetting":{"type":"array","items":{"type":"string","pattern":"^file:"},"description":"Other suites (`file:` paths) whose prompts and tests run on the base and the tuned model too, so a loss of general skills shows (e.g. a GSM8K or MMLU sample). Their cells are reported apart and checked by `gates.finetune.maxForgetting`."}}}}};
-const schema75 = {"type":"object","additionalProperties":false,"required":["id","base","data"],"description":"A fine-tune recipe: its data is validated, a model is trained from `base` (by OpenAI's fine-tuning API or a local trainer command), and the tuned model is evaluated as the provider `finetune:<id>` beside the base. See docs/finetune.md.","examples":[{"id":"support-v2","base":"openai:gpt-4o-mini-2024-07-18","data":{"train":"file:data/train.jsonl","validation":"file:data/val.jsonl"},"method":"supervised","hyperparameters":{"epochs":3,"learningRateMultiplier":"auto","batchSize":"auto"},"backend":"openai"}],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,39}$","description":"Names the recipe: the tuned model is the provider `finetune:<id>` (lowercase letters, digits, `.`, `_`, `-`; at most 40 characters)."},"description":{"type":"string","description":"What the recipe is for; shown in reports."},"base":{"type":"string","minLength":1,"description":"The model to tune: the label or id of one of the suite's `providers:` (it is evaluated too, as the baseline the gate compares with)."},"data":{"type":"object","additionalProperties":false,"required":["train"],"description":"Chat JSONL files in OpenAI's fine-tuning format (`{\"messages\": [...]}` per line; for `method: dpo`, `{\"input\": {\"messages\": [...]}, \"preferred_output\": [...], \"non_preferred_output\": [...]}`).","properties":{"train":{"type":"string","pattern":"^file:","description":"`file:` path of the training examples, relative to the suite."},"validation":{"type":"string","pattern":"^file:","description":"`file:` path of held-out examples the trainer reports validation loss on."}}},"method":{"enum":["supervised","dpo"],"default":"supervised","description":"`supervised` (chat examples) or `dpo` (preference pairs), as the backend supports."},"hyperparameters":{"type":"object","description":"Training settings. For `backend: openai`: `epochs`, `learningRateMultiplier`, `batchSize` and (dpo) `beta`, each a number or `auto`. For `backend: command` any keys, passed to the command's template as `hyperparameters.<key>`.","additionalProperties":{"type":["number","string","boolean"]}},"sweep":{"type":"object","minProperties":1,"description":"One training job per combination of these values (each key a hyperparameter, each value its list). Every point is evaluated as `finetune:<id>[key=value,…]`; the comparison keeps the point best on `select`, ties to the cheaper.","additionalProperties":{"type":"array","minItems":1,"maxItems":20,"items":{"type":["number","string","boolean"]}}},"select":{"type":"string","default":"pass","description":"With `sweep`: what chooses the point the gate compares with the base: `pass` (the pass rate over the suite's tests, default) or the name of a metric (its mean score)."},"backend":{"enum":["openai","command"],"description":"`openai`: OpenAI's fine-tuning API, with the base provider's key and base URL (default for an `openai` base). `command`: run a local trainer (`command:`)."},"suffix":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,18}$","description":"OpenAI: the suffix in the tuned model's name (default: the recipe id, shortened)."},"command":{"type":"object","additionalProperties":false,"required":["run","serve"],"description":"`backend: command`: the trainer to run and how its output becomes a provider.","properties":{"run":{"type":"string","minLength":1,"description":"A nunjucks template run with `sh -c` in the suite's folder. Variables: `id`, `base` (the base model's name), `method`, `hyperparameters`, `train`, `validation`, `dataDir` (holding train.jsonl and valid.jsonl), `output` (the artifact directory), `hash`."},"timeoutMs":{"type":"integer","minimum":1,"description":"Stop the trainer after this long."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables for the trainer (templates too)."},"serve":{"description":"How the output becomes a provider: `ollama` creates an Ollama model from the adapter in `output`; `provider` names a provider that serves it (e.g. a llama.cpp or vLLM server).","oneOf":[{"type":"object","additionalProperties":false,"required":["ollama"],"properties":{"ollama":{"type":"object","additionalProperties":false,"required":["from"],"description":"Create an Ollama model from the adapter (its files pushed as blobs, then the SDK's `create`).","properties":{"from":{"type":"string","minLength":1,"description":"The Ollama model the adapter applies to (e.g. `llama3.2:1b`)."},"model":{"type":"string","description":"Name of the created model (default `llmlab-<id>-<hash>`)."},"host":{"type":"string","description":"Ollama's URL (default OLLAMA_HOST, else http://127.0.0.1:11434)."},"adapter":{"type":"string","description":"The adapter file or folder (default `{{ output }}`)."}}}}},{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"object","additionalProperties":false,"required":["id"],"description":"A provider that serves the artifact, e.g. a llama.cpp or vLLM server you start.","properties":{"id":{"type":"string","minLength":1,"description":"`<type>:<model>`, e.g. `openai:my-lora`."},"config":{"type":"object","description":"The provider's config (e.g. `baseUrl`); string values are templates."}}}}}]}}},"validation":{"type":"object","additionalProperties":false,"description":"How strictly the data is checked before anything is sent.","properties":{"leakage":{"enum":["error","warn","off"],"default":"error","description":"An eval test whose input shares a 13-word sequence with a training example (all of it when shorter) has leaked into the training data: `error` stops the run, `warn` lists it."},"nearDuplicateThreshold":{"type":"number","minimum":0.5,"maximum":1,"default":0.8,"description":"Jaccard similarity of word 5-gram shingles at or above which two examples are reported as near duplicates."},"contextWindow":{"type":"integer","minimum":1,"description":"Longest example in tokens (default: the base model's context window from its price profile)."}}},"poll":{"type":"object","additionalProperties":false,"description":"How often a running job is polled: from `intervalMs`, growing 1.5× per poll up to `maxIntervalMs`.","properties":{"intervalMs":{"type":"integer","minimum":1,"default":5000,"description":"First wait between polls, ms."},"maxIntervalMs":{"type":"integer","minimum":1,"default":60000,"description":"Longest wait between polls, ms."}}},"forgetting":{"type":"array","items":{"type":"string","pattern":"^file:"},"description":"Other suites (`file:` paths) whose prompts and tests run on the base and the tuned model too, so a loss of general skills shows (e.g. a GSM8K or MMLU sample). Their cells are reported apart and checked by `gates.finetune.maxForgetting`."}}};
+const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":[],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) of this suite, e.g. `openai:gpt-4o-mini`; overrides llmlab.config.yaml's `grader`. `defaultTest.grader` and an assertion's `grader` override it."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings API serves `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small` or `ollama:nomic-embed-text`; overrides llmlab.config.yaml's `embedder`. An assertion's `grader` overrides it."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"default":1,"description":"How many times the judge grades each output (each a separate, cached call): the verdict is the majority, the score the mean, and the report shows how well the rounds agree. An assertion's `graderRepeat` overrides it. Default 1."},"prices":{"type":"object","description":"Prices of models in USD per million tokens, by `type:model`: they override llmlab.config.yaml's `prices` and the profiles in providers/*.yaml, or add models they lack (including `mock` models, for offline budget demos).","propertyNames":{"minLength":1,"description":"`type:model` as in `providers`, e.g. `openai:my-model`, or `mock` for a provider without a model part."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"number","minimum":0,"description":"USD per million input tokens."},"output":{"type":"number","minimum":0,"description":"USD per million output tokens."},"cachedInput":{"type":"number","minimum":0,"description":"USD per million input tokens served from the provider's prompt cache; default: the input price."},"training":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million training tokens (tokens of the training data × epochs)."},"tunedInput":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million input tokens of a model tuned from this one; default: the input price."},"tunedOutput":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million output tokens of a model tuned from this one; default: the output price."},"contextWindow":{"type":"integer","minimum":1,"description":"Context window in tokens."}}}},"budget":{"type":"object","additionalProperties":false,"description":"A hard spending limit for the run. Before each model call (generation, judge or embedding) its worst case is reserved: estimated input tokens plus the provider's `maxTokens` (256 assumed when unset; anthropic 1024) at the model's price. A call whose reservation would cross a limit is not started; the cells left are recorded `skipped` (reason `budget`) and `llmlab eval --resume --budget-usd N` finishes them. Cached answers cost nothing.","properties":{"maxUsd":{"type":"number","exclusiveMinimum":0,"description":"USD for the whole run, generation and grading. `--budget-usd` overrides it."},"perProvider":{"type":"object","description":"USD per provider, keyed by a provider's label or id (a grader's calls count against its id's entry).","propertyNames":{"minLength":1},"additionalProperties":{"type":"number","exclusiveMinimum":0}},"alertAt":{"type":"number","exclusiveMinimum":0,"maximum":1,"description":"Fraction of the limit at which one warning is shown, e.g. 0.8."},"onExceed":{"enum":["stop","skip-provider"],"default":"stop","description":"`stop`: the run stops when any limit is reached. `skip-provider`: a provider that reaches its perProvider limit is skipped and the others go on (reaching maxUsd still stops the run). Default stop."}}},"repeat":{"type":"integer","minimum":1,"maximum":1000,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"derivedMetrics":{"type":"array","description":"Metrics computed per prompt × provider from the named metrics after the run, in order (a later one may use an earlier one), e.g. `{ name: f1, value: \"2 * tp / (2 * tp + fp + fn)\" }`. A name in `value` is the sum of that metric's scores over the target's cells.","items":{"type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The derived metric's name: letters, digits and `_`, not starting with a digit."},"value":{"type":"string","minLength":1,"description":"An arithmetic expression over metric names and earlier derived metrics: numbers, `+ - * / % ^`, parentheses, and abs, sqrt, log, exp, round, floor, ceil, min, max, pow."}}}},"dataset":{"type":"object","additionalProperties":false,"required":["type","path"],"description":"A standard benchmark instead of `tests`: its adapter reads the official files and makes tests that carry their own assertions. `llmlab benchmarks` lists adapters and where the data is published.","properties":{"type":{"type":"string","enum":["gsm8k","mmlu","arc","hellaswag","humaneval"],"description":"Benchmark adapter."},"path":{"type":"string","minLength":1,"description":"Data file or glob relative to the suite (MMLU: `data/test/*_test.csv`)."},"fewshot":{"type":"object","additionalProperties":false,"required":["k","path"],"description":"Few-shot examples from another split (GSM8K/ARC/HellaSwag: drawn with `seed`; MMLU: the first k of each subject's dev file).","properties":{"k":{"type":"integer","minimum":0,"maximum":1000,"description":"Number of examples."},"path":{"type":"string","minLength":1,"description":"File or glob of the split to draw from."},"seed":{"type":"integer","description":"Seed of the draw; default 1234."}}},"protocol":{"enum":["generate","loglikelihood"],"description":"Multiple choice: `generate` (the model answers a letter; any chat API) or `loglikelihood` (choices scored by token log-probabilities: acc and acc_norm; needs a provider with logprobs, e.g. openai with `api: completions`). Default generate."},"sample":{"type":"object","additionalProperties":false,"required":["n"],"description":"Run a seeded random subset of n rows (kept in file order).","properties":{"n":{"type":"integer","minimum":1,"maximum":10000000,"description":"Rows to run."},"seed":{"type":"integer","description":"Default 1234."}}},"limit":{"type":"integer","minimum":1,"maximum":10000000,"description":"Run only the first N rows (after `sample`)."},"timeoutMs":{"type":"integer","minimum":100,"description":"HumanEval: time limit of each sandboxed test run, ms (default 10000)."},"memoryMb":{"type":"integer","minimum":64,"description":"HumanEval: memory (address-space) limit of each sandboxed test run, MB (default 1024)."}}},"allowCodeExecution":{"type":"boolean","description":"Allow assertions that run model-written code (HumanEval's code-exec, sandboxed). Off by default; `--allow-code-execution` also allows it."},"trustDatasetCode":{"type":"boolean","description":"Let tests read from dataset files (`tests: file:…` rows: JSONL/JSON/YAML `assert`, CSV `__expected`) run code in-process: `javascript` assertions, inline or `file:` modules. Off by default, because dataset rows are data: such a row is refused with its file and line. Assertions written in the suite itself (and `defaultTest`) are trusted code either way."},"finetunes":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/finetune"},"description":"Fine-tune recipes: data validation, training and the tuned-versus-base comparison run as stages of the same plan. Each tuned model is the provider `finetune:<id>`, listed in `providers:`."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0; a failed gate exits 1). Each gate prints one line with its measured value and threshold. Keys left out are not checked, except that without `minPassRate` every cell must pass (errors count as failures); `minPassRate: 0` gates on the other keys only.","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."},"maxRegression":{"type":"number","minimum":0,"maximum":1,"description":"Largest tolerated drop in pass rate against the baseline (`llmlab eval --baseline`), as a fraction: 0.02 tolerates 2 points. Checked per prompt × provider over the tests both runs share; with `requireSignificance` a larger drop fails only when McNemar's paired test is significant at 0.05 after Holm's correction across targets. Without a baseline it is reported as not checked."},"requireSignificance":{"type":"boolean","default":true,"description":"With `maxRegression`: fail only on drops that are statistically significant (paired McNemar test, Holm-adjusted, p < 0.05), so a few flaky tests do not block a merge. Set false to fail on any drop beyond the tolerance. Default true."},"maxCostUsd":{"type":"number","minimum":0,"description":"Most the run's model calls may cost, in USD: generation plus the judge and embedding calls of model-graded assertions. Answers served from the cache count at their original price, so the verdict does not depend on what happened to be cached."},"maxErrors":{"type":"integer","minimum":0,"description":"Most cells that may end in an error (a model call or an assertion that failed to run); 0 tolerates none."},"finetune":{"type":"object","additionalProperties":false,"description":"Each recipe's tuned model (the chosen sweep point) against its base, over the suite's tests with paired statistics: it passes when the pass-rate difference beats `margin` (its interval's lower bound does, with `requireSignificance`), no metric is significantly worse (McNemar or paired bootstrap, Holm-adjusted), and no forgetting suite dropped more than `maxForgetting`.","properties":{"beats":{"const":"base","default":"base","description":"What the tuned model is compared with: its recipe's `base`."},"margin":{"type":"number","minimum":-1,"maximum":1,"default":0,"description":"Smallest pass-rate gain (a fraction) that counts; negative tolerates a small loss (non-inferiority)."},"requireSignificance":{"type":"boolean","default":true,"description":"The 95% interval of the paired difference must lie above `margin`, not only its estimate."},"maxForgetting":{"type":"number","minimum":0,"maximum":1,"default":0.05,"description":"Largest tolerated pass-rate drop on a forgetting suite; with `requireSignificance` a larger drop fails only when significant."}}}}},"target":{"type":"object","additionalProperties":false,"required":["provider","system"],"description":"What the `attacks` attack: a provider plus the app's system prompt (and context). Attack tests run against it only.","properties":{"provider":{"$ref":"#/$defs/provider","description":"The attacked model: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`. When it names (by id or label) an entry of `providers`, that entry is reused."},"system":{"type":"string","minLength":1,"description":"The app's system prompt, or `file:<path>` relative to the suite. Canaries are planted beside it to detect leaks."},"context":{"type":"string","minLength":1,"description":"Documents or records the app puts in the model's context (text or `file:<path>`), appended to the system prompt; data-extraction plants fake confidential records here."},"prompt":{"type":"string","minLength":1,"description":"The app's user message template, with `{{ input }}` where the user's text goes (e.g. `Customer question: {{ input }}`). Default `{{ input }}`."}}},"attacks":{"type":"array","minItems":1,"description":"Security attacks on `target`: prompt-injection, system-prompt-extraction, data-extraction, jailbreak. Each compiles into attack tests from the built-in library; a test whose detectors fail is a successful attack.","items":{"$ref":"#/$defs/attack"}},"attacker":{"$ref":"#/$defs/grader","description":"Optional model that drives multi-turn escalation and translation (`translate:<language>` converters), e.g. `openai:gpt-4o`. Without it multi-turn attacks follow the library's scripted turns. It also judges refusals when no `grader` is set."},"severityThreshold":{"enum":["low","medium","high","critical"],"description":"Security gate: attacks at or above this severity must not succeed more often than their `maxSuccessRate` (default 0); a failure exits 1. Default `low` (every attack is gated)."}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `tpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}}]},"promptTools":{"description":"Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file holding the list. The calls come back as the cell's `toolCalls`.","oneOf":[{"$ref":"#/$defs/toolList"},{"type":"string","pattern":"^file:\\S","description":"`file:tools.json` or `file:tools.yaml` (relative to the suite), holding a list of tools."}]},"toolList":{"type":"array","minItems":1,"description":"Tools in OpenAI's function-tool format.","items":{"$ref":"#/$defs/tool"}},"tool":{"type":"object","additionalProperties":false,"required":["type","function"],"description":"One function the model may call: `{ type: function, function: { name, description, parameters } }`.","properties":{"type":{"const":"function","description":"Always `function`."},"function":{"type":"object","additionalProperties":false,"required":["name"],"description":"The function: its name, what it does, and the JSON Schema of its arguments.","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"Function name: 1 to 64 letters, digits, `_` or `-`."},"description":{"type":"string","description":"What the function does; the model reads it."},"parameters":{"type":"object","description":"JSON Schema of the arguments object, e.g. { type: object, properties: { city: { type: string } }, required: [city] }."},"strict":{"type":"boolean","description":"OpenAI structured outputs for the arguments (passed through)."}}}}},"toolChoice":{"description":"Whether the model must call a tool: `auto` (the API's default), `none`, `required`, or `{ name }` for exactly that function.","oneOf":[{"enum":["auto","none","required"]},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"The function the model must call."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"description":"The message: a nunjucks template, or a list of parts (text, image, audio) in order, each a template. A var holding media (`image: file:img/cat.png`) may also be placed in a text template as `{{ image }}`.","oneOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/contentPart"}}]}}},"contentPart":{"description":"One part of a message: `{type: text, text}`, `{type: image, image}` or `{type: audio, audio}`. An image or audio part's value is a template giving a var that holds media (`{{ image }}`), a `file:` path relative to the suite, an `https:` URL or a `data:` URI.","oneOf":[{"type":"object","additionalProperties":false,"required":["type","text"],"properties":{"type":{"const":"text"},"text":{"type":"string","description":"A nunjucks template."}}},{"type":"object","additionalProperties":false,"required":["type","image"],"properties":{"type":{"const":"image"},"image":{"type":"string","minLength":1,"description":"`{{ var }}`, `file:<path>`, `https://…` or `data:image/…;base64,…`."}}},{"type":"object","additionalProperties":false,"required":["type","audio"],"properties":{"type":{"const":"audio"},"audio":{"type":"string","minLength":1,"description":"`{{ var }}`, `file:<path>` (.wav, .mp3) or `data:audio/…;base64,…`."}}}]},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of this test, ahead of each assertion's own `transform` (promptfoo's `options.transform`); the report keeps the raw output. Replaces defaultTest's `transform`."},"transformVars":{"$ref":"#/$defs/transformVars"}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of every test that has no `transform` of its own."},"transformVars":{"$ref":"#/$defs/transformVars"}}},"transformVars":{"type":"string","minLength":1,"description":"JavaScript run once per test when the suite loads, after defaultTest's vars are merged (promptfoo's `transformVars`): `vars` (and `context.vars`) are in scope; it returns an object whose keys are added to or replace the test's vars before the prompt renders. One line is an expression (`({ n: vars.items.length })`), several lines a function body with `return`; `file:path.js[:exportName]` calls that module's function (vars, context). Trusted code, as the `javascript` assertion; 5 s at most. A test's own replaces defaultTest's."},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}},"transform":{"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]},"transformSteps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."},"transformStep":{"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`, or `{ javascript: ... }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]},"transformJavascript":{"type":"object","additionalProperties":false,"required":["javascript"],"description":"JavaScript that turns the text into what the next step (or the metric) sees, as promptfoo's `transform`: `output` (the text) and `context` ({ vars, prompt }) are in scope. One line is an expression (`output.toUpperCase()`, `JSON.parse(output).answer`); several lines are a function body that must `return`. A string result is the text; anything else becomes its JSON (`{ a: 1 }` → `{\"a\":1}`, 42 → `42`); undefined or null fails the assertion. `file:path.js[:exportName]` (or promptfoo's `file://`) calls that module's function (output, context) instead, relative to the suite. The suite is trusted code, as for the `javascript` assertion; each call may run 5 s.","properties":{"javascript":{"type":"string","minLength":1,"description":"The expression, a function body with `return`, or `file:path.js[:exportName]`."}}},"transformName":{"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]},"transformRegex":{"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}},"transformLastNumber":{"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"transformAnswerLetter":{"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"attack":{"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}},"attackGoal":{"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}},"finetune":{"type":"object","additionalProperties":false,"required":["id","base","data"],"description":"A fine-tune recipe: its data is validated, a model is trained from `base` (by OpenAI's fine-tuning API or a local trainer command), and the tuned model is evaluated as the provider `finetune:<id>` beside the base. See docs/finetune.md.","examples":[{"id":"support-v2","base":"openai:gpt-4o-mini-2024-07-18","data":{"train":"file:data/train.jsonl","validation":"file:data/val.jsonl"},"method":"supervised","hyperparameters":{"epochs":3,"learningRateMultiplier":"auto","batchSize":"auto"},"backend":"openai"}],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,39}$","description":"Names the recipe: the tuned model is the provider `finetune:<id>` (lowercase letters, digits, `.`, `_`, `-`; at most 40 characters)."},"description":{"type":"string","description":"What the recipe is for; shown in reports."},"base":{"type":"string","minLength":1,"description":"The model to tune: the label or id of one of the suite's `providers:` (it is evaluated too, as the baseline the gate compares with)."},"data":{"type":"object","additionalProperties":false,"required":["train"],"description":"Chat JSONL files in OpenAI's fine-tuning format (`{\"messages\": [...]}` per line; for `method: dpo`, `{\"input\": {\"messages\": [...]}, \"preferred_output\": [...], \"non_preferred_output\": [...]}`).","properties":{"train":{"type":"string","pattern":"^file:","description":"`file:` path of the training examples, relative to the suite."},"validation":{"type":"string","pattern":"^file:","description":"`file:` path of held-out examples the trainer reports validation loss on."}}},"method":{"enum":["supervised","dpo"],"default":"supervised","description":"`supervised` (chat examples) or `dpo` (preference pairs), as the backend supports."},"hyperparameters":{"type":"object","description":"Training settings. For `backend: openai`: `epochs`, `learningRateMultiplier`, `batchSize` and (dpo) `beta`, each a number or `auto`. For `backend: command` any keys, passed to the command's template as `hyperparameters.<key>`.","additionalProperties":{"type":["number","string","boolean"]}},"sweep":{"type":"object","minProperties":1,"description":"One training job per combination of these values (each key a hyperparameter, each value its list). Every point is evaluated as `finetune:<id>[key=value,…]`; the comparison keeps the point best on `select`, ties to the cheaper.","additionalProperties":{"type":"array","minItems":1,"maxItems":20,"items":{"type":["number","string","boolean"]}}},"select":{"type":"string","default":"pass","description":"With `sweep`: what chooses the point the gate compares with the base: `pass` (the pass rate over the suite's tests, default) or the name of a metric (its mean score)."},"backend":{"enum":["openai","command"],"description":"`openai`: OpenAI's fine-tuning API, with the base provider's key and base URL (default for an `openai` base). `command`: run a local trainer (`command:`)."},"suffix":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,18}$","description":"OpenAI: the suffix in the tuned model's name (default: the recipe id, shortened)."},"command":{"type":"object","additionalProperties":false,"required":["run","serve"],"description":"`backend: command`: the trainer to run and how its output becomes a provider.","properties":{"run":{"type":"string","minLength":1,"description":"A nunjucks template run with `sh -c` in the suite's folder. Variables: `id`, `base` (the base model's name), `method`, `hyperparameters`, `train`, `validation`, `dataDir` (holding train.jsonl and valid.jsonl), `output` (the artifact directory), `hash`."},"timeoutMs":{"type":"integer","minimum":1,"description":"Stop the trainer after this long."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables for the trainer (templates too)."},"serve":{"description":"How the output becomes a provider: `ollama` creates an Ollama model from the adapter in `output`; `provider` names a provider that serves it (e.g. a llama.cpp or vLLM server).","oneOf":[{"type":"object","additionalProperties":false,"required":["ollama"],"properties":{"ollama":{"type":"object","additionalProperties":false,"required":["from"],"description":"Create an Ollama model from the adapter (its files pushed as blobs, then the SDK's `create`).","properties":{"from":{"type":"string","minLength":1,"description":"The Ollama model the adapter applies to (e.g. `llama3.2:1b`)."},"model":{"type":"string","description":"Name of the created model (default `llmlab-<id>-<hash>`)."},"host":{"type":"string","description":"Ollama's URL (default OLLAMA_HOST, else http://127.0.0.1:11434)."},"adapter":{"type":"string","description":"The adapter file or folder (default `{{ output }}`)."}}}}},{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"object","additionalProperties":false,"required":["id"],"description":"A provider that serves the artifact, e.g. a llama.cpp or vLLM server you start.","properties":{"id":{"type":"string","minLength":1,"description":"`<type>:<model>`, e.g. `openai:my-lora`."},"config":{"type":"object","description":"The provider's config (e.g. `baseUrl`); string values are templates."}}}}}]}}},"validation":{"type":"object","additionalProperties":false,"description":"How strictly the data is checked before anything is sent.","properties":{"leakage":{"enum":["error","warn","off"],"default":"error","description":"An eval test whose input shares a 13-word sequence with a training example (all of it when shorter) has leaked into the training data: `error` stops the run, `warn` lists it."},"nearDuplicateThreshold":{"type":"number","minimum":0.5,"maximum":1,"default":0.8,"description":"Jaccard similarity of word 5-gram shingles at or above which two examples are reported as near duplicates."},"contextWindow":{"type":"integer","minimum":1,"description":"Longest example in tokens (default: the base model's context window from its price profile)."}}},"poll":{"type":"object","additionalProperties":false,"description":"How often a running job is polled: from `intervalMs`, growing 1.5× per poll up to `maxIntervalMs`.","properties":{"intervalMs":{"type":"integer","minimum":1,"default":5000,"description":"First wait between polls, ms."},"maxIntervalMs":{"type":"integer","minimum":1,"default":60000,"description":"Longest wait between polls, ms."}}},"forgetting":{"type":"array","items":{"type":"string","pattern":"^file:"},"description":"Other suites (`file:` paths) whose prompts and tests run on the base and the tuned model too, so a loss of general skills shows (e.g. a GSM8K or MMLU sample). Their cells are reported apart and checked by `gates.finetune.maxForgetting`."}}}}};
+const schema76 = {"type":"object","additionalProperties":false,"required":["id","base","data"],"description":"A fine-tune recipe: its data is validated, a model is trained from `base` (by OpenAI's fine-tuning API or a local trainer command), and the tuned model is evaluated as the provider `finetune:<id>` beside the base. See docs/finetune.md.","examples":[{"id":"support-v2","base":"openai:gpt-4o-mini-2024-07-18","data":{"train":"file:data/train.jsonl","validation":"file:data/val.jsonl"},"method":"supervised","hyperparameters":{"epochs":3,"learningRateMultiplier":"auto","batchSize":"auto"},"backend":"openai"}],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,39}$","description":"Names the recipe: the tuned model is the provider `finetune:<id>` (lowercase letters, digits, `.`, `_`, `-`; at most 40 characters)."},"description":{"type":"string","description":"What the recipe is for; shown in reports."},"base":{"type":"string","minLength":1,"description":"The model to tune: the label or id of one of the suite's `providers:` (it is evaluated too, as the baseline the gate compares with)."},"data":{"type":"object","additionalProperties":false,"required":["train"],"description":"Chat JSONL files in OpenAI's fine-tuning format (`{\"messages\": [...]}` per line; for `method: dpo`, `{\"input\": {\"messages\": [...]}, \"preferred_output\": [...], \"non_preferred_output\": [...]}`).","properties":{"train":{"type":"string","pattern":"^file:","description":"`file:` path of the training examples, relative to the suite."},"validation":{"type":"string","pattern":"^file:","description":"`file:` path of held-out examples the trainer reports validation loss on."}}},"method":{"enum":["supervised","dpo"],"default":"supervised","description":"`supervised` (chat examples) or `dpo` (preference pairs), as the backend supports."},"hyperparameters":{"type":"object","description":"Training settings. For `backend: openai`: `epochs`, `learningRateMultiplier`, `batchSize` and (dpo) `beta`, each a number or `auto`. For `backend: command` any keys, passed to the command's template as `hyperparameters.<key>`.","additionalProperties":{"type":["number","string","boolean"]}},"sweep":{"type":"object","minProperties":1,"description":"One training job per combination of these values (each key a hyperparameter, each value its list). Every point is evaluated as `finetune:<id>[key=value,…]`; the comparison keeps the point best on `select`, ties to the cheaper.","additionalProperties":{"type":"array","minItems":1,"maxItems":20,"items":{"type":["number","string","boolean"]}}},"select":{"type":"string","default":"pass","description":"With `sweep`: what chooses the point the gate compares with the base: `pass` (the pass rate over the suite's tests, default) or the name of a metric (its mean score)."},"backend":{"enum":["openai","command"],"description":"`openai`: OpenAI's fine-tuning API, with the base provider's key and base URL (default for an `openai` base). `command`: run a local trainer (`command:`)."},"suffix":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,18}$","description":"OpenAI: the suffix in the tuned model's name (default: the recipe id, shortened)."},"command":{"type":"object","additionalProperties":false,"required":["run","serve"],"description":"`backend: command`: the trainer to run and how its output becomes a provider.","properties":{"run":{"type":"string","minLength":1,"description":"A nunjucks template run with `sh -c` in the suite's folder. Variables: `id`, `base` (the base model's name), `method`, `hyperparameters`, `train`, `validation`, `dataDir` (holding train.jsonl and valid.jsonl), `output` (the artifact directory), `hash`."},"timeoutMs":{"type":"integer","minimum":1,"description":"Stop the trainer after this long."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables for the trainer (templates too)."},"serve":{"description":"How the output becomes a provider: `ollama` creates an Ollama model from the adapter in `output`; `provider` names a provider that serves it (e.g. a llama.cpp or vLLM server).","oneOf":[{"type":"object","additionalProperties":false,"required":["ollama"],"properties":{"ollama":{"type":"object","additionalProperties":false,"required":["from"],"description":"Create an Ollama model from the adapter (its files pushed as blobs, then the SDK's `create`).","properties":{"from":{"type":"string","minLength":1,"description":"The Ollama model the adapter applies to (e.g. `llama3.2:1b`)."},"model":{"type":"string","description":"Name of the created model (default `llmlab-<id>-<hash>`)."},"host":{"type":"string","description":"Ollama's URL (default OLLAMA_HOST, else http://127.0.0.1:11434)."},"adapter":{"type":"string","description":"The adapter file or folder (default `{{ output }}`)."}}}}},{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"object","additionalProperties":false,"required":["id"],"description":"A provider that serves the artifact, e.g. a llama.cpp or vLLM server you start.","properties":{"id":{"type":"string","minLength":1,"description":"`<type>:<model>`, e.g. `openai:my-lora`."},"config":{"type":"object","description":"The provider's config (e.g. `baseUrl`); string values are templates."}}}}}]}}},"validation":{"type":"object","additionalProperties":false,"description":"How strictly the data is checked before anything is sent.","properties":{"leakage":{"enum":["error","warn","off"],"default":"error","description":"An eval test whose input shares a 13-word sequence with a training example (all of it when shorter) has leaked into the training data: `error` stops the run, `warn` lists it."},"nearDuplicateThreshold":{"type":"number","minimum":0.5,"maximum":1,"default":0.8,"description":"Jaccard similarity of word 5-gram shingles at or above which two examples are reported as near duplicates."},"contextWindow":{"type":"integer","minimum":1,"description":"Longest example in tokens (default: the base model's context window from its price profile)."}}},"poll":{"type":"object","additionalProperties":false,"description":"How often a running job is polled: from `intervalMs`, growing 1.5× per poll up to `maxIntervalMs`.","properties":{"intervalMs":{"type":"integer","minimum":1,"default":5000,"description":"First wait between polls, ms."},"maxIntervalMs":{"type":"integer","minimum":1,"default":60000,"description":"Longest wait between polls, ms."}}},"forgetting":{"type":"array","items":{"type":"string","pattern":"^file:"},"description":"Other suites (`file:` paths) whose prompts and tests run on the base and the tuned model too, so a loss of general skills shows (e.g. a GSM8K or MMLU sample). Their cells are reported apart and checked by `gates.finetune.maxForgetting`."}}};
 const schema42 = {"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
 const schema43 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `tpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}};
 
@@ -3620,7 +3620,6 @@ validate31.evaluated = {"dynamicProps":true,"dynamicItems":false};
 const schema44 = {"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}}]};
 const schema45 = {"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."};
 const schema49 = {"description":"Whether the model must call a tool: `auto` (the API's default), `none`, `required`, or `{ name }` for exactly that function.","oneOf":[{"enum":["auto","none","required"]},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"The function the model must call."}}}]};
-const schema51 = {"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"type":"string","description":"The message text, a nunjucks template."}}};
 const schema46 = {"description":"Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file holding the list. The calls come back as the cell's `toolCalls`.","oneOf":[{"$ref":"#/$defs/toolList"},{"type":"string","pattern":"^file:\\S","description":"`file:tools.json` or `file:tools.yaml` (relative to the suite), holding a list of tools."}]};
 const schema47 = {"type":"array","minItems":1,"description":"Tools in OpenAI's function-tool format.","items":{"$ref":"#/$defs/tool"}};
 const schema48 = {"type":"object","additionalProperties":false,"required":["type","function"],"description":"One function the model may call: `{ type: function, function: { name, description, parameters } }`.","properties":{"type":{"const":"function","description":"Always `function`."},"function":{"type":"object","additionalProperties":false,"required":["name"],"description":"The function: its name, what it does, and the JSON Schema of its arguments.","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"Function name: 1 to 64 letters, digits, `_` or `-`."},"description":{"type":"string","description":"What the function does; the model reads it."},"parameters":{"type":"object","description":"JSON Schema of the arguments object, e.g. { type: object, properties: { city: { type: string } }, required: [city] }."},"strict":{"type":"boolean","description":"OpenAI structured outputs for the arguments (passed through)."}}}}};
@@ -3887,6 +3886,489 @@ evaluated0.items = items0;
 return errors === 0;
 }
 validate34.evaluated = {"dynamicProps":false,"dynamicItems":true};
+
+const schema51 = {"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"description":"The message: a nunjucks template, or a list of parts (text, image, audio) in order, each a template. A var holding media (`image: file:img/cat.png`) may also be placed in a text template as `{{ image }}`.","oneOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/contentPart"}}]}}};
+const schema52 = {"description":"One part of a message: `{type: text, text}`, `{type: image, image}` or `{type: audio, audio}`. An image or audio part's value is a template giving a var that holds media (`{{ image }}`), a `file:` path relative to the suite, an `https:` URL or a `data:` URI.","oneOf":[{"type":"object","additionalProperties":false,"required":["type","text"],"properties":{"type":{"const":"text"},"text":{"type":"string","description":"A nunjucks template."}}},{"type":"object","additionalProperties":false,"required":["type","image"],"properties":{"type":{"const":"image"},"image":{"type":"string","minLength":1,"description":"`{{ var }}`, `file:<path>`, `https://…` or `data:image/…;base64,…`."}}},{"type":"object","additionalProperties":false,"required":["type","audio"],"properties":{"type":{"const":"audio"},"audio":{"type":"string","minLength":1,"description":"`{{ var }}`, `file:<path>` (.wav, .mp3) or `data:audio/…;base64,…`."}}}]};
+
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate38.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.role === undefined) && (missing0 = "role")) || ((data.content === undefined) && (missing0 = "content"))){
+validate38.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "role") || (key0 === "content"))){
+validate38.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.role !== undefined){
+let data0 = data.role;
+const _errs2 = errors;
+if(!(((data0 === "system") || (data0 === "user")) || (data0 === "assistant"))){
+validate38.errors = [{instancePath:instancePath+"/role",schemaPath:"#/properties/role/enum",keyword:"enum",params:{allowedValues: schema51.properties.role.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.content !== undefined){
+let data1 = data.content;
+const _errs3 = errors;
+const _errs4 = errors;
+let valid1 = false;
+let passing0 = null;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+const err0 = {instancePath:instancePath+"/content",schemaPath:"#/properties/content/oneOf/0/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs5 === errors;
+if(_valid0){
+valid1 = true;
+passing0 = 0;
+}
+const _errs7 = errors;
+if(errors === _errs7){
+if(Array.isArray(data1)){
+if(data1.length < 1){
+const err1 = {instancePath:instancePath+"/content",schemaPath:"#/properties/content/oneOf/1/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+var valid2 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+const _errs9 = errors;
+const _errs11 = errors;
+let valid4 = false;
+let passing1 = null;
+const _errs12 = errors;
+if(errors === _errs12){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if(((data2.type === undefined) && (missing1 = "type")) || ((data2.text === undefined) && (missing1 = "text"))){
+const err2 = {instancePath:instancePath+"/content/" + i0,schemaPath:"#/$defs/contentPart/oneOf/0/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+else {
+const _errs14 = errors;
+for(const key1 in data2){
+if(!((key1 === "type") || (key1 === "text"))){
+const err3 = {instancePath:instancePath+"/content/" + i0,schemaPath:"#/$defs/contentPart/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+break;
+}
+}
+if(_errs14 === errors){
+if(data2.type !== undefined){
+const _errs15 = errors;
+if("text" !== data2.type){
+const err4 = {instancePath:instancePath+"/content/" + i0+"/type",schemaPath:"#/$defs/contentPart/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "text"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid5 = _errs15 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data2.text !== undefined){
+const _errs16 = errors;
+if(typeof data2.text !== "string"){
+const err5 = {instancePath:instancePath+"/content/" + i0+"/text",schemaPath:"#/$defs/contentPart/oneOf/0/properties/text/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid5 = _errs16 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/content/" + i0,schemaPath:"#/$defs/contentPart/oneOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var _valid1 = _errs12 === errors;
+if(_valid1){
+valid4 = true;
+passing1 = 0;
+var props0 = true;
+}
+const _errs18 = errors;
+if(errors === _errs18){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing2;
+if(((data2.type === undefined) && (missing2 = "type")) || ((data2.image === undefined) && (missing2 = "image"))){
+const err7 = {instancePath:instancePath+"/content/" + i0,schemaPath:"#/$defs/contentPart/oneOf/1/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+else {
+const _errs20 = errors;
+for(const key2 in data2){
+if(!((key2 === "type") || (key2 === "image"))){
+const err8 = {instancePath:instancePath+"/content/" + i0,schemaPath:"#/$defs/contentPart/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+break;
+}
+}
+if(_errs20 === errors){
+if(data2.type !== undefined){
+const _errs21 = errors;
+if("image" !== data2.type){
+const err9 = {instancePath:instancePath+"/content/" + i0+"/type",schemaPath:"#/$defs/contentPart/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "image"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid6 = _errs21 === errors;
+}
+else {
+var valid6 = true;
+}
+if(valid6){
+if(data2.image !== undefined){
+let data6 = data2.image;
+const _errs22 = errors;
+if(errors === _errs22){
+if(typeof data6 === "string"){
+if(func2(data6) < 1){
+const err10 = {instancePath:instancePath+"/content/" + i0+"/image",schemaPath:"#/$defs/contentPart/oneOf/1/properties/image/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/content/" + i0+"/image",schemaPath:"#/$defs/contentPart/oneOf/1/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+var valid6 = _errs22 === errors;
+}
+else {
+var valid6 = true;
+}
+}
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/content/" + i0,schemaPath:"#/$defs/contentPart/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+var _valid1 = _errs18 === errors;
+if(_valid1 && valid4){
+valid4 = false;
+passing1 = [passing1, 1];
+}
+else {
+if(_valid1){
+valid4 = true;
+passing1 = 1;
+if(props0 !== true){
+props0 = true;
+}
+}
+const _errs24 = errors;
+if(errors === _errs24){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing3;
+if(((data2.type === undefined) && (missing3 = "type")) || ((data2.audio === undefined) && (missing3 = "audio"))){
+const err13 = {instancePath:instancePath+"/content/" + i0,schemaPath:"#/$defs/contentPart/oneOf/2/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+else {
+const _errs26 = errors;
+for(const key3 in data2){
+if(!((key3 === "type") || (key3 === "audio"))){
+const err14 = {instancePath:instancePath+"/content/" + i0,schemaPath:"#/$defs/contentPart/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+break;
+}
+}
+if(_errs26 === errors){
+if(data2.type !== undefined){
+const _errs27 = errors;
+if("audio" !== data2.type){
+const err15 = {instancePath:instancePath+"/content/" + i0+"/type",schemaPath:"#/$defs/contentPart/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "audio"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var valid7 = _errs27 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data2.audio !== undefined){
+let data8 = data2.audio;
+const _errs28 = errors;
+if(errors === _errs28){
+if(typeof data8 === "string"){
+if(func2(data8) < 1){
+const err16 = {instancePath:instancePath+"/content/" + i0+"/audio",schemaPath:"#/$defs/contentPart/oneOf/2/properties/audio/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/content/" + i0+"/audio",schemaPath:"#/$defs/contentPart/oneOf/2/properties/audio/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+var valid7 = _errs28 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/content/" + i0,schemaPath:"#/$defs/contentPart/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var _valid1 = _errs24 === errors;
+if(_valid1 && valid4){
+valid4 = false;
+passing1 = [passing1, 2];
+}
+else {
+if(_valid1){
+valid4 = true;
+passing1 = 2;
+if(props0 !== true){
+props0 = true;
+}
+}
+}
+}
+if(!valid4){
+const err19 = {instancePath:instancePath+"/content/" + i0,schemaPath:"#/$defs/contentPart/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+else {
+errors = _errs11;
+if(vErrors !== null){
+if(_errs11){
+vErrors.length = _errs11;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid2 = _errs9 === errors;
+if(!valid2){
+break;
+}
+}
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/content",schemaPath:"#/properties/content/oneOf/1/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+var _valid0 = _errs7 === errors;
+if(_valid0 && valid1){
+valid1 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid1 = true;
+passing0 = 1;
+}
+}
+if(!valid1){
+const err21 = {instancePath:instancePath+"/content",schemaPath:"#/properties/content/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+validate38.errors = vErrors;
+return false;
+}
+else {
+errors = _errs4;
+if(vErrors !== null){
+if(_errs4){
+vErrors.length = _errs4;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate38.errors = vErrors;
+return errors === 0;
+}
+validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -4283,88 +4765,10 @@ else {
 var valid8 = true;
 const len0 = data6.length;
 for(let i0=0; i0<len0; i0++){
-let data7 = data6[i0];
 const _errs29 = errors;
-const _errs30 = errors;
-if(errors === _errs30){
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-let missing3;
-if(((data7.role === undefined) && (missing3 = "role")) || ((data7.content === undefined) && (missing3 = "content"))){
-const err21 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/$defs/message/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-else {
-const _errs32 = errors;
-for(const key3 in data7){
-if(!((key3 === "role") || (key3 === "content"))){
-const err22 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/$defs/message/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err22];
-}
-else {
-vErrors.push(err22);
-}
-errors++;
-break;
-}
-}
-if(_errs32 === errors){
-if(data7.role !== undefined){
-let data8 = data7.role;
-const _errs33 = errors;
-if(!(((data8 === "system") || (data8 === "user")) || (data8 === "assistant"))){
-const err23 = {instancePath:instancePath+"/messages/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema51.properties.role.enum},message:"must be equal to one of the allowed values"};
-if(vErrors === null){
-vErrors = [err23];
-}
-else {
-vErrors.push(err23);
-}
-errors++;
-}
-var valid10 = _errs33 === errors;
-}
-else {
-var valid10 = true;
-}
-if(valid10){
-if(data7.content !== undefined){
-const _errs34 = errors;
-if(typeof data7.content !== "string"){
-const err24 = {instancePath:instancePath+"/messages/" + i0+"/content",schemaPath:"#/$defs/message/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err24];
-}
-else {
-vErrors.push(err24);
-}
-errors++;
-}
-var valid10 = _errs34 === errors;
-}
-else {
-var valid10 = true;
-}
-}
-}
-}
-}
-else {
-const err25 = {instancePath:instancePath+"/messages/" + i0,schemaPath:"#/$defs/message/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err25];
-}
-else {
-vErrors.push(err25);
-}
-errors++;
-}
+if(!(validate38(data6[i0], {instancePath:instancePath+"/messages/" + i0,parentData:data6,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
 }
 var valid8 = _errs29 === errors;
 if(!valid8){
@@ -4374,12 +4778,12 @@ break;
 }
 }
 else {
-const err26 = {instancePath:instancePath+"/messages",schemaPath:"#/oneOf/2/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err21 = {instancePath:instancePath+"/messages",schemaPath:"#/oneOf/2/properties/messages/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err26];
+vErrors = [err21];
 }
 else {
-vErrors.push(err26);
+vErrors.push(err21);
 }
 errors++;
 }
@@ -4391,26 +4795,102 @@ var valid6 = true;
 }
 if(valid6){
 if(data.tools !== undefined){
-const _errs36 = errors;
+const _errs30 = errors;
 if(!(validate34(data.tools, {instancePath:instancePath+"/tools",parentData:data,parentDataProperty:"tools",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
-var valid6 = _errs36 === errors;
+var valid6 = _errs30 === errors;
 }
 else {
 var valid6 = true;
 }
 if(valid6){
 if(data.toolChoice !== undefined){
-let data11 = data.toolChoice;
-const _errs37 = errors;
-const _errs39 = errors;
-let valid12 = false;
+let data9 = data.toolChoice;
+const _errs31 = errors;
+const _errs33 = errors;
+let valid10 = false;
 let passing2 = null;
-const _errs40 = errors;
-if(!(((data11 === "auto") || (data11 === "none")) || (data11 === "required"))){
-const err27 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/0/enum",keyword:"enum",params:{allowedValues: schema49.oneOf[0].enum},message:"must be equal to one of the allowed values"};
+const _errs34 = errors;
+if(!(((data9 === "auto") || (data9 === "none")) || (data9 === "required"))){
+const err22 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/0/enum",keyword:"enum",params:{allowedValues: schema49.oneOf[0].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var _valid2 = _errs34 === errors;
+if(_valid2){
+valid10 = true;
+passing2 = 0;
+}
+const _errs35 = errors;
+if(errors === _errs35){
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+let missing3;
+if((data9.name === undefined) && (missing3 = "name")){
+const err23 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+else {
+const _errs37 = errors;
+for(const key3 in data9){
+if(!(key3 === "name")){
+const err24 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+break;
+}
+}
+if(_errs37 === errors){
+if(data9.name !== undefined){
+let data10 = data9.name;
+const _errs38 = errors;
+if(errors === _errs38){
+if(typeof data10 === "string"){
+if(func2(data10) < 1){
+const err25 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -4419,17 +4899,20 @@ vErrors.push(err27);
 }
 errors++;
 }
-var _valid2 = _errs40 === errors;
-if(_valid2){
-valid12 = true;
-passing2 = 0;
 }
-const _errs41 = errors;
-if(errors === _errs41){
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-let missing4;
-if((data11.name === undefined) && (missing4 = "name")){
-const err28 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"};
+var _valid2 = _errs35 === errors;
+if(_valid2 && valid10){
+valid10 = false;
+passing2 = [passing2, 1];
+}
+else {
+if(_valid2){
+valid10 = true;
+passing2 = 1;
+}
+}
+if(!valid10){
+const err28 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -4439,96 +4922,17 @@ vErrors.push(err28);
 errors++;
 }
 else {
-const _errs43 = errors;
-for(const key4 in data11){
-if(!(key4 === "name")){
-const err29 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-break;
-}
-}
-if(_errs43 === errors){
-if(data11.name !== undefined){
-let data12 = data11.name;
-const _errs44 = errors;
-if(errors === _errs44){
-if(typeof data12 === "string"){
-if(func2(data12) < 1){
-const err30 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err30];
-}
-else {
-vErrors.push(err30);
-}
-errors++;
-}
-}
-else {
-const err31 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err31];
-}
-else {
-vErrors.push(err31);
-}
-errors++;
-}
-}
-}
-}
-}
-}
-else {
-const err32 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err32];
-}
-else {
-vErrors.push(err32);
-}
-errors++;
-}
-}
-var _valid2 = _errs41 === errors;
-if(_valid2 && valid12){
-valid12 = false;
-passing2 = [passing2, 1];
-}
-else {
-if(_valid2){
-valid12 = true;
-passing2 = 1;
-}
-}
-if(!valid12){
-const err33 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf",keyword:"oneOf",params:{passingSchemas: passing2},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err33];
-}
-else {
-vErrors.push(err33);
-}
-errors++;
-}
-else {
-errors = _errs39;
+errors = _errs33;
 if(vErrors !== null){
-if(_errs39){
-vErrors.length = _errs39;
+if(_errs33){
+vErrors.length = _errs33;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid6 = _errs37 === errors;
+var valid6 = _errs31 === errors;
 }
 else {
 var valid6 = true;
@@ -4540,12 +4944,12 @@ var valid6 = true;
 }
 }
 else {
-const err34 = {instancePath,schemaPath:"#/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err29 = {instancePath,schemaPath:"#/oneOf/2/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err34];
+vErrors = [err29];
 }
 else {
-vErrors.push(err34);
+vErrors.push(err29);
 }
 errors++;
 }
@@ -4563,12 +4967,88 @@ if(props1 !== true){
 props1 = true;
 }
 }
+const _errs40 = errors;
+if(errors === _errs40){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing4;
+if((data.file === undefined) && (missing4 = "file")){
+const err30 = {instancePath,schemaPath:"#/oneOf/3/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+else {
+const _errs42 = errors;
+for(const key4 in data){
+if(!((((key4 === "id") || (key4 === "file")) || (key4 === "tools")) || (key4 === "toolChoice"))){
+const err31 = {instancePath,schemaPath:"#/oneOf/3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+break;
+}
+}
+if(_errs42 === errors){
+if(data.id !== undefined){
+let data11 = data.id;
+const _errs43 = errors;
+const _errs44 = errors;
+if(errors === _errs44){
+if(typeof data11 === "string"){
+if(func2(data11) < 1){
+const err32 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+var valid12 = _errs43 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data.file !== undefined){
+let data12 = data.file;
 const _errs46 = errors;
 if(errors === _errs46){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing5;
-if((data.file === undefined) && (missing5 = "file")){
-const err35 = {instancePath,schemaPath:"#/oneOf/3/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"};
+if(typeof data12 === "string"){
+if(func2(data12) < 1){
+const err34 = {instancePath:instancePath+"/file",schemaPath:"#/oneOf/3/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+else {
+const err35 = {instancePath:instancePath+"/file",schemaPath:"#/oneOf/3/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -4577,11 +5057,34 @@ vErrors.push(err35);
 }
 errors++;
 }
+}
+var valid12 = _errs46 === errors;
+}
 else {
+var valid12 = true;
+}
+if(valid12){
+if(data.tools !== undefined){
 const _errs48 = errors;
-for(const key5 in data){
-if(!((((key5 === "id") || (key5 === "file")) || (key5 === "tools")) || (key5 === "toolChoice"))){
-const err36 = {instancePath,schemaPath:"#/oneOf/3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(!(validate34(data.tools, {instancePath:instancePath+"/tools",parentData:data,parentDataProperty:"tools",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+errors = vErrors.length;
+}
+var valid12 = _errs48 === errors;
+}
+else {
+var valid12 = true;
+}
+if(valid12){
+if(data.toolChoice !== undefined){
+let data14 = data.toolChoice;
+const _errs49 = errors;
+const _errs51 = errors;
+let valid15 = false;
+let passing3 = null;
+const _errs52 = errors;
+if(!(((data14 === "auto") || (data14 === "none")) || (data14 === "required"))){
+const err36 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/0/enum",keyword:"enum",params:{allowedValues: schema49.oneOf[0].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -4589,18 +5092,18 @@ else {
 vErrors.push(err36);
 }
 errors++;
-break;
 }
+var _valid3 = _errs52 === errors;
+if(_valid3){
+valid15 = true;
+passing3 = 0;
 }
-if(_errs48 === errors){
-if(data.id !== undefined){
-let data13 = data.id;
-const _errs49 = errors;
-const _errs50 = errors;
-if(errors === _errs50){
-if(typeof data13 === "string"){
-if(func2(data13) < 1){
-const err37 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const _errs53 = errors;
+if(errors === _errs53){
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+let missing5;
+if((data14.name === undefined) && (missing5 = "name")){
+const err37 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -4609,9 +5112,11 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
 else {
-const err38 = {instancePath:instancePath+"/id",schemaPath:"#/$defs/promptId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const _errs55 = errors;
+for(const key5 in data14){
+if(!(key5 === "name")){
+const err38 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -4619,21 +5124,17 @@ else {
 vErrors.push(err38);
 }
 errors++;
+break;
 }
 }
-var valid14 = _errs49 === errors;
-}
-else {
-var valid14 = true;
-}
-if(valid14){
-if(data.file !== undefined){
-let data14 = data.file;
-const _errs52 = errors;
-if(errors === _errs52){
-if(typeof data14 === "string"){
-if(func2(data14) < 1){
-const err39 = {instancePath:instancePath+"/file",schemaPath:"#/oneOf/3/properties/file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(_errs55 === errors){
+if(data14.name !== undefined){
+let data15 = data14.name;
+const _errs56 = errors;
+if(errors === _errs56){
+if(typeof data15 === "string"){
+if(func2(data15) < 1){
+const err39 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -4644,7 +5145,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/file",schemaPath:"#/oneOf/3/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err40 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -4654,33 +5155,12 @@ vErrors.push(err40);
 errors++;
 }
 }
-var valid14 = _errs52 === errors;
+}
+}
+}
 }
 else {
-var valid14 = true;
-}
-if(valid14){
-if(data.tools !== undefined){
-const _errs54 = errors;
-if(!(validate34(data.tools, {instancePath:instancePath+"/tools",parentData:data,parentDataProperty:"tools",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
-errors = vErrors.length;
-}
-var valid14 = _errs54 === errors;
-}
-else {
-var valid14 = true;
-}
-if(valid14){
-if(data.toolChoice !== undefined){
-let data16 = data.toolChoice;
-const _errs55 = errors;
-const _errs57 = errors;
-let valid17 = false;
-let passing3 = null;
-const _errs58 = errors;
-if(!(((data16 === "auto") || (data16 === "none")) || (data16 === "required"))){
-const err41 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/0/enum",keyword:"enum",params:{allowedValues: schema49.oneOf[0].enum},message:"must be equal to one of the allowed values"};
+const err41 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -4689,17 +5169,20 @@ vErrors.push(err41);
 }
 errors++;
 }
-var _valid3 = _errs58 === errors;
-if(_valid3){
-valid17 = true;
-passing3 = 0;
 }
-const _errs59 = errors;
-if(errors === _errs59){
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-let missing6;
-if((data16.name === undefined) && (missing6 = "name")){
-const err42 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"};
+var _valid3 = _errs53 === errors;
+if(_valid3 && valid15){
+valid15 = false;
+passing3 = [passing3, 1];
+}
+else {
+if(_valid3){
+valid15 = true;
+passing3 = 1;
+}
+}
+if(!valid15){
+const err42 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -4709,10 +5192,29 @@ vErrors.push(err42);
 errors++;
 }
 else {
-const _errs61 = errors;
-for(const key6 in data16){
-if(!(key6 === "name")){
-const err43 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+errors = _errs51;
+if(vErrors !== null){
+if(_errs51){
+vErrors.length = _errs51;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid12 = _errs49 === errors;
+}
+else {
+var valid12 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err43 = {instancePath,schemaPath:"#/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -4720,107 +5222,9 @@ else {
 vErrors.push(err43);
 }
 errors++;
-break;
 }
 }
-if(_errs61 === errors){
-if(data16.name !== undefined){
-let data17 = data16.name;
-const _errs62 = errors;
-if(errors === _errs62){
-if(typeof data17 === "string"){
-if(func2(data17) < 1){
-const err44 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err44];
-}
-else {
-vErrors.push(err44);
-}
-errors++;
-}
-}
-else {
-const err45 = {instancePath:instancePath+"/toolChoice/name",schemaPath:"#/$defs/toolChoice/oneOf/1/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err45];
-}
-else {
-vErrors.push(err45);
-}
-errors++;
-}
-}
-}
-}
-}
-}
-else {
-const err46 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-}
-var _valid3 = _errs59 === errors;
-if(_valid3 && valid17){
-valid17 = false;
-passing3 = [passing3, 1];
-}
-else {
-if(_valid3){
-valid17 = true;
-passing3 = 1;
-}
-}
-if(!valid17){
-const err47 = {instancePath:instancePath+"/toolChoice",schemaPath:"#/$defs/toolChoice/oneOf",keyword:"oneOf",params:{passingSchemas: passing3},message:"must match exactly one schema in oneOf"};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-else {
-errors = _errs57;
-if(vErrors !== null){
-if(_errs57){
-vErrors.length = _errs57;
-}
-else {
-vErrors = null;
-}
-}
-}
-var valid14 = _errs55 === errors;
-}
-else {
-var valid14 = true;
-}
-}
-}
-}
-}
-}
-}
-else {
-const err48 = {instancePath,schemaPath:"#/oneOf/3/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err48];
-}
-else {
-vErrors.push(err48);
-}
-errors++;
-}
-}
-var _valid0 = _errs46 === errors;
+var _valid0 = _errs40 === errors;
 if(_valid0 && valid0){
 valid0 = false;
 passing0 = [passing0, 3];
@@ -4837,12 +5241,12 @@ props1 = true;
 }
 }
 if(!valid0){
-const err49 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err44 = {instancePath,schemaPath:"#/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
-vErrors = [err49];
+vErrors = [err44];
 }
 else {
-vErrors.push(err49);
+vErrors.push(err44);
 }
 errors++;
 validate33.errors = vErrors;
@@ -4865,23 +5269,23 @@ return errors === 0;
 }
 validate33.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema55 = {"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of this test, ahead of each assertion's own `transform` (promptfoo's `options.transform`); the report keeps the raw output. Replaces defaultTest's `transform`."},"transformVars":{"$ref":"#/$defs/transformVars"}}};
-const schema72 = {"type":"string","minLength":1,"description":"JavaScript run once per test when the suite loads, after defaultTest's vars are merged (promptfoo's `transformVars`): `vars` (and `context.vars`) are in scope; it returns an object whose keys are added to or replace the test's vars before the prompt renders. One line is an expression (`({ n: vars.items.length })`), several lines a function body with `return`; `file:path.js[:exportName]` calls that module's function (vars, context). Trusted code, as the `javascript` assertion; 5 s at most. A test's own replaces defaultTest's."};
-const schema56 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}};
-const schema57 = {"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]};
-const schema60 = {"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]};
-const schema61 = {"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}};
-const schema62 = {"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
-const schema63 = {"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
-const schema64 = {"type":"object","additionalProperties":false,"required":["javascript"],"description":"JavaScript that turns the text into what the next step (or the metric) sees, as promptfoo's `transform`: `output` (the text) and `context` ({ vars, prompt }) are in scope. One line is an expression (`output.toUpperCase()`, `JSON.parse(output).answer`); several lines are a function body that must `return`. A string result is the text; anything else becomes its JSON (`{ a: 1 }` → `{\"a\":1}`, 42 → `42`); undefined or null fails the assertion. `file:path.js[:exportName]` (or promptfoo's `file://`) calls that module's function (output, context) instead, relative to the suite. The suite is trusted code, as for the `javascript` assertion; each call may run 5 s.","properties":{"javascript":{"type":"string","minLength":1,"description":"The expression, a function body with `return`, or `file:path.js[:exportName]`."}}};
-const schema58 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."};
-const schema59 = {"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`, or `{ javascript: ... }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]};
+const schema56 = {"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of this test, ahead of each assertion's own `transform` (promptfoo's `options.transform`); the report keeps the raw output. Replaces defaultTest's `transform`."},"transformVars":{"$ref":"#/$defs/transformVars"}}};
+const schema73 = {"type":"string","minLength":1,"description":"JavaScript run once per test when the suite loads, after defaultTest's vars are merged (promptfoo's `transformVars`): `vars` (and `context.vars`) are in scope; it returns an object whose keys are added to or replace the test's vars before the prompt renders. One line is an expression (`({ n: vars.items.length })`), several lines a function body with `return`; `file:path.js[:exportName]` calls that module's function (vars, context). Trusted code, as the `javascript` assertion; 5 s at most. A test's own replaces defaultTest's."};
+const schema57 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}};
+const schema58 = {"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]};
+const schema61 = {"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]};
+const schema62 = {"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}};
+const schema63 = {"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
+const schema64 = {"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}};
+const schema65 = {"type":"object","additionalProperties":false,"required":["javascript"],"description":"JavaScript that turns the text into what the next step (or the metric) sees, as promptfoo's `transform`: `output` (the text) and `context` ({ vars, prompt }) are in scope. One line is an expression (`output.toUpperCase()`, `JSON.parse(output).answer`); several lines are a function body that must `return`. A string result is the text; anything else becomes its JSON (`{ a: 1 }` → `{\"a\":1}`, 42 → `42`); undefined or null fails the assertion. `file:path.js[:exportName]` (or promptfoo's `file://`) calls that module's function (output, context) instead, relative to the suite. The suite is trusted code, as for the `javascript` assertion; each call may run 5 s.","properties":{"javascript":{"type":"string","minLength":1,"description":"The expression, a function body with `return`, or `file:path.js[:exportName]`."}}};
+const schema59 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."};
+const schema60 = {"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`, or `{ javascript: ... }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]};
 const pattern12 = new RegExp("^[imsu]*$", "u");
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate45.evaluated;
+const evaluated0 = validate47.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -4902,7 +5306,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((((data === "last-number") || (data === "answer-letter")) || (data === "trim")) || (data === "lowercase")) || (data === "uppercase")) || (data === "strip-punctuation")) || (data === "strip-commas")) || (data === "normalize-whitespace"))){
-const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema60.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5066,7 +5470,7 @@ if(data.select !== undefined){
 let data2 = data.select;
 const _errs15 = errors;
 if(!((data2 === "first") || (data2 === "last"))){
-const err10 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema61.properties.select.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema62.properties.select.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5439,7 +5843,7 @@ else {
 vErrors.push(err32);
 }
 errors++;
-validate45.errors = vErrors;
+validate47.errors = vErrors;
 return false;
 }
 else {
@@ -5453,17 +5857,17 @@ vErrors = null;
 }
 }
 }
-validate45.errors = vErrors;
+validate47.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate45.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate47.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate44.evaluated;
+const evaluated0 = validate46.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5473,7 +5877,7 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(Array.isArray(data)){
 if(data.length < 1){
-validate44.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate46.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -5481,8 +5885,8 @@ var valid0 = true;
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
 const _errs1 = errors;
-if(!(validate45(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+if(!(validate47(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
@@ -5493,20 +5897,20 @@ break;
 }
 }
 else {
-validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate46.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate44.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
-validate44.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate46.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate43.evaluated;
+const evaluated0 = validate45.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -5516,8 +5920,8 @@ evaluated0.items = undefined;
 const _errs0 = errors;
 let valid0 = false;
 const _errs1 = errors;
-if(!(validate44(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate46(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs1 === errors;
@@ -5537,7 +5941,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((((data === "last-number") || (data === "answer-letter")) || (data === "trim")) || (data === "lowercase")) || (data === "uppercase")) || (data === "strip-punctuation")) || (data === "strip-commas")) || (data === "normalize-whitespace"))){
-const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema60.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/$defs/transformName/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5701,7 +6105,7 @@ if(data.select !== undefined){
 let data2 = data.select;
 const _errs16 = errors;
 if(!((data2 === "first") || (data2 === "last"))){
-const err10 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema61.properties.select.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/select",schemaPath:"#/$defs/transformRegex/properties/select/enum",keyword:"enum",params:{allowedValues: schema62.properties.select.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6074,7 +6478,7 @@ else {
 vErrors.push(err32);
 }
 errors++;
-validate43.errors = vErrors;
+validate45.errors = vErrors;
 return false;
 }
 else {
@@ -6088,19 +6492,19 @@ vErrors = null;
 }
 }
 }
-validate43.errors = vErrors;
+validate45.errors = vErrors;
 evaluated0.props = props0;
 evaluated0.items = items0;
 return errors === 0;
 }
-validate43.evaluated = {"dynamicProps":true,"dynamicItems":true};
+validate45.evaluated = {"dynamicProps":true,"dynamicItems":true};
 
-const schema70 = {"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
+const schema71 = {"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate49.evaluated;
+const evaluated0 = validate51.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6500,7 +6904,7 @@ else {
 vErrors.push(err23);
 }
 errors++;
-validate49.errors = vErrors;
+validate51.errors = vErrors;
 return false;
 }
 else {
@@ -6514,17 +6918,17 @@ vErrors = null;
 }
 }
 }
-validate49.errors = vErrors;
+validate51.errors = vErrors;
 evaluated0.props = props0;
 return errors === 0;
 }
-validate49.evaluated = {"dynamicProps":true,"dynamicItems":false};
+validate51.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate42.evaluated;
+const evaluated0 = validate44.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6535,14 +6939,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.type === undefined) && (missing0 = "type")){
-validate42.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate44.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "type") || (key0 === "value")) || (key0 === "weight")) || (key0 === "threshold")) || (key0 === "metric")) || (key0 === "transform")) || (key0 === "grader")) || (key0 === "graderRepeat"))){
-validate42.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate44.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6554,12 +6958,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6575,12 +6979,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if((typeof data1 == "number") && (isFinite(data1))){
 if(data1 < 0 || isNaN(data1)){
-validate42.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate44.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate44.errors = [{instancePath:instancePath+"/weight",schemaPath:"#/properties/weight/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -6594,7 +6998,7 @@ if(data.threshold !== undefined){
 let data2 = data.threshold;
 const _errs6 = errors;
 if(!((typeof data2 == "number") && (isFinite(data2)))){
-validate42.errors = [{instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate44.errors = [{instancePath:instancePath+"/threshold",schemaPath:"#/properties/threshold/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6609,12 +7013,12 @@ const _errs8 = errors;
 if(errors === _errs8){
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-validate42.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate44.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate42.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate44.errors = [{instancePath:instancePath+"/metric",schemaPath:"#/properties/metric/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6626,8 +7030,8 @@ var valid0 = true;
 if(valid0){
 if(data.transform !== undefined){
 const _errs10 = errors;
-if(!(validate43(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate45(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -6638,8 +7042,8 @@ var valid0 = true;
 if(valid0){
 if(data.grader !== undefined){
 const _errs11 = errors;
-if(!(validate49(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs11 === errors;
@@ -6652,18 +7056,18 @@ if(data.graderRepeat !== undefined){
 let data6 = data.graderRepeat;
 const _errs12 = errors;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-validate42.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate44.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs12){
 if((typeof data6 == "number") && (isFinite(data6))){
 if(data6 > 100 || isNaN(data6)){
-validate42.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
+validate44.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"}];
 return false;
 }
 else {
 if(data6 < 1 || isNaN(data6)){
-validate42.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate44.errors = [{instancePath:instancePath+"/graderRepeat",schemaPath:"#/properties/graderRepeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -6684,20 +7088,20 @@ var valid0 = true;
 }
 }
 else {
-validate42.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate44.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate42.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
-validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate41.evaluated;
+const evaluated0 = validate43.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6709,7 +7113,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "id") || (key0 === "description")) || (key0 === "vars")) || (key0 === "assert")) || (key0 === "cluster")) || (key0 === "metadata")) || (key0 === "transform")) || (key0 === "transformVars"))){
-validate41.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate43.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6719,7 +7123,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate41.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema55.properties.id.type},message:"must be string,integer"}];
+validate43.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema56.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6731,7 +7135,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs4 = errors;
 if(typeof data.description !== "string"){
-validate41.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate43.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -6744,7 +7148,7 @@ if(data.vars !== undefined){
 let data2 = data.vars;
 const _errs6 = errors;
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-validate41.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate43.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -6762,8 +7166,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs10 = errors;
-if(!(validate42(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate44(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs10 === errors;
@@ -6773,7 +7177,7 @@ break;
 }
 }
 else {
-validate41.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate43.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -6787,7 +7191,7 @@ if(data.cluster !== undefined){
 let data5 = data.cluster;
 const _errs11 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate41.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema55.properties.cluster.type},message:"must be string,integer"}];
+validate43.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema56.properties.cluster.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -6800,7 +7204,7 @@ if(data.metadata !== undefined){
 let data6 = data.metadata;
 const _errs13 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate41.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate43.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -6811,8 +7215,8 @@ var valid0 = true;
 if(valid0){
 if(data.transform !== undefined){
 const _errs15 = errors;
-if(!(validate43(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate45(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs15 === errors;
@@ -6828,12 +7232,12 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data8 === "string"){
 if(func2(data8) < 1){
-validate41.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate43.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate41.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate43.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -6852,21 +7256,21 @@ var valid0 = true;
 }
 }
 else {
-validate41.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate43.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate41.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
-validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema73 = {"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of every test that has no `transform` of its own."},"transformVars":{"$ref":"#/$defs/transformVars"}}};
+const schema74 = {"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of every test that has no `transform` of its own."},"transformVars":{"$ref":"#/$defs/transformVars"}}};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate54.evaluated;
+const evaluated0 = validate56.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -6878,7 +7282,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((((key0 === "vars") || (key0 === "assert")) || (key0 === "metadata")) || (key0 === "grader")) || (key0 === "embedder")) || (key0 === "transform")) || (key0 === "transformVars"))){
-validate54.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate56.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -6888,7 +7292,7 @@ if(data.vars !== undefined){
 let data0 = data.vars;
 const _errs2 = errors;
 if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
-validate54.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate56.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -6906,8 +7310,8 @@ var valid1 = true;
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 const _errs6 = errors;
-if(!(validate42(data1[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate44(data1[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data1,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs6 === errors;
@@ -6917,7 +7321,7 @@ break;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate56.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -6931,7 +7335,7 @@ if(data.metadata !== undefined){
 let data3 = data.metadata;
 const _errs7 = errors;
 if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
-validate54.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate56.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -6942,8 +7346,8 @@ var valid0 = true;
 if(valid0){
 if(data.grader !== undefined){
 const _errs9 = errors;
-if(!(validate49(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -6954,8 +7358,8 @@ var valid0 = true;
 if(valid0){
 if(data.embedder !== undefined){
 const _errs10 = errors;
-if(!(validate49(data.embedder, {instancePath:instancePath+"/embedder",parentData:data,parentDataProperty:"embedder",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data.embedder, {instancePath:instancePath+"/embedder",parentData:data,parentDataProperty:"embedder",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs10 === errors;
@@ -6966,8 +7370,8 @@ var valid0 = true;
 if(valid0){
 if(data.transform !== undefined){
 const _errs11 = errors;
-if(!(validate43(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate45(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs11 === errors;
@@ -6983,12 +7387,12 @@ const _errs13 = errors;
 if(errors === _errs13){
 if(typeof data7 === "string"){
 if(func2(data7) < 1){
-validate54.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate56.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate54.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate56.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7006,24 +7410,24 @@ var valid0 = true;
 }
 }
 else {
-validate54.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate56.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate54.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
-validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate56.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema76 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}};
+const schema77 = {"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}};
 const pattern17 = new RegExp("^file:", "u");
-const schema77 = {"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}};
+const schema78 = {"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}};
 const pattern22 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate64.evaluated;
+const evaluated0 = validate66.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7034,14 +7438,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.id === undefined) && (missing0 = "id")) || ((data.goal === undefined) && (missing0 = "goal"))){
-validate64.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate66.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
 if(!(((((key0 === "id") || (key0 === "goal")) || (key0 === "severity")) || (key0 === "topic")) || (key0 === "detect"))){
-validate64.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate66.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7053,12 +7457,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(!pattern22.test(data0)){
-validate64.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\""}];
+validate66.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$"},message:"must match pattern \""+"^[A-Za-z0-9][A-Za-z0-9._-]*$"+"\""}];
 return false;
 }
 }
 else {
-validate64.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate66.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7074,12 +7478,12 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func2(data1) < 1){
-validate64.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate66.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate64.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate66.errors = [{instancePath:instancePath+"/goal",schemaPath:"#/properties/goal/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7093,7 +7497,7 @@ if(data.severity !== undefined){
 let data2 = data.severity;
 const _errs6 = errors;
 if(!((((data2 === "low") || (data2 === "medium")) || (data2 === "high")) || (data2 === "critical"))){
-validate64.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema77.properties.severity.enum},message:"must be equal to one of the allowed values"}];
+validate66.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema78.properties.severity.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -7108,12 +7512,12 @@ const _errs7 = errors;
 if(errors === _errs7){
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-validate64.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate66.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate64.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate66.errors = [{instancePath:instancePath+"/topic",schemaPath:"#/properties/topic/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7129,7 +7533,7 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(Array.isArray(data4)){
 if(data4.length < 1){
-validate64.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate66.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -7137,8 +7541,8 @@ var valid1 = true;
 const len0 = data4.length;
 for(let i0=0; i0<len0; i0++){
 const _errs11 = errors;
-if(!(validate42(data4[i0], {instancePath:instancePath+"/detect/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate44(data4[i0], {instancePath:instancePath+"/detect/" + i0,parentData:data4,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs11 === errors;
@@ -7149,7 +7553,7 @@ break;
 }
 }
 else {
-validate64.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate66.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7166,20 +7570,20 @@ var valid0 = true;
 }
 }
 else {
-validate64.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate66.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate64.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
-validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate66.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate63.evaluated;
+const evaluated0 = validate65.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -7190,14 +7594,14 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if((data.type === undefined) && (missing0 = "type")){
-validate63.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate65.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs1 = errors;
 for(const key0 in data){
-if(!(func1.call(schema76.properties, key0))){
-validate63.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+if(!(func1.call(schema77.properties, key0))){
+validate65.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -7209,12 +7613,12 @@ const _errs2 = errors;
 if(errors === _errs2){
 if(typeof data0 === "string"){
 if(func2(data0) < 1){
-validate63.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate65.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate63.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate65.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7230,7 +7634,7 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(Array.isArray(data1)){
 if(data1.length < 1){
-validate63.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate65.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -7242,12 +7646,12 @@ const _errs6 = errors;
 if(errors === _errs6){
 if(typeof data2 === "string"){
 if(func2(data2) < 1){
-validate63.errors = [{instancePath:instancePath+"/strategies/" + i0,schemaPath:"#/properties/strategies/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate65.errors = [{instancePath:instancePath+"/strategies/" + i0,schemaPath:"#/properties/strategies/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate63.errors = [{instancePath:instancePath+"/strategies/" + i0,schemaPath:"#/properties/strategies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate65.errors = [{instancePath:instancePath+"/strategies/" + i0,schemaPath:"#/properties/strategies/items/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -7268,7 +7672,7 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-validate63.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
+validate65.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"}];
 return false;
 break;
 }
@@ -7279,7 +7683,7 @@ indices0[item0] = i1;
 }
 }
 else {
-validate63.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate65.errors = [{instancePath:instancePath+"/strategies",schemaPath:"#/properties/strategies/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7343,8 +7747,8 @@ var valid4 = true;
 const len1 = data3.length;
 for(let i2=0; i2<len1; i2++){
 const _errs14 = errors;
-if(!(validate64(data3[i2], {instancePath:instancePath+"/goals/" + i2,parentData:data3,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate66(data3[i2], {instancePath:instancePath+"/goals/" + i2,parentData:data3,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
 errors = vErrors.length;
 }
 var valid4 = _errs14 === errors;
@@ -7385,7 +7789,7 @@ else {
 vErrors.push(err4);
 }
 errors++;
-validate63.errors = vErrors;
+validate65.errors = vErrors;
 return false;
 }
 else {
@@ -7411,7 +7815,7 @@ const _errs15 = errors;
 if(errors === _errs15){
 if(Array.isArray(data5)){
 if(data5.length < 1){
-validate63.errors = [{instancePath:instancePath+"/converters",schemaPath:"#/properties/converters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate65.errors = [{instancePath:instancePath+"/converters",schemaPath:"#/properties/converters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -7534,7 +7938,7 @@ else {
 vErrors.push(err11);
 }
 errors++;
-validate63.errors = vErrors;
+validate65.errors = vErrors;
 return false;
 }
 else {
@@ -7556,7 +7960,7 @@ break;
 }
 }
 else {
-validate63.errors = [{instancePath:instancePath+"/converters",schemaPath:"#/properties/converters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate65.errors = [{instancePath:instancePath+"/converters",schemaPath:"#/properties/converters/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7572,18 +7976,18 @@ const _errs25 = errors;
 if(errors === _errs25){
 if((typeof data8 == "number") && (isFinite(data8))){
 if(data8 > 1 || isNaN(data8)){
-validate63.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
+validate65.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
 if(data8 < 0 || isNaN(data8)){
-validate63.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+validate65.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
 }
 else {
-validate63.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate65.errors = [{instancePath:instancePath+"/maxSuccessRate",schemaPath:"#/properties/maxSuccessRate/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
@@ -7597,18 +8001,18 @@ if(data.limit !== undefined){
 let data9 = data.limit;
 const _errs27 = errors;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
-validate63.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate65.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs27){
 if((typeof data9 == "number") && (isFinite(data9))){
 if(data9 > 100000 || isNaN(data9)){
-validate63.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"}];
+validate65.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100000},message:"must be <= 100000"}];
 return false;
 }
 else {
 if(data9 < 1 || isNaN(data9)){
-validate63.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate65.errors = [{instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7624,18 +8028,18 @@ if(data.turns !== undefined){
 let data10 = data.turns;
 const _errs29 = errors;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
-validate63.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate65.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs29){
 if((typeof data10 == "number") && (isFinite(data10))){
 if(data10 > 20 || isNaN(data10)){
-validate63.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20"}];
+validate65.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20"}];
 return false;
 }
 else {
 if(data10 < 1 || isNaN(data10)){
-validate63.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate65.errors = [{instancePath:instancePath+"/turns",schemaPath:"#/properties/turns/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -7651,7 +8055,7 @@ if(data.severity !== undefined){
 let data11 = data.severity;
 const _errs31 = errors;
 if(!((((data11 === "low") || (data11 === "medium")) || (data11 === "high")) || (data11 === "critical"))){
-validate63.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema76.properties.severity.enum},message:"must be equal to one of the allowed values"}];
+validate65.errors = [{instancePath:instancePath+"/severity",schemaPath:"#/properties/severity/enum",keyword:"enum",params:{allowedValues: schema77.properties.severity.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs31 === errors;
@@ -7666,7 +8070,7 @@ const _errs32 = errors;
 if(errors === _errs32){
 if(Array.isArray(data12)){
 if(data12.length < 1){
-validate63.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate65.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -7674,8 +8078,8 @@ var valid8 = true;
 const len4 = data12.length;
 for(let i5=0; i5<len4; i5++){
 const _errs34 = errors;
-if(!(validate42(data12[i5], {instancePath:instancePath+"/detect/" + i5,parentData:data12,parentDataProperty:i5,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate44(data12[i5], {instancePath:instancePath+"/detect/" + i5,parentData:data12,parentDataProperty:i5,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 var valid8 = _errs34 === errors;
@@ -7686,7 +8090,7 @@ break;
 }
 }
 else {
-validate63.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate65.errors = [{instancePath:instancePath+"/detect",schemaPath:"#/properties/detect/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -7707,14 +8111,14 @@ var valid0 = true;
 }
 }
 else {
-validate63.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate65.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate63.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
-validate63.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate65.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 const pattern15 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
 const pattern16 = new RegExp("^[a-z0-9][a-z0-9._-]{0,39}$", "u");
@@ -7862,8 +8266,8 @@ var valid4 = true;
 const len2 = data6.length;
 for(let i2=0; i2<len2; i2++){
 const _errs16 = errors;
-if(!(validate41(data6[i2], {instancePath:instancePath+"/tests/" + i2,parentData:data6,parentDataProperty:i2,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+if(!(validate43(data6[i2], {instancePath:instancePath+"/tests/" + i2,parentData:data6,parentDataProperty:i2,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 var valid4 = _errs16 === errors;
@@ -7956,8 +8360,8 @@ var valid0 = true;
 if(valid0){
 if(data.defaultTest !== undefined){
 const _errs19 = errors;
-if(!(validate54(data.defaultTest, {instancePath:instancePath+"/defaultTest",parentData:data,parentDataProperty:"defaultTest",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate56(data.defaultTest, {instancePath:instancePath+"/defaultTest",parentData:data,parentDataProperty:"defaultTest",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs19 === errors;
@@ -7968,8 +8372,8 @@ var valid0 = true;
 if(valid0){
 if(data.grader !== undefined){
 const _errs20 = errors;
-if(!(validate49(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data.grader, {instancePath:instancePath+"/grader",parentData:data,parentDataProperty:"grader",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs20 === errors;
@@ -7980,8 +8384,8 @@ var valid0 = true;
 if(valid0){
 if(data.embedder !== undefined){
 const _errs21 = errors;
-if(!(validate49(data.embedder, {instancePath:instancePath+"/embedder",parentData:data,parentDataProperty:"embedder",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data.embedder, {instancePath:instancePath+"/embedder",parentData:data,parentDataProperty:"embedder",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs21 === errors;
@@ -8909,7 +9313,7 @@ return false;
 else {
 const _errs109 = errors;
 for(const key11 in data49){
-if(!(func1.call(schema75.properties, key11))){
+if(!(func1.call(schema76.properties, key11))){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4,schemaPath:"#/$defs/finetune/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
 return false;
 break;
@@ -9050,7 +9454,7 @@ if(data49.method !== undefined){
 let data56 = data49.method;
 const _errs123 = errors;
 if(!((data56 === "supervised") || (data56 === "dpo"))){
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/method",schemaPath:"#/$defs/finetune/properties/method/enum",keyword:"enum",params:{allowedValues: schema75.properties.method.enum},message:"must be equal to one of the allowed values"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/method",schemaPath:"#/$defs/finetune/properties/method/enum",keyword:"enum",params:{allowedValues: schema76.properties.method.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid18 = _errs123 === errors;
@@ -9068,7 +9472,7 @@ for(const key13 in data57){
 let data58 = data57[key13];
 const _errs127 = errors;
 if(((!((typeof data58 == "number") && (isFinite(data58)))) && (typeof data58 !== "string")) && (typeof data58 !== "boolean")){
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/hyperparameters/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/hyperparameters/additionalProperties/type",keyword:"type",params:{type: schema75.properties.hyperparameters.additionalProperties.type},message:"must be number,string,boolean"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/hyperparameters/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/hyperparameters/additionalProperties/type",keyword:"type",params:{type: schema76.properties.hyperparameters.additionalProperties.type},message:"must be number,string,boolean"}];
 return false;
 }
 var valid20 = _errs127 === errors;
@@ -9119,7 +9523,7 @@ for(let i5=0; i5<len5; i5++){
 let data61 = data60[i5];
 const _errs134 = errors;
 if(((!((typeof data61 == "number") && (isFinite(data61)))) && (typeof data61 !== "string")) && (typeof data61 !== "boolean")){
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i5,schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/items/type",keyword:"type",params:{type: schema75.properties.sweep.additionalProperties.items.type},message:"must be number,string,boolean"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i5,schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/items/type",keyword:"type",params:{type: schema76.properties.sweep.additionalProperties.items.type},message:"must be number,string,boolean"}];
 return false;
 }
 var valid22 = _errs134 === errors;
@@ -9169,7 +9573,7 @@ if(data49.backend !== undefined){
 let data63 = data49.backend;
 const _errs138 = errors;
 if(!((data63 === "openai") || (data63 === "command"))){
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/backend",schemaPath:"#/$defs/finetune/properties/backend/enum",keyword:"enum",params:{allowedValues: schema75.properties.backend.enum},message:"must be equal to one of the allowed values"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/backend",schemaPath:"#/$defs/finetune/properties/backend/enum",keyword:"enum",params:{allowedValues: schema76.properties.backend.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid18 = _errs138 === errors;
@@ -9701,7 +10105,7 @@ if(data79.leakage !== undefined){
 let data80 = data79.leakage;
 const _errs182 = errors;
 if(!(((data80 === "error") || (data80 === "warn")) || (data80 === "off"))){
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/leakage",schemaPath:"#/$defs/finetune/properties/validation/properties/leakage/enum",keyword:"enum",params:{allowedValues: schema75.properties.validation.properties.leakage.enum},message:"must be equal to one of the allowed values"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/leakage",schemaPath:"#/$defs/finetune/properties/validation/properties/leakage/enum",keyword:"enum",params:{allowedValues: schema76.properties.validation.properties.leakage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid30 = _errs182 === errors;
@@ -10289,8 +10693,8 @@ var valid36 = true;
 const len7 = data104.length;
 for(let i7=0; i7<len7; i7++){
 const _errs233 = errors;
-if(!(validate63(data104[i7], {instancePath:instancePath+"/attacks/" + i7,parentData:data104,parentDataProperty:i7,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+if(!(validate65(data104[i7], {instancePath:instancePath+"/attacks/" + i7,parentData:data104,parentDataProperty:i7,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 var valid36 = _errs233 === errors;
@@ -10313,8 +10717,8 @@ var valid0 = true;
 if(valid0){
 if(data.attacker !== undefined){
 const _errs234 = errors;
-if(!(validate49(data.attacker, {instancePath:instancePath+"/attacker",parentData:data,parentDataProperty:"attacker",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+if(!(validate51(data.attacker, {instancePath:instancePath+"/attacker",parentData:data,parentDataProperty:"attacker",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs234 === errors;
@@ -10368,53 +10772,8 @@ return errors === 0;
 }
 validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["suite:attackGoals"] = validate70;
-const schema78 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}};
-
-function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
-let vErrors = null;
-let errors = 0;
-const evaluated0 = validate70.evaluated;
-if(evaluated0.dynamicProps){
-evaluated0.props = undefined;
-}
-if(evaluated0.dynamicItems){
-evaluated0.items = undefined;
-}
-if(errors === 0){
-if(Array.isArray(data)){
-if(data.length < 1){
-validate70.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
-return false;
-}
-else {
-var valid0 = true;
-const len0 = data.length;
-for(let i0=0; i0<len0; i0++){
-const _errs1 = errors;
-if(!(validate64(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs1 === errors;
-if(!valid0){
-break;
-}
-}
-}
-}
-else {
-validate70.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
-return false;
-}
-}
-validate70.errors = vErrors;
-return errors === 0;
-}
-validate70.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
-
-exports["suite:messages"] = validate72;
-const schema79 = {"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}};
+exports["suite:attackGoals"] = validate72;
+const schema79 = {"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}};
 
 function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -10436,58 +10795,10 @@ else {
 var valid0 = true;
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
-let data0 = data[i0];
 const _errs1 = errors;
-const _errs2 = errors;
-if(errors === _errs2){
-if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
-let missing0;
-if(((data0.role === undefined) && (missing0 = "role")) || ((data0.content === undefined) && (missing0 = "content"))){
-validate72.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-const _errs4 = errors;
-for(const key0 in data0){
-if(!((key0 === "role") || (key0 === "content"))){
-validate72.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs4 === errors){
-if(data0.role !== undefined){
-let data1 = data0.role;
-const _errs5 = errors;
-if(!(((data1 === "system") || (data1 === "user")) || (data1 === "assistant"))){
-validate72.errors = [{instancePath:instancePath+"/" + i0+"/role",schemaPath:"#/$defs/message/properties/role/enum",keyword:"enum",params:{allowedValues: schema51.properties.role.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid2 = _errs5 === errors;
-}
-else {
-var valid2 = true;
-}
-if(valid2){
-if(data0.content !== undefined){
-const _errs6 = errors;
-if(typeof data0.content !== "string"){
-validate72.errors = [{instancePath:instancePath+"/" + i0+"/content",schemaPath:"#/$defs/message/properties/content/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid2 = _errs6 === errors;
-}
-else {
-var valid2 = true;
-}
-}
-}
-}
-}
-else {
-validate72.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/message/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
+if(!(validate66(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+errors = vErrors.length;
 }
 var valid0 = _errs1 === errors;
 if(!valid0){
@@ -10506,12 +10817,57 @@ return errors === 0;
 }
 validate72.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["suite:test"] = validate73;
+exports["suite:messages"] = validate74;
+const schema80 = {"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}};
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate73.evaluated;
+const evaluated0 = validate74.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(errors === 0){
+if(Array.isArray(data)){
+if(data.length < 1){
+validate74.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+return false;
+}
+else {
+var valid0 = true;
+const len0 = data.length;
+for(let i0=0; i0<len0; i0++){
+const _errs1 = errors;
+if(!(validate38(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs1 === errors;
+if(!valid0){
+break;
+}
+}
+}
+}
+else {
+validate74.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+return false;
+}
+}
+validate74.errors = vErrors;
+return errors === 0;
+}
+validate74.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+
+exports["suite:test"] = validate76;
+
+function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate76.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10523,7 +10879,7 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const _errs1 = errors;
 for(const key0 in data){
 if(!((((((((key0 === "id") || (key0 === "description")) || (key0 === "vars")) || (key0 === "assert")) || (key0 === "cluster")) || (key0 === "metadata")) || (key0 === "transform")) || (key0 === "transformVars"))){
-validate73.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate76.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10533,7 +10889,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 const _errs2 = errors;
 if((typeof data0 !== "string") && (!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0))))){
-validate73.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema55.properties.id.type},message:"must be string,integer"}];
+validate76.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: schema56.properties.id.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs2 === errors;
@@ -10545,7 +10901,7 @@ if(valid0){
 if(data.description !== undefined){
 const _errs4 = errors;
 if(typeof data.description !== "string"){
-validate73.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate76.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs4 === errors;
@@ -10558,7 +10914,7 @@ if(data.vars !== undefined){
 let data2 = data.vars;
 const _errs6 = errors;
 if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
-validate73.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate76.errors = [{instancePath:instancePath+"/vars",schemaPath:"#/properties/vars/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -10576,8 +10932,8 @@ var valid1 = true;
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
 const _errs10 = errors;
-if(!(validate42(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate44(data3[i0], {instancePath:instancePath+"/assert/" + i0,parentData:data3,parentDataProperty:i0,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 var valid1 = _errs10 === errors;
@@ -10587,7 +10943,7 @@ break;
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate76.errors = [{instancePath:instancePath+"/assert",schemaPath:"#/properties/assert/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
@@ -10601,7 +10957,7 @@ if(data.cluster !== undefined){
 let data5 = data.cluster;
 const _errs11 = errors;
 if((typeof data5 !== "string") && (!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5))))){
-validate73.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema55.properties.cluster.type},message:"must be string,integer"}];
+validate76.errors = [{instancePath:instancePath+"/cluster",schemaPath:"#/properties/cluster/type",keyword:"type",params:{type: schema56.properties.cluster.type},message:"must be string,integer"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -10614,7 +10970,7 @@ if(data.metadata !== undefined){
 let data6 = data.metadata;
 const _errs13 = errors;
 if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
-validate73.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate76.errors = [{instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid0 = _errs13 === errors;
@@ -10625,8 +10981,8 @@ var valid0 = true;
 if(valid0){
 if(data.transform !== undefined){
 const _errs15 = errors;
-if(!(validate43(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate45(data.transform, {instancePath:instancePath+"/transform",parentData:data,parentDataProperty:"transform",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs15 === errors;
@@ -10642,12 +10998,12 @@ const _errs17 = errors;
 if(errors === _errs17){
 if(typeof data8 === "string"){
 if(func2(data8) < 1){
-validate73.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate76.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate73.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate76.errors = [{instancePath:instancePath+"/transformVars",schemaPath:"#/$defs/transformVars/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -10666,21 +11022,21 @@ var valid0 = true;
 }
 }
 else {
-validate73.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate76.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate73.errors = vErrors;
+validate76.errors = vErrors;
 return errors === 0;
 }
-validate73.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate76.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-exports["suite:tools"] = validate76;
+exports["suite:tools"] = validate79;
 
-function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate79(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate76.evaluated;
+const evaluated0 = validate79.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -10690,7 +11046,7 @@ evaluated0.items = undefined;
 if(errors === 0){
 if(Array.isArray(data)){
 if(data.length < 1){
-validate76.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+validate79.errors = [{instancePath,schemaPath:"#/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
@@ -10704,14 +11060,14 @@ if(errors === _errs2){
 if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
 let missing0;
 if(((data0.type === undefined) && (missing0 = "type")) || ((data0.function === undefined) && (missing0 = "function"))){
-validate76.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate79.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
 const _errs4 = errors;
 for(const key0 in data0){
 if(!((key0 === "type") || (key0 === "function"))){
-validate76.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+validate79.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10720,7 +11076,7 @@ if(_errs4 === errors){
 if(data0.type !== undefined){
 const _errs5 = errors;
 if("function" !== data0.type){
-validate76.errors = [{instancePath:instancePath+"/" + i0+"/type",schemaPath:"#/$defs/tool/properties/type/const",keyword:"const",params:{allowedValue: "function"},message:"must be equal to constant"}];
+validate79.errors = [{instancePath:instancePath+"/" + i0+"/type",schemaPath:"#/$defs/tool/properties/type/const",keyword:"const",params:{allowedValue: "function"},message:"must be equal to constant"}];
 return false;
 }
 var valid2 = _errs5 === errors;
@@ -10736,14 +11092,14 @@ if(errors === _errs6){
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
 let missing1;
 if((data2.name === undefined) && (missing1 = "name")){
-validate76.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+validate79.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
 const _errs8 = errors;
 for(const key1 in data2){
 if(!((((key1 === "name") || (key1 === "description")) || (key1 === "parameters")) || (key1 === "strict"))){
-validate76.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+validate79.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
 return false;
 break;
 }
@@ -10755,12 +11111,12 @@ const _errs9 = errors;
 if(errors === _errs9){
 if(typeof data3 === "string"){
 if(!pattern10.test(data3)){
-validate76.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""}];
+validate79.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,64}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,64}$"+"\""}];
 return false;
 }
 }
 else {
-validate76.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/" + i0+"/function/name",schemaPath:"#/$defs/tool/properties/function/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -10773,7 +11129,7 @@ if(valid3){
 if(data2.description !== undefined){
 const _errs11 = errors;
 if(typeof data2.description !== "string"){
-validate76.errors = [{instancePath:instancePath+"/" + i0+"/function/description",schemaPath:"#/$defs/tool/properties/function/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate79.errors = [{instancePath:instancePath+"/" + i0+"/function/description",schemaPath:"#/$defs/tool/properties/function/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid3 = _errs11 === errors;
@@ -10786,7 +11142,7 @@ if(data2.parameters !== undefined){
 let data5 = data2.parameters;
 const _errs13 = errors;
 if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
-validate76.errors = [{instancePath:instancePath+"/" + i0+"/function/parameters",schemaPath:"#/$defs/tool/properties/function/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate79.errors = [{instancePath:instancePath+"/" + i0+"/function/parameters",schemaPath:"#/$defs/tool/properties/function/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 var valid3 = _errs13 === errors;
@@ -10798,7 +11154,7 @@ if(valid3){
 if(data2.strict !== undefined){
 const _errs15 = errors;
 if(typeof data2.strict !== "boolean"){
-validate76.errors = [{instancePath:instancePath+"/" + i0+"/function/strict",schemaPath:"#/$defs/tool/properties/function/properties/strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+validate79.errors = [{instancePath:instancePath+"/" + i0+"/function/strict",schemaPath:"#/$defs/tool/properties/function/properties/strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
 var valid3 = _errs15 === errors;
@@ -10813,7 +11169,7 @@ var valid3 = true;
 }
 }
 else {
-validate76.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate79.errors = [{instancePath:instancePath+"/" + i0+"/function",schemaPath:"#/$defs/tool/properties/function/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10827,7 +11183,7 @@ var valid2 = true;
 }
 }
 else {
-validate76.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate79.errors = [{instancePath:instancePath+"/" + i0,schemaPath:"#/$defs/tool/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -10839,14 +11195,14 @@ break;
 }
 }
 else {
-validate76.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate79.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-validate76.errors = vErrors;
+validate79.errors = vErrors;
 return errors === 0;
 }
-validate76.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
+validate79.evaluated = {"items":true,"dynamicProps":false,"dynamicItems":false};
 return exports;
 }
 
