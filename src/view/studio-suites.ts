@@ -10,7 +10,7 @@ import type { ResolvedPrompt, ResolvedSuite } from '../config/types.js';
 import { LlmlabError, LlmlabErrors, formatLocation } from '../errors.js';
 import { promptHash } from '../store/index.js';
 import { storedSuitePaths } from '../store/quality-rows.js';
-import type { ChatMessage } from '../types.js';
+import type { PromptMessage } from '../types.js';
 import type { ViewContext } from './context.js';
 import { ViewError } from './errors.js';
 import { fileHash, projectPath, PROMPT_EXTENSIONS, relativeToRoot } from './studio-paths.js';
@@ -21,7 +21,7 @@ export interface StudioPrompt {
   id: string;
   kind: 'template' | 'messages';
   template?: string;
-  messages?: ChatMessage[];
+  messages?: PromptMessage[];
   /** The file a save writes (relative to the project root): the prompt's own file, or the suite for an inline one. */
   file: string;
   inline: boolean;
