@@ -137,6 +137,11 @@ try {
     for (const [what, value, note] of await benchBenchmarks(work, fast.url, BIN, measure)) report(what, value, note);
   }
 
+  if (want('multimodal')) {
+    const { benchMultimodal } = await import('./multimodal.js');
+    for (const [what, value, note] of await benchMultimodal(work, fast.url, BIN, measure)) report(what, value, note);
+  }
+
   if (want('tui')) for (const [what, value, note] of await (await import('./tui.js')).benchTui(BIN)) report(what, value, note);
   if (want('watch')) for (const [what, value, note] of await (await import('./watch.js')).benchWatch(fast.url)) report(what, value, note);
   if (want('gateway')) for (const [what, value, note] of await (await import('./gateway.js')).benchGateway(BIN)) report(what, value, note);

@@ -9,6 +9,7 @@ import { createProviders } from '../engine/instances.js';
 import { pointsToTrain, prepareFinetunes, trainingUsd } from '../engine/finetune-prepare.js';
 import { finetuneWorkDir } from '../engine/finetune-train.js';
 import { checkTemplates, createPlan, type Plan } from '../engine/plan.js';
+import { checkMedia, openRunMedia, preparePromptMedia } from '../engine/media-check.js';
 import { stageLines } from './plan-stages.js';
 import { LlmlabError } from '../errors.js';
 import { usd } from '../report/console/table.js';
@@ -42,15 +43,19 @@ export async function planCommand(args: string[], flags: PlanFlags, io: CliIo): 
   for (const path of await suitePaths(args, ctx.project, io.cwd)) {
     const suite = await loadSuite(path, ctx.project);
     printNotices(suite, io);
-    const whole = createPlan(suite, { repeat });
+    // Content parts written as file:/data: are hashed into the store as `llmlab eval` would, so keys match its.
+    const media = openRunMedia(ctx.store().path, ctx.project.db);
+    const whole = createPlan(suite, { repeat, media });
     // Only --failing reads the database.
     const subset = subsetFlags && resolveSubset(whole, subsetFlags, subsetFlags.failing === undefined ? undefined : ctx.store());
-    const plan = shard ? createPlan(suite, { repeat, shard }) : subset ? createPlan(suite, { repeat, subset }) : whole;
+    const plan = shard ? createPlan(suite, { repeat, shard, media }) : subset ? createPlan(suite, { repeat, subset, media }) : whole;
+    await preparePromptMedia(plan);
     checkTemplates(plan);
     // Fine-tune data is validated here as in eval: an error exits 2 before anything is estimated.
     const store = ctx.store();
     const prepared = await prepareFinetunes(suite, { workDir: finetuneWorkDir(store.path), env: ctx.env });
     const providers = await createProviders(suite, ctx.env);
+    checkMedia(plan, providers);
     const out: string[] = [
       `plan for ${relative(io.cwd, suite.path)}${suite.description ? ` — ${suite.description}` : ''}`,
       ...cellLines(suite, whole),

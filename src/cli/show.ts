@@ -12,6 +12,7 @@ import { pairShowCells, showLines } from '../report/console/show-lines.js';
 import { findTest, runTests, testListLines } from '../report/console/show-tests.js';
 import type { RunRecord, Store } from '../store/index.js';
 import type { CellResult } from '../types.js';
+import { mediaAsPlaceholder } from '../types.js';
 import { createContext } from './context.js';
 import type { CliIo } from './io.js';
 
@@ -51,7 +52,7 @@ export async function showCommand(runRef: string, testWords: string[], flags: Sh
   const cells = store.results.ofTest(run.id, test.testId).filter((c) => !c.attack);
   const baseline = flags.baseline === undefined ? undefined : await baselineCells(store, String(flags.baseline), run, test.testId, io.cwd);
   io.stdout.write(`${head}\ntest ${oneLine(test.testId, 80)}${test.description === null ? '' : ` · ${oneLine(test.description, 200)}`}\n`);
-  io.stdout.write(`vars: ${oneLine(JSON.stringify(cells[0]?.vars ?? {}), 300)}\n`);
+  io.stdout.write(`vars: ${oneLine(JSON.stringify(cells[0]?.vars ?? {}, mediaAsPlaceholder), 300)}\n`);
   if (baseline) io.stdout.write(`baseline: ${baseline.label}\n`);
   const shown = pairShowCells(cells, baseline?.cells);
   io.stdout.write(`\n${showLines(shown, io.stdout.columns ?? DEFAULT_COLUMNS).join('\n')}\n`);

@@ -14,6 +14,8 @@ export interface ResolveContext {
   metrics: Readonly<Record<string, string>>;
   /** Every file read so far, the suite first. */
   sources: string[];
+  /** The project's media store folder (beside its database), where media vars are stored; created on first use. */
+  mediaDir: string;
 }
 
 /** Records a file as read (once). */

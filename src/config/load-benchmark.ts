@@ -3,7 +3,7 @@
  * resolved against the suite, few-shot files found, then `sample` (a seeded subset, kept in file order) and
  * `limit` (the first N) applied. An adapter that executes model-written code needs `allowCodeExecution`.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { drawSeeded } from '../datasets/benchmark.js';
 import { benchmarkTypes, isBenchmarkType, loadBenchmarkAdapter } from '../datasets/benchmarks.js';
 import { LlmlabError } from '../errors.js';
@@ -59,7 +59,8 @@ export async function loadBenchmark(dataset: BenchmarkDataset, context: ResolveC
     tests = tests.filter((t) => keep.has(t));
   }
   if (dataset.limit !== undefined) tests = tests.slice(0, dataset.limit);
-  return tests.map(({ test, where }) => ({ test: test as unknown as TestInput, path: [], locate: () => where, code: 'DATASET_INVALID' }));
+  // A row's relative `file:` media vars (ScienceQA's images) start from its data file's folder, as dataset rows' do.
+  return tests.map(({ test, where }) => ({ test: test as unknown as TestInput, path: [], locate: () => where, code: 'DATASET_INVALID', baseDir: dirname(where.file) }));
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
+import { mediaDirFor } from '../media/media-dir.js';
 import type { Severity, TestCase } from '../types.js';
 import type { Gates, ProjectConfig, ResolvedSuite, SuiteFile } from './types.js';
 import { addSource } from './context.js';
@@ -53,6 +54,7 @@ export async function loadSuite(path: string, project: ProjectConfig, options: L
     problems,
     metrics: project.metrics ?? {},
     sources: [file, ...(read.translation?.sources ?? [])],
+    mediaDir: mediaDirFor(project.db),
   };
   const tuning = suite.finetunes !== undefined || (suite.providers ?? []).some(isTuned);
   const plain = await resolveProviders(suite.providers ?? [], project, context);

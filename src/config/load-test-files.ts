@@ -2,7 +2,7 @@
  * `tests: file:<path or glob>` → dataset rows, validated like inline tests. Globs expand relative to the suite
  * and files are read in sorted path order, so a suite's tests never depend on directory listing order.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { loadDataset } from '../datasets/index.js';
 import { LlmlabError, LlmlabErrors } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
@@ -23,6 +23,8 @@ export interface TestEntry {
   path: PathSegment[];
   locate: Locate;
   code: ErrorCode;
+  /** The folder a row's relative paths (`file:` media vars) start from: its dataset file's; the suite's when absent. */
+  baseDir?: string;
 }
 
 /** Reads the datasets a `file:` reference names; rows that fail validation are recorded and left out. */
@@ -68,7 +70,7 @@ export async function loadTestFiles(ref: string, context: ResolveContext): Promi
         context.problems.addProblems(problems, 'DATASET_INVALID', locate);
         continue;
       }
-      entries.push({ test: row.test as TestFile, path: [], locate, code: 'DATASET_INVALID' });
+      entries.push({ test: row.test as TestFile, path: [], locate, code: 'DATASET_INVALID', baseDir: dirname(file) });
     }
   }
   return entries;

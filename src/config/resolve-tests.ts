@@ -14,6 +14,7 @@ import { loadBenchmark } from './load-benchmark.js';
 import { loadTestFiles } from './load-test-files.js';
 import type { TestEntry } from './load-test-files.js';
 import { renderAssertionValues } from './assertion-templates.js';
+import { MediaVars } from './resolve-media-vars.js';
 import { AssertionResolver } from './resolve-assertions.js';
 import type { JudgeSetup } from './resolve-assertions.js';
 import { canonicalJson } from './suite-hash.js';
@@ -28,8 +29,9 @@ interface Defaults {
 export async function resolveTests(suite: SuiteFile, context: ResolveContext, judges?: JudgeSetup): Promise<TestCase[]> {
   const assertions = new AssertionResolver(context.problems, context.metrics, judges);
   const defaultTest = suite.defaultTest ?? {};
+  const media = new MediaVars(context);
   const defaults: Defaults = {
-    vars: defaultTest.vars ?? {},
+    vars: (await media.resolve(defaultTest.vars, { path: ['defaultTest', 'vars'], locate: context.source.locate, baseDir: context.baseDir })) ?? {},
     assert: await assertions.resolveAll(defaultTest.assert, {
       path: ['defaultTest', 'assert'],
       locate: context.source.locate,
@@ -56,7 +58,9 @@ export async function resolveTests(suite: SuiteFile, context: ResolveContext, ju
   const defaultSite = { locate: context.source.locate, code: 'CONFIG_INVALID' as const };
   const defaultSteps = testTransformSteps(defaultTest.transform, { ...defaultSite, path: ['defaultTest', 'transform'] }, context.problems);
   const varsTransformer = new VarsTransformer(context.problems, context.baseDir);
-  for (const entry of entries) {
+  for (const written of entries) {
+    // Before the id: a test's id hashes its media by their bytes, so renaming an image keeps it.
+    const entry = await media.resolveEntry(written);
     const own = await assertions.resolveAll(entry.test.assert, {
       path: [...entry.path, 'assert'],
       locate: entry.locate,

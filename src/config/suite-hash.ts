@@ -3,11 +3,17 @@
  * the cells (providers, prompts, tests, repeat) and nothing about how the YAML was written.
  */
 import { createHash } from 'node:crypto';
+import { isMediaRef } from '../types.js';
 import type { ResolvedSuite } from './types.js';
 
-/** JSON with object keys sorted at every level and `undefined` left out, so equal values hash equally. */
+/**
+ * JSON with object keys sorted at every level and `undefined` left out, so equal values hash equally. A piece of
+ * media is its bytes' identity (kind, hash, type), not its name or stored path: renaming an image keeps test ids
+ * and the suite hash, and new bytes under the same name change them.
+ */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (isMediaRef(value)) return `{"$media":${JSON.stringify(value.$media)},"hash":${JSON.stringify(value.hash)},"mimeType":${JSON.stringify(value.mimeType)}}`;
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson(JSON.parse(JSON.stringify(value)));
   if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
   const parts: string[] = [];

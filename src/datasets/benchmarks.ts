@@ -12,6 +12,7 @@ const registry = {
   arc: () => import('./arc.js'),
   hellaswag: () => import('./hellaswag.js'),
   humaneval: () => import('./humaneval.js'),
+  scienceqa: () => import('./scienceqa.js'),
 } satisfies Record<string, Loader>;
 
 /** Every benchmark adapter id. */

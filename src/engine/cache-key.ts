@@ -4,7 +4,8 @@
  * and resumed runs agree on identity without counters.
  */
 import { createHash } from 'node:crypto';
-import type { ChatMessage, ToolChoice, ToolDefinition } from '../types.js';
+import { isMediaRef, mediaPlaceholder } from '../types.js';
+import type { ChatMessage, MediaRef, ToolChoice, ToolDefinition } from '../types.js';
 
 const KEY_VERSION = 1;
 
@@ -28,9 +29,11 @@ export function responseKey(input: {
 }): string {
   const hash = createHash('sha256');
   hash.update(`${KEY_VERSION}\u0000${input.providerType}\u0000${identityJson(input.identity)}\u0000`);
-  hash.update(JSON.stringify(input.messages));
-  hash.update(`\u0000${input.prompt}\u0000${input.repeatIndex}\u0000`);
-  if (input.varsMatter) hash.update(stableStringify(input.vars));
+  const media = input.messages.some((m) => m.parts !== undefined);
+  // Without media the messages hash as they always did, so every earlier key stays valid.
+  hash.update(media ? JSON.stringify(input.messages.map(keyedMessage)) : JSON.stringify(input.messages));
+  hash.update(`\u0000${media ? keyedPrompt(input.prompt, input.messages) : input.prompt}\u0000${input.repeatIndex}\u0000`);
+  if (input.varsMatter) hash.update(stableStringify(keyedVars(input.vars)));
   if (input.continuations) hash.update(`\u0000continuations\u0000${JSON.stringify(input.continuations)}`);
   // Left out entirely when unset, so a request without tools keeps the key it always had.
   if (input.tools) hash.update(`\u0000tools\u0000${identityJson(input.tools)}`);
@@ -48,6 +51,52 @@ export function judgeKey(input: Parameters<typeof responseKey>[0] & { structured
   hash.update(`${KEY_VERSION}\u0000judge\u0000${responseKey(input)}\u0000`);
   hash.update(input.structured === undefined ? '' : stableStringify(input.structured));
   return hash.digest('hex');
+}
+
+/**
+ * A piece of media as keys see it: its bytes' identity, never its name or where the store keeps it, so renaming
+ * a file or moving the media folder keeps every key, and different bytes under the same name change it.
+ */
+function keyedMedia(ref: MediaRef): { kind: string; hash: string; mimeType: string } {
+  return { kind: ref.$media, hash: ref.hash, mimeType: ref.mimeType };
+}
+
+/** A message with parts is keyed by its parts alone: its `content` repeats them with the media's names. */
+function keyedMessage(message: ChatMessage): unknown {
+  if (!message.parts) return message;
+  return {
+    role: message.role,
+    parts: message.parts.map((part) => (part.type === 'text' ? part : { type: part.type, media: keyedMedia(part.media) })),
+  };
+}
+
+/** The one-string prompt with each media placeholder (which holds the name) replaced by the media's hash. */
+function keyedPrompt(prompt: string, messages: ChatMessage[]): string {
+  let keyed = prompt;
+  for (const message of messages) {
+    for (const part of message.parts ?? []) {
+      if (part.type !== 'text') keyed = keyed.split(mediaPlaceholder(part.media)).join(`[${part.media.$media}: ${part.media.hash}]`);
+    }
+  }
+  return keyed;
+}
+
+/** Vars with every MediaRef reduced to its identity; the same object when none holds media (keys unchanged). */
+function keyedVars(value: Record<string, unknown>): Record<string, unknown> {
+  return holdsMedia(value) ? (reduce(value) as Record<string, unknown>) : value;
+}
+
+function holdsMedia(value: unknown): boolean {
+  if (isMediaRef(value)) return true;
+  if (Array.isArray(value)) return value.some(holdsMedia);
+  return value !== null && typeof value === 'object' && Object.values(value).some(holdsMedia);
+}
+
+function reduce(value: unknown): unknown {
+  if (isMediaRef(value)) return { $media: keyedMedia(value) };
+  if (Array.isArray(value)) return value.map(reduce);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reduce(v)]));
+  return value;
 }
 
 /** Key of one embeddings call: the embedder and the texts, in order. */

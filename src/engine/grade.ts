@@ -7,7 +7,7 @@
 import { LlmlabError, messageOf } from '../errors.js';
 import { isMetricType, loadMetricPlugin } from '../metrics/index.js';
 import { loadUserMetric } from '../metrics/user-metric.js';
-import type { Assertion, AssertionResult, CompareInput, GenerateResult, MetricPlugin, MetricScore, TestCase, ToolDefinition } from '../types.js';
+import type { Assertion, AssertionResult, CompareInput, GenerateResult, MediaRef, MetricPlugin, MetricScore, TestCase, ToolDefinition } from '../types.js';
 import type { JudgeSession } from './judge.js';
 import { compileTransform, loadTransformModules, showText } from '../metrics/transform.js';
 import type { Transform } from '../metrics/transform.js';
@@ -21,6 +21,8 @@ export interface GradeInput {
   providerId: string;
   /** The tools the cell's prompt declared (for `is-valid-openai-tools-call`). */
   tools?: ToolDefinition[];
+  /** The media of the cell's rendered prompt, for vision graders (MetricInput.promptMedia). */
+  promptMedia?: MediaRef[];
   /** Opens a judge session for a model-graded assertion (the executor's judges, bound to this cell). */
   judges?: (assertion: Assertion) => JudgeSession | undefined;
 }
@@ -56,6 +58,9 @@ export function createGrader(baseDir: string, options: GraderOptions = {}) {
   // Per assertion object: grading a cell then costs no JSON.stringify of its value, and no await once ready.
   const pending = new WeakMap<Assertion, Promise<Prepared>>();
   const ready = new WeakMap<Assertion, Prepared>();
+  // What each metric with a `corpus` hook computed over the whole suite (cider-d's document frequencies), by
+  // assertion type: a user metric's plugin object is rebuilt per load, its type is not.
+  const corpora = new Map<string, unknown>();
 
   function prepare(assertion: Assertion): Promise<Prepared> {
     let entry = pending.get(assertion);
@@ -143,7 +148,7 @@ export function createGrader(baseDir: string, options: GraderOptions = {}) {
   ): AssertionResult | Promise<AssertionResult> {
     if (prepared.plugin.judge) return gradeByModel(assertion, prepared, input, output, note);
     try {
-      const raw = prepared.plugin.score({ ...input, output, vars: input.test.vars, value: prepared.value });
+      const raw = prepared.plugin.score({ ...input, output, vars: input.test.vars, value: prepared.value, ...corpusOf(assertion) });
       if (raw instanceof Promise) return raw.then((r) => judge(assertion, r, note), (e: unknown) => failed(assertion, e));
       return judge(assertion, raw, note);
     } catch (error) {
@@ -168,6 +173,7 @@ export function createGrader(baseDir: string, options: GraderOptions = {}) {
         output,
         vars: input.test.vars,
         value: prepared.value,
+        ...corpusOf(assertion),
         ...(session ? { judge: session.judge } : {}),
       });
       result = judge(assertion, raw, note);
@@ -179,12 +185,28 @@ export function createGrader(baseDir: string, options: GraderOptions = {}) {
     return result;
   }
 
+  function corpusOf(assertion: Assertion): { corpus?: unknown } {
+    return corpora.has(assertion.type) ? { corpus: corpora.get(assertion.type) } : {};
+  }
+
   return {
-    /** Preloads every assertion of the suite so that config mistakes surface before any model call. */
+    /**
+     * Preloads every assertion of the suite so that config mistakes surface before any model call, then runs
+     * each `corpus` hook once over its metric's values in every test (so a filtered or sharded run keeps the
+     * suite's corpus).
+     */
     async prepareAll(tests: Iterable<TestCase>): Promise<void> {
-      const all: Promise<Prepared>[] = [];
-      for (const test of tests) for (const a of test.assert) all.push(prepare(a));
-      await Promise.all(all);
+      const assertions = [...tests].flatMap((test) => test.assert);
+      const all = await Promise.all(assertions.map(prepare));
+      const values = new Map<string, { plugin: MetricPlugin<unknown, unknown>; list: unknown[] }>();
+      all.forEach(({ plugin, value }, i) => {
+        if (!plugin.corpus) return;
+        const type = (assertions[i] as Assertion).type;
+        const entry = values.get(type);
+        if (entry) entry.list.push(value);
+        else values.set(type, { plugin, list: [value] });
+      });
+      for (const [type, { plugin, list }] of values) corpora.set(type, await plugin.corpus!(list));
     },
 
     async grade(input: GradeInput): Promise<Verdict> {

@@ -101,10 +101,13 @@ export function createJudges(options: JudgeOptions): JudgeFactory {
     const judge = assertion.judge;
     if (!judge) return undefined;
     let cost = 0;
+    // A vision grader is shown the cell's media; the metric needs to know before it builds its messages.
+    const media = judge.grader === undefined ? undefined : graders.get(judge.grader)?.provider.media;
     return {
       cost: () => cost,
       judge: {
         repeat: judge.repeat,
+        ...(media ? { media } : {}),
         async generate(request) {
           const grader = graderOf(judge.grader, 'grader', assertion.type);
           const result = await generate(grader, request, cell, options);

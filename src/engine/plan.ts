@@ -9,6 +9,7 @@ import type { TestCase } from '../types.js';
 import { cellId } from './cache-key.js';
 import { checkComparisons } from './comparative.js';
 import { compilePrompt, type CompiledPrompt } from './render.js';
+import type { PromptMedia } from './render-media.js';
 import { inShard, type Shard } from './shard.js';
 
 /** One cell: one model call and its grading. */
@@ -66,6 +67,8 @@ export interface PlanOptions {
   shard?: Shard;
   /** Keep only the cells this subset includes (see subset.ts, which makes one from the flags). */
   subset?: CellFilter;
+  /** Resolves content parts written as `file:`, `data:`, `https://` (the run's media store); see preparePromptMedia. */
+  media?: PromptMedia;
 }
 
 /** Which cells a subset keeps: the same for every repeat of a cell, so a cell's coordinates are enough. */
@@ -84,7 +87,8 @@ export const ATTACK_PROMPT: CompiledPrompt = {
 
 /** Compiles prompts (throwing TEMPLATE_ERROR on a syntax error) and sizes the DAG. Sends nothing. */
 export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Plan {
-  const prompts = suite.prompts.map(compilePrompt);
+  const compileOne = (prompt: ResolvedSuite['prompts'][number]) => compilePrompt(prompt, options.media);
+  const prompts = suite.prompts.map(compileOne);
   const repeat = options.repeat ?? suite.repeat;
   const security = suite.security;
   // A target of its own runs the attacks only; the suite's providers run its tests.
@@ -96,7 +100,7 @@ export function createPlan(suite: ResolvedSuite, options: PlanOptions = {}): Pla
   const groupJudgeCalls = suite.tests.reduce((n, t) => n + groupJudgeCallsOf(t), 0);
   checkComparisons(suite.tests, prompts.length * testedBy);
   const attacks = attackNodes(security?.tests ?? [], security?.attacker !== undefined);
-  const forgetting = new Map((suite.forgetting ?? []).map((section) => [section.name, section.prompts.map(compilePrompt)]));
+  const forgetting = new Map((suite.forgetting ?? []).map((section) => [section.name, section.prompts.map(compileOne)]));
   const forgettingSize = sizeOfForgetting(suite, repeat);
   const { shard, subset } = options;
   const kept = (cell: PlannedCell) =>

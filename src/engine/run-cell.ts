@@ -4,7 +4,8 @@
  * are data (`status: error`), and a cell cancelled by a second Ctrl-C gives undefined (left for --resume).
  */
 import { LlmlabError } from '../errors.js';
-import type { Assertion, AssertionResult, AttackPlan, AttackRecord, CellResult, ChatMessage, GenerateRequest, GenerateResult, Provider } from '../types.js';
+import { requestMediaBytes } from './media-gate.js';
+import type { Assertion, AssertionResult, AttackPlan, AttackRecord, CellResult, ChatMessage, GenerateRequest, GenerateResult, MediaRef, Provider } from '../types.js';
 import { costOf, type ModelPrice } from '../providers/prices.js';
 import { BUDGET_REFUSED } from './budget-gate.js';
 import { RETRY_STOPPED, type Caller } from './caller.js';
@@ -79,12 +80,18 @@ async function callTarget(
         options.events.emit({ type: 'node-start', cellId: cell.cellId, providerId: provider.id, providerLabel: cell.provider.label }),
       tokens: inputTokens + (costing.outputTokens ?? 0),
     };
-    result = await call(site, async (signal) => {
-      const started = performance.now();
-      const answer = await provider.generate(request, { signal });
-      answer.latencyMs ??= Math.round(performance.now() - started);
-      return answer;
-    });
+    // Media bytes in flight are bounded (media-gate.ts): memory follows the budget, not -j.
+    const release = options.mediaGate ? await options.mediaGate.acquire(requestMediaBytes(messages)) : undefined;
+    try {
+      result = await call(site, async (signal) => {
+        const started = performance.now();
+        const answer = await provider.generate(request, options.media ? { signal, media: options.media } : { signal });
+        answer.latencyMs ??= Math.round(performance.now() - started);
+        return answer;
+      });
+    } finally {
+      release?.();
+    }
     stats.calls++;
     result.cost ??= costOf(costing.price, result.usage);
     spent = result.cost;
@@ -99,11 +106,12 @@ async function callTarget(
   return { kind: 'answer', result, cached: false };
 }
 
-/** Grades one answer of the cell with its test's assertions (judges bound to the cell). */
-function gradeAnswer(run: CellRun, output: string, prompt: string, result: GenerateResult): Promise<Verdict> {
+/** Grades one answer of the cell with its test's assertions (judges bound to the cell; `sent` for their media). */
+function gradeAnswer(run: CellRun, output: string, prompt: string, result: GenerateResult, sent?: readonly ChatMessage[]): Promise<Verdict> {
   const { cell, judges, options } = run;
   // Most suites grade nothing by model: their cells skip the per-cell judge closure.
   const judged = options.graders?.size ? { cellId: cell.cellId, vars: cell.test.vars } : undefined;
+  const promptMedia = judged && sent ? mediaOf(sent) : undefined;
   return options.grader.grade({
     output,
     test: cell.test,
@@ -111,8 +119,14 @@ function gradeAnswer(run: CellRun, output: string, prompt: string, result: Gener
     result,
     providerId: cell.provider.id,
     ...(cell.prompt.tools ? { tools: cell.prompt.tools } : {}),
+    ...(promptMedia?.length ? { promptMedia } : {}),
     ...(judged ? { judges: (assertion: Assertion) => judges(assertion, judged) } : {}),
   });
+}
+
+/** The media of a request's messages (their image and audio parts), in order. */
+function mediaOf(messages: readonly ChatMessage[]): MediaRef[] {
+  return messages.flatMap((m) => m.parts?.flatMap((part) => (part.type === 'text' ? [] : [part.media])) ?? []);
 }
 
 /** What every result of `cell` says about it, whatever happened to its call. */
@@ -186,13 +200,14 @@ export async function runCell(
     return { ...base, output: '', status: 'error', score: 0, assertions: [], latencyMs: 0, cost: 0, cached: false, error: answer.message, ...attackRecord(attack, messages, undefined) };
   }
   const { result, cached } = answer;
-  const verdict = await gradeAnswer(run, result.output, prompt, result);
+  const verdict = await gradeAnswer(run, result.output, prompt, result, messages);
   // A judge call cancelled by a second Ctrl-C (or stopped waiting to retry) leaves no verdict: left for --resume.
   if (verdict.error && (options.abort.aborted || verdict.error.includes(RETRY_STOPPED))) return undefined;
   const gradingCost = gradingCostOf(verdict.assertions);
   const answered = {
     output: result.output,
     ...(result.toolCalls?.length ? { toolCalls: result.toolCalls } : {}),
+    ...(result.media?.length ? { media: result.media } : {}),
     assertions: verdict.assertions,
     latencyMs: result.latencyMs ?? 0,
     usage: result.usage,

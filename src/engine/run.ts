@@ -14,6 +14,7 @@ import { estimatePlan } from './estimate-suite.js';
 import type { EventBus } from './events.js';
 import type { ExecuteStats, PauseGate } from './execute-options.js';
 import { execute } from './executor.js';
+import { createMediaGate } from './media-gate.js';
 import { createGrader } from './grade.js';
 import { createGraders, createInstance, createProviders } from './instances.js';
 import { checkTrainingBudget, prepareFinetunes } from './finetune-prepare.js';
@@ -22,6 +23,7 @@ import type { LimitClock } from './limits-tokens.js';
 import { redactRunOutputs, runSecrets } from './redact-run.js';
 import { checkTemplates, createPlan, type Plan } from './plan.js';
 import { checkLoglikelihood } from './protocol-check.js';
+import { checkMedia, generatedMedia, openRunMedia, preparePromptMedia } from './media-check.js';
 import { createFaultLatch, outcomeFault, saveStatus } from './run-fault.js';
 import { checkResumedShard, runShardOf, type Shard } from './shard.js';
 import { isSubset, resolveSubset, resumedSubset, runSubsetOf, type SubsetFlags } from './subset.js';
@@ -87,8 +89,10 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   // The run to resume is found first: a subset's run plans its own subset again.
   const previous = options.resume === undefined ? undefined : resumable(options);
   const subsetFlags = previous ? resumedSubset(previous, options.subset) : options.subset;
-  const subset = isSubset(subsetFlags) ? resolveSubset(createPlan(suite, { repeat: options.repeat }), subsetFlags, store) : undefined;
-  const plan = createPlan(suite, { repeat: options.repeat, ...(options.shard ? { shard: options.shard } : {}), ...(subset ? { subset } : {}) });
+  const media = openRunMedia(store.path, options.project.db);
+  const subset = isSubset(subsetFlags) ? resolveSubset(createPlan(suite, { repeat: options.repeat, media }), subsetFlags, store) : undefined;
+  const plan = createPlan(suite, { repeat: options.repeat, media, ...(options.shard ? { shard: options.shard } : {}), ...(subset ? { subset } : {}) });
+  await preparePromptMedia(plan);
   checkTemplates(plan);
   // Stage 1 of every recipe, before anything is sent: data errors stop the run here (exit 2), nothing uploaded.
   const finetunes = await prepareFinetunes(suite, { workDir: finetuneWorkDir(store.path), env: options.env });
@@ -101,6 +105,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     grader.prepareAll([...suite.tests, ...(suite.security?.tests ?? []), ...(suite.forgetting ?? []).flatMap((s) => s.tests)]),
   ]);
   checkLoglikelihood(suite, providers);
+  checkMedia(plan, providers);
 
   const budget = suite.budget || options.budgetUsd !== undefined
     ? { onExceed: 'stop' as const, ...suite.budget, ...(options.budgetUsd === undefined ? {} : { maxUsd: options.budgetUsd }) }
@@ -178,6 +183,8 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
       ...(gate ? { budget: gate } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(training ? { training } : {}),
+      media: generatedMedia(store.path, options.project.db),
+      mediaGate: createMediaGate(),
     });
     if (training) trainingFailures = failuresOf(await training.settled());
     // A run the budget stopped is unfinished: `--resume` with a larger budget picks it up.

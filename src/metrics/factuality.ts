@@ -2,7 +2,8 @@
  * `factuality`: OpenAI evals' `fact` choice-score method. A grader model compares the output with a reference
  * ("expert") answer and picks one of five relations (A–E) through a forced tool call; the choice sets the score
  * (A 0.4, B 0.6, C 1, D 0, E 1). The assertion passes unless the judge finds a disagreement (D); with a
- * `threshold`, when the score reaches it. An answer outside A–E is an error, never a pass.
+ * `threshold`, when the score reaches it. An answer outside A–E is an error, never a pass. A vision grader is
+ * shown the cell's images (a question about a picture is judged with the picture).
  */
 import { LlmlabError } from '../errors.js';
 import { defineMetric } from '../types.js';
@@ -30,7 +31,7 @@ const grade = structuredGrade<{ choice: Choice; reason: string }>('factuality', 
     choice: { enum: Object.keys(CHOICES), description: 'the letter of the option that applies' },
     reason: REASON_PROPERTY,
   }),
-});
+}, { media: true });
 
 function messages(question: string, expert: string, submission: string): ChatMessage[] {
   const options = Object.entries(CHOICES).map(([letter, text]) => `(${letter}) ${text}`).join('\n');

@@ -32,6 +32,7 @@ const registry = {
   cost: () => import('./cost.js'),
   'finish-reason': () => import('./finish-reason.js'),
   'llm-rubric': () => import('./llm-rubric.js'),
+  'image-matches': () => import('./image-matches.js'),
   factuality: () => import('./factuality.js'),
   'model-graded-factuality': () => import('./model-graded-factuality.js'),
   'model-graded-closedqa': () => import('./model-graded-closedqa.js'),
@@ -61,6 +62,9 @@ const registry = {
   webhook: () => import('./webhook.js'),
   'is-valid-openai-tools-call': () => import('./is-valid-openai-tools-call.js'),
   'tool-call-f1': () => import('./tool-call-f1.js'),
+  'vqa-accuracy': () => import('./vqa-accuracy.js'),
+  'cross-modal-consistency': () => import('./cross-modal-consistency.js'),
+  'cider-d': () => import('./cider-d.js'),
 } satisfies Record<string, Loader>;
 
 /** Every built-in metric id. */

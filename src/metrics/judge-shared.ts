@@ -7,7 +7,9 @@
 import type { ValidateFunction } from 'ajv';
 import { LlmlabError } from '../errors.js';
 import type { ChatMessage, Judge, JudgeRequest, JsonSchema, MetricInput, MetricScore, StructuredOutput } from '../types.js';
+import { isMediaRef, mediaPlaceholder } from '../types.js';
 import { compileJsonSchema, describeSchemaErrors } from './json-schema.js';
+import { judgedMedia, showMedia, unseenNote } from './judge-media.js';
 
 const SHOWN = 200;
 const REASON_SHOWN = 80;
@@ -79,15 +81,19 @@ export type StructuredGrade<A> = (
 /**
  * The grading loop of a metric `id` whose judge answers through `tool`; `label` names its schema in the error of
  * a schema that does not compile. The schema is compiled once, on first use. Fails (METRIC_ERROR) without a grader.
+ * With `media`, the judge's first question also shows the cell's media (./judge-media.ts): a vision grader sees
+ * them, and the reason says which media a text-only grader judged without seeing.
  */
-export function structuredGrade<A>(id: string, label: string, tool: StructuredOutput): StructuredGrade<A> {
+export function structuredGrade<A>(id: string, label: string, tool: StructuredOutput, options: { media?: boolean } = {}): StructuredGrade<A> {
   const validator = lazyValidator(label, tool.schema);
-  return async (input, messages, verdict) => {
+  return async (input, written, verdict) => {
     const judge = judgeOf(input, id);
-    return judgeRounds(judge, async (round) => {
+    const { messages, unseen } = options.media ? showMedia(written, judgedMedia(input), judge.media) : { messages: written, unseen: [] };
+    const score = await judgeRounds(judge, async (round) => {
       const answer = await askStructured<A>(judge, { messages, structured: tool, round }, validator());
       return verdict(answer, judge, round);
     });
+    return unseen.length === 0 ? score : { ...score, reason: `${score.reason} ${unseenNote(unseen, judge.media)}` };
   };
 }
 
@@ -145,8 +151,14 @@ export function cosine(a: readonly number[], b: readonly number[]): number {
 
 /** The task the graded system was given: its rendered prompt and the test's variables, for the judge prompt. */
 export function taskContext(input: Pick<MetricInput<unknown>, 'prompt' | 'vars'>): string {
-  const vars = Object.entries(input.vars).map(([name, value]) => `${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  const vars = Object.entries(input.vars).map(([name, value]) => `${name}: ${typeof value === 'string' ? value : varText(value)}`);
   return [`[Task given to the AI system]\n${input.prompt}`, ...(vars.length > 0 ? [`[Test variables]\n${vars.join('\n')}`] : [])].join('\n\n');
+}
+
+/** A var that is not a string, for a judge prompt: JSON, with media as placeholders (never a store path or hash). */
+function varText(value: unknown): string {
+  if (isMediaRef(value)) return mediaPlaceholder(value);
+  return JSON.stringify(value, (_key, item: unknown) => (isMediaRef(item) ? mediaPlaceholder(item) : item));
 }
 
 /** The question an answer should address: `query` var, else `question` var, else the rendered prompt. */

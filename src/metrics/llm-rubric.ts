@@ -3,6 +3,7 @@
  * through a forced tool call (or a JSON-schema response format) with `{ pass, score, reason }`, never free text;
  * an answer that is not that object (not JSON, a field missing, a wrong type, a score outside 0..1) makes the
  * assertion an error, not a pass. With graderRepeat N the judge answers N times: majority verdict, mean score.
+ * A vision grader is shown the cell's images (the prompt's, and an image generation provider's output).
  */
 import { LlmlabError } from '../errors.js';
 import { defineMetric } from '../types.js';
@@ -33,7 +34,7 @@ const grade = structuredGrade<RoundVerdict>('llm-rubric', 'llm-rubric verdict', 
     score: { type: 'number', minimum: 0, maximum: 1, description: 'how well the output satisfies the rubric, 0 to 1' },
     reason: REASON_PROPERTY,
   }),
-});
+}, { media: true });
 
 const INSTRUCTIONS =
   'You grade the output of an AI system against a rubric. Read the task the system was given, the rubric and the ' +

@@ -12,6 +12,7 @@ import { defineProvider } from '../types.js';
 import type { ChatMessage, GenerateRequest, GenerateResult, JsonSchema, Provider, ProviderSpec, StructuredOutput } from '../types.js';
 import { cappedFetch, MAX_RESPONSE_BYTES_OPTION, maxResponseBytesOf } from './capped-fetch.js';
 import { nodeFetch } from './node-fetch.js';
+import { ANTHROPIC_MEDIA, anthropicMessageOf } from './anthropic-content.js';
 import { normaliseStopReason, outputOf, usageOf } from './anthropic-response.js';
 import { messageStream } from './anthropic-stream.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
@@ -114,9 +115,11 @@ export default defineProvider({
       type: 'anthropic',
       model: spec.model,
       identity: compact({ baseUrl, model: spec.model, ...params }),
+      media: ANTHROPIC_MEDIA,
       async generate(request, { signal }) {
-        const body = bodyOf(request);
         try {
+          // Inside the try: reading a message's media can fail.
+          const body = bodyOf(request);
           if (request.structured) return await structuredMessage(client, body, request.structured, signal);
           return config.stream ? await finalResult(messageStream(client, body, signal)) : await message(client, body, signal);
         } catch (error) {
@@ -152,7 +155,7 @@ function splitSystem(messages: ChatMessage[]): Pick<MessageParams, 'system' | 'm
   const system = messages.filter((m) => m.role === 'system').map((m) => m.content);
   const rest = messages
     .filter((m) => m.role !== 'system')
-    .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
+    .map((m) => anthropicMessageOf({ ...m, role: m.role as 'user' | 'assistant' }));
   return system.length > 0 ? { system: system.join('\n\n'), messages: rest } : { messages: rest };
 }
 

@@ -4,11 +4,28 @@
  * becomes a GenerateResult. Kept apart from the client so the mapping is tested without a server.
  */
 import type { ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
-import type { ChatMessage, GenerateRequest, GenerateResult, TokenUsage, ToolCall, ToolChoice, ToolDefinition } from '../types.js';
+import type { ChatMessage, ContentPart, GenerateRequest, GenerateResult, MediaLimits, TokenUsage, ToolCall, ToolChoice, ToolDefinition } from '../types.js';
+import { mediaBytes, unsupportedMedia } from './media-bytes.js';
 import { asRecord, malformedError } from './sdk-errors.js';
 import { compact, numberOr } from './wire-values.js';
 
 const API = 'Bedrock';
+
+/** Converse's ImageBlock `format` by the store's sniffed type. */
+const IMAGE_FORMATS: Record<string, 'png' | 'jpeg' | 'gif' | 'webp'> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpeg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+};
+
+/**
+ * docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ImageBlock.html and the Converse user guide: PNG,
+ * JPEG, GIF and WebP, at most 3.75 MB per image, as bytes (S3 locations only, no URLs); no audio.
+ */
+export const BEDROCK_MEDIA: MediaLimits = {
+  image: { mimeTypes: Object.keys(IMAGE_FORMATS), maxBytes: 3.75 * 1024 * 1024, urls: false },
+};
 
 /** The request fields that come from the provider's config rather than the prompt. */
 export interface ConverseParams {
@@ -47,8 +64,18 @@ function splitSystem(messages: ChatMessage[]): Pick<ConverseInput, 'system' | 'm
   const system = messages.filter((m) => m.role === 'system').map((m) => ({ text: m.content }));
   const rest = messages
     .filter((m) => m.role !== 'system')
-    .map((m) => ({ role: m.role as 'user' | 'assistant', content: [{ text: m.content }] }));
+    .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.role === 'user' && m.parts ? m.parts.map(blockOf) : [{ text: m.content }] }));
   return system.length > 0 ? { system, messages: rest } : { messages: rest };
+}
+
+type ContentBlock = NonNullable<NonNullable<ConverseInput['messages']>[number]['content']>[number];
+
+/** A part as a Converse content block; an image's bytes go raw (the SDK base64-encodes them into the JSON). */
+function blockOf(part: ContentPart): ContentBlock {
+  if (part.type === 'text') return { text: part.text };
+  const format = part.type === 'image' ? IMAGE_FORMATS[part.media.mimeType] : undefined;
+  if (!format) throw unsupportedMedia(part.media, API, 'PNG, JPEG, GIF and WebP images, and no audio');
+  return { image: { format, source: { bytes: mediaBytes(part.media, API) } } };
 }
 
 /**

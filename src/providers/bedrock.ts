@@ -18,7 +18,7 @@ import { LlmlabError } from '../errors.js';
 import { defineProvider } from '../types.js';
 import type { JsonSchema, ParsedModel, ProviderSpec } from '../types.js';
 import { cappedFetch, MAX_RESPONSE_BYTES_OPTION, maxResponseBytesOf } from './capped-fetch.js';
-import { converseInput, resultOf } from './bedrock-converse.js';
+import { BEDROCK_MEDIA, converseInput, resultOf } from './bedrock-converse.js';
 import type { ConverseParams } from './bedrock-converse.js';
 import { bedrockError } from './bedrock-errors.js';
 import { fetchRequestHandler } from './bedrock-http.js';
@@ -99,6 +99,7 @@ export default defineProvider({
       type: 'bedrock',
       model: modelId,
       identity: compact({ region, endpoint: config.endpoint, model: modelId, ...params }),
+      media: BEDROCK_MEDIA,
       async generate(request, { signal }) {
         // The SDK signs before it sends; a call already cancelled must not wait for credentials first.
         if (signal.aborted) throw bedrockError(signal.reason, { ...errors, signal });

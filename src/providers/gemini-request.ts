@@ -7,6 +7,7 @@
 import type { FunctionCallingConfigMode, GenerateContentConfig, GenerateContentParameters } from '@google/genai';
 import type { ChatMessage, GenerateRequest, JsonSchema, StructuredOutput, ToolChoice, ToolDefinition } from '../types.js';
 import { MAX_RESPONSE_BYTES_OPTION } from './capped-fetch.js';
+import { geminiPartsOf } from './gemini-content.js';
 import { toGeminiSchema } from './gemini-schema.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { compact } from './wire-values.js';
@@ -138,12 +139,18 @@ export function samplingIdentity(config: GeminiConfig): Record<string, unknown> 
 }
 
 /**
- * The SDK parameters of one call. Passthrough keys (`generationConfig`, `safetySettings`, `toolConfig`,
+ * The SDK parameters of one call (`vertex`: Vertex AI, which takes media URLs). Passthrough keys (`generationConfig`, `safetySettings`, `toolConfig`,
  * `extraBody`) go in the SDK's `extraBody`, which it deep-merges into the JSON it sends: its own typed fields
  * would drop what it does not know.
  */
-export function buildParams(model: string, request: GenerateRequest, config: GeminiConfig, signal: AbortSignal): GenerateContentParameters {
-  const { contents, system } = splitMessages(request.messages, config.systemInstruction);
+export function buildParams(
+  model: string,
+  request: GenerateRequest,
+  config: GeminiConfig,
+  signal: AbortSignal,
+  vertex = false,
+): GenerateContentParameters {
+  const { contents, system } = splitMessages(request.messages, config.systemInstruction, vertex);
   // Gemini refuses function calling together with JSON mode: a verdict's forced call replaces the JSON settings.
   const structured = request.structured !== undefined;
   const schema = structured ? undefined : config.responseSchema;
@@ -172,13 +179,14 @@ export function buildParams(model: string, request: GenerateRequest, config: Gem
 export function splitMessages(
   messages: ChatMessage[],
   configured?: string,
+  vertex = false,
 ): { contents: GenerateContentParameters['contents']; system?: string } {
   const systemTexts = [configured, ...messages.filter((m) => m.role === 'system').map((m) => m.content)].filter(
     (text): text is string => typeof text === 'string' && text !== '',
   );
   const rest = messages.filter((m) => m.role !== 'system');
   if (rest.length === 0) return { contents: [{ role: 'user', parts: [{ text: systemTexts.join('\n\n') }] }] };
-  const contents = rest.map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: [{ text: m.content }] }));
+  const contents = rest.map((m) => ({ role: m.role === 'assistant' ? 'model' : 'user', parts: geminiPartsOf(m, vertex) }));
   return systemTexts.length > 0 ? { contents, system: systemTexts.join('\n\n') } : { contents };
 }
 

@@ -7,6 +7,7 @@ import type { GoogleGenAI } from '@google/genai';
 import { ProviderError } from '../errors.js';
 import type { EmbedResult, GenerateResult, ParsedModel, Provider, ProviderSpec } from '../types.js';
 import { cappedFetch } from './capped-fetch.js';
+import { geminiMediaLimits } from './gemini-content.js';
 import { buildParams, samplingIdentity } from './gemini-request.js';
 import { compact } from './wire-values.js';
 import type { GeminiConfig } from './gemini-request.js';
@@ -35,9 +36,10 @@ export function geminiProvider({ spec, client, config, errors, endpoint }: Gemin
     type: spec.type,
     model: spec.model,
     identity: compact({ ...endpoint, model: spec.model, ...samplingIdentity(config), extraBody: config.extraBody }),
+    media: geminiMediaLimits(vertex),
     async generate(request, { signal }): Promise<GenerateResult> {
       try {
-        const params = buildParams(spec.model, request, config, signal);
+        const params = buildParams(spec.model, request, config, signal, vertex);
         // A verdict is only useful whole: structured requests are never streamed.
         if (!config.stream || request.structured) {
           return resultOf(api, await client.models.generateContent(params), request.structured?.name);

@@ -16,6 +16,7 @@ const vendors = Object.fromEntries(
 
 const registry = {
   openai: () => import('./openai.js'),
+  'openai-image': () => import('./openai-image.js'),
   azure: () => import('./azure.js'),
   anthropic: () => import('./anthropic.js'),
   ollama: () => import('./ollama.js'),
@@ -44,10 +45,20 @@ export async function loadProviderPlugin(type: ProviderType): Promise<ProviderPl
 }
 
 /**
+ * Ids written with another type's prefix that name a registry type of their own: `openai:image:<model>` (how
+ * issue 21 and promptfoo write OpenAI image generation) is `openai-image:<model>`. Only a whole prefix matches,
+ * so `openai:<model>` and every other infix stay openai's.
+ */
+const TYPE_ALIASES: ReadonlyArray<{ prefix: string; type: ProviderType }> = [{ prefix: 'openai:image:', type: 'openai-image' }];
+
+/**
  * Splits a provider id as written into registry type and model: `openai:gpt-4o` → (openai, gpt-4o),
- * `exec:python bot.py` → (exec, python bot.py), `echo` → (echo, '').
+ * `exec:python bot.py` → (exec, python bot.py), `echo` → (echo, ''), `openai:image:gpt-image-1` →
+ * (openai-image, gpt-image-1).
  */
 export function parseProviderId(id: string): { type: string; model: string } {
+  const alias = TYPE_ALIASES.find((a) => id.startsWith(a.prefix));
+  if (alias) return { type: alias.type, model: id.slice(alias.prefix.length) };
   const colon = id.indexOf(':');
   return colon === -1 ? { type: id, model: '' } : { type: id.slice(0, colon), model: id.slice(colon + 1) };
 }

@@ -2,14 +2,16 @@
  * `mock` / `mock:<name>`: scripted, deterministic answers written in the suite. The offline quickstart runs on
  * it, and `failFirst` lets tests drive the executor's retries without a flaky server. As a judge it answers a
  * `structured` request with the scripted text as is (script `{"pass": true, ...}`), and `embed` gives the
- * offline embedding of ./mock-embedding.ts. `stream` yields the scripted answer word by word.
+ * offline embedding of ./mock-embedding.ts. `stream` yields the scripted answer word by word. It accepts any
+ * media, so vision suites run offline: `match` sees the prompt's placeholders (`[image: cat.png]`), and `image:` /
+ * `audio:` pick an answer by the media the request carries.
  */
 import { LlmlabError, ProviderError } from '../errors.js';
 import { defineProvider } from '../types.js';
-import type { GenerateRequest, GenerateResult, JsonSchema, Provider } from '../types.js';
+import type { GenerateRequest, GenerateResult, JsonSchema, MediaKind, Provider } from '../types.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { mockEmbedding } from './mock-embedding.js';
-import { approximateUsage, delay } from './simulated.js';
+import { approximateUsage, delay, OFFLINE_MEDIA } from './simulated.js';
 import { wholeAnswer } from './stream-parts.js';
 
 const DEFAULT_OUTPUT = 'mock answer';
@@ -22,6 +24,12 @@ const answerSchema: JsonSchema = {
     match: { type: 'string', description: 'case-insensitive substring of the rendered prompt' },
     regex: { type: 'string', description: 'JavaScript regular expression source tested against the prompt (flag i)' },
     vars: { type: 'object', description: 'test variables that must all equal these values' },
+    image: {
+      type: 'string',
+      minLength: 1,
+      description: 'an image of the request: its name as written (img/cat.png), its file name (cat.png), or a prefix of its sha256 (7+ hex digits)',
+    },
+    audio: { type: 'string', minLength: 1, description: 'audio of the request, named as for image' },
     output: { type: 'string', description: 'the answer; {{prompt}} is replaced by the prompt' },
     outputs: {
       type: 'array',
@@ -55,6 +63,10 @@ interface MockAnswer {
   match?: string;
   regex?: string;
   vars?: Record<string, unknown>;
+  /** An image the request must carry: its name as written, its file name, or a sha256 prefix (7+ hex digits). */
+  image?: string;
+  /** Audio the request must carry, named as for `image`. */
+  audio?: string;
   output?: string;
   outputs?: string[];
   error?: string;
@@ -82,6 +94,7 @@ export default defineProvider({
       model: spec.model,
       // What the script says decides the answer; latency and failFirst only decide when it arrives.
       identity: { answers: written, default: fallback },
+      media: OFFLINE_MEDIA,
       async generate(request, { signal }): Promise<GenerateResult> {
         await delay(latencyMs, signal);
         const calls = (callsByPrompt.get(request.prompt) ?? 0) + 1;
@@ -137,7 +150,22 @@ function matches(answer: CompiledAnswer, request: GenerateRequest): boolean {
       if (!deepEqual(request.vars[name], expected)) return false;
     }
   }
+  if (answer.image !== undefined && !carries(request, 'image', answer.image)) return false;
+  if (answer.audio !== undefined && !carries(request, 'audio', answer.audio)) return false;
   return true;
+}
+
+/** True when a message of the request holds media of `kind` that `wanted` names (see MockAnswer.image). */
+function carries(request: GenerateRequest, kind: MediaKind, wanted: string): boolean {
+  const lower = wanted.toLowerCase();
+  const byHash = /^[0-9a-f]{7,64}$/.test(lower);
+  return request.messages.some((message) =>
+    (message.parts ?? []).some((part) => {
+      if (part.type !== kind) return false;
+      const { name, hash } = part.media;
+      return name === wanted || name.split(/[\\/]/).pop() === wanted || (byHash && hash.startsWith(lower));
+    }),
+  );
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {

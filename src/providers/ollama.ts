@@ -14,6 +14,7 @@ import { cappedFetch, MAX_RESPONSE_BYTES_OPTION, maxResponseBytesOf } from './ca
 import { nodeFetch } from './node-fetch.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { parseModelPart } from './provider-infixes.js';
+import { OLLAMA_MEDIA, ollamaMessagesOf } from './ollama-content.js';
 import { resultOf } from './ollama-response.js';
 import { chatStream } from './ollama-stream.js';
 import { asRecord, httpError, malformedError, toProviderError } from './sdk-errors.js';
@@ -99,7 +100,7 @@ export default defineProvider({
     const bodyOf = (request: GenerateRequest): ChatRequest =>
       compact({
         model: spec.model,
-        messages: request.messages,
+        messages: ollamaMessagesOf(request.messages),
         options: Object.keys(options).length > 0 ? options : undefined,
         format: request.structured ? request.structured.schema : config.format,
         keep_alive: config.keepAlive,
@@ -111,10 +112,12 @@ export default defineProvider({
       type: 'ollama',
       model: spec.model,
       identity: compact({ host, model: spec.model, ...options, format: config.format }),
+      media: OLLAMA_MEDIA,
       async generate(request, { signal }) {
         const client = clientFor(signal);
-        const body = bodyOf(request);
         try {
+          // Inside the try: reading a message's media can fail.
+          const body = bodyOf(request);
           // A verdict is only useful whole: structured requests are never streamed.
           return config.stream && !request.structured ? await finalResult(chatStream(client, body, signal)) : await chat(client, body);
         } catch (error) {
@@ -123,8 +126,8 @@ export default defineProvider({
       },
       async *stream(request, { signal }) {
         const client = clientFor(signal);
-        const body = bodyOf(request);
         try {
+          const body = bodyOf(request);
           yield* request.structured ? wholeAnswer(await chat(client, body)) : chatStream(client, body, signal);
         } catch (error) {
           throw ollamaError(error, signal, errors);

@@ -9,6 +9,7 @@
  */
 import type OpenAI from 'openai';
 import type { GenerateRequest, GenerateResult, ParsedModel, StructuredOutput, ToolCall, TokenUsage } from '../types.js';
+import { responsesInputOf } from './openai-content.js';
 import { asRecord, malformedError } from './sdk-errors.js';
 import { tokenLogprobsOf } from './token-logprobs.js';
 import { compact, numberOr } from './wire-values.js';
@@ -69,8 +70,8 @@ function textFormat(format: Record<string, unknown> | undefined): Body | undefin
  * One Responses call. `body` holds the model, the sampling fields and extraBody; the input, tools and a
  * structured request's forced call are added here, after extraBody, so they always win.
  */
-export async function respond(client: OpenAI, body: Body, request: GenerateRequest, signal: AbortSignal): Promise<GenerateResult> {
-  const input = request.messages.map((message) => ({ role: message.role, content: message.content }));
+export async function respond(client: OpenAI, body: Body, request: GenerateRequest, signal: AbortSignal, api = API): Promise<GenerateResult> {
+  const input = request.messages.map((message) => responsesInputOf(message, api));
   const structured = request.structured;
   const full: Body = { ...(structured ? withoutText(body) : body), input, ...(structured ? forcedCall(structured) : toolFields(request)) };
   if (request.logprobs) full['include'] = [...(Array.isArray(body['include']) ? body['include'] : []), 'message.output_text.logprobs'];

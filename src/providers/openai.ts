@@ -16,6 +16,7 @@ import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { complete, scoreContinuations } from './openai-completions.js';
 import { respond, responsesParams } from './openai-responses.js';
 import { connectOpenAI } from './openai-connect.js';
+import { chatMessagesOf, openaiMediaLimits } from './openai-content.js';
 import { outputOf, stringOr, usageOf } from './openai-message.js';
 import { extraBodyOf, parseOpenAIModel } from './openai-model.js';
 import { chatStream } from './openai-stream.js';
@@ -113,7 +114,8 @@ export default defineProvider({
     const completions = config.api === 'completions';
     const chatBody = (request: GenerateRequest): ChatParams => ({
       model: spec.model,
-      messages: request.messages,
+      // Never request.messages as they are: a message's `parts` hold media refs, not OpenAI's content parts.
+      messages: chatMessagesOf(request.messages, api),
       ...params,
       ...openaiToolFields(request),
       ...(request.logprobs && !request.structured ? { logprobs: true } : {}),
@@ -124,10 +126,12 @@ export default defineProvider({
       model: spec.model,
       identity: compact({ baseUrl, ...endpoint, model: spec.model, ...params, api: config.api === 'chat' ? undefined : config.api }),
       scoresContinuations: completions,
+      media: openaiMediaLimits(spec.type, config.api),
       async generate(request, { signal }) {
-        const body = chatBody(request);
         try {
-          if (responses) return await respond(client, { model: spec.model, ...params }, request, signal);
+          if (responses) return await respond(client, { model: spec.model, ...params }, request, signal, api);
+          // Built inside the try: reading media can fail, and after the Responses branch, which reads its own.
+          const body = chatBody(request);
           if (completions) {
             if (request.continuations) return await scoreContinuations(client, spec.model, request.prompt, request.continuations, signal);
             const { messages: _messages, response_format: _format, logprobs: _logprobs, ...rest } = body;

@@ -1,6 +1,15 @@
-/** What the offline providers (echo, mock) share: a token estimate and an abortable artificial delay. */
-import type { TokenUsage } from '../types.js';
+/** What the offline providers (echo, mock) share: a token estimate, an abortable artificial delay, their media. */
+import type { MediaLimits, TokenUsage } from '../types.js';
 import { abortError } from './sdk-errors.js';
+
+/**
+ * Every type the media store takes, of any size, by URL too: an offline provider reads no bytes (it sees the
+ * placeholders), so vision and audio suites run without a model.
+ */
+export const OFFLINE_MEDIA: MediaLimits = {
+  image: { mimeTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp'], maxBytes: Number.POSITIVE_INFINITY, urls: true },
+  audio: { mimeTypes: ['audio/wav', 'audio/mpeg'], maxBytes: Number.POSITIVE_INFINITY, urls: true },
+};
 
 /** Roughly four characters per token: close enough for offline cost and budget estimates. */
 export function approximateUsage(input: string, output: string): TokenUsage {

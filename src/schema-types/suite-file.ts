@@ -250,16 +250,19 @@ export interface MessageFile {
  */
 export type ContentPartFile =
   | {
+      /** A text part. */
       type: 'text';
       /** A nunjucks template. */
       text: string;
     }
   | {
+      /** An image part. */
       type: 'image';
       /** `{{ var }}`, `file:<path>`, `https://…` or `data:image/…;base64,…`. */
       image: string;
     }
   | {
+      /** An audio part (.wav, .mp3). */
       type: 'audio';
       /** `{{ var }}`, `file:<path>` (.wav, .mp3) or `data:audio/…;base64,…`. */
       audio: string;
@@ -572,9 +575,11 @@ export interface BudgetFile {
  * assertions. `llmlab benchmarks` lists adapters and where the data is published.
  */
 export interface BenchmarkDataset {
-  /** Benchmark adapter. */
-  type: 'gsm8k' | 'mmlu' | 'arc' | 'hellaswag' | 'humaneval';
-  /** Data file or glob relative to the suite (MMLU: `data/test/*_test.csv`). */
+  /** Benchmark adapter (`scienceqa`: ScienceQA-IMG, `path` = its problems.json). */
+  type: 'gsm8k' | 'mmlu' | 'arc' | 'hellaswag' | 'humaneval' | 'scienceqa';
+  /**
+   * Data file or glob relative to the suite (MMLU: `data/test/*_test.csv`; ScienceQA: `data/scienceqa/problems.json`).
+   */
   path: string;
   /**
    * Few-shot examples from another split (GSM8K/ARC/HellaSwag: drawn with `seed`; MMLU: the first k of each subject's

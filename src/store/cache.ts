@@ -2,7 +2,7 @@
  * The response cache: one row per model call, keyed by a hash of everything that can change the answer.
  * Only successful answers are stored; errors are never cached.
  */
-import type { GenerateResult, TokenUsage, ToolCall } from '../types.js';
+import type { GenerateResult, MediaRef, TokenUsage, ToolCall } from '../types.js';
 import type { Db } from './db.js';
 
 /** A cached answer, as stored. */
@@ -15,6 +15,7 @@ export interface CachedResponse {
   cost?: number;
   toolCalls?: ToolCall[];
   logprobs?: number[];
+  media?: MediaRef[];
 }
 
 export interface CacheStats {
@@ -34,6 +35,7 @@ interface ResponseRow {
   cost: number | null;
   tool_calls: string | null;
   logprobs: string | null;
+  media: string | null;
 }
 
 interface SourcedRow extends ResponseRow {
@@ -43,10 +45,10 @@ interface SourcedRow extends ResponseRow {
 /** Read/write access to the response cache. */
 export function createResponseCache(db: Db) {
   const get = db.prepare<[string], SourcedRow>(
-    'SELECT output, usage, finish_reason, model, latency_ms, cost, tool_calls, logprobs, provider_id FROM responses WHERE key = ?',
+    'SELECT output, usage, finish_reason, model, latency_ms, cost, tool_calls, logprobs, media, provider_id FROM responses WHERE key = ?',
   );
   const getFresh = db.prepare<[string, number], SourcedRow>(
-    'SELECT output, usage, finish_reason, model, latency_ms, cost, tool_calls, logprobs, provider_id FROM responses WHERE key = ? AND created_at >= ?',
+    'SELECT output, usage, finish_reason, model, latency_ms, cost, tool_calls, logprobs, media, provider_id FROM responses WHERE key = ? AND created_at >= ?',
   );
   const fromRow = (row: ResponseRow): CachedResponse => ({
     output: row.output,
@@ -57,10 +59,11 @@ export function createResponseCache(db: Db) {
     cost: row.cost ?? undefined,
     ...(row.tool_calls === null ? {} : { toolCalls: JSON.parse(row.tool_calls) as ToolCall[] }),
     ...(row.logprobs === null ? {} : { logprobs: JSON.parse(row.logprobs) as number[] }),
+    ...(row.media === null ? {} : { media: JSON.parse(row.media) as MediaRef[] }),
   });
   const put = db.prepare(
-    `INSERT OR REPLACE INTO responses (key, provider_id, output, usage, finish_reason, model, latency_ms, cost, created_at, tool_calls, logprobs)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO responses (key, provider_id, output, usage, finish_reason, model, latency_ms, cost, created_at, tool_calls, logprobs, media)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return {
     get(key: string): CachedResponse | undefined {
@@ -89,6 +92,7 @@ export function createResponseCache(db: Db) {
         Date.now(),
         result.toolCalls?.length ? JSON.stringify(result.toolCalls) : null,
         result.logprobs?.length ? JSON.stringify(result.logprobs) : null,
+        result.media?.length ? JSON.stringify(result.media) : null,
       );
     },
     stats(): CacheStats {

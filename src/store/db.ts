@@ -171,6 +171,11 @@ const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   CREATE INDEX prompt_versions_by_prompt ON prompt_versions (suite_path, prompt_id, created_at);`,
+  // The media an answer produced (JSON MediaRef[]; NULL for text), cached and per cell: an image generation
+  // provider's refs into the media store, so a cached re-run grades the same images and reports show them. The
+  // bytes stay in the store, never in a row.
+  `ALTER TABLE responses ADD COLUMN media TEXT;
+  ALTER TABLE results ADD COLUMN media TEXT;`,
 ];
 
 /** The schema version this build writes. */

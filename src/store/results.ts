@@ -2,7 +2,7 @@
  * Cell results of a run. Results stream in as cells finish and are written in batched transactions, so a run
  * never holds all its results in memory and a killed run loses at most the last unflushed batch.
  */
-import type { AssertionResult, AttackRecord, CellResult, CellStatus, TokenUsage, ToolCall } from '../types.js';
+import type { AssertionResult, AttackRecord, CellResult, CellStatus, MediaRef, TokenUsage, ToolCall } from '../types.js';
 import type { Db } from './db.js';
 
 /** A `SELECT *` row of `results`. */
@@ -31,6 +31,7 @@ export interface ResultRow {
   skip_reason: string | null;
   attack: string | null;
   tool_calls: string | null;
+  media: string | null;
 }
 
 /** Decodes a `SELECT *` row of `results` into the cell it records. */
@@ -50,6 +51,7 @@ export function fromRow(row: ResultRow): CellResult {
     prompt: row.prompt,
     output: row.output,
     ...(row.tool_calls === null ? {} : { toolCalls: JSON.parse(row.tool_calls) as ToolCall[] }),
+    ...(row.media === null ? {} : { media: JSON.parse(row.media) as MediaRef[] }),
     status: row.status as CellStatus,
     score: row.score,
     assertions,
@@ -123,8 +125,8 @@ export function createResultStore(db: Db) {
   const upsert = db.prepare(
     `INSERT INTO results (run_id, cell_id, provider_id, provider_label, prompt_id, test_id, test_index,
        repeat_index, description, vars, prompt, output, status, score, assertions, latency_ms, usage, cost, cached,
-       finish_reason, error, seq, cluster, skip_reason, attack, tool_calls)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       finish_reason, error, seq, cluster, skip_reason, attack, tool_calls, media)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return {
     /** Writes one result; call inside a transaction when writing many. */
@@ -156,6 +158,7 @@ export function createResultStore(db: Db) {
         cell.skipReason ?? null,
         cell.attack ? JSON.stringify(cell.attack) : null,
         cell.toolCalls?.length ? JSON.stringify(cell.toolCalls) : null,
+        cell.media?.length ? JSON.stringify(cell.media) : null,
       );
     },
     /** Drops a run's rows without a verdict (errors, skips) before a resume runs those cells again. */

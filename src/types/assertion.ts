@@ -1,6 +1,7 @@
 /** Tests and their assertions, and the metric plugin contract. Part of src/types.ts, which re-exports every part. */
 import type { ChatMessage, GenerateResult, JsonSchema, StructuredOutput, ToolDefinition } from './model-call.js';
 import type { AttackPlan } from './attack.js';
+import type { MediaLimits, MediaRef } from './media.js';
 
 /** One assertion of a test, after resolution. */
 export interface Assertion {
@@ -91,8 +92,11 @@ export interface TestCase {
   attack?: AttackPlan;
 }
 
-/** What a metric sees. `value` is what `prepare` returned (or the raw YAML value). */
-export interface MetricInput<P = unknown> {
+/**
+ * What a metric sees. `value` is what `prepare` returned (or the raw YAML value); `corpus` what its `corpus` hook
+ * returned for the run.
+ */
+export interface MetricInput<P = unknown, C = unknown> {
   output: string;
   value: P;
   vars: Record<string, unknown>;
@@ -108,6 +112,13 @@ export interface MetricInput<P = unknown> {
   tools?: ToolDefinition[];
   /** Model-graded metrics only: the assertion's grader and embedder, called through the engine. */
   judge?: Judge;
+  /** Metrics with a `corpus` hook: its result over the run's assertions; absent outside a run. */
+  corpus?: C;
+  /**
+   * The media of the cell's rendered prompt (its messages' image and audio parts), in order; absent when it has
+   * none. A vision grader is shown them beside `result.media` (src/metrics/judge-media.ts).
+   */
+  promptMedia?: MediaRef[];
 }
 
 /** What a model-graded metric asks its grader: chat messages, usually with a structured answer. */
@@ -130,6 +141,11 @@ export interface Judge {
   embed(texts: string[]): Promise<number[][]>;
   /** Judge rounds to run (graderRepeat). */
   repeat: number;
+  /**
+   * The media the grader accepts in a request (its provider's `media`); absent = text only, and a judge of a cell
+   * with media then sees only their placeholders (`[image: cat.png]`).
+   */
+  media?: MediaLimits;
 }
 
 /** A metric's verdict. `score` defaults to 1 for pass and 0 for fail. */
@@ -173,7 +189,7 @@ export interface CompareInput<P = unknown> {
 }
 
 /** A metric plugin: one file under src/metrics/; usable as an assertion `type`. */
-export interface MetricPlugin<V = unknown, P = V> {
+export interface MetricPlugin<V = unknown, P = V, C = unknown> {
   id: string;
   /** JSON Schema of the assertion's `value`. */
   optionsSchema?: JsonSchema;
@@ -185,7 +201,14 @@ export interface MetricPlugin<V = unknown, P = V> {
   needs?: MetricNeeds;
   /** Turns the YAML value into what `score` needs, once per assertion (compile a regex, load a module). */
   prepare?(value: V, context: { baseDir: string }): P | Promise<P>;
-  score(input: MetricInput<P>): MetricScore | Promise<MetricScore>;
+  /**
+   * For metrics whose score depends on the whole suite (cider-d: document frequencies over every test's
+   * references): called once per run, after every assertion is prepared, with the prepared value of each
+   * assertion of this metric in every test (in test order, a value once per assertion); its result reaches
+   * `score` as `corpus`.
+   */
+  corpus?(values: P[]): C | Promise<C>;
+  score(input: MetricInput<P, C>): MetricScore | Promise<MetricScore>;
   /**
    * Set by comparative metrics (select-best, max-score): grades every output of one test and repeat together,
    * one verdict per output in the order given. The engine calls it once all of the group's cells are graded;
@@ -195,7 +218,7 @@ export interface MetricPlugin<V = unknown, P = V> {
 }
 
 /** Authoring helper: returns its argument, typed. */
-export function defineMetric<V = unknown, P = V>(plugin: MetricPlugin<V, P>): MetricPlugin<V, P> {
+export function defineMetric<V = unknown, P = V, C = unknown>(plugin: MetricPlugin<V, P, C>): MetricPlugin<V, P, C> {
   return plugin;
 }
 

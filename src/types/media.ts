@@ -67,3 +67,11 @@ export interface PromptMessage {
 export interface MediaSink {
   put(bytes: Uint8Array, options: { mimeType?: string; name: string }): MediaRef;
 }
+
+/**
+ * A `JSON.stringify` replacer that shows media as its placeholder (`[image: cat.png]`) instead of its ref: how
+ * reports, the PR comment and the terminal print vars, so they name media without hashes and paths.
+ */
+export function mediaAsPlaceholder(_key: string, value: unknown): unknown {
+  return isMediaRef(value) ? mediaPlaceholder(value) : value;
+}

@@ -2,6 +2,7 @@
 import type { TokenUsage, ToolCall } from './model-call.js';
 import type { AssertionResult } from './assertion.js';
 import type { AttackRecord } from './attack.js';
+import type { MediaRef } from './media.js';
 
 /** Status of a finished cell. */
 export type CellStatus = 'pass' | 'fail' | 'error' | 'skipped';
@@ -25,6 +26,8 @@ export interface CellResult {
   output: string;
   /** The tools the model called, in order, when the prompt declared `tools` and the model called any. */
   toolCalls?: ToolCall[];
+  /** Media the provider produced (image generation), in the media store; `output` holds their placeholders. */
+  media?: MediaRef[];
   status: CellStatus;
   /** Weighted mean of the assertions' scores, 0..1 for built-in metrics. */
   score: number;

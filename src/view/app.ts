@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { createServerApp } from '../server/app.js';
 import type { ViewContext } from './context.js';
 import { mountAssets } from './assets.js';
+import { mountMedia } from './media.js';
 import { apiError, handleError, ViewError } from './errors.js';
 import { requireCsrf, requireToken } from './security.js';
 import { mountCompare } from './routes/compare.js';
@@ -48,6 +49,7 @@ export function createViewApp(view: ViewContext, options: ViewAppOptions): Hono 
   );
   app.onError(handleError(view));
   mountAssets(app);
+  mountMedia(app, view);
   mountRuns(app, view);
   mountRun(app, view);
   mountCompare(app, view);

@@ -57,6 +57,7 @@ var LlmlabDetail = (function () {
     box.appendChild(c.a.length ? assertionTable(c.a) : el('p', 'muted', 'No assertion was graded.'));
     box.appendChild(el('h5', null, 'Output'));
     box.appendChild(el('pre', 'output-full', c.o));
+    if (c.g) box.appendChild(D.mediaStrip(c.g));
     box.appendChild(el('h5', null, 'Prompt'));
     box.appendChild(el('pre', 'prompt-text', LlmlabModel.promptOf(cells, i)));
     return box;

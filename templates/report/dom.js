@@ -69,5 +69,27 @@ var LlmlabDom = (function () {
     return tr;
   }
 
-  return { byId: byId, el: el, badge: badge, fmtUsd: fmtUsd, fmtMs: fmtMs, setPager: setPager, showCounts: showCounts, press: press, emptyRow: emptyRow };
+  /**
+   * A test's media: a lazy thumbnail where the page has a source for it (a small image inlined as data:image/…, or
+   * /media/<hash> in llmlab view), else its name. Any other source is ignored, so a name can never become a URL.
+   */
+  function mediaStrip(media) {
+    var strip = el('div', 'media');
+    media.forEach(function (m) {
+      var safe = typeof m.s === 'string' && (m.s.indexOf('data:image/') === 0 || /^\/media\/[0-9a-f]{64}$/.test(m.s));
+      if (m.k === 'image' && safe) {
+        var img = el('img', 'thumb');
+        img.loading = 'lazy';
+        img.alt = m.n;
+        img.title = m.n;
+        img.src = m.s;
+        strip.appendChild(img);
+      } else {
+        strip.appendChild(el('span', 'badge media-name', m.k + ': ' + m.n));
+      }
+    });
+    return strip;
+  }
+
+  return { byId: byId, el: el, mediaStrip: mediaStrip, badge: badge, fmtUsd: fmtUsd, fmtMs: fmtMs, setPager: setPager, showCounts: showCounts, press: press, emptyRow: emptyRow };
 })();

@@ -56,6 +56,7 @@ var LlmlabModel = (function () {
           index: c.i,
           description: c.d,
           vars: c.v,
+          media: c.m,
           slots: new Array(targetCount),
           failing: false,
           erroring: false,
@@ -69,6 +70,7 @@ var LlmlabModel = (function () {
       } else {
         if (row.description === undefined) row.description = c.d;
         if (row.vars === undefined) row.vars = c.v;
+        if (row.media === undefined) row.media = c.m;
       }
       (row.slots[c.t] || (row.slots[c.t] = [])).push(i);
       if (c.s === 'fail') row.failing = true;

@@ -57,6 +57,7 @@
     if (row.fixed) flags.appendChild(el('span', 'badge change-fixed', 'fixed'));
     if (flags.childNodes.length) th.appendChild(flags);
     if (row.vars) th.appendChild(el('pre', 'vars', row.vars));
+    if (row.media) th.appendChild(D.mediaStrip(row.media));
     return th;
   }
 
@@ -86,6 +87,7 @@
     td.appendChild(head);
     var first = cells[slot[0]];
     td.appendChild(el('div', 'output', first.o || (first.e ? 'error: ' + first.e : '')));
+    if (first.g) td.appendChild(D.mediaStrip(first.g));
     return td;
   }
 

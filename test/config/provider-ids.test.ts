@@ -77,8 +77,13 @@ describe('provider ids with promptfoo infixes', () => {
     ]);
   });
 
+  it('reads `openai:image:<model>` as the openai-image provider, the id kept as written', async () => {
+    const { suite: loaded } = await loadOk(suite(['openai:image:dall-e-3']));
+    expect(loaded.providers[0]).toMatchObject({ id: 'openai:image:dall-e-3', type: 'openai-image', model: 'dall-e-3', label: 'openai:image:dall-e-3' });
+  });
+
   it.each([
-    ['openai:image:dall-e-3', 'openai'],
+    ['openai:imagen:dall-e-3', 'openai'],
     ['anthropic:claude:3', 'anthropic'],
     ['ollama:library:llama3:8b', 'ollama'],
     ['groq:chatty:llama', 'groq'],

@@ -306,7 +306,7 @@ const cases: Case[] = [
         at: 'suite.yaml:2:9',
         message: 'unknown provider type `gpt-4o` in providers[0].id',
         hint:
-          'known provider types: `openai`, `azure`, `anthropic`, `ollama`, `bedrock`, `google`, `vertex`, `http`, `exec`, `file`, `echo`, `mock`, `openrouter`, `groq`, `mistral`, `togetherai`, `deepseek`, `xai`, `perplexity`, `fireworks`, `cerebras`, `lmstudio`, `vllm`, `llamacpp`; a provider id is `<type>:<model>`, e.g. `openai:gpt-4o-mini`',
+          'known provider types: `openai`, `openai-image`, `azure`, `anthropic`, `ollama`, `bedrock`, `google`, `vertex`, `http`, `exec`, `file`, `echo`, `mock`, `openrouter`, `groq`, `mistral`, `togetherai`, `deepseek`, `xai`, `perplexity`, `fireworks`, `cerebras`, `lmstudio`, `vllm`, `llamacpp`; a provider id is `<type>:<model>`, e.g. `openai:gpt-4o-mini`',
       },
     ],
   },

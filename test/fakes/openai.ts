@@ -4,7 +4,8 @@
  * function call (`tool_choice: { type: function, function: { name } }`) is answered with that call, its
  * `arguments` being the behaviour's answer text as is — so a test scripts a judge's JSON, or garbage. A request
  * with `tools` answers `call <name> <arguments>` lines of its answer with tool calls (tool-script.ts). The
- * Responses API (`POST /v1/responses`) is in ./openai-responses.ts; files and fine-tuning jobs in
+ * Responses API (`POST /v1/responses`) is in ./openai-responses.ts, image generation (`POST
+ * /v1/images/generations`) in ./openai-images.ts; files and fine-tuning jobs in
  * ./openai-finetune.ts (chat answers any model, a fine-tuned `ft:…` one too: script it with `answerByModel`).
  */
 import {
@@ -21,6 +22,7 @@ import {
 } from './harness.js';
 import type { FakeApi, FakeBehaviour, FakeContext, FakeServer } from './harness.js';
 import { fineTuneRoutes, matchFineTuneRoute } from './openai-finetune.js';
+import { imageGenerations } from './openai-images.js';
 import { responses } from './openai-responses.js';
 import { declaredNames, scriptedCalls } from './tool-script.js';
 
@@ -44,6 +46,7 @@ export const openaiApi: FakeApi = {
     'POST /v1/embeddings': embeddings,
     'POST /v1/completions': completions,
     'POST /v1/responses': (context) => responses(context, openaiApi.sendError),
+    'POST /v1/images/generations': (context) => imageGenerations(context, openaiApi.sendError),
     'GET /v1/models': ({ res }) =>
       sendJson(res, 200, {
         object: 'list',

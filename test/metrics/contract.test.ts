@@ -1,7 +1,7 @@
 import { afterAll } from 'vitest';
 import { metricTypes } from '../../src/metrics/index.js';
 import type { MetricType } from '../../src/metrics/index.js';
-import type { ToolDefinition } from '../../src/types.js';
+import type { MediaRef, ToolDefinition } from '../../src/types.js';
 import { scriptedJudge, userText } from './judge-helpers.js';
 import { testMetric } from './test-metric.js';
 import type { MetricContract } from './test-metric.js';
@@ -202,6 +202,17 @@ const contracts: Record<MetricType, MetricContract> = {
     failing: { value: 'Names Paris as the capital', output: 'Lyon', judge: parisJudge('{"pass": true, "score": 1, "reason": "names Paris"}') },
     boolean: true,
   },
+  'image-matches': {
+    passing: { value: { questions: ['Is the cube red?'] }, output: '[image: red.png]', result: { media: [imageRef('red.png')] }, judge: visionJudge() },
+    failing: { value: { questions: ['Is the cube red?'] }, output: '[image: blue.png]', result: { media: [imageRef('blue.png')] }, judge: visionJudge() },
+    boolean: true,
+  },
+  // The grader, asked with the description instead of the image, answers "red".
+  'cross-modal-consistency': {
+    passing: { value: 'a red square on white', prompt: 'What colour is the shape? [image: red.png]', output: 'Red.', judge: scriptedJudge(['red']) },
+    failing: { value: 'a red square on white', prompt: 'What colour is the shape? [image: red.png]', output: 'Blue', judge: scriptedJudge(['red']) },
+    boolean: true,
+  },
   factuality: {
     passing: { value: 'Paris is the capital of France.', output: 'Paris', judge: parisJudge('{"choice": "A", "reason": "a subset"}') },
     failing: { value: 'Paris is the capital of France.', output: 'Lyon', judge: parisJudge('{"choice": "A", "reason": "a subset"}') },
@@ -317,6 +328,17 @@ const contracts: Record<MetricType, MetricContract> = {
     failing: { value: 'get_weather, get_time', output: '', result: { toolCalls: [{ name: 'get_weather', arguments: '{}' }] } },
     boolean: true,
   },
+  'vqa-accuracy': {
+    passing: { value: ['2', '2', 'two', '3', '3', '3', '3', '4', '4', '4'], output: 'Two.' },
+    failing: { value: ['2', '2', 'two', '3', '3', '3', '3', '4', '4', '4'], output: 'five' },
+    boolean: true,
+  },
+  'cider-d': {
+    // CIDEr-D needs the suite's other tests for its document frequencies (the corpus hook).
+    passing: { value: ['a cat sits on a mat', 'a cat on a red mat'], output: 'A cat sits on a mat.', corpus: [['a dog runs in a park'], ['two men ride horses']] },
+    failing: { value: ['a cat sits on a mat', 'a cat on a red mat'], output: 'A dog runs.', corpus: [['a dog runs in a park'], ['two men ride horses']] },
+    boolean: true,
+  },
 };
 
 /** g-eval's two calls: steps, then a score of 9 for what names Paris and 2 otherwise. */
@@ -353,6 +375,20 @@ function parisJudge(verdict: string) {
       ? '{"reason": "no Paris", "verdict": "N"}'
       : '{"pass": false, "score": 0, "reason": "no Paris"}';
   return scriptedJudge((request) => (/(Output to grade|Submission)\]\s*Paris/.test(userText(request)) ? verdict : failing));
+}
+
+/** A generated image as the media store would hand it back (the bytes are never read by a scripted judge). */
+function imageRef(name: string): MediaRef {
+  return { $media: 'image', hash: name.padEnd(64, '0'), mimeType: 'image/png', bytes: 100, name, path: `/media/${name}` };
+}
+
+/** A vision grader that answers yes when the image it is shown is `red.png`. */
+function visionJudge() {
+  const judge = scriptedJudge((request) => {
+    const red = request.messages.some((m) => m.parts?.some((p) => p.type === 'image' && p.media.name === 'red.png'));
+    return JSON.stringify({ answers: [{ answer: red ? 'yes' : 'no', reason: red ? 'a red cube' : 'the cube is blue' }] });
+  });
+  return { ...judge, media: { image: { mimeTypes: ['image/png'], maxBytes: 20_000_000, urls: true } } };
 }
 
 for (const id of metricTypes) testMetric(id, contracts[id]);

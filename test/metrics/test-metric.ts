@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadMetricPlugin } from '../../src/metrics/index.js';
 import type { MetricType } from '../../src/metrics/index.js';
-import type { GenerateResult, Judge, MetricPlugin, MetricScore, TestCase, ToolDefinition } from '../../src/types.js';
+import type { GenerateResult, Judge, MediaRef, MetricPlugin, MetricScore, TestCase, ToolDefinition } from '../../src/types.js';
 
 /** Where metric fixtures live; `file:` values in tests resolve from here. */
 export const fixturesDir = fileURLToPath(new URL('../fixtures/metrics/', import.meta.url));
@@ -22,6 +22,13 @@ export interface MetricRun {
   judge?: Judge;
   /** The tools the cell's prompt declared. */
   tools?: ToolDefinition[];
+  /**
+   * Metrics with a `corpus` hook: the values of the suite's other assertions of this metric; with them the
+   * hook runs as a run does (this value first). Without, the hook is not called (as outside a run).
+   */
+  corpus?: unknown[];
+  /** The media of the cell's rendered prompt (for vision judges). */
+  promptMedia?: MediaRef[];
 }
 
 /** Prepares `value` once and returns a scorer for outputs, as the grader does for one assertion. */
@@ -33,6 +40,9 @@ export async function prepareMetric(
   const prepared: unknown = plugin.prepare
     ? await plugin.prepare(value, { baseDir: run.baseDir ?? fixturesDir })
     : value;
+  const context = { baseDir: run.baseDir ?? fixturesDir };
+  const others = run.corpus ? await Promise.all(run.corpus.map(async (v) => (plugin.prepare ? plugin.prepare(v, context) : v))) : undefined;
+  const corpus: unknown = others && plugin.corpus ? await plugin.corpus([prepared, ...others]) : undefined;
   const vars = run.vars ?? {};
   const test: TestCase = { id: 't1', index: 0, vars, assert: [] };
   const prompt = run.prompt ?? 'the prompt';
@@ -47,6 +57,8 @@ export async function prepareMetric(
       providerId: 'echo',
       ...(run.judge ? { judge: run.judge } : {}),
       ...(run.tools ? { tools: run.tools } : {}),
+      ...(corpus === undefined ? {} : { corpus }),
+      ...(run.promptMedia ? { promptMedia: run.promptMedia } : {}),
     });
 }
 
@@ -67,6 +79,10 @@ export interface MetricExample {
   result?: Omit<GenerateResult, 'output'>;
   judge?: Judge;
   tools?: ToolDefinition[];
+  /** Metrics with a `corpus` hook: the suite's other values of this metric (see MetricRun.corpus). */
+  corpus?: unknown[];
+  /** The cell's rendered prompt, for metrics that read it (default: `the prompt`). */
+  prompt?: string;
   /** The assertion's `threshold`, applied as the grader does (score ≥ threshold), for metrics with no pass mark of their own. */
   threshold?: number;
 }
@@ -116,7 +132,7 @@ export function testMetric(id: MetricType, contract: MetricContract): void {
     ] as const) {
       it(`${name} the representative example with a reason, the same way twice`, async () => {
         const plugin = await loadMetricPlugin(id);
-        const score = await prepareMetric(plugin, example.value, { vars: example.vars, result: example.result, judge: example.judge, tools: example.tools });
+        const score = await prepareMetric(plugin, example.value, { vars: example.vars, result: example.result, judge: example.judge, tools: example.tools, corpus: example.corpus, ...(example.prompt ? { prompt: example.prompt } : {}) });
         const first = await score(example.output);
         const threshold = example.threshold;
         expect(threshold === undefined ? first.pass : (first.score ?? (first.pass ? 1 : 0)) >= threshold).toBe(expected);

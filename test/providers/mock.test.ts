@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LlmlabError, ProviderError } from '../../src/errors.js';
+import echo from '../../src/providers/echo.js';
 import mock from '../../src/providers/mock.js';
-import type { GenerateRequest, Provider } from '../../src/types.js';
+import { mediaPlaceholder } from '../../src/types.js';
+import type { ContentPart, GenerateRequest, MediaRef, Provider } from '../../src/types.js';
 import { makeProviderSpec } from '../fixtures/providers/test-provider.js';
 
 const signal = new AbortController().signal;
@@ -119,5 +121,52 @@ describe('mock provider', () => {
   it('keeps the name of mock:<name> as its model', async () => {
     const provider = await mockWith({}, 'mock:support-bot');
     expect(provider).toMatchObject({ id: 'mock:support-bot', type: 'mock', model: 'support-bot' });
+  });
+});
+
+describe('mock provider with media', () => {
+  const cat: MediaRef = { $media: 'image', hash: 'e3b0c44298fc1c149afbf4c8996fb924', mimeType: 'image/png', bytes: 68, name: 'img/cat.png', path: '/m/e3/e3b0' };
+  const clip: MediaRef = { $media: 'audio', hash: '0123456789abcdef', mimeType: 'audio/wav', bytes: 44, name: 'clip.wav', path: '/m/01/0123' };
+
+  /** A request as rendering makes it: the text with placeholders, and the parts. */
+  function askWith(provider: Provider, parts: ContentPart[]) {
+    const content = parts.map((p) => (p.type === 'text' ? p.text : mediaPlaceholder(p.media))).join('');
+    const request: GenerateRequest = { prompt: content, messages: [{ role: 'user', content, parts }], vars: {}, repeatIndex: 0 };
+    return provider.generate(request, { signal });
+  }
+
+  it('picks an answer by the image: its name as written, its file name, or a sha256 prefix', async () => {
+    for (const image of ['img/cat.png', 'cat.png', 'e3b0c44', 'E3B0C44298']) {
+      const provider = await mockWith({ answers: [{ image, output: 'a cat' }], default: 'no image' });
+      expect((await askWith(provider, [{ type: 'text', text: 'What is this? ' }, { type: 'image', media: cat }])).output).toBe('a cat');
+    }
+    const other = await mockWith({ answers: [{ image: 'dog.png', output: 'a dog' }, { image: 'e3b0', output: 'too short a prefix' }], default: 'no match' });
+    expect((await askWith(other, [{ type: 'image', media: cat }])).output).toBe('no match');
+    // Text-only requests carry no image.
+    expect((await ask(await mockWith({ answers: [{ image: 'cat.png', output: 'x' }] }), 'cat.png')).output).toBe('mock answer');
+  });
+
+  it('picks an answer by audio, and an image condition does not match audio', async () => {
+    const provider = await mockWith({ answers: [{ image: 'clip.wav', output: 'wrong kind' }, { audio: 'clip.wav', output: 'a song' }] });
+    expect((await askWith(provider, [{ type: 'audio', media: clip }])).output).toBe('a song');
+  });
+
+  it('tries match strings against the placeholders, and combines conditions', async () => {
+    const provider = await mockWith({ answers: [{ match: '[image: img/cat.png]', regex: 'count', output: 'one cat' }, { match: '[image:', output: 'some image' }] });
+    expect((await askWith(provider, [{ type: 'text', text: 'count: ' }, { type: 'image', media: cat }])).output).toBe('one cat');
+    expect((await askWith(provider, [{ type: 'image', media: cat }])).output).toBe('some image');
+  });
+
+  it('accepts images and audio of any size, by URL too, so offline vision suites run', async () => {
+    const provider = await mockWith({});
+    expect(provider.media?.image).toMatchObject({ maxBytes: Number.POSITIVE_INFINITY, urls: true, mimeTypes: expect.arrayContaining(['image/png', 'image/jpeg']) });
+    expect(provider.media?.audio?.mimeTypes).toEqual(['audio/wav', 'audio/mpeg']);
+    expect(mock.optionsSchema).toMatchObject({ properties: { answers: { items: { properties: { image: { type: 'string' }, audio: { type: 'string' } } } } } });
+  });
+
+  it('echo accepts media too, and echoes the placeholders', async () => {
+    const provider = await echo.create(makeProviderSpec('echo', {}));
+    expect(provider.media).toEqual((await mockWith({})).media);
+    expect((await askWith(provider, [{ type: 'text', text: 'See ' }, { type: 'image', media: cat }])).output).toBe('See [image: img/cat.png]');
   });
 });

@@ -25,6 +25,7 @@ export const E2E_FILES = [
   'test/engine/compare-run.test.ts', // runSuite asks git for the commit
   'test/engine/judge-cache.test.ts',
   'test/engine/judge-metrics.test.ts',
+  'test/engine/media-run.test.ts', // runSuite asks git for the commit
   'test/engine/run-suite.test.ts',
   'test/engine/tpm-run.test.ts',
   'test/finetune/command-backend.test.ts', // runs a fake trainer; serves to a fake Ollama on 127.0.0.1

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/store/db.js';
-import { DROP_VIEW_TABLES } from './downgrade.js';
+import { DROP_GENERATED_MEDIA, DROP_VIEW_TABLES } from './downgrade.js';
 import { openStore, type RunRecord, type Store } from '../../src/store/index.js';
 import { mergeShards } from '../../src/store/merge.js';
 import { spendBy } from '../../src/store/spend.js';
@@ -228,6 +228,7 @@ describe('upgrading a version-4 database (before shards)', () => {
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('DROP TABLE finetune_jobs');
     raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
+    raw.exec(DROP_GENERATED_MEDIA);
     raw.exec(DROP_VIEW_TABLES);
     raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 4');

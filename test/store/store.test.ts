@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/store/db.js';
-import { DROP_VIEW_TABLES } from './downgrade.js';
+import { DROP_GENERATED_MEDIA, DROP_VIEW_TABLES } from './downgrade.js';
 import { createRunWriter, openStore, type Store } from '../../src/store/index.js';
-import type { AttackRecord, CellResult } from '../../src/types.js';
+import type { AttackRecord, CellResult, MediaRef } from '../../src/types.js';
 
 let dir: string;
 let store: Store;
@@ -95,6 +95,7 @@ describe('store', () => {
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('DROP TABLE finetune_jobs');
     raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
+    raw.exec(DROP_GENERATED_MEDIA);
     raw.exec(DROP_VIEW_TABLES);
     raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 1');
@@ -122,6 +123,7 @@ describe('store', () => {
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('DROP TABLE finetune_jobs');
     raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
+    raw.exec(DROP_GENERATED_MEDIA);
     raw.exec(DROP_VIEW_TABLES);
     raw.exec('ALTER TABLE runs DROP COLUMN shard');
     raw.pragma('user_version = 3');
@@ -155,6 +157,7 @@ describe('store', () => {
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('DROP TABLE finetune_jobs');
     raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
+    raw.exec(DROP_GENERATED_MEDIA);
     raw.exec(DROP_VIEW_TABLES);
     raw.pragma('user_version = 5');
     raw.close();
@@ -179,6 +182,7 @@ describe('store', () => {
     raw.exec('ALTER TABLE responses DROP COLUMN logprobs');
     raw.exec('DROP TABLE finetune_jobs');
     raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
+    raw.exec(DROP_GENERATED_MEDIA);
     raw.exec(DROP_VIEW_TABLES);
     raw.pragma('user_version = 6');
     raw.close();
@@ -195,6 +199,7 @@ describe('store', () => {
     store.close();
     const raw = new Database(path);
     raw.exec('DROP TABLE gateway_requests; DROP TABLE gateway_keys; DROP TABLE gateway_outcomes');
+    raw.exec(DROP_GENERATED_MEDIA);
     raw.exec(DROP_VIEW_TABLES);
     raw.pragma('user_version = 8');
     raw.close();
@@ -210,6 +215,7 @@ describe('store', () => {
     store.cache.put('old', 'openai:a', { output: 'hi', latencyMs: 1 });
     store.close();
     const raw = new Database(path);
+    raw.exec(DROP_GENERATED_MEDIA);
     raw.exec(DROP_VIEW_TABLES);
     raw.pragma('user_version = 9');
     raw.close();
@@ -218,6 +224,28 @@ describe('store', () => {
     expect(store.cache.get('old')).toMatchObject({ output: 'hi' });
     const version = store.promptVersions.add({ suitePath: '/s.yaml', promptId: 'p', hash: 'abc', label: 'v2', file: '/p.txt', createdAt: 5 });
     expect(store.promptVersions.list('/s.yaml')).toEqual([version]);
+  });
+
+  it('keeps generated media refs in the cache, and upgrades a version-10 database to hold them', () => {
+    const path = join(dir, 'nested', 'llmlab.db');
+    const ref: MediaRef = { $media: 'image', hash: 'a'.repeat(64), mimeType: 'image/png', bytes: 9, name: 'gpt-image-1-aaaaaaaa.png', path: '/m/aa/a' };
+    store.cache.put('drawn', 'openai-image:gpt-image-1', { output: '[image: gpt-image-1-aaaaaaaa.png]', media: [ref], latencyMs: 1 });
+    store.cache.put('text', 'openai:a', { output: 'hi', latencyMs: 1 });
+    expect(store.cache.get('drawn')).toMatchObject({ media: [ref] });
+    expect(store.cache.get('text')).not.toHaveProperty('media');
+    const run = store.runs.create({ suitePath: '/s.yaml', suiteHash: 'h', totalCells: 2, options: runOptions });
+    store.results.put(run.id, { ...cell(0), media: [ref] }, 0);
+    store.results.put(run.id, cell(1), 1);
+    expect([...store.results.iterate(run.id)].map((c) => c.media)).toEqual([[ref], undefined]);
+    store.close();
+    const raw = new Database(path);
+    raw.exec(DROP_GENERATED_MEDIA);
+    raw.pragma('user_version = 10');
+    raw.close();
+    store = openStore(path);
+    expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(store.cache.get('text')).toMatchObject({ output: 'hi' });
+    expect(store.cache.get('drawn')).not.toHaveProperty('media');
   });
 
   it('round-trips an attack cell with its record and transcript', () => {

@@ -5,6 +5,7 @@
  */
 import type { RunRecord, Store } from '../../store/index.js';
 import type { CellResult, CellStatus } from '../../types.js';
+import { mediaAsPlaceholder } from '../../types.js';
 
 /** A cell as the comment shows it, raw (not yet escaped) and already cut to the collection caps. */
 export interface ListedCell {
@@ -14,7 +15,7 @@ export interface ListedCell {
   repeatIndex: number;
   description?: string;
   status: CellStatus;
-  /** The test's vars as compact JSON. */
+  /** The test's vars as compact JSON, media as placeholders (`[image: cat.png]`). */
   vars: string;
   /** `metric: reason` of each failing assertion. */
   reasons: string[];
@@ -86,7 +87,7 @@ function listed(cell: CellResult, maxChars: number): ListedCell {
     repeatIndex: cell.repeatIndex,
     description: cell.description,
     status: cell.status,
-    vars: cut(JSON.stringify(cell.vars)),
+    vars: cut(JSON.stringify(cell.vars, mediaAsPlaceholder)),
     reasons,
     failures,
     output: cut(shown),

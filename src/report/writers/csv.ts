@@ -4,6 +4,7 @@
  * Streams the store twice: a first pass only collects the var names, the second writes the rows.
  */
 import type { RunRecord, Store } from '../../store/index.js';
+import { isMediaRef, mediaAsPlaceholder, mediaPlaceholder } from '../../types.js';
 import type { CellResult } from '../../types.js';
 import { writeChunked } from './write-chunked.js';
 
@@ -46,7 +47,8 @@ function fields(cell: CellResult): Array<string | number> {
 
 function varText(value: unknown): string {
   if (value === undefined || value === null) return '';
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  return isMediaRef(value) ? mediaPlaceholder(value) : JSON.stringify(value, mediaAsPlaceholder);
 }
 
 /** One CSV record with its CRLF. */

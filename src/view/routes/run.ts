@@ -10,6 +10,7 @@ import { CellNotShown, createRunRows, type RunRowsPage, type RunRowsReader } fro
 import type { ViewContext } from '../context.js';
 import { ViewError } from '../errors.js';
 import { securityHeaders } from '../page.js';
+import { viewMediaSrc } from '../media.js';
 import { renderRunPage } from '../run-page.js';
 import { parseRowQuery } from '../run-query.js';
 
@@ -39,7 +40,7 @@ export function mountRun(app: Hono, view: ViewContext): void {
       throw new ViewError(404, error.message, hint);
     }
     const targets = view.summary(run).targets.map((t) => ({ promptId: t.promptId, providerLabel: t.providerLabel }));
-    const encoder = createCellEncoder(targets, undefined, { cellIds: true });
+    const encoder = createCellEncoder(targets, undefined, { cellIds: true, mediaSrc: viewMediaSrc });
     const answer: RowsAnswer = { ...page, cells: page.cells.map(encoder.encode) };
     return c.json(answer, 200, securityHeaders());
   });

@@ -3,7 +3,9 @@
  * while the store streams the run. Keys are short and test-level data is written once per test, because a
  * 10,000-cell page carries each key 10,000 times; long texts are cut so one runaway output cannot bloat the file.
  */
+import { readFileSync } from 'node:fs';
 import type { AssertionResult, CellResult, CellStatus } from '../../../types.js';
+import { isMediaRef, mediaAsPlaceholder, mediaPlaceholder, type MediaRef } from '../../../types.js';
 import { outputWithCalls } from '../../model/listed-cells.js';
 
 /** Texts longer than this (outputs, prompts) are cut, with a visible marker. */
@@ -55,8 +57,39 @@ export interface HtmlCell {
   e?: string;
   /** The baseline run's verdict on the same (target, test, repeat), when a baseline is given and both have one. */
   b?: Verdict;
+  /** The test's media (first cell of a test only): name, kind, and a thumbnail source when there is one. */
+  m?: HtmlMedia[];
+  /** Media the model produced (image generation), as `m`. */
+  g?: HtmlMedia[];
   /** The cell's id, when the encoder was asked for ids (`llmlab view`'s `#cell=` links); the file report has none. */
   x?: string;
+}
+
+/** A piece of a test's media as the page shows it. */
+export interface HtmlMedia {
+  /** The name it was given (`img/cat.png`, a URL, `data:`). */
+  n: string;
+  k: 'image' | 'audio';
+  /** Thumbnail source: a `data:image/…` URI (the file report inlines small images) or `/media/<hash>` (the view). */
+  s?: string;
+}
+
+/** Images up to this size are inlined in the file report as their own thumbnail; larger ones are named only. */
+export const INLINE_IMAGE_BYTES = 48 * 1024;
+
+/** The file report's thumbnail: the image itself as a data URI when it is small and still in the media store. */
+export function inlineThumbnail(ref: MediaRef): string | undefined {
+  if (ref.$media !== 'image' || ref.path === undefined || ref.bytes > INLINE_IMAGE_BYTES) return undefined;
+  try {
+    return `data:${ref.mimeType};base64,${readFileSync(ref.path).toString('base64')}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The media among a test's vars (top level and inside lists), in var order. */
+function mediaOf(vars: Record<string, unknown>): MediaRef[] {
+  return Object.values(vars).flatMap((v) => (isMediaRef(v) ? [v] : Array.isArray(v) ? v.filter(isMediaRef) : []));
 }
 
 /** A target as the page lists it. */
@@ -81,9 +114,9 @@ function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
 }
 
-/** A test's vars as `name: value` lines, strings as written and anything else as JSON. */
+/** A test's vars as `name: value` lines, strings as written, media as placeholders and anything else as JSON. */
 export function formatVars(vars: Record<string, unknown>): string {
-  const lines = Object.entries(vars).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const lines = Object.entries(vars).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : isMediaRef(v) ? mediaPlaceholder(v) : JSON.stringify(v, mediaAsPlaceholder)}`);
   return truncate(lines.join('\n'), MAX_VARS_CHARS);
 }
 
@@ -91,6 +124,8 @@ export function formatVars(vars: Record<string, unknown>): string {
 export interface CellEncoderOptions {
   /** Add each cell's id (`x`): for deep links to a cell; the file report leaves them out (they only add bytes). */
   cellIds?: boolean;
+  /** A thumbnail source for a piece of media; default {@link inlineThumbnail} (the view serves `/media/<hash>`). */
+  mediaSrc?: (ref: MediaRef) => string | undefined;
 }
 
 /**
@@ -116,6 +151,11 @@ export function createCellEncoder(targets: readonly HtmlTarget[], baseline?: Rea
     return i;
   };
 
+  const htmlMedia = (ref: MediaRef): HtmlMedia => {
+    const src = (options.mediaSrc ?? inlineThumbnail)(ref);
+    return { n: ref.name, k: ref.$media, ...(src === undefined ? {} : { s: src }) };
+  };
+
   const encode = (cell: CellResult): HtmlCell => {
     const out: HtmlCell = {
       t: indexOf(cell),
@@ -135,6 +175,10 @@ export function createCellEncoder(targets: readonly HtmlTarget[], baseline?: Rea
       prompts = new Map();
       if (cell.description !== undefined) out.d = cell.description;
       if (Object.keys(cell.vars).length > 0) out.v = formatVars(cell.vars);
+      const media = mediaOf(cell.vars);
+      if (media.length > 0) {
+        out.m = media.map(htmlMedia);
+      }
     }
     const earlier = prompts.get(cell.prompt);
     if (earlier === undefined) {
@@ -143,6 +187,7 @@ export function createCellEncoder(targets: readonly HtmlTarget[], baseline?: Rea
     } else {
       out.p = earlier;
     }
+    if (cell.media?.length) out.g = cell.media.map(htmlMedia);
     if (cell.usage) out.u = [cell.usage.input, cell.usage.output];
     if (cell.cached) out.k = 1;
     if (cell.finishReason !== undefined) out.f = cell.finishReason;
