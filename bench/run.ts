@@ -139,7 +139,9 @@ try {
 
   if (want('multimodal')) {
     const { benchMultimodal } = await import('./multimodal.js');
-    for (const [what, value, note] of await benchMultimodal(work, fast.url, BIN, measure)) report(what, value, note);
+    // BENCH_MM_IMAGES: fewer images for a quick look (memory follows the media in flight, not the count).
+    const images = process.env.BENCH_MM_IMAGES ? Number(process.env.BENCH_MM_IMAGES) : undefined;
+    for (const [what, value, note] of await benchMultimodal(work, fast.url, BIN, measure, images ? { images } : {})) report(what, value, note);
   }
 
   if (want('tui')) for (const [what, value, note] of await (await import('./tui.js')).benchTui(BIN)) report(what, value, note);

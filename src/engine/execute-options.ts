@@ -3,7 +3,6 @@
  * executor, and what the executor counts. Apart from executor.ts so that the cells can name these types without
  * importing the executor that imports them.
  */
-import type { MediaGate } from './media-gate.js';
 import type { ResponseCache, RunWriter } from '../store/index.js';
 import type { MediaSink, Provider } from '../types.js';
 import type { BudgetGate } from './budget-gate.js';
@@ -47,8 +46,6 @@ export interface ExecuteOptions {
   training?: Pick<TrainingRun, 'ready'>;
   /** The run's media store, where image generation providers put what they produce (GenerateContext.media). */
   media?: MediaSink;
-  /** Bounds the media bytes of the requests in flight (media-gate.ts); absent = unbounded. */
-  mediaGate?: MediaGate;
 }
 
 /** Holds dispatch while `paused` (the TUI's `p`); `wait` settles on resume or when `signal` aborts. */

@@ -4,7 +4,6 @@
  * are data (`status: error`), and a cell cancelled by a second Ctrl-C gives undefined (left for --resume).
  */
 import { LlmlabError } from '../errors.js';
-import { requestMediaBytes } from './media-gate.js';
 import type { Assertion, AssertionResult, AttackPlan, AttackRecord, CellResult, ChatMessage, GenerateRequest, GenerateResult, MediaRef, Provider } from '../types.js';
 import { costOf, type ModelPrice } from '../providers/prices.js';
 import { BUDGET_REFUSED } from './budget-gate.js';
@@ -80,18 +79,12 @@ async function callTarget(
         options.events.emit({ type: 'node-start', cellId: cell.cellId, providerId: provider.id, providerLabel: cell.provider.label }),
       tokens: inputTokens + (costing.outputTokens ?? 0),
     };
-    // Media bytes in flight are bounded (media-gate.ts): memory follows the budget, not -j.
-    const release = options.mediaGate ? await options.mediaGate.acquire(requestMediaBytes(messages)) : undefined;
-    try {
-      result = await call(site, async (signal) => {
-        const started = performance.now();
-        const answer = await provider.generate(request, options.media ? { signal, media: options.media } : { signal });
-        answer.latencyMs ??= Math.round(performance.now() - started);
-        return answer;
-      });
-    } finally {
-      release?.();
-    }
+    result = await call(site, async (signal) => {
+      const started = performance.now();
+      const answer = await provider.generate(request, options.media ? { signal, media: options.media } : { signal });
+      answer.latencyMs ??= Math.round(performance.now() - started);
+      return answer;
+    });
     stats.calls++;
     result.cost ??= costOf(costing.price, result.usage);
     spent = result.cost;

@@ -14,7 +14,6 @@ import { estimatePlan } from './estimate-suite.js';
 import type { EventBus } from './events.js';
 import type { ExecuteStats, PauseGate } from './execute-options.js';
 import { execute } from './executor.js';
-import { createMediaGate } from './media-gate.js';
 import { createGrader } from './grade.js';
 import { createGraders, createInstance, createProviders } from './instances.js';
 import { checkTrainingBudget, prepareFinetunes } from './finetune-prepare.js';
@@ -106,22 +105,18 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   ]);
   checkLoglikelihood(suite, providers);
   checkMedia(plan, providers);
-
   const budget = suite.budget || options.budgetUsd !== undefined
     ? { onExceed: 'stop' as const, ...suite.budget, ...(options.budgetUsd === undefined ? {} : { maxUsd: options.budgetUsd }) }
     : undefined;
   if (finetunes && budget?.maxUsd !== undefined) checkTrainingBudget(finetunes, budget.maxUsd, store);
   // What earlier attempts spent counts against a resumed run's budget: read before their unfinished rows go.
   let spentBefore: ReturnType<typeof runSpend> | undefined;
-  // Once per run, before the first call, as `llmlab plan` does: the report compares it with the real usage. A
-  // resume keeps the first attempt's estimate, which covers the whole run. Only with a budget (whose reservations
-  // load the tokenizer anyway) or when asked: loading the tokenizer and looking up every cell in the cache costs
-  // about 0.3 s, 14 % of a 2,000-cell run on a fast local model.
+  // Once per run, before the first call, as `llmlab plan` does (a resume keeps the first attempt's). Only with a
+  // budget (which loads the tokenizer anyway) or when asked: it costs about 0.3 s, 14 % of a fast 2,000-cell run.
   const estimates = options.resume === undefined && (budget !== undefined || options.estimate === true)
     ? await estimatePlan(plan, providers, options.cache ? (key) => store.cache.get(key) !== undefined : () => false)
     : undefined;
-  // Which commit produced this run; undefined outside git.
-  const sha = await headSha(suite.baseDir);
+  const sha = await headSha(suite.baseDir); // undefined outside git
   let run: RunRecord;
   let skip: Set<string>;
   try {
@@ -184,7 +179,6 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
       ...(options.clock ? { clock: options.clock } : {}),
       ...(training ? { training } : {}),
       media: generatedMedia(store.path, options.project.db),
-      mediaGate: createMediaGate(),
     });
     if (training) trainingFailures = failuresOf(await training.settled());
     // A run the budget stopped is unfinished: `--resume` with a larger budget picks it up.
