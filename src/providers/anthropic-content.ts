@@ -4,7 +4,7 @@
  */
 import type Anthropic from '@anthropic-ai/sdk';
 import type { ChatMessage, ContentPart, MediaLimits } from '../types.js';
-import { mediaBase64, unsupportedMedia } from './media-bytes.js';
+import { streamedBase64, unsupportedMedia } from './media-bytes.js';
 
 const API = 'Anthropic';
 
@@ -33,5 +33,5 @@ function blockOf(part: ContentPart): Block {
   }
   if (media.url !== undefined) return { type: 'image', source: { type: 'url', url: media.url } };
   const mediaType = media.mimeType as 'image/jpeg' | 'image/png' | 'image/gif' | 'image/webp';
-  return { type: 'image', source: { type: 'base64', media_type: mediaType, data: mediaBase64(media, API) } };
+  return { type: 'image', source: { type: 'base64', media_type: mediaType, data: streamedBase64(media, API) } };
 }

@@ -3,9 +3,10 @@
  * cached, so a run over hundreds of large images holds only the requests in flight (DESIGN.md §12). Providers read
  * the file at `ref.path` themselves because plugins never import src/media.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ProviderError } from '../errors.js';
 import type { MediaRef } from '../types.js';
+import { mediaToken } from './media-body.js';
 
 /** The bytes of `ref`. `api` names the provider's API in the error when there are none to read. */
 export function mediaBytes(ref: MediaRef, api: string): Buffer {
@@ -41,6 +42,22 @@ export function mediaDataUri(ref: MediaRef, api: string): string {
  */
 export function mediaUrlOrDataUri(ref: MediaRef, api: string): string {
   return ref.url ?? mediaDataUri(ref, api);
+}
+
+/**
+ * For providers whose SDK sends through nodeFetch (openai and its vendors, anthropic, ollama): a token that the
+ * transport replaces with the bytes' base64 while it writes the body (media-body.ts), so no request holds the image
+ * as a string. `dataUri` writes `data:<mime>;base64,` before it.
+ */
+export function streamedBase64(ref: MediaRef, api: string, options: { dataUri?: boolean } = {}): string {
+  if (ref.path === undefined) mediaBytes(ref, api); // throws the "not downloaded" error
+  if (!existsSync(ref.path!)) mediaBytes(ref, api); // throws the "lost from the store" error
+  return mediaToken(ref.path!, options.dataUri ? `data:${ref.mimeType};base64,` : '');
+}
+
+/** As {@link mediaUrlOrDataUri}, with the bytes streamed by the transport ({@link streamedBase64}). */
+export function streamedUrlOrDataUri(ref: MediaRef, api: string): string {
+  return ref.url ?? streamedBase64(ref, api, { dataUri: true });
 }
 
 /** A piece of media the API cannot take at all (a kind or type its limits leave out): a clear error, not a 400. */

@@ -12,6 +12,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { expandBody, writeExpanded } from './media-body.js';
 
 // Keep-alive, as undici does; no socket cap beyond the callers' own concurrency limits. A socket idle for 4 s is
 // closed by us (the agent destroys only idle sockets on `timeout`), before a server's own keep-alive timeout (often
@@ -43,9 +44,16 @@ function send(url: URL, init: RequestInit | undefined, body: string | Uint8Array
       return;
     }
     const https = url.protocol === 'https:';
+    // Media tokens in the body (media-body.ts) are written as the files' base64, a chunk at a time.
+    const expanded = typeof body === 'string' ? expandBody(body) : undefined;
+    const headers = headersOf(init?.headers);
+    if (expanded) {
+      for (const name of Object.keys(headers)) if (name.toLowerCase() === 'content-length') delete headers[name];
+      headers['content-length'] = String(expanded.length);
+    }
     const req = (https ? httpsRequest : httpRequest)(
       url,
-      { method: init?.method ?? 'GET', headers: headersOf(init?.headers), agent: https ? httpsAgent : httpAgent },
+      { method: init?.method ?? 'GET', headers, agent: https ? httpsAgent : httpAgent },
       (res) => {
         const status = res.statusCode ?? 0;
         const headers = responseHeaders(res);
@@ -70,7 +78,8 @@ function send(url: URL, init: RequestInit | undefined, body: string | Uint8Array
     signal?.addEventListener('abort', onAbort, { once: true });
     req.once('close', () => signal?.removeEventListener('abort', onAbort));
     req.once('error', reject);
-    req.end(body ?? undefined);
+    if (expanded) writeExpanded(req, expanded).catch((error: unknown) => req.destroy(error as Error));
+    else req.end(body ?? undefined);
   });
 }
 

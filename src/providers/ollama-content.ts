@@ -6,7 +6,7 @@
  */
 import type { Message } from 'ollama';
 import type { ChatMessage, MediaLimits } from '../types.js';
-import { mediaBytes, unsupportedMedia } from './media-bytes.js';
+import { streamedBase64, unsupportedMedia } from './media-bytes.js';
 
 const API = 'Ollama';
 
@@ -24,11 +24,12 @@ export function ollamaMessagesOf(messages: ChatMessage[]): Message[] {
   return messages.map((message): Message => {
     if (message.role !== 'user' || !message.parts) return { role: message.role, content: message.content };
     const texts: string[] = [];
-    // Bytes, not base64 strings: the client reads a string that names an existing file as that file.
-    const images: Uint8Array[] = [];
+    // Tokens the transport streams as base64 (media-body.ts). The client reads a string naming an existing file as
+    // that file and passes any other string through, so a token (never a path) reaches the body as written.
+    const images: string[] = [];
     for (const part of message.parts) {
       if (part.type === 'text') texts.push(part.text);
-      else if (part.type === 'image' && OLLAMA_MEDIA.image!.mimeTypes.includes(part.media.mimeType)) images.push(mediaBytes(part.media, API));
+      else if (part.type === 'image' && OLLAMA_MEDIA.image!.mimeTypes.includes(part.media.mimeType)) images.push(streamedBase64(part.media, API));
       else throw unsupportedMedia(part.media, API, 'PNG, JPEG and WebP images, and no audio');
     }
     return { role: 'user', content: texts.join('\n'), images };

@@ -7,7 +7,7 @@
  */
 import type OpenAI from 'openai';
 import type { ChatMessage, ContentPart, MediaLimits, MediaRef } from '../types.js';
-import { mediaBase64, mediaUrlOrDataUri, unsupportedMedia } from './media-bytes.js';
+import { streamedBase64, streamedUrlOrDataUri, unsupportedMedia } from './media-bytes.js';
 import type { OpenAIVendorType } from './openai-vendors.js';
 
 const MB = 1024 * 1024;
@@ -82,8 +82,8 @@ export function chatMessagesOf(messages: ChatMessage[], api: string): ChatMessag
 
 function chatPartOf(part: ContentPart, api: string): ChatPart {
   if (part.type === 'text') return { type: 'text', text: part.text };
-  if (part.type === 'image') return { type: 'image_url', image_url: { url: mediaUrlOrDataUri(part.media, api) } };
-  return { type: 'input_audio', input_audio: { data: mediaBase64(part.media, api), format: audioFormatOf(part.media, api) } };
+  if (part.type === 'image') return { type: 'image_url', image_url: { url: streamedUrlOrDataUri(part.media, api) } };
+  return { type: 'input_audio', input_audio: { data: streamedBase64(part.media, api), format: audioFormatOf(part.media, api) } };
 }
 
 function audioFormatOf(ref: MediaRef, api: string): 'wav' | 'mp3' {
@@ -97,7 +97,7 @@ export function responsesInputOf(message: ChatMessage, api: string): Record<stri
   if (message.role !== 'user' || !message.parts) return { role: message.role, content: message.content };
   const content = message.parts.map((part) => {
     if (part.type === 'text') return { type: 'input_text', text: part.text };
-    if (part.type === 'image') return { type: 'input_image', image_url: mediaUrlOrDataUri(part.media, api), detail: 'auto' };
+    if (part.type === 'image') return { type: 'input_image', image_url: streamedUrlOrDataUri(part.media, api), detail: 'auto' };
     throw unsupportedMedia(part.media, `${api}'s Responses API`, 'images (audio goes through Chat Completions)');
   });
   return { role: 'user', content };
