@@ -44,7 +44,7 @@ export async function planCommand(args: string[], flags: PlanFlags, io: CliIo): 
     const suite = await loadSuite(path, ctx.project);
     printNotices(suite, io);
     // Content parts written as file:/data: are hashed into the store as `llmlab eval` would, so keys match its.
-    const media = openRunMedia(ctx.store().path, ctx.project.db);
+    const media = openRunMedia(ctx.store().path, ctx.project.db, suite.mediaMaxEdge);
     const whole = createPlan(suite, { repeat, media });
     // Only --failing reads the database.
     const subset = subsetFlags && resolveSubset(whole, subsetFlags, subsetFlags.failing === undefined ? undefined : ctx.store());

@@ -16,6 +16,8 @@ export interface ResolveContext {
   sources: string[];
   /** The project's media store folder (beside its database), where media vars are stored; created on first use. */
   mediaDir: string;
+  /** The suite's `media.maxEdge`: images larger than this are stored downscaled (src/media/downscale.ts). */
+  mediaMaxEdge?: number;
 }
 
 /** Records a file as read (once). */

@@ -55,6 +55,7 @@ export async function loadSuite(path: string, project: ProjectConfig, options: L
     metrics: project.metrics ?? {},
     sources: [file, ...(read.translation?.sources ?? [])],
     mediaDir: mediaDirFor(project.db),
+    ...(suite.media?.maxEdge === undefined ? {} : { mediaMaxEdge: suite.media.maxEdge }),
   };
   const tuning = suite.finetunes !== undefined || (suite.providers ?? []).some(isTuned);
   const plain = await resolveProviders(suite.providers ?? [], project, context);
@@ -98,6 +99,7 @@ export async function loadSuite(path: string, project: ProjectConfig, options: L
     ...(unpriced.length === 0 ? {} : { unpriced }),
     ...(budget ? { budget } : {}),
     ...(derivedMetrics ? { derivedMetrics } : {}),
+    ...(suite.media?.maxEdge === undefined ? {} : { mediaMaxEdge: suite.media.maxEdge }),
     ...(security ? { security } : {}),
     ...(finetunes.length > 0 ? { finetunes } : {}),
     ...(forgetting && forgetting.sections.length > 0 ? { forgetting: forgetting.sections } : {}),

@@ -10,6 +10,7 @@ import { basename, dirname, extname, relative, resolve } from 'node:path';
 import { LlmlabError } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import { isMediaDataUri } from '../media/data-uri.js';
+import { withMaxEdge } from '../media/downscale.js';
 import { MEDIA_EXTENSIONS } from '../media/sniff.js';
 import { openMediaStore } from '../media/store.js';
 import type { MediaStore } from '../media/store.js';
@@ -70,7 +71,7 @@ export class MediaVars {
    * problem is recorded at the var and the string is kept.
    */
   private async one(value: string, path: PathSegment[], site: VarsSite): Promise<MediaRef | MediaRef[] | string> {
-    const store = (this.store ??= openMediaStore(this.context.mediaDir));
+    const store = (this.store ??= openStore(this.context.mediaDir, this.context.mediaMaxEdge));
     const written = value.startsWith('file:') ? value.slice('file:'.length).trim() : undefined;
     try {
       if (written === undefined) return store.addDataUri(value, 'data:');
@@ -109,4 +110,10 @@ async function missingHint(written: string, baseDir: string): Promise<string> {
   const guess = didYouMean(basename(written), media);
   if (guess !== undefined) return `did you mean \`file:${folder === '.' ? guess : `${folder}/${guess}`}\`?`;
   return `the path is relative to the file that holds the test (${baseDir})`;
+}
+
+/** The media store, downscaling images when the suite sets `media.maxEdge`. */
+function openStore(dir: string, maxEdge: number | undefined): MediaStore {
+  const store = openMediaStore(dir);
+  return maxEdge === undefined ? store : withMaxEdge(store, maxEdge);
 }

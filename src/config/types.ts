@@ -163,6 +163,8 @@ export interface ResolvedSuite extends Pick<SuiteFile, 'description'>, Required<
   budget?: Budget;
   /** `derivedMetrics:`, checked: every name an expression reads is a metric of the suite or an earlier derived one. */
   derivedMetrics?: DerivedMetric[];
+  /** `media.maxEdge`: images larger than this are sent downscaled (src/media/downscale.ts). */
+  mediaMaxEdge?: number;
   /** Security testing (`target` + `attacks`), when the suite has it. */
   security?: ResolvedSecurity;
   /** Fine-tune recipes (`finetunes:`); their tuned models are entries of `providers` with `finetune` set. */

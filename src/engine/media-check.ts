@@ -6,6 +6,7 @@
  */
 import { LlmlabError } from '../errors.js';
 import { mediaDirFor } from '../media/media-dir.js';
+import { withMaxEdge } from '../media/downscale.js';
 import { openMediaStore } from '../media/store.js';
 import type { MediaLimits, MediaRef, MediaSink, Provider, TestCase } from '../types.js';
 import type { CompiledPrompt } from './render.js';
@@ -14,10 +15,14 @@ import type { Plan } from './plan.js';
 
 /**
  * The run's resolver of content parts: the media store beside the database (`storePath`; `dbPath`, the project's,
- * for an in-memory database), opened on first need so a run without media parts creates no folder.
+ * for an in-memory database), opened on first need so a run without media parts creates no folder; downscaling
+ * to the suite's `media.maxEdge` when it sets one.
  */
-export function openRunMedia(storePath: string, dbPath: string): PromptMedia {
-  return createPromptMedia(() => openMediaStore(mediaDirFor(storePath === ':memory:' ? dbPath : storePath)));
+export function openRunMedia(storePath: string, dbPath: string, maxEdge?: number): PromptMedia {
+  return createPromptMedia(() => {
+    const store = openMediaStore(mediaDirFor(storePath === ':memory:' ? dbPath : storePath));
+    return maxEdge === undefined ? store : withMaxEdge(store, maxEdge);
+  });
 }
 
 /**

@@ -88,7 +88,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
   // The run to resume is found first: a subset's run plans its own subset again.
   const previous = options.resume === undefined ? undefined : resumable(options);
   const subsetFlags = previous ? resumedSubset(previous, options.subset) : options.subset;
-  const media = openRunMedia(store.path, options.project.db);
+  const media = openRunMedia(store.path, options.project.db, suite.mediaMaxEdge);
   const subset = isSubset(subsetFlags) ? resolveSubset(createPlan(suite, { repeat: options.repeat, media }), subsetFlags, store) : undefined;
   const plan = createPlan(suite, { repeat: options.repeat, media, ...(options.shard ? { shard: options.shard } : {}), ...(subset ? { subset } : {}) });
   await preparePromptMedia(plan);

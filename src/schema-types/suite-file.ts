@@ -51,6 +51,14 @@ export interface SuiteFile {
    * profiles in providers/*.yaml, or add models they lack (including `mock` models, for offline budget demos).
    */
   prices?: PriceTable;
+  /** How the suite's media (image and audio vars, `file:` image parts) is sent. */
+  media?: {
+    /**
+     * Downscale images whose longer edge is over this many pixels to fit, in their own format, before sending (needs
+     * the optional dependency sharp). Smaller images and audio are sent as they are.
+     */
+    maxEdge?: number;
+  };
   /**
    * A hard spending limit for the run. Before each model call (generation, judge or embedding) its worst case is
    * reserved: estimated input tokens plus the provider's `maxTokens` (256 assumed when unset; anthropic 1024) at the

@@ -81,7 +81,7 @@ const cases: Case[] = [
         code: 'CONFIG_INVALID',
         at: 'suite.yaml:4:1',
         message: 'unknown key `whatever` at the top level',
-        hint: 'allowed keys: `$schema`, `description`, `providers`, `prompts`, `tests`, `defaultTest`, `grader`, `embedder`, `graderRepeat`, `prices`, `budget`, `repeat`, `derivedMetrics`, `dataset`, `allowCodeExecution`, `trustDatasetCode`, `finetunes`, `gates`, `target`, `attacks`, `attacker`, `severityThreshold`',
+        hint: 'allowed keys: `$schema`, `description`, `providers`, `prompts`, `tests`, `defaultTest`, `grader`, `embedder`, `graderRepeat`, `prices`, `media`, `budget`, `repeat`, `derivedMetrics`, `dataset`, `allowCodeExecution`, `trustDatasetCode`, `finetunes`, `gates`, `target`, `attacks`, `attacker`, `severityThreshold`',
       },
     ],
   },

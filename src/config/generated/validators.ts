@@ -3189,7 +3189,7 @@ return errors === 0;
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 exports.suite = validate30;
-const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":[],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) of this suite, e.g. `openai:gpt-4o-mini`; overrides llmlab.config.yaml's `grader`. `defaultTest.grader` and an assertion's `grader` override it."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings API serves `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small` or `ollama:nomic-embed-text`; overrides llmlab.config.yaml's `embedder`. An assertion's `grader` overrides it."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"default":1,"description":"How many times the judge grades each output (each a separate, cached call): the verdict is the majority, the score the mean, and the report shows how well the rounds agree. An assertion's `graderRepeat` overrides it. Default 1."},"prices":{"type":"object","description":"Prices of models in USD per million tokens, by `type:model`: they override llmlab.config.yaml's `prices` and the profiles in providers/*.yaml, or add models they lack (including `mock` models, for offline budget demos).","propertyNames":{"minLength":1,"description":"`type:model` as in `providers`, e.g. `openai:my-model`, or `mock` for a provider without a model part."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"number","minimum":0,"description":"USD per million input tokens."},"output":{"type":"number","minimum":0,"description":"USD per million output tokens."},"cachedInput":{"type":"number","minimum":0,"description":"USD per million input tokens served from the provider's prompt cache; default: the input price."},"training":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million training tokens (tokens of the training data × epochs)."},"tunedInput":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million input tokens of a model tuned from this one; default: the input price."},"tunedOutput":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million output tokens of a model tuned from this one; default: the output price."},"contextWindow":{"type":"integer","minimum":1,"description":"Context window in tokens."}}}},"budget":{"type":"object","additionalProperties":false,"description":"A hard spending limit for the run. Before each model call (generation, judge or embedding) its worst case is reserved: estimated input tokens plus the provider's `maxTokens` (256 assumed when unset; anthropic 1024) at the model's price. A call whose reservation would cross a limit is not started; the cells left are recorded `skipped` (reason `budget`) and `llmlab eval --resume --budget-usd N` finishes them. Cached answers cost nothing.","properties":{"maxUsd":{"type":"number","exclusiveMinimum":0,"description":"USD for the whole run, generation and grading. `--budget-usd` overrides it."},"perProvider":{"type":"object","description":"USD per provider, keyed by a provider's label or id (a grader's calls count against its id's entry).","propertyNames":{"minLength":1},"additionalProperties":{"type":"number","exclusiveMinimum":0}},"alertAt":{"type":"number","exclusiveMinimum":0,"maximum":1,"description":"Fraction of the limit at which one warning is shown, e.g. 0.8."},"onExceed":{"enum":["stop","skip-provider"],"default":"stop","description":"`stop`: the run stops when any limit is reached. `skip-provider`: a provider that reaches its perProvider limit is skipped and the others go on (reaching maxUsd still stops the run). Default stop."}}},"repeat":{"type":"integer","minimum":1,"maximum":1000,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"derivedMetrics":{"type":"array","description":"Metrics computed per prompt × provider from the named metrics after the run, in order (a later one may use an earlier one), e.g. `{ name: f1, value: \"2 * tp / (2 * tp + fp + fn)\" }`. A name in `value` is the sum of that metric's scores over the target's cells.","items":{"type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The derived metric's name: letters, digits and `_`, not starting with a digit."},"value":{"type":"string","minLength":1,"description":"An arithmetic expression over metric names and earlier derived metrics: numbers, `+ - * / % ^`, parentheses, and abs, sqrt, log, exp, round, floor, ceil, min, max, pow."}}}},"dataset":{"type":"object","additionalProperties":false,"required":["type","path"],"description":"A standard benchmark instead of `tests`: its adapter reads the official files and makes tests that carry their own assertions. `llmlab benchmarks` lists adapters and where the data is published.","properties":{"type":{"type":"string","enum":["gsm8k","mmlu","arc","hellaswag","humaneval","scienceqa"],"description":"Benchmark adapter (`scienceqa`: ScienceQA-IMG, `path` = its problems.json)."},"path":{"type":"string","minLength":1,"description":"Data file or glob relative to the suite (MMLU: `data/test/*_test.csv`; ScienceQA: `data/scienceqa/problems.json`)."},"fewshot":{"type":"object","additionalProperties":false,"required":["k","path"],"description":"Few-shot examples from another split (GSM8K/ARC/HellaSwag: drawn with `seed`; MMLU: the first k of each subject's dev file).","properties":{"k":{"type":"integer","minimum":0,"maximum":1000,"description":"Number of examples."},"path":{"type":"string","minLength":1,"description":"File or glob of the split to draw from."},"seed":{"type":"integer","description":"Seed of the draw; default 1234."}}},"protocol":{"enum":["generate","loglikelihood"],"description":"Multiple choice: `generate` (the model answers a letter; any chat API) or `loglikelihood` (choices scored by token log-probabilities: acc and acc_norm; needs a provider with logprobs, e.g. openai with `api: completions`). Default generate."},"sample":{"type":"object","additionalProperties":false,"required":["n"],"description":"Run a seeded random subset of n rows (kept in file order).","properties":{"n":{"type":"integer","minimum":1,"maximum":10000000,"description":"Rows to run."},"seed":{"type":"integer","description":"Default 1234."}}},"limit":{"type":"integer","minimum":1,"maximum":10000000,"description":"Run only the first N rows (after `sample`)."},"timeoutMs":{"type":"integer","minimum":100,"description":"HumanEval: time limit of each sandboxed test run, ms (default 10000)."},"memoryMb":{"type":"integer","minimum":64,"description":"HumanEval: memory (address-space) limit of each sandboxed test run, MB (default 1024)."}}},"allowCodeExecution":{"type":"boolean","description":"Allow assertions that run model-written code (HumanEval's code-exec, sandboxed). Off by default; `--allow-code-execution` also allows it."},"trustDatasetCode":{"type":"boolean","description":"Let tests read from dataset files (`tests: file:…` rows: JSONL/JSON/YAML `assert`, CSV `__expected`) run code in-process: `javascript` assertions, inline or `file:` modules. Off by default, because dataset rows are data: such a row is refused with its file and line. Assertions written in the suite itself (and `defaultTest`) are trusted code either way."},"finetunes":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/finetune"},"description":"Fine-tune recipes: data validation, training and the tuned-versus-base comparison run as stages of the same plan. Each tuned model is the provider `finetune:<id>`, listed in `providers:`."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0; a failed gate exits 1). Each gate prints one line with its measured value and threshold. Keys left out are not checked, except that without `minPassRate` every cell must pass (errors count as failures); `minPassRate: 0` gates on the other keys only.","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."},"maxRegression":{"type":"number","minimum":0,"maximum":1,"description":"Largest tolerated drop in pass rate against the baseline (`llmlab eval --baseline`), as a fraction: 0.02 tolerates 2 points. Checked per prompt × provider over the tests both runs share; with `requireSignificance` a larger drop fails only when McNemar's paired test is significant at 0.05 after Holm's correction across targets. Without a baseline it is reported as not checked."},"requireSignificance":{"type":"boolean","default":true,"description":"With `maxRegression`: fail only on drops that are statistically significant (paired McNemar test, Holm-adjusted, p < 0.05), so a few flaky tests do not block a merge. Set false to fail on any drop beyond the tolerance. Default true."},"maxCostUsd":{"type":"number","minimum":0,"description":"Most the run's model calls may cost, in USD: generation plus the judge and embedding calls of model-graded assertions. Answers served from the cache count at their original price, so the verdict does not depend on what happened to be cached."},"maxErrors":{"type":"integer","minimum":0,"description":"Most cells that may end in an error (a model call or an assertion that failed to run); 0 tolerates none."},"finetune":{"type":"object","additionalProperties":false,"description":"Each recipe's tuned model (the chosen sweep point) against its base, over the suite's tests with paired statistics: it passes when the pass-rate difference beats `margin` (its interval's lower bound does, with `requireSignificance`), no metric is significantly worse (McNemar or paired bootstrap, Holm-adjusted), and no forgetting suite dropped more than `maxForgetting`.","properties":{"beats":{"const":"base","default":"base","description":"What the tuned model is compared with: its recipe's `base`."},"margin":{"type":"number","minimum":-1,"maximum":1,"default":0,"description":"Smallest pass-rate gain (a fraction) that counts; negative tolerates a small loss (non-inferiority)."},"requireSignificance":{"type":"boolean","default":true,"description":"The 95% interval of the paired difference must lie above `margin`, not only its estimate."},"maxForgetting":{"type":"number","minimum":0,"maximum":1,"default":0.05,"description":"Largest tolerated pass-rate drop on a forgetting suite; with `requireSignificance` a larger drop fails only when significant."}}}}},"target":{"type":"object","additionalProperties":false,"required":["provider","system"],"description":"What the `attacks` attack: a provider plus the app's system prompt (and context). Attack tests run against it only.","properties":{"provider":{"$ref":"#/$defs/provider","description":"The attacked model: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`. When it names (by id or label) an entry of `providers`, that entry is reused."},"system":{"type":"string","minLength":1,"description":"The app's system prompt, or `file:<path>` relative to the suite. Canaries are planted beside it to detect leaks."},"context":{"type":"string","minLength":1,"description":"Documents or records the app puts in the model's context (text or `file:<path>`), appended to the system prompt; data-extraction plants fake confidential records here."},"prompt":{"type":"string","minLength":1,"description":"The app's user message template, with `{{ input }}` where the user's text goes (e.g. `Customer question: {{ input }}`). Default `{{ input }}`."}}},"attacks":{"type":"array","minItems":1,"description":"Security attacks on `target`: prompt-injection, system-prompt-extraction, data-extraction, jailbreak. Each compiles into attack tests from the built-in library; a test whose detectors fail is a successful attack.","items":{"$ref":"#/$defs/attack"}},"attacker":{"$ref":"#/$defs/grader","description":"Optional model that drives multi-turn escalation and translation (`translate:<language>` converters), e.g. `openai:gpt-4o`. Without it multi-turn attacks follow the library's scripted turns. It also judges refusals when no `grader` is set."},"severityThreshold":{"enum":["low","medium","high","critical"],"description":"Security gate: attacks at or above this severity must not succeed more often than their `maxSuccessRate` (default 0); a failure exits 1. Default `low` (every attack is gated)."}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `tpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}}]},"promptTools":{"description":"Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file holding the list. The calls come back as the cell's `toolCalls`.","oneOf":[{"$ref":"#/$defs/toolList"},{"type":"string","pattern":"^file:\\S","description":"`file:tools.json` or `file:tools.yaml` (relative to the suite), holding a list of tools."}]},"toolList":{"type":"array","minItems":1,"description":"Tools in OpenAI's function-tool format.","items":{"$ref":"#/$defs/tool"}},"tool":{"type":"object","additionalProperties":false,"required":["type","function"],"description":"One function the model may call: `{ type: function, function: { name, description, parameters } }`.","properties":{"type":{"const":"function","description":"Always `function`."},"function":{"type":"object","additionalProperties":false,"required":["name"],"description":"The function: its name, what it does, and the JSON Schema of its arguments.","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"Function name: 1 to 64 letters, digits, `_` or `-`."},"description":{"type":"string","description":"What the function does; the model reads it."},"parameters":{"type":"object","description":"JSON Schema of the arguments object, e.g. { type: object, properties: { city: { type: string } }, required: [city] }."},"strict":{"type":"boolean","description":"OpenAI structured outputs for the arguments (passed through)."}}}}},"toolChoice":{"description":"Whether the model must call a tool: `auto` (the API's default), `none`, `required`, or `{ name }` for exactly that function.","oneOf":[{"enum":["auto","none","required"]},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"The function the model must call."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"description":"The message: a nunjucks template, or a list of parts (text, image, audio) in order, each a template. A var holding media (`image: file:img/cat.png`) may also be placed in a text template as `{{ image }}`.","oneOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/contentPart"}}]}}},"contentPart":{"description":"One part of a message: `{type: text, text}`, `{type: image, image}` or `{type: audio, audio}`. An image or audio part's value is a template giving a var that holds media (`{{ image }}`), a `file:` path relative to the suite, an `https:` URL or a `data:` URI.","oneOf":[{"type":"object","additionalProperties":false,"required":["type","text"],"properties":{"type":{"const":"text","description":"A text part."},"text":{"type":"string","description":"A nunjucks template."}}},{"type":"object","additionalProperties":false,"required":["type","image"],"properties":{"type":{"const":"image","description":"An image part."},"image":{"type":"string","minLength":1,"description":"`{{ var }}`, `file:<path>`, `https://…` or `data:image/…;base64,…`."}}},{"type":"object","additionalProperties":false,"required":["type","audio"],"properties":{"type":{"const":"audio","description":"An audio part (.wav, .mp3)."},"audio":{"type":"string","minLength":1,"description":"`{{ var }}`, `file:<path>` (.wav, .mp3) or `data:audio/…;base64,…`."}}}]},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of this test, ahead of each assertion's own `transform` (promptfoo's `options.transform`); the report keeps the raw output. Replaces defaultTest's `transform`."},"transformVars":{"$ref":"#/$defs/transformVars"}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of every test that has no `transform` of its own."},"transformVars":{"$ref":"#/$defs/transformVars"}}},"transformVars":{"type":"string","minLength":1,"description":"JavaScript run once per test when the suite loads, after defaultTest's vars are merged (promptfoo's `transformVars`): `vars` (and `context.vars`) are in scope; it returns an object whose keys are added to or replace the test's vars before the prompt renders. One line is an expression (`({ n: vars.items.length })`), several lines a function body with `return`; `file:path.js[:exportName]` calls that module's function (vars, context). Trusted code, as the `javascript` assertion; 5 s at most. A test's own replaces defaultTest's."},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}},"transform":{"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]},"transformSteps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."},"transformStep":{"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`, or `{ javascript: ... }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]},"transformJavascript":{"type":"object","additionalProperties":false,"required":["javascript"],"description":"JavaScript that turns the text into what the next step (or the metric) sees, as promptfoo's `transform`: `output` (the text) and `context` ({ vars, prompt }) are in scope. One line is an expression (`output.toUpperCase()`, `JSON.parse(output).answer`); several lines are a function body that must `return`. A string result is the text; anything else becomes its JSON (`{ a: 1 }` → `{\"a\":1}`, 42 → `42`); undefined or null fails the assertion. `file:path.js[:exportName]` (or promptfoo's `file://`) calls that module's function (output, context) instead, relative to the suite. The suite is trusted code, as for the `javascript` assertion; each call may run 5 s.","properties":{"javascript":{"type":"string","minLength":1,"description":"The expression, a function body with `return`, or `file:path.js[:exportName]`."}}},"transformName":{"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]},"transformRegex":{"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}},"transformLastNumber":{"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"transformAnswerLetter":{"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"attack":{"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}},"attackGoal":{"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}},"finetune":{"type":"object","additionalProperties":false,"required":["id","base","data"],"description":"A fine-tune recipe: its data is validated, a model is trained from `base` (by OpenAI's fine-tuning API or a local trainer command), and the tuned model is evaluated as the provider `finetune:<id>` beside the base. See docs/finetune.md.","examples":[{"id":"support-v2","base":"openai:gpt-4o-mini-2024-07-18","data":{"train":"file:data/train.jsonl","validation":"file:data/val.jsonl"},"method":"supervised","hyperparameters":{"epochs":3,"learningRateMultiplier":"auto","batchSize":"auto"},"backend":"openai"}],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,39}$","description":"Names the recipe: the tuned model is the provider `finetune:<id>` (lowercase letters, digits, `.`, `_`, `-`; at most 40 characters)."},"description":{"type":"string","description":"What the recipe is for; shown in reports."},"base":{"type":"string","minLength":1,"description":"The model to tune: the label or id of one of the suite's `providers:` (it is evaluated too, as the baseline the gate compares with)."},"data":{"type":"object","additionalProperties":false,"required":["train"],"description":"Chat JSONL files in OpenAI's fine-tuning format (`{\"messages\": [...]}` per line; for `method: dpo`, `{\"input\": {\"messages\": [...]}, \"preferred_output\": [...], \"non_preferred_output\": [...]}`).","properties":{"train":{"type":"string","pattern":"^file:","description":"`file:` path of the training examples, relative to the suite."},"validation":{"type":"string","pattern":"^file:","description":"`file:` path of held-out examples the trainer reports validation loss on."}}},"method":{"enum":["supervised","dpo"],"default":"supervised","description":"`supervised` (chat examples) or `dpo` (preference pairs), as the backend supports."},"hyperparameters":{"type":"object","description":"Training settings. For `backend: openai`: `epochs`, `learningRateMultiplier`, `batchSize` and (dpo) `beta`, each a number or `auto`. For `backend: command` any keys, passed to the command's template as `hyperparameters.<key>`.","additionalProperties":{"type":["number","string","boolean"]}},"sweep":{"type":"object","minProperties":1,"description":"One training job per combination of these values (each key a hyperparameter, each value its list). Every point is evaluated as `finetune:<id>[key=value,…]`; the comparison keeps the point best on `select`, ties to the cheaper.","additionalProperties":{"type":"array","minItems":1,"maxItems":20,"items":{"type":["number","string","boolean"]}}},"select":{"type":"string","default":"pass","description":"With `sweep`: what chooses the point the gate compares with the base: `pass` (the pass rate over the suite's tests, default) or the name of a metric (its mean score)."},"backend":{"enum":["openai","command"],"description":"`openai`: OpenAI's fine-tuning API, with the base provider's key and base URL (default for an `openai` base). `command`: run a local trainer (`command:`)."},"suffix":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,18}$","description":"OpenAI: the suffix in the tuned model's name (default: the recipe id, shortened)."},"command":{"type":"object","additionalProperties":false,"required":["run","serve"],"description":"`backend: command`: the trainer to run and how its output becomes a provider.","properties":{"run":{"type":"string","minLength":1,"description":"A nunjucks template run with `sh -c` in the suite's folder. Variables: `id`, `base` (the base model's name), `method`, `hyperparameters`, `train`, `validation`, `dataDir` (holding train.jsonl and valid.jsonl), `output` (the artifact directory), `hash`."},"timeoutMs":{"type":"integer","minimum":1,"description":"Stop the trainer after this long."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables for the trainer (templates too)."},"serve":{"description":"How the output becomes a provider: `ollama` creates an Ollama model from the adapter in `output`; `provider` names a provider that serves it (e.g. a llama.cpp or vLLM server).","oneOf":[{"type":"object","additionalProperties":false,"required":["ollama"],"properties":{"ollama":{"type":"object","additionalProperties":false,"required":["from"],"description":"Create an Ollama model from the adapter (its files pushed as blobs, then the SDK's `create`).","properties":{"from":{"type":"string","minLength":1,"description":"The Ollama model the adapter applies to (e.g. `llama3.2:1b`)."},"model":{"type":"string","description":"Name of the created model (default `llmlab-<id>-<hash>`)."},"host":{"type":"string","description":"Ollama's URL (default OLLAMA_HOST, else http://127.0.0.1:11434)."},"adapter":{"type":"string","description":"The adapter file or folder (default `{{ output }}`)."}}}}},{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"object","additionalProperties":false,"required":["id"],"description":"A provider that serves the artifact, e.g. a llama.cpp or vLLM server you start.","properties":{"id":{"type":"string","minLength":1,"description":"`<type>:<model>`, e.g. `openai:my-lora`."},"config":{"type":"object","description":"The provider's config (e.g. `baseUrl`); string values are templates."}}}}}]}}},"validation":{"type":"object","additionalProperties":false,"description":"How strictly the data is checked before anything is sent.","properties":{"leakage":{"enum":["error","warn","off"],"default":"error","description":"An eval test whose input shares a 13-word sequence with a training example (all of it when shorter) has leaked into the training data: `error` stops the run, `warn` lists it."},"nearDuplicateThreshold":{"type":"number","minimum":0.5,"maximum":1,"default":0.8,"description":"Jaccard similarity of word 5-gram shingles at or above which two examples are reported as near duplicates."},"contextWindow":{"type":"integer","minimum":1,"description":"Longest example in tokens (default: the base model's context window from its price profile)."}}},"poll":{"type":"object","additionalProperties":false,"description":"How often a running job is polled: from `intervalMs`, growing 1.5× per poll up to `maxIntervalMs`.","properties":{"intervalMs":{"type":"integer","minimum":1,"default":5000,"description":"First wait between polls, ms."},"maxIntervalMs":{"type":"integer","minimum":1,"default":60000,"description":"Longest wait between polls, ms."}}},"forgetting":{"type":"array","items":{"type":"string","pattern":"^file:"},"description":"Other suites (`file:` paths) whose prompts and tests run on the base and the tuned model too, so a loss of general skills shows (e.g. a GSM8K or MMLU sample). Their cells are reported apart and checked by `gates.finetune.maxForgetting`."}}}}};
+const schema41 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://llmlab.dev/schemas/suite.schema.json","description":"An llmlab evaluation suite: every prompt is run against every provider for every test (times `repeat`), and each output is graded by the test's assertions.","type":"object","additionalProperties":false,"required":[],"properties":{"$schema":{"type":"string","description":"JSON Schema this file follows, for editors; llmlab ignores it."},"description":{"type":"string","description":"What this suite checks; shown in reports."},"providers":{"type":"array","minItems":1,"description":"Models to evaluate: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`.","items":{"$ref":"#/$defs/provider"}},"prompts":{"type":"array","minItems":1,"description":"Prompts to evaluate: a nunjucks template string, a `file:` reference, or an object with `template`, `messages` or `file`.","items":{"$ref":"#/$defs/prompt"}},"tests":{"description":"Test cases: an inline list, or `file:<path or glob>` naming JSONL, JSON, YAML or CSV files relative to this suite.","oneOf":[{"title":"a non-empty list of tests","description":"Inline test cases, each with `vars` and `assert`.","type":"array","minItems":1,"items":{"$ref":"#/$defs/test"}},{"title":"a `file:` reference such as `file:data/cases.jsonl`","description":"Dataset files relative to the suite: `file:data/cases.jsonl`, `file:data/*.csv` (.jsonl, .json, .yaml, .yml, .csv).","type":"string","pattern":"^file:\\S"}]},"defaultTest":{"$ref":"#/$defs/defaultTest"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges model-graded assertions (llm-rubric, factuality, answer-relevance) of this suite, e.g. `openai:gpt-4o-mini`; overrides llmlab.config.yaml's `grader`. `defaultTest.grader` and an assertion's `grader` override it."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings API serves `similar` and `answer-relevance`, e.g. `openai:text-embedding-3-small` or `ollama:nomic-embed-text`; overrides llmlab.config.yaml's `embedder`. An assertion's `grader` overrides it."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"default":1,"description":"How many times the judge grades each output (each a separate, cached call): the verdict is the majority, the score the mean, and the report shows how well the rounds agree. An assertion's `graderRepeat` overrides it. Default 1."},"prices":{"type":"object","description":"Prices of models in USD per million tokens, by `type:model`: they override llmlab.config.yaml's `prices` and the profiles in providers/*.yaml, or add models they lack (including `mock` models, for offline budget demos).","propertyNames":{"minLength":1,"description":"`type:model` as in `providers`, e.g. `openai:my-model`, or `mock` for a provider without a model part."},"additionalProperties":{"type":"object","additionalProperties":false,"required":["input","output"],"properties":{"input":{"type":"number","minimum":0,"description":"USD per million input tokens."},"output":{"type":"number","minimum":0,"description":"USD per million output tokens."},"cachedInput":{"type":"number","minimum":0,"description":"USD per million input tokens served from the provider's prompt cache; default: the input price."},"training":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million training tokens (tokens of the training data × epochs)."},"tunedInput":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million input tokens of a model tuned from this one; default: the input price."},"tunedOutput":{"type":"number","minimum":0,"description":"Fine-tuning: USD per million output tokens of a model tuned from this one; default: the output price."},"contextWindow":{"type":"integer","minimum":1,"description":"Context window in tokens."}}}},"media":{"type":"object","additionalProperties":false,"description":"How the suite's media (image and audio vars, `file:` image parts) is sent.","properties":{"maxEdge":{"type":"integer","minimum":16,"maximum":16384,"description":"Downscale images whose longer edge is over this many pixels to fit, in their own format, before sending (needs the optional dependency sharp). Smaller images and audio are sent as they are."}}},"budget":{"type":"object","additionalProperties":false,"description":"A hard spending limit for the run. Before each model call (generation, judge or embedding) its worst case is reserved: estimated input tokens plus the provider's `maxTokens` (256 assumed when unset; anthropic 1024) at the model's price. A call whose reservation would cross a limit is not started; the cells left are recorded `skipped` (reason `budget`) and `llmlab eval --resume --budget-usd N` finishes them. Cached answers cost nothing.","properties":{"maxUsd":{"type":"number","exclusiveMinimum":0,"description":"USD for the whole run, generation and grading. `--budget-usd` overrides it."},"perProvider":{"type":"object","description":"USD per provider, keyed by a provider's label or id (a grader's calls count against its id's entry).","propertyNames":{"minLength":1},"additionalProperties":{"type":"number","exclusiveMinimum":0}},"alertAt":{"type":"number","exclusiveMinimum":0,"maximum":1,"description":"Fraction of the limit at which one warning is shown, e.g. 0.8."},"onExceed":{"enum":["stop","skip-provider"],"default":"stop","description":"`stop`: the run stops when any limit is reached. `skip-provider`: a provider that reaches its perProvider limit is skipped and the others go on (reaching maxUsd still stops the run). Default stop."}}},"repeat":{"type":"integer","minimum":1,"maximum":1000,"default":1,"description":"How many times to run every cell; repeats measure consistency (agreement, pass@k). Default 1."},"derivedMetrics":{"type":"array","description":"Metrics computed per prompt × provider from the named metrics after the run, in order (a later one may use an earlier one), e.g. `{ name: f1, value: \"2 * tp / (2 * tp + fp + fn)\" }`. A name in `value` is the sum of that metric's scores over the target's cells.","items":{"type":"object","additionalProperties":false,"required":["name","value"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$","description":"The derived metric's name: letters, digits and `_`, not starting with a digit."},"value":{"type":"string","minLength":1,"description":"An arithmetic expression over metric names and earlier derived metrics: numbers, `+ - * / % ^`, parentheses, and abs, sqrt, log, exp, round, floor, ceil, min, max, pow."}}}},"dataset":{"type":"object","additionalProperties":false,"required":["type","path"],"description":"A standard benchmark instead of `tests`: its adapter reads the official files and makes tests that carry their own assertions. `llmlab benchmarks` lists adapters and where the data is published.","properties":{"type":{"type":"string","enum":["gsm8k","mmlu","arc","hellaswag","humaneval","scienceqa"],"description":"Benchmark adapter (`scienceqa`: ScienceQA-IMG, `path` = its problems.json)."},"path":{"type":"string","minLength":1,"description":"Data file or glob relative to the suite (MMLU: `data/test/*_test.csv`; ScienceQA: `data/scienceqa/problems.json`)."},"fewshot":{"type":"object","additionalProperties":false,"required":["k","path"],"description":"Few-shot examples from another split (GSM8K/ARC/HellaSwag: drawn with `seed`; MMLU: the first k of each subject's dev file).","properties":{"k":{"type":"integer","minimum":0,"maximum":1000,"description":"Number of examples."},"path":{"type":"string","minLength":1,"description":"File or glob of the split to draw from."},"seed":{"type":"integer","description":"Seed of the draw; default 1234."}}},"protocol":{"enum":["generate","loglikelihood"],"description":"Multiple choice: `generate` (the model answers a letter; any chat API) or `loglikelihood` (choices scored by token log-probabilities: acc and acc_norm; needs a provider with logprobs, e.g. openai with `api: completions`). Default generate."},"sample":{"type":"object","additionalProperties":false,"required":["n"],"description":"Run a seeded random subset of n rows (kept in file order).","properties":{"n":{"type":"integer","minimum":1,"maximum":10000000,"description":"Rows to run."},"seed":{"type":"integer","description":"Default 1234."}}},"limit":{"type":"integer","minimum":1,"maximum":10000000,"description":"Run only the first N rows (after `sample`)."},"timeoutMs":{"type":"integer","minimum":100,"description":"HumanEval: time limit of each sandboxed test run, ms (default 10000)."},"memoryMb":{"type":"integer","minimum":64,"description":"HumanEval: memory (address-space) limit of each sandboxed test run, MB (default 1024)."}}},"allowCodeExecution":{"type":"boolean","description":"Allow assertions that run model-written code (HumanEval's code-exec, sandboxed). Off by default; `--allow-code-execution` also allows it."},"trustDatasetCode":{"type":"boolean","description":"Let tests read from dataset files (`tests: file:…` rows: JSONL/JSON/YAML `assert`, CSV `__expected`) run code in-process: `javascript` assertions, inline or `file:` modules. Off by default, because dataset rows are data: such a row is refused with its file and line. Assertions written in the suite itself (and `defaultTest`) are trusted code either way."},"finetunes":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/finetune"},"description":"Fine-tune recipes: data validation, training and the tuned-versus-base comparison run as stages of the same plan. Each tuned model is the provider `finetune:<id>`, listed in `providers:`."},"gates":{"type":"object","additionalProperties":false,"description":"Conditions for a passing run (exit code 0; a failed gate exits 1). Each gate prints one line with its measured value and threshold. Keys left out are not checked, except that without `minPassRate` every cell must pass (errors count as failures); `minPassRate: 0` gates on the other keys only.","properties":{"minPassRate":{"type":"number","minimum":0,"maximum":1,"description":"Fraction of cells that must pass, 0..1. Without it every cell must pass."},"maxRegression":{"type":"number","minimum":0,"maximum":1,"description":"Largest tolerated drop in pass rate against the baseline (`llmlab eval --baseline`), as a fraction: 0.02 tolerates 2 points. Checked per prompt × provider over the tests both runs share; with `requireSignificance` a larger drop fails only when McNemar's paired test is significant at 0.05 after Holm's correction across targets. Without a baseline it is reported as not checked."},"requireSignificance":{"type":"boolean","default":true,"description":"With `maxRegression`: fail only on drops that are statistically significant (paired McNemar test, Holm-adjusted, p < 0.05), so a few flaky tests do not block a merge. Set false to fail on any drop beyond the tolerance. Default true."},"maxCostUsd":{"type":"number","minimum":0,"description":"Most the run's model calls may cost, in USD: generation plus the judge and embedding calls of model-graded assertions. Answers served from the cache count at their original price, so the verdict does not depend on what happened to be cached."},"maxErrors":{"type":"integer","minimum":0,"description":"Most cells that may end in an error (a model call or an assertion that failed to run); 0 tolerates none."},"finetune":{"type":"object","additionalProperties":false,"description":"Each recipe's tuned model (the chosen sweep point) against its base, over the suite's tests with paired statistics: it passes when the pass-rate difference beats `margin` (its interval's lower bound does, with `requireSignificance`), no metric is significantly worse (McNemar or paired bootstrap, Holm-adjusted), and no forgetting suite dropped more than `maxForgetting`.","properties":{"beats":{"const":"base","default":"base","description":"What the tuned model is compared with: its recipe's `base`."},"margin":{"type":"number","minimum":-1,"maximum":1,"default":0,"description":"Smallest pass-rate gain (a fraction) that counts; negative tolerates a small loss (non-inferiority)."},"requireSignificance":{"type":"boolean","default":true,"description":"The 95% interval of the paired difference must lie above `margin`, not only its estimate."},"maxForgetting":{"type":"number","minimum":0,"maximum":1,"default":0.05,"description":"Largest tolerated pass-rate drop on a forgetting suite; with `requireSignificance` a larger drop fails only when significant."}}}}},"target":{"type":"object","additionalProperties":false,"required":["provider","system"],"description":"What the `attacks` attack: a provider plus the app's system prompt (and context). Attack tests run against it only.","properties":{"provider":{"$ref":"#/$defs/provider","description":"The attacked model: a provider id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`. When it names (by id or label) an entry of `providers`, that entry is reused."},"system":{"type":"string","minLength":1,"description":"The app's system prompt, or `file:<path>` relative to the suite. Canaries are planted beside it to detect leaks."},"context":{"type":"string","minLength":1,"description":"Documents or records the app puts in the model's context (text or `file:<path>`), appended to the system prompt; data-extraction plants fake confidential records here."},"prompt":{"type":"string","minLength":1,"description":"The app's user message template, with `{{ input }}` where the user's text goes (e.g. `Customer question: {{ input }}`). Default `{{ input }}`."}}},"attacks":{"type":"array","minItems":1,"description":"Security attacks on `target`: prompt-injection, system-prompt-extraction, data-extraction, jailbreak. Each compiles into attack tests from the built-in library; a test whose detectors fail is a successful attack.","items":{"$ref":"#/$defs/attack"}},"attacker":{"$ref":"#/$defs/grader","description":"Optional model that drives multi-turn escalation and translation (`translate:<language>` converters), e.g. `openai:gpt-4o`. Without it multi-turn attacks follow the library's scripted turns. It also judges refusals when no `grader` is set."},"severityThreshold":{"enum":["low","medium","high","critical"],"description":"Security gate: attacks at or above this severity must not succeed more often than their `maxSuccessRate` (default 0); a failure exits 1. Default `low` (every attack is gated)."}},"$defs":{"provider":{"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"grader":{"description":"A provider used as a judge or embedder: an id such as `openai:gpt-4o-mini`, or an object with `id`, `label` and `config`, as in `providers`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]},"providerObject":{"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `tpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}},"prompt":{"description":"A nunjucks template string such as `Answer briefly: {{ question }}`, a `file:` reference, or an object with `template`, `messages` or `file`.","oneOf":[{"type":"string","minLength":1,"description":"A nunjucks template (sent as one user message), or `file:<path>` relative to the suite."},{"type":"object","additionalProperties":false,"required":["template"],"properties":{"id":{"$ref":"#/$defs/promptId"},"template":{"type":"string","minLength":1,"description":"A nunjucks template, sent as one user message; `{{ var }}` reads the test's vars."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["messages"],"properties":{"id":{"$ref":"#/$defs/promptId"},"messages":{"type":"array","minItems":1,"description":"Chat messages; each `content` is a nunjucks template.","items":{"$ref":"#/$defs/message"}},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"id":{"$ref":"#/$defs/promptId"},"file":{"type":"string","minLength":1,"description":"Path relative to the suite: a `.json` file holding a messages list, or a template (.txt, .md, .njk)."},"tools":{"$ref":"#/$defs/promptTools"},"toolChoice":{"$ref":"#/$defs/toolChoice"}}}]},"promptTools":{"description":"Functions the model may call, in OpenAI's function-tool format: a list, or `file:<path>` to a JSON or YAML file holding the list. The calls come back as the cell's `toolCalls`.","oneOf":[{"$ref":"#/$defs/toolList"},{"type":"string","pattern":"^file:\\S","description":"`file:tools.json` or `file:tools.yaml` (relative to the suite), holding a list of tools."}]},"toolList":{"type":"array","minItems":1,"description":"Tools in OpenAI's function-tool format.","items":{"$ref":"#/$defs/tool"}},"tool":{"type":"object","additionalProperties":false,"required":["type","function"],"description":"One function the model may call: `{ type: function, function: { name, description, parameters } }`.","properties":{"type":{"const":"function","description":"Always `function`."},"function":{"type":"object","additionalProperties":false,"required":["name"],"description":"The function: its name, what it does, and the JSON Schema of its arguments.","properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,64}$","description":"Function name: 1 to 64 letters, digits, `_` or `-`."},"description":{"type":"string","description":"What the function does; the model reads it."},"parameters":{"type":"object","description":"JSON Schema of the arguments object, e.g. { type: object, properties: { city: { type: string } }, required: [city] }."},"strict":{"type":"boolean","description":"OpenAI structured outputs for the arguments (passed through)."}}}}},"toolChoice":{"description":"Whether the model must call a tool: `auto` (the API's default), `none`, `required`, or `{ name }` for exactly that function.","oneOf":[{"enum":["auto","none","required"]},{"type":"object","additionalProperties":false,"required":["name"],"properties":{"name":{"type":"string","minLength":1,"description":"The function the model must call."}}}]},"promptId":{"type":"string","minLength":1,"description":"Name of the prompt in reports; defaults to `prompt-<n>` or the file's base name. Must be unique."},"message":{"type":"object","additionalProperties":false,"required":["role","content"],"properties":{"role":{"enum":["system","user","assistant"],"description":"Who speaks: `system`, `user` or `assistant`."},"content":{"description":"The message: a nunjucks template, or a list of parts (text, image, audio) in order, each a template. A var holding media (`image: file:img/cat.png`) may also be placed in a text template as `{{ image }}`.","oneOf":[{"type":"string"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/contentPart"}}]}}},"contentPart":{"description":"One part of a message: `{type: text, text}`, `{type: image, image}` or `{type: audio, audio}`. An image or audio part's value is a template giving a var that holds media (`{{ image }}`), a `file:` path relative to the suite, an `https:` URL or a `data:` URI.","oneOf":[{"type":"object","additionalProperties":false,"required":["type","text"],"properties":{"type":{"const":"text","description":"A text part."},"text":{"type":"string","description":"A nunjucks template."}}},{"type":"object","additionalProperties":false,"required":["type","image"],"properties":{"type":{"const":"image","description":"An image part."},"image":{"type":"string","minLength":1,"description":"`{{ var }}`, `file:<path>`, `https://…` or `data:image/…;base64,…`."}}},{"type":"object","additionalProperties":false,"required":["type","audio"],"properties":{"type":{"const":"audio","description":"An audio part (.wav, .mp3)."},"audio":{"type":"string","minLength":1,"description":"`{{ var }}`, `file:<path>` (.wav, .mp3) or `data:audio/…;base64,…`."}}}]},"test":{"type":"object","additionalProperties":false,"description":"One test case: variables for the prompt and assertions on the output.","properties":{"id":{"type":["string","integer"],"description":"Stable identity of the test across runs (comparisons match tests by it); defaults to a hash of description and vars."},"description":{"type":"string","description":"What this test checks; shown in reports."},"vars":{"type":"object","description":"Variables the prompt template reads, e.g. `{ question: \"How do I reset my password?\" }`."},"assert":{"type":"array","description":"Assertions on the output; the test passes when all of them pass.","items":{"$ref":"#/$defs/assertion"}},"cluster":{"type":["string","integer"],"description":"Tests sharing a cluster are not independent (e.g. paraphrases of one question); statistics use clustered standard errors."},"metadata":{"type":"object","description":"Free-form data kept with the test in reports."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of this test, ahead of each assertion's own `transform` (promptfoo's `options.transform`); the report keeps the raw output. Replaces defaultTest's `transform`."},"transformVars":{"$ref":"#/$defs/transformVars"}}},"defaultTest":{"type":"object","additionalProperties":false,"description":"Merged into every test: its vars are defaults under each test's vars, its assertions are appended to each test's.","properties":{"vars":{"type":"object","description":"Default variables; a test's own vars win."},"assert":{"type":"array","description":"Assertions appended to every test's.","items":{"$ref":"#/$defs/assertion"}},"metadata":{"type":"object","description":"Default metadata; a test's own metadata wins."},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges the model-graded assertions of every test; overrides the suite's `grader`."},"embedder":{"$ref":"#/$defs/grader","description":"Provider whose embeddings serve `similar` and `answer-relevance` in every test; overrides the suite's `embedder`."},"transform":{"$ref":"#/$defs/transform","description":"Steps applied to the output before every assertion of every test that has no `transform` of its own."},"transformVars":{"$ref":"#/$defs/transformVars"}}},"transformVars":{"type":"string","minLength":1,"description":"JavaScript run once per test when the suite loads, after defaultTest's vars are merged (promptfoo's `transformVars`): `vars` (and `context.vars`) are in scope; it returns an object whose keys are added to or replace the test's vars before the prompt renders. One line is an expression (`({ n: vars.items.length })`), several lines a function body with `return`; `file:path.js[:exportName]` calls that module's function (vars, context). Trusted code, as the `javascript` assertion; 5 s at most. A test's own replaces defaultTest's."},"assertion":{"type":"object","additionalProperties":false,"required":["type"],"description":"One check on the output, e.g. `{ type: icontains, value: \"reset link\" }`.","properties":{"type":{"type":"string","minLength":1,"description":"The metric: equals, contains, icontains, contains-any, contains-all, starts-with, regex, is-json, javascript, …, or a user metric registered under `metrics` in llmlab.config.yaml; prefix `not-` to invert."},"value":{"description":"What the metric compares with; its shape depends on the metric."},"weight":{"type":"number","minimum":0,"default":1,"description":"Weight of this assertion in the test's score. Default 1."},"threshold":{"type":"number","description":"For scored metrics: the assertion passes when the score is at least this."},"metric":{"type":"string","minLength":1,"description":"Name to report this assertion under; defaults to its type."},"transform":{"$ref":"#/$defs/transform"},"grader":{"$ref":"#/$defs/grader","description":"Provider that judges this assertion (model-graded metrics); it also serves its embeddings. Overrides every other `grader` and `embedder`."},"graderRepeat":{"type":"integer","minimum":1,"maximum":100,"description":"How many times the judge grades each output for this assertion; overrides the suite's `graderRepeat`."}}},"transform":{"description":"Steps that turn the output into the text the metric sees, applied in order (one step may be written without the list); the report keeps the raw output. GSM8K strict: `transform: [{ regex: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\" }, strip-commas]`; GSM8K flexible: `transform: last-number`.","anyOf":[{"$ref":"#/$defs/transformSteps"},{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]},"transformSteps":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/transformStep"},"description":"Transform steps, applied in order: each one's result is the next one's input."},"transformStep":{"description":"One transform step: a bare name (`last-number`, `answer-letter`, `trim`, `lowercase`, `uppercase`, `strip-punctuation`, `strip-commas`, `normalize-whitespace`), a `{ regex: ..., group?, select?, flags?, fallback? }` object, `{ last-number: { fallback } }` / `{ answer-letter: { fallback } }`, or `{ javascript: ... }`.","anyOf":[{"$ref":"#/$defs/transformName"},{"$ref":"#/$defs/transformRegex"},{"$ref":"#/$defs/transformLastNumber"},{"$ref":"#/$defs/transformAnswerLetter"},{"$ref":"#/$defs/transformJavascript"}]},"transformJavascript":{"type":"object","additionalProperties":false,"required":["javascript"],"description":"JavaScript that turns the text into what the next step (or the metric) sees, as promptfoo's `transform`: `output` (the text) and `context` ({ vars, prompt }) are in scope. One line is an expression (`output.toUpperCase()`, `JSON.parse(output).answer`); several lines are a function body that must `return`. A string result is the text; anything else becomes its JSON (`{ a: 1 }` → `{\"a\":1}`, 42 → `42`); undefined or null fails the assertion. `file:path.js[:exportName]` (or promptfoo's `file://`) calls that module's function (output, context) instead, relative to the suite. The suite is trusted code, as for the `javascript` assertion; each call may run 5 s.","properties":{"javascript":{"type":"string","minLength":1,"description":"The expression, a function body with `return`, or `file:path.js[:exportName]`."}}},"transformName":{"type":"string","description":"A step without arguments: `last-number` keeps the last number (signs, decimals, thousands separators; $ and % dropped) as a plain number, e.g. \"$1,234.50\" → \"1234.5\"; `answer-letter` keeps a multiple-choice letter A–J read from the first line as lm-evaluation-harness's generative variants read it (\"B\", \"B.\", \"**B**\", \"(B)\", \"b\"), also \"B. 20%\", \"answer: b\", \"Option B\", else the last \"Answer: X\" anywhere (docs/benchmarks.md gives the rules); `trim`; `lowercase`; `uppercase`; `strip-punctuation` removes Unicode punctuation; `strip-commas` removes thousands separators (\"1,234\" → \"1234\"); `normalize-whitespace` collapses runs of whitespace to one space and trims. `last-number` and `answer-letter` fail the assertion when they find nothing.","enum":["last-number","answer-letter","trim","lowercase","uppercase","strip-punctuation","strip-commas","normalize-whitespace"]},"transformRegex":{"type":"object","additionalProperties":false,"required":["regex"],"description":"Keep one capture group of one match of a regular expression (JavaScript syntax). No match fails the assertion with \"no match for …\", unless `fallback` is given.","properties":{"regex":{"type":"string","minLength":1,"description":"The pattern, e.g. GSM8K strict: \"#### (\\\\-?[0-9\\\\.\\\\,]+)\". In YAML double quotes, double each backslash; single quotes keep it as written."},"group":{"description":"Capture group to keep: 0 is the whole match. Default 1 when the pattern has a group, else 0. `any`: the first group that matched non-empty text, read the way lm-evaluation-harness's `regex` filter reads Python `re.findall` items (the match is selected first with `select`, then its group; none → `fallback`).","oneOf":[{"type":"integer","minimum":0,"description":"A group number."},{"const":"any","description":"The first non-empty group of the selected match."}]},"select":{"enum":["first","last"],"description":"Which match to keep when there are several. Default first."},"flags":{"type":"string","pattern":"^[imsu]*$","description":"Regex flags: any of i (ignore case), m (multiline ^ $), s (dot matches newline), u (unicode)."},"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}},"transformLastNumber":{"type":"object","additionalProperties":false,"required":["last-number"],"description":"`last-number` with options.","properties":{"last-number":{"type":"object","additionalProperties":false,"description":"Options of last-number.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"transformAnswerLetter":{"type":"object","additionalProperties":false,"required":["answer-letter"],"description":"`answer-letter` with options.","properties":{"answer-letter":{"type":"object","additionalProperties":false,"description":"Options of answer-letter.","properties":{"fallback":{"type":"string","description":"Text to use when nothing matches, instead of failing the assertion (lm-evaluation-harness uses \"[invalid]\"); the following steps and the metric then see it."}}}}},"attack":{"type":"object","additionalProperties":false,"required":["type"],"description":"One attack family, e.g. `{ type: jailbreak, strategies: [role-play, encoding:base64], goals: file:goals.yaml }`.","properties":{"type":{"type":"string","minLength":1,"description":"The attack family: prompt-injection, system-prompt-extraction, data-extraction or jailbreak (`llmlab redteam --list` lists them), or `file:<module>` for your own (a module exporting `defineAttack({ ... })`)."},"strategies":{"type":"array","minItems":1,"uniqueItems":true,"items":{"type":"string","minLength":1},"description":"Which strategies of the family to run. prompt-injection: direct, indirect. jailbreak: plain, role-play, refusal-suppression, encoding:<converter> (base64, rot13, payload-split, …), a converter id (leetspeak, homoglyphs, zero-width, spaced), translate:<language>, multi-turn. Default: all of the family's offline strategies."},"goals":{"oneOf":[{"type":"string","pattern":"^file:","description":"`file:<path>` of a YAML/JSON list of goals"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/attackGoal"}}],"description":"jailbreak only: what the attacker tries to get, as a list or `file:<path>` (YAML or JSON list of `{ id, goal, severity, detect }`). Default: the built-in goals."},"converters":{"type":"array","minItems":1,"items":{"oneOf":[{"type":"string","minLength":1},{"type":"array","minItems":1,"items":{"type":"string","minLength":1}}]},"description":"Extra variants of every payload: a converter id (base64, rot13, leetspeak, homoglyphs, zero-width, payload-split, spaced, translate:<language>) or a list of them applied in order (a stack). The plain payload always runs too."},"maxSuccessRate":{"type":"number","minimum":0,"maximum":1,"description":"Highest tolerated success rate of this family's attacks at or above `severityThreshold`; default 0 (any success fails the gate)."},"limit":{"type":"integer","minimum":1,"maximum":100000,"description":"At most this many attack tests of this entry (a seeded sample, the same every run)."},"turns":{"type":"integer","minimum":1,"maximum":20,"description":"multi-turn: most target turns per conversation; default 5."},"severity":{"enum":["low","medium","high","critical"],"description":"Overrides the library's severity for every test of this entry."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Custom detectors added to every test of this entry: assertions (any metric, including `file:` and user metrics) that PASS when the attack failed."}}},"attackGoal":{"type":"object","additionalProperties":false,"required":["id","goal"],"description":"One jailbreak goal: a policy violation the target must refuse.","properties":{"id":{"type":"string","pattern":"^[A-Za-z0-9][A-Za-z0-9._-]*$","description":"Stable id (letters, digits, `.`, `_`, `-`): names the goal in reports."},"goal":{"type":"string","minLength":1,"description":"The request, in the words an attacker would use."},"severity":{"enum":["low","medium","high","critical"],"description":"How bad a success is; default high."},"topic":{"type":"string","minLength":1,"description":"A short noun phrase of the goal, used by multi-turn scripts to build context; default the goal."},"detect":{"type":"array","minItems":1,"items":{"$ref":"#/$defs/assertion"},"description":"Extra detectors for this goal (assertions that PASS when the target did not comply), beside the judge."}}},"finetune":{"type":"object","additionalProperties":false,"required":["id","base","data"],"description":"A fine-tune recipe: its data is validated, a model is trained from `base` (by OpenAI's fine-tuning API or a local trainer command), and the tuned model is evaluated as the provider `finetune:<id>` beside the base. See docs/finetune.md.","examples":[{"id":"support-v2","base":"openai:gpt-4o-mini-2024-07-18","data":{"train":"file:data/train.jsonl","validation":"file:data/val.jsonl"},"method":"supervised","hyperparameters":{"epochs":3,"learningRateMultiplier":"auto","batchSize":"auto"},"backend":"openai"}],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,39}$","description":"Names the recipe: the tuned model is the provider `finetune:<id>` (lowercase letters, digits, `.`, `_`, `-`; at most 40 characters)."},"description":{"type":"string","description":"What the recipe is for; shown in reports."},"base":{"type":"string","minLength":1,"description":"The model to tune: the label or id of one of the suite's `providers:` (it is evaluated too, as the baseline the gate compares with)."},"data":{"type":"object","additionalProperties":false,"required":["train"],"description":"Chat JSONL files in OpenAI's fine-tuning format (`{\"messages\": [...]}` per line; for `method: dpo`, `{\"input\": {\"messages\": [...]}, \"preferred_output\": [...], \"non_preferred_output\": [...]}`).","properties":{"train":{"type":"string","pattern":"^file:","description":"`file:` path of the training examples, relative to the suite."},"validation":{"type":"string","pattern":"^file:","description":"`file:` path of held-out examples the trainer reports validation loss on."}}},"method":{"enum":["supervised","dpo"],"default":"supervised","description":"`supervised` (chat examples) or `dpo` (preference pairs), as the backend supports."},"hyperparameters":{"type":"object","description":"Training settings. For `backend: openai`: `epochs`, `learningRateMultiplier`, `batchSize` and (dpo) `beta`, each a number or `auto`. For `backend: command` any keys, passed to the command's template as `hyperparameters.<key>`.","additionalProperties":{"type":["number","string","boolean"]}},"sweep":{"type":"object","minProperties":1,"description":"One training job per combination of these values (each key a hyperparameter, each value its list). Every point is evaluated as `finetune:<id>[key=value,…]`; the comparison keeps the point best on `select`, ties to the cheaper.","additionalProperties":{"type":"array","minItems":1,"maxItems":20,"items":{"type":["number","string","boolean"]}}},"select":{"type":"string","default":"pass","description":"With `sweep`: what chooses the point the gate compares with the base: `pass` (the pass rate over the suite's tests, default) or the name of a metric (its mean score)."},"backend":{"enum":["openai","command"],"description":"`openai`: OpenAI's fine-tuning API, with the base provider's key and base URL (default for an `openai` base). `command`: run a local trainer (`command:`)."},"suffix":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,18}$","description":"OpenAI: the suffix in the tuned model's name (default: the recipe id, shortened)."},"command":{"type":"object","additionalProperties":false,"required":["run","serve"],"description":"`backend: command`: the trainer to run and how its output becomes a provider.","properties":{"run":{"type":"string","minLength":1,"description":"A nunjucks template run with `sh -c` in the suite's folder. Variables: `id`, `base` (the base model's name), `method`, `hyperparameters`, `train`, `validation`, `dataDir` (holding train.jsonl and valid.jsonl), `output` (the artifact directory), `hash`."},"timeoutMs":{"type":"integer","minimum":1,"description":"Stop the trainer after this long."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables for the trainer (templates too)."},"serve":{"description":"How the output becomes a provider: `ollama` creates an Ollama model from the adapter in `output`; `provider` names a provider that serves it (e.g. a llama.cpp or vLLM server).","oneOf":[{"type":"object","additionalProperties":false,"required":["ollama"],"properties":{"ollama":{"type":"object","additionalProperties":false,"required":["from"],"description":"Create an Ollama model from the adapter (its files pushed as blobs, then the SDK's `create`).","properties":{"from":{"type":"string","minLength":1,"description":"The Ollama model the adapter applies to (e.g. `llama3.2:1b`)."},"model":{"type":"string","description":"Name of the created model (default `llmlab-<id>-<hash>`)."},"host":{"type":"string","description":"Ollama's URL (default OLLAMA_HOST, else http://127.0.0.1:11434)."},"adapter":{"type":"string","description":"The adapter file or folder (default `{{ output }}`)."}}}}},{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"object","additionalProperties":false,"required":["id"],"description":"A provider that serves the artifact, e.g. a llama.cpp or vLLM server you start.","properties":{"id":{"type":"string","minLength":1,"description":"`<type>:<model>`, e.g. `openai:my-lora`."},"config":{"type":"object","description":"The provider's config (e.g. `baseUrl`); string values are templates."}}}}}]}}},"validation":{"type":"object","additionalProperties":false,"description":"How strictly the data is checked before anything is sent.","properties":{"leakage":{"enum":["error","warn","off"],"default":"error","description":"An eval test whose input shares a 13-word sequence with a training example (all of it when shorter) has leaked into the training data: `error` stops the run, `warn` lists it."},"nearDuplicateThreshold":{"type":"number","minimum":0.5,"maximum":1,"default":0.8,"description":"Jaccard similarity of word 5-gram shingles at or above which two examples are reported as near duplicates."},"contextWindow":{"type":"integer","minimum":1,"description":"Longest example in tokens (default: the base model's context window from its price profile)."}}},"poll":{"type":"object","additionalProperties":false,"description":"How often a running job is polled: from `intervalMs`, growing 1.5× per poll up to `maxIntervalMs`.","properties":{"intervalMs":{"type":"integer","minimum":1,"default":5000,"description":"First wait between polls, ms."},"maxIntervalMs":{"type":"integer","minimum":1,"default":60000,"description":"Longest wait between polls, ms."}}},"forgetting":{"type":"array","items":{"type":"string","pattern":"^file:"},"description":"Other suites (`file:` paths) whose prompts and tests run on the base and the tuned model too, so a loss of general skills shows (e.g. a GSM8K or MMLU sample). Their cells are reported apart and checked by `gates.finetune.maxForgetting`."}}}}};
 const schema76 = {"type":"object","additionalProperties":false,"required":["id","base","data"],"description":"A fine-tune recipe: its data is validated, a model is trained from `base` (by OpenAI's fine-tuning API or a local trainer command), and the tuned model is evaluated as the provider `finetune:<id>` beside the base. See docs/finetune.md.","examples":[{"id":"support-v2","base":"openai:gpt-4o-mini-2024-07-18","data":{"train":"file:data/train.jsonl","validation":"file:data/val.jsonl"},"method":"supervised","hyperparameters":{"epochs":3,"learningRateMultiplier":"auto","batchSize":"auto"},"backend":"openai"}],"properties":{"id":{"type":"string","pattern":"^[a-z0-9][a-z0-9._-]{0,39}$","description":"Names the recipe: the tuned model is the provider `finetune:<id>` (lowercase letters, digits, `.`, `_`, `-`; at most 40 characters)."},"description":{"type":"string","description":"What the recipe is for; shown in reports."},"base":{"type":"string","minLength":1,"description":"The model to tune: the label or id of one of the suite's `providers:` (it is evaluated too, as the baseline the gate compares with)."},"data":{"type":"object","additionalProperties":false,"required":["train"],"description":"Chat JSONL files in OpenAI's fine-tuning format (`{\"messages\": [...]}` per line; for `method: dpo`, `{\"input\": {\"messages\": [...]}, \"preferred_output\": [...], \"non_preferred_output\": [...]}`).","properties":{"train":{"type":"string","pattern":"^file:","description":"`file:` path of the training examples, relative to the suite."},"validation":{"type":"string","pattern":"^file:","description":"`file:` path of held-out examples the trainer reports validation loss on."}}},"method":{"enum":["supervised","dpo"],"default":"supervised","description":"`supervised` (chat examples) or `dpo` (preference pairs), as the backend supports."},"hyperparameters":{"type":"object","description":"Training settings. For `backend: openai`: `epochs`, `learningRateMultiplier`, `batchSize` and (dpo) `beta`, each a number or `auto`. For `backend: command` any keys, passed to the command's template as `hyperparameters.<key>`.","additionalProperties":{"type":["number","string","boolean"]}},"sweep":{"type":"object","minProperties":1,"description":"One training job per combination of these values (each key a hyperparameter, each value its list). Every point is evaluated as `finetune:<id>[key=value,…]`; the comparison keeps the point best on `select`, ties to the cheaper.","additionalProperties":{"type":"array","minItems":1,"maxItems":20,"items":{"type":["number","string","boolean"]}}},"select":{"type":"string","default":"pass","description":"With `sweep`: what chooses the point the gate compares with the base: `pass` (the pass rate over the suite's tests, default) or the name of a metric (its mean score)."},"backend":{"enum":["openai","command"],"description":"`openai`: OpenAI's fine-tuning API, with the base provider's key and base URL (default for an `openai` base). `command`: run a local trainer (`command:`)."},"suffix":{"type":"string","pattern":"^[A-Za-z0-9_-]{1,18}$","description":"OpenAI: the suffix in the tuned model's name (default: the recipe id, shortened)."},"command":{"type":"object","additionalProperties":false,"required":["run","serve"],"description":"`backend: command`: the trainer to run and how its output becomes a provider.","properties":{"run":{"type":"string","minLength":1,"description":"A nunjucks template run with `sh -c` in the suite's folder. Variables: `id`, `base` (the base model's name), `method`, `hyperparameters`, `train`, `validation`, `dataDir` (holding train.jsonl and valid.jsonl), `output` (the artifact directory), `hash`."},"timeoutMs":{"type":"integer","minimum":1,"description":"Stop the trainer after this long."},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"Extra environment variables for the trainer (templates too)."},"serve":{"description":"How the output becomes a provider: `ollama` creates an Ollama model from the adapter in `output`; `provider` names a provider that serves it (e.g. a llama.cpp or vLLM server).","oneOf":[{"type":"object","additionalProperties":false,"required":["ollama"],"properties":{"ollama":{"type":"object","additionalProperties":false,"required":["from"],"description":"Create an Ollama model from the adapter (its files pushed as blobs, then the SDK's `create`).","properties":{"from":{"type":"string","minLength":1,"description":"The Ollama model the adapter applies to (e.g. `llama3.2:1b`)."},"model":{"type":"string","description":"Name of the created model (default `llmlab-<id>-<hash>`)."},"host":{"type":"string","description":"Ollama's URL (default OLLAMA_HOST, else http://127.0.0.1:11434)."},"adapter":{"type":"string","description":"The adapter file or folder (default `{{ output }}`)."}}}}},{"type":"object","additionalProperties":false,"required":["provider"],"properties":{"provider":{"type":"object","additionalProperties":false,"required":["id"],"description":"A provider that serves the artifact, e.g. a llama.cpp or vLLM server you start.","properties":{"id":{"type":"string","minLength":1,"description":"`<type>:<model>`, e.g. `openai:my-lora`."},"config":{"type":"object","description":"The provider's config (e.g. `baseUrl`); string values are templates."}}}}}]}}},"validation":{"type":"object","additionalProperties":false,"description":"How strictly the data is checked before anything is sent.","properties":{"leakage":{"enum":["error","warn","off"],"default":"error","description":"An eval test whose input shares a 13-word sequence with a training example (all of it when shorter) has leaked into the training data: `error` stops the run, `warn` lists it."},"nearDuplicateThreshold":{"type":"number","minimum":0.5,"maximum":1,"default":0.8,"description":"Jaccard similarity of word 5-gram shingles at or above which two examples are reported as near duplicates."},"contextWindow":{"type":"integer","minimum":1,"description":"Longest example in tokens (default: the base model's context window from its price profile)."}}},"poll":{"type":"object","additionalProperties":false,"description":"How often a running job is polled: from `intervalMs`, growing 1.5× per poll up to `maxIntervalMs`.","properties":{"intervalMs":{"type":"integer","minimum":1,"default":5000,"description":"First wait between polls, ms."},"maxIntervalMs":{"type":"integer","minimum":1,"default":60000,"description":"Longest wait between polls, ms."}}},"forgetting":{"type":"array","items":{"type":"string","pattern":"^file:"},"description":"Other suites (`file:` paths) whose prompts and tests run on the base and the tuned model too, so a loss of general skills shows (e.g. a GSM8K or MMLU sample). Their cells are reported apart and checked by `gates.finetune.maxForgetting`."}}};
 const schema42 = {"description":"A provider id such as `openai:gpt-4o-mini`, `anthropic:claude-3-5-haiku-latest`, `ollama:llama3.2` or `echo`, or an object with `id`, `label` and `config`.","oneOf":[{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`."},{"$ref":"#/$defs/providerObject"}]};
 const schema43 = {"type":"object","additionalProperties":false,"required":["id"],"properties":{"id":{"type":"string","minLength":1,"description":"Provider id: `<type>:<model>`, e.g. `openai:gpt-4o-mini`, `exec:python bot.py`, `file:./my-provider.ts`."},"label":{"type":"string","minLength":1,"description":"Name shown in reports; defaults to the id. Must be unique within the suite."},"config":{"type":"object","description":"Options of this provider (model parameters, base URL, …), validated by the provider, plus the engine keys `concurrency`, `rpm`, `tpm`, `timeoutMs` and `maxRetries`.","properties":{"concurrency":{"type":"integer","minimum":1,"maximum":1024,"description":"Most calls in flight to this provider at once (the global `-j` limit applies too)."},"rpm":{"type":"number","exclusiveMinimum":0,"description":"Most requests per minute sent to this provider."},"tpm":{"type":"integer","minimum":1,"description":"Most tokens (input + output) sent to this provider in any minute. Each call first reserves its estimate — input tokens plus `maxTokens` (unset: 256, anthropic 1024) — and is then charged the usage its answer reports. A call estimated above `tpm` waits until nothing was sent for a minute, then goes alone."},"timeoutMs":{"type":"integer","minimum":1,"maximum":86400000,"description":"Timeout of one call in milliseconds; default from llmlab.config.yaml (60000)."},"maxRetries":{"type":"integer","minimum":0,"maximum":100,"description":"Retries of a call after a 429, 5xx, timeout or reset; default from llmlab.config.yaml (4)."}}}}};
@@ -8654,26 +8654,75 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.budget !== undefined){
-let data21 = data.budget;
+if(data.media !== undefined){
+let data21 = data.media;
 const _errs45 = errors;
 if(errors === _errs45){
 if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
 const _errs47 = errors;
 for(const key4 in data21){
-if(!((((key4 === "maxUsd") || (key4 === "perProvider")) || (key4 === "alertAt")) || (key4 === "onExceed"))){
-validate30.errors = [{instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
+if(!(key4 === "maxEdge")){
+validate30.errors = [{instancePath:instancePath+"/media",schemaPath:"#/properties/media/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
 if(_errs47 === errors){
-if(data21.maxUsd !== undefined){
-let data22 = data21.maxUsd;
+if(data21.maxEdge !== undefined){
+let data22 = data21.maxEdge;
 const _errs48 = errors;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+validate30.errors = [{instancePath:instancePath+"/media/maxEdge",schemaPath:"#/properties/media/properties/maxEdge/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
 if(errors === _errs48){
 if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 <= 0 || isNaN(data22)){
+if(data22 > 16384 || isNaN(data22)){
+validate30.errors = [{instancePath:instancePath+"/media/maxEdge",schemaPath:"#/properties/media/properties/maxEdge/maximum",keyword:"maximum",params:{comparison: "<=", limit: 16384},message:"must be <= 16384"}];
+return false;
+}
+else {
+if(data22 < 16 || isNaN(data22)){
+validate30.errors = [{instancePath:instancePath+"/media/maxEdge",schemaPath:"#/properties/media/properties/maxEdge/minimum",keyword:"minimum",params:{comparison: ">=", limit: 16},message:"must be >= 16"}];
+return false;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate30.errors = [{instancePath:instancePath+"/media",schemaPath:"#/properties/media/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs45 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.budget !== undefined){
+let data23 = data.budget;
+const _errs50 = errors;
+if(errors === _errs50){
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+const _errs52 = errors;
+for(const key5 in data23){
+if(!((((key5 === "maxUsd") || (key5 === "perProvider")) || (key5 === "alertAt")) || (key5 === "onExceed"))){
+validate30.errors = [{instancePath:instancePath+"/budget",schemaPath:"#/properties/budget/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs52 === errors){
+if(data23.maxUsd !== undefined){
+let data24 = data23.maxUsd;
+const _errs53 = errors;
+if(errors === _errs53){
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 <= 0 || isNaN(data24)){
 validate30.errors = [{instancePath:instancePath+"/budget/maxUsd",schemaPath:"#/properties/budget/properties/maxUsd/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
@@ -8683,22 +8732,22 @@ validate30.errors = [{instancePath:instancePath+"/budget/maxUsd",schemaPath:"#/p
 return false;
 }
 }
-var valid8 = _errs48 === errors;
+var valid9 = _errs53 === errors;
 }
 else {
-var valid8 = true;
+var valid9 = true;
 }
-if(valid8){
-if(data21.perProvider !== undefined){
-let data23 = data21.perProvider;
-const _errs50 = errors;
-if(errors === _errs50){
-if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
-for(const key5 in data23){
-const _errs52 = errors;
-if(typeof key5 === "string"){
-if(func2(key5) < 1){
-const err7 = {instancePath:instancePath+"/budget/perProvider",schemaPath:"#/properties/budget/properties/perProvider/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key5};
+if(valid9){
+if(data23.perProvider !== undefined){
+let data25 = data23.perProvider;
+const _errs55 = errors;
+if(errors === _errs55){
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+for(const key6 in data25){
+const _errs57 = errors;
+if(typeof key6 === "string"){
+if(func2(key6) < 1){
+const err7 = {instancePath:instancePath+"/budget/perProvider",schemaPath:"#/properties/budget/properties/perProvider/propertyNames/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",propertyName:key6};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -8708,9 +8757,9 @@ vErrors.push(err7);
 errors++;
 }
 }
-var valid9 = _errs52 === errors;
-if(!valid9){
-const err8 = {instancePath:instancePath+"/budget/perProvider",schemaPath:"#/properties/budget/properties/perProvider/propertyNames",keyword:"propertyNames",params:{propertyName: key5},message:"property name must be valid"};
+var valid10 = _errs57 === errors;
+if(!valid10){
+const err8 = {instancePath:instancePath+"/budget/perProvider",schemaPath:"#/properties/budget/properties/perProvider/propertyNames",keyword:"propertyNames",params:{propertyName: key6},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -8723,24 +8772,24 @@ return false;
 break;
 }
 }
-if(valid9){
-for(const key6 in data23){
-let data24 = data23[key6];
-const _errs54 = errors;
-if(errors === _errs54){
-if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 <= 0 || isNaN(data24)){
-validate30.errors = [{instancePath:instancePath+"/budget/perProvider/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/perProvider/additionalProperties/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
+if(valid10){
+for(const key7 in data25){
+let data26 = data25[key7];
+const _errs59 = errors;
+if(errors === _errs59){
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 <= 0 || isNaN(data26)){
+validate30.errors = [{instancePath:instancePath+"/budget/perProvider/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/perProvider/additionalProperties/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
 }
 else {
-validate30.errors = [{instancePath:instancePath+"/budget/perProvider/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/perProvider/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"}];
+validate30.errors = [{instancePath:instancePath+"/budget/perProvider/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/budget/properties/perProvider/additionalProperties/type",keyword:"type",params:{type: "number"},message:"must be number"}];
 return false;
 }
 }
-var valid10 = _errs54 === errors;
-if(!valid10){
+var valid11 = _errs59 === errors;
+if(!valid11){
 break;
 }
 }
@@ -8751,23 +8800,23 @@ validate30.errors = [{instancePath:instancePath+"/budget/perProvider",schemaPath
 return false;
 }
 }
-var valid8 = _errs50 === errors;
+var valid9 = _errs55 === errors;
 }
 else {
-var valid8 = true;
+var valid9 = true;
 }
-if(valid8){
-if(data21.alertAt !== undefined){
-let data25 = data21.alertAt;
-const _errs56 = errors;
-if(errors === _errs56){
-if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 > 1 || isNaN(data25)){
+if(valid9){
+if(data23.alertAt !== undefined){
+let data27 = data23.alertAt;
+const _errs61 = errors;
+if(errors === _errs61){
+if((typeof data27 == "number") && (isFinite(data27))){
+if(data27 > 1 || isNaN(data27)){
 validate30.errors = [{instancePath:instancePath+"/budget/alertAt",schemaPath:"#/properties/budget/properties/alertAt/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
-if(data25 <= 0 || isNaN(data25)){
+if(data27 <= 0 || isNaN(data27)){
 validate30.errors = [{instancePath:instancePath+"/budget/alertAt",schemaPath:"#/properties/budget/properties/alertAt/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0"}];
 return false;
 }
@@ -8778,23 +8827,23 @@ validate30.errors = [{instancePath:instancePath+"/budget/alertAt",schemaPath:"#/
 return false;
 }
 }
-var valid8 = _errs56 === errors;
+var valid9 = _errs61 === errors;
 }
 else {
-var valid8 = true;
+var valid9 = true;
 }
-if(valid8){
-if(data21.onExceed !== undefined){
-let data26 = data21.onExceed;
-const _errs58 = errors;
-if(!((data26 === "stop") || (data26 === "skip-provider"))){
+if(valid9){
+if(data23.onExceed !== undefined){
+let data28 = data23.onExceed;
+const _errs63 = errors;
+if(!((data28 === "stop") || (data28 === "skip-provider"))){
 validate30.errors = [{instancePath:instancePath+"/budget/onExceed",schemaPath:"#/properties/budget/properties/onExceed/enum",keyword:"enum",params:{allowedValues: schema41.properties.budget.properties.onExceed.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid8 = _errs58 === errors;
+var valid9 = _errs63 === errors;
 }
 else {
-var valid8 = true;
+var valid9 = true;
 }
 }
 }
@@ -8806,72 +8855,72 @@ validate30.errors = [{instancePath:instancePath+"/budget",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs45 === errors;
+var valid0 = _errs50 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.repeat !== undefined){
-let data27 = data.repeat;
-const _errs59 = errors;
-if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
+let data29 = data.repeat;
+const _errs64 = errors;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
 validate30.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs59){
-if((typeof data27 == "number") && (isFinite(data27))){
-if(data27 > 1000 || isNaN(data27)){
+if(errors === _errs64){
+if((typeof data29 == "number") && (isFinite(data29))){
+if(data29 > 1000 || isNaN(data29)){
 validate30.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"}];
 return false;
 }
 else {
-if(data27 < 1 || isNaN(data27)){
+if(data29 < 1 || isNaN(data29)){
 validate30.errors = [{instancePath:instancePath+"/repeat",schemaPath:"#/properties/repeat/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
 }
-var valid0 = _errs59 === errors;
+var valid0 = _errs64 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.derivedMetrics !== undefined){
-let data28 = data.derivedMetrics;
-const _errs61 = errors;
-if(errors === _errs61){
-if(Array.isArray(data28)){
-var valid11 = true;
-const len3 = data28.length;
+let data30 = data.derivedMetrics;
+const _errs66 = errors;
+if(errors === _errs66){
+if(Array.isArray(data30)){
+var valid12 = true;
+const len3 = data30.length;
 for(let i3=0; i3<len3; i3++){
-let data29 = data28[i3];
-const _errs63 = errors;
-if(errors === _errs63){
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+let data31 = data30[i3];
+const _errs68 = errors;
+if(errors === _errs68){
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
 let missing1;
-if(((data29.name === undefined) && (missing1 = "name")) || ((data29.value === undefined) && (missing1 = "value"))){
+if(((data31.name === undefined) && (missing1 = "name")) || ((data31.value === undefined) && (missing1 = "value"))){
 validate30.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3,schemaPath:"#/properties/derivedMetrics/items/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
 return false;
 }
 else {
-const _errs65 = errors;
-for(const key7 in data29){
-if(!((key7 === "name") || (key7 === "value"))){
-validate30.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3,schemaPath:"#/properties/derivedMetrics/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"}];
+const _errs70 = errors;
+for(const key8 in data31){
+if(!((key8 === "name") || (key8 === "value"))){
+validate30.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3,schemaPath:"#/properties/derivedMetrics/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs65 === errors){
-if(data29.name !== undefined){
-let data30 = data29.name;
-const _errs66 = errors;
-if(errors === _errs66){
-if(typeof data30 === "string"){
-if(!pattern15.test(data30)){
+if(_errs70 === errors){
+if(data31.name !== undefined){
+let data32 = data31.name;
+const _errs71 = errors;
+if(errors === _errs71){
+if(typeof data32 === "string"){
+if(!pattern15.test(data32)){
 validate30.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/name",schemaPath:"#/properties/derivedMetrics/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""}];
 return false;
 }
@@ -8881,18 +8930,18 @@ validate30.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/name",
 return false;
 }
 }
-var valid12 = _errs66 === errors;
+var valid13 = _errs71 === errors;
 }
 else {
-var valid12 = true;
+var valid13 = true;
 }
-if(valid12){
-if(data29.value !== undefined){
-let data31 = data29.value;
-const _errs68 = errors;
-if(errors === _errs68){
-if(typeof data31 === "string"){
-if(func2(data31) < 1){
+if(valid13){
+if(data31.value !== undefined){
+let data33 = data31.value;
+const _errs73 = errors;
+if(errors === _errs73){
+if(typeof data33 === "string"){
+if(func2(data33) < 1){
 validate30.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/value",schemaPath:"#/properties/derivedMetrics/items/properties/value/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -8902,10 +8951,10 @@ validate30.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3+"/value"
 return false;
 }
 }
-var valid12 = _errs68 === errors;
+var valid13 = _errs73 === errors;
 }
 else {
-var valid12 = true;
+var valid13 = true;
 }
 }
 }
@@ -8916,8 +8965,8 @@ validate30.errors = [{instancePath:instancePath+"/derivedMetrics/" + i3,schemaPa
 return false;
 }
 }
-var valid11 = _errs63 === errors;
-if(!valid11){
+var valid12 = _errs68 === errors;
+if(!valid12){
 break;
 }
 }
@@ -8927,55 +8976,55 @@ validate30.errors = [{instancePath:instancePath+"/derivedMetrics",schemaPath:"#/
 return false;
 }
 }
-var valid0 = _errs61 === errors;
+var valid0 = _errs66 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.dataset !== undefined){
-let data32 = data.dataset;
-const _errs70 = errors;
-if(errors === _errs70){
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+let data34 = data.dataset;
+const _errs75 = errors;
+if(errors === _errs75){
+if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
 let missing2;
-if(((data32.type === undefined) && (missing2 = "type")) || ((data32.path === undefined) && (missing2 = "path"))){
+if(((data34.type === undefined) && (missing2 = "type")) || ((data34.path === undefined) && (missing2 = "path"))){
 validate30.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
 return false;
 }
 else {
-const _errs72 = errors;
-for(const key8 in data32){
-if(!((((((((key8 === "type") || (key8 === "path")) || (key8 === "fewshot")) || (key8 === "protocol")) || (key8 === "sample")) || (key8 === "limit")) || (key8 === "timeoutMs")) || (key8 === "memoryMb"))){
-validate30.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"}];
+const _errs77 = errors;
+for(const key9 in data34){
+if(!((((((((key9 === "type") || (key9 === "path")) || (key9 === "fewshot")) || (key9 === "protocol")) || (key9 === "sample")) || (key9 === "limit")) || (key9 === "timeoutMs")) || (key9 === "memoryMb"))){
+validate30.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/properties/dataset/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs72 === errors){
-if(data32.type !== undefined){
-let data33 = data32.type;
-const _errs73 = errors;
-if(typeof data33 !== "string"){
+if(_errs77 === errors){
+if(data34.type !== undefined){
+let data35 = data34.type;
+const _errs78 = errors;
+if(typeof data35 !== "string"){
 validate30.errors = [{instancePath:instancePath+"/dataset/type",schemaPath:"#/properties/dataset/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!((((((data33 === "gsm8k") || (data33 === "mmlu")) || (data33 === "arc")) || (data33 === "hellaswag")) || (data33 === "humaneval")) || (data33 === "scienceqa"))){
+if(!((((((data35 === "gsm8k") || (data35 === "mmlu")) || (data35 === "arc")) || (data35 === "hellaswag")) || (data35 === "humaneval")) || (data35 === "scienceqa"))){
 validate30.errors = [{instancePath:instancePath+"/dataset/type",schemaPath:"#/properties/dataset/properties/type/enum",keyword:"enum",params:{allowedValues: schema41.properties.dataset.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid13 = _errs73 === errors;
+var valid14 = _errs78 === errors;
 }
 else {
-var valid13 = true;
+var valid14 = true;
 }
-if(valid13){
-if(data32.path !== undefined){
-let data34 = data32.path;
-const _errs75 = errors;
-if(errors === _errs75){
-if(typeof data34 === "string"){
-if(func2(data34) < 1){
+if(valid14){
+if(data34.path !== undefined){
+let data36 = data34.path;
+const _errs80 = errors;
+if(errors === _errs80){
+if(typeof data36 === "string"){
+if(func2(data36) < 1){
 validate30.errors = [{instancePath:instancePath+"/dataset/path",schemaPath:"#/properties/dataset/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -8985,65 +9034,65 @@ validate30.errors = [{instancePath:instancePath+"/dataset/path",schemaPath:"#/pr
 return false;
 }
 }
-var valid13 = _errs75 === errors;
-}
-else {
-var valid13 = true;
-}
-if(valid13){
-if(data32.fewshot !== undefined){
-let data35 = data32.fewshot;
-const _errs77 = errors;
-if(errors === _errs77){
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-let missing3;
-if(((data35.k === undefined) && (missing3 = "k")) || ((data35.path === undefined) && (missing3 = "path"))){
-validate30.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
-return false;
-}
-else {
-const _errs79 = errors;
-for(const key9 in data35){
-if(!(((key9 === "k") || (key9 === "path")) || (key9 === "seed"))){
-validate30.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs79 === errors){
-if(data35.k !== undefined){
-let data36 = data35.k;
-const _errs80 = errors;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-validate30.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs80){
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 > 1000 || isNaN(data36)){
-validate30.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"}];
-return false;
-}
-else {
-if(data36 < 0 || isNaN(data36)){
-validate30.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
-return false;
-}
-}
-}
-}
 var valid14 = _errs80 === errors;
 }
 else {
 var valid14 = true;
 }
 if(valid14){
-if(data35.path !== undefined){
-let data37 = data35.path;
+if(data34.fewshot !== undefined){
+let data37 = data34.fewshot;
 const _errs82 = errors;
 if(errors === _errs82){
-if(typeof data37 === "string"){
-if(func2(data37) < 1){
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+let missing3;
+if(((data37.k === undefined) && (missing3 = "k")) || ((data37.path === undefined) && (missing3 = "path"))){
+validate30.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+const _errs84 = errors;
+for(const key10 in data37){
+if(!(((key10 === "k") || (key10 === "path")) || (key10 === "seed"))){
+validate30.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#/properties/dataset/properties/fewshot/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs84 === errors){
+if(data37.k !== undefined){
+let data38 = data37.k;
+const _errs85 = errors;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+validate30.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs85){
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 > 1000 || isNaN(data38)){
+validate30.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1000},message:"must be <= 1000"}];
+return false;
+}
+else {
+if(data38 < 0 || isNaN(data38)){
+validate30.errors = [{instancePath:instancePath+"/dataset/fewshot/k",schemaPath:"#/properties/dataset/properties/fewshot/properties/k/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
+return false;
+}
+}
+}
+}
+var valid15 = _errs85 === errors;
+}
+else {
+var valid15 = true;
+}
+if(valid15){
+if(data37.path !== undefined){
+let data39 = data37.path;
+const _errs87 = errors;
+if(errors === _errs87){
+if(typeof data39 === "string"){
+if(func2(data39) < 1){
 validate30.errors = [{instancePath:instancePath+"/dataset/fewshot/path",schemaPath:"#/properties/dataset/properties/fewshot/properties/path/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -9053,23 +9102,23 @@ validate30.errors = [{instancePath:instancePath+"/dataset/fewshot/path",schemaPa
 return false;
 }
 }
-var valid14 = _errs82 === errors;
+var valid15 = _errs87 === errors;
 }
 else {
-var valid14 = true;
+var valid15 = true;
 }
-if(valid14){
-if(data35.seed !== undefined){
-let data38 = data35.seed;
-const _errs84 = errors;
-if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+if(valid15){
+if(data37.seed !== undefined){
+let data40 = data37.seed;
+const _errs89 = errors;
+if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
 validate30.errors = [{instancePath:instancePath+"/dataset/fewshot/seed",schemaPath:"#/properties/dataset/properties/fewshot/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid14 = _errs84 === errors;
+var valid15 = _errs89 === errors;
 }
 else {
-var valid14 = true;
+var valid15 = true;
 }
 }
 }
@@ -9081,83 +9130,83 @@ validate30.errors = [{instancePath:instancePath+"/dataset/fewshot",schemaPath:"#
 return false;
 }
 }
-var valid13 = _errs77 === errors;
+var valid14 = _errs82 === errors;
 }
 else {
-var valid13 = true;
+var valid14 = true;
 }
-if(valid13){
-if(data32.protocol !== undefined){
-let data39 = data32.protocol;
-const _errs86 = errors;
-if(!((data39 === "generate") || (data39 === "loglikelihood"))){
+if(valid14){
+if(data34.protocol !== undefined){
+let data41 = data34.protocol;
+const _errs91 = errors;
+if(!((data41 === "generate") || (data41 === "loglikelihood"))){
 validate30.errors = [{instancePath:instancePath+"/dataset/protocol",schemaPath:"#/properties/dataset/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema41.properties.dataset.properties.protocol.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid13 = _errs86 === errors;
+var valid14 = _errs91 === errors;
 }
 else {
-var valid13 = true;
+var valid14 = true;
 }
-if(valid13){
-if(data32.sample !== undefined){
-let data40 = data32.sample;
-const _errs87 = errors;
-if(errors === _errs87){
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+if(valid14){
+if(data34.sample !== undefined){
+let data42 = data34.sample;
+const _errs92 = errors;
+if(errors === _errs92){
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
 let missing4;
-if((data40.n === undefined) && (missing4 = "n")){
+if((data42.n === undefined) && (missing4 = "n")){
 validate30.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/required",keyword:"required",params:{missingProperty: missing4},message:"must have required property '"+missing4+"'"}];
 return false;
 }
 else {
-const _errs89 = errors;
-for(const key10 in data40){
-if(!((key10 === "n") || (key10 === "seed"))){
-validate30.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"}];
+const _errs94 = errors;
+for(const key11 in data42){
+if(!((key11 === "n") || (key11 === "seed"))){
+validate30.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/properties/dataset/properties/sample/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs89 === errors){
-if(data40.n !== undefined){
-let data41 = data40.n;
-const _errs90 = errors;
-if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
+if(_errs94 === errors){
+if(data42.n !== undefined){
+let data43 = data42.n;
+const _errs95 = errors;
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
 validate30.errors = [{instancePath:instancePath+"/dataset/sample/n",schemaPath:"#/properties/dataset/properties/sample/properties/n/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs90){
-if((typeof data41 == "number") && (isFinite(data41))){
-if(data41 > 10000000 || isNaN(data41)){
+if(errors === _errs95){
+if((typeof data43 == "number") && (isFinite(data43))){
+if(data43 > 10000000 || isNaN(data43)){
 validate30.errors = [{instancePath:instancePath+"/dataset/sample/n",schemaPath:"#/properties/dataset/properties/sample/properties/n/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000"}];
 return false;
 }
 else {
-if(data41 < 1 || isNaN(data41)){
+if(data43 < 1 || isNaN(data43)){
 validate30.errors = [{instancePath:instancePath+"/dataset/sample/n",schemaPath:"#/properties/dataset/properties/sample/properties/n/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
 }
-var valid15 = _errs90 === errors;
+var valid16 = _errs95 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
-if(valid15){
-if(data40.seed !== undefined){
-let data42 = data40.seed;
-const _errs92 = errors;
-if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
+if(valid16){
+if(data42.seed !== undefined){
+let data44 = data42.seed;
+const _errs97 = errors;
+if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
 validate30.errors = [{instancePath:instancePath+"/dataset/sample/seed",schemaPath:"#/properties/dataset/properties/sample/properties/seed/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-var valid15 = _errs92 === errors;
+var valid16 = _errs97 === errors;
 }
 else {
-var valid15 = true;
+var valid16 = true;
 }
 }
 }
@@ -9168,79 +9217,79 @@ validate30.errors = [{instancePath:instancePath+"/dataset/sample",schemaPath:"#/
 return false;
 }
 }
-var valid13 = _errs87 === errors;
+var valid14 = _errs92 === errors;
 }
 else {
-var valid13 = true;
+var valid14 = true;
 }
-if(valid13){
-if(data32.limit !== undefined){
-let data43 = data32.limit;
-const _errs94 = errors;
-if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+if(valid14){
+if(data34.limit !== undefined){
+let data45 = data34.limit;
+const _errs99 = errors;
+if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
 validate30.errors = [{instancePath:instancePath+"/dataset/limit",schemaPath:"#/properties/dataset/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs94){
-if((typeof data43 == "number") && (isFinite(data43))){
-if(data43 > 10000000 || isNaN(data43)){
+if(errors === _errs99){
+if((typeof data45 == "number") && (isFinite(data45))){
+if(data45 > 10000000 || isNaN(data45)){
 validate30.errors = [{instancePath:instancePath+"/dataset/limit",schemaPath:"#/properties/dataset/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000000},message:"must be <= 10000000"}];
 return false;
 }
 else {
-if(data43 < 1 || isNaN(data43)){
+if(data45 < 1 || isNaN(data45)){
 validate30.errors = [{instancePath:instancePath+"/dataset/limit",schemaPath:"#/properties/dataset/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
 }
-var valid13 = _errs94 === errors;
+var valid14 = _errs99 === errors;
 }
 else {
-var valid13 = true;
+var valid14 = true;
 }
-if(valid13){
-if(data32.timeoutMs !== undefined){
-let data44 = data32.timeoutMs;
-const _errs96 = errors;
-if(!(((typeof data44 == "number") && (!(data44 % 1) && !isNaN(data44))) && (isFinite(data44)))){
+if(valid14){
+if(data34.timeoutMs !== undefined){
+let data46 = data34.timeoutMs;
+const _errs101 = errors;
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
 validate30.errors = [{instancePath:instancePath+"/dataset/timeoutMs",schemaPath:"#/properties/dataset/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs96){
-if((typeof data44 == "number") && (isFinite(data44))){
-if(data44 < 100 || isNaN(data44)){
+if(errors === _errs101){
+if((typeof data46 == "number") && (isFinite(data46))){
+if(data46 < 100 || isNaN(data46)){
 validate30.errors = [{instancePath:instancePath+"/dataset/timeoutMs",schemaPath:"#/properties/dataset/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"}];
 return false;
 }
 }
 }
-var valid13 = _errs96 === errors;
+var valid14 = _errs101 === errors;
 }
 else {
-var valid13 = true;
+var valid14 = true;
 }
-if(valid13){
-if(data32.memoryMb !== undefined){
-let data45 = data32.memoryMb;
-const _errs98 = errors;
-if(!(((typeof data45 == "number") && (!(data45 % 1) && !isNaN(data45))) && (isFinite(data45)))){
+if(valid14){
+if(data34.memoryMb !== undefined){
+let data47 = data34.memoryMb;
+const _errs103 = errors;
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
 validate30.errors = [{instancePath:instancePath+"/dataset/memoryMb",schemaPath:"#/properties/dataset/properties/memoryMb/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs98){
-if((typeof data45 == "number") && (isFinite(data45))){
-if(data45 < 64 || isNaN(data45)){
+if(errors === _errs103){
+if((typeof data47 == "number") && (isFinite(data47))){
+if(data47 < 64 || isNaN(data47)){
 validate30.errors = [{instancePath:instancePath+"/dataset/memoryMb",schemaPath:"#/properties/dataset/properties/memoryMb/minimum",keyword:"minimum",params:{comparison: ">=", limit: 64},message:"must be >= 64"}];
 return false;
 }
 }
 }
-var valid13 = _errs98 === errors;
+var valid14 = _errs103 === errors;
 }
 else {
-var valid13 = true;
+var valid14 = true;
 }
 }
 }
@@ -9257,75 +9306,75 @@ validate30.errors = [{instancePath:instancePath+"/dataset",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs70 === errors;
+var valid0 = _errs75 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.allowCodeExecution !== undefined){
-const _errs100 = errors;
+const _errs105 = errors;
 if(typeof data.allowCodeExecution !== "boolean"){
 validate30.errors = [{instancePath:instancePath+"/allowCodeExecution",schemaPath:"#/properties/allowCodeExecution/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid0 = _errs100 === errors;
+var valid0 = _errs105 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.trustDatasetCode !== undefined){
-const _errs102 = errors;
+const _errs107 = errors;
 if(typeof data.trustDatasetCode !== "boolean"){
 validate30.errors = [{instancePath:instancePath+"/trustDatasetCode",schemaPath:"#/properties/trustDatasetCode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid0 = _errs102 === errors;
+var valid0 = _errs107 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.finetunes !== undefined){
-let data48 = data.finetunes;
-const _errs104 = errors;
-if(errors === _errs104){
-if(Array.isArray(data48)){
-if(data48.length < 1){
+let data50 = data.finetunes;
+const _errs109 = errors;
+if(errors === _errs109){
+if(Array.isArray(data50)){
+if(data50.length < 1){
 validate30.errors = [{instancePath:instancePath+"/finetunes",schemaPath:"#/properties/finetunes/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-var valid16 = true;
-const len4 = data48.length;
+var valid17 = true;
+const len4 = data50.length;
 for(let i4=0; i4<len4; i4++){
-let data49 = data48[i4];
-const _errs106 = errors;
-const _errs107 = errors;
-if(errors === _errs107){
-if(data49 && typeof data49 == "object" && !Array.isArray(data49)){
+let data51 = data50[i4];
+const _errs111 = errors;
+const _errs112 = errors;
+if(errors === _errs112){
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
 let missing5;
-if((((data49.id === undefined) && (missing5 = "id")) || ((data49.base === undefined) && (missing5 = "base"))) || ((data49.data === undefined) && (missing5 = "data"))){
+if((((data51.id === undefined) && (missing5 = "id")) || ((data51.base === undefined) && (missing5 = "base"))) || ((data51.data === undefined) && (missing5 = "data"))){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4,schemaPath:"#/$defs/finetune/required",keyword:"required",params:{missingProperty: missing5},message:"must have required property '"+missing5+"'"}];
 return false;
 }
 else {
-const _errs109 = errors;
-for(const key11 in data49){
-if(!(func1.call(schema76.properties, key11))){
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4,schemaPath:"#/$defs/finetune/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"}];
+const _errs114 = errors;
+for(const key12 in data51){
+if(!(func1.call(schema76.properties, key12))){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4,schemaPath:"#/$defs/finetune/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs109 === errors){
-if(data49.id !== undefined){
-let data50 = data49.id;
-const _errs110 = errors;
-if(errors === _errs110){
-if(typeof data50 === "string"){
-if(!pattern16.test(data50)){
+if(_errs114 === errors){
+if(data51.id !== undefined){
+let data52 = data51.id;
+const _errs115 = errors;
+if(errors === _errs115){
+if(typeof data52 === "string"){
+if(!pattern16.test(data52)){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/id",schemaPath:"#/$defs/finetune/properties/id/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9][a-z0-9._-]{0,39}$"},message:"must match pattern \""+"^[a-z0-9][a-z0-9._-]{0,39}$"+"\""}];
 return false;
 }
@@ -9335,30 +9384,30 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/id",schemaP
 return false;
 }
 }
-var valid18 = _errs110 === errors;
+var valid19 = _errs115 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data49.description !== undefined){
-const _errs112 = errors;
-if(typeof data49.description !== "string"){
+if(valid19){
+if(data51.description !== undefined){
+const _errs117 = errors;
+if(typeof data51.description !== "string"){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/description",schemaPath:"#/$defs/finetune/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid18 = _errs112 === errors;
+var valid19 = _errs117 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data49.base !== undefined){
-let data52 = data49.base;
-const _errs114 = errors;
-if(errors === _errs114){
-if(typeof data52 === "string"){
-if(func2(data52) < 1){
+if(valid19){
+if(data51.base !== undefined){
+let data54 = data51.base;
+const _errs119 = errors;
+if(errors === _errs119){
+if(typeof data54 === "string"){
+if(func2(data54) < 1){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/base",schemaPath:"#/$defs/finetune/properties/base/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -9368,38 +9417,38 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/base",schem
 return false;
 }
 }
-var valid18 = _errs114 === errors;
+var valid19 = _errs119 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data49.data !== undefined){
-let data53 = data49.data;
-const _errs116 = errors;
-if(errors === _errs116){
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(valid19){
+if(data51.data !== undefined){
+let data55 = data51.data;
+const _errs121 = errors;
+if(errors === _errs121){
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
 let missing6;
-if((data53.train === undefined) && (missing6 = "train")){
+if((data55.train === undefined) && (missing6 = "train")){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data",schemaPath:"#/$defs/finetune/properties/data/required",keyword:"required",params:{missingProperty: missing6},message:"must have required property '"+missing6+"'"}];
 return false;
 }
 else {
-const _errs118 = errors;
-for(const key12 in data53){
-if(!((key12 === "train") || (key12 === "validation"))){
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data",schemaPath:"#/$defs/finetune/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"}];
+const _errs123 = errors;
+for(const key13 in data55){
+if(!((key13 === "train") || (key13 === "validation"))){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data",schemaPath:"#/$defs/finetune/properties/data/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs118 === errors){
-if(data53.train !== undefined){
-let data54 = data53.train;
-const _errs119 = errors;
-if(errors === _errs119){
-if(typeof data54 === "string"){
-if(!pattern17.test(data54)){
+if(_errs123 === errors){
+if(data55.train !== undefined){
+let data56 = data55.train;
+const _errs124 = errors;
+if(errors === _errs124){
+if(typeof data56 === "string"){
+if(!pattern17.test(data56)){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data/train",schemaPath:"#/$defs/finetune/properties/data/properties/train/pattern",keyword:"pattern",params:{pattern: "^file:"},message:"must match pattern \""+"^file:"+"\""}];
 return false;
 }
@@ -9409,18 +9458,18 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data/train"
 return false;
 }
 }
-var valid19 = _errs119 === errors;
+var valid20 = _errs124 === errors;
 }
 else {
-var valid19 = true;
+var valid20 = true;
 }
-if(valid19){
-if(data53.validation !== undefined){
-let data55 = data53.validation;
-const _errs121 = errors;
-if(errors === _errs121){
-if(typeof data55 === "string"){
-if(!pattern17.test(data55)){
+if(valid20){
+if(data55.validation !== undefined){
+let data57 = data55.validation;
+const _errs126 = errors;
+if(errors === _errs126){
+if(typeof data57 === "string"){
+if(!pattern17.test(data57)){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data/validation",schemaPath:"#/$defs/finetune/properties/data/properties/validation/pattern",keyword:"pattern",params:{pattern: "^file:"},message:"must match pattern \""+"^file:"+"\""}];
 return false;
 }
@@ -9430,10 +9479,10 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data/valida
 return false;
 }
 }
-var valid19 = _errs121 === errors;
+var valid20 = _errs126 === errors;
 }
 else {
-var valid19 = true;
+var valid20 = true;
 }
 }
 }
@@ -9444,39 +9493,39 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/data",schem
 return false;
 }
 }
-var valid18 = _errs116 === errors;
+var valid19 = _errs121 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data49.method !== undefined){
-let data56 = data49.method;
-const _errs123 = errors;
-if(!((data56 === "supervised") || (data56 === "dpo"))){
+if(valid19){
+if(data51.method !== undefined){
+let data58 = data51.method;
+const _errs128 = errors;
+if(!((data58 === "supervised") || (data58 === "dpo"))){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/method",schemaPath:"#/$defs/finetune/properties/method/enum",keyword:"enum",params:{allowedValues: schema76.properties.method.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid18 = _errs123 === errors;
+var valid19 = _errs128 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data49.hyperparameters !== undefined){
-let data57 = data49.hyperparameters;
-const _errs124 = errors;
-if(errors === _errs124){
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-for(const key13 in data57){
-let data58 = data57[key13];
-const _errs127 = errors;
-if(((!((typeof data58 == "number") && (isFinite(data58)))) && (typeof data58 !== "string")) && (typeof data58 !== "boolean")){
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/hyperparameters/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/hyperparameters/additionalProperties/type",keyword:"type",params:{type: schema76.properties.hyperparameters.additionalProperties.type},message:"must be number,string,boolean"}];
+if(valid19){
+if(data51.hyperparameters !== undefined){
+let data59 = data51.hyperparameters;
+const _errs129 = errors;
+if(errors === _errs129){
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+for(const key14 in data59){
+let data60 = data59[key14];
+const _errs132 = errors;
+if(((!((typeof data60 == "number") && (isFinite(data60)))) && (typeof data60 !== "string")) && (typeof data60 !== "boolean")){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/hyperparameters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/hyperparameters/additionalProperties/type",keyword:"type",params:{type: schema76.properties.hyperparameters.additionalProperties.type},message:"must be number,string,boolean"}];
 return false;
 }
-var valid20 = _errs127 === errors;
-if(!valid20){
+var valid21 = _errs132 === errors;
+if(!valid21){
 break;
 }
 }
@@ -9486,48 +9535,48 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/hyperparame
 return false;
 }
 }
-var valid18 = _errs124 === errors;
+var valid19 = _errs129 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data49.sweep !== undefined){
-let data59 = data49.sweep;
-const _errs129 = errors;
-if(errors === _errs129){
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-if(Object.keys(data59).length < 1){
+if(valid19){
+if(data51.sweep !== undefined){
+let data61 = data51.sweep;
+const _errs134 = errors;
+if(errors === _errs134){
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+if(Object.keys(data61).length < 1){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep",schemaPath:"#/$defs/finetune/properties/sweep/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"}];
 return false;
 }
 else {
-for(const key14 in data59){
-let data60 = data59[key14];
-const _errs132 = errors;
-if(errors === _errs132){
-if(Array.isArray(data60)){
-if(data60.length > 20){
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"}];
+for(const key15 in data61){
+let data62 = data61[key15];
+const _errs137 = errors;
+if(errors === _errs137){
+if(Array.isArray(data62)){
+if(data62.length > 20){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"}];
 return false;
 }
 else {
-if(data60.length < 1){
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
+if(data62.length < 1){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-var valid22 = true;
-const len5 = data60.length;
+var valid23 = true;
+const len5 = data62.length;
 for(let i5=0; i5<len5; i5++){
-let data61 = data60[i5];
-const _errs134 = errors;
-if(((!((typeof data61 == "number") && (isFinite(data61)))) && (typeof data61 !== "string")) && (typeof data61 !== "boolean")){
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i5,schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/items/type",keyword:"type",params:{type: schema76.properties.sweep.additionalProperties.items.type},message:"must be number,string,boolean"}];
+let data63 = data62[i5];
+const _errs139 = errors;
+if(((!((typeof data63 == "number") && (isFinite(data63)))) && (typeof data63 !== "string")) && (typeof data63 !== "boolean")){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i5,schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/items/type",keyword:"type",params:{type: schema76.properties.sweep.additionalProperties.items.type},message:"must be number,string,boolean"}];
 return false;
 }
-var valid22 = _errs134 === errors;
-if(!valid22){
+var valid23 = _errs139 === errors;
+if(!valid23){
 break;
 }
 }
@@ -9535,12 +9584,12 @@ break;
 }
 }
 else {
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"}];
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/sweep/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"}];
 return false;
 }
 }
-var valid21 = _errs132 === errors;
-if(!valid21){
+var valid22 = _errs137 === errors;
+if(!valid22){
 break;
 }
 }
@@ -9551,43 +9600,43 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/sweep",sche
 return false;
 }
 }
-var valid18 = _errs129 === errors;
+var valid19 = _errs134 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data49.select !== undefined){
-const _errs136 = errors;
-if(typeof data49.select !== "string"){
+if(valid19){
+if(data51.select !== undefined){
+const _errs141 = errors;
+if(typeof data51.select !== "string"){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/select",schemaPath:"#/$defs/finetune/properties/select/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid18 = _errs136 === errors;
+var valid19 = _errs141 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data49.backend !== undefined){
-let data63 = data49.backend;
-const _errs138 = errors;
-if(!((data63 === "openai") || (data63 === "command"))){
+if(valid19){
+if(data51.backend !== undefined){
+let data65 = data51.backend;
+const _errs143 = errors;
+if(!((data65 === "openai") || (data65 === "command"))){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/backend",schemaPath:"#/$defs/finetune/properties/backend/enum",keyword:"enum",params:{allowedValues: schema76.properties.backend.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid18 = _errs138 === errors;
+var valid19 = _errs143 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data49.suffix !== undefined){
-let data64 = data49.suffix;
-const _errs139 = errors;
-if(errors === _errs139){
-if(typeof data64 === "string"){
-if(!pattern19.test(data64)){
+if(valid19){
+if(data51.suffix !== undefined){
+let data66 = data51.suffix;
+const _errs144 = errors;
+if(errors === _errs144){
+if(typeof data66 === "string"){
+if(!pattern19.test(data66)){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/suffix",schemaPath:"#/$defs/finetune/properties/suffix/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]{1,18}$"},message:"must match pattern \""+"^[A-Za-z0-9_-]{1,18}$"+"\""}];
 return false;
 }
@@ -9597,38 +9646,38 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/suffix",sch
 return false;
 }
 }
-var valid18 = _errs139 === errors;
+var valid19 = _errs144 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data49.command !== undefined){
-let data65 = data49.command;
-const _errs141 = errors;
-if(errors === _errs141){
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(valid19){
+if(data51.command !== undefined){
+let data67 = data51.command;
+const _errs146 = errors;
+if(errors === _errs146){
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
 let missing7;
-if(((data65.run === undefined) && (missing7 = "run")) || ((data65.serve === undefined) && (missing7 = "serve"))){
+if(((data67.run === undefined) && (missing7 = "run")) || ((data67.serve === undefined) && (missing7 = "serve"))){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command",schemaPath:"#/$defs/finetune/properties/command/required",keyword:"required",params:{missingProperty: missing7},message:"must have required property '"+missing7+"'"}];
 return false;
 }
 else {
-const _errs143 = errors;
-for(const key15 in data65){
-if(!((((key15 === "run") || (key15 === "timeoutMs")) || (key15 === "env")) || (key15 === "serve"))){
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command",schemaPath:"#/$defs/finetune/properties/command/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"}];
+const _errs148 = errors;
+for(const key16 in data67){
+if(!((((key16 === "run") || (key16 === "timeoutMs")) || (key16 === "env")) || (key16 === "serve"))){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command",schemaPath:"#/$defs/finetune/properties/command/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs143 === errors){
-if(data65.run !== undefined){
-let data66 = data65.run;
-const _errs144 = errors;
-if(errors === _errs144){
-if(typeof data66 === "string"){
-if(func2(data66) < 1){
+if(_errs148 === errors){
+if(data67.run !== undefined){
+let data68 = data67.run;
+const _errs149 = errors;
+if(errors === _errs149){
+if(typeof data68 === "string"){
+if(func2(data68) < 1){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/run",schemaPath:"#/$defs/finetune/properties/command/properties/run/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -9638,46 +9687,46 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/run
 return false;
 }
 }
-var valid23 = _errs144 === errors;
+var valid24 = _errs149 === errors;
 }
 else {
-var valid23 = true;
+var valid24 = true;
 }
-if(valid23){
-if(data65.timeoutMs !== undefined){
-let data67 = data65.timeoutMs;
-const _errs146 = errors;
-if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
+if(valid24){
+if(data67.timeoutMs !== undefined){
+let data69 = data67.timeoutMs;
+const _errs151 = errors;
+if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/timeoutMs",schemaPath:"#/$defs/finetune/properties/command/properties/timeoutMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs146){
-if((typeof data67 == "number") && (isFinite(data67))){
-if(data67 < 1 || isNaN(data67)){
+if(errors === _errs151){
+if((typeof data69 == "number") && (isFinite(data69))){
+if(data69 < 1 || isNaN(data69)){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/timeoutMs",schemaPath:"#/$defs/finetune/properties/command/properties/timeoutMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid23 = _errs146 === errors;
+var valid24 = _errs151 === errors;
 }
 else {
-var valid23 = true;
+var valid24 = true;
 }
-if(valid23){
-if(data65.env !== undefined){
-let data68 = data65.env;
-const _errs148 = errors;
-if(errors === _errs148){
-if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
-for(const key16 in data68){
-const _errs151 = errors;
-if(typeof data68[key16] !== "string"){
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/env/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/command/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(valid24){
+if(data67.env !== undefined){
+let data70 = data67.env;
+const _errs153 = errors;
+if(errors === _errs153){
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+for(const key17 in data70){
+const _errs156 = errors;
+if(typeof data70[key17] !== "string"){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/env/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/finetune/properties/command/properties/env/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-var valid24 = _errs151 === errors;
-if(!valid24){
+var valid25 = _errs156 === errors;
+if(!valid25){
 break;
 }
 }
@@ -9687,23 +9736,23 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command/env
 return false;
 }
 }
-var valid23 = _errs148 === errors;
+var valid24 = _errs153 === errors;
 }
 else {
-var valid23 = true;
+var valid24 = true;
 }
-if(valid23){
-if(data65.serve !== undefined){
-let data70 = data65.serve;
-const _errs153 = errors;
-const _errs154 = errors;
-let valid25 = false;
+if(valid24){
+if(data67.serve !== undefined){
+let data72 = data67.serve;
+const _errs158 = errors;
+const _errs159 = errors;
+let valid26 = false;
 let passing1 = null;
-const _errs155 = errors;
-if(errors === _errs155){
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+const _errs160 = errors;
+if(errors === _errs160){
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
 let missing8;
-if((data70.ollama === undefined) && (missing8 = "ollama")){
+if((data72.ollama === undefined) && (missing8 = "ollama")){
 const err9 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/0/required",keyword:"required",params:{missingProperty: missing8},message:"must have required property '"+missing8+"'"};
 if(vErrors === null){
 vErrors = [err9];
@@ -9714,10 +9763,10 @@ vErrors.push(err9);
 errors++;
 }
 else {
-const _errs157 = errors;
-for(const key17 in data70){
-if(!(key17 === "ollama")){
-const err10 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+const _errs162 = errors;
+for(const key18 in data72){
+if(!(key18 === "ollama")){
+const err10 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -9728,14 +9777,14 @@ errors++;
 break;
 }
 }
-if(_errs157 === errors){
-if(data70.ollama !== undefined){
-let data71 = data70.ollama;
-const _errs158 = errors;
-if(errors === _errs158){
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+if(_errs162 === errors){
+if(data72.ollama !== undefined){
+let data73 = data72.ollama;
+const _errs163 = errors;
+if(errors === _errs163){
+if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
 let missing9;
-if((data71.from === undefined) && (missing9 = "from")){
+if((data73.from === undefined) && (missing9 = "from")){
 const err11 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve/ollama",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/0/properties/ollama/required",keyword:"required",params:{missingProperty: missing9},message:"must have required property '"+missing9+"'"};
 if(vErrors === null){
 vErrors = [err11];
@@ -9746,10 +9795,10 @@ vErrors.push(err11);
 errors++;
 }
 else {
-const _errs160 = errors;
-for(const key18 in data71){
-if(!((((key18 === "from") || (key18 === "model")) || (key18 === "host")) || (key18 === "adapter"))){
-const err12 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve/ollama",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/0/properties/ollama/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
+const _errs165 = errors;
+for(const key19 in data73){
+if(!((((key19 === "from") || (key19 === "model")) || (key19 === "host")) || (key19 === "adapter"))){
+const err12 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve/ollama",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/0/properties/ollama/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -9760,13 +9809,13 @@ errors++;
 break;
 }
 }
-if(_errs160 === errors){
-if(data71.from !== undefined){
-let data72 = data71.from;
-const _errs161 = errors;
-if(errors === _errs161){
-if(typeof data72 === "string"){
-if(func2(data72) < 1){
+if(_errs165 === errors){
+if(data73.from !== undefined){
+let data74 = data73.from;
+const _errs166 = errors;
+if(errors === _errs166){
+if(typeof data74 === "string"){
+if(func2(data74) < 1){
 const err13 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve/ollama/from",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/0/properties/ollama/properties/from/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err13];
@@ -9788,15 +9837,15 @@ vErrors.push(err14);
 errors++;
 }
 }
-var valid27 = _errs161 === errors;
+var valid28 = _errs166 === errors;
 }
 else {
-var valid27 = true;
+var valid28 = true;
 }
-if(valid27){
-if(data71.model !== undefined){
-const _errs163 = errors;
-if(typeof data71.model !== "string"){
+if(valid28){
+if(data73.model !== undefined){
+const _errs168 = errors;
+if(typeof data73.model !== "string"){
 const err15 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve/ollama/model",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/0/properties/ollama/properties/model/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
@@ -9806,15 +9855,15 @@ vErrors.push(err15);
 }
 errors++;
 }
-var valid27 = _errs163 === errors;
+var valid28 = _errs168 === errors;
 }
 else {
-var valid27 = true;
+var valid28 = true;
 }
-if(valid27){
-if(data71.host !== undefined){
-const _errs165 = errors;
-if(typeof data71.host !== "string"){
+if(valid28){
+if(data73.host !== undefined){
+const _errs170 = errors;
+if(typeof data73.host !== "string"){
 const err16 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve/ollama/host",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/0/properties/ollama/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
@@ -9824,15 +9873,15 @@ vErrors.push(err16);
 }
 errors++;
 }
-var valid27 = _errs165 === errors;
+var valid28 = _errs170 === errors;
 }
 else {
-var valid27 = true;
+var valid28 = true;
 }
-if(valid27){
-if(data71.adapter !== undefined){
-const _errs167 = errors;
-if(typeof data71.adapter !== "string"){
+if(valid28){
+if(data73.adapter !== undefined){
+const _errs172 = errors;
+if(typeof data73.adapter !== "string"){
 const err17 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve/ollama/adapter",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/0/properties/ollama/properties/adapter/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
@@ -9842,10 +9891,10 @@ vErrors.push(err17);
 }
 errors++;
 }
-var valid27 = _errs167 === errors;
+var valid28 = _errs172 === errors;
 }
 else {
-var valid27 = true;
+var valid28 = true;
 }
 }
 }
@@ -9879,17 +9928,17 @@ vErrors.push(err19);
 errors++;
 }
 }
-var _valid1 = _errs155 === errors;
+var _valid1 = _errs160 === errors;
 if(_valid1){
-valid25 = true;
+valid26 = true;
 passing1 = 0;
 var props4 = true;
 }
-const _errs169 = errors;
-if(errors === _errs169){
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+const _errs174 = errors;
+if(errors === _errs174){
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
 let missing10;
-if((data70.provider === undefined) && (missing10 = "provider")){
+if((data72.provider === undefined) && (missing10 = "provider")){
 const err20 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/1/required",keyword:"required",params:{missingProperty: missing10},message:"must have required property '"+missing10+"'"};
 if(vErrors === null){
 vErrors = [err20];
@@ -9900,10 +9949,10 @@ vErrors.push(err20);
 errors++;
 }
 else {
-const _errs171 = errors;
-for(const key19 in data70){
-if(!(key19 === "provider")){
-const err21 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+const _errs176 = errors;
+for(const key20 in data72){
+if(!(key20 === "provider")){
+const err21 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -9914,14 +9963,14 @@ errors++;
 break;
 }
 }
-if(_errs171 === errors){
-if(data70.provider !== undefined){
-let data76 = data70.provider;
-const _errs172 = errors;
-if(errors === _errs172){
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+if(_errs176 === errors){
+if(data72.provider !== undefined){
+let data78 = data72.provider;
+const _errs177 = errors;
+if(errors === _errs177){
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
 let missing11;
-if((data76.id === undefined) && (missing11 = "id")){
+if((data78.id === undefined) && (missing11 = "id")){
 const err22 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve/provider",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/1/properties/provider/required",keyword:"required",params:{missingProperty: missing11},message:"must have required property '"+missing11+"'"};
 if(vErrors === null){
 vErrors = [err22];
@@ -9932,10 +9981,10 @@ vErrors.push(err22);
 errors++;
 }
 else {
-const _errs174 = errors;
-for(const key20 in data76){
-if(!((key20 === "id") || (key20 === "config"))){
-const err23 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve/provider",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/1/properties/provider/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+const _errs179 = errors;
+for(const key21 in data78){
+if(!((key21 === "id") || (key21 === "config"))){
+const err23 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve/provider",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/1/properties/provider/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -9946,13 +9995,13 @@ errors++;
 break;
 }
 }
-if(_errs174 === errors){
-if(data76.id !== undefined){
-let data77 = data76.id;
-const _errs175 = errors;
-if(errors === _errs175){
-if(typeof data77 === "string"){
-if(func2(data77) < 1){
+if(_errs179 === errors){
+if(data78.id !== undefined){
+let data79 = data78.id;
+const _errs180 = errors;
+if(errors === _errs180){
+if(typeof data79 === "string"){
+if(func2(data79) < 1){
 const err24 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve/provider/id",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/1/properties/provider/properties/id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err24];
@@ -9974,16 +10023,16 @@ vErrors.push(err25);
 errors++;
 }
 }
-var valid29 = _errs175 === errors;
+var valid30 = _errs180 === errors;
 }
 else {
-var valid29 = true;
+var valid30 = true;
 }
-if(valid29){
-if(data76.config !== undefined){
-let data78 = data76.config;
-const _errs177 = errors;
-if(!(data78 && typeof data78 == "object" && !Array.isArray(data78))){
+if(valid30){
+if(data78.config !== undefined){
+let data80 = data78.config;
+const _errs182 = errors;
+if(!(data80 && typeof data80 == "object" && !Array.isArray(data80))){
 const err26 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve/provider/config",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf/1/properties/provider/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err26];
@@ -9993,10 +10042,10 @@ vErrors.push(err26);
 }
 errors++;
 }
-var valid29 = _errs177 === errors;
+var valid30 = _errs182 === errors;
 }
 else {
-var valid29 = true;
+var valid30 = true;
 }
 }
 }
@@ -10028,21 +10077,21 @@ vErrors.push(err28);
 errors++;
 }
 }
-var _valid1 = _errs169 === errors;
-if(_valid1 && valid25){
-valid25 = false;
+var _valid1 = _errs174 === errors;
+if(_valid1 && valid26){
+valid26 = false;
 passing1 = [passing1, 1];
 }
 else {
 if(_valid1){
-valid25 = true;
+valid26 = true;
 passing1 = 1;
 if(props4 !== true){
 props4 = true;
 }
 }
 }
-if(!valid25){
+if(!valid26){
 const err29 = {instancePath:instancePath+"/finetunes/" + i4+"/command/serve",schemaPath:"#/$defs/finetune/properties/command/properties/serve/oneOf",keyword:"oneOf",params:{passingSchemas: passing1},message:"must match exactly one schema in oneOf"};
 if(vErrors === null){
 vErrors = [err29];
@@ -10055,20 +10104,20 @@ validate30.errors = vErrors;
 return false;
 }
 else {
-errors = _errs154;
+errors = _errs159;
 if(vErrors !== null){
-if(_errs154){
-vErrors.length = _errs154;
+if(_errs159){
+vErrors.length = _errs159;
 }
 else {
 vErrors = null;
 }
 }
 }
-var valid23 = _errs153 === errors;
+var valid24 = _errs158 === errors;
 }
 else {
-var valid23 = true;
+var valid24 = true;
 }
 }
 }
@@ -10081,50 +10130,50 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/command",sc
 return false;
 }
 }
-var valid18 = _errs141 === errors;
+var valid19 = _errs146 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data49.validation !== undefined){
-let data79 = data49.validation;
-const _errs179 = errors;
-if(errors === _errs179){
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-const _errs181 = errors;
-for(const key21 in data79){
-if(!(((key21 === "leakage") || (key21 === "nearDuplicateThreshold")) || (key21 === "contextWindow"))){
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation",schemaPath:"#/$defs/finetune/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"}];
+if(valid19){
+if(data51.validation !== undefined){
+let data81 = data51.validation;
+const _errs184 = errors;
+if(errors === _errs184){
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+const _errs186 = errors;
+for(const key22 in data81){
+if(!(((key22 === "leakage") || (key22 === "nearDuplicateThreshold")) || (key22 === "contextWindow"))){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation",schemaPath:"#/$defs/finetune/properties/validation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs181 === errors){
-if(data79.leakage !== undefined){
-let data80 = data79.leakage;
-const _errs182 = errors;
-if(!(((data80 === "error") || (data80 === "warn")) || (data80 === "off"))){
+if(_errs186 === errors){
+if(data81.leakage !== undefined){
+let data82 = data81.leakage;
+const _errs187 = errors;
+if(!(((data82 === "error") || (data82 === "warn")) || (data82 === "off"))){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/leakage",schemaPath:"#/$defs/finetune/properties/validation/properties/leakage/enum",keyword:"enum",params:{allowedValues: schema76.properties.validation.properties.leakage.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid30 = _errs182 === errors;
+var valid31 = _errs187 === errors;
 }
 else {
-var valid30 = true;
+var valid31 = true;
 }
-if(valid30){
-if(data79.nearDuplicateThreshold !== undefined){
-let data81 = data79.nearDuplicateThreshold;
-const _errs183 = errors;
-if(errors === _errs183){
-if((typeof data81 == "number") && (isFinite(data81))){
-if(data81 > 1 || isNaN(data81)){
+if(valid31){
+if(data81.nearDuplicateThreshold !== undefined){
+let data83 = data81.nearDuplicateThreshold;
+const _errs188 = errors;
+if(errors === _errs188){
+if((typeof data83 == "number") && (isFinite(data83))){
+if(data83 > 1 || isNaN(data83)){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/nearDuplicateThreshold",schemaPath:"#/$defs/finetune/properties/validation/properties/nearDuplicateThreshold/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
-if(data81 < 0.5 || isNaN(data81)){
+if(data83 < 0.5 || isNaN(data83)){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/nearDuplicateThreshold",schemaPath:"#/$defs/finetune/properties/validation/properties/nearDuplicateThreshold/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0.5},message:"must be >= 0.5"}];
 return false;
 }
@@ -10135,31 +10184,31 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/
 return false;
 }
 }
-var valid30 = _errs183 === errors;
+var valid31 = _errs188 === errors;
 }
 else {
-var valid30 = true;
+var valid31 = true;
 }
-if(valid30){
-if(data79.contextWindow !== undefined){
-let data82 = data79.contextWindow;
-const _errs185 = errors;
-if(!(((typeof data82 == "number") && (!(data82 % 1) && !isNaN(data82))) && (isFinite(data82)))){
+if(valid31){
+if(data81.contextWindow !== undefined){
+let data84 = data81.contextWindow;
+const _errs190 = errors;
+if(!(((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84))) && (isFinite(data84)))){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/contextWindow",schemaPath:"#/$defs/finetune/properties/validation/properties/contextWindow/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs185){
-if((typeof data82 == "number") && (isFinite(data82))){
-if(data82 < 1 || isNaN(data82)){
+if(errors === _errs190){
+if((typeof data84 == "number") && (isFinite(data84))){
+if(data84 < 1 || isNaN(data84)){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation/contextWindow",schemaPath:"#/$defs/finetune/properties/validation/properties/contextWindow/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid30 = _errs185 === errors;
+var valid31 = _errs190 === errors;
 }
 else {
-var valid30 = true;
+var valid31 = true;
 }
 }
 }
@@ -10170,66 +10219,66 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/validation"
 return false;
 }
 }
-var valid18 = _errs179 === errors;
+var valid19 = _errs184 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data49.poll !== undefined){
-let data83 = data49.poll;
-const _errs187 = errors;
-if(errors === _errs187){
-if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
-const _errs189 = errors;
-for(const key22 in data83){
-if(!((key22 === "intervalMs") || (key22 === "maxIntervalMs"))){
-validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll",schemaPath:"#/$defs/finetune/properties/poll/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"}];
+if(valid19){
+if(data51.poll !== undefined){
+let data85 = data51.poll;
+const _errs192 = errors;
+if(errors === _errs192){
+if(data85 && typeof data85 == "object" && !Array.isArray(data85)){
+const _errs194 = errors;
+for(const key23 in data85){
+if(!((key23 === "intervalMs") || (key23 === "maxIntervalMs"))){
+validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll",schemaPath:"#/$defs/finetune/properties/poll/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs189 === errors){
-if(data83.intervalMs !== undefined){
-let data84 = data83.intervalMs;
-const _errs190 = errors;
-if(!(((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84))) && (isFinite(data84)))){
+if(_errs194 === errors){
+if(data85.intervalMs !== undefined){
+let data86 = data85.intervalMs;
+const _errs195 = errors;
+if(!(((typeof data86 == "number") && (!(data86 % 1) && !isNaN(data86))) && (isFinite(data86)))){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll/intervalMs",schemaPath:"#/$defs/finetune/properties/poll/properties/intervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs190){
-if((typeof data84 == "number") && (isFinite(data84))){
-if(data84 < 1 || isNaN(data84)){
+if(errors === _errs195){
+if((typeof data86 == "number") && (isFinite(data86))){
+if(data86 < 1 || isNaN(data86)){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll/intervalMs",schemaPath:"#/$defs/finetune/properties/poll/properties/intervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid31 = _errs190 === errors;
+var valid32 = _errs195 === errors;
 }
 else {
-var valid31 = true;
+var valid32 = true;
 }
-if(valid31){
-if(data83.maxIntervalMs !== undefined){
-let data85 = data83.maxIntervalMs;
-const _errs192 = errors;
-if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
+if(valid32){
+if(data85.maxIntervalMs !== undefined){
+let data87 = data85.maxIntervalMs;
+const _errs197 = errors;
+if(!(((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87))) && (isFinite(data87)))){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll/maxIntervalMs",schemaPath:"#/$defs/finetune/properties/poll/properties/maxIntervalMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs192){
-if((typeof data85 == "number") && (isFinite(data85))){
-if(data85 < 1 || isNaN(data85)){
+if(errors === _errs197){
+if((typeof data87 == "number") && (isFinite(data87))){
+if(data87 < 1 || isNaN(data87)){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll/maxIntervalMs",schemaPath:"#/$defs/finetune/properties/poll/properties/maxIntervalMs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
 }
-var valid31 = _errs192 === errors;
+var valid32 = _errs197 === errors;
 }
 else {
-var valid31 = true;
+var valid32 = true;
 }
 }
 }
@@ -10239,25 +10288,25 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/poll",schem
 return false;
 }
 }
-var valid18 = _errs187 === errors;
+var valid19 = _errs192 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
-if(valid18){
-if(data49.forgetting !== undefined){
-let data86 = data49.forgetting;
-const _errs194 = errors;
-if(errors === _errs194){
-if(Array.isArray(data86)){
-var valid32 = true;
-const len6 = data86.length;
+if(valid19){
+if(data51.forgetting !== undefined){
+let data88 = data51.forgetting;
+const _errs199 = errors;
+if(errors === _errs199){
+if(Array.isArray(data88)){
+var valid33 = true;
+const len6 = data88.length;
 for(let i6=0; i6<len6; i6++){
-let data87 = data86[i6];
-const _errs196 = errors;
-if(errors === _errs196){
-if(typeof data87 === "string"){
-if(!pattern17.test(data87)){
+let data89 = data88[i6];
+const _errs201 = errors;
+if(errors === _errs201){
+if(typeof data89 === "string"){
+if(!pattern17.test(data89)){
 validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/forgetting/" + i6,schemaPath:"#/$defs/finetune/properties/forgetting/items/pattern",keyword:"pattern",params:{pattern: "^file:"},message:"must match pattern \""+"^file:"+"\""}];
 return false;
 }
@@ -10267,8 +10316,8 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/forgetting/
 return false;
 }
 }
-var valid32 = _errs196 === errors;
-if(!valid32){
+var valid33 = _errs201 === errors;
+if(!valid33){
 break;
 }
 }
@@ -10278,10 +10327,10 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4+"/forgetting"
 return false;
 }
 }
-var valid18 = _errs194 === errors;
+var valid19 = _errs199 === errors;
 }
 else {
-var valid18 = true;
+var valid19 = true;
 }
 }
 }
@@ -10304,8 +10353,8 @@ validate30.errors = [{instancePath:instancePath+"/finetunes/" + i4,schemaPath:"#
 return false;
 }
 }
-var valid16 = _errs106 === errors;
-if(!valid16){
+var valid17 = _errs111 === errors;
+if(!valid17){
 break;
 }
 }
@@ -10316,37 +10365,37 @@ validate30.errors = [{instancePath:instancePath+"/finetunes",schemaPath:"#/prope
 return false;
 }
 }
-var valid0 = _errs104 === errors;
+var valid0 = _errs109 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.gates !== undefined){
-let data88 = data.gates;
-const _errs198 = errors;
-if(errors === _errs198){
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
-const _errs200 = errors;
-for(const key23 in data88){
-if(!((((((key23 === "minPassRate") || (key23 === "maxRegression")) || (key23 === "requireSignificance")) || (key23 === "maxCostUsd")) || (key23 === "maxErrors")) || (key23 === "finetune"))){
-validate30.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/properties/gates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"}];
+let data90 = data.gates;
+const _errs203 = errors;
+if(errors === _errs203){
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+const _errs205 = errors;
+for(const key24 in data90){
+if(!((((((key24 === "minPassRate") || (key24 === "maxRegression")) || (key24 === "requireSignificance")) || (key24 === "maxCostUsd")) || (key24 === "maxErrors")) || (key24 === "finetune"))){
+validate30.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/properties/gates/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs200 === errors){
-if(data88.minPassRate !== undefined){
-let data89 = data88.minPassRate;
-const _errs201 = errors;
-if(errors === _errs201){
-if((typeof data89 == "number") && (isFinite(data89))){
-if(data89 > 1 || isNaN(data89)){
+if(_errs205 === errors){
+if(data90.minPassRate !== undefined){
+let data91 = data90.minPassRate;
+const _errs206 = errors;
+if(errors === _errs206){
+if((typeof data91 == "number") && (isFinite(data91))){
+if(data91 > 1 || isNaN(data91)){
 validate30.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
-if(data89 < 0 || isNaN(data89)){
+if(data91 < 0 || isNaN(data91)){
 validate30.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:"#/properties/gates/properties/minPassRate/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -10357,23 +10406,23 @@ validate30.errors = [{instancePath:instancePath+"/gates/minPassRate",schemaPath:
 return false;
 }
 }
-var valid33 = _errs201 === errors;
+var valid34 = _errs206 === errors;
 }
 else {
-var valid33 = true;
+var valid34 = true;
 }
-if(valid33){
-if(data88.maxRegression !== undefined){
-let data90 = data88.maxRegression;
-const _errs203 = errors;
-if(errors === _errs203){
-if((typeof data90 == "number") && (isFinite(data90))){
-if(data90 > 1 || isNaN(data90)){
+if(valid34){
+if(data90.maxRegression !== undefined){
+let data92 = data90.maxRegression;
+const _errs208 = errors;
+if(errors === _errs208){
+if((typeof data92 == "number") && (isFinite(data92))){
+if(data92 > 1 || isNaN(data92)){
 validate30.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
-if(data90 < 0 || isNaN(data90)){
+if(data92 < 0 || isNaN(data92)){
 validate30.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPath:"#/properties/gates/properties/maxRegression/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -10384,30 +10433,30 @@ validate30.errors = [{instancePath:instancePath+"/gates/maxRegression",schemaPat
 return false;
 }
 }
-var valid33 = _errs203 === errors;
+var valid34 = _errs208 === errors;
 }
 else {
-var valid33 = true;
+var valid34 = true;
 }
-if(valid33){
-if(data88.requireSignificance !== undefined){
-const _errs205 = errors;
-if(typeof data88.requireSignificance !== "boolean"){
+if(valid34){
+if(data90.requireSignificance !== undefined){
+const _errs210 = errors;
+if(typeof data90.requireSignificance !== "boolean"){
 validate30.errors = [{instancePath:instancePath+"/gates/requireSignificance",schemaPath:"#/properties/gates/properties/requireSignificance/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid33 = _errs205 === errors;
+var valid34 = _errs210 === errors;
 }
 else {
-var valid33 = true;
+var valid34 = true;
 }
-if(valid33){
-if(data88.maxCostUsd !== undefined){
-let data92 = data88.maxCostUsd;
-const _errs207 = errors;
-if(errors === _errs207){
-if((typeof data92 == "number") && (isFinite(data92))){
-if(data92 < 0 || isNaN(data92)){
+if(valid34){
+if(data90.maxCostUsd !== undefined){
+let data94 = data90.maxCostUsd;
+const _errs212 = errors;
+if(errors === _errs212){
+if((typeof data94 == "number") && (isFinite(data94))){
+if(data94 < 0 || isNaN(data94)){
 validate30.errors = [{instancePath:instancePath+"/gates/maxCostUsd",schemaPath:"#/properties/gates/properties/maxCostUsd/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -10417,52 +10466,26 @@ validate30.errors = [{instancePath:instancePath+"/gates/maxCostUsd",schemaPath:"
 return false;
 }
 }
-var valid33 = _errs207 === errors;
+var valid34 = _errs212 === errors;
 }
 else {
-var valid33 = true;
+var valid34 = true;
 }
-if(valid33){
-if(data88.maxErrors !== undefined){
-let data93 = data88.maxErrors;
-const _errs209 = errors;
-if(!(((typeof data93 == "number") && (!(data93 % 1) && !isNaN(data93))) && (isFinite(data93)))){
+if(valid34){
+if(data90.maxErrors !== undefined){
+let data95 = data90.maxErrors;
+const _errs214 = errors;
+if(!(((typeof data95 == "number") && (!(data95 % 1) && !isNaN(data95))) && (isFinite(data95)))){
 validate30.errors = [{instancePath:instancePath+"/gates/maxErrors",schemaPath:"#/properties/gates/properties/maxErrors/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
-if(errors === _errs209){
-if((typeof data93 == "number") && (isFinite(data93))){
-if(data93 < 0 || isNaN(data93)){
+if(errors === _errs214){
+if((typeof data95 == "number") && (isFinite(data95))){
+if(data95 < 0 || isNaN(data95)){
 validate30.errors = [{instancePath:instancePath+"/gates/maxErrors",schemaPath:"#/properties/gates/properties/maxErrors/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
 }
-}
-var valid33 = _errs209 === errors;
-}
-else {
-var valid33 = true;
-}
-if(valid33){
-if(data88.finetune !== undefined){
-let data94 = data88.finetune;
-const _errs211 = errors;
-if(errors === _errs211){
-if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
-const _errs213 = errors;
-for(const key24 in data94){
-if(!((((key24 === "beats") || (key24 === "margin")) || (key24 === "requireSignificance")) || (key24 === "maxForgetting"))){
-validate30.errors = [{instancePath:instancePath+"/gates/finetune",schemaPath:"#/properties/gates/properties/finetune/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"}];
-return false;
-break;
-}
-}
-if(_errs213 === errors){
-if(data94.beats !== undefined){
-const _errs214 = errors;
-if("base" !== data94.beats){
-validate30.errors = [{instancePath:instancePath+"/gates/finetune/beats",schemaPath:"#/properties/gates/properties/finetune/properties/beats/const",keyword:"const",params:{allowedValue: "base"},message:"must be equal to constant"}];
-return false;
 }
 var valid34 = _errs214 === errors;
 }
@@ -10470,17 +10493,43 @@ else {
 var valid34 = true;
 }
 if(valid34){
-if(data94.margin !== undefined){
-let data96 = data94.margin;
-const _errs215 = errors;
-if(errors === _errs215){
-if((typeof data96 == "number") && (isFinite(data96))){
-if(data96 > 1 || isNaN(data96)){
+if(data90.finetune !== undefined){
+let data96 = data90.finetune;
+const _errs216 = errors;
+if(errors === _errs216){
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+const _errs218 = errors;
+for(const key25 in data96){
+if(!((((key25 === "beats") || (key25 === "margin")) || (key25 === "requireSignificance")) || (key25 === "maxForgetting"))){
+validate30.errors = [{instancePath:instancePath+"/gates/finetune",schemaPath:"#/properties/gates/properties/finetune/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs218 === errors){
+if(data96.beats !== undefined){
+const _errs219 = errors;
+if("base" !== data96.beats){
+validate30.errors = [{instancePath:instancePath+"/gates/finetune/beats",schemaPath:"#/properties/gates/properties/finetune/properties/beats/const",keyword:"const",params:{allowedValue: "base"},message:"must be equal to constant"}];
+return false;
+}
+var valid35 = _errs219 === errors;
+}
+else {
+var valid35 = true;
+}
+if(valid35){
+if(data96.margin !== undefined){
+let data98 = data96.margin;
+const _errs220 = errors;
+if(errors === _errs220){
+if((typeof data98 == "number") && (isFinite(data98))){
+if(data98 > 1 || isNaN(data98)){
 validate30.errors = [{instancePath:instancePath+"/gates/finetune/margin",schemaPath:"#/properties/gates/properties/finetune/properties/margin/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
-if(data96 < -1 || isNaN(data96)){
+if(data98 < -1 || isNaN(data98)){
 validate30.errors = [{instancePath:instancePath+"/gates/finetune/margin",schemaPath:"#/properties/gates/properties/finetune/properties/margin/minimum",keyword:"minimum",params:{comparison: ">=", limit: -1},message:"must be >= -1"}];
 return false;
 }
@@ -10491,35 +10540,35 @@ validate30.errors = [{instancePath:instancePath+"/gates/finetune/margin",schemaP
 return false;
 }
 }
-var valid34 = _errs215 === errors;
+var valid35 = _errs220 === errors;
 }
 else {
-var valid34 = true;
+var valid35 = true;
 }
-if(valid34){
-if(data94.requireSignificance !== undefined){
-const _errs217 = errors;
-if(typeof data94.requireSignificance !== "boolean"){
+if(valid35){
+if(data96.requireSignificance !== undefined){
+const _errs222 = errors;
+if(typeof data96.requireSignificance !== "boolean"){
 validate30.errors = [{instancePath:instancePath+"/gates/finetune/requireSignificance",schemaPath:"#/properties/gates/properties/finetune/properties/requireSignificance/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
 return false;
 }
-var valid34 = _errs217 === errors;
+var valid35 = _errs222 === errors;
 }
 else {
-var valid34 = true;
+var valid35 = true;
 }
-if(valid34){
-if(data94.maxForgetting !== undefined){
-let data98 = data94.maxForgetting;
-const _errs219 = errors;
-if(errors === _errs219){
-if((typeof data98 == "number") && (isFinite(data98))){
-if(data98 > 1 || isNaN(data98)){
+if(valid35){
+if(data96.maxForgetting !== undefined){
+let data100 = data96.maxForgetting;
+const _errs224 = errors;
+if(errors === _errs224){
+if((typeof data100 == "number") && (isFinite(data100))){
+if(data100 > 1 || isNaN(data100)){
 validate30.errors = [{instancePath:instancePath+"/gates/finetune/maxForgetting",schemaPath:"#/properties/gates/properties/finetune/properties/maxForgetting/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"}];
 return false;
 }
 else {
-if(data98 < 0 || isNaN(data98)){
+if(data100 < 0 || isNaN(data100)){
 validate30.errors = [{instancePath:instancePath+"/gates/finetune/maxForgetting",schemaPath:"#/properties/gates/properties/finetune/properties/maxForgetting/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"}];
 return false;
 }
@@ -10530,10 +10579,10 @@ validate30.errors = [{instancePath:instancePath+"/gates/finetune/maxForgetting",
 return false;
 }
 }
-var valid34 = _errs219 === errors;
+var valid35 = _errs224 === errors;
 }
 else {
-var valid34 = true;
+var valid35 = true;
 }
 }
 }
@@ -10545,10 +10594,10 @@ validate30.errors = [{instancePath:instancePath+"/gates/finetune",schemaPath:"#/
 return false;
 }
 }
-var valid33 = _errs211 === errors;
+var valid34 = _errs216 === errors;
 }
 else {
-var valid33 = true;
+var valid34 = true;
 }
 }
 }
@@ -10562,50 +10611,50 @@ validate30.errors = [{instancePath:instancePath+"/gates",schemaPath:"#/propertie
 return false;
 }
 }
-var valid0 = _errs198 === errors;
+var valid0 = _errs203 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.target !== undefined){
-let data99 = data.target;
-const _errs221 = errors;
-if(errors === _errs221){
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+let data101 = data.target;
+const _errs226 = errors;
+if(errors === _errs226){
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
 let missing12;
-if(((data99.provider === undefined) && (missing12 = "provider")) || ((data99.system === undefined) && (missing12 = "system"))){
+if(((data101.provider === undefined) && (missing12 = "provider")) || ((data101.system === undefined) && (missing12 = "system"))){
 validate30.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/required",keyword:"required",params:{missingProperty: missing12},message:"must have required property '"+missing12+"'"}];
 return false;
 }
 else {
-const _errs223 = errors;
-for(const key25 in data99){
-if(!((((key25 === "provider") || (key25 === "system")) || (key25 === "context")) || (key25 === "prompt"))){
-validate30.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"}];
+const _errs228 = errors;
+for(const key26 in data101){
+if(!((((key26 === "provider") || (key26 === "system")) || (key26 === "context")) || (key26 === "prompt"))){
+validate30.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properties/target/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"}];
 return false;
 break;
 }
 }
-if(_errs223 === errors){
-if(data99.provider !== undefined){
-const _errs224 = errors;
-if(!(validate31(data99.provider, {instancePath:instancePath+"/target/provider",parentData:data99,parentDataProperty:"provider",rootData,dynamicAnchors}))){
+if(_errs228 === errors){
+if(data101.provider !== undefined){
+const _errs229 = errors;
+if(!(validate31(data101.provider, {instancePath:instancePath+"/target/provider",parentData:data101,parentDataProperty:"provider",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
 errors = vErrors.length;
 }
-var valid35 = _errs224 === errors;
+var valid36 = _errs229 === errors;
 }
 else {
-var valid35 = true;
+var valid36 = true;
 }
-if(valid35){
-if(data99.system !== undefined){
-let data101 = data99.system;
-const _errs225 = errors;
-if(errors === _errs225){
-if(typeof data101 === "string"){
-if(func2(data101) < 1){
+if(valid36){
+if(data101.system !== undefined){
+let data103 = data101.system;
+const _errs230 = errors;
+if(errors === _errs230){
+if(typeof data103 === "string"){
+if(func2(data103) < 1){
 validate30.errors = [{instancePath:instancePath+"/target/system",schemaPath:"#/properties/target/properties/system/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -10615,18 +10664,18 @@ validate30.errors = [{instancePath:instancePath+"/target/system",schemaPath:"#/p
 return false;
 }
 }
-var valid35 = _errs225 === errors;
+var valid36 = _errs230 === errors;
 }
 else {
-var valid35 = true;
+var valid36 = true;
 }
-if(valid35){
-if(data99.context !== undefined){
-let data102 = data99.context;
-const _errs227 = errors;
-if(errors === _errs227){
-if(typeof data102 === "string"){
-if(func2(data102) < 1){
+if(valid36){
+if(data101.context !== undefined){
+let data104 = data101.context;
+const _errs232 = errors;
+if(errors === _errs232){
+if(typeof data104 === "string"){
+if(func2(data104) < 1){
 validate30.errors = [{instancePath:instancePath+"/target/context",schemaPath:"#/properties/target/properties/context/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -10636,18 +10685,18 @@ validate30.errors = [{instancePath:instancePath+"/target/context",schemaPath:"#/
 return false;
 }
 }
-var valid35 = _errs227 === errors;
+var valid36 = _errs232 === errors;
 }
 else {
-var valid35 = true;
+var valid36 = true;
 }
-if(valid35){
-if(data99.prompt !== undefined){
-let data103 = data99.prompt;
-const _errs229 = errors;
-if(errors === _errs229){
-if(typeof data103 === "string"){
-if(func2(data103) < 1){
+if(valid36){
+if(data101.prompt !== undefined){
+let data105 = data101.prompt;
+const _errs234 = errors;
+if(errors === _errs234){
+if(typeof data105 === "string"){
+if(func2(data105) < 1){
 validate30.errors = [{instancePath:instancePath+"/target/prompt",schemaPath:"#/properties/target/properties/prompt/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -10657,10 +10706,10 @@ validate30.errors = [{instancePath:instancePath+"/target/prompt",schemaPath:"#/p
 return false;
 }
 }
-var valid35 = _errs229 === errors;
+var valid36 = _errs234 === errors;
 }
 else {
-var valid35 = true;
+var valid36 = true;
 }
 }
 }
@@ -10673,32 +10722,32 @@ validate30.errors = [{instancePath:instancePath+"/target",schemaPath:"#/properti
 return false;
 }
 }
-var valid0 = _errs221 === errors;
+var valid0 = _errs226 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.attacks !== undefined){
-let data104 = data.attacks;
-const _errs231 = errors;
-if(errors === _errs231){
-if(Array.isArray(data104)){
-if(data104.length < 1){
+let data106 = data.attacks;
+const _errs236 = errors;
+if(errors === _errs236){
+if(Array.isArray(data106)){
+if(data106.length < 1){
 validate30.errors = [{instancePath:instancePath+"/attacks",schemaPath:"#/properties/attacks/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"}];
 return false;
 }
 else {
-var valid36 = true;
-const len7 = data104.length;
+var valid37 = true;
+const len7 = data106.length;
 for(let i7=0; i7<len7; i7++){
-const _errs233 = errors;
-if(!(validate65(data104[i7], {instancePath:instancePath+"/attacks/" + i7,parentData:data104,parentDataProperty:i7,rootData,dynamicAnchors}))){
+const _errs238 = errors;
+if(!(validate65(data106[i7], {instancePath:instancePath+"/attacks/" + i7,parentData:data106,parentDataProperty:i7,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid36 = _errs233 === errors;
-if(!valid36){
+var valid37 = _errs238 === errors;
+if(!valid37){
 break;
 }
 }
@@ -10709,35 +10758,36 @@ validate30.errors = [{instancePath:instancePath+"/attacks",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs231 === errors;
+var valid0 = _errs236 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.attacker !== undefined){
-const _errs234 = errors;
+const _errs239 = errors;
 if(!(validate51(data.attacker, {instancePath:instancePath+"/attacker",parentData:data,parentDataProperty:"attacker",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs234 === errors;
+var valid0 = _errs239 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.severityThreshold !== undefined){
-let data107 = data.severityThreshold;
-const _errs235 = errors;
-if(!((((data107 === "low") || (data107 === "medium")) || (data107 === "high")) || (data107 === "critical"))){
+let data109 = data.severityThreshold;
+const _errs240 = errors;
+if(!((((data109 === "low") || (data109 === "medium")) || (data109 === "high")) || (data109 === "critical"))){
 validate30.errors = [{instancePath:instancePath+"/severityThreshold",schemaPath:"#/properties/severityThreshold/enum",keyword:"enum",params:{allowedValues: schema41.properties.severityThreshold.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
-var valid0 = _errs235 === errors;
+var valid0 = _errs240 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }
