@@ -9,7 +9,7 @@ import { createProviders } from '../engine/instances.js';
 import { pointsToTrain, prepareFinetunes, trainingUsd } from '../engine/finetune-prepare.js';
 import { finetuneWorkDir } from '../engine/finetune-train.js';
 import { checkTemplates, createPlan, type Plan } from '../engine/plan.js';
-import { checkMedia, openRunMedia, preparePromptMedia } from '../engine/media-check.js';
+import { openRunMedia, prepareMediaFor, preparePromptMedia } from '../engine/media-check.js';
 import { stageLines } from './plan-stages.js';
 import { LlmlabError } from '../errors.js';
 import { usd } from '../report/console/table.js';
@@ -55,7 +55,7 @@ export async function planCommand(args: string[], flags: PlanFlags, io: CliIo): 
     const store = ctx.store();
     const prepared = await prepareFinetunes(suite, { workDir: finetuneWorkDir(store.path), env: ctx.env });
     const providers = await createProviders(suite, ctx.env);
-    checkMedia(plan, providers);
+    await prepareMediaFor(plan, providers, media);
     const out: string[] = [
       `plan for ${relative(io.cwd, suite.path)}${suite.description ? ` — ${suite.description}` : ''}`,
       ...cellLines(suite, whole),

@@ -7,7 +7,7 @@
 import { LlmlabError } from '../errors.js';
 import { mediaDirFor } from '../media/media-dir.js';
 import { withMaxEdge } from '../media/downscale.js';
-import { openMediaStore } from '../media/store.js';
+import { MEDIA_MAX_BYTES, openMediaStore } from '../media/store.js';
 import type { MediaLimits, MediaRef, MediaSink, Provider, TestCase } from '../types.js';
 import type { CompiledPrompt } from './render.js';
 import { createPromptMedia, markMediaVars, MediaPending, type PromptMedia } from './render-media.js';
@@ -153,5 +153,41 @@ function mediaError(refusal: { why: string; hint: string }, plan: Plan, label: s
   return new LlmlabError('CONFIG_INVALID', `${refusal.why} — provider ${label}, ${named}, prompt \`${prompt.id}\``, {
     where: { file: plan.suite.path },
     hint: refusal.hint,
+  });
+}
+
+/** Downloads are bounded: the store refuses larger media anyway, and a hung server must not hold the run. */
+const DOWNLOAD_TIMEOUT_MS = 30_000;
+
+/**
+ * Before the check: URL media that a provider of the suite can only take as bytes (`urls: false`) is downloaded
+ * into the media store once (providers that take URLs still get the URL). Then {@link checkMedia}. A failed
+ * download stops the run before any call.
+ */
+export async function prepareMediaFor(plan: Plan, providers: ReadonlyMap<string, Provider>, media: PromptMedia, fetchBytes = downloadBytes): Promise<void> {
+  const labels = new Set(sections(plan).flatMap((s) => s.labels ?? []));
+  const byteOnly = [...providers].filter(([label]) => labels.has(label)).map(([, p]) => p.media);
+  const needs = (ref: MediaRef) => byteOnly.some((limits) => limits?.[ref.$media]?.urls === false);
+  await media.download(needs, fetchBytes);
+  checkMedia(plan, providers);
+}
+
+/** GETs an `https:` URL's bytes, refusing an answer that is not 200 or is larger than the store takes. */
+export async function downloadBytes(url: string): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+  } catch (error) {
+    throw downloadError(url, (error as Error).message);
+  }
+  if (!response.ok) throw downloadError(url, `HTTP ${response.status}`);
+  const declared = Number(response.headers.get('content-length') ?? 0);
+  if (declared > MEDIA_MAX_BYTES) throw downloadError(url, `${declared} bytes, over the ${MEDIA_MAX_BYTES / 1024 / 1024} MB the media store takes`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function downloadError(url: string, why: string): LlmlabError {
+  return new LlmlabError('CONFIG_INVALID', `cannot download ${url} for a provider that takes media only as bytes: ${why}`, {
+    hint: 'check the URL, or download the file and refer to it as file:<path>',
   });
 }

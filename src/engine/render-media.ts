@@ -12,6 +12,7 @@ export interface PromptMediaSource {
   addFile(absPath: string, name: string): MediaRef | Promise<MediaRef>;
   addDataUri(uri: string, name: string): MediaRef | Promise<MediaRef>;
   urlRef(url: string, kind: MediaKind): MediaRef;
+  addBytes(bytes: Uint8Array, options: { mimeType?: string; name: string }): MediaRef;
 }
 
 /**
@@ -31,6 +32,11 @@ export class MediaPending extends Error {
 export interface PromptMedia {
   /** The ref of a part value written as `file:` (relative to `sourceFile`'s folder), `https://` or `data:`. */
   resolve(value: string, kind: MediaKind, sourceFile: string): MediaRef;
+  /**
+   * Downloads the URL media resolved so far that `needs` says some provider must have as bytes, into the store: the
+   * ref keeps its URL (sent as such where a provider takes URLs) and its `url:` identity, and gains the stored path.
+   */
+  download(needs: (ref: MediaRef) => boolean, fetchBytes: (url: string) => Promise<Uint8Array>): Promise<void>;
 }
 
 /** A resolver over a store opened on first need, so runs without media parts create no media folder. */
@@ -60,6 +66,14 @@ export function createPromptMedia(open: () => PromptMediaSource): PromptMedia {
       settled.catch(() => undefined);
       running.set(key, settled);
       throw new MediaPending(settled);
+    },
+    async download(needs, fetchBytes) {
+      for (const [key, ref] of done) {
+        if (ref.url === undefined || ref.path !== undefined || !needs(ref)) continue;
+        source ??= open();
+        const stored = source.addBytes(await fetchBytes(ref.url), { name: ref.name });
+        done.set(key, { ...ref, mimeType: stored.mimeType, bytes: stored.bytes, path: stored.path! });
+      }
     },
   };
 }

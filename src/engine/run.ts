@@ -22,7 +22,7 @@ import type { LimitClock } from './limits-tokens.js';
 import { redactRunOutputs, runSecrets } from './redact-run.js';
 import { checkTemplates, createPlan, type Plan } from './plan.js';
 import { checkLoglikelihood } from './protocol-check.js';
-import { checkMedia, generatedMedia, openRunMedia, preparePromptMedia } from './media-check.js';
+import { generatedMedia, openRunMedia, prepareMediaFor, preparePromptMedia } from './media-check.js';
 import { createFaultLatch, outcomeFault, saveStatus } from './run-fault.js';
 import { checkResumedShard, runShardOf, type Shard } from './shard.js';
 import { isSubset, resolveSubset, resumedSubset, runSubsetOf, type SubsetFlags } from './subset.js';
@@ -104,7 +104,7 @@ export async function runSuite(options: RunSuiteOptions): Promise<RunOutcome> {
     grader.prepareAll([...suite.tests, ...(suite.security?.tests ?? []), ...(suite.forgetting ?? []).flatMap((s) => s.tests)]),
   ]);
   checkLoglikelihood(suite, providers);
-  checkMedia(plan, providers);
+  await prepareMediaFor(plan, providers, media);
   const budget = suite.budget || options.budgetUsd !== undefined
     ? { onExceed: 'stop' as const, ...suite.budget, ...(options.budgetUsd === undefined ? {} : { maxUsd: options.budgetUsd }) }
     : undefined;

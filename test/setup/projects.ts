@@ -12,6 +12,7 @@ export const E2E_FOLDERS = ['test/cli/', 'test/browser/', 'test/fakes/', 'test/p
 
 /** Single files elsewhere that need a real server, process or clock (each must exist: a move shows up here). */
 export const E2E_FILES = [
+  'test/engine/media-download-http.test.ts', // a loopback HTTP server
   'test/config/generated-validators.test.ts', // a fresh node process shows which modules one load needs
   'test/config/project-budget.test.ts',
   'test/datasets/benchmarks.test.ts',
