@@ -17,6 +17,7 @@ import type { GenerateResult, JsonSchema, MediaSink, Provider, ProviderSpec } fr
 import { MAX_RESPONSE_BYTES_OPTION } from './capped-fetch.js';
 import { LIMIT_KEY_SCHEMAS } from './limit-keys.js';
 import { connectOpenAI } from './openai-connect.js';
+import { optionsSchema as chatOptions } from './openai.js';
 import { asRecord, malformedError, toProviderError } from './sdk-errors.js';
 import { compact, numberOr } from './wire-values.js';
 
@@ -35,18 +36,15 @@ export interface OpenAIImageConfig {
   pricePerImage?: number;
 }
 
+const { baseUrl, apiKeyEnv, organization, headers } = chatOptions.properties as Record<string, JsonSchema>;
+const connectionOptions = { baseUrl, apiKeyEnv, organization, headers };
+
 const optionsSchema: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    baseUrl: { type: 'string', description: 'API base URL including /v1; default OPENAI_BASE_URL or https://api.openai.com/v1' },
-    apiKeyEnv: { type: 'string', description: 'name of the environment variable holding the API key (default OPENAI_API_KEY)' },
-    organization: { type: 'string', description: 'OpenAI organization id sent with each request' },
-    headers: {
-      type: 'object',
-      additionalProperties: { type: 'string' },
-      description: 'extra HTTP headers sent with each request (not for secrets: use apiKeyEnv)',
-    },
+    // Connected as openai: is (openai-connect.ts), so the connection options are openai's own.
+    ...connectionOptions,
     size: { type: 'string', description: 'image size, e.g. 1024x1024 (the model\'s default when unset)' },
     quality: { type: 'string', description: 'quality: low, medium, high or auto (gpt-image models), standard or hd (dall-e-3)' },
     style: { enum: ['vivid', 'natural'], description: 'dall-e-3 only: vivid or natural' },

@@ -29,6 +29,12 @@ export function storedSummary(store: Store, run: RunRecord): RunSummary {
   return summary;
 }
 
+/** The kept summary of `run`'s current results, or undefined when there is none (nothing is built). */
+export function keptSummary(store: Store, run: RunRecord): RunSummary | undefined {
+  const kept = store.summaries.get(run.id, runFingerprint(store.db, run.id));
+  return kept === undefined ? undefined : (JSON.parse(kept) as RunSummary);
+}
+
 /** Whether `run` has a kept summary of its current results (no build needed to show it). */
 export function hasStoredSummary(store: Store, run: RunRecord): boolean {
   return store.summaries.get(run.id, runFingerprint(store.db, run.id)) !== undefined;

@@ -3,6 +3,7 @@
  * version (output cut short, verdicts, cost), and at the end a `done` message with each version's pass rate per
  * provider (Wilson interval) and the paired comparison of the two (McNemar, from the run's stored summary).
  */
+import type { TargetSummary } from '../report/model/totals.js';
 import type { RunRecord } from '../store/index.js';
 import type { CellResult } from '../types.js';
 import type { ViewContext } from './context.js';
@@ -68,19 +69,13 @@ export interface StudioDone {
   /** USD of generation and grading. */
   cost: number;
   budget?: { limitUsd?: number; spentUsd: number; stopped: boolean; skippedCells: number };
-  targets: Array<{
-    promptId: string;
-    draft: boolean;
-    providerLabel: string;
-    cells: number;
-    passed: number;
-    failed: number;
-    errors: number;
-    skipped: number;
-    passRate: number | null;
-    interval: { low: number; high: number } | null;
-    cost: number;
-  }>;
+  /** Per draft|saved × provider: the summary's counts, pass rate and cost (generation and grading). */
+  targets: Array<
+    Pick<TargetSummary, 'promptId' | 'providerLabel' | 'cells' | 'passed' | 'failed' | 'errors' | 'skipped' | 'passRate' | 'cost'> & {
+      draft: boolean;
+      interval: { low: number; high: number } | null;
+    }
+  >;
   /** Draft against saved on each provider, paired by test and repeat. */
   comparisons: Array<{
     providerLabel: string;

@@ -4,7 +4,7 @@
  * cells. A page builds missing summaries while its budget of cells lasts and leaves the rest to the background
  * summarizer (warm.ts), saying so, rather than making the first visit after an upgrade wait for every old run.
  */
-import { hasStoredSummary } from '../report/stored-summary.js';
+import { hasStoredSummary, keptSummary } from '../report/stored-summary.js';
 import type { RunSummary } from '../report/summary.js';
 import type { RunRecord } from '../store/index.js';
 import type { ViewContext } from './context.js';
@@ -17,10 +17,10 @@ export function summaryBudget(view: ViewContext, cells = PAGE_SUMMARY_CELLS) {
   let left = cells;
   return {
     take(run: RunRecord): RunSummary | undefined {
-      if (!hasStoredSummary(view.store, run)) {
-        if (run.totalCells > left) return undefined;
-        left -= run.totalCells;
-      }
+      const kept = keptSummary(view.store, run);
+      if (kept) return kept;
+      if (run.totalCells > left) return undefined;
+      left -= run.totalCells;
       return view.summary(run);
     },
   };
